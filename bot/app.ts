@@ -1,0 +1,38 @@
+/** Builds the parts every entry point shares: store, service, conversation logic. */
+import { openLowdbStore } from '../store/lowdb-store.js';
+import type { Store } from '../store/store.js';
+import type { Config } from './config.js';
+import { createConversation } from './conversation/handler.js';
+import type { Logger } from './logger.js';
+import { createService, type Notifier } from './service/index.js';
+import { ensurePartner } from './service/partner.js';
+import type { ServiceEvent } from './service/events.js';
+import { seedDemo } from './demo.js';
+
+/** Lets surfaces subscribe to service events after the service exists. */
+export class EventHub implements Notifier {
+  private readonly listeners: Array<(event: ServiceEvent) => void | Promise<void>> = [];
+  constructor(private readonly logger: Logger) {}
+  on(listener: (event: ServiceEvent) => void | Promise<void>): void {
+    this.listeners.push(listener);
+  }
+  publish(event: ServiceEvent): void {
+    for (const listener of this.listeners) {
+      Promise.resolve()
+        .then(() => listener(event))
+        .catch((err: unknown) => this.logger.error({ err, event: event.type }, 'an event listener failed'));
+    }
+  }
+}
+
+export async function createApp(config: Pick<Config, 'dataFile' | 'publicUrl' | 'bootstrapAdmins' | 'partner'>, logger: Logger, options: { demo?: boolean; store?: Store } = {}) {
+  const store = options.store ?? (await openLowdbStore({ file: config.dataFile, onCompactError: (err) => logger.error({ err }, 'snapshot rewrite failed') }));
+  if (options.demo) await seedDemo(store);
+  await ensurePartner(store, config.partner);
+  const events = new EventHub(logger);
+  const service = createService({ store, publicUrl: config.publicUrl, bootstrapAdmins: config.bootstrapAdmins, notifier: events });
+  const conversation = createConversation(service, logger);
+  return { store, service, conversation, events };
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>;

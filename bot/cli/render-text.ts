@@ -1,0 +1,110 @@
+/** Renders views as aligned terminal text, with their actions as numbered choices. */
+import type { ActionModel, Fact, View } from '../../cards/views.js';
+
+export interface Choice {
+  label: string;
+  action: ActionModel;
+}
+
+export interface Style {
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+}
+
+export const plain: Style = { bold: (s) => s, dim: (s) => s, red: (s) => s, green: (s) => s };
+export const ansi: Style = {
+  bold: (s) => `\u001b[1m${s}\u001b[22m`,
+  dim: (s) => `\u001b[2m${s}\u001b[22m`,
+  red: (s) => `\u001b[31m${s}\u001b[39m`,
+  green: (s) => `\u001b[32m${s}\u001b[39m`,
+};
+
+function facts(list: Fact[], indent = '  '): string[] {
+  const width = Math.max(0, ...list.map((f) => f.title.length));
+  return list.map((f) => (f.title ? `${indent}${f.title.padEnd(width)}  ${f.value}` : `${indent}${f.value}`));
+}
+
+const indentBlock = (text: string, indent = '  ') => text.split('\n').map((l) => indent + l);
+
+/** Returns the lines to print and the actions the user can pick by number. */
+export function renderText(view: View, style: Style = plain): { lines: string[]; choices: Choice[] } {
+  const lines: string[] = [];
+  const choices: Choice[] = [];
+  const title = (text: string) => text && lines.push(style.bold(text));
+  const add = (actions: ActionModel[]) => choices.push(...actions.map((action) => ({ label: action.title, action })));
+
+  switch (view.kind) {
+    case 'message':
+      lines.push(view.tone === 'error' ? style.red(view.text) : view.tone === 'success' ? style.green(view.text) : view.text);
+      break;
+    case 'help': {
+      title(view.title);
+      lines.push(view.intro);
+      const width = Math.max(...view.commands.map((c) => c.usage.length));
+      for (const c of view.commands) lines.push(`  ${c.usage.padEnd(width)}  ${style.dim(c.description)}`);
+      add(view.actions);
+      break;
+    }
+    case 'draft':
+      title(view.title);
+      lines.push(view.intro, ...facts(view.facts));
+      lines.push(`  ${view.channelLabel}: ${view.channelChoices.find((c) => c.value === view.channel)?.title ?? view.channel}`);
+      lines.push('', `${view.subjectLabel}: ${view.subject}`, '', ...indentBlock(view.body));
+      if (view.bodyError) lines.push('', style.red(view.bodyError));
+      lines.push('', `${view.linkLabel}: ${view.link}`);
+      add(view.actions);
+      break;
+    case 'sent':
+      title(view.title);
+      lines.push(view.text, view.next, ...facts(view.facts), '', `${view.copyLabel}:`, `  ${view.subject}`, '', ...indentBlock(view.body));
+      break;
+    case 'providerPicker':
+      title(view.title);
+      lines.push(view.intro);
+      for (const choice of view.choices) {
+        choices.push({ label: choice.title, action: { verb: view.actions[0]!.verb, title: choice.title, data: { providerId: choice.value } } });
+      }
+      break;
+    case 'customerList':
+      title(view.title);
+      lines.push(view.summary);
+      if (view.empty) lines.push(view.empty);
+      for (const row of view.rows) {
+        lines.push(`  ${row.name.padEnd(28)} ${row.domain.padEnd(24)} ${style.dim(row.status)}`);
+        choices.push({ label: `${view.detailsLabel}: ${row.name}`, action: { verb: 'customer.show', title: row.name, data: { customerId: row.id } } });
+      }
+      add(view.actions);
+      choices.push({ label: view.searchLabel, action: view.searchAction });
+      break;
+    case 'customerDetails':
+      title(view.title);
+      lines.push(...facts(view.facts));
+      for (const section of view.sections) lines.push(`  ${style.bold(section.title)}`, ...section.lines.map((l) => `    ${l}`));
+      add(view.actions);
+      break;
+    case 'attestation':
+      title(view.title);
+      lines.push(view.intro, '', style.bold(view.attestationTitle), ...view.statements.map((s) => `  - ${s}`), '', view.dapNotice, view.legalNotice, style.dim(view.version));
+      if (view.error) lines.push(style.red(view.error));
+      add(view.actions);
+      break;
+    case 'outcome':
+    case 'accepted':
+      title(view.title);
+      lines.push(view.text, ...facts(view.facts));
+      add(view.actions);
+      break;
+    case 'list':
+      title(view.title);
+      if (view.empty) lines.push(view.empty);
+      for (const row of view.rows) {
+        lines.push(`  ${row.text}`);
+        add(row.actions.map((a) => ({ ...a, title: `${a.title}: ${row.text.replace(/^\d+\.\s*/, '').split(':')[0]}` })));
+      }
+      break;
+  }
+  choices.forEach((choice, i) => lines.push(style.dim(`  [${i + 1}] ${choice.label}`)));
+  return { lines, choices };
+}

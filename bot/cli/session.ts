@@ -1,0 +1,111 @@
+/** A terminal conversation: typed commands and numbered choices, on the shared conversation logic. */
+import type { Conversation, Turn } from '../conversation/handler.js';
+import type { DraftView, View } from '../../cards/views.js';
+import { renderText, plain, type Choice, type Style } from './render-text.js';
+
+type Prompt = { ask: string; multiline: boolean; collected: string[]; then: (answer: string) => Promise<void> };
+
+const words = {
+  en: {
+    editSubject: 'Edit subject',
+    editBody: 'Edit email text',
+    channel: 'Change how the customer came to you',
+    askSubject: 'New subject:',
+    askBody: 'Type the new email text; finish with a line holding only a dot (.)',
+    askChannel: 'Pick a number:',
+    askSearch: 'Search for:',
+    askAttest: 'Type "yes" if you attest:',
+    yes: ['yes', 'y'],
+  },
+  it: {
+    editSubject: 'Modifica oggetto',
+    editBody: "Modifica il testo dell'email",
+    channel: 'Cambia come è arrivato il cliente',
+    askSubject: 'Nuovo oggetto:',
+    askBody: "Scrivi il nuovo testo dell'email; termina con una riga che contiene solo un punto (.)",
+    askChannel: 'Scegli un numero:',
+    askSearch: 'Cerca:',
+    askAttest: 'Scrivi "sì" se confermi l\'attestazione:',
+    yes: ['sì', 'si', 's', 'yes', 'y'],
+  },
+};
+
+export function createChatSession(options: { conversation: Conversation; turn: Turn; out: (line: string) => void; style?: Style }) {
+  const { conversation, turn, out } = options;
+  const style = options.style ?? plain;
+  const w = words[turn.actor.locale];
+  let choices: Choice[] = [];
+  let draft: DraftView | null = null;
+  let prompt: Prompt | null = null;
+
+  const show = (views: View[]) => {
+    choices = [];
+    for (const view of views) {
+      const rendered = renderText(view, style);
+      const offset = choices.length;
+      for (const line of rendered.lines) out(line.replace(/\[(\d+)\]/, (_, n: string) => `[${Number(n) + offset}]`));
+      choices.push(...rendered.choices);
+      draft = view.kind === 'draft' ? view : draft && view.kind === 'message' ? draft : null;
+    }
+    if (draft && views.some((v) => v.kind === 'draft')) {
+      for (const [label, verb] of [[w.editSubject, 'local.subject'], [w.editBody, 'local.body'], [w.channel, 'local.channel']] as const) {
+        choices.push({ label, action: { verb, title: label } });
+        out(style.dim(`  [${choices.length}] ${label}`));
+      }
+    }
+    out('');
+  };
+
+  const ask = (text: string, multiline: boolean, then: (answer: string) => Promise<void>) => {
+    out(text);
+    prompt = { ask: text, multiline, collected: [], then };
+  };
+
+  async function act(choice: Choice): Promise<void> {
+    const { verb, data = {} } = choice.action;
+    const current = draft;
+    if (verb === 'local.subject' && current) return ask(w.askSubject, false, async (s) => show([{ ...current, subject: s }]));
+    if (verb === 'local.body' && current) return ask(w.askBody, true, async (b) => show([{ ...current, body: b, bodyError: null }]));
+    if (verb === 'local.channel' && current) {
+      current.channelChoices.forEach((c, i) => out(`  ${i + 1}. ${c.title}`));
+      return ask(w.askChannel, false, async (n) => show([{ ...current, channel: current.channelChoices[Number(n) - 1]?.value ?? current.channel }]));
+    }
+    if (verb === 'invitation.done' && current) {
+      return run(verb, { ...data, subject: current.subject, body: current.body, channel: current.channel });
+    }
+    if (verb === 'customers.search') return ask(w.askSearch, false, (q) => run(verb, { query: q }));
+    if (verb === 'removal.confirm') {
+      return ask(w.askAttest, false, (a) => run(verb, { ...data, attest: w.yes.includes(a.trim().toLowerCase()) }));
+    }
+    return run(verb, data);
+  }
+
+  async function run(verb: string, data: Record<string, unknown>): Promise<void> {
+    const result = await conversation.handleAction(turn, verb, data);
+    show(result.views);
+  }
+
+  return {
+    get prompt(): string {
+      return prompt ? '' : '> ';
+    },
+    /** Handles one line typed by the user. */
+    async input(line: string): Promise<void> {
+      if (prompt) {
+        const p = prompt;
+        if (p.multiline && line !== '.') {
+          p.collected.push(line);
+          return;
+        }
+        prompt = null;
+        await p.then(p.multiline ? p.collected.join('\n') : line);
+        return;
+      }
+      const trimmed = line.trim();
+      if (!trimmed) return;
+      const picked = /^\d+$/.test(trimmed) ? choices[Number(trimmed) - 1] : undefined;
+      if (picked) return act(picked);
+      show(await conversation.handleText(turn, trimmed));
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/** Turns what people type into a command, in English or Italian, forgiving case, spaces and mentions. */
+import type { Locale } from '../../store/schema.js';
+
+export type CommandName =
+  | 'help'
+  | 'invite'
+  | 'inviteWithProvider'
+  | 'listCustomers'
+  | 'customer'
+  | 'removeRelationship'
+  | 'providers'
+  | 'addProvider'
+  | 'invitations'
+  | 'revokeInvitation'
+  | 'notifyHere'
+  | 'notifyOff'
+  | 'whoami'
+  | 'grant'
+  | 'audit';
+
+export interface CommandSpec {
+  name: CommandName;
+  phrases: Record<Locale, string[]>;
+  /** Shown in help; `<...>` is required, `[...]` optional. */
+  usage: Record<Locale, string>;
+  /** Whether the command needs text after its phrase. */
+  needsArgs?: boolean;
+  adminOnly?: boolean;
+}
+
+export const commands: CommandSpec[] = [
+  { name: 'help', phrases: { en: ['help', '?'], it: ['aiuto', 'guida'] }, usage: { en: 'help', it: 'aiuto' } },
+  {
+    name: 'inviteWithProvider',
+    phrases: { en: ['invite customer with provider'], it: ['invita cliente con provider'] },
+    usage: { en: 'invite customer with provider [provider]', it: 'invita cliente con provider [provider]' },
+    adminOnly: true,
+  },
+  { name: 'invite', phrases: { en: ['invite customer'], it: ['invita cliente'] }, usage: { en: 'invite customer', it: 'invita cliente' }, adminOnly: true },
+  {
+    name: 'listCustomers',
+    phrases: { en: ['list customers', 'customers'], it: ['elenca clienti', 'clienti'] },
+    usage: { en: 'list customers [search]', it: 'elenca clienti [ricerca]' },
+  },
+  {
+    name: 'removeRelationship',
+    phrases: { en: ['remove relationship'], it: ['rimuovi relazione'] },
+    usage: { en: 'remove relationship <customer>', it: 'rimuovi relazione <cliente>' },
+    needsArgs: true,
+    adminOnly: true,
+  },
+  {
+    name: 'customer',
+    phrases: { en: ['customer'], it: ['cliente'] },
+    usage: { en: 'customer <name or domain>', it: 'cliente <nome o dominio>' },
+    needsArgs: true,
+  },
+  {
+    name: 'addProvider',
+    phrases: { en: ['add provider'], it: ['aggiungi provider'] },
+    usage: { en: 'add provider <name> [tenant id]', it: 'aggiungi provider <nome> [ID tenant]' },
+    needsArgs: true,
+    adminOnly: true,
+  },
+  { name: 'providers', phrases: { en: ['providers'], it: ['provider', 'provider indiretti'] }, usage: { en: 'providers', it: 'provider' } },
+  {
+    name: 'revokeInvitation',
+    phrases: { en: ['revoke invitation'], it: ['revoca invito'] },
+    usage: { en: 'revoke invitation <number>', it: 'revoca invito <numero>' },
+    needsArgs: true,
+    adminOnly: true,
+  },
+  { name: 'invitations', phrases: { en: ['invitations'], it: ['inviti'] }, usage: { en: 'invitations', it: 'inviti' } },
+  { name: 'notifyHere', phrases: { en: ['notify here'], it: ['notifica qui'] }, usage: { en: 'notify here', it: 'notifica qui' } },
+  { name: 'notifyOff', phrases: { en: ['stop notifications'], it: ['disattiva notifiche'] }, usage: { en: 'stop notifications', it: 'disattiva notifiche' } },
+  { name: 'whoami', phrases: { en: ['whoami', 'who am i'], it: ['chi sono'] }, usage: { en: 'whoami', it: 'chi sono' } },
+  {
+    name: 'grant',
+    phrases: { en: ['grant'], it: ['assegna'] },
+    usage: { en: 'grant <role> <platform:user>', it: 'assegna <ruolo> <piattaforma:utente>' },
+    needsArgs: true,
+    adminOnly: true,
+  },
+  { name: 'audit', phrases: { en: ['audit'], it: ['registro'] }, usage: { en: 'audit', it: 'registro' }, adminOnly: true },
+];
+
+export type ParsedCommand =
+  | { kind: 'command'; name: CommandName; args: string; language: Locale }
+  | { kind: 'missingArgs'; name: CommandName; language: Locale }
+  | { kind: 'unknown'; text: string; suggestion: string | null };
+
+/** Removes Teams `<at>` mentions, Slack `<@U123>` mentions, a leading "@bot", and extra spaces. */
+export function cleanText(text: string): string {
+  return text
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ')
+    .replace(/^\s*@\S+/, ' ')
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\/csp\s*/i, '');
+}
+
+const byLength = commands
+  .flatMap((spec) =>
+    (Object.keys(spec.phrases) as Locale[]).flatMap((language) => spec.phrases[language].map((phrase) => ({ spec, phrase, language }))),
+  )
+  .sort((a, b) => b.phrase.length - a.phrase.length);
+
+export function parseCommand(raw: string): ParsedCommand {
+  const text = cleanText(raw);
+  const lower = text.toLowerCase();
+  for (const { spec, phrase, language } of byLength) {
+    if (lower === phrase || lower.startsWith(phrase + ' ')) {
+      const args = text.slice(phrase.length).trim();
+      if (spec.needsArgs && !args) return { kind: 'missingArgs', name: spec.name, language };
+      if (!spec.needsArgs && args && !acceptsArgs(spec.name)) continue;
+      return { kind: 'command', name: spec.name, args, language };
+    }
+  }
+  return { kind: 'unknown', text, suggestion: closestPhrase(lower) };
+}
+
+/** Commands whose text after the phrase is optional (a search, a provider's name). */
+function acceptsArgs(name: CommandName): boolean {
+  return name === 'listCustomers' || name === 'inviteWithProvider';
+}
+
+/** The command phrase nearest to what was typed, if it is near enough to be a typo. */
+export function closestPhrase(text: string): string | null {
+  if (text.length < 3) return null;
+  let best: { phrase: string; distance: number } | null = null;
+  for (const { phrase } of byLength) {
+    if (phrase.length < 3) continue;
+    const head = text.slice(0, Math.max(phrase.length, text.split(' ')[0]!.length));
+    const distance = Math.min(levenshtein(head, phrase), levenshtein(text, phrase));
+    if (!best || distance < best.distance) best = { phrase, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(best.phrase.length / 3)) ? best.phrase : null;
+}
+
+export function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function usageOf(name: CommandName, locale: Locale): string {
+  return commands.find((c) => c.name === name)!.usage[locale];
+}

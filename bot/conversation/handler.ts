@@ -1,0 +1,234 @@
+/**
+ * One conversation logic for every chat surface: text or a card action in, views out.
+ * Surfaces turn their payloads into a `Turn` and render the views; rules stay in the service.
+ */
+import type { Locale } from '../../store/schema.js';
+import { parseCommand, usageOf, type CommandName } from '../commands/parse.js';
+import { isServiceError, type Service } from '../service/index.js';
+import type { Actor } from '../service/actor.js';
+import { StoreUnavailableError } from '../../store/store.js';
+import {
+  roleName,
+  toAttestationView,
+  toAuditView,
+  toCustomerDetailsView,
+  toCustomerListView,
+  toDraftView,
+  toHelpView,
+  toInvitationsView,
+  toMessageView,
+  toProviderPickerView,
+  toProvidersView,
+  toRemovalOutcomeView,
+  toRevokedView,
+  toSentView,
+  type View,
+  type Viewer,
+} from '../../cards/views.js';
+import type { MessageKey } from '../i18n/catalogue.js';
+
+export interface ConversationRef {
+  platform: 'teams' | 'slack' | 'cli';
+  conversationId: string;
+  name: string;
+  /** What the platform needs to post here later (a Teams conversation reference). */
+  reference?: Record<string, unknown> | null;
+}
+
+export interface Turn {
+  actor: Actor;
+  conversation: ConversationRef;
+  timeZone?: string;
+}
+
+/** `replace`: the views replace the card the action came from; `reply`: they are new messages. */
+export interface ActionResult {
+  mode: 'replace' | 'reply';
+  views: View[];
+}
+
+export interface Logger {
+  error(obj: object, msg?: string): void;
+}
+
+export function createConversation(service: Service, logger: Logger) {
+  const viewerOf = (turn: Turn): Viewer => ({
+    locale: turn.actor.locale,
+    timeZone: turn.timeZone,
+    isAdmin: service.whoami(turn.actor).isAdmin,
+  });
+
+  const errorView = (turn: Turn, error: unknown): View => {
+    const viewer = viewerOf(turn);
+    if (isServiceError(error)) return toMessageView(viewer, 'error', error.key, error.params);
+    if (error instanceof StoreUnavailableError) return toMessageView(viewer, 'error', 'error.unavailable');
+    logger.error({ err: error }, 'unexpected error in a conversation turn');
+    return toMessageView(viewer, 'error', 'error.unexpected');
+  };
+
+  const listPage = (turn: Turn, query: string, page: number) =>
+    toCustomerListView(viewerOf(turn), service.listCustomers(turn.actor, { query, page }), (id) => service.getCustomer(turn.actor, id));
+
+  async function runCommand(turn: Turn, name: CommandName, args: string): Promise<View[]> {
+    const { actor } = turn;
+    const viewer = viewerOf(turn);
+    switch (name) {
+      case 'help':
+        return [toHelpView(viewer)];
+      case 'invite': {
+        const invitation = await service.draftInvitation(actor, { channel: 'own-marketing', locale: actor.locale });
+        return [toDraftView(viewer, invitation)];
+      }
+      case 'inviteWithProvider': {
+        const providers = service.providersToInviteWith(actor);
+        const named = args ? providers.filter((p) => p.name.toLowerCase().includes(args.toLowerCase())) : [];
+        if (named.length === 1) {
+          const invitation = await service.draftInvitation(actor, { channel: 'indirect-provider', providerId: named[0]!.id, locale: actor.locale });
+          return [toDraftView(viewer, invitation)];
+        }
+        if (providers.length === 0) return [toMessageView(viewer, 'info', 'provider.noneYet')];
+        return [toProviderPickerView(viewer, providers)];
+      }
+      case 'listCustomers':
+        return [listPage(turn, args, 1)];
+      case 'customer':
+        return [toCustomerDetailsView(viewer, service.getCustomer(actor, args))];
+      case 'removeRelationship':
+        return [toAttestationView(viewer, await service.requestRemoval(actor, args))];
+      case 'providers':
+        return [toProvidersView(viewer, service.listProviders(actor))];
+      case 'addProvider': {
+        const tenant = /\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(args);
+        const provider = await service.addProvider(actor, { name: tenant ? args.slice(0, tenant.index) : args, tenantId: tenant?.[1] ?? null });
+        return [toMessageView(viewer, 'success', 'ui.providers.added', { name: provider.name })];
+      }
+      case 'invitations':
+        return [toInvitationsView(viewer, service.listInvitations(actor), new Date())];
+      case 'revokeInvitation': {
+        const list = service.listInvitations(actor);
+        const index = Number(args) - 1;
+        const target = Number.isInteger(index) && list[index] ? list[index]!.id : args;
+        return [toRevokedView(viewer, await service.revokeInvitation(actor, target))];
+      }
+      case 'notifyHere': {
+        const { platform, conversationId, name: convName, reference } = turn.conversation;
+        if (platform === 'cli') return [toMessageView(viewer, 'info', 'channel.missing')];
+        await service.subscribeChannel(actor, { platform, conversationId, name: convName, reference: reference ?? null });
+        return [toMessageView(viewer, 'success', 'ui.notify.on')];
+      }
+      case 'notifyOff': {
+        const { platform, conversationId } = turn.conversation;
+        if (platform === 'cli') return [toMessageView(viewer, 'info', 'channel.missing')];
+        const { removed } = await service.unsubscribeChannel(actor, { platform, conversationId });
+        return [toMessageView(viewer, 'success', removed ? 'ui.notify.off' : 'ui.notify.wasOff')];
+      }
+      case 'whoami': {
+        const me = service.whoami(actor);
+        return [toMessageView(viewer, 'info', 'ui.whoami', { name: me.displayName, principal: me.principal, role: roleName(actor.locale, me.role) })];
+      }
+      case 'grant': {
+        const [role = '', principal = ''] = args.split(/\s+/);
+        const grant = await service.grantRole(actor, { role, principal });
+        return [toMessageView(viewer, 'success', 'ui.grant.done', { principal: grant.id, role: roleName(actor.locale, grant.role) })];
+      }
+      case 'audit':
+        return [toAuditView(viewer, service.listAudit(actor))];
+    }
+  }
+
+  return {
+    /** Answers a typed message. */
+    async handleText(turn: Turn, text: string): Promise<View[]> {
+      const viewer = viewerOf(turn);
+      const parsed = parseCommand(text);
+      try {
+        if (parsed.kind === 'unknown') {
+          if (!parsed.text) return [toHelpView(viewer)];
+          return parsed.suggestion
+            ? [toMessageView(viewer, 'info', 'command.unknown', { text: parsed.text, suggestion: parsed.suggestion })]
+            : [toMessageView(viewer, 'info', 'command.unknownNoSuggestion', { text: parsed.text })];
+        }
+        if (parsed.kind === 'missingArgs') {
+          return [toMessageView(viewer, 'info', 'command.usage', { usage: usageOf(parsed.name, turn.actor.locale) })];
+        }
+        return await runCommand(turn, parsed.name, parsed.args);
+      } catch (error) {
+        return [errorView(turn, error)];
+      }
+    },
+
+    /**
+     * Handles a card button. Nothing in `data` is trusted: ids go back to the service, which
+     * re-checks role and state; a field problem re-renders the same card with the message.
+     */
+    async handleAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<ActionResult> {
+      const { actor } = turn;
+      const viewer = viewerOf(turn);
+      const str = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : typeof data[key] === 'number' ? String(data[key]) : '');
+      try {
+        switch (verb) {
+          case 'command': {
+            const name = str('command') as CommandName;
+            return { mode: 'reply', views: await runCommand(turn, isCommandName(name) ? name : 'help', str('args')) };
+          }
+          case 'invitation.done': {
+            const id = str('invitationId');
+            try {
+              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), channel: str('channel') });
+              return { mode: 'replace', views: [toSentView(viewer, sent)] };
+            } catch (error) {
+              if (isServiceError(error) && error.fields.body) {
+                const invitation = service.getInvitation(actor, id);
+                return {
+                  mode: 'replace',
+                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), channel: str('channel') || undefined, error: error.fields.body as MessageKey })],
+                };
+              }
+              throw error;
+            }
+          }
+          case 'invitation.revoke':
+            return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };
+          case 'invitation.draftWithProvider': {
+            const invitation = await service.draftInvitation(actor, { channel: 'indirect-provider', providerId: str('providerId'), locale: actor.locale });
+            return { mode: 'replace', views: [toDraftView(viewer, invitation)] };
+          }
+          case 'customers.page':
+          case 'customers.search':
+            return { mode: 'replace', views: [listPage(turn, str('query'), verb === 'customers.search' ? 1 : Number(str('page')) || 1)] };
+          case 'customer.show':
+            return { mode: 'reply', views: [toCustomerDetailsView(viewer, service.getCustomer(actor, str('customerId')))] };
+          case 'removal.request':
+            return { mode: 'reply', views: [toAttestationView(viewer, await service.requestRemoval(actor, str('customerId')))] };
+          case 'removal.confirm': {
+            const attested = data.attest === true || data.attest === 'true';
+            try {
+              return { mode: 'replace', views: [toRemovalOutcomeView(viewer, await service.confirmRemoval(actor, str('removalId'), { attested }))] };
+            } catch (error) {
+              if (isServiceError(error) && error.fields.attest) {
+                const pending = service.getRemoval(actor, str('removalId'));
+                return { mode: 'replace', views: [toAttestationView(viewer, pending, error.fields.attest as MessageKey)] };
+              }
+              throw error;
+            }
+          }
+          case 'removal.cancel':
+            return { mode: 'replace', views: [toRemovalOutcomeView(viewer, await service.cancelRemoval(actor, str('removalId')))] };
+          default:
+            return { mode: 'reply', views: [toMessageView(viewer, 'error', 'error.badAction')] };
+        }
+      } catch (error) {
+        return { mode: 'reply', views: [errorView(turn, error)] };
+      }
+    },
+  };
+}
+
+const commandNames: readonly CommandName[] = [
+  'help', 'invite', 'inviteWithProvider', 'listCustomers', 'customer', 'removeRelationship', 'providers',
+  'addProvider', 'invitations', 'revokeInvitation', 'notifyHere', 'notifyOff', 'whoami', 'grant', 'audit',
+];
+const isCommandName = (name: string): name is CommandName => (commandNames as readonly string[]).includes(name);
+
+export type Conversation = ReturnType<typeof createConversation>;
+export type { Locale };

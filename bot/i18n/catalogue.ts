@@ -1,0 +1,36 @@
+/** The message catalogue: every sentence a user sees, in English and Italian. */
+import type { Locale } from '../../store/schema.js';
+import { en } from './en.js';
+import { it } from './it.js';
+
+export type Plural = { one: string; other: string };
+export type Message = string | Plural;
+export type MessageKey = keyof typeof en;
+export type MessageParams = Record<string, string | number>;
+
+const catalogues: Record<Locale, Record<MessageKey, Message>> = { en, it };
+
+/**
+ * The sentence for `key` in `locale`, with `{name}` placeholders filled in. Plural messages pick
+ * their form from `params.count`.
+ */
+export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
+  const message = catalogues[locale][key] ?? en[key];
+  if (message === undefined) return key;
+  const text =
+    typeof message === 'string'
+      ? message
+      : new Intl.PluralRules(locale).select(Number(params.count ?? 0)) === 'one'
+        ? message.one
+        : message.other;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Maps a platform locale ("it-IT", "it_IT", "en-GB") to one we speak; English otherwise. */
+export function toLocale(value: string | null | undefined): Locale {
+  return typeof value === 'string' && /^it\b|^it[-_]/i.test(value) ? 'it' : 'en';
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}

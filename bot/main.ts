@@ -1,0 +1,39 @@
+/** Composition root: config -> store -> service -> surfaces -> server. */
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server/server.js';
+import { createSurfaces } from './surfaces.js';
+import { StoreOpenError } from '../store/store.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const app = await createApp(config, logger, { demo: process.argv.includes('--demo') });
+  const surfaces = createSurfaces(config, app, logger);
+  const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
+  logger.info(
+    { url: running.url, dataFile: config.dataFile, surfaces: surfaces.map((s) => s.name), localMode: config.localMode },
+    config.localMode
+      ? `listening on ${running.url} in local mode: no Bot Framework credentials, so no Teams auth and loopback only unless HOST is set`
+      : `listening on ${running.url}`,
+  );
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await running.close();
+    await app.store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StoreOpenError) {
+    console.error(`Cannot start: ${error.message}`);
+  } else {
+    console.error('Cannot start:', error);
+  }
+  process.exit(1);
+});

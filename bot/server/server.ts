@@ -1,0 +1,47 @@
+/** The restify server: health, and one route group per surface. */
+import restify, { type Server } from 'restify';
+import type { Logger } from '../logger.js';
+import type { Store } from '../../store/store.js';
+
+/** A surface (Teams, Slack, the customer's page) adds its routes; it may stop background work on close. */
+export interface Surface {
+  name: string;
+  register(server: Server): void;
+  close?(): Promise<void>;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: { port: number; host: string; store: Store; logger: Logger; surfaces: Surface[] }): Promise<RunningServer> {
+  const { store, logger, surfaces } = options;
+  const server = restify.createServer({ name: 'csp-connect-bot', handleUncaughtExceptions: false });
+  server.get('/healthz', (_req, res, next) => {
+    const healthy = store.healthy;
+    res.send(healthy ? 200 : 503, { status: healthy ? 'ok' : 'store unavailable', surfaces: surfaces.map((s) => s.name) });
+    next();
+  });
+  for (const surface of surfaces) surface.register(server);
+  server.on('restifyError', (req, res, err, callback) => {
+    if ((err.statusCode ?? 500) >= 500) logger.error({ err, method: req.method, path: req.path() }, 'request failed');
+    callback();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return {
+    server,
+    url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const surface of surfaces) await surface.close?.();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/** What every part of the service layer shares: the store, the clock, and the ports. */
+import { randomUUID } from 'node:crypto';
+import type { Store, Tx } from '../../store/store.js';
+import type { Role } from '../../store/schema.js';
+import type { Actor } from './actor.js';
+import { toActorRef } from './actor.js';
+import type { ServiceEvent } from './events.js';
+
+/** Receives events once the writes that caused them are on disk. */
+export interface Notifier {
+  publish(event: ServiceEvent): void;
+}
+
+export interface ServiceDeps {
+  store: Store;
+  /** Base URL of the customer's page, e.g. https://bot.example.com */
+  publicUrl: string;
+  /** Principals ("teams:<id>", "slack:U0123", "cli:admin") who are Global admins from start-up. */
+  bootstrapAdmins?: readonly string[];
+  notifier?: Notifier;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+export interface ServiceContext {
+  store: Store;
+  publicUrl: string;
+  bootstrapAdmins: ReadonlySet<string>;
+  notifier: Notifier;
+  now: () => Date;
+  newId: () => string;
+  /** Records an audit event inside the same transaction as the change it describes. */
+  audit(tx: Tx, actor: Actor, action: string, target: string, details?: Record<string, unknown>): void;
+}
+
+export function createContext(deps: ServiceDeps): ServiceContext {
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? randomUUID;
+  return {
+    store: deps.store,
+    publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+    bootstrapAdmins: new Set(deps.bootstrapAdmins ?? []),
+    notifier: deps.notifier ?? { publish: () => {} },
+    now,
+    newId,
+    audit(tx, actor, action, target, details = {}) {
+      tx.put('audit', { id: newId(), at: now().toISOString(), actor: toActorRef(actor), action, target, details });
+    },
+  };
+}
+
+export const ADMIN_ROLES: readonly Role[] = ['global-admin', 'admin-agent'];

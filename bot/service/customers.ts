@@ -1,0 +1,104 @@
+/** The reseller's customer list: only customers with an active reseller relationship with us. */
+import type { Customer, Relationship } from '../../store/schema.js';
+import type { Actor } from './actor.js';
+import type { ServiceContext } from './context.js';
+import { InvalidInput, NotFound } from './errors.js';
+import { requireRole } from './roles.js';
+
+export const PAGE_SIZE = 10;
+
+export interface CustomerPage {
+  items: Array<Readonly<Customer>>;
+  total: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+  query: string;
+}
+
+export interface RelationshipView extends Relationship {
+  providerName: string | null;
+}
+
+export interface CustomerDetails {
+  customer: Readonly<Customer>;
+  relationships: RelationshipView[];
+  dapGranted: boolean;
+  activeSubscriptions: number;
+}
+
+/** Customers with an active reseller relationship; a provider's own customers never appear. */
+export function listedCustomers(ctx: ServiceContext): Array<Readonly<Customer>> {
+  const listed = new Set<string>();
+  for (const r of ctx.store.all('relationships')) {
+    if (r.kind === 'reseller' && r.status === 'active') listed.add(r.customerId);
+  }
+  const customers: Array<Readonly<Customer>> = [];
+  for (const id of listed) {
+    const customer = ctx.store.get('customers', id);
+    if (customer) customers.push(customer);
+  }
+  return customers;
+}
+
+const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * Finds one listed customer by id, domain or name (exact first, then a unique partial match).
+ * Several partial matches are refused with their names, so the user can be precise.
+ */
+export function resolveCustomer(ctx: ServiceContext, ref: string): Readonly<Customer> {
+  const wanted = normalise(typeof ref === 'string' ? ref : '');
+  if (!wanted) throw new InvalidInput('customer.nameRequired');
+  const customers = listedCustomers(ctx);
+  const exact = customers.filter((c) => c.id === ref || c.domain === wanted || normalise(c.companyName) === wanted);
+  if (exact.length === 1) return exact[0]!;
+  const partial = exact.length > 1 ? exact : customers.filter((c) => normalise(c.companyName).includes(wanted) || c.domain.includes(wanted));
+  if (partial.length === 1) return partial[0]!;
+  if (partial.length === 0) throw new NotFound('customer.notFound', { query: ref });
+  const names = partial
+    .slice(0, 5)
+    .map((c) => `${c.companyName} (${c.domain})`)
+    .join(', ');
+  throw new InvalidInput('customer.ambiguous', { query: ref, names, count: partial.length });
+}
+
+export function createCustomerOperations(ctx: ServiceContext) {
+  return {
+    /** Paged and searchable by name or domain, sorted by name. */
+    listCustomers(actor: Actor, input: { query?: string; page?: number } = {}): CustomerPage {
+      requireRole(ctx, actor);
+      const query = normalise(input.query ?? '');
+      const matches = listedCustomers(ctx).filter(
+        (c) => !query || normalise(c.companyName).includes(query) || c.domain.includes(query),
+      );
+      matches.sort((a, b) => a.companyName.localeCompare(b.companyName) || a.domain.localeCompare(b.domain));
+      const pageCount = Math.max(1, Math.ceil(matches.length / PAGE_SIZE));
+      const requested = Number.isInteger(input.page) ? input.page! : 1;
+      const page = Math.min(Math.max(1, requested), pageCount);
+      return {
+        items: matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+        total: matches.length,
+        page,
+        pageCount,
+        pageSize: PAGE_SIZE,
+        query: input.query?.trim() ?? '',
+      };
+    },
+
+    /** Account, subscriptions, users, licenses and relationships (with DAP) of a listed customer. */
+    getCustomer(actor: Actor, ref: string): CustomerDetails {
+      requireRole(ctx, actor);
+      const customer = resolveCustomer(ctx, ref);
+      const relationships = [...ctx.store.all('relationships')]
+        .filter((r) => r.customerId === customer.id)
+        .map((r) => ({ ...r, providerName: r.providerId ? (ctx.store.get('providers', r.providerId)?.name ?? null) : null }));
+      return {
+        customer,
+        relationships,
+        dapGranted: relationships.some((r) => r.kind === 'reseller' && r.status === 'active' && r.dapGranted),
+        activeSubscriptions: customer.subscriptions.filter((s) => s.status === 'active').length,
+      };
+    },
+  };
+}

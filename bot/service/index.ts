@@ -1,0 +1,33 @@
+/** The platform-neutral service layer: `service.verb(actor, input)` -> data, or a coded error. */
+import { createAcceptanceOperations } from './acceptance.js';
+import { createAuditOperations } from './audit.js';
+import { createChannelOperations } from './channels.js';
+import { createContext, type ServiceDeps } from './context.js';
+import { createCustomerOperations } from './customers.js';
+import { createInvitationOperations } from './invitations.js';
+import { createProviderOperations } from './providers.js';
+import { createRemovalOperations } from './removals.js';
+import { createRoleOperations } from './roles.js';
+import { createSummaryOperations } from './summary.js';
+
+export function createService(deps: ServiceDeps) {
+  const ctx = createContext(deps);
+  return {
+    ...createRoleOperations(ctx),
+    ...createInvitationOperations(ctx),
+    ...createAcceptanceOperations(ctx),
+    ...createCustomerOperations(ctx),
+    ...createRemovalOperations(ctx),
+    ...createProviderOperations(ctx),
+    ...createChannelOperations(ctx),
+    ...createAuditOperations(ctx),
+    ...createSummaryOperations(ctx),
+    /** The partner we act for, as recorded in the store. */
+    partner: () => deps.store.partner(),
+  };
+}
+
+export type Service = ReturnType<typeof createService>;
+export type { Actor } from './actor.js';
+export type { ServiceDeps, Notifier } from './context.js';
+export * from './errors.js';

@@ -1,0 +1,141 @@
+/** Removing a reseller relationship: request -> attestation -> confirmation by an admin. */
+import type { Removal, Relationship } from '../../store/schema.js';
+import { toActorRef, type Actor } from './actor.js';
+import { attestationText, type AttestationText } from './attestation.js';
+import type { ServiceContext } from './context.js';
+import { Conflict, InvalidInput, NotFound } from './errors.js';
+import { resolveCustomer } from './customers.js';
+import { requireAdmin } from './roles.js';
+
+export interface RemovalView {
+  removal: Removal;
+  companyName: string;
+  domain: string;
+  attestation: AttestationText;
+  /** True when this call found the work already done (a second click, a replayed card). */
+  alreadyDone: boolean;
+}
+
+const activeResellerRelationship = (ctx: ServiceContext, customerId: string): Relationship | undefined => {
+  for (const r of ctx.store.all('relationships')) {
+    if (r.customerId === customerId && r.kind === 'reseller' && r.status === 'active') return r;
+  }
+  return undefined;
+};
+
+/** Partner Center refuses while subscriptions are active; so do we, and never suspend anything. */
+function refuseActiveSubscriptions(ctx: ServiceContext, customerId: string): void {
+  const customer = ctx.store.get('customers', customerId)!;
+  const active = customer.subscriptions.filter((s) => s.status === 'active');
+  if (active.length > 0) {
+    throw new Conflict('removal.activeSubscriptions', {
+      company: customer.companyName,
+      count: active.length,
+      subscriptions: active.map((s) => `${s.offer} (${s.quantity})`).join(', '),
+    });
+  }
+}
+
+export function createRemovalOperations(ctx: ServiceContext) {
+  const view = (removal: Removal, alreadyDone: boolean): RemovalView => {
+    const customer = ctx.store.get('customers', removal.customerId);
+    return {
+      removal,
+      companyName: customer?.companyName ?? removal.customerId,
+      domain: customer?.domain ?? '',
+      attestation: attestationText(removal.attestationLocale),
+      alreadyDone,
+    };
+  };
+
+  const load = (removalId: string): Removal => {
+    const removal = typeof removalId === 'string' ? ctx.store.get('removals', removalId) : undefined;
+    if (!removal) throw new NotFound('removal.notFound');
+    return removal;
+  };
+
+  return {
+    /** Starts a removal and returns the attestation to confirm; asking twice reuses the request. */
+    async requestRemoval(actor: Actor, customerRef: string): Promise<RemovalView> {
+      requireAdmin(ctx, actor);
+      const customer = resolveCustomer(ctx, customerRef);
+      refuseActiveSubscriptions(ctx, customer.id);
+      return ctx.store.transact((tx, read) => {
+        const relationship = activeResellerRelationship(ctx, customer.id);
+        if (!relationship) throw new NotFound('customer.notFound', { query: customerRef });
+        for (const r of read.all('removals')) {
+          if (r.relationshipId === relationship.id && r.status === 'pending' && r.attestationLocale === actor.locale) return view(r, false);
+        }
+        const removal: Removal = {
+          id: ctx.newId(),
+          customerId: customer.id,
+          relationshipId: relationship.id,
+          status: 'pending',
+          requestedBy: toActorRef(actor),
+          requestedAt: ctx.now().toISOString(),
+          attestationVersion: attestationText(actor.locale).version,
+          attestationLocale: actor.locale,
+          attestedBy: null,
+          attestedAt: null,
+          cancelledBy: null,
+          cancelledAt: null,
+        };
+        tx.put('removals', removal);
+        ctx.audit(tx, actor, 'removal.requested', removal.id, { customerId: customer.id });
+        return view(removal, false);
+      });
+    },
+
+    /**
+     * Ends the reseller relationship once an admin attests. DAP is left exactly as it was.
+     * Confirming a removal that is already confirmed returns its outcome and changes nothing.
+     */
+    async confirmRemoval(actor: Actor, removalId: string, input: { attested: unknown }): Promise<RemovalView> {
+      requireAdmin(ctx, actor);
+      const current = load(removalId);
+      if (current.status === 'confirmed') return view(current, true);
+      if (current.status === 'cancelled') throw new Conflict('removal.cancelled');
+      if (input.attested !== true) throw new InvalidInput('removal.attestationRequired', {}, { attest: 'removal.attestationRequired' });
+      refuseActiveSubscriptions(ctx, current.customerId);
+      return ctx.store.transact((tx, read) => {
+        const removal = read.get('removals', removalId)!;
+        if (removal.status === 'confirmed') return view(removal, true);
+        const now = ctx.now().toISOString();
+        const relationship = read.get('relationships', removal.relationshipId);
+        if (relationship && relationship.status === 'active') {
+          // Only the status changes: dapGranted keeps its recorded value.
+          tx.put('relationships', { ...relationship, status: 'removed', endedAt: now });
+        }
+        const confirmed: Removal = { ...removal, status: 'confirmed', attestedBy: toActorRef(actor), attestedAt: now };
+        tx.put('removals', confirmed);
+        ctx.audit(tx, actor, 'removal.confirmed', removal.id, {
+          customerId: removal.customerId,
+          relationshipId: removal.relationshipId,
+          attestationVersion: removal.attestationVersion,
+          attestationLocale: removal.attestationLocale,
+          dapGranted: relationship?.dapGranted ?? null,
+        });
+        return view(confirmed, false);
+      });
+    },
+
+    getRemoval(actor: Actor, removalId: string): RemovalView {
+      requireAdmin(ctx, actor);
+      return view(load(removalId), false);
+    },
+
+    async cancelRemoval(actor: Actor, removalId: string): Promise<RemovalView> {
+      requireAdmin(ctx, actor);
+      const current = load(removalId);
+      if (current.status === 'cancelled') return view(current, true);
+      if (current.status === 'confirmed') throw new Conflict('removal.alreadyConfirmed');
+      return ctx.store.transact((tx, read) => {
+        const removal = read.get('removals', removalId)!;
+        const cancelled: Removal = { ...removal, status: 'cancelled', cancelledBy: toActorRef(actor), cancelledAt: ctx.now().toISOString() };
+        tx.put('removals', cancelled);
+        ctx.audit(tx, actor, 'removal.cancelled', removal.id, { customerId: removal.customerId });
+        return view(cancelled, false);
+      });
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/** File primitives that survive a crash at any instant: fsynced temp file + rename, and a lock. */
+import { constants, promises as fs, openSync, closeSync, writeSync, readFileSync, unlinkSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+
+/** Writes `text` to `file` atomically and durably: readers see the old or the new file, whole. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const handle = await fs.open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(tmp, file);
+  await syncDirectory(dirname(file));
+}
+
+/** Makes a rename or a new file in `dir` durable. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * lowdb adapter for the snapshot: like lowdb's JSONFile (temp file + rename), plus fsync of the
+ * file and its folder, and no silent default for a file that exists but does not parse.
+ */
+export class DurableJSONFile<T> implements Adapter<T> {
+  constructor(readonly file: string) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    return JSON.parse(text) as T;
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFileAtomic(this.file, JSON.stringify(data));
+  }
+}
+
+/**
+ * An exclusive lock beside the data file, so two processes never write the same store.
+ * A lock left by a process that no longer runs is taken over.
+ */
+export function acquireLock(file: string): () => void {
+  const lockFile = `${file}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        try {
+          unlinkSync(lockFile);
+        } catch {
+          // Already gone: nothing to release.
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockFile, 'utf8'));
+      if (owner && isRunning(owner)) {
+        throw new Error(`it is in use by process ${owner} (lock file ${lockFile})`);
+      }
+      unlinkSync(lockFile);
+    }
+  }
+  throw new Error(`could not take the lock ${lockFile}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,210 @@
+/** Record schemas of the store, validated whenever a data file is opened. */
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1;
+
+const id = z.string().min(1);
+const isoDate = z.iso.datetime({ offset: true });
+
+export const Role = z.enum(['global-admin', 'admin-agent', 'sales-agent', 'helpdesk-agent']);
+export type Role = z.infer<typeof Role>;
+
+export const Platform = z.enum(['teams', 'slack', 'cli', 'web']);
+export type Platform = z.infer<typeof Platform>;
+
+export const Locale = z.enum(['en', 'it']);
+export type Locale = z.infer<typeof Locale>;
+
+export const Partner = z.object({
+  id,
+  name: z.string().min(1),
+  tenantId: z.string().min(1),
+});
+export type Partner = z.infer<typeof Partner>;
+
+export const Provider = z.object({
+  id,
+  name: z.string().min(1),
+  tenantId: z.string().nullable(),
+  createdAt: isoDate,
+});
+export type Provider = z.infer<typeof Provider>;
+
+export const Subscription = z.object({
+  id,
+  offer: z.string(),
+  quantity: z.number().int().nonnegative(),
+  status: z.enum(['active', 'suspended', 'expired']),
+  renewsOn: z.string().nullable(),
+});
+export type Subscription = z.infer<typeof Subscription>;
+
+export const CustomerUser = z.object({
+  id,
+  displayName: z.string(),
+  email: z.string(),
+  licenses: z.array(z.string()),
+});
+export type CustomerUser = z.infer<typeof CustomerUser>;
+
+export const License = z.object({
+  sku: z.string(),
+  assigned: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type License = z.infer<typeof License>;
+
+export const Contact = z.object({ name: z.string(), email: z.string() });
+export type Contact = z.infer<typeof Contact>;
+
+export const Customer = z.object({
+  id,
+  companyName: z.string().min(1),
+  domain: z.string().min(1),
+  tenantId: z.string().nullable(),
+  contact: Contact,
+  subscriptions: z.array(Subscription),
+  users: z.array(CustomerUser),
+  licenses: z.array(License),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+export type Customer = z.infer<typeof Customer>;
+
+/** A relationship between a customer and us (reseller) or one of our indirect providers. */
+export const Relationship = z.object({
+  id,
+  customerId: id,
+  kind: z.enum(['reseller', 'provider']),
+  providerId: z.string().nullable(),
+  status: z.enum(['active', 'removed']),
+  dapGranted: z.boolean(),
+  invitationId: z.string().nullable(),
+  createdAt: isoDate,
+  endedAt: isoDate.nullable(),
+});
+export type Relationship = z.infer<typeof Relationship>;
+
+export const CustomerChannel = z.enum(['own-marketing', 'microsoft-referral', 'indirect-provider']);
+export type CustomerChannel = z.infer<typeof CustomerChannel>;
+
+export const ActorRef = z.object({
+  platform: Platform,
+  userId: z.string(),
+  displayName: z.string(),
+});
+export type ActorRef = z.infer<typeof ActorRef>;
+
+export const Invitation = z.object({
+  id,
+  token: z.string().min(22),
+  status: z.enum(['draft', 'sent', 'accepted', 'revoked']),
+  channel: CustomerChannel,
+  providerId: z.string().nullable(),
+  companyName: z.string().nullable(),
+  customerEmail: z.string().nullable(),
+  locale: Locale,
+  link: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  createdBy: ActorRef,
+  createdAt: isoDate,
+  expiresAt: isoDate,
+  sentAt: isoDate.nullable(),
+  sentBy: ActorRef.nullable(),
+  acceptedAt: isoDate.nullable(),
+  customerId: z.string().nullable(),
+  revokedAt: isoDate.nullable(),
+  revokedBy: ActorRef.nullable(),
+  /** Where the draft card was posted, so it can be updated when the customer accepts. */
+  draftMessage: z.record(z.string(), z.string()).nullable(),
+});
+export type Invitation = z.infer<typeof Invitation>;
+
+export const Removal = z.object({
+  id,
+  customerId: id,
+  relationshipId: id,
+  status: z.enum(['pending', 'confirmed', 'cancelled']),
+  requestedBy: ActorRef,
+  requestedAt: isoDate,
+  attestationVersion: z.string(),
+  attestationLocale: Locale,
+  attestedBy: ActorRef.nullable(),
+  attestedAt: isoDate.nullable(),
+  cancelledBy: ActorRef.nullable(),
+  cancelledAt: isoDate.nullable(),
+});
+export type Removal = z.infer<typeof Removal>;
+
+export const ChannelSubscription = z.object({
+  id,
+  platform: z.enum(['teams', 'slack']),
+  conversationId: z.string().min(1),
+  name: z.string(),
+  /** Platform data needed to post there later (a Teams conversation reference). */
+  reference: z.record(z.string(), z.unknown()).nullable(),
+  createdBy: ActorRef,
+  createdAt: isoDate,
+});
+export type ChannelSubscription = z.infer<typeof ChannelSubscription>;
+
+export const RoleGrant = z.object({
+  id, // "<platform>:<userId>"
+  platform: Platform,
+  userId: z.string().min(1),
+  role: Role,
+  grantedBy: ActorRef,
+  grantedAt: isoDate,
+});
+export type RoleGrant = z.infer<typeof RoleGrant>;
+
+/** A notification that must reach a channel; kept until delivered so none is lost. */
+export const Delivery = z.object({
+  id,
+  subscriptionId: id,
+  event: z.record(z.string(), z.unknown()),
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: isoDate,
+  lastError: z.string().nullable(),
+  createdAt: isoDate,
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+export const AuditEvent = z.object({
+  id,
+  at: isoDate,
+  actor: ActorRef,
+  action: z.string(),
+  target: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+/** Every collection of the store, keyed by name, with its record schema. */
+export const collections = {
+  providers: Provider,
+  customers: Customer,
+  relationships: Relationship,
+  invitations: Invitation,
+  removals: Removal,
+  channels: ChannelSubscription,
+  roles: RoleGrant,
+  deliveries: Delivery,
+  audit: AuditEvent,
+} as const;
+
+export type Collections = { [K in keyof typeof collections]: z.infer<(typeof collections)[K]> };
+export type CollectionName = keyof Collections;
+export const collectionNames = Object.keys(collections) as CollectionName[];
+
+/** The on-disk snapshot. */
+export const Snapshot = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  journalSeq: z.number().int().nonnegative(),
+  partner: Partner.nullable(),
+  ...(Object.fromEntries(collectionNames.map((n) => [n, z.array(collections[n])])) as {
+    [K in CollectionName]: z.ZodArray<(typeof collections)[K]>;
+  }),
+});
+export type Snapshot = z.infer<typeof Snapshot>;

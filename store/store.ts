@@ -1,0 +1,46 @@
+/** The storage port: reads from memory, writes through one serialised, durable commit queue. */
+import type { CollectionName, Collections, Partner } from './schema.js';
+
+/** Writes collected by one transaction; applied together or not at all. */
+export interface Tx {
+  put<C extends CollectionName>(collection: C, record: Collections[C]): void;
+  delete(collection: CollectionName, id: string): void;
+  setPartner(partner: Partner): void;
+}
+
+/** Read access to the current state. Records are frozen: change them through a transaction. */
+export interface StoreReader {
+  partner(): Partner | null;
+  get<C extends CollectionName>(collection: C, id: string): Readonly<Collections[C]> | undefined;
+  all<C extends CollectionName>(collection: C): IterableIterator<Readonly<Collections[C]>>;
+  count(collection: CollectionName): number;
+}
+
+export interface Store extends StoreReader {
+  /**
+   * Runs `fn` against the latest state, atomically with respect to every other transaction
+   * (it runs synchronously, so no other caller can interleave), and resolves with its result
+   * only once its writes are on disk. If `fn` throws, nothing is written.
+   */
+  transact<T>(fn: (tx: Tx, read: StoreReader) => T): Promise<T>;
+  /** Writes a fresh snapshot and releases the data file. */
+  close(): Promise<void>;
+  /** False once a write failed: the process must restart from what is on disk. */
+  readonly healthy: boolean;
+}
+
+/** Thrown when a data file cannot be opened safely; the file is left as it was. */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`Cannot open data file ${file}: ${problem}`);
+  }
+}
+
+/** Thrown by `transact` once the store can no longer guarantee durability. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}

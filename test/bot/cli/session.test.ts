@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createConversation } from '../../../bot/conversation/handler.js';
+import { createChatSession } from '../../../bot/cli/session.js';
+import { contact, testService } from '../../helpers.js';
+
+async function chat(user: string, locale: 'en' | 'it' = 'en') {
+  const t = await testService();
+  const conversation = createConversation(t.service, { error: () => {} });
+  const session = (as: string, lang = locale) => {
+    const lines: string[] = [];
+    const s = createChatSession({
+      conversation,
+      turn: { actor: { platform: 'cli', userId: as, displayName: as, locale: lang }, conversation: { platform: 'cli', conversationId: 'terminal', name: 'terminal' } },
+      out: (l) => lines.push(l),
+    });
+    return {
+      lines,
+      async say(...inputs: string[]) {
+        lines.length = 0;
+        for (const input of inputs) await s.input(input);
+        return lines.join('\n');
+      },
+    };
+  };
+  return { ...t, me: session(user), session };
+}
+
+describe('terminal chat', () => {
+  it('lets an admin draft, edit, mark Done and then see the invitation pending', async () => {
+    const { me } = await chat('admin');
+    let out = await me.say('invite customer');
+    expect(out).toContain('Invite a customer');
+    const link = /https:\/\/bot\.example\.com\/invitations\/\S+/.exec(out)![0];
+    // [4] edits the email text; a body without the link is refused on the same draft.
+    out = await me.say('4', 'Dear customer, please accept.', '.', '1');
+    expect(out).toContain('Keep the invitation link in the email');
+    out = await me.say('4', 'Dear customer, please accept:', link, '.', '1');
+    expect(out).toContain('Invitation sent');
+    expect(out).toContain('Marked as sent by admin');
+    out = await me.say('invitations');
+    expect(out).toMatch(/1\. Customer not named yet: sent, by admin/);
+  });
+
+  it('refuses a person without a role with a sentence saying what to do', async () => {
+    const { session } = await chat('admin');
+    const out = await session('stranger').say('invite customer');
+    expect(out).toContain("You don't have a role in this bot yet");
+    expect(out).toContain('grant sales-agent cli:stranger');
+  });
+
+  it('refuses a sales agent who tries to invite', async () => {
+    const { me, session } = await chat('admin');
+    await me.say('grant sales-agent cli:bob');
+    expect(await session('bob').say('invite customer')).toContain('Only a Global admin or an Admin agent can do that');
+  });
+
+  it('lists a customer after an acceptance and walks the removal through the attestation', async () => {
+    const { me, service } = await chat('admin');
+    const draft = await service.draftInvitation({ platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' }, { channel: 'own-marketing', locale: 'en' });
+    await service.acceptInvitation(draft.token, contact());
+    expect(await me.say('list customers')).toMatch(/1 customer\n\s+Contoso Ltd\s+contoso\.com\s+active/);
+    let out = await me.say('remove relationship contoso');
+    expect(out).toContain('Remove Contoso Ltd?');
+    expect(out).toContain('good faith');
+    out = await me.say('1', 'no');
+    expect(out).toContain('Tick the attestation');
+    out = await me.say('1', 'yes');
+    expect(out).toContain('Relationship with Contoso Ltd removed');
+    expect(out).toContain('Delegated admin privileges stay as they were');
+    expect(await me.say('list customers')).toContain('No customers yet');
+  });
+
+  it('speaks Italian', async () => {
+    const { me } = await chat('admin', 'it');
+    expect(await me.say('aiuto')).toContain('Cosa posso fare');
+    expect(await me.say('elenca clienti')).toContain('Nessun cliente per ora');
+    expect(await me.say('invta cliente')).toContain('Forse intendevi `invita cliente`');
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../bot/config.js';
+
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+};
+
+describe('loadConfig', () => {
+  it('starts in local mode on loopback with nothing set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3978, host: '127.0.0.1', localMode: true, teams: null, slack: null, publicUrl: 'http://localhost:3978' });
+    expect(config.dataFile).toMatch(/data\/db\.json$/);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', MicrosoftAppId: '', SLACK_BOT_TOKEN: '' })).toMatchObject({ port: 3978, localMode: true });
+  });
+
+  it('listens on all interfaces with Teams credentials, unless HOST says otherwise', () => {
+    const teams = { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'secret', MicrosoftAppTenantId: '66666666-2222-3333-4444-555555555555' };
+    expect(loadConfig(teams)).toMatchObject({ host: '0.0.0.0', localMode: false, teams: { appType: 'SingleTenant' } });
+    expect(loadConfig({ ...teams, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+  });
+
+  it('lists every problem at once, each naming its variable', () => {
+    const found = problems({ PORT: 'eighty', MicrosoftAppId: 'not-a-guid', SLACK_SIGNING_SECRET: 'x', PUBLIC_URL: 'ftp://x', LOG_LEVEL: 'loud', BOOTSTRAP_ADMINS: 'bob' });
+    expect(found.join('\n')).toMatch(/PORT/);
+    expect(found.join('\n')).toMatch(/MicrosoftAppId/);
+    expect(found.join('\n')).toMatch(/MicrosoftAppPassword is required/);
+    expect(found.join('\n')).toMatch(/MicrosoftAppTenantId is required for MicrosoftAppType SingleTenant/);
+    expect(found.join('\n')).toMatch(/SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN/);
+    expect(found.join('\n')).toMatch(/PUBLIC_URL/);
+    expect(found.join('\n')).toMatch(/LOG_LEVEL/);
+    expect(found.join('\n')).toMatch(/BOOTSTRAP_ADMINS entry "bob"/);
+  });
+
+  it('turns Slack on only with both variables, and keeps SLACK_API_URL', () => {
+    expect(loadConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toEqual({ signingSecret: 's', botToken: 'xoxb-1', apiUrl: 'http://127.0.0.1:9/api/' });
+  });
+
+  it('refuses a Teams password without an app id', () => {
+    expect(problems({ MicrosoftAppPassword: 'x' })[0]).toMatch(/without MicrosoftAppId/);
+  });
+});

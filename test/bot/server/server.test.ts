@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { startServer } from '../../../bot/server/server.js';
+import { createLogger } from '../../../bot/logger.js';
+import { tempStore } from '../../helpers.js';
+
+describe('server', () => {
+  it('answers /healthz and reports a store that can no longer write as unhealthy', async () => {
+    const { store } = await tempStore();
+    const running = await startServer({ port: 0, host: '127.0.0.1', store, logger: createLogger('silent'), surfaces: [] });
+    try {
+      const res = await fetch(`${running.url}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ok' });
+      await store.close();
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(503);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+describe('logger', () => {
+  it('never writes an invitation token', async () => {
+    const chunks: string[] = [];
+    const logger = createLogger('info', { write: (c: string) => chunks.push(c) } as unknown as NodeJS.WritableStream);
+    logger.info({ url: '/invitations/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg', token: 'secret-token' }, 'GET /invitations/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg');
+    const text = chunks.join('');
+    expect(text).not.toContain('AbCdEfGhIjKl');
+    expect(text).not.toContain('secret-token');
+    expect(text).toContain('/invitations/[redacted]');
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { admin, contact, testService } from '../../helpers.js';
+import { ErrorCode } from '../../../bot/service/index.js';
+
+describe('accepting an invitation', () => {
+  it('records the customer, the reseller relationship with DAP, and lists the customer', async () => {
+    const { service } = await testService();
+    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const { customer } = await service.acceptInvitation(draft.token, contact());
+    expect(customer).toMatchObject({ companyName: 'Contoso Ltd', domain: 'contoso.com', contact: { name: 'Anna Verdi' } });
+    const details = service.getCustomer(admin, 'contoso');
+    expect(details.dapGranted).toBe(true);
+    expect(details.relationships).toMatchObject([{ kind: 'reseller', status: 'active', dapGranted: true }]);
+    expect(service.listCustomers(admin).items.map((c) => c.domain)).toEqual(['contoso.com']);
+    expect(service.getInvitation(admin, draft.id)).toMatchObject({ status: 'accepted', customerId: customer.id });
+  });
+
+  it('adds the provider relationship when the invitation names one', async () => {
+    const { service } = await testService();
+    const provider = await service.addProvider(admin, { name: 'Contoso Distribution' });
+    const draft = await service.draftInvitation(admin, { channel: 'indirect-provider', providerId: provider.id, locale: 'en' });
+    await service.acceptInvitation(draft.token, contact('fabrikam.com'));
+    const kinds = service.getCustomer(admin, 'fabrikam.com').relationships.map((r) => `${r.kind}:${r.providerName ?? '-'}`);
+    expect(kinds.sort()).toEqual(['provider:Contoso Distribution', 'reseller:-']);
+  });
+
+  it('publishes invitation.accepted only once the write is on disk, with a delivery per subscribed channel', async () => {
+    const { service, events, file } = await testService();
+    await service.subscribeChannel(admin, { platform: 'teams', conversationId: '19:abc', name: 'Sales' });
+    await service.subscribeChannel(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
+    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    await service.acceptInvitation(draft.token, contact());
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'invitation.accepted', companyName: 'Contoso Ltd', invitedBy: 'admin' });
+    expect(events[0]!.deliveryIds).toHaveLength(2);
+    const journal = readFileSync(`${file}.journal`, 'utf8');
+    for (const id of events[0]!.deliveryIds) expect(journal).toContain(id);
+  });
+
+  it('refuses a used, revoked, expired or unknown link and changes nothing', async () => {
+    const { service, clock, store } = await testService();
+    const used = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    await service.acceptInvitation(used.token, contact());
+    const revoked = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    await service.revokeInvitation(admin, revoked.id);
+    const expired = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const audits = store.count('audit');
+    const customers = store.count('customers');
+    await expect(service.acceptInvitation(used.token, contact('other.com'))).rejects.toMatchObject({ code: ErrorCode.Conflict, key: 'invitation.is.accepted' });
+    await expect(service.acceptInvitation(revoked.token, contact('other.com'))).rejects.toMatchObject({ key: 'invitation.is.revoked' });
+    clock.now = new Date(clock.now.getTime() + 90 * 86_400_000);
+    await expect(service.acceptInvitation(expired.token, contact('other.com'))).rejects.toMatchObject({ key: 'invitation.is.expired' });
+    await expect(service.acceptInvitation('x'.repeat(43), contact('other.com'))).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    expect(store.count('audit')).toBe(audits);
+    expect(store.count('customers')).toBe(customers);
+  });
+
+  it('explains each invalid field of the form', async () => {
+    const { service } = await testService();
+    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const error = await service.acceptInvitation(draft.token, { companyName: '', domain: 'not a domain', name: 'A', email: 'nope' }).catch((e) => e);
+    expect(error.code).toBe(ErrorCode.InvalidInput);
+    expect(Object.keys(error.fields).sort()).toEqual(['companyName', 'domain', 'email', 'name']);
+  });
+
+  it('updates an existing customer with the same domain instead of duplicating it', async () => {
+    const { service, store } = await testService();
+    for (const name of ['Contoso', 'Contoso Ltd']) {
+      const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+      await service.acceptInvitation(draft.token, { ...contact(), companyName: name });
+    }
+    expect(store.count('customers')).toBe(1);
+    expect(service.getCustomer(admin, 'contoso.com').relationships).toHaveLength(1);
+  });
+});

@@ -1,0 +1,139 @@
+import { readFileSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openLowdbStore } from '../../store/lowdb-store.js';
+import { StoreOpenError } from '../../store/store.js';
+import { tempDir, tempStore } from '../helpers.js';
+
+const provider = (id: string, name = id) => ({ id, name, tenantId: null, createdAt: '2026-11-23T10:00:00.000Z' });
+
+describe('lowdb store', () => {
+  it('finds after reopening what was written before closing', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'db.json');
+    const store = await openLowdbStore({ file });
+    await store.transact((tx) => tx.put('providers', provider('p1', 'Contoso')));
+    await store.close();
+    const reopened = await openLowdbStore({ file });
+    expect(reopened.get('providers', 'p1')?.name).toBe('Contoso');
+    await reopened.close();
+  });
+
+  it('keeps an acknowledged write when the process never closes the store (journal replay)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'db.json');
+    const store = await openLowdbStore({ file });
+    await store.transact((tx) => tx.put('providers', provider('p1')));
+    // Simulate a crash: drop the lock as a dead process would, without close().
+    writeFileSync(`${file}.lock`, '999999999');
+    const reopened = await openLowdbStore({ file });
+    expect(reopened.get('providers', 'p1')).toBeDefined();
+    await reopened.close();
+  });
+
+  it('drops a torn last journal line, which was never acknowledged', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'db.json');
+    const store = await openLowdbStore({ file });
+    await store.transact((tx) => tx.put('providers', provider('p1')));
+    appendFileSync(`${file}.journal`, '{"seq":99,"ops":[{"op":"put","c":"provid');
+    writeFileSync(`${file}.lock`, '999999999');
+    const reopened = await openLowdbStore({ file });
+    expect([...reopened.all('providers')].map((p) => p.id)).toEqual(['p1']);
+    await reopened.close();
+  });
+
+  it('refuses a corrupt file with its name and leaves it byte for byte as it was', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'db.json');
+    writeFileSync(file, '{"schemaVersion": 1, "providers": [');
+    const before = readFileSync(file);
+    const error = await openLowdbStore({ file }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreOpenError);
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toMatch(/not valid JSON/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('refuses a file whose records break the schema, naming the field', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'db.json');
+    const store = await openLowdbStore({ file });
+    await store.close();
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    data.providers = [{ id: 'p1', name: '' }];
+    writeFileSync(file, JSON.stringify(data));
+    const before = readFileSync(file);
+    await expect(openLowdbStore({ file })).rejects.toThrow(/providers\.0\.name/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('refuses a damaged journal line that is not the last one', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'db.json');
+    const store = await openLowdbStore({ file });
+    await store.close();
+    writeFileSync(`${file}.journal`, 'garbage\n{"seq":1,"ops":[]}\n');
+    await expect(openLowdbStore({ file })).rejects.toThrow(/journal .* is damaged at line 1/);
+  });
+
+  it('refuses a file written by a newer schema version', async () => {
+    const file = join(tempDir(), 'db.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 99 }));
+    await expect(openLowdbStore({ file })).rejects.toThrow(/newer version/);
+  });
+
+  it('migrates a version-0 file and keeps the original as a backup', async () => {
+    const file = join(tempDir(), 'db.json');
+    const v0 = { providers: [provider('p1')], customers: [], relationships: [], invitations: [], removals: [], channels: [], roles: [], audit: [] };
+    writeFileSync(file, JSON.stringify(v0));
+    const store = await openLowdbStore({ file });
+    expect(store.get('providers', 'p1')).toBeDefined();
+    await store.close();
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(1);
+    expect(JSON.parse(readFileSync(`${file}.v0.bak`, 'utf8'))).toEqual(v0);
+  });
+
+  it('refuses to open a data file that another live process holds', async () => {
+    const { file } = await tempStore();
+    await expect(openLowdbStore({ file })).rejects.toThrow(/in use by process/);
+  });
+
+  it('loses none of 200 concurrent read-modify-write mutations', async () => {
+    const { store, file } = await tempStore();
+    await store.transact((tx) => tx.put('providers', provider('counter', '0')));
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        store.transact((tx, read) => {
+          tx.put('providers', provider(`p${i}`));
+          const counter = read.get('providers', 'counter')!;
+          tx.put('providers', { ...counter, name: String(Number(counter.name) + 1) });
+        }),
+      ),
+    );
+    expect(store.get('providers', 'counter')?.name).toBe('200');
+    await store.close();
+    const reopened = await openLowdbStore({ file });
+    expect(reopened.count('providers')).toBe(201);
+    expect(reopened.get('providers', 'counter')?.name).toBe('200');
+    await reopened.close();
+  });
+
+  it('writes nothing when a transaction throws or a record is invalid', async () => {
+    const { store } = await tempStore();
+    await expect(store.transact((tx) => { tx.put('providers', provider('p1')); throw new Error('no'); })).rejects.toThrow('no');
+    await expect(store.transact((tx) => tx.put('providers', { ...provider('p2'), name: '' }))).rejects.toThrow();
+    expect(store.count('providers')).toBe(0);
+  });
+
+  it('rewrites the snapshot and empties the journal once the journal grows past its limit', async () => {
+    const file = join(tempDir(), 'db.json');
+    const store = await openLowdbStore({ file, compactBytes: 2_000 });
+    for (let i = 0; i < 30; i++) await store.transact((tx) => tx.put('providers', provider(`p${i}`)));
+    const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+    expect(snapshot.providers.length).toBeGreaterThan(10);
+    expect(readFileSync(`${file}.journal`, 'utf8').length).toBeLessThan(2_000);
+    await store.close();
+  });
+});
