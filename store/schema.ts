@@ -144,6 +144,8 @@ export const ChannelSubscription = z.object({
   name: z.string(),
   /** Platform data needed to post there later (a Teams conversation reference). */
   reference: z.record(z.string(), z.unknown()).nullable(),
+  /** The language notifications are posted in: that of the person who subscribed. */
+  locale: Locale.default('en'),
   createdBy: ActorRef,
   createdAt: isoDate,
 });

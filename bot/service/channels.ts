@@ -29,6 +29,7 @@ export function createChannelOperations(ctx: ServiceContext) {
           conversationId: input.conversationId,
           name: input.name || existing?.name || input.conversationId,
           reference: input.reference ?? existing?.reference ?? null,
+          locale: actor.locale,
           createdBy: existing?.createdBy ?? toActorRef(actor),
           createdAt: existing?.createdAt ?? ctx.now().toISOString(),
         };

@@ -1,0 +1,85 @@
+/** The Teams surface: `POST /api/messages` on botbuilder's CloudAdapter, and proactive posts. */
+import restify from 'restify';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { App } from '../app.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Surface } from '../server/server.js';
+import type { Dispatcher } from '../notifications/dispatcher.js';
+import { CspTeamsBot } from './teams-bot.js';
+import { toAttachment } from '../../cards/adaptive.js';
+import { toAcceptedView, toMessageView } from '../../cards/views.js';
+import { toLocale } from '../i18n/catalogue.js';
+
+/** In local mode replies go wherever `serviceUrl` points, with no auth: only loopback is allowed. */
+export function isLoopbackUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, app: App, dispatcher: Dispatcher, logger: Logger): Surface {
+  const teams = config.teams;
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    teams
+      ? { MicrosoftAppId: teams.appId, MicrosoftAppPassword: teams.appPassword, MicrosoftAppType: teams.appType, MicrosoftAppTenantId: teams.tenantId }
+      : {},
+  );
+  const adapter = new CloudAdapter(auth);
+  const appId = teams?.appId ?? '';
+  adapter.onTurnError = async (context, error) => {
+    logger.error({ err: error, activityType: context.activity.type }, 'Teams turn failed');
+    if (context.activity.type !== 'message') return;
+    const view = toMessageView({ locale: toLocale(context.activity.locale) }, 'error', 'error.unexpected');
+    await context.sendActivity({ attachments: [toAttachment(view)] }).catch(() => {});
+  };
+  const bot = new CspTeamsBot(app, logger);
+
+  /** A proactive turn whose failure reaches the caller (the adapter would otherwise swallow it). */
+  const post = async (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => {
+    let failure: unknown = null;
+    await adapter.continueConversationAsync(appId, reference, async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    if (failure) throw failure;
+  };
+
+  dispatcher.register('teams', async (subscription, event) => {
+    if (!subscription.reference) throw new Error('no conversation reference recorded for this channel');
+    const view = toAcceptedView({ locale: subscription.locale }, event);
+    await post(subscription.reference as Partial<ConversationReference>, async (context) => {
+      await context.sendActivity({ attachments: [toAttachment(view)] });
+    });
+  });
+
+  // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft.
+  app.events.on(async (event) => {
+    const draft = event.draftMessage;
+    if (event.type !== 'invitation.accepted' || draft?.platform !== 'teams' || !draft.reference || !draft.activityId) return;
+    const view = toAcceptedView({ locale: toLocale(draft.locale) }, event);
+    await post(JSON.parse(draft.reference) as Partial<ConversationReference>, async (context) => {
+      await context.updateActivity({ type: 'message', id: draft.activityId, attachments: [toAttachment(view)] });
+    });
+  });
+
+  return {
+    name: 'teams',
+    register(server) {
+      server.post('/api/messages', restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }), async (req, res) => {
+        if (config.localMode && !isLoopbackUrl((req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl)) {
+          res.send(403, { error: 'In local mode (no MicrosoftAppId) only a loopback serviceUrl is accepted.' });
+          return;
+        }
+        await adapter.process(req as never, res as never, (context) => bot.run(context));
+      });
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/** The Teams activity handler: turns activities into turns and views into Adaptive Cards. */
+import {
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type Activity,
+  type ConversationReference,
+} from 'botbuilder';
+import type { App } from '../app.js';
+import type { Logger } from '../logger.js';
+import type { Turn } from '../conversation/handler.js';
+import { toLocale } from '../i18n/catalogue.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, toAttachment } from '../../cards/adaptive.js';
+import { toHelpView, type View } from '../../cards/views.js';
+
+/** Who is acting and where, from a Teams activity; nothing else in it is trusted. */
+export function toTurn(activity: Activity): Turn {
+  const from = activity.from ?? { id: '', name: '' };
+  const channelData = (activity.channelData ?? {}) as { channel?: { name?: string }; team?: { name?: string } };
+  const name = channelData.channel?.name ?? activity.conversation?.name ?? channelData.team?.name ?? activity.conversation?.conversationType ?? 'chat';
+  return {
+    actor: { platform: 'teams', userId: from.aadObjectId ?? from.id, displayName: from.name || from.id, locale: toLocale(activity.locale) },
+    conversation: {
+      platform: 'teams',
+      conversationId: activity.conversation?.id ?? '',
+      name,
+      reference: TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>,
+    },
+    timeZone: activity.localTimezone ?? undefined,
+  };
+}
+
+export class CspTeamsBot extends TeamsActivityHandler {
+  constructor(
+    private readonly app: App,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.onMessage(async (context, next) => {
+      const turn = toTurn(context.activity);
+      const value = context.activity.value as Record<string, unknown> | undefined;
+      if (value && typeof value === 'object' && typeof value.verb === 'string') {
+        // Action.Submit from a client without Universal Actions.
+        const result = await this.app.conversation.handleAction(turn, value.verb, value);
+        if (result.mode === 'replace' && context.activity.replyToId && result.views.length === 1) {
+          await context.updateActivity({ type: 'message', id: context.activity.replyToId, attachments: [toAttachment(result.views[0]!)] });
+          await this.afterSend(turn, result.views[0]!, context.activity.replyToId);
+        } else {
+          await this.send(context, turn, result.views);
+        }
+      } else {
+        await this.send(context, turn, await this.app.conversation.handleText(turn, context.activity.text ?? ''));
+      }
+      await next();
+    });
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      const turn = toTurn(context.activity);
+      await context.sendActivity({ attachments: [toAttachment(toHelpView({ locale: turn.actor.locale, isAdmin: this.app.service.whoami(turn.actor).isAdmin }))] });
+      await next();
+    });
+  }
+
+  /** Universal Actions: the returned card replaces the one that was clicked. */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const turn = toTurn(context.activity);
+    const action = (invokeValue?.action ?? {}) as { verb?: unknown; data?: unknown };
+    const data = action.data && typeof action.data === 'object' ? (action.data as Record<string, unknown>) : {};
+    const verb = typeof action.verb === 'string' ? action.verb : typeof data.verb === 'string' ? data.verb : '';
+    const result = await this.app.conversation.handleAction(turn, verb, data);
+    if (result.mode === 'replace' && result.views.length === 1) {
+      const view = result.views[0]!;
+      if (context.activity.replyToId) await this.afterSend(turn, view, context.activity.replyToId);
+      return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: renderAdaptiveCard(view) as never };
+    }
+    await this.send(context, turn, result.views);
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.views.map((v) => v.fallbackText).join('\n') as never };
+  }
+
+  private async send(context: TurnContext, turn: Turn, views: View[]): Promise<void> {
+    for (const view of views) {
+      const response = await context.sendActivity({ attachments: [toAttachment(view)], text: undefined });
+      if (response?.id) await this.afterSend(turn, view, response.id);
+    }
+  }
+
+  /** Remembers where a draft card lives, so the acceptance can update it in place. */
+  private async afterSend(turn: Turn, view: View, activityId: string): Promise<void> {
+    if (view.kind !== 'draft') return;
+    await this.app.service
+      .recordDraftMessage(turn.actor, view.invitationId, {
+        platform: 'teams',
+        activityId,
+        locale: turn.actor.locale,
+        reference: JSON.stringify(turn.conversation.reference as Partial<ConversationReference>),
+      })
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not record where the draft card was posted'));
+  }
+}

@@ -1,0 +1,88 @@
+/** Renders view models as Adaptive Cards 1.5 for Teams, from the JSON templates in cards/teams/. */
+import * as ACData from 'adaptivecards-templating';
+import type { ActionModel, View } from './views.js';
+import { t } from '../bot/i18n/catalogue.js';
+import attestation from './teams/attestation.json' with { type: 'json' };
+import customerDetails from './teams/customer-details.json' with { type: 'json' };
+import customerList from './teams/customer-list.json' with { type: 'json' };
+import draft from './teams/draft.json' with { type: 'json' };
+import help from './teams/help.json' with { type: 'json' };
+import list from './teams/list.json' with { type: 'json' };
+import message from './teams/message.json' with { type: 'json' };
+import outcome from './teams/outcome.json' with { type: 'json' };
+import providerPicker from './teams/provider-picker.json' with { type: 'json' };
+import sent from './teams/sent.json' with { type: 'json' };
+
+export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
+
+const templates: Record<View['kind'], ACData.Template> = {
+  attestation: new ACData.Template(attestation),
+  customerDetails: new ACData.Template(customerDetails),
+  customerList: new ACData.Template(customerList),
+  draft: new ACData.Template(draft),
+  help: new ACData.Template(help),
+  list: new ACData.Template(list),
+  message: new ACData.Template(message),
+  outcome: new ACData.Template(outcome),
+  accepted: new ACData.Template(outcome),
+  providerPicker: new ACData.Template(providerPicker),
+  sent: new ACData.Template(sent),
+};
+
+/**
+ * A Universal Action (`Action.Execute`, answered in place by the bot) with an `Action.Submit`
+ * fallback for clients before 1.4; both carry `verb` in their data so either routes the same way.
+ */
+export function toAdaptiveAction(action: ActionModel): Record<string, unknown> {
+  const style = action.style && action.style !== 'default' ? { style: action.style } : {};
+  if (action.url) return { type: 'Action.OpenUrl', title: action.title, url: action.url, ...style };
+  const data = { verb: action.verb, ...action.data };
+  // Cancel and navigation must not validate (or send) the card's inputs.
+  const inputs = action.verb === 'removal.cancel' || action.verb === 'invitation.revoke' ? { associatedInputs: 'none' } : {};
+  return {
+    type: 'Action.Execute',
+    verb: action.verb,
+    title: action.title,
+    data,
+    ...style,
+    ...inputs,
+    fallback: { type: 'Action.Submit', title: action.title, data, ...style, ...inputs },
+  };
+}
+
+function modelOf(view: View): Record<string, unknown> {
+  const actions = 'actions' in view ? view.actions.map(toAdaptiveAction) : [];
+  switch (view.kind) {
+    case 'message':
+      return { ...view, color: view.tone === 'error' ? 'Attention' : view.tone === 'success' ? 'Good' : 'Default' };
+    case 'draft': {
+      const [done, ...rest] = actions;
+      return { ...view, actions: [done, toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto }), ...rest] };
+    }
+    case 'sent':
+      return { ...view, actions: [toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto })] };
+    case 'customerList':
+      return {
+        ...view,
+        actions,
+        searchAction: toAdaptiveAction(view.searchAction),
+        rows: view.rows.map((row) => ({ ...row, details: { ...row.details, actions: row.details.actions.map(toAdaptiveAction) } })),
+      };
+    case 'attestation':
+      return { ...view, actions, requiredMessage: t(view.locale, 'removal.attestationRequired') };
+    case 'list':
+      return { ...view, rows: view.rows.map((row) => ({ ...row, actions: row.actions.map(toAdaptiveAction) })) };
+    default:
+      return { ...view, actions };
+  }
+}
+
+export function renderAdaptiveCard(view: View): AdaptiveCard {
+  return templates[view.kind].expand({ $root: modelOf(view) }) as AdaptiveCard;
+}
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export function toAttachment(view: View) {
+  return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: renderAdaptiveCard(view) };
+}

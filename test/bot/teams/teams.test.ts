@@ -1,0 +1,199 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBot } from '../../fakes/bot-server.js';
+import { cardText, startConnector, type ConnectorCall } from '../../fakes/connector.js';
+import { teamsClient, type TeamsConversation, type TeamsUser } from '../../fakes/teams-client.js';
+import { contact } from '../../helpers.js';
+
+const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
+const bob: TeamsUser = { aadObjectId: 'aad-bob', name: 'Bob Sales' };
+const personal: TeamsConversation = { id: 'a:personal-alice', conversationType: 'personal' };
+const salesChannel: TeamsConversation = { id: '19:sales@thread.tacv2', conversationType: 'channel', channelName: 'Sales' };
+
+let bot: Awaited<ReturnType<typeof startBot>>;
+let connector: Awaited<ReturnType<typeof startConnector>>;
+let teams: ReturnType<typeof teamsClient>;
+
+beforeEach(async () => {
+  connector = await startConnector();
+  bot = await startBot();
+  teams = teamsClient(bot.url, connector.url);
+});
+afterEach(async () => {
+  await bot.stop();
+  await connector.close();
+});
+
+const lastCard = () => connector.calls.at(-1)?.body.attachments?.[0]?.content as Record<string, unknown> | undefined;
+const actionsOf = (card: unknown): Array<{ verb: string; data: Record<string, string>; title: string }> => {
+  const found: Array<{ verb: string; data: Record<string, string>; title: string }> = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'Action.Execute') found.push(o as never);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+};
+
+async function draftInvitation(user = alice, conversation = personal) {
+  await teams.say(user, conversation, 'invite customer');
+  const card = lastCard()!;
+  const done = actionsOf(card).find((a) => a.verb === 'invitation.done')!;
+  const link = /http:\/\/localhost:3978\/invitations\/[A-Za-z0-9_-]+/.exec(cardText(card))![0];
+  const body = (JSON.stringify(card).match(/"id":"body","label":"[^"]*","value":"((?:[^"\\]|\\.)*)"/) ?? [])[1];
+  return { card, invitationId: done.data.invitationId!, link, body: JSON.parse(`"${body}"`) as string, replyId: `activity-${connector.calls.length}` };
+}
+
+describe('Teams surface', () => {
+  it('answers help with a card, in a personal chat and with an @mention in a channel', async () => {
+    const res = await teams.say(alice, personal, 'help');
+    expect(res.status).toBe(200);
+    expect(lastCard()).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+    expect(cardText(connector.calls.at(-1))).toContain('What I can do');
+    await teams.say(alice, salesChannel, '<at>CSP Connect</at> help');
+    expect(connector.calls.at(-1)!.path).toContain(encodeURIComponent(salesChannel.id).replace(/%40/g, '@').split('@')[0]!.slice(0, 5));
+    expect(cardText(connector.calls.at(-1))).toContain('What I can do');
+  });
+
+  it('refuses Done when the link was removed, on the same card, then marks the invitation sent', async () => {
+    const draft = await draftInvitation();
+    expect(cardText(draft.card)).toContain('Invite a customer');
+    expect(draft.body).toContain(draft.link);
+    const refused = await teams.invoke(alice, personal, 'invitation.done', { invitationId: draft.invitationId, subject: 'Hi', body: 'Please accept.', channel: 'own-marketing' });
+    expect(refused.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(cardText(refused.body.value)).toContain('Keep the invitation link in the email');
+    expect(bot.service.getInvitation({ platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' }, draft.invitationId).status).toBe('draft');
+    const sent = await teams.invoke(alice, personal, 'invitation.done', { invitationId: draft.invitationId, subject: 'Hi', body: `Please accept: ${draft.link}`, channel: 'microsoft-referral' });
+    expect(cardText(sent.body.value)).toContain('Invitation sent');
+    expect(cardText(sent.body.value)).toContain('Marked as sent by Alice Admin');
+    expect(actionsOf(sent.body.value)).toHaveLength(0);
+  });
+
+  it('invites with a provider picked on a card, the link personalised for both', async () => {
+    await teams.say(alice, personal, 'add provider Contoso Distribution');
+    await teams.say(alice, personal, 'add provider Fabrikam Distribution');
+    await teams.say(alice, personal, 'invite customer with provider');
+    const picker = lastCard()!;
+    expect(cardText(picker)).toContain('Invite a customer with an indirect provider');
+    const providerId = bot.service.listProviders({ platform: 'teams', userId: 'aad-admin', displayName: 'A', locale: 'en' }).find((p) => p.name.startsWith('Contoso'))!.id;
+    const res = await teams.invoke(alice, personal, 'invitation.draftWithProvider', { providerId });
+    expect(cardText(res.body.value)).toContain('Invite a customer with Contoso Distribution');
+    expect(cardText(res.body.value)).toMatch(/together with its indirect provider Contoso Distribution/);
+  });
+
+  it('notifies a subscribed channel and updates the draft card when the customer accepts', async () => {
+    await teams.say(alice, personal, 'grant sales-agent teams:aad-bob');
+    await teams.say(bob, salesChannel, 'notify here');
+    expect(cardText(connector.calls.at(-1))).toContain("I'll post here whenever a customer accepts");
+    const draft = await draftInvitation();
+    connector.clear();
+    const token = draft.link.split('/').pop()!;
+    await bot.service.acceptInvitation(token, contact());
+    await expect.poll(() => connector.calls.length).toBeGreaterThanOrEqual(2);
+    const posted = connector.calls.find((c) => c.method === 'POST' && c.path.includes('19%3Asales') || c.path.includes('19:sales'))!;
+    expect(cardText(posted)).toContain('Contoso Ltd accepted the invitation');
+    const updated = connector.calls.find((c) => c.method === 'PUT')!;
+    expect(updated.path).toContain(draft.replyId);
+    expect(cardText(updated)).toContain('Contoso Ltd accepted the invitation');
+    expect(bot.store.count('deliveries')).toBe(0);
+  });
+
+  it('keeps a failed notification and delivers it on retry, without blocking other channels', async () => {
+    await teams.say(alice, salesChannel, 'notify here');
+    await teams.say(alice, { id: '19:ops@thread.tacv2', conversationType: 'channel', channelName: 'Ops' }, 'notify here');
+    const draft = await draftInvitation();
+    connector.clear();
+    connector.fail('19:ops@thread', 1);
+    await bot.service.acceptInvitation(draft.link.split('/').pop()!, contact());
+    await expect.poll(() => [...bot.store.all('deliveries')].filter((d) => d.attempts === 1).length).toBe(1);
+    const accepted = (calls: ConnectorCall[]) => calls.filter((c) => c.method === 'POST' && cardText(c).includes('accepted the invitation'));
+    expect(accepted(connector.calls)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 20));
+    await bot.dispatcher.runDue();
+    expect(accepted(connector.calls)).toHaveLength(2);
+    expect(bot.store.count('deliveries')).toBe(0);
+  });
+
+  it('lists customers with expandable rows and pages through them with Action.Submit too', async () => {
+    const draft = await draftInvitation();
+    await bot.service.acceptInvitation(draft.link.split('/').pop()!, contact());
+    await teams.say(alice, personal, 'list customers');
+    const card = lastCard()!;
+    const text = cardText(card);
+    expect(text).toContain('1 customer');
+    expect(text).toContain('Contoso Ltd');
+    expect(JSON.stringify(card)).toContain('Action.ToggleVisibility');
+    expect(text).toContain('Delegated admin privileges');
+    const res = await teams.submit(alice, personal, { verb: 'customers.search', query: 'nomatch' }, 'activity-9');
+    expect(res.status).toBe(200);
+    const update = connector.calls.at(-1)!;
+    expect(update.method).toBe('PUT');
+    expect(cardText(update)).toContain('No customer matches "nomatch"');
+  });
+
+  it('refuses a non-admin with a sentence saying what to do', async () => {
+    await teams.say(alice, personal, 'grant sales-agent teams:aad-bob');
+    await teams.say(bob, personal, 'invite customer');
+    expect(cardText(connector.calls.at(-1))).toContain('Only a Global admin or an Admin agent can do that');
+    await teams.say({ aadObjectId: 'aad-stranger', name: 'Stranger' }, personal, 'list customers');
+    expect(cardText(connector.calls.at(-1))).toContain('grant sales-agent teams:aad-stranger');
+  });
+
+  it('removes only with the attestation toggled on, keeps DAP recorded, and a second confirm is harmless', async () => {
+    const draft = await draftInvitation();
+    const { customer } = await bot.service.acceptInvitation(draft.link.split('/').pop()!, contact());
+    await teams.say(alice, personal, 'remove relationship contoso');
+    const card = lastCard()!;
+    expect(cardText(card)).toContain('Remove Contoso Ltd?');
+    expect(cardText(card)).toContain('Delegated admin privileges (DAP) stay as they are');
+    expect(JSON.stringify(card)).toContain('Input.Toggle');
+    const removalId = actionsOf(card).find((a) => a.verb === 'removal.confirm')!.data.removalId!;
+    const off = await teams.invoke(alice, personal, 'removal.confirm', { removalId, attest: 'false' });
+    expect(cardText(off.body.value)).toContain('Tick the attestation');
+    expect(bot.service.listCustomers({ platform: 'teams', userId: 'aad-admin', displayName: 'A', locale: 'en' }).total).toBe(1);
+    const on = await teams.invoke(alice, personal, 'removal.confirm', { removalId, attest: 'true' });
+    expect(cardText(on.body.value)).toContain('Relationship with Contoso Ltd removed');
+    expect(cardText(on.body.value)).toContain('Removed by Alice Admin');
+    expect(bot.service.listCustomers({ platform: 'teams', userId: 'aad-admin', displayName: 'A', locale: 'en' }).total).toBe(0);
+    expect([...bot.store.all('relationships')].find((r) => r.customerId === customer.id)).toMatchObject({ status: 'removed', dapGranted: true });
+    const audits = bot.store.count('audit');
+    const again = await teams.invoke(alice, personal, 'removal.confirm', { removalId, attest: 'true' });
+    expect(cardText(again.body.value)).toContain('Relationship with Contoso Ltd removed');
+    expect(bot.store.count('audit')).toBe(audits);
+  });
+
+  it('re-checks the role on every card action, whatever the card carries', async () => {
+    const draft = await draftInvitation();
+    await teams.say(alice, personal, 'grant helpdesk-agent teams:aad-bob');
+    const res = await teams.invoke(bob, personal, 'invitation.done', { invitationId: draft.invitationId, body: draft.body });
+    expect(res.body.type).toBe('application/vnd.microsoft.activity.message');
+    expect(cardText(connector.calls.at(-1))).toContain('Only a Global admin or an Admin agent');
+    const unknown = await teams.invoke(alice, personal, 'removal.confirm', { removalId: 'made-up', attest: 'true' });
+    expect(unknown.status).toBe(200);
+    expect(cardText(connector.calls.at(-1))).toContain("I can't find that removal request");
+  });
+
+  it('speaks Italian to an Italian user', async () => {
+    const italian = { ...alice, locale: 'it-IT' };
+    await teams.say(italian, personal, 'aiuto');
+    expect(cardText(connector.calls.at(-1))).toContain('Cosa posso fare');
+    await teams.say(italian, personal, 'invita cliente');
+    const card = lastCard()!;
+    expect(cardText(card)).toContain('Richiedi una relazione come rivenditore');
+    const invitationId = actionsOf(card).find((a) => a.verb === 'invitation.done')!.data.invitationId!;
+    const refused = await teams.invoke(italian, personal, 'invitation.done', { invitationId, body: 'Ciao' });
+    expect(cardText(refused.body.value)).toContain("Lascia il link dell'invito nell'email");
+    await teams.say(italian, personal, 'elenca clienti');
+    expect(cardText(connector.calls.at(-1))).toContain('Nessun cliente per ora');
+  });
+
+  it('refuses, in local mode, an activity whose serviceUrl is not on loopback', async () => {
+    const remote = teamsClient(bot.url, 'https://smba.trafficmanager.net/emea/');
+    const res = await remote.say(alice, personal, 'help');
+    expect(res.status).toBe(403);
+    expect(connector.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,27 @@
+/** Starts the whole bot (config -> app -> surfaces -> server) on a temp data file, on loopback. */
+import { join } from 'node:path';
+import { createApp } from '../../bot/app.js';
+import { loadConfig } from '../../bot/config.js';
+import { createLogger } from '../../bot/logger.js';
+import { startServer } from '../../bot/server/server.js';
+import { createSurfaces } from '../../bot/surfaces.js';
+import { tempDir } from '../helpers.js';
+
+export async function startBot(env: Record<string, string> = {}) {
+  const dataFile = join(tempDir(), 'db.json');
+  const config = loadConfig({ PORT: '3978', PARTNER_NAME: 'Northwind Cloud', BOOTSTRAP_ADMINS: 'teams:aad-admin,slack:UADMIN', DATA_FILE: dataFile, ...env });
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const app = await createApp({ ...config, publicUrl: config.publicUrl }, logger);
+  const { surfaces, dispatcher } = createSurfaces(config, app, logger, { pollMs: 60_000, baseDelayMs: 10 });
+  const running = await startServer({ port: 0, host: '127.0.0.1', store: app.store, logger, surfaces });
+  return {
+    ...app,
+    config,
+    dispatcher,
+    url: running.url,
+    async stop() {
+      await running.close();
+      await app.store.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/** A stand-in for the Bot Framework connector: records replies, updates and proactive posts. */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown> & { attachments?: Array<{ content: Record<string, unknown> }>; text?: string };
+}
+
+export async function startConnector() {
+  const calls: ConnectorCall[] = [];
+  let failing: { match: (path: string) => boolean; count: number } | null = null;
+  let n = 0;
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => resolve(data));
+    });
+  const server = createServer(async (req, res) => {
+    const text = await read(req);
+    if (failing && failing.count > 0 && failing.match(req.url ?? '')) {
+      failing.count--;
+      res.statusCode = 403; // what Teams answers when the bot was removed from the conversation
+      res.end();
+      return;
+    }
+    calls.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {} });
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ id: `activity-${++n}` }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    calls,
+    /** Makes the next `count` requests whose path contains `fragment` fail with 403. */
+    fail(fragment: string, count: number) {
+      failing = { match: (path) => decodeURIComponent(path).includes(fragment), count };
+    },
+    clear() {
+      calls.length = 0;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Every string inside a card, joined: what a person would read on it. */
+export function cardText(call: ConnectorCall | Record<string, unknown> | undefined): string {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(call && 'body' in call ? call.body : call);
+  return out.join('\n');
+}
