@@ -52,12 +52,13 @@ export function toAdaptiveAction(action: ActionModel): Record<string, unknown> {
 
 function modelOf(view: View): Record<string, unknown> {
   const actions = 'actions' in view ? view.actions.map(toAdaptiveAction) : [];
+  const requiredMessage = t(view.locale, 'ui.required');
   switch (view.kind) {
     case 'message':
       return { ...view, color: view.tone === 'error' ? 'Attention' : view.tone === 'success' ? 'Good' : 'Default' };
     case 'draft': {
       const [done, ...rest] = actions;
-      return { ...view, actions: [done, toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto }), ...rest] };
+      return { ...view, requiredMessage, actions: [done, toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto }), ...rest] };
     }
     case 'sent':
       return { ...view, actions: [toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto })] };
@@ -72,6 +73,8 @@ function modelOf(view: View): Record<string, unknown> {
       return { ...view, actions, requiredMessage: t(view.locale, 'removal.attestationRequired') };
     case 'list':
       return { ...view, rows: view.rows.map((row) => ({ ...row, actions: row.actions.map(toAdaptiveAction) })) };
+    case 'providerPicker':
+      return { ...view, actions, requiredMessage };
     default:
       return { ...view, actions };
   }

@@ -175,6 +175,7 @@ export const en = {
   'ui.audit.title': 'Latest changes',
   'ui.audit.empty': 'Nothing has changed yet.',
   'ui.error.title': "That didn't work",
+  'ui.required': 'Fill in this field.',
 
   // Email draft
   'email.subject': '{partner} invites you to a reseller relationship',

@@ -175,6 +175,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.audit.title': 'Ultime modifiche',
   'ui.audit.empty': 'Non è ancora cambiato nulla.',
   'ui.error.title': 'Non è andata a buon fine',
+  'ui.required': 'Compila questo campo.',
 
   'email.subject': '{partner} ti invita a stabilire una relazione come rivenditore',
   'email.subjectWithProvider': '{partner} e {provider} ti invitano a stabilire una relazione come rivenditore',

@@ -1,0 +1,38 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { renderAdaptiveCard } from '../../cards/adaptive.js';
+import { sampleViews } from '../../cards/samples.js';
+
+// The browser bundle parses and validates without a DOM when loaded through require.
+const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js');
+
+function problems(json: object): string[] {
+  const card = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  context.targetVersion = AC.Versions.v1_5;
+  card.parse(json, context);
+  const found: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) found.push(context.getEventAt(i).message);
+  for (const e of card.validateProperties().validationEvents) found.push(e.message);
+  return found;
+}
+
+describe('Adaptive Cards', () => {
+  for (const locale of ['en', 'it'] as const) {
+    for (const [name, view] of Object.entries(sampleViews(locale))) {
+      it(`renders the ${name} card (${locale}) as valid Adaptive Card 1.5 under 28 KB`, () => {
+        const card = renderAdaptiveCard(view);
+        expect(card.version).toBe('1.5');
+        expect(problems(card)).toEqual([]);
+        expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
+        expect(JSON.stringify(card)).not.toMatch(/\$\{|\$data|\$when/);
+      });
+    }
+  }
+
+  it('shows user text as text, never as a template expression', () => {
+    const view = sampleViews('en')['customer-details']!;
+    const card = renderAdaptiveCard({ ...view, title: '${1+1} <script>alert(1)</script>' });
+    expect(JSON.stringify(card)).toContain('${1+1} <script>alert(1)</script>');
+  });
+});
