@@ -5,11 +5,12 @@ import type { Logger } from './logger.js';
 import type { Surface } from './server/server.js';
 import { createDispatcher } from './notifications/dispatcher.js';
 import { createTeamsSurface } from './teams/surface.js';
+import { createWebSurface } from './web/surface.js';
 
 export function createSurfaces(config: Config, app: App, logger: Logger, options: { pollMs?: number; baseDelayMs?: number } = {}) {
   const dispatcher = createDispatcher({ store: app.store, logger, pollMs: options.pollMs, baseDelayMs: options.baseDelayMs });
   app.events.on((event) => (event.type === 'invitation.accepted' ? dispatcher.onAccepted(event) : undefined));
-  const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger)];
+  const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger), createWebSurface(app, logger)];
   dispatcher.start();
   surfaces.push({ name: 'notifications', register: () => {}, close: async () => dispatcher.stop() });
   return { surfaces, dispatcher };
