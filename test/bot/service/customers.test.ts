@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { admin, testService } from '../../helpers.js';
+import { admin, tempStore } from '../../helpers.js';
 import { seedDemo } from '../../../bot/demo.js';
-import { ErrorCode } from '../../../bot/service/index.js';
+import { createService, ErrorCode } from '../../../bot/service/index.js';
 
+/** The demo data of `npm run demo`: four of our customers and one provider-only customer. */
 async function demoService() {
-  const t = await testService();
-  // The demo data is the same as `npm run demo`: four of our customers and one provider-only customer.
-  const { createService } = await import('../../../bot/service/index.js');
-  const fresh = await import('../../helpers.js').then((h) => h.tempStore());
-  await seedDemo(fresh.store);
-  return { ...t, service: createService({ store: fresh.store, publicUrl: 'https://bot.example.com', bootstrapAdmins: ['cli:admin'] }), store: fresh.store };
+  const { store } = await tempStore();
+  await seedDemo(store);
+  return { store, service: createService({ store, publicUrl: 'https://bot.example.com', bootstrapAdmins: ['cli:admin'] }) };
 }
 
 describe('customers', () => {
