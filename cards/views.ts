@@ -155,6 +155,16 @@ export interface AcceptedView extends Base {
   actions: ActionModel[];
 }
 
+/** A home page (Slack's App Home): who you are and what is going on. Not a message, so not a `View`. */
+export interface HomeView extends Base {
+  kind: 'home';
+  role: string;
+  facts: Fact[];
+  recentTitle: string;
+  recent: string[];
+  actions: ActionModel[];
+}
+
 export type View =
   | HelpView
   | MessageView
@@ -486,5 +496,34 @@ export function toAcceptedView(viewer: Viewer, e: InvitationAcceptedEvent): Acce
       { title: t(l, 'ui.accepted.at'), value: formatDate(viewer, e.acceptedAt) },
     ],
     actions: [{ verb: 'customer.show', title: t(l, 'ui.accepted.show'), style: 'positive', data: { customerId: e.customerId } }],
+  };
+}
+
+export interface Summary {
+  role: Role | null;
+  customers: number;
+  pending: number;
+  recentAcceptances: Array<{ companyName: string; acceptedAt: string }>;
+}
+
+export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
+  const l = viewer.locale;
+  const title = t(l, 'ui.home.title');
+  const help = toHelpView({ ...viewer, isAdmin: summary.role === 'global-admin' || summary.role === 'admin-agent' });
+  return {
+    kind: 'home',
+    locale: l,
+    title,
+    fallbackText: title,
+    role: summary.role ? t(l, 'ui.home.role', { role: roleName(l, summary.role) }) : t(l, 'ui.home.noRole'),
+    facts: summary.role
+      ? [
+          { title: t(l, 'ui.home.customers'), value: String(summary.customers) },
+          { title: t(l, 'ui.home.pending'), value: String(summary.pending) },
+        ]
+      : [],
+    recentTitle: t(l, 'ui.home.recent'),
+    recent: summary.recentAcceptances.map((a) => t(l, 'ui.home.acceptedOn', { company: a.companyName, when: formatDate(viewer, a.acceptedAt, false) })),
+    actions: summary.role ? [...help.actions, { verb: 'command', title: c(l, 'help'), data: { command: 'help' } }] : [],
   };
 }

@@ -187,6 +187,8 @@ export function createConversation(service: Service, logger: Logger) {
               throw error;
             }
           }
+          case 'invitation.open':
+            return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId')))] };
           case 'invitation.revoke':
             return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };
           case 'invitation.draftWithProvider': {
@@ -200,6 +202,8 @@ export function createConversation(service: Service, logger: Logger) {
             return { mode: 'reply', views: [toCustomerDetailsView(viewer, service.getCustomer(actor, str('customerId')))] };
           case 'removal.request':
             return { mode: 'reply', views: [toAttestationView(viewer, await service.requestRemoval(actor, str('customerId')))] };
+          case 'removal.open':
+            return { mode: 'reply', views: [toAttestationView(viewer, service.openRemoval(actor, str('removalId')))] };
           case 'removal.confirm': {
             const attested = data.attest === true || data.attest === 'true';
             try {

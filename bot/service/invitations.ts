@@ -135,6 +135,14 @@ export function createInvitationOperations(ctx: ServiceContext) {
       });
     },
 
+    /** The draft to edit again before Done; only a draft can be edited. */
+    openDraft(actor: Actor, invitationId: string): InvitationView {
+      requireAdmin(ctx, actor);
+      const status = effectiveStatus(load(invitationId), ctx.now());
+      if (status !== 'draft') throw new Conflict(`invitation.is.${status}` as MessageKey);
+      return toView(load(invitationId));
+    },
+
     /** Withdraws a pending invitation: its link stops working. */
     async revokeInvitation(actor: Actor, invitationId: string): Promise<InvitationView & { alreadyDone: boolean }> {
       requireAdmin(ctx, actor);

@@ -124,6 +124,15 @@ export function createRemovalOperations(ctx: ServiceContext) {
       return view(load(removalId), false);
     },
 
+    /** A removal that is still waiting for its attestation (to show the attestation again). */
+    openRemoval(actor: Actor, removalId: string): RemovalView {
+      requireAdmin(ctx, actor);
+      const removal = load(removalId);
+      if (removal.status === 'confirmed') throw new Conflict('removal.alreadyConfirmed');
+      if (removal.status === 'cancelled') throw new Conflict('removal.cancelled');
+      return view(removal, false);
+    },
+
     async cancelRemoval(actor: Actor, removalId: string): Promise<RemovalView> {
       requireAdmin(ctx, actor);
       const current = load(removalId);

@@ -1,0 +1,282 @@
+/**
+ * Block Kit from the view models the Teams cards use: messages, the two modals (email draft,
+ * attestation) and the App Home. Pure functions; everything user-supplied is escaped for mrkdwn.
+ *
+ * Buttons carry `action_id = csp:<verb>:<n>` and their data as JSON in `value`; the surface
+ * hands both to the conversation handler, which hands ids to the service to re-check.
+ */
+import { t } from '../i18n/catalogue.js';
+import type { ActionModel, AttestationView, DraftView, Fact, HomeView, View } from '../../cards/views.js';
+
+// Block Kit's limits (https://docs.slack.dev/reference/block-kit).
+const MAX = { header: 150, plain: 2000, button: 75, section: 3000, field: 2000, fields: 10, actions: 25, modalTitle: 24, option: 75, blocks: 50, value: 2000 };
+
+export type Block = Record<string, unknown>;
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+export interface ModalMeta {
+  /** Where the modal was opened from: the channel, and the message to update afterwards. */
+  channel: string;
+  ts?: string;
+}
+
+/** Slack's mrkdwn control characters; https://docs.slack.dev/messaging/formatting-message-text#escaping */
+export const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const plain = (text: string, max = MAX.plain) => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: clip(text, MAX.section) });
+const header = (text: string): Block => ({ type: 'header', text: plain(text, MAX.header) });
+const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
+const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(text)] });
+const divider: Block = { type: 'divider' };
+const bullets = (lines: string[]) => lines.map((l) => `• ${escapeMrkdwn(l)}`).join('\n');
+/** Markdown-style `**bold**` in catalogue texts becomes Slack's `*bold*`. */
+const catalogue = (text: string) => escapeMrkdwn(text).replace(/\*\*(.+?)\*\*/g, '*$1*');
+
+function factsBlock(facts: Fact[]): Block[] {
+  const shown = facts.filter((f) => f.value);
+  if (!shown.length) return [];
+  return [
+    {
+      type: 'section',
+      fields: shown.slice(0, MAX.fields).map((f) => mrkdwn(clip(f.title ? `*${escapeMrkdwn(f.title)}*\n${escapeMrkdwn(f.value)}` : escapeMrkdwn(f.value), MAX.field))),
+    },
+  ];
+}
+
+export const actionId = (verb: string, n: number) => `csp:${verb}:${n}`;
+
+/** The verb and data of a `csp:` action; the data is whatever the client sent, to be re-checked. */
+export function decodeAction(action: { action_id?: unknown; value?: unknown; selected_option?: unknown }): { verb: string; data: Record<string, unknown> } | null {
+  const match = typeof action.action_id === 'string' ? /^csp:([a-zA-Z.]+):\d+$/.exec(action.action_id) : null;
+  if (!match) return null;
+  const verb = match[1]!;
+  const selected = action.selected_option as { value?: unknown } | undefined;
+  if (selected && typeof selected.value === 'string') return { verb, data: { providerId: selected.value } };
+  if (typeof action.value !== 'string' || !action.value) return { verb, data: {} };
+  if (verb === 'customers.search') return { verb, data: { query: action.value } };
+  try {
+    const data: unknown = JSON.parse(action.value);
+    return { verb, data: data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {} };
+  } catch {
+    return { verb, data: {} };
+  }
+}
+
+function button(action: ActionModel, n: number): Block {
+  return {
+    type: 'button',
+    action_id: actionId(action.verb, n),
+    text: plain(action.title, MAX.button),
+    ...(action.url ? { url: action.url } : { value: clip(JSON.stringify(action.data ?? {}), MAX.value) }),
+    ...(action.style === 'positive' ? { style: 'primary' } : action.style === 'destructive' ? { style: 'danger' } : {}),
+  };
+}
+
+function actionsBlock(actions: ActionModel[], offset = 0): Block[] {
+  if (!actions.length) return [];
+  return [{ type: 'actions', elements: actions.slice(0, MAX.actions).map((a, i) => button(a, offset + i)) }];
+}
+
+const codeBlock = (text: string) => '```' + escapeMrkdwn(text).replace(/```/g, "'''") + '```';
+
+/** A chat message for any view. Draft and attestation views get a button that opens their modal. */
+export function toSlackMessage(view: View): SlackMessage {
+  const blocks: Block[] = [];
+  switch (view.kind) {
+    case 'message': {
+      const icon = view.tone === 'error' ? ':warning: ' : view.tone === 'success' ? ':white_check_mark: ' : '';
+      blocks.push(section(`${icon}${view.title ? `*${escapeMrkdwn(view.title)}*\n` : ''}${catalogue(view.text)}`));
+      break;
+    }
+    case 'help':
+      blocks.push(header(view.title), section(catalogue(view.intro)));
+      blocks.push(section(view.commands.map((c) => `\`/csp ${escapeMrkdwn(c.usage)}\`  ${escapeMrkdwn(c.description)}`).join('\n')));
+      blocks.push(...actionsBlock(view.actions));
+      break;
+    case 'draft':
+      blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), ...factsBlock(view.facts));
+      blocks.push(section(`*${escapeMrkdwn(view.subjectLabel)}:* ${escapeMrkdwn(view.subject)}\n${codeBlock(view.body)}`));
+      if (view.bodyError) blocks.push(section(`:warning: ${escapeMrkdwn(view.bodyError)}`));
+      blocks.push(context(`${escapeMrkdwn(view.linkLabel)}: ${escapeMrkdwn(view.link)}`));
+      blocks.push(
+        ...actionsBlock([
+          { verb: 'invitation.open', title: t(view.locale, 'ui.draft.edit'), style: 'positive', data: { invitationId: view.invitationId } },
+          ...view.actions.filter((a) => a.verb !== 'invitation.done'),
+        ]),
+      );
+      break;
+    case 'sent':
+      blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
+      blocks.push(section(`*${escapeMrkdwn(view.copyLabel)}*\n${codeBlock(`${view.subject}\n\n${view.body}`)}`));
+      blocks.push(section(`<${view.mailto}|${escapeMrkdwn(view.openLabel)}>`), context(escapeMrkdwn(view.next)));
+      break;
+    case 'providerPicker':
+      blocks.push(header(view.title), section(escapeMrkdwn(view.intro)));
+      blocks.push({
+        type: 'actions',
+        elements: [
+          {
+            type: 'static_select',
+            action_id: actionId('invitation.draftWithProvider', 0),
+            placeholder: plain(view.label, MAX.option),
+            options: view.choices.slice(0, 100).map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
+          },
+        ],
+      });
+      break;
+    case 'customerList':
+      blocks.push(header(view.title), section(escapeMrkdwn(view.summary)));
+      blocks.push({
+        type: 'input',
+        block_id: 'search',
+        dispatch_action: true,
+        label: plain(view.searchLabel, MAX.button),
+        element: {
+          type: 'plain_text_input',
+          action_id: actionId('customers.search', 0),
+          ...(view.query ? { initial_value: view.query } : {}),
+          dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] },
+        },
+      });
+      if (view.empty) blocks.push(section(escapeMrkdwn(view.empty)));
+      view.rows.forEach((row, i) => {
+        blocks.push({
+          type: 'section',
+          text: mrkdwn(`*${escapeMrkdwn(row.name)}*\n${escapeMrkdwn(row.domain)} · ${escapeMrkdwn(row.status)}`),
+          accessory: button({ verb: 'customer.show', title: view.detailsLabel, data: { customerId: row.id } }, i),
+        });
+      });
+      blocks.push(...actionsBlock(view.actions, view.rows.length));
+      break;
+    case 'customerDetails':
+      blocks.push(header(view.title), ...factsBlock(view.facts));
+      for (const s of view.sections) blocks.push(section(`*${escapeMrkdwn(s.title)}*\n${bullets(s.lines)}`));
+      blocks.push(...actionsBlock(view.actions));
+      break;
+    case 'attestation':
+      blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), context(escapeMrkdwn(view.version)));
+      if (view.error) blocks.push(section(`:warning: ${escapeMrkdwn(view.error)}`));
+      blocks.push(
+        ...actionsBlock([
+          { verb: 'removal.open', title: t(view.locale, 'ui.attest.review'), style: 'destructive', data: { removalId: view.removalId } },
+          ...view.actions.filter((a) => a.verb !== 'removal.confirm'),
+        ]),
+      );
+      break;
+    case 'outcome':
+    case 'accepted':
+      blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts), ...actionsBlock(view.actions));
+      break;
+    case 'list':
+      blocks.push(header(view.title));
+      if (view.empty) blocks.push(section(escapeMrkdwn(view.empty)));
+      view.rows.forEach((row, i) => {
+        const [first] = row.actions;
+        blocks.push({ type: 'section', text: mrkdwn(escapeMrkdwn(row.text)), ...(first ? { accessory: button(first, i) } : {}) });
+      });
+      break;
+  }
+  return { text: clip(view.fallbackText, 3000), blocks: blocks.slice(0, MAX.blocks) };
+}
+
+const modalBase = (title: string, meta: object) => ({
+  type: 'modal',
+  title: plain(title, MAX.modalTitle),
+  private_metadata: JSON.stringify(meta),
+});
+
+/** Values the modals' inputs are read back from: `state.values[block][action]`. */
+export const INPUT = { subject: 'subject', body: 'body', channel: 'channel', attest: 'attest', action: 'value' } as const;
+export const CALLBACK = { draft: 'invitation.draft', attestation: 'removal.attest', notice: 'notice' } as const;
+
+/** The email draft: subject, body with the link, channel; Done marks it sent. */
+export function toDraftModal(view: DraftView, meta: ModalMeta): Block {
+  const l = view.locale;
+  const selected = view.channelChoices.find((c) => c.value === view.channel);
+  return {
+    ...modalBase(t(l, 'ui.draft.short'), { ...meta, invitationId: view.invitationId }),
+    callback_id: CALLBACK.draft,
+    submit: plain(view.actions.find((a) => a.verb === 'invitation.done')?.title ?? 'Done', MAX.modalTitle),
+    close: plain(t(l, 'ui.modal.close'), MAX.modalTitle),
+    blocks: [
+      section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
+      ...factsBlock(view.facts),
+      {
+        type: 'input',
+        block_id: INPUT.subject,
+        label: plain(view.subjectLabel, MAX.button),
+        element: { type: 'plain_text_input', action_id: INPUT.action, initial_value: view.subject, max_length: 300 },
+      },
+      {
+        type: 'input',
+        block_id: INPUT.body,
+        label: plain(view.bodyLabel, MAX.button),
+        element: { type: 'plain_text_input', action_id: INPUT.action, multiline: true, initial_value: view.body, max_length: 3000 },
+      },
+      {
+        type: 'input',
+        block_id: INPUT.channel,
+        label: plain(view.channelLabel, MAX.button),
+        element: {
+          type: 'static_select',
+          action_id: INPUT.action,
+          options: view.channelChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
+          ...(selected ? { initial_option: { text: plain(selected.title, MAX.option), value: selected.value } } : {}),
+        },
+      },
+      context(`${escapeMrkdwn(view.linkLabel)}: ${escapeMrkdwn(view.link)}`),
+    ],
+  };
+}
+
+/** The attestation: statements, DAP and legal notices, a required checkbox. */
+export function toAttestationModal(view: AttestationView, meta: ModalMeta): Block {
+  const l = view.locale;
+  return {
+    ...modalBase(t(l, 'ui.attest.short'), { ...meta, removalId: view.removalId }),
+    callback_id: CALLBACK.attestation,
+    submit: plain(view.actions.find((a) => a.verb === 'removal.confirm')?.title ?? 'Remove', MAX.modalTitle),
+    close: plain(t(l, 'ui.attest.cancel'), MAX.modalTitle),
+    blocks: [
+      section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
+      section(`*${escapeMrkdwn(view.attestationTitle)}*\n${bullets(view.statements)}`),
+      section(escapeMrkdwn(view.dapNotice)),
+      context(escapeMrkdwn(view.legalNotice)),
+      section(`_${escapeMrkdwn(view.toggleLabel)}_`),
+      {
+        type: 'input',
+        block_id: INPUT.attest,
+        label: plain(t(l, 'ui.attest.review'), MAX.button),
+        element: {
+          type: 'checkboxes',
+          action_id: INPUT.action,
+          options: [{ text: plain(t(l, 'ui.attest.tick'), MAX.option), value: 'attest' }],
+        },
+      },
+      context(escapeMrkdwn(view.version)),
+    ],
+  };
+}
+
+/** A modal that only says something (an error after a submission, for instance). */
+export function toNoticeModal(view: View, title: string): Block {
+  return {
+    ...modalBase(title, {}),
+    callback_id: CALLBACK.notice,
+    close: plain(t(view.locale, 'ui.modal.close'), MAX.modalTitle),
+    blocks: toSlackMessage(view).blocks,
+  };
+}
+
+export function toHomeTab(view: HomeView): Block {
+  const blocks: Block[] = [header(view.title), section(catalogue(view.role)), ...factsBlock(view.facts)];
+  if (view.facts.length) {
+    blocks.push(divider, section(`*${escapeMrkdwn(view.recentTitle)}*\n${view.recent.length ? bullets(view.recent) : escapeMrkdwn(t(view.locale, 'ui.home.noneRecent'))}`));
+  }
+  blocks.push(...actionsBlock(view.actions));
+  return { type: 'home', blocks };
+}

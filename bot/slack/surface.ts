@@ -1,0 +1,393 @@
+/**
+ * The Slack surface: Bolt's HTTPReceiver on `POST /slack/events` (events, `/csp`, interactivity)
+ * on the restify server's port. Bolt checks every signature on the raw body, so these requests
+ * are handed over in `server.pre`, before restify reads anything.
+ *
+ * Everything a user does becomes a `Turn` for the shared conversation handler; the views that
+ * come back are rendered with `blocks.ts`. Requests are acknowledged first and worked after,
+ * except modal submissions, whose field errors must travel in the acknowledgement.
+ */
+import { App as BoltApp, HTTPReceiver, LogLevel, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import type { App } from '../app.js';
+import type { SlackConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Surface } from '../server/server.js';
+import type { Dispatcher } from '../notifications/dispatcher.js';
+import type { Turn } from '../conversation/handler.js';
+import { t, toLocale } from '../i18n/catalogue.js';
+import { toAcceptedView, toHomeView, type View } from '../../cards/views.js';
+import type { Locale } from '../../store/schema.js';
+import {
+  CALLBACK,
+  INPUT,
+  decodeAction,
+  toAttestationModal,
+  toDraftModal,
+  toHomeTab,
+  toNoticeModal,
+  toSlackMessage,
+  type ModalMeta,
+} from './blocks.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+/** Slack wants an answer within 3 s; a submission whose work takes longer is acknowledged first. */
+const ACK_BUDGET_MS = 2_000;
+const PROFILE_TTL_MS = 60 * 60_000;
+const SEEN_EVENTS_TTL_MS = 60 * 60_000;
+const MAX_CACHED = 10_000;
+
+interface Profile {
+  name: string;
+  locale: Locale;
+  tz?: string;
+  expires: number;
+}
+
+/** Where replies go: the channel, the message being acted on, and what Slack gave us to answer with. */
+interface Place {
+  channel: string;
+  userId: string;
+  ts?: string;
+  threadTs?: string;
+  ephemeral?: boolean;
+  triggerId?: string;
+  respond?: RespondFn;
+}
+
+/** Bolt logs through pino, at the bot's level. */
+function boltLogger(logger: Logger): BoltLogger {
+  const line = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...msg) => logger.debug({ surface: 'slack' }, line(msg)),
+    info: (...msg) => logger.info({ surface: 'slack' }, line(msg)),
+    warn: (...msg) => logger.warn({ surface: 'slack' }, line(msg)),
+    error: (...msg) => logger.error({ surface: 'slack' }, line(msg)),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
+  };
+}
+
+/** Errors after which a reply can still reach the user through the command's response_url. */
+const cannotPostHere = (error: unknown) =>
+  ['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action'].includes((error as { data?: { error?: string } }).data?.error ?? '');
+
+const boundedSet = <V>(map: Map<string, V>) => {
+  if (map.size > MAX_CACHED) map.delete(map.keys().next().value!);
+};
+
+export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dispatcher, logger: Logger): Surface {
+  const receiver = new HTTPReceiver({
+    signingSecret: slack.signingSecret,
+    endpoints: [SLACK_EVENTS_PATH],
+    processBeforeResponse: false,
+    logger: boltLogger(logger),
+  });
+  const bolt = new BoltApp({
+    token: slack.botToken,
+    receiver,
+    logger: boltLogger(logger),
+    clientOptions: {
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl.replace(/\/?$/, '/') } : {}),
+      // Replies should fail fast; notifications have their own durable retries.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
+    },
+  });
+  const client = bolt.client;
+  const { conversation, service } = app;
+
+  // --- who is acting ---------------------------------------------------------------------------
+
+  const profiles = new Map<string, Profile>();
+  async function profile(userId: string, fallbackName: string): Promise<Profile> {
+    const cached = profiles.get(userId);
+    if (cached && cached.expires > Date.now()) return cached;
+    let fresh: Profile;
+    try {
+      const { user } = await client.users.info({ user: userId, include_locale: true });
+      const name = user?.profile?.display_name || user?.real_name || user?.name || fallbackName || userId;
+      fresh = { name, locale: toLocale(user?.locale), tz: user?.tz, expires: Date.now() + PROFILE_TTL_MS };
+    } catch (err) {
+      logger.warn({ err, userId }, 'users.info failed; answering in English for now');
+      fresh = { name: fallbackName || userId, locale: 'en', expires: Date.now() + 60_000 };
+    }
+    profiles.delete(userId);
+    profiles.set(userId, fresh);
+    boundedSet(profiles);
+    return fresh;
+  }
+
+  async function turnFor(userId: string, channel: string, channelName: string, fallbackName: string): Promise<Turn> {
+    const me = await profile(userId, fallbackName);
+    return {
+      actor: { platform: 'slack', userId, displayName: me.name, locale: me.locale },
+      conversation: { platform: 'slack', conversationId: channel, name: channelName ? `#${channelName}` : channel, reference: { channel } },
+      timeZone: me.tz,
+    };
+  }
+
+  // --- replies ----------------------------------------------------------------------------------
+
+  /** A posted draft or sent message is remembered, so the acceptance can update it in place. */
+  async function remember(turn: Turn, view: View, channel: string, ts: string | undefined): Promise<void> {
+    if (!ts || (view.kind !== 'draft' && view.kind !== 'sent')) return;
+    await service
+      .recordDraftMessage(turn.actor, view.invitationId, { platform: 'slack', channel, ts, locale: turn.actor.locale })
+      .catch((err: unknown) => logger.warn({ err }, 'could not record where the invitation message was posted'));
+  }
+
+  async function post(turn: Turn, place: Place, view: View): Promise<void> {
+    const message = toSlackMessage(view);
+    try {
+      const result = await client.chat.postMessage({ channel: place.channel, ...(place.threadTs ? { thread_ts: place.threadTs } : {}), ...message });
+      await remember(turn, view, result.channel ?? place.channel, result.ts);
+    } catch (error) {
+      if (!place.respond || !cannotPostHere(error)) throw error;
+      // The bot is not in this channel: answer the person privately instead.
+      await place.respond({ response_type: 'ephemeral', ...message });
+    }
+  }
+
+  async function update(turn: Turn, place: Place & { ts: string }, view: View): Promise<void> {
+    const message = toSlackMessage(view);
+    if (place.ephemeral && place.respond) {
+      await place.respond({ replace_original: true, ...message });
+      return;
+    }
+    await client.chat.update({ channel: place.channel, ts: place.ts, ...message });
+    await remember(turn, view, place.channel, place.ts);
+  }
+
+  /** Opens the modal a draft or attestation view asks for; false when Slack refuses (an old trigger). */
+  async function openModal(place: Place, view: View): Promise<boolean> {
+    if (!place.triggerId || (view.kind !== 'draft' && view.kind !== 'attestation')) return false;
+    const meta: ModalMeta = { channel: place.channel, ...(place.ts ? { ts: place.ts } : {}) };
+    try {
+      await client.views.open({ trigger_id: place.triggerId, view: (view.kind === 'draft' ? toDraftModal(view, meta) : toAttestationModal(view, meta)) as never });
+      place.triggerId = undefined; // a trigger opens one modal
+      return true;
+    } catch (err) {
+      logger.warn({ err }, 'views.open failed; posting the form as a message instead');
+      return false;
+    }
+  }
+
+  async function deliver(turn: Turn, place: Place, views: View[]): Promise<void> {
+    for (const view of views) {
+      if (await openModal(place, view)) continue;
+      await post(turn, place, view);
+    }
+  }
+
+  /** Work after the acknowledgement: a failure is logged and the person told, never silent. */
+  async function afterAck(place: Place, locale: Locale | undefined, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      logger.error({ err }, 'Slack request failed after it was acknowledged');
+      const text = t(locale ?? 'en', 'error.unexpected');
+      await client.chat.postEphemeral({ channel: place.channel, user: place.userId, text }).catch(() => {});
+    }
+  }
+
+  // --- Slack's retries: one event acts once -------------------------------------------------------
+
+  const seenEvents = new Map<string, number>();
+  bolt.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string') {
+      const seenAt = seenEvents.get(eventId);
+      if (seenAt !== undefined && Date.now() - seenAt < SEEN_EVENTS_TTL_MS) {
+        logger.info({ eventId }, 'Slack event delivered again; already handled');
+        return;
+      }
+      seenEvents.set(eventId, Date.now());
+      boundedSet(seenEvents);
+    }
+    await next();
+  });
+
+  // --- commands and messages ------------------------------------------------------------------------
+
+  bolt.command('/csp', async ({ command, ack, respond }) => {
+    await ack();
+    const place: Place = { channel: command.channel_id, userId: command.user_id, triggerId: command.trigger_id, respond };
+    await afterAck(place, undefined, async () => {
+      const turn = await turnFor(command.user_id, command.channel_id, command.channel_name, command.user_name);
+      await deliver(turn, place, await conversation.handleText(turn, command.text));
+    });
+  });
+
+  bolt.event('app_mention', async ({ event }) => {
+    if (!event.user) return;
+    const place: Place = { channel: event.channel, userId: event.user, threadTs: event.thread_ts };
+    await afterAck(place, undefined, async () => {
+      const turn = await turnFor(event.user!, event.channel, '', '');
+      await deliver(turn, place, await conversation.handleText(turn, event.text));
+    });
+  });
+
+  bolt.event('message', async ({ event }) => {
+    // Direct messages only; channel messages come as app_mention. Bots and edits are ignored.
+    if (event.channel_type !== 'im' || event.subtype !== undefined || !('user' in event) || !event.user || 'bot_id' in event) return;
+    const place: Place = { channel: event.channel, userId: event.user };
+    const text = 'text' in event && typeof event.text === 'string' ? event.text : '';
+    await afterAck(place, undefined, async () => {
+      const turn = await turnFor(event.user, event.channel, '', '');
+      await deliver(turn, place, await conversation.handleText(turn, text));
+    });
+  });
+
+  // --- buttons, selects and the search box ---------------------------------------------------------------
+
+  bolt.action(/^csp:/, async ({ ack, body, action, respond }) => {
+    await ack();
+    const decoded = decodeAction(action as never);
+    if (body.type !== 'block_actions' || !decoded) return;
+    const container = body.container as { type?: string; is_ephemeral?: boolean; message_ts?: string } | undefined;
+    const fromHome = container?.type === 'view';
+    const channel = fromHome ? body.user.id : (body.channel?.id ?? body.user.id);
+    const place: Place = {
+      channel,
+      userId: body.user.id,
+      ts: fromHome ? undefined : (body.message?.ts ?? container?.message_ts),
+      ephemeral: container?.is_ephemeral === true,
+      triggerId: body.trigger_id,
+      respond,
+    };
+    await afterAck(place, undefined, async () => {
+      const turn = await turnFor(body.user.id, channel, body.channel?.name ?? '', body.user.name ?? '');
+      const result = await conversation.handleAction(turn, decoded.verb, decoded.data);
+      const [only] = result.views;
+      if (result.mode === 'replace' && place.ts && only && result.views.length === 1) {
+        await openModal(place, only);
+        await update(turn, { ...place, ts: place.ts }, only);
+      } else {
+        await deliver(turn, place, result.views);
+      }
+    });
+  });
+
+  // --- modal submissions ---------------------------------------------------------------------------------
+
+  type Values = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null; selected_options?: Array<{ value?: string }> }>>;
+  const readMeta = (raw: string): ModalMeta & Record<string, unknown> => {
+    try {
+      const meta = JSON.parse(raw) as Record<string, unknown>;
+      return { ...meta, channel: typeof meta.channel === 'string' ? meta.channel : '', ts: typeof meta.ts === 'string' ? meta.ts : undefined };
+    } catch {
+      return { channel: '' };
+    }
+  };
+
+  /**
+   * Runs a submission. Field errors go back in the acknowledgement; a refusal replaces the modal
+   * with the sentence; success closes it and updates (or posts) the message it came from.
+   */
+  async function submit(
+    body: { user: { id: string; name?: string } },
+    rawMeta: string,
+    ack: (response?: object) => Promise<void>,
+    verb: string,
+    data: (meta: Record<string, unknown>) => Record<string, unknown>,
+    fieldErrors: (view: View) => Record<string, string> | null,
+  ): Promise<void> {
+    const meta = readMeta(rawMeta);
+    const place: Place = { channel: meta.channel || body.user.id, userId: body.user.id, ts: meta.ts };
+    const turn = await turnFor(body.user.id, place.channel, '', body.user.name ?? '');
+    const work = conversation.handleAction(turn, verb, data(meta));
+    const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ACK_BUDGET_MS).unref());
+    const early = await Promise.race([work, timer]);
+    if (early === 'late') await ack();
+    const result = early === 'late' ? await work : early;
+    const [view] = result.views;
+    if (!view) return early === 'late' ? undefined : ack();
+    const errors = fieldErrors(view);
+    if (early !== 'late') {
+      if (errors) return ack({ response_action: 'errors', errors });
+      if (view.kind === 'message' && view.tone === 'error') return ack({ response_action: 'update', view: toNoticeModal(view, view.title || ' ') });
+      await ack();
+    }
+    await afterAck(place, turn.actor.locale, async () => {
+      if (place.ts && result.mode === 'replace') await update(turn, { ...place, ts: place.ts }, view);
+      else await post(turn, place, view);
+    });
+  }
+
+  bolt.view(CALLBACK.draft, async ({ ack, body, view }) => {
+    const values = view.state.values as Values;
+    await submit(
+      body,
+      view.private_metadata,
+      ack as never,
+      'invitation.done',
+      (meta) => ({
+        invitationId: meta.invitationId,
+        subject: values[INPUT.subject]?.[INPUT.action]?.value ?? '',
+        body: values[INPUT.body]?.[INPUT.action]?.value ?? '',
+        channel: values[INPUT.channel]?.[INPUT.action]?.selected_option?.value ?? '',
+      }),
+      (v) => (v.kind === 'draft' && v.bodyError ? { [INPUT.body]: v.bodyError } : null),
+    );
+  });
+
+  bolt.view(CALLBACK.attestation, async ({ ack, body, view }) => {
+    const values = view.state.values as Values;
+    const ticked = (values[INPUT.attest]?.[INPUT.action]?.selected_options ?? []).some((o) => o.value === 'attest');
+    await submit(
+      body,
+      view.private_metadata,
+      ack as never,
+      'removal.confirm',
+      (meta) => ({ removalId: meta.removalId, attest: ticked }),
+      (v) => (v.kind === 'attestation' && v.error ? { [INPUT.attest]: v.error } : null),
+    );
+  });
+
+  // --- App Home ------------------------------------------------------------------------------------------
+
+  bolt.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    const place: Place = { channel: event.user, userId: event.user };
+    await afterAck(place, undefined, async () => {
+      const turn = await turnFor(event.user, event.channel, '', '');
+      const view = toHomeView({ locale: turn.actor.locale, timeZone: turn.timeZone }, service.summary(turn.actor));
+      await client.views.publish({ user_id: event.user, view: toHomeTab(view) as never });
+    });
+  });
+
+  bolt.error(async (error) => {
+    logger.error({ err: error }, 'Slack request failed');
+  });
+
+  // --- notifications -----------------------------------------------------------------------------------------
+
+  dispatcher.register('slack', async (subscription, event) => {
+    await client.chat.postMessage({ channel: subscription.conversationId, ...toSlackMessage(toAcceptedView({ locale: subscription.locale }, event)) });
+  });
+
+  // The inviter's message becomes the acceptance, so nobody acts on a stale draft.
+  app.events.on(async (event) => {
+    const message = event.draftMessage;
+    if (event.type !== 'invitation.accepted' || message?.platform !== 'slack' || !message.channel || !message.ts) return;
+    await client.chat.update({ channel: message.channel, ts: message.ts, ...toSlackMessage(toAcceptedView({ locale: toLocale(message.locale) }, event)) });
+  });
+
+  return {
+    name: 'slack',
+    register(server) {
+      server.pre((req, res, next) => {
+        if ((req.url ?? '').split('?')[0] !== SLACK_EVENTS_PATH) return next();
+        try {
+          receiver.requestListener(req, res);
+        } catch {
+          // Bolt only serves POST here.
+          res.statusCode = 405;
+          res.setHeader('allow', 'POST');
+          res.end();
+        }
+        return undefined;
+      });
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { sampleViews } from '../../../cards/samples.js';
+import { toHomeView, toMessageView, type AttestationView, type DraftView } from '../../../cards/views.js';
+import { decodeAction, escapeMrkdwn, toAttestationModal, toDraftModal, toHomeTab, toSlackMessage } from '../../../bot/slack/blocks.js';
+
+type Json = Record<string, unknown>;
+
+/** Block Kit's documented limits, checked over every text in a payload. */
+function limitProblems(payload: Json, modal: boolean): string[] {
+  const found: string[] = [];
+  const blocks = payload.blocks as Json[];
+  if (blocks.length > (modal ? 100 : 50)) found.push(`${blocks.length} blocks`);
+  const walk = (v: unknown, parent: string) => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, parent));
+    else if (v && typeof v === 'object') {
+      const o = v as Json;
+      const text = (o.text as Json | undefined)?.text;
+      if (o.type === 'header' && typeof text === 'string' && text.length > 150) found.push(`header: ${text}`);
+      if (o.type === 'button' && typeof text === 'string' && text.length > 75) found.push(`button: ${text}`);
+      if (o.type === 'section' && typeof text === 'string' && text.length > 3000) found.push('section text over 3000');
+      if (typeof o.action_id === 'string' && o.action_id.length > 255) found.push(`action_id: ${o.action_id}`);
+      if (typeof o.value === 'string' && o.value.length > 2000) found.push('value over 2000');
+      if (o.type === 'actions' && (o.elements as unknown[]).length > 25) found.push('over 25 actions');
+      for (const [k, x] of Object.entries(o)) walk(x, k);
+    }
+  };
+  walk(blocks, 'blocks');
+  if (modal) {
+    const title = (payload.title as Json).text as string;
+    if (title.length > 24) found.push(`modal title: ${title}`);
+    if (String(payload.private_metadata ?? '').length > 3000) found.push('private_metadata over 3000');
+  }
+  return found;
+}
+
+describe('Block Kit views', () => {
+  for (const locale of ['en', 'it'] as const) {
+    for (const [name, view] of Object.entries(sampleViews(locale))) {
+      it(`renders the ${name} view (${locale}) within Block Kit's limits, with a notification text`, () => {
+        const message = toSlackMessage(view);
+        expect(message.text).toBe(view.fallbackText);
+        expect(limitProblems(message as unknown as Json, false)).toEqual([]);
+        if (view.kind === 'draft') expect(limitProblems(toDraftModal(view, { channel: 'C1' }), true)).toEqual([]);
+        if (view.kind === 'attestation') expect(limitProblems(toAttestationModal(view, { channel: 'C1' }), true)).toEqual([]);
+      });
+    }
+  }
+
+  it('renders a message view exactly', () => {
+    expect(toSlackMessage(toMessageView({ locale: 'en' }, 'error', 'provider.notFound'))).toEqual({
+      text: "I can't find that indirect provider. Type `providers` to see the list.",
+      blocks: [
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: ":warning: *That didn't work*\nI can't find that indirect provider. Type `providers` to see the list." },
+        },
+      ],
+    });
+  });
+
+  it('builds the draft modal exactly: subject, body with the link, channel, Done', () => {
+    const draft = sampleViews('en')['email-draft'] as DraftView;
+    const modal = toDraftModal(draft, { channel: 'C0SALES', ts: '1.2' });
+    expect(modal).toMatchObject({
+      type: 'modal',
+      callback_id: 'invitation.draft',
+      title: { type: 'plain_text', text: 'Invitation email' },
+      submit: { type: 'plain_text', text: 'Done' },
+      close: { type: 'plain_text', text: 'Close' },
+    });
+    expect(JSON.parse(modal.private_metadata as string)).toEqual({ channel: 'C0SALES', ts: '1.2', invitationId: draft.invitationId });
+    const inputs = (modal.blocks as Json[]).filter((b) => b.type === 'input');
+    expect(inputs.map((b) => b.block_id)).toEqual(['subject', 'body', 'channel']);
+    expect(inputs[0]).toEqual({
+      type: 'input',
+      block_id: 'subject',
+      label: { type: 'plain_text', text: 'Subject', emoji: true },
+      element: { type: 'plain_text_input', action_id: 'value', initial_value: draft.subject, max_length: 300 },
+    });
+    expect(inputs[1]!.element).toMatchObject({ multiline: true, initial_value: draft.body });
+    expect(draft.body).toContain(draft.link);
+    expect(inputs[2]!.element).toMatchObject({ type: 'static_select', initial_option: { value: draft.channel } });
+  });
+
+  it('builds the attestation modal with a required checkbox and the notices', () => {
+    const view = sampleViews('en').attestation as AttestationView;
+    const modal = toAttestationModal(view, { channel: 'C1' });
+    const checkbox = (modal.blocks as Json[]).find((b) => b.block_id === 'attest')!;
+    expect(checkbox).toEqual({
+      type: 'input',
+      block_id: 'attest',
+      label: { type: 'plain_text', text: 'Review and confirm', emoji: true },
+      element: { type: 'checkboxes', action_id: 'value', options: [{ text: { type: 'plain_text', text: 'I attest to the statements above', emoji: true }, value: 'attest' }] },
+    });
+    const text = JSON.stringify(modal);
+    for (const part of [...view.statements, view.dapNotice, view.legalNotice]) expect(text).toContain(JSON.stringify(escapeMrkdwn(part)).slice(1, -1));
+  });
+
+  it('carries button data as JSON and reads it back, distrusting anything malformed', () => {
+    const list = toSlackMessage(sampleViews('en')['customer-list']!);
+    const details = list.blocks.find((b) => (b.accessory as Json | undefined)?.action_id)!.accessory as Json;
+    expect(details).toMatchObject({ type: 'button', action_id: 'csp:customer.show:0', text: { text: 'Details' } });
+    expect(decodeAction(details)).toEqual({ verb: 'customer.show', data: JSON.parse(details.value as string) });
+    expect(decodeAction({ action_id: 'csp:customers.search:0', value: 'north' })).toEqual({ verb: 'customers.search', data: { query: 'north' } });
+    expect(decodeAction({ action_id: 'csp:invitation.draftWithProvider:0', selected_option: { value: 'p1' } })).toEqual({ verb: 'invitation.draftWithProvider', data: { providerId: 'p1' } });
+    expect(decodeAction({ action_id: 'csp:customer.show:0', value: '{not json' })).toEqual({ verb: 'customer.show', data: {} });
+    expect(decodeAction({ action_id: 'csp:customer.show:0', value: '[1,2]' })).toEqual({ verb: 'customer.show', data: {} });
+    expect(decodeAction({ action_id: 'other', value: '{}' })).toBeNull();
+  });
+
+  it('escapes user text for mrkdwn so names cannot mention, link or format', () => {
+    expect(escapeMrkdwn('<!channel> <https://evil|x> & *b*')).toBe('&lt;!channel&gt; &lt;https://evil|x&gt; &amp; *b*');
+  });
+
+  it('builds the App Home for someone without a role: how to get one, no buttons', () => {
+    const home = toHomeTab(toHomeView({ locale: 'en' }, { role: null, customers: 0, pending: 0, recentAcceptances: [] }));
+    expect(home.type).toBe('home');
+    expect(JSON.stringify(home)).toContain('You have no role yet');
+    expect((home.blocks as Json[]).some((b) => b.type === 'actions')).toBe(false);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * A stand-in for Slack's Web API (and for response_url): records every call the bot makes and
+ * answers as Slack does. Point the bot at it with SLACK_API_URL.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown> & { channel?: string; text?: string; blocks?: unknown[]; view?: Record<string, unknown> };
+  /** What the fake answered (`ts` of a posted message, for instance). */
+  result: Record<string, unknown>;
+}
+
+export interface SlackUser {
+  name: string;
+  locale?: string;
+  tz?: string;
+}
+
+const JSON_ARGS = ['blocks', 'view', 'attachments', 'metadata'];
+
+export async function startSlackApi(users: Record<string, SlackUser> = {}) {
+  const calls: SlackCall[] = [];
+  const failures: Array<{ method: string; match: (args: SlackCall['args']) => boolean; error: string; count: number }> = [];
+  let seq = 0;
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => resolve(data));
+    });
+
+  const parse = (text: string, type: string): SlackCall['args'] => {
+    if (type.includes('application/json')) return text ? (JSON.parse(text) as SlackCall['args']) : {};
+    const args: Record<string, unknown> = {};
+    for (const [key, value] of new URLSearchParams(text)) args[key] = JSON_ARGS.includes(key) ? JSON.parse(value) : value;
+    return args;
+  };
+
+  const answer = (method: string, args: SlackCall['args']): Record<string, unknown> => {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://northwind.slack.com/', team: 'Northwind', user: 'csp', team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'users.info': {
+        const id = String(args.user);
+        const user = users[id] ?? { name: id };
+        return { ok: true, user: { id, name: user.name.toLowerCase().replace(/\s+/g, '.'), real_name: user.name, tz: user.tz ?? 'Europe/London', locale: args.include_locale ? (user.locale ?? 'en-US') : undefined, profile: { display_name: '', real_name: user.name } } };
+      }
+      case 'chat.postMessage':
+        return { ok: true, channel: args.channel, ts: `1700000000.${String(++seq).padStart(6, '0')}`, message: { text: args.text } };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `1700000000.${String(++seq).padStart(6, '0')}` };
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update':
+        return { ok: true, view: { id: `V${++seq}`, ...(args.view as object) } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  };
+
+  const server = createServer(async (req, res) => {
+    const text = await read(req);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const method = path.startsWith('/respond/') ? 'respond' : path.replace(/^\/api\//, '');
+    const args = parse(text, req.headers['content-type'] ?? '');
+    res.setHeader('content-type', 'application/json');
+    if (method !== 'respond' && req.headers.authorization !== 'Bearer xoxb-test-token') {
+      res.end(JSON.stringify({ ok: false, error: 'not_authed' }));
+      return;
+    }
+    const failure = failures.find((f) => f.method === method && f.count > 0 && f.match(args));
+    if (failure) {
+      failure.count--;
+      res.end(JSON.stringify({ ok: false, error: failure.error }));
+      return;
+    }
+    const result = method === 'respond' ? { ok: true } : answer(method, args);
+    calls.push({ method, args, result });
+    res.end(JSON.stringify(result));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const find = (method: string, match: (call: SlackCall) => boolean = () => true, after = 0) =>
+    calls.slice(after).find((c) => c.method === method && match(c));
+
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: (id: string) => `${base}/respond/${id}`,
+    calls,
+    /** The next `count` calls of `method` matching `match` answer `{ ok: false, error }`. */
+    fail(method: string, error: string, count = 1, match: (args: SlackCall['args']) => boolean = () => true) {
+      failures.push({ method, match, error, count });
+    },
+    /** Waits until the bot has made a matching call (it works after acknowledging Slack). */
+    async waitFor(method: string, match: (call: SlackCall) => boolean = () => true, options: { after?: number; timeoutMs?: number } = {}): Promise<SlackCall> {
+      const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+      for (;;) {
+        const call = find(method, match, options.after ?? 0);
+        if (call) return call;
+        if (Date.now() > deadline) throw new Error(`no ${method} call arrived; calls so far: ${calls.map((c) => c.method).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    /** The mrkdwn texts of a call: what Slack would interpret as markup. */
+    mrkdwn(call: SlackCall | undefined): string[] {
+      const out: string[] = [];
+      const walk = (v: unknown) => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === 'object') {
+          const o = v as Record<string, unknown>;
+          if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
+          Object.values(o).forEach(walk);
+        }
+      };
+      walk(call?.args.blocks ?? call?.args.view);
+      return out;
+    },
+    /** Everything a person would read in a call's message, modal or home tab. */
+    text(call: SlackCall | undefined): string {
+      const out: string[] = [];
+      const walk = (v: unknown) => {
+        if (typeof v === 'string') out.push(v);
+        else if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+      };
+      walk(call?.args.blocks ?? call?.args.view);
+      return out.join('\n');
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type SlackApi = Awaited<ReturnType<typeof startSlackApi>>;

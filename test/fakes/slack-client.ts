@@ -1,0 +1,127 @@
+/**
+ * Sends what Slack sends to `/slack/events`: slash commands, events, block actions and view
+ * submissions, each signed with the signing secret (v0 HMAC-SHA256 over "v0:{ts}:{body}").
+ */
+import { createHmac } from 'node:crypto';
+
+export interface SignOptions {
+  /** Seconds since the epoch; defaults to now. */
+  timestamp?: number;
+  /** Replaces the computed signature (to forge one). */
+  signature?: string | null;
+  /** Changes the body after signing it (to tamper). */
+  tamper?: (body: string) => string;
+  headers?: Record<string, string>;
+}
+
+export function sign(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+let triggers = 0;
+
+export function slackClient(botUrl: string, secret: string, responseUrl: (id: string) => string) {
+  async function send(body: string, contentType: string, options: SignOptions = {}) {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const signature = options.signature === undefined ? sign(secret, timestamp, body) : options.signature;
+    const headers: Record<string, string> = { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), ...options.headers };
+    if (signature !== null) headers['x-slack-signature'] = signature;
+    const res = await fetch(`${botUrl}/slack/events`, { method: 'POST', headers, body: options.tamper ? options.tamper(body) : body });
+    const text = await res.text();
+    let json: Record<string, unknown> | null = null;
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+    } catch {
+      json = null;
+    }
+    return { status: res.status, text, json };
+  }
+
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const interactive = (payload: object, options?: SignOptions) =>
+    send(form({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded', options);
+
+  return {
+    send,
+    /** `/csp <text>`; returns the trigger id it carried. */
+    async command(user: string, text: string, where: { channel?: string; channelName?: string } = {}, options?: SignOptions) {
+      const triggerId = `trigger-${++triggers}`;
+      const res = await send(
+        form({
+          token: 'legacy',
+          team_id: 'T0001',
+          team_domain: 'northwind',
+          channel_id: where.channel ?? 'C0SALES',
+          channel_name: where.channelName ?? 'sales',
+          user_id: user,
+          user_name: user.toLowerCase(),
+          command: '/csp',
+          text,
+          api_app_id: 'A0CSP',
+          response_url: responseUrl(`cmd-${triggers}`),
+          trigger_id: triggerId,
+        }),
+        'application/x-www-form-urlencoded',
+        options,
+      );
+      return { ...res, triggerId };
+    },
+    /** An Events API callback. */
+    event(event: Record<string, unknown>, eventId: string, options?: SignOptions) {
+      const body = { token: 'legacy', team_id: 'T0001', api_app_id: 'A0CSP', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event };
+      return send(JSON.stringify(body), 'application/json', options);
+    },
+    /** A click (or a selection, or Enter in an input) on a message from the bot. */
+    action(
+      user: string,
+      action: Record<string, unknown>,
+      where: { channel?: string; messageTs?: string; ephemeral?: boolean; home?: boolean } = {},
+      options?: SignOptions,
+    ) {
+      const triggerId = `trigger-${++triggers}`;
+      const channel = where.channel ?? 'C0SALES';
+      return interactive(
+        {
+          type: 'block_actions',
+          team: { id: 'T0001', domain: 'northwind' },
+          user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0001' },
+          api_app_id: 'A0CSP',
+          token: 'legacy',
+          trigger_id: triggerId,
+          response_url: responseUrl(`action-${triggers}`),
+          container: where.home
+            ? { type: 'view', view_id: 'VHOME' }
+            : { type: 'message', message_ts: where.messageTs ?? '1700000000.000001', channel_id: channel, is_ephemeral: where.ephemeral ?? false },
+          ...(where.home ? { view: { id: 'VHOME', type: 'home' } } : { channel: { id: channel, name: 'sales' }, message: { ts: where.messageTs ?? '1700000000.000001', text: '' } }),
+          actions: [{ block_id: 'b', action_ts: String(Date.now() / 1000), ...action }],
+        },
+        options,
+      ).then((res) => ({ ...res, triggerId }));
+    },
+    /** Submits a modal the bot opened, with the values a person entered. */
+    submit(user: string, view: Record<string, unknown>, values: Record<string, Record<string, unknown>>, options?: SignOptions) {
+      return interactive(
+        {
+          type: 'view_submission',
+          team: { id: 'T0001', domain: 'northwind' },
+          user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0001' },
+          api_app_id: 'A0CSP',
+          token: 'legacy',
+          trigger_id: `trigger-${++triggers}`,
+          view: {
+            id: 'VMODAL',
+            team_id: 'T0001',
+            type: 'modal',
+            callback_id: view.callback_id,
+            private_metadata: view.private_metadata,
+            blocks: view.blocks,
+            state: { values: Object.fromEntries(Object.entries(values).map(([block, v]) => [block, { value: v }])) },
+          },
+        },
+        options,
+      );
+    },
+  };
+}
+
+export type SlackClient = ReturnType<typeof slackClient>;

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { slackManifest } from '../../scripts/slack-manifest.js';
+
+const source = readFileSync(new URL('../../bot/slack/surface.ts', import.meta.url), 'utf8');
+const manifest = slackManifest('https://csp.example.org') as {
+  display_information: { name: string; description: string; long_description: string };
+  features: { app_home: Record<string, boolean>; slash_commands: Array<{ command: string; url: string; description: string; usage_hint: string }> };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+};
+
+// The bot scope each Web API method the surface calls needs (docs.slack.dev/reference/methods).
+const scopeOf: Record<string, string | null> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'users.info': 'users:read',
+  'views.open': null,
+  'views.publish': null,
+};
+const eventOf: Record<string, string> = { app_mention: 'app_mention', message: 'message.im', app_home_opened: 'app_home_opened' };
+
+describe('Slack app manifest', () => {
+  it('points the command, events and interactivity at /slack/events on the public URL', () => {
+    expect(manifest.features.slash_commands).toHaveLength(1);
+    expect(manifest.features.slash_commands[0]).toMatchObject({ command: '/csp', url: 'https://csp.example.org/slack/events' });
+    expect(manifest.settings.event_subscriptions.request_url).toBe('https://csp.example.org/slack/events');
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://csp.example.org/slack/events' });
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(source).toContain("bolt.command('/csp'");
+  });
+
+  it('asks for the scopes of every Web API method the bot calls, and no others', () => {
+    const methods = [...new Set([...source.matchAll(/client\.([a-z]+)\.([a-zA-Z]+)\(/g)].map((m) => `${m[1]}.${m[2]}`))];
+    expect(methods.length).toBeGreaterThan(4);
+    const needed = new Set(['commands', 'app_mentions:read', 'im:history']);
+    for (const method of methods) {
+      expect(scopeOf, `scope for ${method}`).toHaveProperty([method]);
+      if (scopeOf[method]) needed.add(scopeOf[method]!);
+    }
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+
+  it('subscribes to exactly the events the bot handles', () => {
+    const handled = [...source.matchAll(/bolt\.event\('([a-z_]+)'/g)].map((m) => eventOf[m[1]!]);
+    expect(handled).not.toContain(undefined);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...handled].sort());
+  });
+
+  it("keeps within Slack's length limits", () => {
+    expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
+    expect(manifest.display_information.description.length).toBeLessThanOrEqual(140);
+    expect(manifest.display_information.long_description.length).toBeGreaterThanOrEqual(175);
+    expect(manifest.display_information.long_description.length).toBeLessThanOrEqual(4000);
+    expect(manifest.features.slash_commands[0]!.description.length).toBeLessThanOrEqual(100);
+    expect(manifest.features.slash_commands[0]!.usage_hint.length).toBeLessThanOrEqual(100);
+  });
+});
