@@ -17,6 +17,36 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   await syncDirectory(dirname(file));
 }
 
+/**
+ * Writes a JSON object whose big members are arrays of records, in slices, so the event loop is
+ * never blocked for long: `head` holds the small members, `arrays` the big ones (records are
+ * immutable, so the slices see one consistent state). Atomic and durable like `writeFileAtomic`.
+ */
+export async function writeJsonInSlices(file: string, head: Record<string, unknown>, arrays: Array<[string, readonly unknown[]]>, sliceSize = 500): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const handle = await fs.open(tmp, 'w', 0o600);
+  try {
+    const opening = JSON.stringify(head);
+    await handle.write(opening.slice(0, -1));
+    let first = opening === '{}';
+    for (const [name, records] of arrays) {
+      await handle.write(`${first ? '' : ','}${JSON.stringify(name)}:[`);
+      first = false;
+      for (let i = 0; i < records.length; i += sliceSize) {
+        const part = records.slice(i, i + sliceSize).map((r) => JSON.stringify(r)).join(',');
+        await handle.write(i === 0 ? part : `,${part}`);
+      }
+      await handle.write(']');
+    }
+    await handle.write('}');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(tmp, file);
+  await syncDirectory(dirname(file));
+}
+
 /** Makes a rename or a new file in `dir` durable. */
 export async function syncDirectory(dir: string): Promise<void> {
   const handle = await fs.open(dir, constants.O_RDONLY);

@@ -4,6 +4,8 @@
  * independent of the size of the data; the snapshot is rewritten only at compaction.
  */
 import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import { syncDirectory } from './durable-file.js';
 import type { CollectionName } from './schema.js';
 
 export type JournalOp =
@@ -20,12 +22,12 @@ export interface JournalEntry {
  * Reads the journal. A torn last line (a crash in the middle of an append) is dropped, as its
  * batch was never acknowledged; an unreadable line anywhere else means the file is damaged.
  */
-export async function readJournal(file: string): Promise<{ entries: JournalEntry[]; tornTail: boolean }> {
+export async function readJournal(file: string): Promise<{ entries: JournalEntry[]; tornTail: boolean; validBytes: number }> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], tornTail: false };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], tornTail: false, validBytes: 0 };
     throw error;
   }
   const lines = text.split('\n');
@@ -52,20 +54,42 @@ export async function readJournal(file: string): Promise<{ entries: JournalEntry
       throw new Error(`journal ${file} is damaged at line ${i + 1}`);
     }
   }
-  return { entries, tornTail };
+  // Everything up to the last newline is whole; a torn tail is cut off before appending again.
+  return { entries, tornTail, validBytes: Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)) };
 }
 
 /** Appends batches with one write and one fsync each. */
 export class JournalWriter {
   private constructor(
-    private readonly handle: fs.FileHandle,
+    private readonly file: string,
+    private handle: fs.FileHandle,
     private size: number,
   ) {}
 
-  static async open(file: string): Promise<JournalWriter> {
+  /** Opens for appending; `validBytes` cuts a torn tail off first. */
+  static async open(file: string, validBytes?: number): Promise<JournalWriter> {
     const handle = await fs.open(file, 'a', 0o600);
-    const { size } = await handle.stat();
-    return new JournalWriter(handle, size);
+    let { size } = await handle.stat();
+    if (validBytes !== undefined && validBytes < size) {
+      await handle.truncate(validBytes);
+      await handle.datasync();
+      size = validBytes;
+    }
+    return new JournalWriter(file, handle, size);
+  }
+
+  /**
+   * Moves the journal aside to `to` and continues in a fresh file: what was appended so far is
+   * covered by the snapshot being written, what comes next is not. Callers serialise it with appends.
+   */
+  async rotate(to: string): Promise<void> {
+    await fs.rename(this.file, to);
+    const fresh = await fs.open(this.file, 'a', 0o600);
+    await syncDirectory(dirname(this.file));
+    const old = this.handle;
+    this.handle = fresh;
+    this.size = 0;
+    await old.close();
   }
 
   get bytes(): number {

@@ -5,15 +5,20 @@
  * - `transact` runs its function synchronously (so callers cannot lose each other's updates),
  *   applies the writes in memory, and queues them for the next group commit: every batch that
  *   arrives while a commit is in flight is appended to the journal together, with one fsync.
- * - The snapshot (the lowdb file at DATA_FILE) is rewritten atomically on open, on close and
- *   when the journal grows past `compactBytes`; the journal is then emptied.
+ * - The snapshot (the lowdb file at DATA_FILE) is rewritten when the journal grows past
+ *   `compactBytes`, in the background: the journal is first moved aside to `<file>.journal.old`
+ *   (commits go on in a fresh journal), the records are serialised in small slices between
+ *   other work, the new snapshot replaces the old one atomically, and the old journal is deleted.
+ *   No commit waits for it, and nothing on the event loop is proportional to the data for long.
+ * - On open, the snapshot is read and both journals are replayed; on close, a last snapshot.
  */
-import { copyFile } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { migrate } from './migrations.js';
-import { DurableJSONFile, acquireLock } from './durable-file.js';
+import { DurableJSONFile, acquireLock, writeJsonInSlices } from './durable-file.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
 import {
   SCHEMA_VERSION,
@@ -24,7 +29,7 @@ import {
   type CollectionName,
   type Collections,
 } from './schema.js';
-import { StoreOpenError, StoreUnavailableError, type Store, type StoreReader, type Tx } from './store.js';
+import { StoreOpenError, StoreUnavailableError, type Change, type Store, type StoreReader, type Tx } from './store.js';
 
 export interface LowdbStoreOptions {
   /** The snapshot file; the journal and lock sit beside it. `null` keeps everything in memory. */
@@ -48,12 +53,18 @@ export function emptySnapshot(): Snapshot {
   return snap as Snapshot;
 }
 
+/** The lowdb store, with its maintenance operation. */
+export interface LowdbStoreHandle extends Store {
+  /** Rewrites the snapshot now (in the background of commits); resolves when it is on disk. */
+  compact(): Promise<void>;
+}
+
 /** Opens (or creates) the store; refuses, without touching it, a file that is not valid. */
-export async function openLowdbStore(options: LowdbStoreOptions): Promise<Store> {
+export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStoreHandle> {
   const { file } = options;
   if (file === null) {
     const low = new Low<Snapshot>(new Memory<Snapshot>(), emptySnapshot());
-    return new LowdbStore(low, null, null, () => {}, options, emptySnapshot());
+    return new LowdbStore(low, null, null, null, () => {}, options, emptySnapshot());
   }
   mkdirSync(dirname(file), { recursive: true });
   let release: () => void;
@@ -66,13 +77,18 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<Store>
     const low = new Low<Snapshot>(new DurableJSONFile<Snapshot>(file), emptySnapshot());
     const { snapshot, migrated } = await loadSnapshot(file, low);
     const journalFile = `${file}.journal`;
-    const journal = await readJournal(journalFile).catch((error: Error) => {
-      throw new StoreOpenError(journalFile, error.message);
-    });
-    const writer = await JournalWriter.open(journalFile);
-    const store = new LowdbStore(low, writer, journalFile, release, options, snapshot);
+    const read = (name: string) =>
+      readJournal(name).catch((error: Error) => {
+        throw new StoreOpenError(name, error.message);
+      });
+    // A journal moved aside by a compaction that did not finish comes first.
+    const oldJournal = existsSync(`${journalFile}.old`) ? await read(`${journalFile}.old`) : null;
+    const journal = await read(journalFile);
+    const writer = await JournalWriter.open(journalFile, journal.validBytes);
+    const store = new LowdbStore(low, writer, journalFile, file, release, options, snapshot);
+    if (oldJournal) store.replay(oldJournal.entries);
     store.replay(journal.entries);
-    if (journal.entries.length > 0 || journal.tornTail || migrated) await store.compact();
+    if (oldJournal || migrated) await store.writeFullSnapshot();
     return store;
   } catch (error) {
     release();
@@ -115,7 +131,7 @@ async function loadSnapshot(file: string, low: Low<Snapshot>): Promise<{ snapsho
   return { snapshot: parsed.data, migrated: migrated.migratedFrom !== null };
 }
 
-class LowdbStore implements Store {
+class LowdbStore implements LowdbStoreHandle {
   private readonly tables = {} as Tables;
   private partnerRecord: Partner | null;
   private seq: number;
@@ -124,12 +140,19 @@ class LowdbStore implements Store {
   private failure: unknown = null;
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
+  /** Journal appends and rotations, one at a time. */
+  private io: Promise<unknown> = Promise.resolve();
+  private compacting: Promise<void> | null = null;
+  /** Set when a background compaction failed: the journals keep everything; retry at close. */
+  private compactionFailed = false;
   private readonly compactBytes: number;
+  private readonly watchers = new Set<(change: Change) => void>();
 
   constructor(
     private readonly low: Low<Snapshot>,
     private readonly journal: JournalWriter | null,
     private readonly journalFile: string | null,
+    private readonly file: string | null,
     private readonly release: () => void,
     private readonly options: LowdbStoreOptions,
     snapshot: Snapshot,
@@ -162,6 +185,11 @@ class LowdbStore implements Store {
 
   count(collection: CollectionName): number {
     return this.tables[collection].size;
+  }
+
+  watch(listener: (change: Change) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
   }
 
   transact<T>(fn: (tx: Tx, read: StoreReader) => T): Promise<T> {
@@ -201,28 +229,60 @@ class LowdbStore implements Store {
     }
   }
 
-  /** Rewrites the snapshot once pending commits are done, and empties the journal. */
-  async compact(): Promise<void> {
-    await this.idle;
-    if (!this.failure) await this.writeSnapshot();
+  /** Rewrites the snapshot in the background (see the top of this file); commits go on meanwhile. */
+  compact(): Promise<void> {
+    if (!this.journal || !this.journalFile || this.failure || this.compactionFailed) return Promise.resolve();
+    this.compacting ??= this.rotateAndSnapshot().finally(() => {
+      this.compacting = null;
+    });
+    return this.compacting;
   }
 
-  private async writeSnapshot(): Promise<void> {
-    const snapshot: Record<string, unknown> = {
-      schemaVersion: SCHEMA_VERSION,
-      journalSeq: this.seq,
-      partner: this.partnerRecord,
-    };
-    for (const name of collectionNames) snapshot[name] = [...this.tables[name].values()];
-    this.low.data = snapshot as Snapshot;
-    await this.low.write();
-    await this.journal?.truncate();
+  private async rotateAndSnapshot(): Promise<void> {
+    const journal = this.journal!;
+    const old = `${this.journalFile!}.old`;
+    try {
+      await this.serialIO(() => journal.rotate(old));
+      // Everything in the old journal is in memory now: capture it (references only, records are frozen).
+      await this.writeSnapshotFile(this.capture());
+      await rm(old, { force: true });
+    } catch (error) {
+      this.compactionFailed = true;
+      this.options.onCompactError?.(error);
+    }
+  }
+
+  /** The state as it is now; cheap, since records are immutable and shared. */
+  private capture() {
+    const head = { schemaVersion: SCHEMA_VERSION, journalSeq: this.seq, partner: this.partnerRecord };
+    const arrays = collectionNames.map((name) => [name, [...this.tables[name].values()]] as [string, unknown[]]);
+    return { head, arrays };
+  }
+
+  private async writeSnapshotFile(state: ReturnType<LowdbStore['capture']>): Promise<void> {
+    if (!this.file) return;
+    await writeJsonInSlices(this.file, state.head, state.arrays);
+  }
+
+  /** Snapshot, then empty journals: on open after a crash mid-compaction, and on close. */
+  async writeFullSnapshot(): Promise<void> {
+    await this.writeSnapshotFile(this.capture());
+    if (this.journal) await this.serialIO(() => this.journal!.truncate());
+    if (this.journalFile) await rm(`${this.journalFile}.old`, { force: true });
+    this.compactionFailed = false;
+  }
+
+  private serialIO<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.io.then(fn);
+    this.io = next.catch(() => {});
+    return next;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await this.idle;
-    if (!this.failure && this.journal && this.journal.bytes > 0) await this.writeSnapshot();
+    await this.compacting;
+    if (!this.failure && this.journal && (this.journal.bytes > 0 || this.compactionFailed)) await this.writeFullSnapshot();
     this.closed = true;
     await this.journal?.close();
     this.release();
@@ -242,9 +302,17 @@ class LowdbStore implements Store {
 
   private apply(ops: JournalOp[]): void {
     for (const op of ops) {
-      if (op.op === 'partner') this.partnerRecord = Object.freeze(op.r as Partner);
-      else if (op.op === 'put') (this.tables[op.c] as Map<string, unknown>).set(op.r.id, Object.freeze(op.r));
-      else this.tables[op.c].delete(op.id);
+      if (op.op === 'partner') {
+        this.partnerRecord = Object.freeze(op.r as Partner);
+        continue;
+      }
+      const table = this.tables[op.c] as Map<string, never>;
+      const id = op.op === 'put' ? op.r.id : op.id;
+      const before = table.get(id);
+      let after: never | undefined;
+      if (op.op === 'put') table.set(id, (after = Object.freeze(op.r) as never));
+      else table.delete(id);
+      for (const watcher of this.watchers) watcher({ collection: op.c, id, before, after } as Change);
     }
   }
 
@@ -256,19 +324,14 @@ class LowdbStore implements Store {
         this.queue = [];
         try {
           if (this.failure) throw new StoreUnavailableError('The store could not write to disk; restart the bot.');
-          await this.journal?.append(batch.map((p) => p.entry));
+          if (this.journal) await this.serialIO(() => this.journal!.append(batch.map((p) => p.entry)));
           for (const p of batch) p.resolve();
         } catch (error) {
           // Memory now holds writes the disk does not: refuse everything until a restart.
           this.failure ??= error;
           for (const p of batch) p.reject(new StoreUnavailableError(`Could not save: ${(error as Error).message}`));
         }
-        if (this.journal && this.journal.bytes > this.compactBytes && this.queue.length === 0) {
-          await this.writeSnapshot().catch((error) => {
-            this.failure ??= error;
-            this.options.onCompactError?.(error);
-          });
-        }
+        if (this.journal && this.journal.bytes > this.compactBytes && !this.compacting) void this.compact();
       }
     } finally {
       this.committing = false;

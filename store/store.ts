@@ -16,6 +16,14 @@ export interface StoreReader {
   count(collection: CollectionName): number;
 }
 
+/** One record put or deleted, as applied in memory (`before`/`after` undefined when absent). */
+export interface Change<C extends CollectionName = CollectionName> {
+  collection: C;
+  id: string;
+  before: Readonly<Collections[C]> | undefined;
+  after: Readonly<Collections[C]> | undefined;
+}
+
 export interface Store extends StoreReader {
   /**
    * Runs `fn` against the latest state, atomically with respect to every other transaction
@@ -23,6 +31,12 @@ export interface Store extends StoreReader {
    * only once its writes are on disk. If `fn` throws, nothing is written.
    */
   transact<T>(fn: (tx: Tx, read: StoreReader) => T): Promise<T>;
+  /**
+   * Calls `listener` synchronously for every put and delete applied from now on (transactions
+   * and nothing else: replay happens before anyone can watch). For indexes kept beside the data.
+   * Returns a function that stops the calls.
+   */
+  watch(listener: (change: Change) => void): () => void;
   /** Writes a fresh snapshot and releases the data file. */
   close(): Promise<void>;
   /** False once a write failed: the process must restart from what is on disk. */

@@ -52,8 +52,7 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
         if (status !== 'draft' && status !== 'sent') throw new Conflict(`invitation.is.${status}` as MessageKey);
         const now = ctx.now().toISOString();
 
-        let existing: Customer | undefined;
-        for (const c of read.all('customers')) if (c.domain === contact.domain) existing = c;
+        const existing: Readonly<Customer> | undefined = ctx.indexes.customerByDomain(contact.domain);
         const customer: Customer = existing
           ? { ...existing, companyName: contact.companyName, contact: { name: contact.name, email: contact.email }, updatedAt: now }
           : {
@@ -70,7 +69,7 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
             };
         tx.put('customers', customer);
 
-        const relationships = [...read.all('relationships')].filter((r) => r.customerId === customer.id && r.status === 'active');
+        const relationships = ctx.indexes.relationshipsOf(customer.id).filter((r) => r.status === 'active');
         const ensure = (kind: Relationship['kind'], providerId: string | null) => {
           if (relationships.some((r) => r.kind === kind && r.providerId === providerId)) return;
           tx.put('relationships', {

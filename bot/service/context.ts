@@ -4,6 +4,7 @@ import type { Store, Tx } from '../../store/store.js';
 import type { Role } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import { toActorRef } from './actor.js';
+import { ServiceIndexes } from './indexes.js';
 import type { ServiceEvent } from './events.js';
 
 /** Receives events once the writes that caused them are on disk. */
@@ -29,6 +30,8 @@ export interface ServiceContext {
   notifier: Notifier;
   now: () => Date;
   newId: () => string;
+  /** Lookups kept current from the store's change feed. */
+  indexes: ServiceIndexes;
   /** Records an audit event inside the same transaction as the change it describes. */
   audit(tx: Tx, actor: Actor, action: string, target: string, details?: Record<string, unknown>): void;
 }
@@ -43,6 +46,7 @@ export function createContext(deps: ServiceDeps): ServiceContext {
     notifier: deps.notifier ?? { publish: () => {} },
     now,
     newId,
+    indexes: new ServiceIndexes(deps.store),
     audit(tx, actor, action, target, details = {}) {
       tx.put('audit', { id: newId(), at: now().toISOString(), actor: toActorRef(actor), action, target, details });
     },

@@ -4,6 +4,7 @@ import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, NotFound } from './errors.js';
 import { requireRole } from './roles.js';
+import { normalise } from './indexes.js';
 
 export const PAGE_SIZE = 10;
 
@@ -27,21 +28,10 @@ export interface CustomerDetails {
   activeSubscriptions: number;
 }
 
-/** Customers with an active reseller relationship; a provider's own customers never appear. */
+/** Customers with an active reseller relationship, sorted; a provider's own customers never appear. */
 export function listedCustomers(ctx: ServiceContext): Array<Readonly<Customer>> {
-  const listed = new Set<string>();
-  for (const r of ctx.store.all('relationships')) {
-    if (r.kind === 'reseller' && r.status === 'active') listed.add(r.customerId);
-  }
-  const customers: Array<Readonly<Customer>> = [];
-  for (const id of listed) {
-    const customer = ctx.store.get('customers', id);
-    if (customer) customers.push(customer);
-  }
-  return customers;
+  return ctx.indexes.listedCustomers().map((e) => ctx.store.get('customers', e.id)!);
 }
-
-const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
 /**
  * Finds one listed customer by id, domain or name (exact first, then a unique partial match).
@@ -50,15 +40,18 @@ const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 export function resolveCustomer(ctx: ServiceContext, ref: string): Readonly<Customer> {
   const wanted = normalise(typeof ref === 'string' ? ref : '');
   if (!wanted) throw new InvalidInput('customer.nameRequired');
-  const customers = listedCustomers(ctx);
-  const exact = customers.filter((c) => c.id === ref || c.domain === wanted || normalise(c.companyName) === wanted);
-  if (exact.length === 1) return exact[0]!;
-  const partial = exact.length > 1 ? exact : customers.filter((c) => normalise(c.companyName).includes(wanted) || c.domain.includes(wanted));
-  if (partial.length === 1) return partial[0]!;
+  const listed = (c: Readonly<Customer> | undefined) => (c && ctx.indexes.isListedId(c.id) ? c : undefined);
+  const direct = listed(ctx.store.get('customers', ref)) ?? listed(ctx.indexes.customerByDomain(wanted));
+  if (direct) return direct;
+  const entries = ctx.indexes.listedCustomers();
+  const exact = entries.filter((e) => e.search === wanted);
+  if (exact.length === 1) return ctx.store.get('customers', exact[0]!.id)!;
+  const partial = exact.length > 1 ? exact : entries.filter((e) => e.search.includes(wanted) || e.domain.includes(wanted));
+  if (partial.length === 1) return ctx.store.get('customers', partial[0]!.id)!;
   if (partial.length === 0) throw new NotFound('customer.notFound', { query: ref });
   const names = partial
     .slice(0, 5)
-    .map((c) => `${c.companyName} (${c.domain})`)
+    .map((c) => `${c.name} (${c.domain})`)
     .join(', ');
   throw new InvalidInput('customer.ambiguous', { query: ref, names, count: partial.length });
 }
@@ -69,15 +62,13 @@ export function createCustomerOperations(ctx: ServiceContext) {
     listCustomers(actor: Actor, input: { query?: string; page?: number } = {}): CustomerPage {
       requireRole(ctx, actor);
       const query = normalise(input.query ?? '');
-      const matches = listedCustomers(ctx).filter(
-        (c) => !query || normalise(c.companyName).includes(query) || c.domain.includes(query),
-      );
-      matches.sort((a, b) => a.companyName.localeCompare(b.companyName) || a.domain.localeCompare(b.domain));
+      const all = ctx.indexes.listedCustomers();
+      const matches = query ? all.filter((c) => c.search.includes(query) || c.domain.includes(query)) : all;
       const pageCount = Math.max(1, Math.ceil(matches.length / PAGE_SIZE));
       const requested = Number.isInteger(input.page) ? input.page! : 1;
       const page = Math.min(Math.max(1, requested), pageCount);
       return {
-        items: matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+        items: matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((e) => ctx.store.get('customers', e.id)!),
         total: matches.length,
         page,
         pageCount,
@@ -90,8 +81,8 @@ export function createCustomerOperations(ctx: ServiceContext) {
     getCustomer(actor: Actor, ref: string): CustomerDetails {
       requireRole(ctx, actor);
       const customer = resolveCustomer(ctx, ref);
-      const relationships = [...ctx.store.all('relationships')]
-        .filter((r) => r.customerId === customer.id)
+      const relationships = ctx.indexes
+        .relationshipsOf(customer.id)
         .map((r) => ({ ...r, providerName: r.providerId ? (ctx.store.get('providers', r.providerId)?.name ?? null) : null }));
       return {
         customer,

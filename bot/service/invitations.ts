@@ -194,6 +194,5 @@ export function createInvitationOperations(ctx: ServiceContext) {
 /** Looks an invitation up by its token; anything not shaped like a token is unknown. */
 export function findByToken(ctx: ServiceContext, token: string): Invitation | undefined {
   if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{22,64}$/.test(token)) return undefined;
-  for (const invitation of ctx.store.all('invitations')) if (invitation.token === token) return invitation;
-  return undefined;
+  return ctx.indexes.invitationByToken(token);
 }

@@ -17,10 +17,7 @@ export interface RemovalView {
 }
 
 const activeResellerRelationship = (ctx: ServiceContext, customerId: string): Relationship | undefined => {
-  for (const r of ctx.store.all('relationships')) {
-    if (r.customerId === customerId && r.kind === 'reseller' && r.status === 'active') return r;
-  }
-  return undefined;
+  return ctx.indexes.relationshipsOf(customerId).find((r) => r.kind === 'reseller' && r.status === 'active');
 };
 
 /** Partner Center refuses while subscriptions are active; so do we, and never suspend anything. */

@@ -1,7 +1,6 @@
 /** Figures for a home view: role, pending invitations, recent acceptances, customer count. */
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import { listedCustomers } from './customers.js';
 import { effectiveStatus } from './invitations.js';
 import { roleOf } from './roles.js';
 
@@ -21,7 +20,7 @@ export function createSummaryOperations(ctx: ServiceContext) {
         }
       }
       accepted.sort((a, b) => b.acceptedAt.localeCompare(a.acceptedAt));
-      return { role, customers: listedCustomers(ctx).length, pending, recentAcceptances: accepted.slice(0, 5) };
+      return { role, customers: ctx.indexes.listedCustomers().length, pending, recentAcceptances: accepted.slice(0, 5) };
     },
   };
 }

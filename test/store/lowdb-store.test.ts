@@ -127,10 +127,57 @@ describe('lowdb store', () => {
     expect(store.count('providers')).toBe(0);
   });
 
+  it('keeps committing while a snapshot is written, and loses nothing', async () => {
+    const file = join(tempDir(), 'db.json');
+    const store = await openLowdbStore({ file });
+    for (let i = 0; i < 200; i++) await store.transact((tx) => tx.put('providers', provider(`a${i}`)));
+    const compaction = store.compact();
+    // These commits are acknowledged while the snapshot is being written.
+    const during = Array.from({ length: 50 }, (_, i) => store.transact((tx) => tx.put('providers', provider(`b${i}`))));
+    await Promise.all([compaction, ...during]);
+    expect(existsSync(`${file}.journal.old`)).toBe(false);
+    writeFileSync(`${file}.lock`, '999999999'); // a crash: no close
+    const reopened = await openLowdbStore({ file });
+    expect(reopened.count('providers')).toBe(250);
+    await reopened.close();
+  });
+
+  it('recovers from a crash in the middle of a compaction (old journal still beside the new one)', async () => {
+    const file = join(tempDir(), 'db.json');
+    const store = await openLowdbStore({ file });
+    await store.transact((tx) => tx.put('providers', provider('p1')));
+    await store.transact((tx) => tx.put('providers', provider('p2')));
+    writeFileSync(`${file}.lock`, '999999999');
+    // As if the journal was moved aside and the process died before the snapshot was replaced.
+    const { renameSync } = await import('node:fs');
+    renameSync(`${file}.journal`, `${file}.journal.old`);
+    writeFileSync(`${file}.journal`, `${JSON.stringify({ seq: 3, ops: [{ op: 'put', c: 'providers', r: provider('p3') }] })}\n`);
+    const reopened = await openLowdbStore({ file });
+    expect([...reopened.all('providers')].map((p) => p.id).sort()).toEqual(['p1', 'p2', 'p3']);
+    expect(existsSync(`${file}.journal.old`)).toBe(false);
+    expect(JSON.parse(readFileSync(file, 'utf8')).providers).toHaveLength(3);
+    await reopened.close();
+  });
+
+  it('cuts a torn journal tail before appending after it', async () => {
+    const file = join(tempDir(), 'db.json');
+    const store = await openLowdbStore({ file });
+    await store.transact((tx) => tx.put('providers', provider('p1')));
+    appendFileSync(`${file}.journal`, '{"seq":99,"ops":[{"op":"put"');
+    writeFileSync(`${file}.lock`, '999999999');
+    const second = await openLowdbStore({ file });
+    await second.transact((tx) => tx.put('providers', provider('p2')));
+    writeFileSync(`${file}.lock`, '999999999');
+    const third = await openLowdbStore({ file });
+    expect([...third.all('providers')].map((p) => p.id).sort()).toEqual(['p1', 'p2']);
+    await third.close();
+  });
+
   it('rewrites the snapshot and empties the journal once the journal grows past its limit', async () => {
     const file = join(tempDir(), 'db.json');
     const store = await openLowdbStore({ file, compactBytes: 2_000 });
     for (let i = 0; i < 30; i++) await store.transact((tx) => tx.put('providers', provider(`p${i}`)));
+    await store.compact();
     const snapshot = JSON.parse(readFileSync(file, 'utf8'));
     expect(snapshot.providers.length).toBeGreaterThan(10);
     expect(readFileSync(`${file}.journal`, 'utf8').length).toBeLessThan(2_000);

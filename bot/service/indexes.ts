@@ -1,0 +1,150 @@
+/**
+ * Secondary indexes the service reads instead of scanning collections: the sorted list of listed
+ * customers, relationships by customer, customers by domain, invitations by token. Built once
+ * from the store, then kept current from the store's change feed, so no request does work
+ * proportional to the number of customers (except a free-text search, which scans names only).
+ */
+import type { Customer, Invitation, Relationship } from '../../store/schema.js';
+import type { Change, Store } from '../../store/store.js';
+
+export const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** A listed customer in sort order: by name, then domain, then id. */
+export interface ListedEntry {
+  id: string;
+  name: string;
+  domain: string;
+  /** Lower-cased name, for search. */
+  search: string;
+}
+
+const collator = new Intl.Collator('en', { sensitivity: 'variant', numeric: true });
+const compare = (a: ListedEntry, b: ListedEntry) => collator.compare(a.name, b.name) || collator.compare(a.domain, b.domain) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export class ServiceIndexes {
+  /** Listed customers (an active reseller relationship), sorted. */
+  private readonly listed: ListedEntry[] = [];
+  private readonly listedById = new Map<string, ListedEntry>();
+  private readonly relationshipsByCustomer = new Map<string, Set<string>>();
+  private readonly customersByDomain = new Map<string, string>();
+  private readonly invitationsByToken = new Map<string, string>();
+
+  constructor(private readonly store: Store) {
+    for (const r of store.all('relationships')) this.addRelationship(r);
+    for (const c of store.all('customers')) this.customersByDomain.set(c.domain, c.id);
+    for (const i of store.all('invitations')) this.invitationsByToken.set(i.token, i.id);
+    const entries: ListedEntry[] = [];
+    for (const c of store.all('customers')) if (this.isListed(c.id)) entries.push(toEntry(c));
+    entries.sort(compare);
+    this.listed.push(...entries);
+    for (const e of entries) this.listedById.set(e.id, e);
+    store.watch((change) => this.onChange(change));
+  }
+
+  /** The listed customers, sorted; do not modify. */
+  listedCustomers(): readonly ListedEntry[] {
+    return this.listed;
+  }
+
+  isListedId(customerId: string): boolean {
+    return this.listedById.has(customerId);
+  }
+
+  relationshipsOf(customerId: string): Relationship[] {
+    const ids = this.relationshipsByCustomer.get(customerId);
+    if (!ids) return [];
+    const out: Relationship[] = [];
+    for (const id of ids) {
+      const r = this.store.get('relationships', id);
+      if (r) out.push(r);
+    }
+    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  customerByDomain(domain: string): Readonly<Customer> | undefined {
+    const id = this.customersByDomain.get(domain);
+    return id ? this.store.get('customers', id) : undefined;
+  }
+
+  invitationByToken(token: string): Readonly<Invitation> | undefined {
+    const id = typeof token === 'string' ? this.invitationsByToken.get(token) : undefined;
+    return id ? this.store.get('invitations', id) : undefined;
+  }
+
+  private isListed(customerId: string): boolean {
+    for (const r of this.relationshipsOf(customerId)) if (r.kind === 'reseller' && r.status === 'active') return true;
+    return false;
+  }
+
+  private addRelationship(r: Relationship): void {
+    let set = this.relationshipsByCustomer.get(r.customerId);
+    if (!set) this.relationshipsByCustomer.set(r.customerId, (set = new Set()));
+    set.add(r.id);
+  }
+
+  private onChange(change: Change): void {
+    switch (change.collection) {
+      case 'relationships': {
+        const before = change.before as Relationship | undefined;
+        const after = change.after as Relationship | undefined;
+        if (before && (!after || after.customerId !== before.customerId)) {
+          this.relationshipsByCustomer.get(before.customerId)?.delete(before.id);
+          this.refreshListed(before.customerId);
+        }
+        if (after) {
+          this.addRelationship(after);
+          this.refreshListed(after.customerId);
+        }
+        break;
+      }
+      case 'customers': {
+        const before = change.before as Customer | undefined;
+        const after = change.after as Customer | undefined;
+        if (before && this.customersByDomain.get(before.domain) === before.id) this.customersByDomain.delete(before.domain);
+        if (after) this.customersByDomain.set(after.domain, after.id);
+        this.refreshListed(change.id);
+        break;
+      }
+      case 'invitations': {
+        const before = change.before as Invitation | undefined;
+        const after = change.after as Invitation | undefined;
+        if (before && before.token !== after?.token) this.invitationsByToken.delete(before.token);
+        if (after) this.invitationsByToken.set(after.token, after.id);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Puts a customer in, out of, or back in its place in the sorted list. */
+  private refreshListed(customerId: string): void {
+    const current = this.listedById.get(customerId);
+    if (current) {
+      const at = this.position(current);
+      if (this.listed[at]?.id === customerId) this.listed.splice(at, 1);
+      this.listedById.delete(customerId);
+    }
+    const customer = this.store.get('customers', customerId);
+    if (!customer || !this.isListed(customerId)) return;
+    const entry = toEntry(customer);
+    this.listed.splice(this.position(entry), 0, entry);
+    this.listedById.set(customerId, entry);
+  }
+
+  /** Binary search: where `entry` is or would go. */
+  private position(entry: ListedEntry): number {
+    let lo = 0;
+    let hi = this.listed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(this.listed[mid]!, entry) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+function toEntry(c: Readonly<Customer>): ListedEntry {
+  return { id: c.id, name: c.companyName, domain: c.domain, search: normalise(c.companyName) };
+}
