@@ -178,15 +178,31 @@ export type View =
   | ListView
   | AcceptedView;
 
-export function formatDate(viewer: Viewer, iso: string, withTime = true): string {
-  const options: Intl.DateTimeFormatOptions = withTime
-    ? { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }
-    : { day: 'numeric', month: 'short', year: 'numeric' };
-  try {
-    return new Intl.DateTimeFormat(viewer.locale === 'it' ? 'it-IT' : 'en-GB', { ...options, timeZone: viewer.timeZone ?? 'UTC' }).format(new Date(iso));
-  } catch {
-    return new Intl.DateTimeFormat(viewer.locale === 'it' ? 'it-IT' : 'en-GB', { ...options, timeZone: 'UTC' }).format(new Date(iso));
+/** Building an Intl.DateTimeFormat costs far more than formatting with one: keep them. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: Locale, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${withTime}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = withTime
+      ? { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }
+      : { day: 'numeric', month: 'short', year: 'numeric' };
+    let zone = timeZone;
+    try {
+      format = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { ...options, timeZone });
+    } catch {
+      zone = 'UTC'; // an unknown time zone from a client
+      format = dateFormat(locale, zone, withTime);
+    }
+    // Time zones come from clients: bound the cache.
+    if (dateFormats.size > 500) dateFormats.clear();
+    dateFormats.set(key, format);
   }
+  return format;
+}
+
+export function formatDate(viewer: Viewer, iso: string, withTime = true): string {
+  return dateFormat(viewer.locale, viewer.timeZone ?? 'UTC', withTime).format(new Date(iso));
 }
 
 export function toMessageView(viewer: Viewer, tone: MessageView['tone'], key: MessageKey, params: MessageParams = {}): MessageView {

@@ -9,6 +9,8 @@ export type MessageKey = keyof typeof en;
 export type MessageParams = Record<string, string | number>;
 
 const catalogues: Record<Locale, Record<MessageKey, Message>> = { en, it };
+/** Intl objects are costly to build (and hold native memory): one per locale. */
+const plurals: Record<Locale, Intl.PluralRules> = { en: new Intl.PluralRules('en'), it: new Intl.PluralRules('it') };
 
 /**
  * The sentence for `key` in `locale`, with `{name}` placeholders filled in. Plural messages pick
@@ -20,7 +22,7 @@ export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): 
   const text =
     typeof message === 'string'
       ? message
-      : new Intl.PluralRules(locale).select(Number(params.count ?? 0)) === 'one'
+      : plurals[locale].select(Number(params.count ?? 0)) === 'one'
         ? message.one
         : message.other;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));

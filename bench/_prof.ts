@@ -1,0 +1,16 @@
+import { writeSnapshot } from './fixtures.js';
+import { activity, load, startProcess, startStandIns } from './lib.js';
+const fixture = '/tmp/prof/db.json';
+writeSnapshot(fixture, 10000, { admins: ['teams:aad-admin'] });
+const s = await startStandIns();
+const bot = await startProcess(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', 'dist/bot/main.js'], { DATA_FILE: fixture, BOOTSTRAP_ADMINS: 'teams:aad-admin' });
+console.log('rss start', bot.rssMb());
+const invoke = activity(s.connectorUrl, { type: 'invoke', name: 'adaptiveCard/action', replyToId: 'c', value: { action: { type: 'Action.Execute', verb: 'customers.page', data: { page: 2, query: '' } } } });
+const r = await load({ url: `${bot.url}/api/messages`, method: 'POST', headers: { 'content-type': 'application/json' }, body: invoke, duration: 4 });
+console.log('invoke', r.rps, 'rss', bot.rssMb());
+const msg = activity(s.connectorUrl, { type: 'message', text: 'list customers' });
+const r2 = await load({ url: `${bot.url}/api/messages`, method: 'POST', headers: { 'content-type': 'application/json' }, body: msg, duration: 4 });
+console.log('list', r2.rps, 'rss', bot.rssMb());
+process.kill(bot.pid, 'SIGINT');
+await new Promise((r) => setTimeout(r, 3000));
+await s.close();

@@ -1,0 +1,153 @@
+/** Bench plumbing: servers in child processes, local stand-ins for Microsoft's and Slack's APIs, autocannon. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, totalmem, release } from 'node:os';
+import autocannon from 'autocannon';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface Running {
+  url: string;
+  pid: number;
+  /** Spawn to the first healthy answer. */
+  startupMs: number;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts a server process and waits for GET /healthz to answer 200. */
+export async function startProcess(command: string, args: string[], env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const started = performance.now();
+  const child: ChildProcess = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}: ${stderr}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - started > 60_000) throw new Error(`${args.join(' ')} did not become healthy: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const startupMs = performance.now() - started;
+  return {
+    url,
+    pid: child.pid!,
+    startupMs,
+    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+/** The Bot Framework connector and Slack's Web API, answering as fast as they can. */
+export async function startStandIns(): Promise<{ connectorUrl: string; slackApiUrl: string; counts: Record<string, number>; close(): Promise<void> }> {
+  const counts: Record<string, number> = {};
+  let seq = 0;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const path = (req.url ?? '').split('?')[0]!;
+      res.setHeader('content-type', 'application/json');
+      if (path.startsWith('/slack/api/')) {
+        const method = path.slice('/slack/api/'.length);
+        counts[method] = (counts[method] ?? 0) + 1;
+        const body =
+          method === 'auth.test'
+            ? { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }
+            : method === 'users.info'
+              ? { ok: true, user: { id: 'UADMIN', name: 'alice', real_name: 'Alice', locale: 'en-US', tz: 'Europe/London', profile: {} } }
+              : { ok: true, channel: 'C0BENCH', ts: `1700000000.${++seq}` };
+        res.end(JSON.stringify(body));
+        return;
+      }
+      counts.connector = (counts.connector ?? 0) + 1;
+      res.end(JSON.stringify({ id: `activity-${++seq}` }));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { connectorUrl: base, slackApiUrl: `${base}/slack/api/`, counts, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export async function load(options: autocannon.Options): Promise<Load> {
+  const result = await autocannon({ connections: 20, duration: 5, ...options });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+/** A Bot Framework activity as Teams would post it, replies going to `serviceUrl`. */
+export function activity(serviceUrl: string, extra: Record<string, unknown>): string {
+  return JSON.stringify({
+    id: 'bench-activity',
+    channelId: 'msteams',
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    locale: 'en-US',
+    from: { id: '29:aad-admin', aadObjectId: 'aad-admin', name: 'Alice Admin' },
+    recipient: { id: '28:bot', name: 'CSP Connect' },
+    conversation: { id: 'a:bench-personal', conversationType: 'personal', tenantId: 'tenant-1' },
+    channelData: { tenant: { id: 'tenant-1' } },
+    ...extra,
+  });
+}
+
+/** A signed `/csp` slash command body and headers (valid for Slack's 5 minutes). */
+export function signedCommand(secret: string, text: string): { body: string; headers: Record<string, string> } {
+  const body = new URLSearchParams({
+    team_id: 'T1', channel_id: 'C0BENCH', channel_name: 'bench', user_id: 'UADMIN', user_name: 'alice',
+    command: '/csp', text, response_url: 'http://127.0.0.1:9/respond', trigger_id: 'trigger-bench', api_app_id: 'A1',
+  }).toString();
+  const ts = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature } };
+}
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()}, Node ${process.version}`;
+}
