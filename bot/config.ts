@@ -6,6 +6,8 @@ export interface TeamsConfig {
   appPassword: string;
   appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
   tenantId: string;
+  /** Where the channel's token signing keys are published (BotOpenIdMetadata); Microsoft's by default. */
+  openIdMetadata: string | null;
 }
 
 export interface SlackConfig {
@@ -74,7 +76,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!appPassword && appTypeText !== 'UserAssignedMSI') problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set.');
     if (appTypeText !== 'MultiTenant' && !tenantId) problems.push(`MicrosoftAppTenantId is required for MicrosoftAppType ${appTypeText}.`);
     if (tenantId && !GUID.test(tenantId)) problems.push('MicrosoftAppTenantId must be a tenant id (GUID).');
-    teams = { appId, appPassword: appPassword ?? '', appType: appTypeText as TeamsConfig['appType'], tenantId: tenantId ?? '' };
+    const openIdMetadata = get('BotOpenIdMetadata') ?? null;
+    if (openIdMetadata && !isHttpUrl(openIdMetadata)) problems.push(`BotOpenIdMetadata must be an http(s) URL, got "${openIdMetadata}".`);
+    teams = { appId, appPassword: appPassword ?? '', appType: appTypeText as TeamsConfig['appType'], tenantId: tenantId ?? '', openIdMetadata };
   } else if (appPassword || tenantId) {
     problems.push('MicrosoftAppPassword or MicrosoftAppTenantId is set without MicrosoftAppId: set all of them, or none for local mode.');
   }

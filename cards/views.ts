@@ -187,12 +187,11 @@ function dateFormat(locale: Locale, timeZone: string, withTime: boolean): Intl.D
     const options: Intl.DateTimeFormatOptions = withTime
       ? { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }
       : { day: 'numeric', month: 'short', year: 'numeric' };
-    let zone = timeZone;
     try {
       format = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { ...options, timeZone });
     } catch {
-      zone = 'UTC'; // an unknown time zone from a client
-      format = dateFormat(locale, zone, withTime);
+      // An unknown time zone from a client: UTC.
+      format = dateFormat(locale, "UTC", withTime);
     }
     // Time zones come from clients: bound the cache.
     if (dateFormats.size > 500) dateFormats.clear();

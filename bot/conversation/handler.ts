@@ -49,6 +49,7 @@ export interface ActionResult {
 
 export interface Logger {
   error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
 }
 
 export function createConversation(service: Service, logger: Logger) {
@@ -222,11 +223,27 @@ export function createConversation(service: Service, logger: Logger) {
             return { mode: 'reply', views: [toMessageView(viewer, 'error', 'error.badAction')] };
         }
       } catch (error) {
+        // Refused card actions are the ones a forged or replayed payload produces: keep a trail.
+        if (isServiceError(error)) {
+          logger.warn(
+            { audit: 'action.refused', principal: `${actor.platform}:${actor.userId}`, verb, code: error.code, reason: error.key, ids: idsOf(data) },
+            'card action refused',
+          );
+        }
         return { mode: 'reply', views: [errorView(turn, error)] };
       }
     },
   };
 }
+
+/** The ids an action named, for the trail (strings only, bounded). */
+const idsOf = (data: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(data)
+      .filter(([key, value]) => /Id$/.test(key) && typeof value === 'string')
+      .slice(0, 5)
+      .map(([key, value]) => [key, (value as string).slice(0, 80)]),
+  );
 
 const commandNames: readonly CommandName[] = [
   'help', 'invite', 'inviteWithProvider', 'listCustomers', 'customer', 'removeRelationship', 'providers',

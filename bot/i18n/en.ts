@@ -17,6 +17,7 @@ export const en = {
   'provider.badTenantId': '"{tenantId}" is not a tenant id. A tenant id looks like 8-4-4-4-12 hexadecimal digits.',
   'provider.exists': '{name} is already one of your indirect providers.',
   'provider.notFound': "I can't find that indirect provider. Type `providers` to see the list.",
+  'provider.choose': 'Choose the indirect provider to invite the customer with, then select Next.',
   'provider.noneYet': 'You have no indirect providers yet. A Global admin can add one with `add provider <name>`.',
   'channel.missing': "I can't tell which conversation this is. Type `notify here` in the channel you want notified.",
   'invitation.badChannel': 'Choose how this customer came to you: own marketing, Microsoft referral or indirect provider.',

@@ -19,6 +19,7 @@ export const it: Record<keyof typeof en, Message> = {
   'provider.badTenantId': '"{tenantId}" non è un ID tenant. Un ID tenant è fatto di cifre esadecimali nel formato 8-4-4-4-12.',
   'provider.exists': '{name} è già uno dei tuoi provider indiretti.',
   'provider.notFound': 'Non trovo questo provider indiretto. Scrivi `provider` per vedere l’elenco.',
+  'provider.choose': "Scegli il provider indiretto con cui invitare il cliente, poi seleziona Avanti.",
   'provider.noneYet': 'Non hai ancora provider indiretti. Un amministratore globale può aggiungerne uno con `aggiungi provider <nome>`.',
   'channel.missing': 'Non riesco a capire di quale conversazione si tratta. Scrivi `notifica qui` nel canale da avvisare.',
   'invitation.badChannel': 'Scegli come è arrivato questo cliente: marketing diretto, segnalazione Microsoft o provider indiretto.',

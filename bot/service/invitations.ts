@@ -62,6 +62,8 @@ export function createInvitationOperations(ctx: ServiceContext) {
       const channel = CustomerChannel.safeParse(input.channel);
       if (!channel.success) throw new InvalidInput('invitation.badChannel', {}, { channel: 'invitation.badChannel' });
       let provider: Provider | null = null;
+      // "With provider" names the provider; a payload without one is not half an invitation.
+      if (channel.data === 'indirect-provider' && !input.providerId) throw new InvalidInput('provider.choose', {}, { providerId: 'provider.choose' });
       if (input.providerId) {
         provider = ctx.store.get('providers', input.providerId) ?? null;
         if (!provider) throw new NotFound('provider.notFound');

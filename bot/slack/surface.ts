@@ -344,6 +344,14 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     );
   });
 
+  // Anything else interactive (an old message's button, a stray view) is acknowledged and ignored,
+  // rather than left to time out (Slack would show the user an error).
+  const handledViews = new Set<string>([CALLBACK.draft, CALLBACK.attestation]);
+  bolt.action(/^(?!csp:)/, async ({ ack }) => ack());
+  bolt.view(/.*/, async ({ ack, body }) => {
+    if (!handledViews.has(body.view.callback_id)) await ack();
+  });
+
   // --- App Home ------------------------------------------------------------------------------------------
 
   bolt.event('app_home_opened', async ({ event }) => {

@@ -1,6 +1,7 @@
 /** The Teams surface: `POST /api/messages` on botbuilder's CloudAdapter, and proactive posts. */
 import restify from 'restify';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationReference, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
+import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { App } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -22,11 +23,52 @@ export function isLoopbackUrl(value: unknown): boolean {
   }
 }
 
+/**
+ * Overriding one endpoint makes botbuilder expect all of them, so this is the public cloud's
+ * configuration with only the token signing keys fetched from elsewhere.
+ */
+function publicCloudWithKeysFrom(openIdMetadata: string): Record<string, string | boolean> {
+  return {
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    ToBotFromChannelOpenIdMetadataUrl: openIdMetadata,
+    ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadata,
+    CallerId: 'urn:botframework:azure',
+  };
+}
+
+/**
+ * botbuilder lets a token with a bad signature, or one that has expired, escape as the JWT
+ * library's own error, which CloudAdapter answers with 500. Every token problem is a 401.
+ */
+class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      const name = (error as Error | undefined)?.name;
+      if (name === 'JsonWebTokenError' || name === 'TokenExpiredError' || name === 'NotBeforeError') {
+        throw new AuthenticationError(`Unauthorized: ${(error as Error).message}`, StatusCodes.UNAUTHORIZED);
+      }
+      throw error;
+    }
+  }
+}
+
 export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, app: App, dispatcher: Dispatcher, logger: Logger): Surface {
   const teams = config.teams;
-  const auth = new ConfigurationBotFrameworkAuthentication(
+  const auth = new StrictAuthentication(
     teams
-      ? { MicrosoftAppId: teams.appId, MicrosoftAppPassword: teams.appPassword, MicrosoftAppType: teams.appType, MicrosoftAppTenantId: teams.tenantId }
+      ? {
+          MicrosoftAppId: teams.appId,
+          MicrosoftAppPassword: teams.appPassword,
+          MicrosoftAppType: teams.appType,
+          MicrosoftAppTenantId: teams.tenantId,
+          ...(teams.openIdMetadata ? publicCloudWithKeysFrom(teams.openIdMetadata) : {}),
+        }
       : {},
   );
   const adapter = new CloudAdapter(auth);

@@ -1,5 +1,6 @@
 /** Starts the whole bot (config -> app -> surfaces -> server) on a temp data file, on loopback. */
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { createApp } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
@@ -10,7 +11,15 @@ import { tempDir } from '../helpers.js';
 export async function startBot(env: Record<string, string> = {}) {
   const dataFile = join(tempDir(), 'db.json');
   const config = loadConfig({ PORT: '3978', PARTNER_NAME: 'Northwind Cloud', BOOTSTRAP_ADMINS: 'teams:aad-admin,slack:UADMIN', DATA_FILE: dataFile, ...env });
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  // Warnings and errors are kept for the test to read (refusals leave a trail there).
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', sink);
   const app = await createApp({ ...config, publicUrl: config.publicUrl }, logger);
   const { surfaces, dispatcher } = createSurfaces(config, app, logger, { pollMs: 60_000, baseDelayMs: 10 });
   const running = await startServer({ port: 0, host: '127.0.0.1', store: app.store, logger, surfaces });
@@ -19,6 +28,7 @@ export async function startBot(env: Record<string, string> = {}) {
     config,
     dispatcher,
     url: running.url,
+    logs,
     async stop() {
       await running.close();
       await app.store.close();

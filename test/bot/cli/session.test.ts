@@ -5,7 +5,7 @@ import { contact, testService } from '../../helpers.js';
 
 async function chat(user: string, locale: 'en' | 'it' = 'en') {
   const t = await testService();
-  const conversation = createConversation(t.service, { error: () => {} });
+  const conversation = createConversation(t.service, { error: () => {}, warn: () => {} });
   const session = (as: string, lang = locale) => {
     const lines: string[] = [];
     const s = createChatSession({

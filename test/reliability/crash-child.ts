@@ -1,0 +1,22 @@
+/**
+ * Crash-test worker: opens the store at argv[2] and writes bursts of records forever, printing
+ * "ack <id>" for each write once `transact` resolved (that is, once it is on disk). The parent
+ * kills it with SIGKILL at a random moment. A small compaction threshold makes snapshot rewrites
+ * (and kills in the middle of them) frequent.
+ */
+import { randomBytes } from 'node:crypto';
+import { openLowdbStore } from '../../store/lowdb-store.js';
+
+const file = process.argv[2]!;
+const round = process.argv[3] ?? '0';
+const store = await openLowdbStore({ file, compactBytes: 16 * 1024 });
+let n = 0;
+for (;;) {
+  const burst = Array.from({ length: 1 + Math.floor(Math.random() * 20) }, () => {
+    const id = `r${round}-${n++}`;
+    return store
+      .transact((tx) => tx.put('providers', { id, name: `Provider ${id} ${randomBytes(Math.floor(Math.random() * 200)).toString('hex')}`, tenantId: null, createdAt: new Date().toISOString() }))
+      .then(() => process.stdout.write(`ack ${id}\n`));
+  });
+  await Promise.all(burst);
+}
