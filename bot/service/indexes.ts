@@ -9,17 +9,19 @@ import type { Change, Store } from '../../store/store.js';
 
 export const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
-/** A listed customer in sort order: by name, then domain, then id. */
+/** A listed customer in sort order: by name (case and accents folded), then domain, then id. */
 export interface ListedEntry {
   id: string;
   name: string;
   domain: string;
   /** Lower-cased name, for search. */
   search: string;
+  /** What the list is sorted on; plain string comparison (a collator is ~50× slower on 100k names). */
+  key: string;
 }
 
-const collator = new Intl.Collator('en', { sensitivity: 'variant', numeric: true });
-const compare = (a: ListedEntry, b: ListedEntry) => collator.compare(a.name, b.name) || collator.compare(a.domain, b.domain) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const compare = (a: ListedEntry, b: ListedEntry) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 export class ServiceIndexes {
   /** Listed customers (an active reseller relationship), sorted. */
@@ -72,7 +74,13 @@ export class ServiceIndexes {
   }
 
   private isListed(customerId: string): boolean {
-    for (const r of this.relationshipsOf(customerId)) if (r.kind === 'reseller' && r.status === 'active') return true;
+    const ids = this.relationshipsByCustomer.get(customerId);
+    if (ids) {
+      for (const id of ids) {
+        const r = this.store.get('relationships', id);
+        if (r && r.kind === 'reseller' && r.status === 'active') return true;
+      }
+    }
     return false;
   }
 
@@ -146,5 +154,6 @@ export class ServiceIndexes {
 }
 
 function toEntry(c: Readonly<Customer>): ListedEntry {
-  return { id: c.id, name: c.companyName, domain: c.domain, search: normalise(c.companyName) };
+  const search = normalise(c.companyName);
+  return { id: c.id, name: c.companyName, domain: c.domain, search, key: `${fold(search)}\u0001${c.domain}\u0001${c.id}` };
 }
