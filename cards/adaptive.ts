@@ -1,6 +1,7 @@
 /** Renders view models as Adaptive Cards 1.5 for Teams, from the JSON templates in cards/teams/. */
 import * as ACData from 'adaptivecards-templating';
 import type { ActionModel, View } from './views.js';
+import { compileTemplate } from './compiled-template.js';
 import { t } from '../bot/i18n/catalogue.js';
 import attestation from './teams/attestation.json' with { type: 'json' };
 import customerDetails from './teams/customer-details.json' with { type: 'json' };
@@ -15,19 +16,36 @@ import sent from './teams/sent.json' with { type: 'json' };
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
-const templates: Record<View['kind'], ACData.Template> = {
-  attestation: new ACData.Template(attestation),
-  customerDetails: new ACData.Template(customerDetails),
-  customerList: new ACData.Template(customerList),
-  draft: new ACData.Template(draft),
-  help: new ACData.Template(help),
-  list: new ACData.Template(list),
-  message: new ACData.Template(message),
-  outcome: new ACData.Template(outcome),
-  accepted: new ACData.Template(outcome),
-  providerPicker: new ACData.Template(providerPicker),
-  sent: new ACData.Template(sent),
+const sources: Record<View['kind'], object> = {
+  attestation,
+  customerDetails,
+  customerList,
+  draft,
+  help,
+  list,
+  message,
+  outcome,
+  accepted: outcome,
+  providerPicker,
+  sent,
 };
+
+type Expand = (model: object) => unknown;
+
+/** adaptivecards-templating's own expansion: the reference, and the fallback for any template the compiler cannot take. */
+export function referenceExpander(source: object): Expand {
+  const template = new ACData.Template(source);
+  return (model) => template.expand({ $root: model });
+}
+
+const expanders = Object.fromEntries(
+  Object.entries(sources).map(([kind, source]) => [kind, compileTemplate(source) ?? referenceExpander(source)]),
+) as Record<View['kind'], Expand>;
+
+/** The model a template is expanded with (exported for the test that compares both expanders). */
+export function templateInput(view: View): { source: object; model: Record<string, unknown> } {
+  return { source: sources[view.kind], model: modelOf(view) };
+}
 
 /**
  * A Universal Action (`Action.Execute`, answered in place by the bot) with an `Action.Submit`
@@ -81,7 +99,7 @@ function modelOf(view: View): Record<string, unknown> {
 }
 
 export function renderAdaptiveCard(view: View): AdaptiveCard {
-  return templates[view.kind].expand({ $root: modelOf(view) }) as AdaptiveCard;
+  return expanders[view.kind](modelOf(view)) as AdaptiveCard;
 }
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
