@@ -25,7 +25,20 @@ export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): 
       : plurals[locale].select(Number(params.count ?? 0)) === 'one'
         ? message.one
         : message.other;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fill(text, params);
+}
+
+/** Messages split once into text and placeholders: filling them is then a short loop, not a regex. */
+const compiled = new Map<string, Array<string | { name: string }>>();
+function fill(text: string, params: MessageParams): string {
+  let parts = compiled.get(text);
+  if (!parts) {
+    parts = text.split(/(\{\w+\})/).map((p) => (/^\{\w+\}$/.test(p) ? { name: p.slice(1, -1) } : p));
+    compiled.set(text, parts);
+  }
+  let out = '';
+  for (const part of parts) out += typeof part === 'string' ? part : part.name in params ? String(params[part.name]) : `{${part.name}}`;
+  return out;
 }
 
 /** Maps a platform locale ("it-IT", "it_IT", "en-GB") to one we speak; English otherwise. */
