@@ -61,6 +61,12 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   f.echoInvoke = check('echo bot invoke', await load({ url: `${echoBot.url}/api/messages`, ...post(invoke), duration: SECONDS })).rps;
   await echoBot.stop();
 
+  progress(`run ${run}: the bot on an empty data file (start-up and memory floor)`);
+  const empty = await startProcess(process.execPath, ['dist/bot/main.js'], { DATA_FILE: join(work, `empty-${run}`, 'db.json'), BOOTSTRAP_ADMINS: 'teams:aad-admin' });
+  f.startupEmptyMs = empty.startupMs;
+  f.rssEmptyMb = empty.rssMb();
+  await empty.stop();
+
   progress(`run ${run}: the bot on ${CUSTOMERS.toLocaleString('en')} customers`);
   const bot = await startProcess(process.execPath, ['dist/bot/main.js'], {
     DATA_FILE: freshCopy('bot'),
@@ -70,6 +76,7 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
     SLACK_API_URL: standIns.slackApiUrl,
   });
   f.startupMs = bot.startupMs;
+  f.rssIdleMb = bot.rssMb();
   f.listTurns = check('list customers', await load({ url: `${bot.url}/api/messages`, ...post(message), duration: SECONDS })).rps;
   f.invokeTurns = check('card action', await load({ url: `${bot.url}/api/messages`, ...post(invoke), duration: SECONDS })).rps;
 
@@ -149,10 +156,10 @@ function table(all: Figures[]): string {
     ['`list customers` turns/s over `/api/messages`, reply to a local connector', `${n(m('listTurns'))}/s`, `botbuilder echo bot: ${n(m('echoMessage'))}/s`, `${n(m('listTurns') / m('echoMessage'), 2)}×`, '≥ 0.8×', verdict(m('listTurns') >= 0.8 * m('echoMessage'))],
     ['card action (`adaptiveCard/action` invoke, next page) turns/s', `${n(m('invokeTurns'))}/s`, `echo bot invoke: ${n(m('echoInvoke'))}/s`, `${n(m('invokeTurns') / m('echoInvoke'), 2)}×`, '≥ 0.8×', verdict(m('invokeTurns') >= 0.8 * m('echoInvoke'))],
     ['`/csp list customers` requests/s (signed)', `${n(m('slackCommand'))}/s`, `Bolt echo app: ${n(m('boltCommand'))}/s`, `${n(m('slackCommand') / m('boltCommand'), 2)}×`, '≥ 0.8×', verdict(m('slackCommand') >= 0.8 * m('boltCommand'))],
-    [`p99 latency of a list turn, ${n(CUSTOMERS)} customers, during ~${n(m('mutationsDuringP99'))} mutations/s`, `${n(m('listP99'), 1)} ms (p50 ${n(m('listP50'), 1)} ms)`, '-', '-', '≤ 25 ms', verdict(m('listP99') <= 25)],
+    [`p99 latency of a list turn, ${n(CUSTOMERS)} customers, during ~${n(m('mutationsDuringP99'))} mutations/s`, `${n(m('listP99'), 1)} ms (p50 ${m('listP50') < 1 ? '< 1' : n(m('listP50'), 1)} ms)`, '-', '-', '≤ 25 ms', verdict(m('listP99') <= 25)],
     [`durable mutations/s with ${n(CUSTOMERS)} customers (acknowledged once on disk)`, `${n(m('durableMutations'))}/s`, `lowdb rewriting the file per write: ${n(m('naiveMutations'), 1)}/s`, `${n(m('durableMutations') / m('naiveMutations'))}×`, '≥ 200/s and ≥ 20×', verdict(m('durableMutations') >= 200 && m('durableMutations') >= 20 * m('naiveMutations'))],
-    [`RSS with ${n(CUSTOMERS)} customers, after the load above`, `${n(m('rssMb'))} MB`, '-', '-', '≤ 250 MB', verdict(m('rssMb') <= 250)],
-    [`start-up to healthy with ${n(CUSTOMERS)} customers (spawn to first 200 on /healthz)`, `${n(m('startupMs'))} ms`, '-', '-', '≤ 1,500 ms', verdict(m('startupMs') <= 1500)],
+    [`RSS with ${n(CUSTOMERS)} customers, after the load above`, `${n(m('rssMb'))} MB (${n(m('rssIdleMb'))} MB just started)`, `empty data file: ${n(m('rssEmptyMb'))} MB`, '-', '≤ 250 MB', verdict(m('rssMb') <= 250)],
+    [`start-up to healthy with ${n(CUSTOMERS)} customers (spawn to first 200 on /healthz)`, `${n(m('startupMs'))} ms`, `empty data file: ${n(m('startupEmptyMs'))} ms`, '-', '≤ 1,500 ms', verdict(m('startupMs') <= 1500)],
     ['HTTP ceiling: bare restify echo', `${n(m('ceiling'))}/s`, '-', '-', 'reference', '-'],
   ];
   const lines = ['| figure | measured | anchor in the same run | ratio | target | |', '|---|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
@@ -185,9 +192,27 @@ The latency row runs \`list customers\` on one connection while another load sen
 
 ${table(all)}
 
-How to read it: the bot's turns do real work (role check, the service, an Adaptive Card rendered and
-posted back), the anchors do none; the ratio says how much of the platform's own throughput the bot
-keeps. See the README ("Scale and the store") for the design behind these figures.
+How to read it: the bot's turns do real work (role check, the service, a card of ten customers
+rendered and posted back), the anchors do none; the ratio says how much of the platform's own
+throughput the bot keeps. The README ("Scale and the store") explains the design behind the figures.
+
+## What limits the missed targets
+
+- **Turns per second against an echo.** A \`list customers\` turn builds a view of ten customers
+  (each with its details, so Teams can unfold them without a round trip), renders a ~25 KB Adaptive
+  Card and has the connector client serialise it; the echo bot sends one short string. The store
+  and the service are not the limit (the index makes the list a slice of a sorted array): profiles
+  show garbage collection, JSON serialisation in botbuilder's HTTP pipeline and card building.
+  Rendering was the largest part until the templates were compiled (adaptivecards-templating's
+  expression engine is now only the reference and the fallback); that took the list from 0.25× to
+  about 0.4× and the card action from 0.13× to about 0.3×. Slack's \`/csp\` is acknowledged first,
+  as Slack requires, and then worked, so its ratio is higher.
+- **Memory and start-up with 100,000 customers.** The embedded store keeps every record in memory
+  as JavaScript objects (reads never touch the disk), and start-up parses and validates the whole
+  file (the data file here is about 80 MB of JSON). The floor is the empty-file row: the Bot
+  Framework, Bolt and Azure SDKs alone take about 145 MB. Meeting 250 MB at this size needs records
+  that live on disk (a store with an on-disk index) or customers' details fetched from Partner
+  Center on demand instead of stored; both fit behind the \`Store\` interface and are not built.
 `;
   writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
   console.log(`\n${report}`);
