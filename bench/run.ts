@@ -62,13 +62,13 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   await echoBot.stop();
 
   progress(`run ${run}: the bot on an empty data file (start-up and memory floor)`);
-  const empty = await startProcess(process.execPath, ['dist/bot/main.js'], { DATA_FILE: join(work, `empty-${run}`, 'db.json'), BOOTSTRAP_ADMINS: 'teams:aad-admin' });
+  const empty = await startProcess(process.execPath, ['--expose-gc', 'dist/bot/main.js'], { DATA_FILE: join(work, `empty-${run}`, 'db.json'), BOOTSTRAP_ADMINS: 'teams:aad-admin' });
   f.startupEmptyMs = empty.startupMs;
   f.rssEmptyMb = empty.rssMb();
   await empty.stop();
 
   progress(`run ${run}: the bot on ${CUSTOMERS.toLocaleString('en')} customers`);
-  const bot = await startProcess(process.execPath, ['dist/bot/main.js'], {
+  const bot = await startProcess(process.execPath, ['--expose-gc', 'dist/bot/main.js'], {
     DATA_FILE: freshCopy('bot'),
     BOOTSTRAP_ADMINS: 'teams:aad-admin,slack:UADMIN',
     SLACK_SIGNING_SECRET: SECRET,

@@ -20,14 +20,17 @@ export interface ListedEntry {
   key: string;
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+const fold = (s: string) => (ASCII.test(s) ? s : s.normalize('NFD').replace(/\p{M}/gu, ''));
 const compare = (a: ListedEntry, b: ListedEntry) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 export class ServiceIndexes {
   /** Listed customers (an active reseller relationship), sorted. */
   private readonly listed: ListedEntry[] = [];
   private readonly listedById = new Map<string, ListedEntry>();
-  private readonly relationshipsByCustomer = new Map<string, Set<string>>();
+  /** One id for the usual customer with one relationship, an array for more (100,000 Sets cost ~30 MB). */
+  private readonly relationshipsByCustomer = new Map<string, string | string[]>();
   private readonly customersByDomain = new Map<string, string>();
   private readonly invitationsByToken = new Map<string, string>();
 
@@ -35,11 +38,15 @@ export class ServiceIndexes {
     for (const r of store.all('relationships')) this.addRelationship(r);
     for (const c of store.all('customers')) this.customersByDomain.set(c.domain, c.id);
     for (const i of store.all('invitations')) this.invitationsByToken.set(i.token, i.id);
-    const entries: ListedEntry[] = [];
-    for (const c of store.all('customers')) if (this.isListed(c.id)) entries.push(toEntry(c));
-    entries.sort(compare);
-    this.listed.push(...entries);
-    for (const e of entries) this.listedById.set(e.id, e);
+    const byKey = new Map<string, ListedEntry>();
+    for (const c of store.all('customers')) {
+      if (!this.isListed(c.id)) continue;
+      const entry = toEntry(c);
+      byKey.set(entry.key, entry);
+      this.listedById.set(entry.id, entry);
+    }
+    // Keys are unique (they end with the id); the built-in sort compares strings without a callback.
+    for (const key of [...byKey.keys()].sort()) this.listed.push(byKey.get(key)!);
     store.watch((change) => this.onChange(change));
   }
 
@@ -52,11 +59,14 @@ export class ServiceIndexes {
     return this.listedById.has(customerId);
   }
 
-  relationshipsOf(customerId: string): Relationship[] {
+  private relationshipIds(customerId: string): readonly string[] {
     const ids = this.relationshipsByCustomer.get(customerId);
-    if (!ids) return [];
+    return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids;
+  }
+
+  relationshipsOf(customerId: string): Relationship[] {
     const out: Relationship[] = [];
-    for (const id of ids) {
+    for (const id of this.relationshipIds(customerId)) {
       const r = this.store.get('relationships', id);
       if (r) out.push(r);
     }
@@ -74,20 +84,23 @@ export class ServiceIndexes {
   }
 
   private isListed(customerId: string): boolean {
-    const ids = this.relationshipsByCustomer.get(customerId);
-    if (ids) {
-      for (const id of ids) {
-        const r = this.store.get('relationships', id);
-        if (r && r.kind === 'reseller' && r.status === 'active') return true;
-      }
+    for (const id of this.relationshipIds(customerId)) {
+      const r = this.store.get('relationships', id);
+      if (r && r.kind === 'reseller' && r.status === 'active') return true;
     }
     return false;
   }
 
   private addRelationship(r: Relationship): void {
-    let set = this.relationshipsByCustomer.get(r.customerId);
-    if (!set) this.relationshipsByCustomer.set(r.customerId, (set = new Set()));
-    set.add(r.id);
+    const ids = this.relationshipIds(r.customerId);
+    if (ids.includes(r.id)) return;
+    this.relationshipsByCustomer.set(r.customerId, ids.length === 0 ? r.id : [...ids, r.id]);
+  }
+
+  private removeRelationship(customerId: string, relationshipId: string): void {
+    const ids = this.relationshipIds(customerId).filter((id) => id !== relationshipId);
+    if (ids.length === 0) this.relationshipsByCustomer.delete(customerId);
+    else this.relationshipsByCustomer.set(customerId, ids.length === 1 ? ids[0]! : ids);
   }
 
   private onChange(change: Change): void {
@@ -96,7 +109,7 @@ export class ServiceIndexes {
         const before = change.before as Relationship | undefined;
         const after = change.after as Relationship | undefined;
         if (before && (!after || after.customerId !== before.customerId)) {
-          this.relationshipsByCustomer.get(before.customerId)?.delete(before.id);
+          this.removeRelationship(before.customerId, before.id);
           this.refreshListed(before.customerId);
         }
         if (after) {
