@@ -20,7 +20,6 @@ export interface ListedEntry {
   key: string;
 }
 
-// eslint-disable-next-line no-control-regex
 const ASCII = /^[\x00-\x7f]*$/;
 const fold = (s: string) => (ASCII.test(s) ? s : s.normalize('NFD').replace(/\p{M}/gu, ''));
 const compare = (a: ListedEntry, b: ListedEntry) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
