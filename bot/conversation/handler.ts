@@ -52,6 +52,9 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
 }
 
+/** The invitations list shows the newest 20; `revoke invitation <n>` numbers them the same way. */
+const INVITATIONS_SHOWN = 20;
+
 export function createConversation(service: Service, logger: Logger) {
   const viewerOf = (turn: Turn): Viewer => ({
     locale: turn.actor.locale,
@@ -104,9 +107,9 @@ export function createConversation(service: Service, logger: Logger) {
         return [toMessageView(viewer, 'success', 'ui.providers.added', { name: provider.name })];
       }
       case 'invitations':
-        return [toInvitationsView(viewer, service.listInvitations(actor), new Date())];
+        return [toInvitationsView(viewer, service.listInvitations(actor, { limit: INVITATIONS_SHOWN }), new Date())];
       case 'revokeInvitation': {
-        const list = service.listInvitations(actor);
+        const list = service.listInvitations(actor, { limit: INVITATIONS_SHOWN });
         const index = Number(args) - 1;
         const target = Number.isInteger(index) && list[index] ? list[index]!.id : args;
         return [toRevokedView(viewer, await service.revokeInvitation(actor, target))];

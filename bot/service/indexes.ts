@@ -32,11 +32,24 @@ export class ServiceIndexes {
   private readonly relationshipsByCustomer = new Map<string, string | string[]>();
   private readonly customersByDomain = new Map<string, string>();
   private readonly invitationsByToken = new Map<string, string>();
+  /** Invitation keys (createdAt, id) in order, oldest first. */
+  private readonly invitationsByCreated: string[] = [];
+  /** Invitations still a draft or sent (expiry is worked out when read). */
+  private readonly pendingInvitations = new Set<string>();
+  /** Accepted invitation keys (acceptedAt, id), oldest first. */
+  private readonly acceptances: string[] = [];
 
   constructor(private readonly store: Store) {
     for (const r of store.all('relationships')) this.addRelationship(r);
     for (const c of store.all('customers')) this.customersByDomain.set(c.domain, c.id);
-    for (const i of store.all('invitations')) this.invitationsByToken.set(i.token, i.id);
+    for (const i of store.all('invitations')) {
+      this.invitationsByToken.set(i.token, i.id);
+      this.invitationsByCreated.push(createdKey(i));
+      if (i.status === 'draft' || i.status === 'sent') this.pendingInvitations.add(i.id);
+      if (i.status === 'accepted' && i.acceptedAt) this.acceptances.push(acceptedKey(i));
+    }
+    this.invitationsByCreated.sort();
+    this.acceptances.sort();
     const byKey = new Map<string, ListedEntry>();
     for (const c of store.all('customers')) {
       if (!this.isListed(c.id)) continue;
@@ -75,6 +88,30 @@ export class ServiceIndexes {
   customerByDomain(domain: string): Readonly<Customer> | undefined {
     const id = this.customersByDomain.get(domain);
     return id ? this.store.get('customers', id) : undefined;
+  }
+
+  /** Invitation ids, newest first; `pendingOnly` keeps drafts and sent ones (expired included). */
+  *invitationsNewestFirst(pendingOnly = false): Generator<string> {
+    if (pendingOnly) {
+      const keys = [...this.pendingInvitations].map((id) => createdKey(this.store.get('invitations', id)!)).sort();
+      for (let i = keys.length - 1; i >= 0; i--) yield idOfKey(keys[i]!);
+      return;
+    }
+    for (let i = this.invitationsByCreated.length - 1; i >= 0; i--) yield idOfKey(this.invitationsByCreated[i]!);
+  }
+
+  pendingInvitationIds(): ReadonlySet<string> {
+    return this.pendingInvitations;
+  }
+
+  /** The latest accepted invitations, newest first. */
+  latestAcceptances(count: number): Array<Readonly<Invitation>> {
+    const out: Array<Readonly<Invitation>> = [];
+    for (let i = this.acceptances.length - 1; i >= 0 && out.length < count; i--) {
+      const invitation = this.store.get('invitations', idOfKey(this.acceptances[i]!));
+      if (invitation) out.push(invitation);
+    }
+    return out;
   }
 
   invitationByToken(token: string): Readonly<Invitation> | undefined {
@@ -130,6 +167,14 @@ export class ServiceIndexes {
         const after = change.after as Invitation | undefined;
         if (before && before.token !== after?.token) this.invitationsByToken.delete(before.token);
         if (after) this.invitationsByToken.set(after.token, after.id);
+        if (!before && after) insertSorted(this.invitationsByCreated, createdKey(after));
+        if (before && !after) removeSorted(this.invitationsByCreated, createdKey(before));
+        if (after && (after.status === 'draft' || after.status === 'sent')) this.pendingInvitations.add(after.id);
+        else this.pendingInvitations.delete(change.id);
+        const wasAccepted = before?.status === 'accepted' && before.acceptedAt;
+        const isAccepted = after?.status === 'accepted' && after.acceptedAt;
+        if (wasAccepted && (!isAccepted || before.acceptedAt !== after?.acceptedAt)) removeSorted(this.acceptances, acceptedKey(before));
+        if (isAccepted && (!wasAccepted || before?.acceptedAt !== after.acceptedAt)) insertSorted(this.acceptances, acceptedKey(after));
         break;
       }
       default:
@@ -163,6 +208,37 @@ export class ServiceIndexes {
     }
     return lo;
   }
+}
+
+const createdKey = (i: Readonly<Invitation>) => `${i.createdAt}\u0001${i.id}`;
+const acceptedKey = (i: Readonly<Invitation>) => `${i.acceptedAt ?? ''}\u0001${i.id}`;
+const idOfKey = (key: string) => key.slice(key.indexOf('\u0001') + 1);
+
+/** Keys arrive mostly in order (new records are newest), so this is usually an append. */
+function insertSorted(keys: string[], key: string): void {
+  if (keys.length === 0 || keys[keys.length - 1]! < key) {
+    keys.push(key);
+    return;
+  }
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  if (keys[lo] !== key) keys.splice(lo, 0, key);
+}
+
+function removeSorted(keys: string[], key: string): void {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  if (keys[lo] === key) keys.splice(lo, 1);
 }
 
 function toEntry(c: Readonly<Customer>): ListedEntry {

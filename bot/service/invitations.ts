@@ -175,13 +175,20 @@ export function createInvitationOperations(ctx: ServiceContext) {
     },
 
     /** Newest first; `status` filters on the effective status ("pending" = draft or sent). */
-    listInvitations(actor: Actor, input: { status?: InvitationStatus | 'pending' } = {}): InvitationView[] {
+    listInvitations(actor: Actor, input: { status?: InvitationStatus | 'pending'; limit?: number } = {}): InvitationView[] {
       requireRole(ctx, actor);
-      const views = [...ctx.store.all('invitations')].map(toView);
       const wanted = input.status;
-      return views
-        .filter((v) => !wanted || v.effectiveStatus === wanted || (wanted === 'pending' && (v.effectiveStatus === 'draft' || v.effectiveStatus === 'sent')))
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const limit = input.limit ?? Number.POSITIVE_INFINITY;
+      const matches = (v: InvitationView) => !wanted || v.effectiveStatus === wanted || (wanted === 'pending' && (v.effectiveStatus === 'draft' || v.effectiveStatus === 'sent'));
+      // Only drafts and sent invitations can be pending or expired: no need to walk the accepted ones.
+      const pendingOnly = wanted === 'pending' || wanted === 'draft' || wanted === 'sent' || wanted === 'expired';
+      const out: InvitationView[] = [];
+      for (const id of ctx.indexes.invitationsNewestFirst(pendingOnly)) {
+        if (out.length >= limit) break;
+        const view = toView(ctx.store.get('invitations', id)!);
+        if (matches(view)) out.push(view);
+      }
+      return out;
     },
 
     /** What the customer's page shows for a link; no actor, the token is the credential. */

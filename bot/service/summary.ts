@@ -11,16 +11,14 @@ export function createSummaryOperations(ctx: ServiceContext) {
       if (!role) return { role, customers: 0, pending: 0, recentAcceptances: [] as Array<{ companyName: string; acceptedAt: string }> };
       const now = ctx.now();
       let pending = 0;
-      const accepted: Array<{ companyName: string; acceptedAt: string }> = [];
-      for (const inv of ctx.store.all('invitations')) {
-        const status = effectiveStatus(inv, now);
+      for (const id of ctx.indexes.pendingInvitationIds()) {
+        const status = effectiveStatus(ctx.store.get('invitations', id)!, now);
         if (status === 'draft' || status === 'sent') pending++;
-        if (status === 'accepted' && inv.customerId && inv.acceptedAt) {
-          accepted.push({ companyName: ctx.store.get('customers', inv.customerId)?.companyName ?? '', acceptedAt: inv.acceptedAt });
-        }
       }
-      accepted.sort((a, b) => b.acceptedAt.localeCompare(a.acceptedAt));
-      return { role, customers: ctx.indexes.listedCustomers().length, pending, recentAcceptances: accepted.slice(0, 5) };
+      const recentAcceptances = ctx.indexes
+        .latestAcceptances(5)
+        .map((inv) => ({ companyName: (inv.customerId && ctx.store.get('customers', inv.customerId)?.companyName) || inv.companyName || '', acceptedAt: inv.acceptedAt! }));
+      return { role, customers: ctx.indexes.listedCustomers().length, pending, recentAcceptances };
     },
   };
 }

@@ -53,4 +53,41 @@ describe('service indexes', () => {
       'Zeta c2.example',
     ]);
   });
+
+  it('keep invitation lists and the home summary equal to a full scan', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ op: fc.constantFrom('draft', 'send', 'revoke', 'accept'), pick: fc.nat(), minutes: fc.integer({ min: 0, max: 90 * 24 * 60 }) }), { minLength: 1, maxLength: 30 }),
+        async (ops) => {
+          const { service, store, clock } = await testService();
+          for (const { op, pick, minutes } of ops) {
+            clock.now = new Date(clock.now.getTime() + minutes * 60_000);
+            const all = [...store.all('invitations')];
+            const target = all[pick % Math.max(1, all.length)];
+            try {
+              if (op === 'draft' || !target) await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+              else if (op === 'send') await service.markInvitationSent(admin, target.id, { body: target.body });
+              else if (op === 'revoke') await service.revokeInvitation(admin, target.id);
+              else await service.acceptInvitation(target.token, { ...contact(`c${pick % 5}.example`), companyName: `C${pick % 5}` });
+            } catch {
+              // refusals (expired, already accepted...) are part of the sequence
+            }
+          }
+          const byNewest = [...store.all('invitations')].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+          expect(service.listInvitations(admin).map((i) => i.id)).toEqual(byNewest.map((i) => i.id));
+          for (const status of ['pending', 'draft', 'sent', 'expired', 'accepted', 'revoked'] as const) {
+            const expected = service.listInvitations(admin).filter((v) => v.effectiveStatus === status || (status === 'pending' && (v.effectiveStatus === 'draft' || v.effectiveStatus === 'sent')));
+            expect(service.listInvitations(admin, { status }).map((i) => i.id)).toEqual(expected.map((i) => i.id));
+          }
+          expect(service.listInvitations(admin, { limit: 3 }).map((i) => i.id)).toEqual(byNewest.slice(0, 3).map((i) => i.id));
+          const summary = service.summary(admin);
+          const views = service.listInvitations(admin);
+          expect(summary.pending).toBe(views.filter((v) => v.effectiveStatus === 'draft' || v.effectiveStatus === 'sent').length);
+          const accepted = views.filter((v) => v.status === 'accepted').sort((a, b) => (a.acceptedAt! < b.acceptedAt! ? 1 : a.acceptedAt! > b.acceptedAt! ? -1 : a.id < b.id ? 1 : -1));
+          expect(summary.recentAcceptances.map((a) => a.acceptedAt)).toEqual(accepted.slice(0, 5).map((a) => a.acceptedAt!));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
 });
