@@ -10,6 +10,7 @@ export const en = {
   'error.badPrincipal':
     '"{principal}" is not a user I know how to address. Write it as teams:<AAD object id>, slack:<user id> or cli:<name>.',
   'error.unavailable': "I couldn't save that because the data store is not available. Nothing was changed; try again in a minute.",
+  'error.busy': "I'm handling a lot of requests right now and did not start this one. Try again in a few seconds.",
   'error.unexpected': 'Something went wrong on my side and nothing was changed. Try again; if it keeps happening, tell your admin.',
   'error.staleCard': 'This card is out of date. Type `{command}` to start again.',
   'error.badAction': "I couldn't read that action. Type `help` to see what I can do.",

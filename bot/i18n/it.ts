@@ -12,6 +12,7 @@ export const it: Record<keyof typeof en, Message> = {
   'error.badPrincipal':
     '"{principal}" non è un utente che so raggiungere. Scrivilo come teams:<ID oggetto AAD>, slack:<ID utente> o cli:<nome>.',
   'error.unavailable': "Non sono riuscito a salvare perché l'archivio dati non è disponibile. Non è cambiato nulla: riprova tra un minuto.",
+  'error.busy': 'Sto gestendo molte richieste in questo momento e non ho avviato questa. Riprova tra qualche secondo.',
   'error.unexpected': "Qualcosa è andato storto da parte mia e non è cambiato nulla. Riprova; se succede ancora, avvisa l'amministratore.",
   'error.staleCard': 'Questa scheda non è più aggiornata. Scrivi `{command}` per ricominciare.',
   'error.badAction': 'Non riesco a leggere questa azione. Scrivi `aiuto` per vedere cosa posso fare.',

@@ -76,7 +76,17 @@ const boundedSet = <V>(map: Map<string, V>) => {
   if (map.size > MAX_CACHED) map.delete(map.keys().next().value!);
 };
 
-export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dispatcher, logger: Logger): Surface {
+export interface SlackSurfaceOptions {
+  /**
+   * Requests being worked on after their acknowledgement. Past it, a command is answered at once
+   * with "busy, try again" instead of joining a queue nobody would see the end of.
+   */
+  maxInFlight?: number;
+}
+
+export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dispatcher, logger: Logger, options: SlackSurfaceOptions = {}): Surface {
+  const maxInFlight = options.maxInFlight ?? 200;
+  let inFlight = 0;
   const receiver = new HTTPReceiver({
     signingSecret: slack.signingSecret,
     endpoints: [SLACK_EVENTS_PATH],
@@ -181,14 +191,21 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
 
   /** Work after the acknowledgement: a failure is logged and the person told, never silent. */
   async function afterAck(place: Place, locale: Locale | undefined, work: () => Promise<void>): Promise<void> {
+    inFlight++;
     try {
       await work();
     } catch (err) {
       logger.error({ err }, 'Slack request failed after it was acknowledged');
       const text = t(locale ?? 'en', 'error.unexpected');
       await client.chat.postEphemeral({ channel: place.channel, user: place.userId, text }).catch(() => {});
+    } finally {
+      inFlight--;
     }
   }
+
+  /** The person's language if we know it already (no call to Slack when we are overloaded). */
+  const knownLocale = (userId: string): Locale => profiles.get(userId)?.locale ?? 'en';
+  const overloaded = () => inFlight >= maxInFlight;
 
   // --- Slack's retries: one event acts once -------------------------------------------------------
 
@@ -210,6 +227,11 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
   // --- commands and messages ------------------------------------------------------------------------
 
   bolt.command('/csp', async ({ command, ack, respond }) => {
+    if (overloaded()) {
+      logger.warn({ inFlight }, 'Slack command refused: too much work in flight');
+      await ack({ response_type: 'ephemeral', text: t(knownLocale(command.user_id), 'error.busy') });
+      return;
+    }
     await ack();
     const place: Place = { channel: command.channel_id, userId: command.user_id, triggerId: command.trigger_id, respond };
     await afterAck(place, undefined, async () => {
@@ -244,6 +266,11 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     await ack();
     const decoded = decodeAction(action as never);
     if (body.type !== 'block_actions' || !decoded) return;
+    if (overloaded()) {
+      logger.warn({ inFlight }, 'Slack action refused: too much work in flight');
+      await respond({ response_type: 'ephemeral', replace_original: false, text: t(knownLocale(body.user.id), 'error.busy') }).catch(() => {});
+      return;
+    }
     const container = body.container as { type?: string; is_ephemeral?: boolean; message_ts?: string } | undefined;
     const fromHome = container?.type === 'view';
     const channel = fromHome ? body.user.id : (body.channel?.id ?? body.user.id);

@@ -22,6 +22,7 @@ const JSON_ARGS = ['blocks', 'view', 'attachments', 'metadata'];
 
 export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   const calls: SlackCall[] = [];
+  const delays = new Map<string, number>();
   const failures: Array<{ method: string; match: (args: SlackCall['args']) => boolean; error: string; count: number }> = [];
   let seq = 0;
   const read = (req: IncomingMessage) =>
@@ -72,6 +73,8 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       res.end(JSON.stringify({ ok: false, error: 'not_authed' }));
       return;
     }
+    const delay = delays.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const failure = failures.find((f) => f.method === method && f.count > 0 && f.match(args));
     if (failure) {
       failure.count--;
@@ -95,6 +98,10 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     /** The next `count` calls of `method` matching `match` answer `{ ok: false, error }`. */
     fail(method: string, error: string, count = 1, match: (args: SlackCall['args']) => boolean = () => true) {
       failures.push({ method, match, error, count });
+    },
+    /** Answers `method` only after `ms` (0 to stop). */
+    slow(method: string, ms: number) {
+      delays.set(method, ms);
     },
     /** Waits until the bot has made a matching call (it works after acknowledging Slack). */
     async waitFor(method: string, match: (call: SlackCall) => boolean = () => true, options: { after?: number; timeoutMs?: number } = {}): Promise<SlackCall> {

@@ -287,4 +287,22 @@ describe('Slack surface', () => {
     expect(seen()).toBe(before.calls);
     expect(bot.store.count('invitations')).toBe(before.invitations);
   });
+
+  it('answers "busy" at once, instead of queueing, when too much work is in flight', async () => {
+    const busyBot = await startBot({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl }, { slackMaxInFlight: 2 });
+    try {
+      const client = slackClient(busyBot.url, SECRET, api.responseUrl);
+      api.slow('users.info', 400); // keeps the first two requests busy after their acknowledgement
+      const [first, second] = await Promise.all([client.command('UNEW1', 'help'), client.command('UNEW2', 'help')]);
+      expect([first.text, second.text]).toEqual(['', '']);
+      const third = await client.command('UNEW3', 'help');
+      expect(third.status).toBe(200);
+      expect(third.json).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('Try again in a few seconds') });
+      api.slow('users.info', 0);
+      await api.waitFor('chat.postMessage', (c) => c.args.text === 'What I can do');
+      await expect.poll(async () => (await client.command('UNEW4', 'help')).text).toBe('');
+    } finally {
+      await busyBot.stop();
+    }
+  });
 });
