@@ -93,8 +93,9 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   f.rssMb = bot.rssMb();
 
   progress(`run ${run}: /csp list customers (signed) on the bot`);
-  const csp = signedCommand(SECRET, 'list customers');
-  f.slackCommand = check('bot /csp', await load({ url: `${bot.url}/slack/events`, method: 'POST', headers: csp.headers, body: csp.body, duration: SECONDS })).rps;
+  const slack = await slackCommands(bot.url, standIns);
+  f.slackCommand = slack.completed;
+  f.slackAcks = slack.acks;
   await bot.stop();
 
   progress(`run ${run}: Bolt echo app`);
@@ -103,14 +104,39 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_API_URL: standIns.slackApiUrl,
   });
-  const boltCsp = signedCommand(SECRET, 'list customers');
-  f.boltCommand = check('bolt echo', await load({ url: `${bolt.url}/slack/events`, method: 'POST', headers: boltCsp.headers, body: boltCsp.body, duration: SECONDS })).rps;
+  const boltRun = await slackCommands(bolt.url, standIns);
+  f.boltCommand = boltRun.completed;
+  f.boltAcks = boltRun.acks;
   await bolt.stop();
 
   progress(`run ${run}: durable mutations through the service, and lowdb rewriting the file per write`);
   f.durableMutations = await durableMutations(freshCopy('store'));
   f.naiveMutations = await naiveMutations(freshCopy('naive'));
   return f;
+}
+
+/**
+ * Signed `/csp list customers` commands. Slack's answer is acknowledged first and worked after, so
+ * what counts is the work done: replies posted to the Web API per second, from the first request
+ * until the last reply (a refusal for being busy, or a backlog still draining, does not count).
+ */
+async function slackCommands(url: string, standIns: Awaited<ReturnType<typeof startStandIns>>): Promise<{ completed: number; acks: number }> {
+  const posted = () => standIns.counts['chat.postMessage'] ?? 0;
+  const before = posted();
+  const started = performance.now();
+  const csp = signedCommand(SECRET, 'list customers');
+  const acks = await load({ url: `${url}/slack/events`, method: 'POST', headers: csp.headers, body: csp.body, duration: SECONDS });
+  if (acks.errors || acks.non2xx) throw new Error(`/csp: ${acks.errors} errors, ${acks.non2xx} non-2xx answers`);
+  let last = posted();
+  let lastChange = performance.now();
+  while (performance.now() - lastChange < 300) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (posted() !== last) {
+      last = posted();
+      lastChange = performance.now();
+    }
+  }
+  return { completed: (last - before) / ((lastChange - started) / 1000), acks: acks.rps };
 }
 
 /** Drafts through the service with 32 concurrent callers; each counts once its write is on disk. */
@@ -155,7 +181,7 @@ function table(all: Figures[]): string {
   const rows = [
     ['`list customers` turns/s over `/api/messages`, reply to a local connector', `${n(m('listTurns'))}/s`, `botbuilder echo bot: ${n(m('echoMessage'))}/s`, `${n(m('listTurns') / m('echoMessage'), 2)}×`, '≥ 0.8×', verdict(m('listTurns') >= 0.8 * m('echoMessage'))],
     ['card action (`adaptiveCard/action` invoke, next page) turns/s', `${n(m('invokeTurns'))}/s`, `echo bot invoke: ${n(m('echoInvoke'))}/s`, `${n(m('invokeTurns') / m('echoInvoke'), 2)}×`, '≥ 0.8×', verdict(m('invokeTurns') >= 0.8 * m('echoInvoke'))],
-    ['`/csp list customers` requests/s (signed)', `${n(m('slackCommand'))}/s`, `Bolt echo app: ${n(m('boltCommand'))}/s`, `${n(m('slackCommand') / m('boltCommand'), 2)}×`, '≥ 0.8×', verdict(m('slackCommand') >= 0.8 * m('boltCommand'))],
+    ['`/csp list customers` (signed) answered per second (reply posted)', `${n(m('slackCommand'))}/s (acknowledged: ${n(m('slackAcks'))}/s)`, `Bolt echo app: ${n(m('boltCommand'))}/s (acknowledged: ${n(m('boltAcks'))}/s)`, `${n(m('slackCommand') / m('boltCommand'), 2)}×`, '≥ 0.8×', verdict(m('slackCommand') >= 0.8 * m('boltCommand'))],
     [`p99 latency of a list turn, ${n(CUSTOMERS)} customers, during ~${n(m('mutationsDuringP99'))} mutations/s`, `${n(m('listP99'), 1)} ms (p50 ${m('listP50') < 1 ? '< 1' : n(m('listP50'), 1)} ms)`, '-', '-', '≤ 25 ms', verdict(m('listP99') <= 25)],
     [`durable mutations/s with ${n(CUSTOMERS)} customers (acknowledged once on disk)`, `${n(m('durableMutations'))}/s`, `lowdb rewriting the file per write: ${n(m('naiveMutations'), 1)}/s`, `${n(m('durableMutations') / m('naiveMutations'))}×`, '≥ 200/s and ≥ 20×', verdict(m('durableMutations') >= 200 && m('durableMutations') >= 20 * m('naiveMutations'))],
     [`RSS with ${n(CUSTOMERS)} customers, after the load above`, `${n(m('rssMb'))} MB (${n(m('rssIdleMb'))} MB just started)`, `empty data file: ${n(m('rssEmptyMb'))} MB`, '-', '≤ 250 MB', verdict(m('rssMb') <= 250)],
@@ -205,8 +231,9 @@ throughput the bot keeps. The README ("Scale and the store") explains the design
   show garbage collection, JSON serialisation in botbuilder's HTTP pipeline and card building.
   Rendering was the largest part until the templates were compiled (adaptivecards-templating's
   expression engine is now only the reference and the fallback); that took the list from 0.25× to
-  about 0.4× and the card action from 0.13× to about 0.3×. Slack's \`/csp\` is acknowledged first,
-  as Slack requires, and then worked, so its ratio is higher.
+  about 0.4× and the card action from 0.13× to about 0.3×. Slack's row counts replies actually
+  posted, not acknowledgements (both are acknowledged first and worked after, as Slack requires;
+  past 200 requests in flight the bot answers "busy" instead of queueing, and those do not count).
 - **Memory and start-up with 100,000 customers.** The embedded store keeps every record in memory
   as JavaScript objects (reads never touch the disk), and start-up parses and validates the whole
   file (the data file here is about 80 MB of JSON). The floor is the empty-file row: the Bot
