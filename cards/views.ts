@@ -378,14 +378,11 @@ export function toCustomerListView(viewer: Viewer, page: CustomerPage, details: 
     searchLabel: t(l, 'ui.list.search'),
     searchAction: { verb: 'customers.search', title: t(l, 'ui.list.searchButton') },
     rows: page.items.map((cust) => {
-      const d = details(cust.id);
-      return {
-        id: cust.id,
-        name: cust.companyName,
-        domain: cust.domain,
-        status: t(l, 'ui.status.active'),
-        details: toCustomerDetailsView(viewer, d),
-      };
+      const row = { id: cust.id, name: cust.companyName, domain: cust.domain, status: t(l, 'ui.status.active') } as CustomerRow;
+      // Built when a surface reads it (Teams unfolds details in the card; Slack asks for them on a click).
+      let built: CustomerDetailsView | undefined;
+      Object.defineProperty(row, 'details', { enumerable: true, get: () => (built ??= toCustomerDetailsView(viewer, details(cust.id))) });
+      return row;
     }),
     detailsLabel: t(l, 'ui.list.details'),
     empty: page.total === 0 ? (page.query ? t(l, 'ui.list.noMatch', { query: page.query }) : t(l, 'ui.list.empty')) : null,
