@@ -199,14 +199,7 @@ export class ServiceIndexes {
 
   /** Binary search: where `entry` is or would go. */
   private position(entry: ListedEntry): number {
-    let lo = 0;
-    let hi = this.listed.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(this.listed[mid]!, entry) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.listed, (candidate) => compare(candidate, entry) < 0);
   }
 }
 
@@ -214,31 +207,31 @@ const createdKey = (i: Readonly<Invitation>) => `${i.createdAt}\u0001${i.id}`;
 const acceptedKey = (i: Readonly<Invitation>) => `${i.acceptedAt ?? ''}\u0001${i.id}`;
 const idOfKey = (key: string) => key.slice(key.indexOf('\u0001') + 1);
 
+/** The first index whose item is not before `item` (binary search in a sorted array). */
+function lowerBound<T>(items: readonly T[], before: (candidate: T) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(items[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Keys arrive mostly in order (new records are newest), so this is usually an append. */
 function insertSorted(keys: string[], key: string): void {
   if (keys.length === 0 || keys[keys.length - 1]! < key) {
     keys.push(key);
     return;
   }
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  if (keys[lo] !== key) keys.splice(lo, 0, key);
+  const at = lowerBound(keys, (k) => k < key);
+  if (keys[at] !== key) keys.splice(at, 0, key);
 }
 
 function removeSorted(keys: string[], key: string): void {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  if (keys[lo] === key) keys.splice(lo, 1);
+  const at = lowerBound(keys, (k) => k < key);
+  if (keys[at] === key) keys.splice(at, 1);
 }
 
 function toEntry(c: Readonly<Customer>): ListedEntry {

@@ -20,6 +20,14 @@ export function sign(secret: string, timestamp: number, body: string): string {
 
 let triggers = 0;
 
+/** The fields every interactive payload carries about the workspace and the person. */
+const who = (user: string) => ({
+  team: { id: 'T0001', domain: 'northwind' },
+  user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0001' },
+  api_app_id: 'A0CSP',
+  token: 'legacy',
+});
+
 export function slackClient(botUrl: string, secret: string, responseUrl: (id: string) => string) {
   async function send(body: string, contentType: string, options: SignOptions = {}) {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
@@ -83,10 +91,7 @@ export function slackClient(botUrl: string, secret: string, responseUrl: (id: st
       return interactive(
         {
           type: 'block_actions',
-          team: { id: 'T0001', domain: 'northwind' },
-          user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0001' },
-          api_app_id: 'A0CSP',
-          token: 'legacy',
+          ...who(user),
           trigger_id: triggerId,
           response_url: responseUrl(`action-${triggers}`),
           container: where.home
@@ -103,10 +108,7 @@ export function slackClient(botUrl: string, secret: string, responseUrl: (id: st
       return interactive(
         {
           type: 'view_submission',
-          team: { id: 'T0001', domain: 'northwind' },
-          user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0001' },
-          api_app_id: 'A0CSP',
-          token: 'legacy',
+          ...who(user),
           trigger_id: `trigger-${++triggers}`,
           view: {
             id: 'VMODAL',
