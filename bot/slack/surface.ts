@@ -321,11 +321,13 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
   ): Promise<void> {
     const meta = readMeta(rawMeta);
     const place: Place = { channel: meta.channel || body.user.id, userId: body.user.id, ts: meta.ts };
-    const turn = await turnFor(body.user.id, place.channel, '', body.user.name ?? '');
-    const work = conversation.handleAction(turn, verb, data(meta));
+    // The budget covers everything before the answer, a slow users.info included.
     const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ACK_BUDGET_MS).unref());
+    const turnReady = turnFor(body.user.id, place.channel, '', body.user.name ?? '');
+    const work = turnReady.then((turn) => conversation.handleAction(turn, verb, data(meta)));
     const early = await Promise.race([work, timer]);
     if (early === 'late') await ack();
+    const turn = await turnReady;
     const result = early === 'late' ? await work : early;
     const [view] = result.views;
     if (!view) return early === 'late' ? undefined : ack();

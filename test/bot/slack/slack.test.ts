@@ -305,4 +305,18 @@ describe('Slack surface', () => {
       await busyBot.stop();
     }
   });
+
+  it('acknowledges a modal submission within Slack\'s 3 seconds even when Slack itself is slow, then posts the result', async () => {
+    const draft = await openDraft();
+    api.slow('users.info', 2_900);
+    // A user the bot has not met yet, so users.info must be called (and is slow).
+    const started = Date.now();
+    const res = await slack.submit('UNEWCOMER', draft.view, draftValues(`Please accept: ${draft.link}`));
+    expect(Date.now() - started).toBeLessThan(2_800);
+    expect(res.status).toBe(200);
+    api.slow('users.info', 0);
+    // UNEWCOMER has no role: the refusal arrives as a message once the work is done.
+    const refused = await api.waitFor('chat.postMessage', (c) => String(c.args.text).includes("You don't have a role"), { timeoutMs: 6_000 });
+    expect(refused.args.channel).toBe('C0SALES');
+  });
 });
