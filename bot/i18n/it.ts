@@ -160,6 +160,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.attest.review': "Leggi e conferma",
   'ui.attest.tick': "Confermo le dichiarazioni qui sopra",
   'ui.attest.short': "Rimuovi relazione",
+  'ui.slack.notMember': 'Solo tu vedi questo messaggio: non sono membro di questo canale. Per permettermi di scrivere qui (notifiche comprese), invitami con `/invite @CSP Connect`.',
   'ui.modal.close': "Chiudi",
   'ui.removed.title': 'Relazione con {company} rimossa',
   'ui.removed.by': "Rimossa da {name}, {when}. I privilegi di amministratore delegato restano com'erano.",

@@ -153,8 +153,9 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
       await remember(turn, view, result.channel ?? place.channel, result.ts);
     } catch (error) {
       if (!place.respond || !cannotPostHere(error)) throw error;
-      // The bot is not in this channel: answer the person privately instead.
-      await place.respond({ response_type: 'ephemeral', ...message });
+      // The bot is not in this channel: answer the person privately, and say how to let it post here.
+      const hint = { type: 'context', elements: [{ type: 'mrkdwn', text: t(turn.actor.locale, 'ui.slack.notMember') }] };
+      await place.respond({ response_type: 'ephemeral', text: message.text, blocks: [...message.blocks, hint] as never });
     }
   }
 

@@ -273,6 +273,7 @@ describe('Slack surface', () => {
     await slack.command(ADMIN, 'help', { channel: 'C0PRIVATE' });
     const reply = await api.waitFor('respond');
     expect(reply.args).toMatchObject({ response_type: 'ephemeral', text: 'What I can do' });
+    expect(api.text(reply)).toContain('invite me with `/invite @CSP Connect`');
   });
 
   it('rejects unsigned, stale and tampered requests with 401, changing nothing', async () => {
