@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const app = await createApp(config, logger, { demo: process.argv.includes('--demo') });
-  const { surfaces } = createSurfaces(config, app, logger);
+  const { surfaces } = await createSurfaces(config, app, logger);
   const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
   logger.info(
     { url: running.url, dataFile: config.dataFile, surfaces: surfaces.map((s) => s.name), localMode: config.localMode },

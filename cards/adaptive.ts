@@ -1,5 +1,6 @@
 /** Renders view models as Adaptive Cards 1.5 for Teams, from the JSON templates in cards/teams/. */
-import * as ACData from 'adaptivecards-templating';
+import { createRequire } from 'node:module';
+import type * as ACDataModule from 'adaptivecards-templating';
 import type { ActionModel, View } from './views.js';
 import { compileTemplate } from './compiled-template.js';
 import { t } from '../bot/i18n/catalogue.js';
@@ -34,6 +35,8 @@ type Expand = (model: object) => unknown;
 
 /** adaptivecards-templating's own expansion: the reference, and the fallback for any template the compiler cannot take. */
 export function referenceExpander(source: object): Expand {
+  // Loaded only when needed: the library and its expression engine cost ~100 ms and ~24 MB.
+  const ACData = createRequire(import.meta.url)('adaptivecards-templating') as typeof ACDataModule;
   const template = new ACData.Template(source);
   return (model) => template.expand({ $root: model });
 }

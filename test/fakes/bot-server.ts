@@ -21,7 +21,7 @@ export async function startBot(env: Record<string, string> = {}, options: { slac
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', sink);
   const app = await createApp({ ...config, publicUrl: config.publicUrl }, logger);
-  const { surfaces, dispatcher } = createSurfaces(config, app, logger, { pollMs: 60_000, baseDelayMs: 10, slackMaxInFlight: options.slackMaxInFlight });
+  const { surfaces, dispatcher } = await createSurfaces(config, app, logger, { pollMs: 60_000, baseDelayMs: 10, slackMaxInFlight: options.slackMaxInFlight });
   const running = await startServer({ port: 0, host: '127.0.0.1', store: app.store, logger, surfaces });
   return {
     ...app,
