@@ -236,8 +236,9 @@ throughput the bot keeps. The README ("Scale and the store") explains the design
   past 200 requests in flight the bot answers "busy" instead of queueing, and those do not count).
 - **Memory and start-up with 100,000 customers.** The embedded store keeps every record in memory
   as JavaScript objects (reads never touch the disk), and start-up parses and validates the whole
-  file (the data file here is about 80 MB of JSON). The floor is the empty-file row: the Bot
-  Framework, Bolt and Azure SDKs alone take about 145 MB. Meeting 250 MB at this size needs records
+  file (the data file here is about 80 MB of JSON). The floor is the empty-file row (Teams only:
+  the Bot Framework and Azure SDKs); Bolt adds about 30 MB when Slack is configured, as it is for
+  the 100,000-customer runs. Meeting 250 MB at this size needs records
   that live on disk (a store with an on-disk index) or customers' details fetched from Partner
   Center on demand instead of stored; both fit behind the \`Store\` interface and are not built.
 `;
