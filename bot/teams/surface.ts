@@ -23,6 +23,13 @@ export function isLoopbackUrl(value: unknown): boolean {
   }
 }
 
+/** A peer address on this machine (IPv4, IPv6, or IPv4 mapped into IPv6). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const plain = address.replace(/^::ffff:/i, '');
+  return plain === '::1' || /^127(\.\d{1,3}){3}$/.test(plain);
+}
+
 /**
  * Overriding one endpoint makes botbuilder expect all of them, so this is the public cloud's
  * configuration with only the token signing keys fetched from elsewhere.
@@ -116,6 +123,12 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
     name: 'teams',
     register(server) {
       server.post('/api/messages', restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }), async (req, res) => {
+        // Without credentials nothing authenticates the caller: only this machine may talk to the bot,
+        // even when HOST opens the port to the network (for Slack or the customer's page).
+        if (config.localMode && !isLoopbackAddress(req.socket?.remoteAddress)) {
+          res.send(403, { error: 'Without Bot Framework credentials (local mode) /api/messages only accepts requests from this machine.' });
+          return;
+        }
         if (config.localMode && !isLoopbackUrl((req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl)) {
           res.send(403, { error: 'In local mode (no MicrosoftAppId) only a loopback serviceUrl is accepted.' });
           return;

@@ -3,6 +3,7 @@ import { startBot } from '../../fakes/bot-server.js';
 import { cardText, startConnector, type ConnectorCall } from '../../fakes/connector.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../../fakes/teams-client.js';
 import { contact } from '../../helpers.js';
+import { isLoopbackAddress } from '../../../bot/teams/surface.js';
 
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
 const bob: TeamsUser = { aadObjectId: 'aad-bob', name: 'Bob Sales' };
@@ -195,5 +196,12 @@ describe('Teams surface', () => {
     const res = await remote.say(alice, personal, 'help');
     expect(res.status).toBe(403);
     expect(connector.calls).toHaveLength(0);
+  });
+});
+
+describe('local mode peers', () => {
+  it('counts only this machine as a caller when there are no credentials', () => {
+    for (const address of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(address), address).toBe(true);
+    for (const address of ['10.0.0.5', '192.168.1.20', '::ffff:10.0.0.5', 'fe80::1', '0.0.0.0', '', undefined, '127.0.0.1.evil']) expect(isLoopbackAddress(address), String(address)).toBe(false);
   });
 });
