@@ -25,8 +25,17 @@ export class EventHub implements Notifier {
   }
 }
 
+export const AUDIT_KEPT = 10_000;
+
 export async function createApp(config: Pick<Config, 'dataFile' | 'publicUrl' | 'bootstrapAdmins' | 'partner'>, logger: Logger, options: { demo?: boolean; store?: Store } = {}) {
-  const store = options.store ?? (await openLowdbStore({ file: config.dataFile, onCompactError: (err) => logger.error({ err }, 'snapshot rewrite failed') }));
+  const store =
+    options.store ??
+    (await openLowdbStore({
+      file: config.dataFile,
+      onCompactError: (err) => logger.error({ err }, 'snapshot rewrite failed'),
+      // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.
+      archive: { audit: AUDIT_KEPT },
+    }));
   if (options.demo) await seedDemo(store);
   await ensurePartner(store, config.partner);
   const events = new EventHub(logger);

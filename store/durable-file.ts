@@ -47,6 +47,40 @@ export async function writeJsonInSlices(file: string, head: Record<string, unkno
   await syncDirectory(dirname(file));
 }
 
+/** Appends records as JSON lines and makes them durable (the file and, if new, its folder entry). */
+export async function appendJsonLines(file: string, records: readonly unknown[], sliceSize = 500): Promise<void> {
+  const handle = await fs.open(file, 'a+', 0o600);
+  try {
+    const size = (await handle.stat()).size;
+    const created = size === 0;
+    // A crash in the middle of an earlier append leaves a partial last line; those records are still
+    // in the snapshot, so the line is cut off rather than continued.
+    const whole = await endOfLastLine(handle, size);
+    if (whole < size) await handle.truncate(whole);
+    for (let i = 0; i < records.length; i += sliceSize) {
+      await handle.write(records.slice(i, i + sliceSize).map((r) => `${JSON.stringify(r)}\n`).join(''));
+    }
+    await handle.sync();
+    if (created) await syncDirectory(dirname(file));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The length of `handle`'s content up to and including its last newline. */
+async function endOfLastLine(handle: fs.FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const at = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (at >= 0) return start + at + 1;
+    end = start;
+  }
+  return 0;
+}
+
 /** Makes a rename or a new file in `dir` durable. */
 export async function syncDirectory(dir: string): Promise<void> {
   const handle = await fs.open(dir, constants.O_RDONLY);

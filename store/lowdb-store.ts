@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { migrate } from './migrations.js';
-import { DurableJSONFile, acquireLock, writeJsonInSlices } from './durable-file.js';
+import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices } from './durable-file.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
 import {
   SCHEMA_VERSION,
@@ -37,6 +37,12 @@ export interface LowdbStoreOptions {
   /** Journal size that triggers a snapshot rewrite. */
   compactBytes?: number;
   onCompactError?: (error: unknown) => void;
+  /**
+   * Collections that keep only their newest N records in memory and in the snapshot; older ones
+   * are moved, when the snapshot is rewritten, to `<file>.<collection>.jsonl` (append-only, each
+   * line a record). For the audit trail, which only grows.
+   */
+  archive?: Partial<Record<CollectionName, number>>;
 }
 
 type Tables = { [K in CollectionName]: Map<string, Collections[K]> };
@@ -261,7 +267,27 @@ class LowdbStore implements LowdbStoreHandle {
 
   private async writeSnapshotFile(state: ReturnType<LowdbStore['capture']>): Promise<void> {
     if (!this.file) return;
+    // Oldest first (insertion order): what goes past the limit moves to the archive, durably,
+    // before a snapshot without it replaces the old one. A crash in between can only repeat lines
+    // in the archive (the old snapshot still has them), never lose one.
+    const moved: Array<[CollectionName, Array<{ id: string }>]> = [];
+    for (const [name, keep] of Object.entries(this.options.archive ?? {}) as Array<[CollectionName, number]>) {
+      const entry = state.arrays.find(([n]) => n === name);
+      if (!entry || entry[1].length <= keep) continue;
+      const cut = entry[1].length - keep;
+      moved.push([name, entry[1].slice(0, cut) as Array<{ id: string }>]);
+      entry[1] = entry[1].slice(cut);
+    }
+    for (const [name, records] of moved) await appendJsonLines(`${this.file}.${name}.jsonl`, records);
     await writeJsonInSlices(this.file, state.head, state.arrays);
+    for (const [name, records] of moved) {
+      const table = this.tables[name] as Map<string, unknown>;
+      for (const record of records) {
+        if (table.get(record.id) !== record) continue; // changed since the capture: keep it
+        table.delete(record.id);
+        for (const watcher of this.watchers) watcher({ collection: name, id: record.id, before: record, after: undefined } as Change);
+      }
+    }
   }
 
   /** Snapshot, then empty journals: on open after a crash mid-compaction, and on close. */

@@ -9,13 +9,17 @@ import { openLowdbStore } from '../../store/lowdb-store.js';
 
 const file = process.argv[2]!;
 const round = process.argv[3] ?? '0';
-const store = await openLowdbStore({ file, compactBytes: 16 * 1024 });
+// A tiny audit window, so audit events are moved to the archive file at most compactions too.
+const store = await openLowdbStore({ file, compactBytes: 16 * 1024, archive: { audit: 30 } });
 let n = 0;
 for (;;) {
   const burst = Array.from({ length: 1 + Math.floor(Math.random() * 20) }, () => {
     const id = `r${round}-${n++}`;
     return store
-      .transact((tx) => tx.put('providers', { id, name: `Provider ${id} ${randomBytes(Math.floor(Math.random() * 200)).toString('hex')}`, tenantId: null, createdAt: new Date().toISOString() }))
+      .transact((tx) => {
+        tx.put('providers', { id, name: `Provider ${id} ${randomBytes(Math.floor(Math.random() * 200)).toString('hex')}`, tenantId: null, createdAt: new Date().toISOString() });
+        tx.put('audit', { id: `a-${id}`, at: new Date().toISOString(), actor: { platform: 'cli', userId: 'crash', displayName: 'Crash' }, action: 'provider.added', target: id, details: {} });
+      })
       .then(() => process.stdout.write(`ack ${id}\n`));
   });
   await Promise.all(burst);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLowdbStore } from '../../store/lowdb-store.js';
@@ -41,9 +41,16 @@ describe('crash safety', () => {
       acknowledged.push(...(await crashRound(file, round)));
       // The snapshot is always whole JSON: the old one or the new one, never half of each.
       expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
-      const store = await openLowdbStore({ file });
+      const store = await openLowdbStore({ file, archive: { audit: 30 } });
       const missing = acknowledged.filter((id) => !store.get('providers', id));
       expect(missing, `round ${round}: acknowledged writes lost`).toEqual([]);
+      // Each write's audit event is in memory or in the archive file (whole lines only).
+      const archiveFile = `${file}.audit.jsonl`;
+      // Whole lines only: a line cut by the kill is not counted (its events are still in the snapshot).
+      const lines = existsSync(archiveFile) ? readFileSync(archiveFile, 'utf8').split('\n') : [];
+      const archived = new Set(lines.slice(0, -1).map((l) => (JSON.parse(l) as { id: string }).id));
+      const lostAudit = acknowledged.filter((id) => !store.get('audit', `a-${id}`) && !archived.has(`a-${id}`));
+      expect(lostAudit, `round ${round}: acknowledged audit events lost`).toEqual([]);
       await store.close();
     }
     expect(acknowledged.length).toBeGreaterThan(ROUNDS * 20);

@@ -183,4 +183,44 @@ describe('lowdb store', () => {
     expect(readFileSync(`${file}.journal`, 'utf8').length).toBeLessThan(2_000);
     await store.close();
   });
+
+  it('moves the oldest records of an archived collection to an append-only file when the snapshot is rewritten', async () => {
+    const file = join(tempDir(), 'db.json');
+    const store = await openLowdbStore({ file, archive: { audit: 5 } });
+    const event = (i: number) => ({ id: `e${String(i).padStart(2, '0')}`, at: new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString(), actor: { platform: 'cli' as const, userId: 'a', displayName: 'A' }, action: 'test', target: `t${i}`, details: {} });
+    for (let i = 0; i < 12; i++) await store.transact((tx) => tx.put('audit', event(i)));
+    await store.compact();
+    expect([...store.all('audit')].map((e) => e.id)).toEqual(['e07', 'e08', 'e09', 'e10', 'e11']);
+    const archived = readFileSync(`${file}.audit.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
+    expect(archived).toEqual(['e00', 'e01', 'e02', 'e03', 'e04', 'e05', 'e06']);
+    expect(JSON.parse(readFileSync(file, 'utf8')).audit.map((e: { id: string }) => e.id)).toEqual(['e07', 'e08', 'e09', 'e10', 'e11']);
+    // More events, a crash, a reopen: the archive only grows, nothing is in both or in neither.
+    for (let i = 12; i < 15; i++) await store.transact((tx) => tx.put('audit', event(i)));
+    writeFileSync(`${file}.lock`, '999999999');
+    const reopened = await openLowdbStore({ file, archive: { audit: 5 } });
+    expect(reopened.count('audit')).toBe(8);
+    await reopened.close();
+    const final = await openLowdbStore({ file, archive: { audit: 5 } });
+    const kept = [...final.all('audit')].map((e) => e.id);
+    const all = readFileSync(`${file}.audit.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
+    expect(kept).toEqual(['e10', 'e11', 'e12', 'e13', 'e14']);
+    expect([...new Set([...all, ...kept])].sort()).toEqual(Array.from({ length: 15 }, (_, i) => event(i).id));
+    expect(all.filter((id: string) => kept.includes(id))).toEqual([]);
+    await final.close();
+  });
+
+  it('cuts a torn last line off the archive before appending to it', async () => {
+    const file = join(tempDir(), 'db.json');
+    const store = await openLowdbStore({ file, archive: { audit: 1 } });
+    const event = (i: number) => ({ id: `e${i}`, at: new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString(), actor: { platform: 'cli' as const, userId: 'a', displayName: 'A' }, action: 'test', target: `t${i}`, details: {} });
+    for (let i = 0; i < 3; i++) await store.transact((tx) => tx.put('audit', event(i)));
+    await store.compact();
+    appendFileSync(`${file}.audit.jsonl`, '{"id":"e1","at":"2026');
+    for (let i = 3; i < 5; i++) await store.transact((tx) => tx.put('audit', event(i)));
+    await store.compact();
+    const lines = readFileSync(`${file}.audit.jsonl`, 'utf8').split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(0, -1).map((l) => JSON.parse(l).id)).toEqual(['e0', 'e1', 'e2', 'e3']);
+    await store.close();
+  });
 });
