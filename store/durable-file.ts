@@ -3,12 +3,15 @@ import { constants, promises as fs, openSync, closeSync, writeSync, readFileSync
 import { dirname, basename, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
-/** Writes `text` to `file` atomically and durably: readers see the old or the new file, whole. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+/**
+ * Replaces `file` atomically and durably: `fill` writes a temp file beside it, which is fsynced,
+ * renamed over `file`, and the folder fsynced. Readers see the old file or the new one, whole.
+ */
+async function replaceFile(file: string, fill: (handle: fs.FileHandle) => Promise<void>): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const handle = await fs.open(tmp, 'w', 0o600);
   try {
-    await handle.writeFile(text, 'utf8');
+    await fill(handle);
     await handle.sync();
   } finally {
     await handle.close();
@@ -17,15 +20,18 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   await syncDirectory(dirname(file));
 }
 
+/** Writes `text` to `file` atomically and durably. */
+export function writeFileAtomic(file: string, text: string): Promise<void> {
+  return replaceFile(file, (handle) => handle.writeFile(text, 'utf8'));
+}
+
 /**
  * Writes a JSON object whose big members are arrays of records, in slices, so the event loop is
  * never blocked for long: `head` holds the small members, `arrays` the big ones (records are
  * immutable, so the slices see one consistent state). Atomic and durable like `writeFileAtomic`.
  */
-export async function writeJsonInSlices(file: string, head: Record<string, unknown>, arrays: Array<[string, readonly unknown[]]>, sliceSize = 500): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const handle = await fs.open(tmp, 'w', 0o600);
-  try {
+export function writeJsonInSlices(file: string, head: Record<string, unknown>, arrays: Array<[string, readonly unknown[]]>, sliceSize = 500): Promise<void> {
+  return replaceFile(file, async (handle) => {
     const opening = JSON.stringify(head);
     await handle.write(opening.slice(0, -1));
     let first = opening === '{}';
@@ -33,18 +39,16 @@ export async function writeJsonInSlices(file: string, head: Record<string, unkno
       await handle.write(`${first ? '' : ','}${JSON.stringify(name)}:[`);
       first = false;
       for (let i = 0; i < records.length; i += sliceSize) {
-        const part = records.slice(i, i + sliceSize).map((r) => JSON.stringify(r)).join(',');
+        const part = records
+          .slice(i, i + sliceSize)
+          .map((r) => JSON.stringify(r))
+          .join(',');
         await handle.write(i === 0 ? part : `,${part}`);
       }
       await handle.write(']');
     }
     await handle.write('}');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(tmp, file);
-  await syncDirectory(dirname(file));
+  });
 }
 
 /** Appends records as JSON lines and makes them durable (the file and, if new, its folder entry). */

@@ -22,40 +22,31 @@ export interface JournalEntry {
  * Reads the journal. A torn last line (a crash in the middle of an append) is dropped, as its
  * batch was never acknowledged; an unreadable line anywhere else means the file is damaged.
  */
-export async function readJournal(file: string): Promise<{ entries: JournalEntry[]; tornTail: boolean; validBytes: number }> {
+export async function readJournal(file: string): Promise<{ entries: JournalEntry[]; validBytes: number }> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], tornTail: false, validBytes: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], validBytes: 0 };
     throw error;
   }
   const lines = text.split('\n');
   const complete = text.endsWith('\n') || text === '';
   const entries: JournalEntry[] = [];
-  let tornTail = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line === '') continue;
-    const isLast = i === lines.length - 1;
+    // An empty line, or a last line without its newline (torn, never acknowledged), is skipped.
+    if (line === '' || (i === lines.length - 1 && !complete)) continue;
     try {
       const entry = JSON.parse(line) as JournalEntry;
       if (typeof entry.seq !== 'number' || !Array.isArray(entry.ops)) throw new Error('not an entry');
-      if (isLast && !complete) {
-        tornTail = true;
-        continue;
-      }
       entries.push(entry);
     } catch {
-      if (isLast && !complete) {
-        tornTail = true;
-        continue;
-      }
       throw new Error(`journal ${file} is damaged at line ${i + 1}`);
     }
   }
   // Everything up to the last newline is whole; a torn tail is cut off before appending again.
-  return { entries, tornTail, validBytes: Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)) };
+  return { entries, validBytes: Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)) };
 }
 
 /** Appends batches with one write and one fsync each. */

@@ -16,7 +16,7 @@ import { copyFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Low, Memory } from 'lowdb';
+import { Low } from 'lowdb';
 import { migrate } from './migrations.js';
 import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices } from './durable-file.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
@@ -68,10 +68,7 @@ export interface LowdbStoreHandle extends Store {
 /** Opens (or creates) the store; refuses, without touching it, a file that is not valid. */
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStoreHandle> {
   const { file } = options;
-  if (file === null) {
-    const low = new Low<Snapshot>(new Memory<Snapshot>(), emptySnapshot());
-    return new LowdbStore(low, null, null, null, () => {}, options, emptySnapshot());
-  }
+  if (file === null) return new LowdbStore(null, null, () => {}, options, emptySnapshot());
   mkdirSync(dirname(file), { recursive: true });
   let release: () => void;
   try {
@@ -80,6 +77,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     throw new StoreOpenError(file, (error as Error).message);
   }
   try {
+    // lowdb reads the snapshot (and creates it when missing); rewrites go through writeJsonInSlices.
     const low = new Low<Snapshot>(new DurableJSONFile<Snapshot>(file), emptySnapshot());
     const { snapshot, migrated } = await loadSnapshot(file, low);
     const journalFile = `${file}.journal`;
@@ -91,7 +89,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     const oldJournal = existsSync(`${journalFile}.old`) ? await read(`${journalFile}.old`) : null;
     const journal = await read(journalFile);
     const writer = await JournalWriter.open(journalFile, journal.validBytes);
-    const store = new LowdbStore(low, writer, journalFile, file, release, options, snapshot);
+    const store = new LowdbStore(file, writer, release, options, snapshot);
     if (oldJournal) store.replay(oldJournal.entries);
     store.replay(journal.entries);
     if (oldJournal || migrated) await store.writeFullSnapshot();
@@ -154,15 +152,17 @@ class LowdbStore implements LowdbStoreHandle {
   private readonly compactBytes: number;
   private readonly watchers = new Set<(change: Change) => void>();
 
+  /** Beside the snapshot; null for an in-memory store. */
+  private readonly journalFile: string | null;
+
   constructor(
-    private readonly low: Low<Snapshot>,
-    private readonly journal: JournalWriter | null,
-    private readonly journalFile: string | null,
     private readonly file: string | null,
+    private readonly journal: JournalWriter | null,
     private readonly release: () => void,
     private readonly options: LowdbStoreOptions,
     snapshot: Snapshot,
   ) {
+    this.journalFile = file === null ? null : `${file}.journal`;
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
     this.partnerRecord = snapshot.partner ? Object.freeze(snapshot.partner) : null;
     this.seq = snapshot.journalSeq;
