@@ -513,6 +513,7 @@ export function toAcceptedView(viewer: Viewer, e: InvitationAcceptedEvent): Acce
 
 export interface Summary {
   role: Role | null;
+  isAdmin: boolean;
   customers: number;
   pending: number;
   recentAcceptances: Array<{ companyName: string; acceptedAt: string }>;
@@ -521,7 +522,7 @@ export interface Summary {
 export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.home.title');
-  const help = toHelpView({ ...viewer, isAdmin: summary.role === 'global-admin' || summary.role === 'admin-agent' });
+  const help = toHelpView({ ...viewer, isAdmin: summary.isAdmin });
   return {
     kind: 'home',
     locale: l,

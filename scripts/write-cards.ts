@@ -28,6 +28,7 @@ for (const locale of ['en', 'it'] as const) {
   }
   const home = toHomeView({ locale, timeZone: 'Europe/Rome' }, {
     role: 'global-admin',
+    isAdmin: true,
     customers: 42,
     pending: 3,
     recentAcceptances: [{ companyName: 'Adatum Corporation', acceptedAt: '2026-11-20T09:30:00Z' }],
