@@ -81,6 +81,12 @@ function actionsBlock(actions: ActionModel[], offset = 0): Block[] {
   return [{ type: 'actions', elements: actions.slice(0, MAX.actions).map((a, i) => button(a, offset + i)) }];
 }
 
+/**
+ * In a message, the action that submits a form (Done, Remove) becomes a button opening the modal
+ * that holds the form; the submission then comes from the modal.
+ */
+const withModalOpener = (actions: ActionModel[], submitVerb: string, opener: ActionModel) => [opener, ...actions.filter((a) => a.verb !== submitVerb)];
+
 const codeBlock = (text: string) => '```' + escapeMrkdwn(text).replace(/```/g, "'''") + '```';
 
 /** A chat message for any view. Draft and attestation views get a button that opens their modal. */
@@ -102,12 +108,7 @@ export function toSlackMessage(view: View): SlackMessage {
       blocks.push(section(`*${escapeMrkdwn(view.subjectLabel)}:* ${escapeMrkdwn(view.subject)}\n${codeBlock(view.body)}`));
       if (view.bodyError) blocks.push(section(`:warning: ${escapeMrkdwn(view.bodyError)}`));
       blocks.push(context(`${escapeMrkdwn(view.linkLabel)}: ${escapeMrkdwn(view.link)}`));
-      blocks.push(
-        ...actionsBlock([
-          { verb: 'invitation.open', title: t(view.locale, 'ui.draft.edit'), style: 'positive', data: { invitationId: view.invitationId } },
-          ...view.actions.filter((a) => a.verb !== 'invitation.done'),
-        ]),
-      );
+      blocks.push(...actionsBlock(withModalOpener(view.actions, 'invitation.done', { verb: 'invitation.open', title: t(view.locale, 'ui.draft.edit'), style: 'positive', data: { invitationId: view.invitationId } })));
       break;
     case 'sent':
       blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
@@ -160,12 +161,7 @@ export function toSlackMessage(view: View): SlackMessage {
     case 'attestation':
       blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), context(escapeMrkdwn(view.version)));
       if (view.error) blocks.push(section(`:warning: ${escapeMrkdwn(view.error)}`));
-      blocks.push(
-        ...actionsBlock([
-          { verb: 'removal.open', title: t(view.locale, 'ui.attest.review'), style: 'destructive', data: { removalId: view.removalId } },
-          ...view.actions.filter((a) => a.verb !== 'removal.confirm'),
-        ]),
-      );
+      blocks.push(...actionsBlock(withModalOpener(view.actions, 'removal.confirm', { verb: 'removal.open', title: t(view.locale, 'ui.attest.review'), style: 'destructive', data: { removalId: view.removalId } })));
       break;
     case 'outcome':
     case 'accepted':

@@ -72,7 +72,8 @@ function boltLogger(logger: Logger): BoltLogger {
 const cannotPostHere = (error: unknown) =>
   ['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action'].includes((error as { data?: { error?: string } }).data?.error ?? '');
 
-const boundedSet = <V>(map: Map<string, V>) => {
+/** Drops the oldest entry of a cache past its limit (Maps keep insertion order). */
+const trimOldest = <V>(map: Map<string, V>) => {
   if (map.size > MAX_CACHED) map.delete(map.keys().next().value!);
 };
 
@@ -123,7 +124,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     }
     profiles.delete(userId);
     profiles.set(userId, fresh);
-    boundedSet(profiles);
+    trimOldest(profiles);
     return fresh;
   }
 
@@ -220,7 +221,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
         return;
       }
       seenEvents.set(eventId, Date.now());
-      boundedSet(seenEvents);
+      trimOldest(seenEvents);
     }
     await next();
   });

@@ -20,6 +20,14 @@ export function pageLocale(req: Request): Locale {
   return first.startsWith('it') ? 'it' : 'en';
 }
 
+type GoneReason = 'used' | 'revoked' | 'expired' | 'unknown';
+
+/** Why a link can no longer be used, from the invitation's status (null while it can). */
+function goneReason(status: string): GoneReason | null {
+  if (status === 'accepted') return 'used';
+  return status === 'revoked' || status === 'expired' ? status : null;
+}
+
 export function createWebSurface(app: App, logger: Logger): Surface {
   // Binds each form to its invitation and to a cookie only this site can set (SameSite=Strict).
   const secret = randomBytes(32);
@@ -43,7 +51,7 @@ export function createWebSurface(app: App, logger: Logger): Surface {
     return { nonce, html: layout({ locale, nonce, partner, title, body, switchHref }) };
   };
 
-  const gonePage = (res: Response, locale: Locale, partner: string, reason: 'used' | 'revoked' | 'expired' | 'unknown') => {
+  const gonePage = (res: Response, locale: Locale, partner: string, reason: GoneReason) => {
     const title = tx(locale, 'web.gone.title');
     const body = `<h1>${title}</h1><p>${tx(locale, `web.gone.${reason}`, { partner })}</p><p>${tx(locale, 'web.gone.next', { partner })}</p>`;
     const p = page(locale, partner, title, body, null);
@@ -91,8 +99,8 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(in
         const locale = pageLocale(req);
         const inv = lookup(String(req.params.token));
         if (!inv) return gonePage(res, locale, partnerName(), 'unknown');
-        const status = inv.effectiveStatus;
-        if (status === 'accepted' || status === 'revoked' || status === 'expired') return gonePage(res, locale, inv.partnerName, status === 'accepted' ? 'used' : status);
+        const reason = goneReason(inv.effectiveStatus);
+        if (reason) return gonePage(res, locale, inv.partnerName, reason);
         formPage(res, req, inv, 200, {}, {});
       });
 
@@ -120,12 +128,11 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(in
             send(res, 200, p.html, p.nonce);
           } catch (error) {
             if (isServiceError(error) && error.code === ErrorCode.InvalidInput) return formPage(res, req, inv, 422, values, error.fields, 'web.fix');
-            if (isServiceError(error) && error.code === ErrorCode.Conflict) {
-              const reason = error.key === 'invitation.is.accepted' ? 'used' : error.key === 'invitation.is.revoked' ? 'revoked' : 'expired';
-              return gonePage(res, locale, inv.partnerName, reason);
-            }
+            // The service refuses with "invitation.is.<status>" when the link was used up meanwhile.
+            const reason = isServiceError(error) && error.code === ErrorCode.Conflict ? goneReason(error.key.replace(/^invitation\.is\./, '')) : null;
+            if (reason) return gonePage(res, locale, inv.partnerName, reason);
             logger.error({ err: error }, 'accepting an invitation failed');
-            const p = page(locale, inv.partnerName, 'Error', `<p>${tx(locale, 'error.unexpected')}</p>`, null);
+            const p = page(locale, inv.partnerName, tx(locale, 'ui.error.title'), `<p>${tx(locale, 'error.unexpected')}</p>`, null);
             send(res, 503, p.html, p.nonce);
           }
         },
