@@ -135,8 +135,9 @@ function compileNode(node: unknown): Node {
   const record = node as Record<string, unknown>;
   const when = typeof record.$when === 'string' ? record.$when : undefined;
   if (record.$when !== undefined && when === undefined) throw new Unsupported('$when');
-  const whenExpr = when ? (/^\$\{(.*)\}$/s.exec(when) ? compileExpression(/^\$\{(.*)\}$/s.exec(when)![1]!, false) : null) : null;
-  if (when && !whenExpr) throw new Unsupported(when);
+  const whenSource = when === undefined ? undefined : /^\$\{(.*)\}$/s.exec(when)?.[1];
+  if (when !== undefined && whenSource === undefined) throw new Unsupported(when);
+  const whenExpr = whenSource === undefined ? null : compileExpression(whenSource, false);
   const data = record.$data === undefined ? undefined : compileNode(record.$data);
   const keys = Object.keys(record)
     .filter((k) => !RESERVED.has(k))

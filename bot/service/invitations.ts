@@ -140,9 +140,10 @@ export function createInvitationOperations(ctx: ServiceContext) {
     /** The draft to edit again before Done; only a draft can be edited. */
     openDraft(actor: Actor, invitationId: string): InvitationView {
       requireAdmin(ctx, actor);
-      const status = effectiveStatus(load(invitationId), ctx.now());
+      const invitation = load(invitationId);
+      const status = effectiveStatus(invitation, ctx.now());
       if (status !== 'draft') throw new Conflict(`invitation.is.${status}` as MessageKey);
-      return toView(load(invitationId));
+      return toView(invitation);
     },
 
     /** Withdraws a pending invitation: its link stops working. */

@@ -17,7 +17,7 @@ export function isLoopbackUrl(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   try {
     const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+    return host === 'localhost' || isLoopbackAddress(host);
   } catch {
     return false;
   }
