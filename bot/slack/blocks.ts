@@ -189,6 +189,14 @@ const modalBase = (title: string, meta: object) => ({
 export const INPUT = { subject: 'subject', body: 'body', channel: 'channel', attest: 'attest', action: 'value' } as const;
 export const CALLBACK = { draft: 'invitation.draft', attestation: 'removal.attest', notice: 'notice' } as const;
 
+/** A modal input, read back as `state.values[blockId].value`. */
+const input = (blockId: string, label: string, element: Block): Block => ({
+  type: 'input',
+  block_id: blockId,
+  label: plain(label, MAX.button),
+  element: { ...element, action_id: INPUT.action },
+});
+
 /** The email draft: subject, body with the link, channel; Done marks it sent. */
 export function toDraftModal(view: DraftView, meta: ModalMeta): Block {
   const l = view.locale;
@@ -201,29 +209,13 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): Block {
     blocks: [
       section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
       ...factsBlock(view.facts),
-      {
-        type: 'input',
-        block_id: INPUT.subject,
-        label: plain(view.subjectLabel, MAX.button),
-        element: { type: 'plain_text_input', action_id: INPUT.action, initial_value: view.subject, max_length: 300 },
-      },
-      {
-        type: 'input',
-        block_id: INPUT.body,
-        label: plain(view.bodyLabel, MAX.button),
-        element: { type: 'plain_text_input', action_id: INPUT.action, multiline: true, initial_value: view.body, max_length: 3000 },
-      },
-      {
-        type: 'input',
-        block_id: INPUT.channel,
-        label: plain(view.channelLabel, MAX.button),
-        element: {
-          type: 'static_select',
-          action_id: INPUT.action,
-          options: view.channelChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
-          ...(selected ? { initial_option: { text: plain(selected.title, MAX.option), value: selected.value } } : {}),
-        },
-      },
+      input(INPUT.subject, view.subjectLabel, { type: 'plain_text_input', initial_value: view.subject, max_length: 300 }),
+      input(INPUT.body, view.bodyLabel, { type: 'plain_text_input', multiline: true, initial_value: view.body, max_length: 3000 }),
+      input(INPUT.channel, view.channelLabel, {
+        type: 'static_select',
+        options: view.channelChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
+        ...(selected ? { initial_option: { text: plain(selected.title, MAX.option), value: selected.value } } : {}),
+      }),
       context(`${escapeMrkdwn(view.linkLabel)}: ${escapeMrkdwn(view.link)}`),
     ],
   };
@@ -243,16 +235,7 @@ export function toAttestationModal(view: AttestationView, meta: ModalMeta): Bloc
       section(escapeMrkdwn(view.dapNotice)),
       context(escapeMrkdwn(view.legalNotice)),
       section(`_${escapeMrkdwn(view.toggleLabel)}_`),
-      {
-        type: 'input',
-        block_id: INPUT.attest,
-        label: plain(t(l, 'ui.attest.review'), MAX.button),
-        element: {
-          type: 'checkboxes',
-          action_id: INPUT.action,
-          options: [{ text: plain(t(l, 'ui.attest.tick'), MAX.option), value: 'attest' }],
-        },
-      },
+      input(INPUT.attest, t(l, 'ui.attest.review'), { type: 'checkboxes', options: [{ text: plain(t(l, 'ui.attest.tick'), MAX.option), value: 'attest' }] }),
       context(escapeMrkdwn(view.version)),
     ],
   };
