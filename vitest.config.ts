@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    setupFiles: ['test/setup/shifted-clock.ts'],
+    globalSetup: ['test/setup/chromium.ts'],
   },
 });

@@ -8,6 +8,7 @@ import { createService, type Notifier } from './service/index.js';
 import { ensurePartner } from './service/partner.js';
 import type { ServiceEvent } from './service/events.js';
 import { seedDemo } from './demo.js';
+import { systemClock, type Clock } from './clock.js';
 
 /** Lets surfaces subscribe to service events after the service exists. */
 export class EventHub implements Notifier {
@@ -27,7 +28,8 @@ export class EventHub implements Notifier {
 
 export const AUDIT_KEPT = 10_000;
 
-export async function createApp(config: Pick<Config, 'dataFile' | 'publicUrl' | 'bootstrapAdmins' | 'partner'>, logger: Logger, options: { demo?: boolean; store?: Store } = {}) {
+export async function createApp(config: Pick<Config, 'dataFile' | 'publicUrl' | 'bootstrapAdmins' | 'partner'>, logger: Logger, options: { demo?: boolean; store?: Store; clock?: Clock } = {}) {
+  const clock = options.clock ?? systemClock;
   const store =
     options.store ??
     (await openLowdbStore({
@@ -39,9 +41,9 @@ export async function createApp(config: Pick<Config, 'dataFile' | 'publicUrl' | 
   if (options.demo) await seedDemo(store);
   await ensurePartner(store, config.partner);
   const events = new EventHub(logger);
-  const service = createService({ store, publicUrl: config.publicUrl, bootstrapAdmins: config.bootstrapAdmins, notifier: events });
+  const service = createService({ store, publicUrl: config.publicUrl, bootstrapAdmins: config.bootstrapAdmins, notifier: events, now: () => clock.now() });
   const conversation = createConversation(service, logger);
-  return { store, service, conversation, events };
+  return { store, service, conversation, events, clock };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

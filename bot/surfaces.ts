@@ -8,7 +8,7 @@ import { createTeamsSurface } from './teams/surface.js';
 import { createWebSurface } from './web/surface.js';
 
 export async function createSurfaces(config: Config, app: App, logger: Logger, options: { pollMs?: number; baseDelayMs?: number; slackMaxInFlight?: number } = {}) {
-  const dispatcher = createDispatcher({ store: app.store, logger, pollMs: options.pollMs, baseDelayMs: options.baseDelayMs });
+  const dispatcher = createDispatcher({ store: app.store, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs });
   app.events.on((event) => (event.type === 'invitation.accepted' ? dispatcher.onAccepted(event) : undefined));
   const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger), createWebSurface(app, logger)];
   if (config.slack) {

@@ -107,7 +107,7 @@ export function createConversation(service: Service, logger: Logger) {
         return [toMessageView(viewer, 'success', 'ui.providers.added', { name: provider.name })];
       }
       case 'invitations':
-        return [toInvitationsView(viewer, service.listInvitations(actor, { limit: INVITATIONS_SHOWN }), new Date())];
+        return [toInvitationsView(viewer, service.listInvitations(actor, { limit: INVITATIONS_SHOWN }), service.now())];
       case 'revokeInvitation': {
         const list = service.listInvitations(actor, { limit: INVITATIONS_SHOWN });
         const index = Number(args) - 1;

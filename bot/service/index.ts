@@ -24,6 +24,8 @@ export function createService(deps: ServiceDeps) {
     ...createSummaryOperations(ctx),
     /** The partner we act for, as recorded in the store. */
     partner: () => deps.store.partner(),
+    /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
+    now: () => ctx.now(),
   };
 }
 

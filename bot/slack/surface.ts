@@ -112,15 +112,16 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
   const profiles = new Map<string, Profile>();
   async function profile(userId: string, fallbackName: string): Promise<Profile> {
     const cached = profiles.get(userId);
-    if (cached && cached.expires > Date.now()) return cached;
+    const now = app.clock.now().getTime();
+    if (cached && cached.expires > now) return cached;
     let fresh: Profile;
     try {
       const { user } = await client.users.info({ user: userId, include_locale: true });
       const name = user?.profile?.display_name || user?.real_name || user?.name || fallbackName || userId;
-      fresh = { name, locale: toLocale(user?.locale), tz: user?.tz, expires: Date.now() + PROFILE_TTL_MS };
+      fresh = { name, locale: toLocale(user?.locale), tz: user?.tz, expires: now + PROFILE_TTL_MS };
     } catch (err) {
       logger.warn({ err, userId }, 'users.info failed; answering in English for now');
-      fresh = { name: fallbackName || userId, locale: 'en', expires: Date.now() + 60_000 };
+      fresh = { name: fallbackName || userId, locale: 'en', expires: now + 60_000 };
     }
     profiles.delete(userId);
     profiles.set(userId, fresh);

@@ -1,17 +1,21 @@
-/** Debian's Chromium driven by playwright-core (CI installs it with `apt-get install -y chromium`). */
-import { existsSync, mkdirSync } from 'node:fs';
+/**
+ * Chromium from the npm registry (`@sparticuz/chromium` ships the binary inside its package),
+ * driven by playwright-core, so `npm install && npm test` needs nothing installed by hand.
+ * `CHROMIUM_PATH` points at another build when you want one.
+ */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
-
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = CANDIDATES.find((p) => existsSync(p));
-  if (!executablePath) throw new Error(`No Chromium found (looked at ${CANDIDATES.join(', ')}). Install it: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  const executablePath = process.env.CHROMIUM_PATH || (await sparticuz.executablePath());
+  // --single-process would make closing one page end the whole browser; the tests open several.
+  const args = sparticuz.args.filter((arg) => arg !== '--single-process');
   return chromium.launch({
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+    args: [...args, '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
 }
 
