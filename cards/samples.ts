@@ -1,4 +1,5 @@
 /** Sample data for every view, for `npm run cards`, the card validation test, and reviewers. */
+import { permissionsOf } from '../bot/service/permissions.js';
 import type { Customer, Locale } from '../store/schema.js';
 import type { InvitationView } from '../bot/service/invitations.js';
 import type { CustomerDetails } from '../bot/service/customers.js';
@@ -77,7 +78,7 @@ function invitation(locale: Locale): InvitationView {
 }
 
 export function sampleViews(locale: Locale): Record<string, View> {
-  const viewer = { locale, isAdmin: true, timeZone: 'Europe/Rome' };
+  const viewer = { locale, isAdmin: true, permissions: permissionsOf('global-admin'), timeZone: 'Europe/Rome' };
   const inv = invitation(locale);
   const removal = {
     removal: {

@@ -8,6 +8,7 @@ import { commands, type CommandName } from '../bot/commands/parse.js';
 import type { InvitationView } from '../bot/service/invitations.js';
 import type { CustomerDetails, CustomerPage } from '../bot/service/customers.js';
 import type { RemovalView } from '../bot/service/removals.js';
+import type { Permission } from '../bot/service/permissions.js';
 import type { InvitationAcceptedEvent } from '../bot/service/events.js';
 
 /** How the viewer reads dates. */
@@ -15,6 +16,8 @@ export interface Viewer {
   locale: Locale;
   timeZone?: string;
   isAdmin?: boolean;
+  /** What the viewer may do, from the service's permission table (help offers only these). */
+  permissions?: readonly Permission[];
 }
 
 export interface Fact {
@@ -212,7 +215,7 @@ export function toMessageView(viewer: Viewer, tone: MessageView['tone'], key: Me
 
 export function toHelpView(viewer: Viewer): HelpView {
   const l = viewer.locale;
-  const visible = commands.filter((c) => viewer.isAdmin || !c.adminOnly);
+  const visible = commands.filter((c) => !c.permission || viewer.permissions?.includes(c.permission));
   const title = t(l, 'ui.help.title');
   return {
     kind: 'help',
@@ -220,9 +223,9 @@ export function toHelpView(viewer: Viewer): HelpView {
     title,
     intro: t(l, 'ui.help.intro'),
     fallbackText: title,
-    commands: visible.map((c) => ({ usage: c.usage[l], description: t(l, `ui.help.${c.name}` as MessageKey), adminOnly: Boolean(c.adminOnly) })),
+    commands: visible.map((c) => ({ usage: c.usage[l], description: t(l, `ui.help.${c.name}` as MessageKey), adminOnly: Boolean(c.permission && c.permission !== 'look') })),
     actions: [
-      ...(viewer.isAdmin ? [{ verb: 'command', title: c(l, 'invite'), style: 'positive' as const, data: { command: 'invite' } }] : []),
+      ...(viewer.permissions?.includes('invite') ? [{ verb: 'command', title: c(l, 'invite'), style: 'positive' as const, data: { command: 'invite' } }] : []),
       { verb: 'command', title: c(l, 'listCustomers').replace(/ \[.*\]$/, ''), data: { command: 'listCustomers' } },
       { verb: 'command', title: c(l, 'invitations'), data: { command: 'invitations' } },
     ],
@@ -514,6 +517,7 @@ export function toAcceptedView(viewer: Viewer, e: InvitationAcceptedEvent): Acce
 export interface Summary {
   role: Role | null;
   isAdmin: boolean;
+  permissions: readonly Permission[];
   customers: number;
   pending: number;
   recentAcceptances: Array<{ companyName: string; acceptedAt: string }>;
@@ -522,7 +526,7 @@ export interface Summary {
 export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.home.title');
-  const help = toHelpView({ ...viewer, isAdmin: summary.isAdmin });
+  const help = toHelpView({ ...viewer, isAdmin: summary.isAdmin, permissions: summary.permissions });
   return {
     kind: 'home',
     locale: l,

@@ -3,6 +3,7 @@
  * Adaptive Cards for Teams in `cards-out/`, Block Kit for Slack in `cards-out/slack/` (messages,
  * the two modals and the App Home), ready to paste into the designers.
  */
+import { permissionsOf } from '../bot/service/permissions.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderAdaptiveCard } from '../cards/adaptive.js';
@@ -29,6 +30,7 @@ for (const locale of ['en', 'it'] as const) {
   const home = toHomeView({ locale, timeZone: 'Europe/Rome' }, {
     role: 'global-admin',
     isAdmin: true,
+    permissions: permissionsOf('global-admin'),
     customers: 42,
     pending: 3,
     recentAcceptances: [{ companyName: 'Adatum Corporation', acceptedAt: '2026-11-20T09:30:00Z' }],

@@ -1,5 +1,6 @@
 /** Turns what people type into a command, in English or Italian, forgiving case, spaces and mentions. */
 import type { Locale } from '../../store/schema.js';
+import type { Permission } from '../service/permissions.js';
 
 export type CommandName =
   | 'help'
@@ -25,7 +26,8 @@ export interface CommandSpec {
   usage: Record<Locale, string>;
   /** Whether the command needs text after its phrase. */
   needsArgs?: boolean;
-  adminOnly?: boolean;
+  /** What the service requires; help offers the command only to people who hold it. */
+  permission?: Permission;
 }
 
 export const commands: CommandSpec[] = [
@@ -34,9 +36,9 @@ export const commands: CommandSpec[] = [
     name: 'inviteWithProvider',
     phrases: { en: ['invite customer with provider'], it: ['invita cliente con provider'] },
     usage: { en: 'invite customer with provider [provider]', it: 'invita cliente con provider [provider]' },
-    adminOnly: true,
+    permission: 'invite',
   },
-  { name: 'invite', phrases: { en: ['invite customer'], it: ['invita cliente'] }, usage: { en: 'invite customer', it: 'invita cliente' }, adminOnly: true },
+  { name: 'invite', phrases: { en: ['invite customer'], it: ['invita cliente'] }, usage: { en: 'invite customer', it: 'invita cliente' }, permission: 'invite' },
   {
     name: 'listCustomers',
     phrases: { en: ['list customers', 'customers'], it: ['elenca clienti', 'clienti'] },
@@ -47,7 +49,7 @@ export const commands: CommandSpec[] = [
     phrases: { en: ['remove relationship'], it: ['rimuovi relazione'] },
     usage: { en: 'remove relationship <customer>', it: 'rimuovi relazione <cliente>' },
     needsArgs: true,
-    adminOnly: true,
+    permission: 'remove',
   },
   {
     name: 'customer',
@@ -60,7 +62,7 @@ export const commands: CommandSpec[] = [
     phrases: { en: ['add provider'], it: ['aggiungi provider'] },
     usage: { en: 'add provider <name> [tenant id]', it: 'aggiungi provider <nome> [ID tenant]' },
     needsArgs: true,
-    adminOnly: true,
+    permission: 'addProvider',
   },
   { name: 'providers', phrases: { en: ['providers'], it: ['provider', 'provider indiretti'] }, usage: { en: 'providers', it: 'provider' } },
   {
@@ -68,7 +70,7 @@ export const commands: CommandSpec[] = [
     phrases: { en: ['revoke invitation'], it: ['revoca invito'] },
     usage: { en: 'revoke invitation <number>', it: 'revoca invito <numero>' },
     needsArgs: true,
-    adminOnly: true,
+    permission: 'invite',
   },
   { name: 'invitations', phrases: { en: ['invitations'], it: ['inviti'] }, usage: { en: 'invitations', it: 'inviti' } },
   { name: 'notifyHere', phrases: { en: ['notify here'], it: ['notifica qui'] }, usage: { en: 'notify here', it: 'notifica qui' } },
@@ -79,9 +81,9 @@ export const commands: CommandSpec[] = [
     phrases: { en: ['grant'], it: ['assegna'] },
     usage: { en: 'grant <role> <platform:user>', it: 'assegna <ruolo> <piattaforma:utente>' },
     needsArgs: true,
-    adminOnly: true,
+    permission: 'grant',
   },
-  { name: 'audit', phrases: { en: ['audit'], it: ['registro'] }, usage: { en: 'audit', it: 'registro' }, adminOnly: true },
+  { name: 'audit', phrases: { en: ['audit'], it: ['registro'] }, usage: { en: 'audit', it: 'registro' }, permission: 'audit' },
 ];
 
 export type ParsedCommand =

@@ -56,11 +56,10 @@ export interface Logger {
 const INVITATIONS_SHOWN = 20;
 
 export function createConversation(service: Service, logger: Logger) {
-  const viewerOf = (turn: Turn): Viewer => ({
-    locale: turn.actor.locale,
-    timeZone: turn.timeZone,
-    isAdmin: service.whoami(turn.actor).isAdmin,
-  });
+  const viewerOf = (turn: Turn): Viewer => {
+    const me = service.whoami(turn.actor);
+    return { locale: turn.actor.locale, timeZone: turn.timeZone, isAdmin: me.isAdmin, permissions: me.permissions };
+  };
 
   const errorView = (turn: Turn, error: unknown): View => {
     const viewer = viewerOf(turn);

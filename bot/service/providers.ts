@@ -2,8 +2,8 @@
 import type { Provider } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import { Conflict, InvalidInput, NotAllowed } from './errors.js';
-import { requireAdmin, requireRole } from './roles.js';
+import { Conflict, InvalidInput } from './errors.js';
+import { requireAdmin, requirePermission, requireRole } from './roles.js';
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,7 +22,7 @@ export function createProviderOperations(ctx: ServiceContext) {
 
     /** A Global admin records a provider, with its Microsoft tenant id when known. */
     async addProvider(actor: Actor, input: { name: string; tenantId?: string | null }): Promise<Provider> {
-      if (requireRole(ctx, actor) !== 'global-admin') throw new NotAllowed('error.globalAdminOnly');
+      requirePermission(ctx, actor, 'addProvider');
       const name = input.name.trim().replace(/\s+/g, ' ');
       if (name.length < 2 || name.length > 120) throw new InvalidInput('provider.nameRequired');
       const tenantId = input.tenantId?.trim() || null;

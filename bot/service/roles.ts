@@ -3,6 +3,7 @@ import { Role, Platform, type RoleGrant } from '../../store/schema.js';
 import { principalOf, toActorRef, type Actor } from './actor.js';
 import { ADMIN_ROLES, type ServiceContext } from './context.js';
 import { InvalidInput, NotAllowed } from './errors.js';
+import { isPermitted, permissionsOf, type Permission } from './permissions.js';
 
 export function roleOf(ctx: ServiceContext, actor: Pick<Actor, 'platform' | 'userId'>): Role | null {
   const principal = principalOf(actor);
@@ -24,6 +25,14 @@ export function requireAdmin(ctx: ServiceContext, actor: Actor): Role {
   return role;
 }
 
+/** A permission from the table; the refusal names the least role that has it. */
+export function requirePermission(ctx: ServiceContext, actor: Actor, permission: Permission): Role {
+  const role = requireRole(ctx, actor);
+  if (isPermitted(role, permission)) return role;
+  if (isPermitted('admin-agent', permission)) throw new NotAllowed('error.adminOnly', { role });
+  throw new NotAllowed('error.globalAdminOnly');
+}
+
 export function isAdminRole(role: Role | null): boolean {
   return role !== null && ADMIN_ROLES.includes(role);
 }
@@ -33,7 +42,7 @@ export function createRoleOperations(ctx: ServiceContext) {
     /** Who the actor is to the bot, with no role required. */
     whoami(actor: Actor) {
       const role = roleOf(ctx, actor);
-      return { principal: principalOf(actor), displayName: actor.displayName, role, isAdmin: isAdminRole(role) };
+      return { principal: principalOf(actor), displayName: actor.displayName, role, isAdmin: isAdminRole(role), permissions: permissionsOf(role) };
     },
 
     /** Grants a role to "platform:userId"; only a Global admin may make another Global admin. */

@@ -57,7 +57,7 @@ export class CspTeamsBot extends TeamsActivityHandler {
 
     this.onInstallationUpdateAdd(async (context, next) => {
       const turn = toTurn(context.activity);
-      await context.sendActivity({ attachments: [toAttachment(toHelpView({ locale: turn.actor.locale, isAdmin: this.app.service.whoami(turn.actor).isAdmin }))] });
+      await context.sendActivity({ attachments: [toAttachment(toHelpView({ locale: turn.actor.locale, ...this.app.service.whoami(turn.actor) }))] });
       await next();
     });
   }

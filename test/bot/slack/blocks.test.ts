@@ -113,7 +113,7 @@ describe('Block Kit views', () => {
   });
 
   it('builds the App Home for someone without a role: how to get one, no buttons', () => {
-    const home = toHomeTab(toHomeView({ locale: 'en' }, { role: null, isAdmin: false, customers: 0, pending: 0, recentAcceptances: [] }));
+    const home = toHomeTab(toHomeView({ locale: 'en' }, { role: null, isAdmin: false, permissions: [], customers: 0, pending: 0, recentAcceptances: [] }));
     expect(home.type).toBe('home');
     expect(JSON.stringify(home)).toContain('You have no role yet');
     expect((home.blocks as Json[]).some((b) => b.type === 'actions')).toBe(false);
