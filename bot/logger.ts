@@ -1,5 +1,7 @@
 /** Structured logs; invitation tokens are redacted wherever they appear in a URL. */
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
+import type * as PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -23,8 +25,18 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         },
       },
     },
-    destination as pino.DestinationStream | undefined,
+    (destination ?? (process.stdout.isTTY ? prettyStdout() : undefined)) as pino.DestinationStream | undefined,
   );
+}
+
+/**
+ * Readable lines for a person at a terminal; JSON lines otherwise (files, pipes, log collectors).
+ * pino-pretty is loaded only then, and runs in-process (`sync`) so the last lines before an exit
+ * are not lost in a worker thread.
+ */
+function prettyStdout(): NodeJS.WritableStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pretty.default({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' });
 }
 
 function scrubObject(value: object): object {

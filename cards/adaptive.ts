@@ -82,7 +82,8 @@ function modelOf(view: View): Record<string, unknown> {
       return { ...view, requiredMessage, actions: [done, toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto }), ...rest] };
     }
     case 'sent':
-      return { ...view, actions: [toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto })] };
+      // One TextBlock per paragraph: Teams collapses the blank lines inside a single TextBlock.
+      return { ...view, paragraphs: view.body.split(/\n\s*\n/).map((text) => ({ text: text.trim() })).filter((p) => p.text), actions: [toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto })] };
     case 'customerList':
       return {
         ...view,

@@ -430,7 +430,7 @@ export function toRemovalOutcomeView(viewer: Viewer, r: RemovalView): OutcomeVie
     title,
     fallbackText: `${title}. ${text}`,
     text,
-    facts: confirmed ? [{ title: t(l, 'ui.customer.domain'), value: r.domain }, { title: '', value: t(l, 'ui.attest.version', { version: r.removal.attestationVersion }) }] : [],
+    facts: confirmed ? [{ title: t(l, 'ui.customer.domain'), value: r.domain }, { title: t(l, 'ui.attest.versionTitle'), value: r.removal.attestationVersion }] : [],
     actions: confirmed ? [{ verb: 'command', title: t(l, 'ui.removed.next'), style: 'positive', data: { command: 'invite' } }] : [],
   };
 }

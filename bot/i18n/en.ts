@@ -154,6 +154,7 @@ export const en = {
   'ui.customer.remove': 'Remove relationship',
   'ui.attest.title': 'Remove {company}?',
   'ui.attest.intro': '{company} ({domain}) will leave your customer list. Read and attest before you confirm.',
+  'ui.attest.versionTitle': 'Attestation version',
   'ui.attest.version': 'Attestation version {version}',
   'ui.attest.confirm': 'Remove relationship',
   'ui.attest.cancel': 'Cancel',

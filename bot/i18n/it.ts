@@ -154,6 +154,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.customer.remove': 'Rimuovi relazione con il cliente',
   'ui.attest.title': 'Rimuovere {company}?',
   'ui.attest.intro': "{company} ({domain}) uscirà dal tuo elenco clienti. Leggi e conferma l'attestazione prima di procedere.",
+  'ui.attest.versionTitle': "Versione dell'attestazione",
   'ui.attest.version': 'Versione attestazione {version}',
   'ui.attest.confirm': 'Rimuovi relazione',
   'ui.attest.cancel': 'Annulla',

@@ -26,9 +26,20 @@ describe('Adaptive Cards', () => {
         expect(problems(card)).toEqual([]);
         expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
         expect(JSON.stringify(card)).not.toMatch(/\$\{|\$data|\$when/);
+        expect(JSON.stringify(card).match(/"title":""/g), 'a fact or action without a title').toBeNull();
       });
     }
   }
+
+  it('keeps the paragraphs of the email to copy apart (Teams collapses blank lines inside one TextBlock)', () => {
+    const view = sampleViews('en')['invitation-sent']!;
+    if (view.kind !== 'sent') throw new Error('sample is not a sent view');
+    const card = renderAdaptiveCard({ ...view, body: 'Dear customer,\n\nplease accept:\nhttps://x.example/i/1\n\nThanks' });
+    const texts = JSON.stringify(card);
+    expect(texts).toContain('"text":"Dear customer,"');
+    expect(texts).toContain('"text":"please accept:\\nhttps://x.example/i/1"');
+    expect(texts).toContain('"text":"Thanks"');
+  });
 
   it('shows user text as text, never as a template expression', () => {
     const view = sampleViews('en')['customer-details']!;

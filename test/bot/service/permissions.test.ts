@@ -23,7 +23,12 @@ describe('what help offers and what the service allows', () => {
     if (role !== 'global-admin') await service.grantRole(admin, { role, principal: 'cli:person' });
     const conversation = createConversation(service, { error: () => {}, warn: () => {} });
     const turn = {
-      actor: { platform: 'cli' as const, userId: role === 'global-admin' ? 'admin' : 'person', displayName: 'Person', locale: 'en' as const },
+      actor: {
+        platform: 'cli' as const,
+        userId: role === 'global-admin' ? 'admin' : 'person',
+        displayName: 'Person',
+        locale: 'en' as const,
+      },
       conversation: { platform: 'cli' as const, conversationId: 'terminal', name: 'terminal' },
     };
     const help = (await conversation.handleText(turn, 'help'))[0] as HelpView;
