@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type * as ACDataModule from 'adaptivecards-templating';
 import type { ActionModel, View } from './views.js';
 import { compileTemplate } from './compiled-template.js';
+import { escapeCardText } from './teams-text.js';
 import { t } from '../bot/i18n/catalogue.js';
 import attestation from './teams/attestation.json' with { type: 'json' };
 import customerDetails from './teams/customer-details.json' with { type: 'json' };
@@ -103,7 +104,10 @@ function modelOf(view: View): Record<string, unknown> {
 }
 
 export function renderAdaptiveCard(view: View): AdaptiveCard {
-  return expanders[view.kind](modelOf(view)) as AdaptiveCard;
+  const card = expanders[view.kind](modelOf(view)) as AdaptiveCard;
+  // View models carry plain text; the one place it becomes Teams markdown.
+  escapeCardText(card);
+  return card;
 }
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';

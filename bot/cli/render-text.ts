@@ -28,8 +28,25 @@ function facts(list: Fact[], indent = '  '): string[] {
 
 const indentBlock = (text: string, indent = '  ') => text.split('\n').map((l) => indent + l);
 
+/**
+ * C0 and C1 control characters but newline and tab, and bidi overrides: a name typed on the
+ * customer's page could otherwise carry ESC sequences that recolour, retitle or clear the
+ * terminal, or reorder what is shown around it.
+ */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+export const stripControls = (text: string) => text.replace(CONTROL, '');
+
+/** A copy of `value` with every string stripped; the view itself stays as it was (it is submitted back). */
+function printable<T>(value: T): T {
+  if (typeof value === 'string') return stripControls(value) as T;
+  if (Array.isArray(value)) return value.map(printable) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v)])) as T;
+}
+
 /** Returns the lines to print and the actions the user can pick by number. */
-export function renderText(view: View, style: Style = plain): { lines: string[]; choices: Choice[] } {
+export function renderText(shown: View, style: Style = plain): { lines: string[]; choices: Choice[] } {
+  const view = printable(shown);
   const lines: string[] = [];
   const choices: Choice[] = [];
   const title = (text: string) => text && lines.push(style.bold(text));

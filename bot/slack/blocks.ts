@@ -1,11 +1,13 @@
 /**
  * Block Kit from the view models the Teams cards use: messages, the two modals (email draft,
- * attestation) and the App Home. Pure functions; everything user-supplied is escaped for mrkdwn.
+ * attestation) and the App Home. Pure functions. View models carry plain text: every view string
+ * that goes into mrkdwn passes through `escapeMrkdwn`, and only the markup written here is live.
  *
  * Buttons carry `action_id = csp:<verb>:<n>` and their data as JSON in `value`; the surface
  * hands both to the conversation handler, which hands ids to the service to re-check.
  */
 import { t } from '../i18n/catalogue.js';
+import { escapeControl, escapeMrkdwn } from './mrkdwn.js';
 import type { ActionModel, AttestationView, DraftView, Fact, HomeView, View } from '../../cards/views.js';
 
 // Block Kit's limits (https://docs.slack.dev/reference/block-kit).
@@ -22,19 +24,19 @@ export interface ModalMeta {
   ts?: string;
 }
 
-/** Slack's mrkdwn control characters; https://docs.slack.dev/messaging/formatting-message-text#escaping */
-export const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export { escapeMrkdwn };
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 const plain = (text: string, max = MAX.plain) => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: clip(text, MAX.section) });
+// `verbatim`: Slack would otherwise link bare URLs and channel names, and parse some mentions.
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: clip(text, MAX.section), verbatim: true });
 const header = (text: string): Block => ({ type: 'header', text: plain(text, MAX.header) });
 const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
 const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(text)] });
 const divider: Block = { type: 'divider' };
 const bullets = (lines: string[]) => lines.map((l) => `• ${escapeMrkdwn(l)}`).join('\n');
-/** Markdown-style `**bold**` in catalogue texts becomes Slack's `*bold*`. */
-const catalogue = (text: string) => escapeMrkdwn(text).replace(/\*\*(.+?)\*\*/g, '*$1*');
+/** Catalogue texts are plain text like the rest (their backticks stay code spans). */
+const catalogue = escapeMrkdwn;
 
 function factsBlock(facts: Fact[]): Block[] {
   const shown = facts.filter((f) => f.value);
@@ -87,7 +89,8 @@ function actionsBlock(actions: ActionModel[], offset = 0): Block[] {
  */
 const withModalOpener = (actions: ActionModel[], submitVerb: string, opener: ActionModel) => [opener, ...actions.filter((a) => a.verb !== submitVerb)];
 
-const codeBlock = (text: string) => '```' + escapeMrkdwn(text).replace(/```/g, "'''") + '```';
+// Nothing is parsed inside a code block but Slack's control characters; URLs stay whole for copying.
+const codeBlock = (text: string) => '```' + escapeControl(text).replace(/```/g, "'''") + '```';
 
 /** A chat message for any view. Draft and attestation views get a button that opens their modal. */
 export function toSlackMessage(view: View): SlackMessage {
@@ -107,7 +110,7 @@ export function toSlackMessage(view: View): SlackMessage {
       blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), ...factsBlock(view.facts));
       blocks.push(section(`*${escapeMrkdwn(view.subjectLabel)}:* ${escapeMrkdwn(view.subject)}\n${codeBlock(view.body)}`));
       if (view.bodyError) blocks.push(section(`:warning: ${escapeMrkdwn(view.bodyError)}`));
-      blocks.push(context(`${escapeMrkdwn(view.linkLabel)}: ${escapeMrkdwn(view.link)}`));
+      blocks.push(context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`));
       blocks.push(...actionsBlock(withModalOpener(view.actions, 'invitation.done', { verb: 'invitation.open', title: t(view.locale, 'ui.draft.edit'), style: 'positive', data: { invitationId: view.invitationId } })));
       break;
     case 'sent':
@@ -176,7 +179,7 @@ export function toSlackMessage(view: View): SlackMessage {
       });
       break;
   }
-  return { text: clip(view.fallbackText, 3000), blocks: blocks.slice(0, MAX.blocks) };
+  return { text: escapeMrkdwn(clip(view.fallbackText, 3000)), blocks: blocks.slice(0, MAX.blocks) };
 }
 
 const modalBase = (title: string, meta: object) => ({
@@ -216,7 +219,7 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): Block {
         options: view.channelChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
         ...(selected ? { initial_option: { text: plain(selected.title, MAX.option), value: selected.value } } : {}),
       }),
-      context(`${escapeMrkdwn(view.linkLabel)}: ${escapeMrkdwn(view.link)}`),
+      context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`),
     ],
   };
 }

@@ -38,7 +38,7 @@ describe('Block Kit views', () => {
     for (const [name, view] of Object.entries(sampleViews(locale))) {
       it(`renders the ${name} view (${locale}) within Block Kit's limits, with a notification text`, () => {
         const message = toSlackMessage(view);
-        expect(message.text).toBe(view.fallbackText);
+        expect(message.text).toBe(escapeMrkdwn(view.fallbackText));
         expect(limitProblems(message as unknown as Json, false)).toEqual([]);
         if (view.kind === 'draft') expect(limitProblems(toDraftModal(view, { channel: 'C1' }), true)).toEqual([]);
         if (view.kind === 'attestation') expect(limitProblems(toAttestationModal(view, { channel: 'C1' }), true)).toEqual([]);
@@ -52,7 +52,7 @@ describe('Block Kit views', () => {
       blocks: [
         {
           type: 'section',
-          text: { type: 'mrkdwn', text: ":warning: *That didn't work*\nI can't find that indirect provider. Type `providers` to see the list." },
+          text: { type: 'mrkdwn', text: ":warning: *That didn't work*\nI can't find that indirect provider. Type `providers` to see the list.", verbatim: true },
         },
       ],
     });
@@ -109,7 +109,12 @@ describe('Block Kit views', () => {
   });
 
   it('escapes user text for mrkdwn so names cannot mention, link or format', () => {
-    expect(escapeMrkdwn('<!channel> <https://evil|x> & *b*')).toBe('&lt;!channel&gt; &lt;https://evil|x&gt; &amp; *b*');
+    const wj = '\u2060';
+    expect(escapeMrkdwn('<!channel> <https://evil|x> & *b*')).toBe(`&lt;!channel&gt; &lt;https:${wj}//evil|x&gt; &amp; \u2217b\u2217`);
+    expect(escapeMrkdwn('@here @channel hi@everyone _it_ ~s~ www.evil.example')).toBe(`@${wj}here @${wj}channel hi@everyone \u02cdit\u02cd \u223cs\u223c www${wj}.evil.example`);
+    // Between letters Slack never formats: emails and snake_case stay as typed.
+    expect(escapeMrkdwn('anna_verdi@contoso.com a*b')).toBe('anna_verdi@contoso.com a*b');
+    expect(escapeMrkdwn('> quoted\n> again')).toBe('\u00ad&gt; quoted\n\u00ad&gt; again');
   });
 
   it('builds the App Home for someone without a role: how to get one, no buttons', () => {

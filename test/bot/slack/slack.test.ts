@@ -141,7 +141,8 @@ describe('Slack surface', () => {
     const after = api.calls.length;
     await bot.service.acceptInvitation(draft.link.split('/').pop()!, { ...contact(), companyName: '<script>alert(1)</script> & Co' });
     const notice = await api.waitFor('chat.postMessage', (c) => c.args.channel === 'C0NEWS', { after });
-    expect(notice.args.text).toBe('<script>alert(1)</script> & Co accepted the invitation');
+    // The notification text is mrkdwn too: escaped like the blocks.
+    expect(notice.args.text).toBe('&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co accepted the invitation');
     // plain_text (the header) is shown literally; mrkdwn is escaped so nothing becomes markup.
     expect(blocksOf(notice)[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: '<script>alert(1)</script> & Co accepted the invitation' } });
     const markup = api.mrkdwn(notice).join('\n');

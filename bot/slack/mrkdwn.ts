@@ -1,0 +1,36 @@
+/**
+ * Text from outside (company, contact and provider names, people's names, search text) shown
+ * literally in Slack's mrkdwn: in blocks, modals, the App Home and the `text` of chat.postMessage
+ * and chat.update (which Slack shows in notifications and parses the same way).
+ *
+ * - `&`, `<`, `>` become entities: Slack's only control characters, so no `<url|text>` link,
+ *   `<!channel>`, `<!here>`, `<@U…>`, `<#C…>` or `<!subteam^…>` can be written
+ *   (docs.slack.dev/messaging/formatting-message-text#escaping).
+ * - `@here`, `@channel`, `@everyone` and other `@names` typed as words get an invisible WORD
+ *   JOINER after the `@`, so Slack's automatic parsing (`link_names`, text objects without
+ *   `verbatim`) cannot turn them into mentions.
+ * - mrkdwn has no escape for `*`, `_`, `~`: where one could open or close bold, italic or strike
+ *   (next to a space or punctuation), it becomes a look-alike (∗ ˍ ∼), as jsx-slack's `<Escape>`
+ *   does; between two letters Slack never formats them, so emails and snake_case stay as typed.
+ *   Backticks are left: a code span carries no link or mention, and the catalogue uses them to show
+ *   commands.
+ * - `>` at the start of a line (`&gt;`) would still quote: a soft hyphen goes in front (jsx-slack).
+ * - `scheme://` and `www.` get a WORD JOINER, as Slack links bare URLs in `text` on the server
+ *   (and in blocks unless `verbatim`).
+ */
+
+const WJ = '\u2060';
+const LOOK_ALIKE: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c' };
+
+/** Slack's three control characters as entities: enough for code blocks and the bot's own links. */
+export const escapeControl = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** What Slack's mrkdwn will show as exactly `text`, with no link, mention or formatting. */
+export function escapeMrkdwn(text: string): string {
+  return escapeControl(text)
+    .replace(/(?<![\p{L}\p{N}])[*_~]|[*_~](?![\p{L}\p{N}])/gu, (c) => LOOK_ALIKE[c]!)
+    .replace(/(?<![\p{L}\p{N}._%+-])@(?=[\p{L}\p{N}])/gu, `@${WJ}`)
+    .replace(/^&gt;/gm, '\u00ad&gt;')
+    .replace(/\b([A-Za-z][A-Za-z0-9+.-]*):\/\//g, `$1:${WJ}//`)
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${WJ}.`);
+}

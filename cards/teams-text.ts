@@ -1,0 +1,62 @@
+/**
+ * Text from outside (company, contact and provider names, people's names, search text, emails)
+ * shown literally in Teams. Teams renders TextBlock `text` and Fact `title`/`value` as markdown
+ * (learn.microsoft.com, "Format cards in Microsoft Teams"): bold, italic, lists and `[text](url)`
+ * links. So every such string is escaped here, once, after the template is expanded.
+ *
+ * Why escaping and not `TextRun`s: a TextRun is literal in the JavaScript renderer (innerText),
+ * but the iOS renderer sends TextRuns through the same MarkDownParser as TextBlocks
+ * (microsoft/Teams-AdaptiveCards-Mobile, ACRRichTextBlockRenderer.mm ->
+ * buildIntermediateResultForText), so a link would come back on phones.
+ *
+ * Which escapes: the desktop and web renderers follow CommonMark (any ASCII punctuation can be
+ * backslash-escaped), but the mobile shared parser only honours `\*`, `\_`, `\[`, `\]`, `\)`
+ * (MarkDownBlockParser.cpp, EmphasisParser::MatchText); other backslashes stay visible there
+ * (microsoft/AdaptiveCards#5590, MicrosoftDocs/msteams-docs#5793). So those four are escaped with a
+ * backslash, and everything else that could start markup gets an invisible WORD JOINER (U+2060)
+ * that no parser treats as syntax: after a backslash, after `<` (autolinks, `<at>` mentions), after
+ * `&` before an entity name, in `scheme://` and `www.` (autolinking; iOS turns on link detection
+ * for rendered markdown), and before a list, heading or quote marker at the start of a line.
+ */
+
+const WJ = '\u2060';
+
+/** What a markdown parser in Teams will show as exactly `text`. */
+export function teamsText(text: string, options: { keepUrls?: boolean } = {}): string {
+  let out = text
+    .replace(/\\/g, `\\${WJ}`)
+    .replace(/[*[\]]/g, '\\$&')
+    // `_` between two letters or digits can neither open nor close emphasis (CommonMark, and the
+    // mobile parser's intra-word rule): left alone, tokens, emails and snake_case stay readable.
+    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+    .replace(/</g, `<${WJ}`)
+    .replace(/&(?=[#A-Za-z])/g, `&${WJ}`)
+    .replace(/^([ \t]*)([-+#>=]|\d+[.)])/gm, `$1${WJ}$2`);
+  if (!options.keepUrls)
+    out = out.replace(/\b([A-Za-z][A-Za-z0-9+.-]*):\/\//g, `$1:${WJ}//`).replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${WJ}.`);
+  return out;
+}
+
+/**
+ * Escapes, in place, every string Teams renders as markdown in an expanded card (a fresh object
+ * from the template expander). Monospace TextBlocks are the texts people copy into an email (the
+ * invitation link, the email body): their URLs are kept whole, since an invisible character in a
+ * pasted link would break it, while their markdown is still escaped.
+ */
+export function escapeCardText(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) escapeCardText(item);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const element = node as Record<string, unknown>;
+  if (element.type === 'TextBlock' && typeof element.text === 'string') {
+    element.text = teamsText(element.text, { keepUrls: element.fontType === 'Monospace' });
+  } else if (element.type === 'FactSet' && Array.isArray(element.facts)) {
+    for (const fact of element.facts as Array<Record<string, unknown>>) {
+      if (typeof fact.title === 'string') fact.title = teamsText(fact.title);
+      if (typeof fact.value === 'string') fact.value = teamsText(fact.value);
+    }
+  }
+  for (const value of Object.values(element)) if (value !== null && typeof value === 'object') escapeCardText(value);
+}
