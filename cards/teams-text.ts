@@ -12,8 +12,8 @@
  * Which escapes: the desktop and web renderers follow CommonMark (any ASCII punctuation can be
  * backslash-escaped), but the mobile shared parser only honours `\*`, `\_`, `\[`, `\]`, `\)`
  * (MarkDownBlockParser.cpp, EmphasisParser::MatchText); other backslashes stay visible there
- * (microsoft/AdaptiveCards#5590, MicrosoftDocs/msteams-docs#5793). So those four are escaped with a
- * backslash, and everything else that could start markup gets an invisible WORD JOINER (U+2060)
+ * (microsoft/AdaptiveCards#5590, MicrosoftDocs/msteams-docs#5793). So those are escaped with a
+ * backslash, and `~` too (strikethrough on desktop; a rare stray backslash on phones), and everything else that could start markup gets an invisible WORD JOINER (U+2060)
  * that no parser treats as syntax: after a backslash, after `<` (autolinks, `<at>` mentions), after
  * `&` before an entity name, in `scheme://` and `www.` (autolinking; iOS turns on link detection
  * for rendered markdown), and before a list, heading or quote marker at the start of a line.
@@ -25,7 +25,7 @@ const WJ = '\u2060';
 export function teamsText(text: string, options: { keepUrls?: boolean } = {}): string {
   let out = text
     .replace(/\\/g, `\\${WJ}`)
-    .replace(/[*[\]]/g, '\\$&')
+    .replace(/[*[\]~]/g, '\\$&')
     // `_` between two letters or digits can neither open nor close emphasis (CommonMark, and the
     // mobile parser's intra-word rule): left alone, tokens, emails and snake_case stay readable.
     .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
