@@ -1,0 +1,112 @@
+/**
+ * What a customer, a partner user or a directory could put in a name to turn it into markup, and
+ * the checks that it stayed text: shared by the rendering test and the end-to-end one.
+ */
+import MarkdownIt from 'markdown-it';
+
+export const HOSTILE = [
+  '[Verify your account](https://evil.example/login)',
+  'https://evil.example/login',
+  'www.evil.example',
+  '**urgent** __now__ _it_ *b* ~s~ ~~gone~~',
+  '<!channel> <!here> @here @channel @everyone <@U123> <#C123> <!subteam^S1>',
+  '<https://evil.example|click> <https://evil.example> <mailto:x@evil.example>',
+  '&lt;b&gt; &amp; &#91;x&#93;(https://evil.example)',
+  '<a href="https://evil.example">x</a> <img src=x onerror=alert(1)> <at>Alice</at> </p>',
+  '${title} ${$root.fallbackText} {{DATE(2017-02-14T06:08:00Z, SHORT)}}',
+  '\\[x\\](https://evil.example) \\\\[y](https://evil.example) \\*z\\*',
+  '- item\n1. one\n# head\n> quote\n---\n[r]\n\n[r]: https://evil.example',
+  '![img](https://evil.example/x.png) [ref][r] [r]',
+];
+
+// Microsoft's own JavaScript renderer turns TextBlock markdown into HTML with markdown-it; linkify
+// and raw HTML on make it stricter than any Teams client.
+const markdown = new MarkdownIt({ html: true, linkify: true });
+const MARKUP = /<(a|strong|em|s|del|img|ul|ol|li|h[1-6]|blockquote|hr|table|at|script|p>\s*<\/p)\b/;
+
+const decode = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+
+/** Text compared as a person reads it: markdown folds whitespace; word joiners are invisible. */
+export const squash = (text: string) =>
+  text
+    .replace(/[\u2060`]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** Every string Teams renders as markdown, in document order, and whether it is monospace copy text. */
+export function markdownTexts(card: unknown): Array<{ text: string; copy: boolean }> {
+  const out: Array<{ text: string; copy: boolean }> = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if ((o.type === 'TextBlock' || o.type === 'TextRun') && typeof o.text === 'string')
+      out.push({ text: o.text, copy: o.fontType === 'Monospace' });
+    if (o.type === 'FactSet')
+      for (const f of o.facts as Array<Record<string, string>>)
+        out.push({ text: f.title ?? '', copy: false }, { text: f.value ?? '', copy: false });
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
+
+/**
+ * A Teams text as markdown would show it, and the markup it would produce. Monospace blocks are
+ * the link and the email body people copy: their URLs stay whole (an invisible character would
+ * break the pasted link), so a client may link a bare URL there, showing exactly where it goes;
+ * a disguised link is still impossible.
+ */
+export function teamsRendering({ text, copy }: { text: string; copy: boolean }): { visible: string; markup: string | null } {
+  const html = markdown.render(text);
+  const bare = (a: string, href: string, shown: string) => (decodeURI(href) === shown ? shown : a);
+  const checked = copy ? html.replace(/<a href="([^"]+)">([^<]*)<\/a>/g, bare) : html;
+  return { visible: squash(decode(html)), markup: MARKUP.exec(checked)?.[0] ?? null };
+}
+
+/** What Slack shows for escaped mrkdwn, to check that nothing was lost on the way. */
+export const slackVisible = (text: string) =>
+  text
+    .replace(/[\u2060\u00ad]/g, '')
+    .replace(/\u2217/g, '*')
+    .replace(/\u02cd/g, '_')
+    .replace(/\u223c/g, '~')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** Every text of the given type (`mrkdwn` or `plain_text`) in a Block Kit payload. */
+export function textsOf(payload: unknown, type = 'mrkdwn'): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o.type === type && typeof o.text === 'string') out.push(o.text);
+    Object.values(o).forEach(walk);
+  };
+  walk(payload);
+  return out;
+}
+
+/** What in a Slack mrkdwn text would be live: a control sequence, a mention, a URL, formatting. */
+export function slackProblems(text: string): string[] {
+  const found: string[] = [];
+  // The only control sequences are the bot's own mailto links (their address, subject and body
+  // percent-encoded, so nothing can close them early).
+  const own = text.replace(/<mailto:[^|>]*\|[^>]*>/g, '');
+  if (/[<>]/.test(own)) found.push('control sequence');
+  // Inside a code block (the email body, for copying) Slack formats and links nothing.
+  const outsideCode = own.replace(/```[^]*?```/g, '');
+  if (/(^|[^\p{L}\p{N}])@(here|channel|everyone)\b/iu.test(outsideCode)) found.push('mention');
+  // URLs only where the bot wrote its own invitation link.
+  if (/:\/\/|\bwww\./i.test(outsideCode.replace(/https?:\/\/[\w.:]+\/invitations\/[\w-]+/g, ''))) found.push('URL');
+  for (const format of ['**urgent**', '__now__', '_it_', '*b*', '~s~', '~~gone~~']) if (outsideCode.includes(format)) found.push(format);
+  return found;
+}
