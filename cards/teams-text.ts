@@ -12,28 +12,48 @@
  * Which escapes: the desktop and web renderers follow CommonMark (any ASCII punctuation can be
  * backslash-escaped), but the mobile shared parser only honours `\*`, `\_`, `\[`, `\]`, `\)`
  * (MarkDownBlockParser.cpp, EmphasisParser::MatchText); other backslashes stay visible there
- * (microsoft/AdaptiveCards#5590, MicrosoftDocs/msteams-docs#5793). So those are escaped with a
- * backslash, and `~` too (strikethrough on desktop; a rare stray backslash on phones), and everything else that could start markup gets an invisible WORD JOINER (U+2060)
- * that no parser treats as syntax: after a backslash, after `<` (autolinks, `<at>` mentions), after
- * `&` before an entity name, in `scheme://` and `www.` (autolinking; iOS turns on link detection
- * for rendered markdown), and before a list, heading or quote marker at the start of a line.
+ * (microsoft/AdaptiveCards#5590, MicrosoftDocs/msteams-docs#5793). So `*`, `_`, `[`, `]` get a
+ * backslash, and `~` too (strikethrough on desktop; a rare stray backslash on phones). Everything
+ * else that could start markup gets an invisible WORD JOINER (U+2060) that no parser treats as
+ * syntax: after a backslash, after `<` (autolinks, `<at>` mentions), after `&` before an entity
+ * name, between `{{` (date functions), in `scheme://` and `www.` (autolinking; iOS turns on link
+ * detection for rendered markdown), and before a list, heading or quote marker at the start of a
+ * line. Input labels, choice titles and button titles are not markdown in Teams (msteams-docs#5793,
+ * #6173), so they are left as they are.
  */
 
 const WJ = '\u2060';
 
-/** What a markdown parser in Teams will show as exactly `text`. */
-export function teamsText(text: string, options: { keepUrls?: boolean } = {}): string {
-  let out = text
-    .replace(/\\/g, `\\${WJ}`)
-    .replace(/[*[\]~]/g, '\\$&')
-    // `_` between two letters or digits can neither open nor close emphasis (CommonMark, and the
-    // mobile parser's intra-word rule): left alone, tokens, emails and snake_case stay readable.
-    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
-    .replace(/</g, `<${WJ}`)
-    .replace(/&(?=[#A-Za-z])/g, `&${WJ}`)
-    .replace(/^([ \t]*)([-+#>=]|\d+[.)])/gm, `$1${WJ}$2`);
-  if (!options.keepUrls)
-    out = out.replace(/\b([A-Za-z][A-Za-z0-9+.-]*):\/\//g, `$1:${WJ}//`).replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${WJ}.`);
+// Regular expressions built once: a literal in the function would be a new object per call.
+const SPECIAL = /[\\*[\]~_<&{]|:\/\/|www\.|^[ \t]*(?:[-+#>=]|\d+[.)])/im;
+const HAS_BACKSLASHED = /[\\*[\]~]/;
+const BACKSLASHED = /[\\*[\]~]/g;
+// `_` between two letters or digits can neither open nor close emphasis (CommonMark, and the
+// mobile parser's intra-word rule): left alone, so tokens, emails and snake_case stay as typed.
+const UNDERSCORE = /(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+const ENTITY = /&(?=[#A-Za-z])/g;
+const HAS_LINE_START = /^[ \t]*(?:[-+#>=]|\d+[.)])/m;
+const LINE_START = /^([ \t]*)([-+#>=]|\d+[.)])/gm;
+const SCHEME = /\b([A-Za-z][A-Za-z0-9+.-]*):\/\//g;
+const HAS_WWW = /www\./i;
+const WWW = /\b(www)\./gi;
+const backslashed = (c: string) => (c === '\\' ? `\\${WJ}` : `\\${c}`);
+
+/**
+ * What a markdown parser in Teams will show as exactly `text`. Each step runs only when its
+ * character is there: cards hold hundreds of texts and most need nothing.
+ */
+export function teamsText(text: string, keepUrls = false): string {
+  if (!SPECIAL.test(text)) return text;
+  let out = text;
+  if (HAS_BACKSLASHED.test(out)) out = out.replace(BACKSLASHED, backslashed);
+  if (out.includes('_')) out = out.replace(UNDERSCORE, '\\_');
+  if (out.includes('<')) out = out.replaceAll('<', `<${WJ}`);
+  if (out.includes('&')) out = out.replace(ENTITY, `&${WJ}`);
+  if (out.includes('{{')) out = out.replaceAll('{{', `{${WJ}{`);
+  if (HAS_LINE_START.test(out)) out = out.replace(LINE_START, `$1${WJ}$2`);
+  if (!keepUrls && out.includes('://')) out = out.replace(SCHEME, `$1:${WJ}//`);
+  if (!keepUrls && HAS_WWW.test(out)) out = out.replace(WWW, `$1${WJ}.`);
   return out;
 }
 
@@ -51,12 +71,15 @@ export function escapeCardText(node: unknown): void {
   if (node === null || typeof node !== 'object') return;
   const element = node as Record<string, unknown>;
   if (element.type === 'TextBlock' && typeof element.text === 'string') {
-    element.text = teamsText(element.text, { keepUrls: element.fontType === 'Monospace' });
+    element.text = teamsText(element.text, element.fontType === 'Monospace');
   } else if (element.type === 'FactSet' && Array.isArray(element.facts)) {
     for (const fact of element.facts as Array<Record<string, unknown>>) {
       if (typeof fact.title === 'string') fact.title = teamsText(fact.title);
       if (typeof fact.value === 'string') fact.value = teamsText(fact.value);
     }
   }
-  for (const value of Object.values(element)) if (value !== null && typeof value === 'object') escapeCardText(value);
+  for (const key in element) {
+    const value = element[key];
+    if (value !== null && typeof value === 'object') escapeCardText(value);
+  }
 }

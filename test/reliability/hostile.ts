@@ -67,7 +67,9 @@ export function teamsRendering({ text, copy }: { text: string; copy: boolean }):
   const html = markdown.render(text);
   const bare = (a: string, href: string, shown: string) => (decodeURI(href) === shown ? shown : a);
   const checked = copy ? html.replace(/<a href="([^"]+)">([^<]*)<\/a>/g, bare) : html;
-  return { visible: squash(decode(html)), markup: MARKUP.exec(checked)?.[0] ?? null };
+  // Date functions are expanded by the JavaScript and iOS renderers before markdown.
+  const dateFunction = /\{\{(DATE|TIME)\(/.exec(text)?.[0] ?? null;
+  return { visible: squash(decode(html)), markup: MARKUP.exec(checked)?.[0] ?? dateFunction };
 }
 
 /** What Slack shows for escaped mrkdwn, to check that nothing was lost on the way. */
