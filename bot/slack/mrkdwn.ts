@@ -22,15 +22,24 @@
 const WJ = '\u2060';
 const LOOK_ALIKE: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c' };
 
+// Built once: a regular expression literal in a function is a new object per call.
+const SPECIAL = /[&<>*_~@]|:\/\/|www\./i;
+const FORMAT = /(?<![\p{L}\p{N}])[*_~]|[*_~](?![\p{L}\p{N}])/gu;
+const MENTION = /(?<![\p{L}\p{N}._%+-])@(?=[\p{L}\p{N}])/gu;
+const QUOTE = /^&gt;/gm;
+const SCHEME = /\b([A-Za-z][A-Za-z0-9+.-]*):\/\//g;
+const WWW = /\b(www)\./gi;
+
 /** Slack's three control characters as entities: enough for code blocks and the bot's own links. */
-export const escapeControl = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeControl = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** What Slack's mrkdwn will show as exactly `text`, with no link, mention or formatting. */
 export function escapeMrkdwn(text: string): string {
+  if (!SPECIAL.test(text)) return text;
   return escapeControl(text)
-    .replace(/(?<![\p{L}\p{N}])[*_~]|[*_~](?![\p{L}\p{N}])/gu, (c) => LOOK_ALIKE[c]!)
-    .replace(/(?<![\p{L}\p{N}._%+-])@(?=[\p{L}\p{N}])/gu, `@${WJ}`)
-    .replace(/^&gt;/gm, '\u00ad&gt;')
-    .replace(/\b([A-Za-z][A-Za-z0-9+.-]*):\/\//g, `$1:${WJ}//`)
-    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${WJ}.`);
+    .replace(FORMAT, (c) => LOOK_ALIKE[c]!)
+    .replace(MENTION, `@${WJ}`)
+    .replace(QUOTE, '\u00ad&gt;')
+    .replace(SCHEME, `$1:${WJ}//`)
+    .replace(WWW, `$1${WJ}.`);
 }
