@@ -34,7 +34,7 @@ const indentBlock = (text: string, indent = '  ') => text.split('\n').map((l) =>
  * terminal, or reorder what is shown around it.
  */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-export const stripControls = (text: string) => text.replace(CONTROL, '');
+const stripControls = (text: string) => text.replace(CONTROL, '');
 
 /** A copy of `value` with every string stripped; the view itself stays as it was (it is submitted back). */
 function printable<T>(value: T): T {
