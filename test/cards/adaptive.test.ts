@@ -2,6 +2,9 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { renderAdaptiveCard } from '../../cards/adaptive.js';
 import { sampleViews } from '../../cards/samples.js';
+import { toHelpView } from '../../cards/views.js';
+import { permissionsOf } from '../../bot/service/permissions.js';
+import { markdownTexts, teamsRendering } from '../reliability/hostile.js';
 import { teamsText } from '../../cards/teams-text.js';
 
 // The browser bundle parses and validates without a DOM when loaded through require.
@@ -40,6 +43,15 @@ describe('Adaptive Cards', () => {
     expect(texts).toContain('"text":"Dear customer,"');
     expect(texts).toContain('"text":"please accept:\\nhttps://x.example/i/1"');
     expect(texts).toContain('"text":"Thanks"');
+  });
+
+  it('shows the <placeholders> of help in Teams (they were taken for HTML tags and vanished)', () => {
+    for (const locale of ['en', 'it'] as const) {
+      const card = renderAdaptiveCard(toHelpView({ locale, isAdmin: true, permissions: permissionsOf('global-admin') }));
+      const shown = markdownTexts(card).map((text) => teamsRendering(text).visible);
+      expect(shown).toContain(locale === 'en' ? 'grant <role> <platform:user>' : 'assegna <ruolo> <piattaforma:utente>');
+      expect(shown).toContain(locale === 'en' ? 'remove relationship <customer>' : 'rimuovi relazione <cliente>');
+    }
   });
 
   it('shows user text as text, never as a template expression', () => {
