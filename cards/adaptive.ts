@@ -90,8 +90,10 @@ function modelOf(view: View): Record<string, unknown> {
         ...view,
         actions,
         searchAction: toAdaptiveAction(view.searchAction),
-        rows: view.rows.map((row) => ({ ...row, details: { ...row.details, actions: row.details.actions.map(toAdaptiveAction) } })),
+        rows: view.rows.map((row) => ({ name: row.name, line: `${row.domain} · ${row.status} · ${row.counts}`, open: toAdaptiveAction(row.open) })),
       };
+    case 'customerDetails':
+      return { ...view, actions, sections: view.sections.map((section) => ({ ...section, actions: section.actions.map(toAdaptiveAction) })) };
     case 'attestation':
       return { ...view, actions, requiredMessage: t(view.locale, 'removal.attestationRequired') };
     case 'list':

@@ -6,7 +6,7 @@
 import { permissionsOf } from '../bot/service/permissions.js';
 import type { Customer, Locale } from '../store/schema.js';
 import type { InvitationView } from '../bot/service/invitations.js';
-import type { CustomerDetails } from '../bot/service/customers.js';
+import { sliceOf, type CustomerDetails } from '../bot/service/customers.js';
 import { attestationText } from '../bot/service/attestation.js';
 import {
   toAcceptedView,
@@ -48,15 +48,33 @@ function customerOf(o: Outside): Customer {
   };
 }
 
-function detailsOf(o: Outside, customer: Customer): CustomerDetails {
+/** What the service gives for a customer: one page of each long list. */
+function detailsOf(o: Outside, c: Customer, pages: { users?: number; subscriptions?: number } = {}): CustomerDetails {
+  const { users, subscriptions, licenses, ...account } = c;
   return {
-    customer,
+    customer: account,
+    users: sliceOf(users, pages.users),
+    subscriptions: sliceOf(subscriptions, pages.subscriptions),
+    licenses: sliceOf(licenses, 1),
     relationships: [
-      { id: 'r1', customerId: customer.id, kind: 'reseller', providerId: null, providerName: null, status: 'active', dapGranted: true, invitationId: null, createdAt: at, endedAt: null },
-      { id: 'r2', customerId: customer.id, kind: 'provider', providerId: 'p1', providerName: o('Contoso Distribution'), status: 'active', dapGranted: true, invitationId: null, createdAt: at, endedAt: null },
+      { id: 'r1', customerId: c.id, kind: 'reseller', providerId: null, providerName: null, status: 'active', dapGranted: true, invitationId: null, createdAt: at, endedAt: null },
+      { id: 'r2', customerId: c.id, kind: 'provider', providerId: 'p1', providerName: o('Contoso Distribution'), status: 'active', dapGranted: true, invitationId: null, createdAt: at, endedAt: null },
     ],
     dapGranted: true,
-    activeSubscriptions: 1,
+    activeSubscriptions: subscriptions.filter((x) => x.status === 'active').length,
+  };
+}
+
+/** A tenant of real size: 300 users, 15 subscriptions, 12 license SKUs. */
+function largeOf(o: Outside): Customer {
+  return {
+    ...customerOf(o),
+    id: 'cust-fabrikam',
+    companyName: o('Fabrikam Industrie Meccaniche S.p.A.'),
+    domain: o('fabrikam-industrie.it'),
+    subscriptions: Array.from({ length: 15 }, (_, i) => ({ id: `fs${i}`, offer: o(`Microsoft 365 E5, plan ${i + 1}`), quantity: 20 + i, status: 'active' as const, renewsOn: '2027-03-01' })),
+    users: Array.from({ length: 300 }, (_, i) => ({ id: `fu${i}`, displayName: o(`Utente ${i + 1} Fabrikam`), email: o(`utente${i + 1}@fabrikam-industrie.it`), licenses: [o('Microsoft 365 E5')] })),
+    licenses: Array.from({ length: 12 }, (_, i) => ({ sku: o(`SKU ${i + 1}`), assigned: 10, total: 20 })),
   };
 }
 
@@ -95,7 +113,7 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
   const inv = invitation(locale, o);
   const who = person(o);
   const customer = customerOf(o);
-  const details = detailsOf(o, customer);
+  const large = largeOf(o);
   const removal = {
     removal: {
       id: 'rem-1', customerId: customer.id, relationshipId: 'r1', status: 'pending' as const, requestedBy: who, requestedAt: at,
@@ -116,9 +134,10 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
       { id: 'p1', name: o('Contoso Distribution'), tenantId: null, createdAt: at },
       { id: 'p2', name: o('Fabrikam Distribution'), tenantId: null, createdAt: at },
     ]),
-    'customer-list': toCustomerListView(viewer, { items: [customer], total: 12, page: 1, pageCount: 2, pageSize: 10, query: o('') }, () => details),
+    'customer-list': toCustomerListView(viewer, { items: [customer, large], total: 12, page: 1, pageCount: 2, pageSize: 10, query: o('') }),
     'customer-not-found': toMessageView(viewer, 'error', 'customer.notFound', { query: o('Fabrikam') }),
-    'customer-details': toCustomerDetailsView(viewer, details),
+    'customer-details': toCustomerDetailsView(viewer, detailsOf(o, customer)),
+    'customer-details-large': toCustomerDetailsView(viewer, detailsOf(o, large, { users: 2 })),
     attestation: toAttestationView(viewer, removal),
     'removal-done': toRemovalOutcomeView(viewer, { ...removal, removal: { ...removal.removal, status: 'confirmed', attestedBy: who, attestedAt: at } }),
     'acceptance-notification': toAcceptedView(viewer, {

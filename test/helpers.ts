@@ -47,3 +47,45 @@ export async function testService(options: { now?: Date } = {}) {
 }
 
 export const contact = (domain = 'contoso.com') => ({ companyName: 'Contoso Ltd', domain, name: 'Anna Verdi', email: `anna@${domain}` });
+
+/**
+ * Puts `count` listed customers the size of real tenants (by default 300 users and 15
+ * subscriptions each, with long names) straight into the store, as a directory sync would.
+ */
+export async function putLargeCustomers(store: Store, count: number, size: { users?: number; subscriptions?: number; prefix?: string } = {}) {
+  const at = '2026-06-01T09:00:00.000Z';
+  const prefix = size.prefix ?? 'Large';
+  await store.transact((tx) => {
+    for (let i = 0; i < count; i++) {
+      const id = `big-${prefix}-${String(i).padStart(3, '0')}`;
+      const domain = `${prefix.toLowerCase()}-tenant-${i}.example.com`;
+      tx.put('customers', {
+        id,
+        companyName: `${prefix} Tenant ${String(i).padStart(3, '0')} Società Internazionale di Consulenza S.p.A.`,
+        domain,
+        tenantId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        contact: { name: 'Giulia Rossi', email: `giulia.rossi@${domain}` },
+        subscriptions: Array.from({ length: size.subscriptions ?? 15 }, (_, s) => ({
+          id: `${id}-sub-${s}`,
+          offer: `Microsoft 365 E5 (no Teams) with Copilot add-on, plan ${s + 1}`,
+          quantity: 20 + s,
+          status: 'active' as const,
+          renewsOn: '2027-06-01',
+        })),
+        users: Array.from({ length: size.users ?? 300 }, (_, u) => ({
+          id: `${id}-user-${u}`,
+          displayName: `User ${String(u + 1).padStart(3, '0')} Bartolomeo Cristoforetti`,
+          email: `user.${u + 1}.bartolomeo.cristoforetti@${domain}`,
+          licenses: ['Microsoft 365 E5 (no Teams)', 'Microsoft Copilot for Microsoft 365'],
+        })),
+        licenses: [
+          { sku: 'Microsoft 365 E5 (no Teams)', assigned: 280, total: 300 },
+          { sku: 'Microsoft Copilot for Microsoft 365', assigned: 150, total: 200 },
+        ],
+        createdAt: at,
+        updatedAt: at,
+      });
+      tx.put('relationships', { id: `rel-${id}`, customerId: id, kind: 'reseller', providerId: null, status: 'active', dapGranted: true, invitationId: null, createdAt: at, endedAt: null });
+    }
+  });
+}

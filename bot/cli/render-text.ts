@@ -89,16 +89,19 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       lines.push(view.summary);
       if (view.empty) lines.push(view.empty);
       for (const row of view.rows) {
-        lines.push(`  ${row.name.padEnd(28)} ${row.domain.padEnd(24)} ${style.dim(row.status)}`);
-        choices.push({ label: `${view.detailsLabel}: ${row.name}`, action: { verb: 'customer.show', title: row.name, data: { customerId: row.id } } });
+        lines.push(`  ${row.name.padEnd(28)} ${row.domain.padEnd(24)} ${style.dim(`${row.status} · ${row.counts}`)}`);
+        choices.push({ label: `${row.open.title}: ${row.name}`, action: row.open });
       }
       add(view.actions);
       choices.push({ label: view.searchLabel, action: view.searchAction });
       break;
     case 'customerDetails':
       title(view.title);
-      lines.push(...facts(view.facts));
-      for (const section of view.sections) lines.push(`  ${style.bold(section.title)}`, ...section.lines.map((l) => `    ${l}`));
+      lines.push(style.dim(view.summary), ...facts(view.facts));
+      for (const section of view.sections) {
+        lines.push(`  ${style.bold(section.title)}`, ...section.lines.map((l) => `    ${l}`));
+        add(section.actions);
+      }
       add(view.actions);
       break;
     case 'attestation':

@@ -69,8 +69,7 @@ export function createConversation(service: Service, logger: Logger) {
     return toMessageView(viewer, 'error', 'error.unexpected');
   };
 
-  const listPage = (turn: Turn, query: string, page: number) =>
-    toCustomerListView(viewerOf(turn), service.listCustomers(turn.actor, { query, page }), (id) => service.getCustomer(turn.actor, id));
+  const listPage = (turn: Turn, query: string, page: number) => toCustomerListView(viewerOf(turn), service.listCustomers(turn.actor, { query, page }));
 
   async function runCommand(turn: Turn, name: CommandName, args: string): Promise<View[]> {
     const { actor } = turn;
@@ -203,6 +202,11 @@ export function createConversation(service: Service, logger: Logger) {
             return { mode: 'replace', views: [listPage(turn, str('query'), verb === 'customers.search' ? 1 : Number(str('page')) || 1)] };
           case 'customer.show':
             return { mode: 'reply', views: [toCustomerDetailsView(viewer, service.getCustomer(actor, str('customerId')))] };
+          case 'customer.page': {
+            // Another page of the users or subscriptions, in place of the details card it came from.
+            const pages = { users: Number(str('users')) || 1, subscriptions: Number(str('subscriptions')) || 1 };
+            return { mode: 'replace', views: [toCustomerDetailsView(viewer, service.getCustomer(actor, str('customerId'), pages))] };
+          }
           case 'removal.request':
             return { mode: 'reply', views: [toAttestationView(viewer, await service.requestRemoval(actor, str('customerId')))] };
           case 'removal.open':

@@ -1,5 +1,5 @@
 /** The reseller's customer list: only customers with an active reseller relationship with us. */
-import type { Customer, Relationship } from '../../store/schema.js';
+import type { Customer, CustomerUser, License, Relationship, Subscription } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, NotFound } from './errors.js';
@@ -7,6 +7,8 @@ import { requireRole } from './roles.js';
 import { normalise } from './indexes.js';
 
 export const PAGE_SIZE = 10;
+/** Users, subscriptions and licenses are shown this many at a time: a tenant can have thousands. */
+export const DETAILS_PAGE_SIZE = 10;
 
 export interface CustomerPage {
   items: Array<Readonly<Customer>>;
@@ -21,11 +23,39 @@ export interface RelationshipView extends Relationship {
   providerName: string | null;
 }
 
+/** One page of a customer's users, subscriptions or licenses, with the total. */
+export interface Slice<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+}
+
+/** The pages of a customer's details to show; 1 when not given or out of range. */
+export interface DetailsPages {
+  users?: number;
+  subscriptions?: number;
+}
+
+/**
+ * A customer's details as the chat shows them: the account, and one page of each long list.
+ * The whole lists never leave the service, so no card can grow with the size of the tenant.
+ */
 export interface CustomerDetails {
-  customer: Readonly<Customer>;
+  customer: Readonly<Omit<Customer, 'users' | 'subscriptions' | 'licenses'>>;
+  users: Slice<Readonly<CustomerUser>>;
+  subscriptions: Slice<Readonly<Subscription>>;
+  licenses: Slice<Readonly<License>>;
   relationships: RelationshipView[];
   dapGranted: boolean;
   activeSubscriptions: number;
+}
+
+export function sliceOf<T>(all: readonly T[], requested: number | undefined, pageSize = DETAILS_PAGE_SIZE): Slice<T> {
+  const pageCount = Math.max(1, Math.ceil(all.length / pageSize));
+  const page = Number.isInteger(requested) ? Math.min(Math.max(1, requested!), pageCount) : 1;
+  return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageCount, pageSize };
 }
 
 /** Customers with an active reseller relationship, sorted; a provider's own customers never appear. */
@@ -77,18 +107,25 @@ export function createCustomerOperations(ctx: ServiceContext) {
       };
     },
 
-    /** Account, subscriptions, users, licenses and relationships (with DAP) of a listed customer. */
-    getCustomer(actor: Actor, ref: string): CustomerDetails {
+    /**
+     * Account, relationships (with DAP) and one page each of the subscriptions, users and licenses
+     * of a listed customer.
+     */
+    getCustomer(actor: Actor, ref: string, pages: DetailsPages = {}): CustomerDetails {
       requireRole(ctx, actor);
       const customer = resolveCustomer(ctx, ref);
+      const { users, subscriptions, licenses, ...account } = customer;
       const relationships = ctx.indexes
         .relationshipsOf(customer.id)
         .map((r) => ({ ...r, providerName: r.providerId ? (ctx.store.get('providers', r.providerId)?.name ?? null) : null }));
       return {
-        customer,
+        customer: account,
+        users: sliceOf(users, pages.users),
+        subscriptions: sliceOf(subscriptions, pages.subscriptions),
+        licenses: sliceOf(licenses, 1),
         relationships,
         dapGranted: relationships.some((r) => r.kind === 'reseller' && r.status === 'active' && r.dapGranted),
-        activeSubscriptions: customer.subscriptions.filter((s) => s.status === 'active').length,
+        activeSubscriptions: subscriptions.filter((s) => s.status === 'active').length,
       };
     },
   };

@@ -9,11 +9,9 @@
 import { t } from '../i18n/catalogue.js';
 import { escapeControl, escapeMrkdwn } from './mrkdwn.js';
 import type { ActionModel, AttestationView, DraftView, Fact, HomeView, View } from '../../cards/views.js';
+import { clip, MAX, withinLimits, type Block } from './limits.js';
 
-// Block Kit's limits (https://docs.slack.dev/reference/block-kit).
-const MAX = { header: 150, plain: 2000, button: 75, section: 3000, field: 2000, fields: 10, actions: 25, modalTitle: 24, option: 75, blocks: 50, value: 2000 };
-
-export type Block = Record<string, unknown>;
+export type { Block };
 export interface SlackMessage {
   text: string;
   blocks: Block[];
@@ -26,8 +24,7 @@ export interface ModalMeta {
 
 export { escapeMrkdwn };
 
-const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
-const plain = (text: string, max = MAX.plain) => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
+const plain = (text: string, max: number = MAX.plain) => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
 // `verbatim`: Slack would otherwise link bare URLs and channel names, and parse some mentions.
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: clip(text, MAX.section), verbatim: true });
 const header = (text: string): Block => ({ type: 'header', text: plain(text, MAX.header) });
@@ -150,17 +147,23 @@ export function toSlackMessage(view: View): SlackMessage {
       view.rows.forEach((row, i) => {
         blocks.push({
           type: 'section',
-          text: mrkdwn(`*${escapeMrkdwn(row.name)}*\n${escapeMrkdwn(row.domain)} · ${escapeMrkdwn(row.status)}`),
-          accessory: button({ verb: 'customer.show', title: view.detailsLabel, data: { customerId: row.id } }, i),
+          text: mrkdwn(`*${escapeMrkdwn(row.name)}*\n${escapeMrkdwn(row.domain)} · ${escapeMrkdwn(row.status)} · ${escapeMrkdwn(row.counts)}`),
+          accessory: button(row.open, i),
         });
       });
       blocks.push(...actionsBlock(view.actions, view.rows.length));
       break;
-    case 'customerDetails':
-      blocks.push(header(view.title), ...factsBlock(view.facts));
-      for (const s of view.sections) blocks.push(section(`*${escapeMrkdwn(s.title)}*\n${bullets(s.lines)}`));
-      blocks.push(...actionsBlock(view.actions));
+    case 'customerDetails': {
+      blocks.push(header(view.title), context(escapeMrkdwn(view.summary)), ...factsBlock(view.facts));
+      // Each section's paging buttons sit under it; action ids stay unique across the message.
+      let n = 0;
+      for (const s of view.sections) {
+        blocks.push(section(`*${escapeMrkdwn(s.title)}*\n${bullets(s.lines)}`), ...actionsBlock(s.actions, n));
+        n += s.actions.length;
+      }
+      blocks.push(...actionsBlock(view.actions, n));
       break;
+    }
     case 'attestation':
       blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), context(escapeMrkdwn(view.version)));
       if (view.error) blocks.push(section(`:warning: ${escapeMrkdwn(view.error)}`));
@@ -179,7 +182,7 @@ export function toSlackMessage(view: View): SlackMessage {
       });
       break;
   }
-  return { text: escapeMrkdwn(clip(view.fallbackText, 3000)), blocks: blocks.slice(0, MAX.blocks) };
+  return { text: escapeMrkdwn(clip(view.fallbackText, MAX.messageText)), blocks: withinLimits(blocks, MAX.messageBlocks, view.locale) };
 }
 
 const modalBase = (title: string, meta: object) => ({
@@ -209,7 +212,7 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): Block {
     callback_id: CALLBACK.draft,
     submit: plain(view.actions.find((a) => a.verb === 'invitation.done')?.title ?? 'Done', MAX.modalTitle),
     close: plain(t(l, 'ui.modal.close'), MAX.modalTitle),
-    blocks: [
+    blocks: withinLimits([
       section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
       ...factsBlock(view.facts),
       input(INPUT.subject, view.subjectLabel, { type: 'plain_text_input', initial_value: view.subject, max_length: 300 }),
@@ -220,7 +223,7 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): Block {
         ...(selected ? { initial_option: { text: plain(selected.title, MAX.option), value: selected.value } } : {}),
       }),
       context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`),
-    ],
+    ], MAX.viewBlocks, l),
   };
 }
 
@@ -232,7 +235,7 @@ export function toAttestationModal(view: AttestationView, meta: ModalMeta): Bloc
     callback_id: CALLBACK.attestation,
     submit: plain(view.actions.find((a) => a.verb === 'removal.confirm')?.title ?? 'Remove', MAX.modalTitle),
     close: plain(t(l, 'ui.attest.cancel'), MAX.modalTitle),
-    blocks: [
+    blocks: withinLimits([
       section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
       section(`*${escapeMrkdwn(view.attestationTitle)}*\n${bullets(view.statements)}`),
       section(escapeMrkdwn(view.dapNotice)),
@@ -240,7 +243,7 @@ export function toAttestationModal(view: AttestationView, meta: ModalMeta): Bloc
       section(`_${escapeMrkdwn(view.toggleLabel)}_`),
       input(INPUT.attest, t(l, 'ui.attest.review'), { type: 'checkboxes', options: [{ text: plain(t(l, 'ui.attest.tick'), MAX.option), value: 'attest' }] }),
       context(escapeMrkdwn(view.version)),
-    ],
+    ], MAX.viewBlocks, l),
   };
 }
 
@@ -260,5 +263,5 @@ export function toHomeTab(view: HomeView): Block {
     blocks.push(divider, section(`*${escapeMrkdwn(view.recentTitle)}*\n${view.recent.length ? bullets(view.recent) : escapeMrkdwn(t(view.locale, 'ui.home.noneRecent'))}`));
   }
   blocks.push(...actionsBlock(view.actions));
-  return { type: 'home', blocks };
+  return { type: 'home', blocks: withinLimits(blocks, MAX.viewBlocks, view.locale) };
 }

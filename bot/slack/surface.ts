@@ -27,6 +27,7 @@ import {
   toNoticeModal,
   toSlackMessage,
   type ModalMeta,
+  type SlackMessage,
 } from './blocks.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -72,6 +73,13 @@ function boltLogger(logger: Logger): BoltLogger {
 const cannotPostHere = (error: unknown) =>
   ['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action'].includes((error as { data?: { error?: string } }).data?.error ?? '');
 
+/**
+ * A message with its blocks already in the JSON string that Slack's form field carries. Given
+ * objects, the Web API client walks and serialises them once more for a debug log line that it
+ * builds on every call, whatever the log level: for a list, a sixth of the turn.
+ */
+const serialised = (message: SlackMessage) => ({ text: message.text, blocks: JSON.stringify(message.blocks) as unknown as SlackMessage['blocks'] });
+
 /** Drops the oldest entry of a cache past its limit (Maps keep insertion order). */
 const trimOldest = <V>(map: Map<string, V>) => {
   if (map.size > MAX_CACHED) map.delete(map.keys().next().value!);
@@ -98,6 +106,9 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     token: slack.botToken,
     receiver,
     logger: boltLogger(logger),
+    // No conversation state is kept in Bolt (the store is ours); its default in-memory store
+    // builds an Error with a stack for every request that has none, a cost on every turn.
+    convoStore: false,
     clientOptions: {
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl.replace(/\/?$/, '/') } : {}),
       // Replies should fail fast; notifications have their own durable retries.
@@ -151,7 +162,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
   async function post(turn: Turn, place: Place, view: View): Promise<void> {
     const message = toSlackMessage(view);
     try {
-      const result = await client.chat.postMessage({ channel: place.channel, ...(place.threadTs ? { thread_ts: place.threadTs } : {}), ...message });
+      const result = await client.chat.postMessage({ channel: place.channel, ...(place.threadTs ? { thread_ts: place.threadTs } : {}), ...serialised(message) });
       await remember(turn, view, result.channel ?? place.channel, result.ts);
     } catch (error) {
       if (!place.respond || !cannotPostHere(error)) throw error;
@@ -167,7 +178,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
       await place.respond({ replace_original: true, ...message });
       return;
     }
-    await client.chat.update({ channel: place.channel, ts: place.ts, ...message });
+    await client.chat.update({ channel: place.channel, ts: place.ts, ...serialised(message) });
     await remember(turn, view, place.channel, place.ts);
   }
 

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
 import type { Dispatcher } from '../notifications/dispatcher.js';
 import { CspTeamsBot } from './teams-bot.js';
+import { activitySizeGuard } from './size-guard.js';
 import { toAttachment } from '../../cards/adaptive.js';
 import { toAcceptedView, toMessageView } from '../../cards/views.js';
 import { toLocale } from '../i18n/catalogue.js';
@@ -79,6 +80,8 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
       : {},
   );
   const adapter = new CloudAdapter(auth);
+  // Every activity the bot sends, in a turn or proactively, stays within what Teams accepts.
+  adapter.use(activitySizeGuard(logger));
   const appId = teams?.appId ?? '';
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: error, activityType: context.activity.type }, 'Teams turn failed');

@@ -24,7 +24,7 @@ const admin = { platform: 'teams' as const, userId: 'aad-admin', displayName: 'A
 
 const VERBS = [
   'command', 'invitation.done', 'invitation.revoke', 'invitation.open', 'invitation.draftWithProvider', 'customers.page', 'customers.search',
-  'customer.show', 'removal.request', 'removal.open', 'removal.confirm', 'removal.cancel',
+  'customer.show', 'customer.page', 'removal.request', 'removal.open', 'removal.confirm', 'removal.cancel',
 ];
 const MUTATING = new Set(['invite', 'inviteWithProvider', 'removeRelationship', 'addProvider', 'revokeInvitation', 'notifyHere', 'notifyOff', 'grant']);
 const KEYS = ['verb', 'invitationId', 'customerId', 'removalId', 'providerId', 'page', 'query', 'command', 'args', 'subject', 'body', 'channel', 'attest'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConversation } from '../../../bot/conversation/handler.js';
 import { createChatSession } from '../../../bot/cli/session.js';
-import { contact, testService } from '../../helpers.js';
+import { contact, putLargeCustomers, testService } from '../../helpers.js';
 
 async function chat(user: string, locale: 'en' | 'it' = 'en') {
   const t = await testService();
@@ -75,5 +75,24 @@ describe('terminal chat', () => {
     expect(await me.say('aiuto')).toContain('Cosa posso fare');
     expect(await me.say('elenca clienti')).toContain('Nessun cliente per ora');
     expect(await me.say('invta cliente')).toContain('Forse intendevi `invita cliente`');
+  });
+
+  it('shows a large tenant ten users at a time, with the counts, and the next ten on a numbered choice', async () => {
+    const { me, store } = await chat('admin');
+    await putLargeCustomers(store, 12);
+    let out = await me.say('list customers');
+    expect(out).toContain('12 customers, showing 1-10');
+    expect(out).toContain('active · 300 users, 15 subscriptions');
+    expect(out).not.toContain('bartolomeo.cristoforetti');
+    out = await me.say('customer large-tenant-3.example.com');
+    expect(out).toContain('300 users, 15 subscriptions');
+    expect(out).toContain('Users (1-10 of 300)');
+    expect(out).toContain('User 010 Bartolomeo');
+    const next = /\[(\d+)\] Next users/.exec(out)![1]!;
+    out = await me.say(next);
+    expect(out).toContain('Users (11-20 of 300)');
+    expect(out).toContain('User 020 Bartolomeo');
+    expect(out).not.toContain('User 010 Bartolomeo');
+    expect(out).toMatch(/\[\d+\] Previous users/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admin, tempStore } from '../../helpers.js';
+import { admin, putLargeCustomers, tempStore } from '../../helpers.js';
 import { seedDemo } from '../../../bot/demo.js';
 import { createService, ErrorCode } from '../../../bot/service/index.js';
 
@@ -43,11 +43,26 @@ describe('customers', () => {
   it('shows account, subscriptions, users, licenses, relationships and DAP', async () => {
     const { service } = await demoService();
     const details = service.getCustomer(admin, 'Tailspin Toys');
-    expect(details.customer.subscriptions[0]).toMatchObject({ offer: 'Microsoft 365 Business Premium', status: 'active' });
-    expect(details.customer.users).toHaveLength(1);
-    expect(details.customer.licenses[0]).toMatchObject({ assigned: 10, total: 12 });
+    expect(details.subscriptions.items[0]).toMatchObject({ offer: 'Microsoft 365 Business Premium', status: 'active' });
+    expect(details.users).toMatchObject({ total: 1, page: 1, pageCount: 1 });
+    expect(details.licenses.items[0]).toMatchObject({ assigned: 10, total: 12 });
     expect(details.relationships.map((r) => r.providerName)).toContain('Contoso Distribution');
     expect(details.dapGranted).toBe(true);
+  });
+
+  it('gives a large tenant ten users and ten subscriptions at a time, with the totals, and clamps the pages', async () => {
+    const { service, store } = await demoService();
+    await putLargeCustomers(store, 1);
+    const first = service.getCustomer(admin, 'large-tenant-0.example.com');
+    expect(first.users).toMatchObject({ total: 300, page: 1, pageCount: 30 });
+    expect(first.users.items.map((u) => u.displayName)[0]).toMatch(/^User 001 /);
+    expect(first.subscriptions).toMatchObject({ total: 15, page: 1, pageCount: 2 });
+    expect(first.subscriptions.items).toHaveLength(10);
+    expect(first.customer).not.toHaveProperty('users');
+    const later = service.getCustomer(admin, first.customer.id, { users: 30, subscriptions: 2 });
+    expect(later.users.items.map((u) => u.displayName)).toEqual(Array.from({ length: 10 }, (_, i) => expect.stringMatching(new RegExp(`^User ${291 + i} `))));
+    expect(later.subscriptions.items).toHaveLength(5);
+    expect(service.getCustomer(admin, first.customer.id, { users: 99, subscriptions: -3 })).toMatchObject({ users: { page: 30 }, subscriptions: { page: 1 } });
   });
 
   it('asks for more when a name matches several customers', async () => {

@@ -1,37 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sampleViews } from '../../../cards/samples.js';
 import { toHomeView, toMessageView, type AttestationView, type DraftView } from '../../../cards/views.js';
+import { blockKitProblems } from '../../fakes/platform-limits.js';
 import { decodeAction, escapeMrkdwn, toAttestationModal, toDraftModal, toHomeTab, toSlackMessage } from '../../../bot/slack/blocks.js';
 
 type Json = Record<string, unknown>;
-
-/** Block Kit's documented limits, checked over every text in a payload. */
-function limitProblems(payload: Json, modal: boolean): string[] {
-  const found: string[] = [];
-  const blocks = payload.blocks as Json[];
-  if (blocks.length > (modal ? 100 : 50)) found.push(`${blocks.length} blocks`);
-  const walk = (v: unknown, parent: string) => {
-    if (Array.isArray(v)) v.forEach((x) => walk(x, parent));
-    else if (v && typeof v === 'object') {
-      const o = v as Json;
-      const text = (o.text as Json | undefined)?.text;
-      if (o.type === 'header' && typeof text === 'string' && text.length > 150) found.push(`header: ${text}`);
-      if (o.type === 'button' && typeof text === 'string' && text.length > 75) found.push(`button: ${text}`);
-      if (o.type === 'section' && typeof text === 'string' && text.length > 3000) found.push('section text over 3000');
-      if (typeof o.action_id === 'string' && o.action_id.length > 255) found.push(`action_id: ${o.action_id}`);
-      if (typeof o.value === 'string' && o.value.length > 2000) found.push('value over 2000');
-      if (o.type === 'actions' && (o.elements as unknown[]).length > 25) found.push('over 25 actions');
-      for (const [k, x] of Object.entries(o)) walk(x, k);
-    }
-  };
-  walk(blocks, 'blocks');
-  if (modal) {
-    const title = (payload.title as Json).text as string;
-    if (title.length > 24) found.push(`modal title: ${title}`);
-    if (String(payload.private_metadata ?? '').length > 3000) found.push('private_metadata over 3000');
-  }
-  return found;
-}
+const limitProblems = blockKitProblems;
 
 describe('Block Kit views', () => {
   for (const locale of ['en', 'it'] as const) {

@@ -184,7 +184,7 @@ describe('Slack surface', () => {
     const details = button(list, 'customer.show');
     await slack.action(ADMIN, { type: 'button', action_id: details.action_id, value: details.value }, { messageTs: list.result.ts as string });
     const shown = api.text(await api.waitFor('chat.postMessage', () => true, { after }));
-    for (const heading of ['Contoso Ltd', 'contoso.com', 'Subscriptions', 'Users', 'Licenses']) expect(shown).toContain(heading);
+    for (const heading of ['Contoso Ltd', 'contoso.com', '0 users, 0 subscriptions', 'Subscriptions', 'Users', 'Licenses']) expect(shown).toContain(heading);
   });
 
   it('refuses a user without an admin role, with no modal and nothing stored', async () => {

@@ -118,7 +118,7 @@ describe('Teams surface', () => {
     expect(bot.store.count('deliveries')).toBe(0);
   });
 
-  it('lists customers with expandable rows and pages through them with Action.Submit too', async () => {
+  it('lists customers as rows, opens details on request, and searches with Action.Submit too', async () => {
     const draft = await draftInvitation();
     await bot.service.acceptInvitation(draft.link.split('/').pop()!, contact());
     await teams.say(alice, personal, 'list customers');
@@ -126,8 +126,12 @@ describe('Teams surface', () => {
     const text = cardText(card);
     expect(text).toContain('1 customer');
     expect(text).toContain('Contoso Ltd');
-    expect(JSON.stringify(card)).toContain('Action.ToggleVisibility');
-    expect(text).toContain('Delegated admin privileges');
+    expect(text).toContain('contoso.com · active · 0 users, 0 subscriptions');
+    expect(text).not.toContain('Delegated admin privileges');
+    const open = actionsOf(card).find((a) => a.verb === 'customer.show')!;
+    const opened = await teams.invoke(alice, personal, open.verb, open.data);
+    expect(opened.body.type).toBe('application/vnd.microsoft.activity.message');
+    expect(cardText(connector.calls.at(-1))).toContain('Delegated admin privileges');
     const res = await teams.submit(alice, personal, { verb: 'customers.search', query: 'nomatch' }, 'activity-9');
     expect(res.status).toBe(200);
     const update = connector.calls.at(-1)!;

@@ -1,0 +1,90 @@
+/**
+ * Teams refuses a bot's activity above about 28 KB (the connector answers 413), and the person
+ * then sees nothing. Every activity the bot sends goes through `TurnContext`: replies, updates,
+ * proactive posts (their turns run the adapter's middleware too) and the answer to a card action
+ * (sent as an `invokeResponse` activity). So one middleware, registered on the adapter, checks them
+ * all and swaps anything too large for a short card that says what was left out.
+ */
+import type { Activity, MiddlewareHandler } from 'botbuilder';
+import type { Locale } from '../../store/schema.js';
+import type { Logger } from '../logger.js';
+import { t, toLocale } from '../i18n/catalogue.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard } from '../../cards/adaptive.js';
+import type { MessageView } from '../../cards/views.js';
+
+/** Teams' limit for one activity, the whole serialised activity counted. */
+export const TEAMS_ACTIVITY_LIMIT = 28 * 1024;
+/** Kept free below the limit for what the connector client and Teams add to what we measure. */
+const MARGIN = 1024;
+const TITLE_MAX = 200;
+
+export const byteSize = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '');
+
+interface InvokeBody {
+  statusCode?: number;
+  type?: string;
+  value?: unknown;
+}
+
+/** The first text of a card (our templates start with the title), else the activity's text. */
+function titleOf(activity: Partial<Activity>): string {
+  const card = (activity.attachments?.[0]?.content ?? (activity.value as { body?: InvokeBody } | undefined)?.body?.value) as
+    { body?: Array<{ text?: unknown }> } | undefined;
+  const first = card && typeof card === 'object' && Array.isArray(card.body) ? card.body[0]?.text : undefined;
+  const title = typeof first === 'string' ? first : (activity.text ?? '');
+  return title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title;
+}
+
+function leftOutCard(activity: Partial<Activity>, bytes: number, locale: Locale) {
+  const text = t(locale, 'ui.tooLarge.text', { size: Math.ceil(bytes / 1024) });
+  const title = titleOf(activity);
+  const view: MessageView = { kind: 'message', locale, tone: 'info', title, text, fallbackText: title ? `${title}: ${text}` : text };
+  return renderAdaptiveCard(view);
+}
+
+/**
+ * The activity as it may be sent: itself when it fits, otherwise a copy whose card (or text) is
+ * replaced by the short card. `bytes` is the size of what was asked for.
+ */
+export function fitActivity<A extends Partial<Activity>>(activity: A, locale: Locale): { activity: A; bytes: number; replaced: boolean } {
+  const bytes = byteSize(activity);
+  if (bytes <= TEAMS_ACTIVITY_LIMIT - MARGIN) return { activity, bytes, replaced: false };
+  const card = leftOutCard(activity, bytes, locale);
+  if (activity.type === 'invokeResponse') {
+    // The answer to Action.Execute: a card replaces the clicked one; a text shows beside it.
+    const value = activity.value as { status?: number; body?: InvokeBody } | undefined;
+    const body: InvokeBody = { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card };
+    return { activity: { ...activity, value: { ...value, status: value?.status ?? 200, body } }, bytes, replaced: true };
+  }
+  return {
+    activity: { ...activity, text: undefined, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card }] },
+    bytes,
+    replaced: true,
+  };
+}
+
+/** The middleware: every send and update of a turn passes through `fitActivity`. */
+export function activitySizeGuard(logger: Logger): MiddlewareHandler {
+  return async (context, next) => {
+    const locale = toLocale(context.activity?.locale);
+    const fit = <A extends Partial<Activity>>(activity: A): A => {
+      const result = fitActivity(activity, locale);
+      if (result.replaced)
+        logger.warn(
+          { bytes: result.bytes, activityType: activity.type, title: titleOf(activity).slice(0, 80) },
+          'Teams activity too large; sent a shorter card instead',
+        );
+      return result.activity;
+    };
+    context.onSendActivities(async (_context, activities, sendAll) => {
+      for (let i = 0; i < activities.length; i++) activities[i] = fit(activities[i]!);
+      return sendAll();
+    });
+    context.onUpdateActivity(async (_context, activity, update) => {
+      // The adapter sends this very object: change it in place.
+      Object.assign(activity, fit(activity));
+      return update();
+    });
+    await next();
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * Real-sized tenants (26 customers of 300 users and 15 subscriptions) through the real HTTP
+ * surfaces, in English and Italian: every Teams activity stays under 28 KB and every Slack message
+ * within Block Kit's limits, the list carries rows only, and details page through users and
+ * subscriptions on request.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBot } from '../fakes/bot-server.js';
+import { cardText, startConnector } from '../fakes/connector.js';
+import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
+import { startSlackApi, type SlackApi, type SlackCall } from '../fakes/slack-api.js';
+import { slackClient, type SlackClient } from '../fakes/slack-client.js';
+import { blockKitProblems, jsonBytes, TEAMS_LIMIT_BYTES } from '../fakes/platform-limits.js';
+import { putLargeCustomers } from '../helpers.js';
+
+const SECRET = 'test-signing-secret';
+const personal: TeamsConversation = { id: 'a:personal-alice', conversationType: 'personal' };
+const users: Record<'en' | 'it', { teams: TeamsUser; slack: string }> = {
+  en: { teams: { aadObjectId: 'aad-admin', name: 'Alice Admin' }, slack: 'UADMIN' },
+  it: { teams: { aadObjectId: 'aad-admin', name: 'Alice Admin', locale: 'it-IT' }, slack: 'UITALO' },
+};
+const words = {
+  en: {
+    list: 'list customers',
+    showing: '26 customers, showing 1-10',
+    counts: '300 users, 15 subscriptions',
+    users: 'Users (1-10 of 300)',
+    nextUsers: 'Next users',
+    users2: 'Users (11-20 of 300)',
+    subs2: 'Subscriptions (11-15 of 15)',
+  },
+  it: {
+    list: 'elenca clienti',
+    showing: '26 clienti, visualizzati 1-10',
+    counts: '300 utenti, 15 sottoscrizioni',
+    users: 'Utenti (1-10 di 300)',
+    nextUsers: 'Utenti successivi',
+    users2: 'Utenti (11-20 di 300)',
+    subs2: 'Sottoscrizioni (11-15 di 15)',
+  },
+};
+
+let bot: Awaited<ReturnType<typeof startBot>>;
+let connector: Awaited<ReturnType<typeof startConnector>>;
+let teams: ReturnType<typeof teamsClient>;
+let api: SlackApi;
+let slack: SlackClient;
+
+beforeEach(async () => {
+  connector = await startConnector();
+  api = await startSlackApi({ UADMIN: { name: 'Alice Admin' }, UITALO: { name: 'Italo Rossi', locale: 'it-IT' } });
+  bot = await startBot({
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: api.apiUrl,
+    BOOTSTRAP_ADMINS: 'teams:aad-admin,slack:UADMIN,slack:UITALO',
+  });
+  teams = teamsClient(bot.url, connector.url);
+  slack = slackClient(bot.url, SECRET, api.responseUrl);
+  await putLargeCustomers(bot.store, 26);
+});
+afterEach(async () => {
+  await bot.stop();
+  await connector.close();
+  await api.close();
+});
+
+type Action = { type: string; verb: string; title: string; data: Record<string, string | number> };
+const executeActions = (card: unknown): Action[] => {
+  const found: Action[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'Action.Execute') found.push(o as Action);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+};
+const lastCard = () => connector.calls.at(-1)!.body.attachments![0]!.content;
+/** Every activity Teams received so far, and every invoke answer, is under the limit. */
+const invokeAnswers: unknown[] = [];
+function expectTeamsWithinLimit() {
+  for (const call of connector.calls) expect(jsonBytes(call.body), `${call.method} ${call.path}`).toBeLessThan(TEAMS_LIMIT_BYTES);
+  for (const answer of invokeAnswers) expect(jsonBytes(answer)).toBeLessThan(TEAMS_LIMIT_BYTES);
+}
+const withBlocks = (c: SlackCall) => c.args.blocks !== undefined || c.args.view !== undefined;
+function expectSlackWithinLimits() {
+  const checked = api.calls.filter(withBlocks);
+  expect(checked.length).toBeGreaterThan(0);
+  for (const call of checked) {
+    const payload = (call.args.view ?? call.args) as Record<string, unknown>;
+    expect(blockKitProblems(payload, call.args.view !== undefined), call.method).toEqual([]);
+  }
+}
+
+describe.each(['en', 'it'] as const)('tenants of 300 users and 15 subscriptions (%s)', (locale) => {
+  const w = words[locale];
+  const user = users[locale].teams;
+
+  it('Teams: the list carries rows and counts only; details open on request and page through users and subscriptions', async () => {
+    invokeAnswers.length = 0;
+    await teams.say(user, personal, w.list);
+    const list = lastCard();
+    const text = cardText(list);
+    expect(text).toContain(w.showing);
+    expect(text).toContain(w.counts);
+    expect(text).not.toContain('bartolomeo.cristoforetti'); // no user of any customer rides along
+    const opens = executeActions(list).filter((a) => a.verb === 'customer.show');
+    expect(opens).toHaveLength(10);
+
+    for (const page of [2, 3]) {
+      const res = await teams.invoke(user, personal, 'customers.page', { page, query: '' });
+      invokeAnswers.push(res.body);
+      expect(cardText(res.body.value)).toContain(page === 3 ? '21-26' : '11-20');
+    }
+
+    // Details: a new card, with the counts and the first ten users and subscriptions.
+    const opened = await teams.invoke(user, personal, 'customer.show', opens[0]!.data);
+    invokeAnswers.push(opened.body);
+    const details = lastCard();
+    const shown = cardText(details);
+    expect(shown).toContain(w.counts);
+    expect(shown).toContain(w.users);
+    expect(shown).toMatch(/User 010 Bartolomeo/);
+    expect(shown).not.toMatch(/User 011 Bartolomeo/);
+
+    // Next users, in place: users 11-20, subscriptions where they were.
+    const next = executeActions(details).find((a) => a.title === w.nextUsers)!;
+    const page2 = await teams.invoke(user, personal, next.verb, next.data);
+    invokeAnswers.push(page2.body);
+    expect(page2.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    const page2Text = cardText(page2.body.value);
+    expect(page2Text).toContain(w.users2);
+    expect(page2Text).toMatch(/User 011 Bartolomeo/);
+    expect(page2Text).toMatch(/plan 1:/);
+
+    // The rest of the subscriptions, from a client without Universal Actions (the card is updated).
+    const moreSubs = executeActions(page2.body.value).find((a) => String(a.data.subscriptions) === '2')!;
+    await teams.submit(user, personal, { ...moreSubs.data }, 'activity-7');
+    const updated = connector.calls.at(-1)!;
+    expect(updated.method).toBe('PUT');
+    expect(cardText(updated)).toContain(w.subs2);
+    expect(cardText(updated)).toContain(w.users2);
+
+    await teams.say(user, personal, `${locale === 'it' ? 'cliente' : 'customer'} large-tenant-25.example.com`);
+    expect(cardText(connector.calls.at(-1))).toContain(w.counts);
+    expectTeamsWithinLimit();
+    expect(connector.calls.map((c) => cardText(c)).join('\n')).not.toMatch(/left out|omesso/);
+  });
+
+  it('Slack: list, details and the next page of users stay within Block Kit limits', async () => {
+    const who = users[locale].slack;
+    const after = api.calls.length;
+    await slack.command(who, w.list);
+    const list = await api.waitFor('chat.postMessage', () => true, { after });
+    expect(api.text(list)).toContain(w.showing);
+    expect(api.text(list)).toContain(w.counts);
+    expect(api.text(list)).not.toContain('bartolomeo.cristoforetti');
+
+    const button = (call: SlackCall, verb: string, title?: string) =>
+      (call.args.blocks as Array<Record<string, unknown>>)
+        .flatMap((b) => [
+          ...((b.elements as Array<Record<string, unknown>>) ?? []),
+          ...(b.accessory ? [b.accessory as Record<string, unknown>] : []),
+        ])
+        .find((e) => String(e.action_id).startsWith(`csp:${verb}:`) && (!title || (e.text as { text: string }).text === title))!;
+    const open = button(list, 'customer.show');
+    let mark = api.calls.length;
+    await slack.action(who, { type: 'button', action_id: open.action_id, value: open.value }, { messageTs: list.result.ts as string });
+    const details = await api.waitFor('chat.postMessage', () => true, { after: mark });
+    expect(api.text(details)).toContain(w.users);
+
+    const next = button(details, 'customer.page', w.nextUsers);
+    mark = api.calls.length;
+    await slack.action(who, { type: 'button', action_id: next.action_id, value: next.value }, { messageTs: details.result.ts as string });
+    const page2 = await api.waitFor('chat.update', () => true, { after: mark });
+    expect(page2.args.ts).toBe(details.result.ts);
+    expect(api.text(page2)).toContain(w.users2);
+    expect(api.text(page2)).toMatch(/User 020 Bartolomeo/);
+    expectSlackWithinLimits();
+  });
+});
+
+describe('an activity too large for Teams', () => {
+  it('is replaced by a shorter card that says what was left out, in a reply and in an invoke answer', async () => {
+    // A directory can hand over anything: one subscription whose name alone is 40,000 characters.
+    const template = bot.store.get('customers', 'big-Large-000')!;
+    const relationship = bot.store.get('relationships', 'rel-big-Large-000')!;
+    await bot.store.transact((tx) => {
+      const huge = { ...template, id: 'huge', domain: 'huge.example.com', companyName: 'Huge Tenant' };
+      tx.put('customers', {
+        ...huge,
+        subscriptions: [{ id: 'huge-sub', offer: 'X'.repeat(40_000), quantity: 1, status: 'active' as const, renewsOn: null }],
+      });
+      tx.put('relationships', { ...relationship, id: 'rel-huge', customerId: 'huge' });
+    });
+    const alice = users.en.teams;
+    await teams.say(alice, personal, 'customer huge.example.com');
+    const reply = connector.calls.at(-1)!;
+    expect(jsonBytes(reply.body)).toBeLessThan(TEAMS_LIMIT_BYTES);
+    expect(cardText(reply)).toContain('Huge Tenant');
+    expect(cardText(reply)).toMatch(/I left out the content of this card: at 4\d KB it is larger than Teams accepts \(28 KB\)/);
+    expect(cardText(reply)).not.toContain('XXXXXXXXXX');
+
+    const answer = await teams.invoke(alice, personal, 'customer.page', { customerId: 'huge', users: 2, subscriptions: 1 });
+    expect(answer.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(jsonBytes(answer.body)).toBeLessThan(TEAMS_LIMIT_BYTES);
+    expect(cardText(answer.body.value)).toContain('I left out the content of this card');
+    expect(bot.logs.some((l) => l.msg === 'Teams activity too large; sent a shorter card instead')).toBe(true);
+
+    // Slack clips the same details to its limits instead.
+    const after = api.calls.length;
+    await slack.command('UADMIN', 'customer huge.example.com');
+    const posted = await api.waitFor('chat.postMessage', () => true, { after });
+    expect(blockKitProblems(posted.args as Record<string, unknown>, false)).toEqual([]);
+    expect(api.text(posted)).toContain('Huge Tenant');
+  });
+});

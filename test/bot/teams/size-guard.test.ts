@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { byteSize, fitActivity, TEAMS_ACTIVITY_LIMIT } from '../../../bot/teams/size-guard.js';
+
+describe('Teams activity size', () => {
+  it('keeps an activity that fits and replaces the card of one that does not, in the reader language', () => {
+    const card = (text: string) => ({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'TextBlock', text: 'Contoso' },
+        { type: 'TextBlock', text },
+      ],
+    });
+    const small = { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card('ok') }] };
+    expect(fitActivity(small, 'en')).toMatchObject({ activity: small, replaced: false });
+    // Close to the limit but under it (a non-ASCII character is two bytes): sent as it is.
+    const near = { ...small, attachments: [{ ...small.attachments[0]!, content: card('è'.repeat(12_000)) }] };
+    expect(fitActivity(near, 'en')).toMatchObject({ activity: near, replaced: false });
+    const big = { ...small, attachments: [{ ...small.attachments[0]!, content: card('è'.repeat(20_000)) }] };
+    const fitted = fitActivity(big, 'it');
+    expect(fitted.replaced).toBe(true);
+    expect(byteSize(fitted.activity)).toBeLessThan(TEAMS_ACTIVITY_LIMIT);
+    expect(JSON.stringify(fitted.activity)).toContain('Contoso');
+    expect(JSON.stringify(fitted.activity)).toContain('Ho omesso il contenuto di questa scheda: con 40 KB');
+  });
+});
