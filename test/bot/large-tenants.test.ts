@@ -184,6 +184,18 @@ describe.each(['en', 'it'] as const)('tenants of 300 users and 15 subscriptions 
   });
 });
 
+describe('details on request', () => {
+  it('go back through the service: refused without a role, and for a customer that is not listed', async () => {
+    const stranger = { aadObjectId: 'aad-stranger', name: 'Stranger' };
+    const refused = await teams.invoke(stranger, personal, 'customer.page', { customerId: 'big-Large-000', users: 2, subscriptions: 1 });
+    expect(refused.body.type).toBe('application/vnd.microsoft.activity.message');
+    expect(cardText(connector.calls.at(-1))).toContain('grant sales-agent teams:aad-stranger');
+    expect(cardText(connector.calls.at(-1))).not.toContain('Bartolomeo');
+    await teams.invoke(users.en.teams, personal, 'customer.show', { customerId: 'made-up' });
+    expect(cardText(connector.calls.at(-1))).toContain('No customer in your list matches "made-up"');
+  });
+});
+
 describe('an activity too large for Teams', () => {
   it('is replaced by a shorter card that says what was left out, in a reply and in an invoke answer', async () => {
     // A directory can hand over anything: one subscription whose name alone is 40,000 characters.
