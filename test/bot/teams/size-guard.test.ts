@@ -1,7 +1,24 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { byteSize, fitActivity, TEAMS_ACTIVITY_LIMIT } from '../../../bot/teams/size-guard.js';
+import { byteSize, fitActivity, jsonBytesAtMost, TEAMS_ACTIVITY_LIMIT } from '../../../bot/teams/size-guard.js';
 
 describe('Teams activity size', () => {
+  it('never underestimates the size of a payload, whatever its characters', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(jsonBytesAtMost(value)).toBeGreaterThanOrEqual(byteSize(value));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' })), (value) => {
+        expect(jsonBytesAtMost(value)).toBeGreaterThanOrEqual(byteSize(value));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(jsonBytesAtMost({ text: '\u0001'.repeat(10) })).toBeGreaterThanOrEqual(byteSize({ text: '\u0001'.repeat(10) }));
+  });
+
   it('keeps an activity that fits and replaces the card of one that does not, in the reader language', () => {
     const card = (text: string) => ({
       type: 'AdaptiveCard',
@@ -13,7 +30,7 @@ describe('Teams activity size', () => {
     });
     const small = { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card('ok') }] };
     expect(fitActivity(small, 'en')).toMatchObject({ activity: small, replaced: false });
-    // Close to the limit but under it (a non-ASCII character is two bytes): sent as it is.
+    // Close to the limit but under it (a non-ASCII character is two bytes): measured exactly, sent as it is.
     const near = { ...small, attachments: [{ ...small.attachments[0]!, content: card('è'.repeat(12_000)) }] };
     expect(fitActivity(near, 'en')).toMatchObject({ activity: near, replaced: false });
     const big = { ...small, attachments: [{ ...small.attachments[0]!, content: card('è'.repeat(20_000)) }] };
