@@ -69,7 +69,7 @@ export function createConversation(service: Service, logger: Logger) {
     return toMessageView(viewer, 'error', 'error.unexpected');
   };
 
-  const listPage = (turn: Turn, query: string, page: number) => toCustomerListView(viewerOf(turn), service.listCustomers(turn.actor, { query, page }));
+  const listPage = (turn: Turn, viewer: Viewer, query: string, page: number) => toCustomerListView(viewer, service.listCustomers(turn.actor, { query, page }));
 
   async function runCommand(turn: Turn, name: CommandName, args: string): Promise<View[]> {
     const { actor } = turn;
@@ -92,7 +92,7 @@ export function createConversation(service: Service, logger: Logger) {
         return [toProviderPickerView(viewer, providers)];
       }
       case 'listCustomers':
-        return [listPage(turn, args, 1)];
+        return [listPage(turn, viewer, args, 1)];
       case 'customer':
         return [toCustomerDetailsView(viewer, service.getCustomer(actor, args))];
       case 'removeRelationship':
@@ -199,7 +199,7 @@ export function createConversation(service: Service, logger: Logger) {
           }
           case 'customers.page':
           case 'customers.search':
-            return { mode: 'replace', views: [listPage(turn, str('query'), verb === 'customers.search' ? 1 : Number(str('page')) || 1)] };
+            return { mode: 'replace', views: [listPage(turn, viewer, str('query'), verb === 'customers.search' ? 1 : Number(str('page')) || 1)] };
           case 'customer.show':
             return { mode: 'reply', views: [toCustomerDetailsView(viewer, service.getCustomer(actor, str('customerId')))] };
           case 'customer.page': {
