@@ -32,6 +32,8 @@ const stringBytesAtMost = (text: string) => (CONTROL.test(text) ? 6 : 3) * text.
 export function jsonBytesAtMost(value: unknown): number {
   if (typeof value === 'string') return stringBytesAtMost(value);
   if (value === null || typeof value !== 'object') return typeof value === 'number' ? String(value).length : 5;
+  // A Date (or anything else that serialises itself) is measured as it will be sent.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return byteSize(value);
   let bytes = 2;
   if (Array.isArray(value)) {
     for (const item of value) bytes += jsonBytesAtMost(item) + 1;

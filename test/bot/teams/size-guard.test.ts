@@ -16,6 +16,8 @@ describe('Teams activity size', () => {
       }),
       { numRuns: 2000 },
     );
+    const dated = { at: new Date('2026-11-23T10:00:00Z'), nested: [{ at: new Date(0) }] };
+    expect(jsonBytesAtMost(dated)).toBeGreaterThanOrEqual(byteSize(dated));
     expect(jsonBytesAtMost({ text: '\u0001'.repeat(10) })).toBeGreaterThanOrEqual(byteSize({ text: '\u0001'.repeat(10) }));
   });
 
