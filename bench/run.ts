@@ -232,10 +232,10 @@ throughput the bot keeps. The README ("Scale and the store") explains the design
   JSON serialisation in botbuilder's HTTP pipeline and card building. The templates are expanded
   by a compiled expander (\`cards/compiled-template.ts\`, checked against adaptivecards-templating,
   which stays the fallback): with adaptivecards-templating itself, even on the lean cards, the list
-  turn stayed near 0.65× and the card action near 0.6× in side-by-side runs on a shared CPU. Slack's row counts
-  replies actually posted, not acknowledgements (both are acknowledged first and worked after, as
-  Slack requires; past 200 requests in flight the bot answers "busy" instead of queueing, and
-  those do not count).
+  turn stayed near 0.65× and the card action near 0.6× in side-by-side runs on a shared CPU.
+  Slack's row counts replies actually posted, not acknowledgements (both are acknowledged first
+  and worked after, as Slack requires; past 200 requests in flight the bot answers "busy" instead
+  of queueing, and those do not count).
 - **Memory and start-up with 100,000 customers.** The embedded store keeps every record in memory
   as JavaScript objects (reads never touch the disk), and start-up parses and validates the whole
   file (the data file here is about 80 MB of JSON). The floor is the empty-file row (Teams only:
