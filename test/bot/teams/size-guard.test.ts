@@ -1,6 +1,10 @@
 import fc from 'fast-check';
+import { Writable } from 'node:stream';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { byteSize, fitActivity, jsonBytesAtMost, TEAMS_ACTIVITY_LIMIT } from '../../../bot/teams/size-guard.js';
+import { createLogger } from '../../../bot/logger.js';
+import { cardText, startConnector } from '../../fakes/connector.js';
+import { activitySizeGuard, byteSize, fitActivity, jsonBytesAtMost, TEAMS_ACTIVITY_LIMIT } from '../../../bot/teams/size-guard.js';
 
 describe('Teams activity size', () => {
   it('never underestimates the size of a payload, whatever its characters', () => {
@@ -41,5 +45,52 @@ describe('Teams activity size', () => {
     expect(byteSize(fitted.activity)).toBeLessThan(TEAMS_ACTIVITY_LIMIT);
     expect(JSON.stringify(fitted.activity)).toContain('Contoso');
     expect(JSON.stringify(fitted.activity)).toContain('Ho omesso il contenuto di questa scheda: con 40 KB');
+  });
+
+  it('guards proactive posts and updates too: they run the adapter middleware', async () => {
+    const connector = await startConnector();
+    const warnings: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        warnings.push(chunk.toString());
+        done();
+      },
+    });
+    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+    adapter.use(activitySizeGuard(createLogger('warn', sink)));
+    const huge = {
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      content: {
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [
+          { type: 'TextBlock', text: 'Notifica' },
+          { type: 'TextBlock', text: 'x'.repeat(60_000) },
+        ],
+      },
+    };
+    const reference = {
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      locale: 'it-IT',
+      conversation: { id: '19:ops@thread.tacv2', isGroup: true, conversationType: 'channel', name: 'Ops' },
+      bot: { id: '28:bot', name: 'CSP Connect' },
+      user: { id: '29:u', name: 'U' },
+    };
+    try {
+      await adapter.continueConversationAsync('', reference, async (context) => {
+        await context.sendActivity({ attachments: [huge] });
+        await context.updateActivity({ id: 'activity-1', type: 'message', attachments: [huge] });
+      });
+      expect(connector.calls.map((c) => c.method)).toEqual(['POST', 'PUT']);
+      for (const call of connector.calls) {
+        expect(byteSize(call.body)).toBeLessThan(TEAMS_ACTIVITY_LIMIT);
+        expect(cardText(call)).toContain('Ho omesso il contenuto di questa scheda');
+        expect(cardText(call)).toContain('Notifica');
+      }
+      expect(warnings.join('')).toContain('Teams activity too large');
+    } finally {
+      await connector.close();
+    }
   });
 });
