@@ -7,14 +7,14 @@ import { createDispatcher } from './notifications/dispatcher.js';
 import { createTeamsSurface } from './teams/surface.js';
 import { createWebSurface } from './web/surface.js';
 
-export async function createSurfaces(config: Config, app: App, logger: Logger, options: { pollMs?: number; baseDelayMs?: number; slackMaxInFlight?: number } = {}) {
+export async function createSurfaces(config: Config, app: App, logger: Logger, options: { pollMs?: number; baseDelayMs?: number; slackMaxInFlight?: number; slackRetryMs?: number } = {}) {
   const dispatcher = createDispatcher({ store: app.store, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs });
   app.events.on((event) => (event.type === 'invitation.accepted' ? dispatcher.onAccepted(event) : undefined));
   const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger), createWebSurface(app, logger)];
   if (config.slack) {
     // Bolt is loaded only when Slack is configured (~30 MB and ~0.1 s of start-up otherwise).
     const { createSlackSurface } = await import('./slack/surface.js');
-    surfaces.push(createSlackSurface(config.slack, app, dispatcher, logger, { maxInFlight: options.slackMaxInFlight }));
+    surfaces.push(createSlackSurface(config.slack, app, dispatcher, logger, { maxInFlight: options.slackMaxInFlight, identityRetryMs: options.slackRetryMs }));
   }
   dispatcher.start();
   surfaces.push({ name: 'notifications', register: () => {}, close: async () => dispatcher.stop() });

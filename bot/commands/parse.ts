@@ -89,7 +89,14 @@ export const commands: CommandSpec[] = [
 export type ParsedCommand =
   | { kind: 'command'; name: CommandName; args: string; language: Locale }
   | { kind: 'missingArgs'; name: CommandName; language: Locale }
-  | { kind: 'unknown'; text: string; suggestion: string | null };
+  | { kind: 'unknown'; text: string; suggestion: string | null }
+  | { kind: 'tooLong'; max: number };
+
+/**
+ * No command is anywhere near this long. Longer text is answered at once: the closest-command
+ * matcher is quadratic in the text, and a 500 KB message would hold up every other request.
+ */
+export const MAX_COMMAND_LENGTH = 2_000;
 
 /** Removes Teams `<at>` mentions, Slack `<@U123>` mentions, a leading "@bot", and extra spaces. */
 export function cleanText(text: string): string {
@@ -110,6 +117,8 @@ const byLength = commands
   .sort((a, b) => b.phrase.length - a.phrase.length);
 
 export function parseCommand(raw: string): ParsedCommand {
+  // Checked on the raw text, so not even the mention clean-up runs on a huge message.
+  if (raw.length > MAX_COMMAND_LENGTH) return { kind: 'tooLong', max: MAX_COMMAND_LENGTH };
   const text = cleanText(raw);
   const lower = text.toLowerCase();
   for (const { spec, phrase, language } of byLength) {

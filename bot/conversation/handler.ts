@@ -144,6 +144,7 @@ export function createConversation(service: Service, logger: Logger) {
       const viewer = viewerOf(turn);
       const parsed = parseCommand(text);
       try {
+        if (parsed.kind === 'tooLong') return [toMessageView(viewer, 'info', 'command.tooLong', { max: parsed.max.toLocaleString(viewer.locale) })];
         if (parsed.kind === 'unknown') {
           if (!parsed.text) return [toHelpView(viewer)];
           return parsed.suggestion

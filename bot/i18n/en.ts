@@ -53,6 +53,7 @@ export const en = {
   'command.unknown': "I don't know \"{text}\". Did you mean `{suggestion}`? Type `help` to see everything I can do.",
   'command.unknownNoSuggestion': "I don't know \"{text}\". Type `help` to see everything I can do.",
   'command.usage': 'Usage: `{usage}`',
+  'command.tooLong': 'That message is too long for a command (commands are under {max} characters). Type a command such as `help` or `list customers contoso`.',
 
   // What cards, messages and the terminal show
   'ui.help.title': 'What I can do',

@@ -54,6 +54,7 @@ export const it: Record<keyof typeof en, Message> = {
   'command.unknown': 'Non conosco "{text}". Forse intendevi `{suggestion}`? Scrivi `aiuto` per vedere tutto quello che posso fare.',
   'command.unknownNoSuggestion': 'Non conosco "{text}". Scrivi `aiuto` per vedere tutto quello che posso fare.',
   'command.usage': 'Uso: `{usage}`',
+  'command.tooLong': 'Il messaggio è troppo lungo per essere un comando (i comandi hanno meno di {max} caratteri). Scrivi un comando come `aiuto` o `elenca clienti contoso`.',
 
   'ui.help.title': 'Cosa posso fare',
   'ui.help.intro': 'Scrivi un comando o usa i pulsanti. I comandi funzionano in italiano e in inglese.',

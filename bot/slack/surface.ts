@@ -7,7 +7,7 @@
  * come back are rendered with `blocks.ts`. Requests are acknowledged first and worked after,
  * except modal submissions, whose field errors must travel in the acknowledgement.
  */
-import { App as BoltApp, HTTPReceiver, LogLevel, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import { App as BoltApp, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import type { App } from '../app.js';
 import type { SlackConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -29,6 +29,7 @@ import {
   type ModalMeta,
   type SlackMessage,
 } from './blocks.js';
+import { createReplayGuard, refuseFutureTimestamp, requestSignature, watchSlackIdentity } from './guards.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack wants an answer within 3 s; a submission whose work takes longer is acknowledged first. */
@@ -91,6 +92,8 @@ export interface SlackSurfaceOptions {
    * with "busy, try again" instead of joining a queue nobody would see the end of.
    */
   maxInFlight?: number;
+  /** First delay before auth.test is tried again when Slack could not be reached (doubles up to 5 minutes). */
+  identityRetryMs?: number;
 }
 
 export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dispatcher, logger: Logger, options: SlackSurfaceOptions = {}): Surface {
@@ -101,21 +104,29 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     endpoints: [SLACK_EVENTS_PATH],
     processBeforeResponse: false,
     logger: boltLogger(logger),
+    // Slack's payloads are a few KB; Bolt would buffer up to 4 MB.
+    bodyLimit: 1024 * 1024,
+    customPropertiesExtractor: requestSignature,
   });
+  const clientOptions = {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl.replace(/\/?$/, '/') } : {}),
+    // Replies should fail fast; notifications have their own durable retries.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
+    logger: boltLogger(logger),
+  };
+  // Our own client with the token, and an authorize of our own: given the token, Bolt would call
+  // auth.test in its constructor and end the process when Slack is unreachable.
+  const client = new webApi.WebClient(slack.botToken, clientOptions);
+  const identity = watchSlackIdentity(client, slack.botToken, logger, { retryMs: options.identityRetryMs });
   const bolt = new BoltApp({
-    token: slack.botToken,
+    authorize: identity.authorize,
     receiver,
     logger: boltLogger(logger),
     // No conversation state is kept in Bolt (the store is ours); its default in-memory store
     // builds an Error with a stack for every request that has none, a cost on every turn.
     convoStore: false,
-    clientOptions: {
-      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl.replace(/\/?$/, '/') } : {}),
-      // Replies should fail fast; notifications have their own durable retries.
-      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
-    },
+    clientOptions,
   });
-  const client = bolt.client;
   const { conversation, service } = app;
 
   // --- who is acting ---------------------------------------------------------------------------
@@ -223,6 +234,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
 
   // --- Slack's retries: one event acts once -------------------------------------------------------
 
+  bolt.use(createReplayGuard(logger));
   const seenEvents = new Map<string, number>();
   bolt.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
@@ -426,9 +438,11 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
 
   return {
     name: 'slack',
+    close: async () => identity.stop(),
     register(server) {
       server.pre((req, res, next) => {
         if ((req.url ?? '').split('?')[0] !== SLACK_EVENTS_PATH) return next();
+        if (refuseFutureTimestamp(req, res)) return undefined;
         try {
           receiver.requestListener(req, res);
         } catch {

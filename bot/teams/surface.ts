@@ -1,5 +1,4 @@
 /** The Teams surface: `POST /api/messages` on botbuilder's CloudAdapter, and proactive posts. */
-import restify from 'restify';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { App } from '../app.js';
@@ -12,24 +11,10 @@ import { activitySizeGuard } from './size-guard.js';
 import { toAttachment } from '../../cards/adaptive.js';
 import { toAcceptedView, toMessageView } from '../../cards/views.js';
 import { toLocale } from '../i18n/catalogue.js';
+import { readBody } from '../server/body.js';
+import { isLoopbackUrl, localOnly } from './local-mode.js';
 
-/** In local mode replies go wherever `serviceUrl` points, with no auth: only loopback is allowed. */
-export function isLoopbackUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || isLoopbackAddress(host);
-  } catch {
-    return false;
-  }
-}
-
-/** A peer address on this machine (IPv4, IPv6, or IPv4 mapped into IPv6). */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const plain = address.replace(/^::ffff:/i, '');
-  return plain === '::1' || /^127(\.\d{1,3}){3}$/.test(plain);
-}
+export { isLoopbackAddress, isLoopbackUrl } from './local-mode.js';
 
 /**
  * Overriding one endpoint makes botbuilder expect all of them, so this is the public cloud's
@@ -125,15 +110,17 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
   return {
     name: 'teams',
     register(server) {
-      server.post('/api/messages', restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }), async (req, res) => {
-        // Without credentials nothing authenticates the caller: only this machine may talk to the bot,
-        // even when HOST opens the port to the network (for Slack or the customer's page).
-        if (config.localMode && !isLoopbackAddress(req.socket?.remoteAddress)) {
-          res.send(403, { error: 'Without Bot Framework credentials (local mode) /api/messages only accepts requests from this machine.' });
+      // Local mode checks who is calling before anything is read; then the body, bounded, JSON only.
+      const guards = config.localMode ? [localOnly] : [];
+      server.post('/api/messages', ...guards, readBody({ types: ['application/json'], limit: 512 * 1024 }), async (req, res) => {
+        const activity = req.body as { type?: unknown; serviceUrl?: unknown } | undefined;
+        // botbuilder answers an activity without a type with a 500; it is the caller's mistake.
+        if (!activity || typeof activity !== 'object' || typeof activity.type !== 'string' || !activity.type) {
+          res.send(400, { error: 'The body must be a Bot Framework activity with a type.' });
           return;
         }
-        if (config.localMode && !isLoopbackUrl((req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl)) {
-          res.send(403, { error: 'In local mode (no MicrosoftAppId) only a loopback serviceUrl is accepted.' });
+        if (config.localMode && !isLoopbackUrl(activity.serviceUrl)) {
+          res.send(403, { error: 'In local mode (no MicrosoftAppId) only a loopback http(s) serviceUrl is accepted.' });
           return;
         }
         await adapter.process(req as never, res as never, (context) => bot.run(context));

@@ -1,6 +1,6 @@
 /** The customer's side: `GET /invitations/:token` and `POST /invitations/:token/accept`. */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import restify, { type Request, type Response } from 'restify';
+import type { Request, Response } from 'restify';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
@@ -10,6 +10,7 @@ import type { InvitationView } from '../service/invitations.js';
 import type { MessageKey } from '../i18n/catalogue.js';
 import { formatDate } from '../../cards/views.js';
 import { acceptForm, layout, tx } from './page.js';
+import { readBody } from '../server/body.js';
 
 /** `?lang=` wins, then the browser's Accept-Language; English otherwise. */
 export function pageLocale(req: Request): Locale {
@@ -106,7 +107,7 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(in
 
       server.post(
         '/invitations/:token/accept',
-        restify.plugins.bodyParser({ mapParams: false, maxBodySize: 16 * 1024 }),
+        readBody({ types: ['application/x-www-form-urlencoded'], limit: 16 * 1024 }),
         async (req: Request, res: Response) => {
           const locale = pageLocale(req);
           const token = String(req.params.token);

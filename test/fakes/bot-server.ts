@@ -8,7 +8,7 @@ import { startServer } from '../../bot/server/server.js';
 import { createSurfaces } from '../../bot/surfaces.js';
 import { tempDir } from '../helpers.js';
 
-export async function startBot(env: Record<string, string> = {}, options: { slackMaxInFlight?: number } = {}) {
+export async function startBot(env: Record<string, string> = {}, options: { slackMaxInFlight?: number; slackRetryMs?: number } = {}) {
   const dataFile = join(tempDir(), 'db.json');
   const config = loadConfig({ PORT: '3978', PARTNER_NAME: 'Northwind Cloud', BOOTSTRAP_ADMINS: 'teams:aad-admin,slack:UADMIN', DATA_FILE: dataFile, ...env });
   // Warnings and errors are kept for the test to read (refusals leave a trail there).
@@ -21,7 +21,7 @@ export async function startBot(env: Record<string, string> = {}, options: { slac
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', sink);
   const app = await createApp({ ...config, publicUrl: config.publicUrl }, logger);
-  const { surfaces, dispatcher } = await createSurfaces(config, app, logger, { pollMs: 60_000, baseDelayMs: 10, slackMaxInFlight: options.slackMaxInFlight });
+  const { surfaces, dispatcher } = await createSurfaces(config, app, logger, { pollMs: 60_000, baseDelayMs: 10, slackMaxInFlight: options.slackMaxInFlight, slackRetryMs: options.slackRetryMs });
   const running = await startServer({ port: 0, host: '127.0.0.1', store: app.store, logger, surfaces });
   return {
     ...app,
