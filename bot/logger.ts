@@ -5,7 +5,11 @@ import type * as PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
-const TOKEN_IN_PATH = /(\/invitations\/)[A-Za-z0-9_-]{16,}/g;
+/**
+ * A token follows `/invitations/` in a link, whether the slashes are plain, URL-encoded (a
+ * `mailto:` body, `%2F`) or encoded again (that mailto inside a form-encoded Slack call, `%252F`).
+ */
+const TOKEN_IN_PATH = /((?:\/|%(?:25)*2F)invitations(?:\/|%(?:25)*2F))[A-Za-z0-9_-]{16,}/gi;
 
 export function redactTokens(text: string): string {
   return text.replace(TOKEN_IN_PATH, '$1[redacted]');
@@ -39,8 +43,16 @@ function prettyStdout(): NodeJS.WritableStream {
   return pretty.default({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' });
 }
 
-function scrubObject(value: object): object {
+/** Strings anywhere in a logged object (a few levels down: errors carry URLs and request bodies). */
+function scrubObject(value: object, depth = 0): object {
+  if (value instanceof Error || depth > 4) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = typeof v === 'string' ? redactTokens(v) : v;
+  for (const [key, v] of Object.entries(value)) out[key] = scrub(v, depth + 1);
   return out;
+}
+
+function scrub(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return redactTokens(value);
+  return value && typeof value === 'object' ? scrubObject(value, depth) : value;
 }

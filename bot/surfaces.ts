@@ -10,7 +10,7 @@ import { createWebSurface } from './web/surface.js';
 export async function createSurfaces(config: Config, app: App, logger: Logger, options: { pollMs?: number; baseDelayMs?: number; slackMaxInFlight?: number; slackRetryMs?: number } = {}) {
   const dispatcher = createDispatcher({ store: app.store, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs });
   app.events.on((event) => (event.type === 'invitation.accepted' ? dispatcher.onAccepted(event) : undefined));
-  const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger), createWebSurface(app, logger)];
+  const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger), createWebSurface(app, logger, { secureCookie: config.publicUrl.startsWith('https:') })];
   if (config.slack) {
     // Bolt is loaded only when Slack is configured (~30 MB and ~0.1 s of start-up otherwise).
     const { createSlackSurface } = await import('./slack/surface.js');

@@ -69,7 +69,8 @@ export interface LowdbStoreHandle extends Store {
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStoreHandle> {
   const { file } = options;
   if (file === null) return new LowdbStore(null, null, () => {}, options, emptySnapshot());
-  mkdirSync(dirname(file), { recursive: true });
+  // The folder holds customers' contacts and the audit trail: only this user may read it.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   let release: () => void;
   try {
     release = acquireLock(file);

@@ -29,7 +29,8 @@ function goneReason(status: string): GoneReason | null {
   return status === 'revoked' || status === 'expired' ? status : null;
 }
 
-export function createWebSurface(app: App, logger: Logger): Surface {
+/** `secureCookie`: the page is served over https (PUBLIC_URL), so the form cookie never travels in clear. */
+export function createWebSurface(app: App, logger: Logger, options: { secureCookie?: boolean } = {}): Surface {
   // Binds each form to its invitation and to a cookie only this site can set (SameSite=Strict).
   const secret = randomBytes(32);
   const csrfFor = (token: string, nonce: string) => createHmac('sha256', secret).update(`${token}.${nonce}`).digest('base64url');
@@ -80,7 +81,7 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(in
 <p class="muted">${tx(locale, 'web.privacy')}</p>
 <p class="muted">${tx(locale, 'web.expires', { date: formatDate({ locale }, inv.expiresAt, false) })}</p>`;
     const p = page(locale, inv.partnerName, title, body, `${path}?lang=${locale === 'it' ? 'en' : 'it'}`);
-    send(res, status, p.html, p.nonce, `csp_form=${cookieNonce}; Path=/invitations/; HttpOnly; SameSite=Strict`);
+    send(res, status, p.html, p.nonce, `csp_form=${cookieNonce}; Path=/invitations/; HttpOnly; SameSite=Strict${options.secureCookie ? '; Secure' : ''}`);
   };
 
   const lookup = (token: string): InvitationView | null => {

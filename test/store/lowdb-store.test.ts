@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, appendFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLowdbStore } from '../../store/lowdb-store.js';
@@ -221,6 +221,13 @@ describe('lowdb store', () => {
     const lines = readFileSync(`${file}.audit.jsonl`, 'utf8').split('\n');
     expect(lines.at(-1)).toBe('');
     expect(lines.slice(0, -1).map((l) => JSON.parse(l).id)).toEqual(['e0', 'e1', 'e2', 'e3']);
+    await store.close();
+  });
+
+  it('creates a missing data folder readable by this user only (0700)', async () => {
+    const dir = join(tempDir(), 'data');
+    const { store } = await tempStore(join(dir, 'db.json'));
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
     await store.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../../bot/commands/parse.js';
+import { MAX_COMMAND_LENGTH, parseCommand } from '../../../bot/commands/parse.js';
 
 describe('command parser', () => {
   it.each([
@@ -50,5 +50,12 @@ describe('command parser', () => {
 
   it('does not take extra words after a command that has no argument', () => {
     expect(parseCommand('help me please').kind).toBe('unknown');
+  });
+
+  it('answers text past the command limit as too long, at once, without looking for the closest command', () => {
+    expect(parseCommand(`list customers ${'a'.repeat(MAX_COMMAND_LENGTH - 15)}`).kind).toBe('command');
+    const started = performance.now();
+    expect(parseCommand('x'.repeat(500_000))).toEqual({ kind: 'tooLong', max: MAX_COMMAND_LENGTH });
+    expect(performance.now() - started).toBeLessThan(20);
   });
 });

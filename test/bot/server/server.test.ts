@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startServer } from '../../../bot/server/server.js';
 import { createLogger } from '../../../bot/logger.js';
 import { tempStore } from '../../helpers.js';
+import { mailtoLink } from '../../../cards/views.js';
 
 describe('server', () => {
   it('answers /healthz and reports a store that can no longer write as unhealthy', async () => {
@@ -28,5 +29,17 @@ describe('logger', () => {
     expect(text).not.toContain('AbCdEfGhIjKl');
     expect(text).not.toContain('secret-token');
     expect(text).toContain('/invitations/[redacted]');
+  });
+
+  it('redacts a token URL-encoded, inside a mailto: link, and in a form-encoded call carrying that link', async () => {
+    const chunks: string[] = [];
+    const logger = createLogger('debug', { write: (c: string) => chunks.push(c) } as unknown as NodeJS.WritableStream);
+    const token = 'Zz9_Secret-Token-0123456789abcdefghijklmnop';
+    const mailto = mailtoLink('anna@contoso.com', 'Invitation', `Accept here: http://localhost:3978/invitations/${token}`);
+    logger.debug({ surface: 'slack' }, `POST chat.postMessage ${new URLSearchParams({ blocks: JSON.stringify([{ url: mailto }]) }).toString()}`);
+    logger.debug({ request: { body: { text: mailto, nested: [`%2Finvitations%2F${token}`] } } }, mailto);
+    const text = chunks.join('');
+    expect(text).not.toContain('Secret-Token');
+    expect(text.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(4);
   });
 });

@@ -3,7 +3,7 @@ import { startBot } from '../../fakes/bot-server.js';
 import { cardText, startConnector, type ConnectorCall } from '../../fakes/connector.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../../fakes/teams-client.js';
 import { contact } from '../../helpers.js';
-import { isLoopbackAddress } from '../../../bot/teams/surface.js';
+import { isLoopbackAddress, isLoopbackUrl } from '../../../bot/teams/surface.js';
 
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
 const bob: TeamsUser = { aadObjectId: 'aad-bob', name: 'Bob Sales' };
@@ -207,5 +207,10 @@ describe('local mode peers', () => {
   it('counts only this machine as a caller when there are no credentials', () => {
     for (const address of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(address), address).toBe(true);
     for (const address of ['10.0.0.5', '192.168.1.20', '::ffff:10.0.0.5', 'fe80::1', '0.0.0.0', '', undefined, '127.0.0.1.evil']) expect(isLoopbackAddress(address), String(address)).toBe(false);
+  });
+
+  it('accepts only http(s) service URLs on loopback', () => {
+    for (const url of ['http://127.0.0.1:9000/', 'https://localhost/x', 'http://[::1]:8080']) expect(isLoopbackUrl(url), url).toBe(true);
+    for (const url of ['ftp://127.0.0.1/', 'file://localhost/etc/passwd', 'gopher://127.0.0.1:70/', 'http://127.0.0.1.evil.example/', 'https://smba.trafficmanager.net/']) expect(isLoopbackUrl(url), url).toBe(false);
   });
 });
