@@ -3,6 +3,7 @@
  * active reseller relationship (DAP granted), a subscription, a user and a license, and the
  * accepted invitation it came from. Written directly, as a migration tool would.
  */
+import { hashToken } from '../store/invitation-secret.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -46,8 +47,8 @@ export function snapshotWith(customers: number, options: { partnerName?: string;
     });
     snap.relationships.push({ id: `rel-${i}`, customerId: id, kind: 'reseller', providerId: null, status: 'active', dapGranted: true, invitationId: `inv-${i}`, createdAt: at, endedAt: null });
     snap.invitations.push({
-      id: `inv-${i}`, token: randomBytes(32).toString('base64url'), status: 'accepted', channel: 'own-marketing', providerId: null,
-      companyName: name, customerEmail: null, locale: 'en', link: `http://localhost:3978/invitations/x${i}`,
+      id: `inv-${i}`, tokenHash: hashToken(randomBytes(32).toString('base64url')), status: 'accepted', channel: 'own-marketing', providerId: null,
+      companyName: name, customerEmail: null, locale: 'en',
       subject: 'Invitation', body: 'Please accept.', createdBy: who, createdAt: at, expiresAt: '2026-08-30T09:00:00.000Z',
       sentAt: at, sentBy: who, acceptedAt: at, customerId: id, revokedAt: null, revokedBy: null, draftMessage: null,
     });

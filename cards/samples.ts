@@ -4,6 +4,7 @@
  * goes through `outside`, so a test can make all of them hostile at once.
  */
 import { permissionsOf } from '../bot/service/permissions.js';
+import { hashToken } from '../store/invitation-secret.js';
 import type { Customer, Locale } from '../store/schema.js';
 import type { InvitationView } from '../bot/service/invitations.js';
 import { sliceOf, type CustomerDetails } from '../bot/service/customers.js';
@@ -83,6 +84,7 @@ function invitation(locale: Locale, o: Outside): InvitationView {
   return {
     id: 'inv-1',
     token: link.split('/').pop()!,
+    tokenHash: hashToken(link.split('/').pop()!),
     status: 'draft',
     effectiveStatus: 'draft',
     channel: 'indirect-provider',

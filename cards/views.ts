@@ -68,6 +68,8 @@ export interface DraftView extends Base {
   channel: string;
   channelChoices: Array<{ title: string; value: string }>;
   link: string;
+  /** Carried back by the card's actions: the store has only the token's hash, not the link. */
+  token: string | null;
   linkLabel: string;
   copyLabel: string;
   mailto: string;
@@ -275,17 +277,18 @@ export function toDraftView(viewer: Viewer, inv: InvitationView, edited?: { subj
     subject,
     bodyLabel: t(l, 'ui.draft.body'),
     body,
-    bodyError: edited?.error ? t(l, edited.error, { link: inv.link }) : null,
+    bodyError: edited?.error ? t(l, edited.error, { link: inv.link ?? '' }) : null,
     channelLabel: t(l, 'ui.draft.channel'),
     channel: edited?.channel ?? inv.channel,
     channelChoices: channels.map((value) => ({ value, title: t(l, `ui.channel.${value}`) })),
-    link: inv.link,
+    link: inv.link ?? '',
+    token: inv.token,
     linkLabel: t(l, 'ui.draft.link'),
     copyLabel: t(l, 'ui.draft.copy'),
     mailto: mailtoLink(inv.customerEmail, subject, body),
     openLabel: t(l, 'ui.draft.open'),
     actions: [
-      { verb: 'invitation.done', title: t(l, 'ui.draft.done'), style: 'positive', data: { invitationId: inv.id } },
+      { verb: 'invitation.done', title: t(l, 'ui.draft.done'), style: 'positive', data: { invitationId: inv.id, ...(inv.token ? { token: inv.token } : {}) } },
       { verb: 'invitation.revoke', title: t(l, 'ui.draft.revoke'), style: 'destructive', data: { invitationId: inv.id } },
     ],
   };

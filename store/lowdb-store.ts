@@ -18,6 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { migrate } from './migrations.js';
+import { withoutClearToken } from './invitation-secret.js';
 import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices } from './durable-file.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
 import {
@@ -318,7 +319,8 @@ class LowdbStore implements LowdbStoreHandle {
   private validateOp(op: JournalOp, seq: number): JournalOp {
     const file = this.journalFile ?? 'journal';
     try {
-      if (op.op === 'put') return { ...op, r: collections[op.c].parse(op.r) as never };
+      // A journal written before schema 2 may hold invitations with their token in clear.
+      if (op.op === 'put') return { ...op, r: collections[op.c].parse(op.c === 'invitations' ? withoutClearToken(op.r as Record<string, unknown>) : op.r) as never };
       if (op.op === 'partner') return { ...op, r: Partner.parse(op.r) };
       if (op.op === 'del' && collectionNames.includes(op.c)) return op;
     } catch (error) {

@@ -1,5 +1,6 @@
 /** Upgrades an older data file, one schema version at a time. */
 import { SCHEMA_VERSION } from './schema.js';
+import { withoutClearToken } from './invitation-secret.js';
 
 type Raw = Record<string, unknown>;
 
@@ -7,6 +8,13 @@ type Raw = Record<string, unknown>;
 const migrations: Record<number, (raw: Raw) => Raw> = {
   // Version 0: files written before the version field existed (the first prototype).
   0: (raw) => ({ journalSeq: 0, partner: null, deliveries: [], ...raw, schemaVersion: 1 }),
+  // Version 1 kept invitation tokens and links in clear; version 2 keeps a hash (journal entries
+  // written by version 1 are upgraded the same way when replayed, see lowdb-store.ts).
+  1: (raw) => ({
+    ...raw,
+    invitations: Array.isArray(raw.invitations) ? raw.invitations.map((r: unknown) => (r && typeof r === 'object' ? withoutClearToken(r as Raw) : r)) : raw.invitations,
+    schemaVersion: 2,
+  }),
 };
 
 /** Returns the data at the current version and whether anything changed. */

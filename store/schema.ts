@@ -1,7 +1,7 @@
 /** Record schemas of the store, validated whenever a data file is opened. */
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const id = z.string().min(1);
 const isoDate = z.iso.datetime({ offset: true });
@@ -97,15 +97,16 @@ export type ActorRef = z.infer<typeof ActorRef>;
 
 export const Invitation = z.object({
   id,
-  token: z.string().min(22),
+  /** SHA-256 (hex) of the token in the link; the token itself is never stored. */
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
   status: z.enum(['draft', 'sent', 'accepted', 'revoked']),
   channel: CustomerChannel,
   providerId: z.string().nullable(),
   companyName: z.string().nullable(),
   customerEmail: z.string().nullable(),
   locale: Locale,
-  link: z.string(),
   subject: z.string(),
+  /** The email, with LINK_PLACEHOLDER where the link goes. */
   body: z.string(),
   createdBy: ActorRef,
   createdAt: isoDate,

@@ -177,11 +177,11 @@ export function createConversation(service: Service, logger: Logger) {
           case 'invitation.done': {
             const id = str('invitationId');
             try {
-              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), channel: str('channel') });
+              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), channel: str('channel'), token: str('token') });
               return { mode: 'replace', views: [toSentView(viewer, sent)] };
             } catch (error) {
               if (isServiceError(error) && error.fields.body) {
-                const invitation = service.getInvitation(actor, id);
+                const invitation = service.getInvitation(actor, id, str('token'));
                 return {
                   mode: 'replace',
                   views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), channel: str('channel') || undefined, error: error.fields.body as MessageKey })],
@@ -191,7 +191,7 @@ export function createConversation(service: Service, logger: Logger) {
             }
           }
           case 'invitation.open':
-            return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId')))] };
+            return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId'), str('token')))] };
           case 'invitation.revoke':
             return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };
           case 'invitation.draftWithProvider': {

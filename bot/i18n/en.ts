@@ -29,6 +29,7 @@ export const en = {
   'invitation.is.draft': 'This invitation is still a draft.',
   'invitation.is.sent': 'This invitation was already sent.',
   'invitation.linkMissing': 'Keep the invitation link in the email: the customer needs it to accept. Put back {link}',
+  'invitation.linkMissingUnknown': 'Keep the invitation link in the email: the customer needs it to accept. Put back the link from the draft, or revoke this invitation and start a new one.',
   'invitation.tooLong': 'The email is too long. Keep the subject under 300 characters and the body under 10,000.',
   'invitation.unknownLink': 'This invitation link is not valid. Ask your partner for a new one.',
   'customer.nameRequired': 'Tell me which customer, e.g. `customer Contoso` or `customer contoso.com`.',

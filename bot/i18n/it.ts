@@ -31,6 +31,7 @@ export const it: Record<keyof typeof en, Message> = {
   'invitation.is.draft': 'Questo invito è ancora una bozza.',
   'invitation.is.sent': 'Questo invito è già stato inviato.',
   'invitation.linkMissing': "Lascia il link dell'invito nell'email: serve al cliente per accettare. Reinserisci {link}",
+  'invitation.linkMissingUnknown': "Lascia il link dell'invito nell'email: serve al cliente per accettare. Reinserisci il link della bozza, oppure revoca questo invito e creane uno nuovo.",
   'invitation.tooLong': "L'email è troppo lunga. L'oggetto deve restare sotto i 300 caratteri e il testo sotto i 10.000.",
   'invitation.unknownLink': 'Questo link di invito non è valido. Chiedi al tuo partner di mandartene uno nuovo.',
   'customer.nameRequired': 'Dimmi quale cliente, ad esempio `cliente Contoso` o `cliente contoso.com`.',

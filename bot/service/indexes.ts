@@ -4,6 +4,7 @@
  * from the store, then kept current from the store's change feed, so no request does work
  * proportional to the number of customers (except a free-text search, which scans names only).
  */
+import { hashToken } from '../../store/invitation-secret.js';
 import type { Customer, Invitation, Relationship } from '../../store/schema.js';
 import type { Change, Store } from '../../store/store.js';
 
@@ -43,7 +44,7 @@ export class ServiceIndexes {
     for (const r of store.all('relationships')) this.addRelationship(r);
     for (const c of store.all('customers')) this.customersByDomain.set(c.domain, c.id);
     for (const i of store.all('invitations')) {
-      this.invitationsByToken.set(i.token, i.id);
+      this.invitationsByToken.set(i.tokenHash, i.id);
       this.invitationsByCreated.push(createdKey(i));
       if (i.status === 'draft' || i.status === 'sent') this.pendingInvitations.add(i.id);
       if (i.status === 'accepted' && i.acceptedAt) this.acceptances.push(acceptedKey(i));
@@ -114,8 +115,9 @@ export class ServiceIndexes {
     return out;
   }
 
+  /** Keyed by the token's hash, the only form the store holds. */
   invitationByToken(token: string): Readonly<Invitation> | undefined {
-    const id = typeof token === 'string' ? this.invitationsByToken.get(token) : undefined;
+    const id = typeof token === 'string' ? this.invitationsByToken.get(hashToken(token)) : undefined;
     return id ? this.store.get('invitations', id) : undefined;
   }
 
@@ -165,8 +167,8 @@ export class ServiceIndexes {
       case 'invitations': {
         const before = change.before as Invitation | undefined;
         const after = change.after as Invitation | undefined;
-        if (before && before.token !== after?.token) this.invitationsByToken.delete(before.token);
-        if (after) this.invitationsByToken.set(after.token, after.id);
+        if (before && before.tokenHash !== after?.tokenHash) this.invitationsByToken.delete(before.tokenHash);
+        if (after) this.invitationsByToken.set(after.tokenHash, after.id);
         if (!before && after) insertSorted(this.invitationsByCreated, createdKey(after));
         if (before && !after) removeSorted(this.invitationsByCreated, createdKey(before));
         if (after && (after.status === 'draft' || after.status === 'sent')) this.pendingInvitations.add(after.id);

@@ -6,6 +6,7 @@ import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { Conflict, InvalidInput, NotFound } from './errors.js';
 import { requireAdmin, requireRole } from './roles.js';
+import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
 
 export const INVITATION_TTL_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -17,7 +18,13 @@ export interface InvitationView extends Invitation {
   effectiveStatus: InvitationStatus;
   providerName: string | null;
   partnerName: string;
+  /** The token and its link when the caller holds the token; null otherwise (the store has only its hash). */
+  token: string | null;
+  link: string | null;
 }
+
+/** A draft just made: the only moment the bot knows the token without being given it. */
+export type DraftedInvitation = InvitationView & { token: string; link: string };
 
 export interface DraftInput {
   channel: string;
@@ -42,8 +49,26 @@ export function effectiveStatus(invitation: Invitation, now: Date): InvitationSt
 export function createInvitationOperations(ctx: ServiceContext) {
   const partnerName = () => ctx.store.partner()?.name ?? 'CSP partner';
 
-  const toView = (invitation: Invitation): InvitationView => ({
+  const linkFor = (token: string) => `${ctx.publicUrl}/invitations/${token}`;
+  /** `token` if it is this invitation's (cards carry it; nothing they carry is trusted). */
+  const verified = (invitation: Invitation, token: unknown): string | null =>
+    typeof token === 'string' && token && hashToken(token) === invitation.tokenHash ? token : null;
+  /** This invitation's token, if `text` holds its link. */
+  const tokenInText = (invitation: Invitation, text: string): string | null => {
+    const prefix = `${ctx.publicUrl}/invitations/`;
+    for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + 1)) {
+      const found = verified(invitation, /^[A-Za-z0-9_-]{22,64}/.exec(text.slice(at + prefix.length, at + prefix.length + 65))?.[0]);
+      if (found) return found;
+    }
+    return null;
+  };
+
+  /** The view, with the link put back into the body when the token is known. */
+  const toView = (invitation: Invitation, token: string | null = null): InvitationView => ({
     ...invitation,
+    body: token ? invitation.body.split(LINK_PLACEHOLDER).join(linkFor(token)) : invitation.body,
+    token,
+    link: token ? linkFor(token) : null,
     effectiveStatus: effectiveStatus(invitation, ctx.now()),
     providerName: invitation.providerId ? (ctx.store.get('providers', invitation.providerId)?.name ?? null) : null,
     partnerName: partnerName(),
@@ -57,7 +82,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
 
   return {
     /** Creates a draft with its personalised link and an email the admin may edit. */
-    async draftInvitation(actor: Actor, input: DraftInput): Promise<InvitationView> {
+    async draftInvitation(actor: Actor, input: DraftInput): Promise<DraftedInvitation> {
       requireAdmin(ctx, actor);
       const channel = CustomerChannel.safeParse(input.channel);
       if (!channel.success) throw new InvalidInput('invitation.badChannel', {}, { channel: 'invitation.badChannel' });
@@ -71,19 +96,17 @@ export function createInvitationOperations(ctx: ServiceContext) {
       const companyName = input.companyName?.trim() || null;
       const customerEmail = input.customerEmail?.trim() || null;
       const token = newInvitationToken();
-      const link = `${ctx.publicUrl}/invitations/${token}`;
-      const params = { partner: partnerName(), provider: provider?.name ?? '', link, days: INVITATION_TTL_DAYS };
+      const params = { partner: partnerName(), provider: provider?.name ?? '', link: LINK_PLACEHOLDER, days: INVITATION_TTL_DAYS };
       const now = ctx.now();
       const invitation: Invitation = {
         id: ctx.newId(),
-        token,
+        tokenHash: hashToken(token),
         status: 'draft',
         channel: channel.data,
         providerId: provider?.id ?? null,
         companyName,
         customerEmail,
         locale: input.locale,
-        link,
         subject: t(input.locale, provider ? 'email.subjectWithProvider' : 'email.subject', params),
         body: t(input.locale, provider ? 'email.bodyWithProvider' : 'email.body', params),
         createdBy: toActorRef(actor),
@@ -97,23 +120,23 @@ export function createInvitationOperations(ctx: ServiceContext) {
         revokedBy: null,
         draftMessage: null,
       };
-      return toView(
-        await ctx.store.transact((tx) => {
-          tx.put('invitations', invitation);
-          ctx.audit(tx, actor, 'invitation.drafted', invitation.id, { channel: invitation.channel, providerId: invitation.providerId });
-          return invitation;
-        }),
-      );
+      const stored = await ctx.store.transact((tx) => {
+        tx.put('invitations', invitation);
+        ctx.audit(tx, actor, 'invitation.drafted', invitation.id, { channel: invitation.channel, providerId: invitation.providerId });
+        return invitation;
+      });
+      return toView(stored, token) as DraftedInvitation;
     },
 
     /**
      * **Done**: the admin has sent the (possibly edited) email. The body must still carry the
-     * exact link, or the customer could not accept. Done twice is harmless.
+     * exact link, or the customer could not accept. Done twice is harmless. `edited.token` is
+     * what the draft card carries, to name the link when it was removed.
      */
     async markInvitationSent(
       actor: Actor,
       invitationId: string,
-      edited: { subject?: string; body: string; channel?: string },
+      edited: { subject?: string; body: string; channel?: string; token?: string },
     ): Promise<InvitationView & { alreadyDone: boolean }> {
       requireAdmin(ctx, actor);
       const current = load(invitationId);
@@ -124,26 +147,31 @@ export function createInvitationOperations(ctx: ServiceContext) {
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
         const status = effectiveStatus(invitation, ctx.now());
-        if (status === 'sent') return { ...toView(invitation), alreadyDone: true };
+        const token = tokenInText(invitation, body);
+        if (status === 'sent') return { ...toView(invitation, token ?? verified(invitation, edited.token)), alreadyDone: true };
         if (status !== 'draft') throw new Conflict(`invitation.is.${status}` as MessageKey);
-        if (!body.includes(invitation.link)) {
-          throw new InvalidInput('invitation.linkMissing', { link: invitation.link }, { body: 'invitation.linkMissing' });
+        if (!token) {
+          const known = verified(invitation, edited.token);
+          if (known) throw new InvalidInput('invitation.linkMissing', { link: linkFor(known) }, { body: 'invitation.linkMissing' });
+          throw new InvalidInput('invitation.linkMissingUnknown', {}, { body: 'invitation.linkMissingUnknown' });
         }
         if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
-        const sent: Invitation = { ...invitation, subject, body, channel, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+        // Stored without the link: the token must not be recoverable from the data file.
+        const stored = body.split(linkFor(token)).join(LINK_PLACEHOLDER);
+        const sent: Invitation = { ...invitation, subject, body: stored, channel, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
         tx.put('invitations', sent);
-        ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: body !== invitation.body });
-        return { ...toView(sent), alreadyDone: false };
+        ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: stored !== invitation.body });
+        return { ...toView(sent, token), alreadyDone: false };
       });
     },
 
-    /** The draft to edit again before Done; only a draft can be edited. */
-    openDraft(actor: Actor, invitationId: string): InvitationView {
+    /** The draft to edit again before Done; only a draft can be edited. The link shows when `token` is its own. */
+    openDraft(actor: Actor, invitationId: string, token?: unknown): InvitationView {
       requireAdmin(ctx, actor);
       const invitation = load(invitationId);
       const status = effectiveStatus(invitation, ctx.now());
       if (status !== 'draft') throw new Conflict(`invitation.is.${status}` as MessageKey);
-      return toView(invitation);
+      return toView(invitation, verified(invitation, token));
     },
 
     /** Withdraws a pending invitation: its link stops working. */
@@ -170,9 +198,10 @@ export function createInvitationOperations(ctx: ServiceContext) {
       });
     },
 
-    getInvitation(actor: Actor, invitationId: string): InvitationView {
+    getInvitation(actor: Actor, invitationId: string, token?: unknown): InvitationView {
       requireRole(ctx, actor);
-      return toView(load(invitationId));
+      const invitation = load(invitationId);
+      return toView(invitation, verified(invitation, token));
     },
 
     /** Newest first; `status` filters on the effective status ("pending" = draft or sent). */
@@ -196,7 +225,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
     invitationForToken(token: string): InvitationView {
       const invitation = findByToken(ctx, token);
       if (!invitation) throw new NotFound('invitation.unknownLink');
-      return toView(invitation);
+      return toView(invitation, token);
     },
   };
 }

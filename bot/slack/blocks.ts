@@ -108,7 +108,7 @@ export function toSlackMessage(view: View): SlackMessage {
       blocks.push(section(`*${escapeMrkdwn(view.subjectLabel)}:* ${escapeMrkdwn(view.subject)}\n${codeBlock(view.body)}`));
       if (view.bodyError) blocks.push(section(`:warning: ${escapeMrkdwn(view.bodyError)}`));
       blocks.push(context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`));
-      blocks.push(...actionsBlock(withModalOpener(view.actions, 'invitation.done', { verb: 'invitation.open', title: t(view.locale, 'ui.draft.edit'), style: 'positive', data: { invitationId: view.invitationId } })));
+      blocks.push(...actionsBlock(withModalOpener(view.actions, 'invitation.done', { verb: 'invitation.open', title: t(view.locale, 'ui.draft.edit'), style: 'positive', data: { invitationId: view.invitationId, ...(view.token ? { token: view.token } : {}) } })));
       break;
     case 'sent':
       blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
@@ -208,7 +208,7 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): Block {
   const l = view.locale;
   const selected = view.channelChoices.find((c) => c.value === view.channel);
   return {
-    ...modalBase(t(l, 'ui.draft.short'), { ...meta, invitationId: view.invitationId }),
+    ...modalBase(t(l, 'ui.draft.short'), { ...meta, invitationId: view.invitationId, ...(view.token ? { token: view.token } : {}) }),
     callback_id: CALLBACK.draft,
     submit: plain(view.actions.find((a) => a.verb === 'invitation.done')?.title ?? 'Done', MAX.modalTitle),
     close: plain(t(l, 'ui.modal.close'), MAX.modalTitle),

@@ -378,6 +378,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
       'invitation.done',
       (meta) => ({
         invitationId: meta.invitationId,
+        token: meta.token,
         subject: values[INPUT.subject]?.[INPUT.action]?.value ?? '',
         body: values[INPUT.body]?.[INPUT.action]?.value ?? '',
         channel: values[INPUT.channel]?.[INPUT.action]?.selected_option?.value ?? '',

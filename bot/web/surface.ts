@@ -71,13 +71,15 @@ export function createWebSurface(app: App, logger: Logger, options: { secureCook
       tx(locale, 'web.grant.dap', { partner: inv.partnerName }),
       ...(inv.providerName ? [tx(locale, 'web.grant.provider', { provider: inv.providerName })] : []),
     ];
-    const path = `/invitations/${inv.token}`;
+    // Looked up by the token in the request, so the view holds it.
+    const token = inv.token ?? '';
+    const path = `/invitations/${token}`;
     const body = `<h1>${title}</h1>
 <p>${tx(locale, 'web.intro', { partner: inv.partnerName })}</p>
 <p>${tx(locale, 'web.grants')}</p><ul>${grants.map((g) => `<li>${g}</li>`).join('')}</ul>
 ${notice ? `<p class="error" role="alert">${tx(locale, notice)}</p>` : ''}
 <h2>${tx(locale, 'web.form')}</h2>
-${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(inv.token, cookieNonce), values, errors })}
+${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(token, cookieNonce), values, errors })}
 <p class="muted">${tx(locale, 'web.privacy')}</p>
 <p class="muted">${tx(locale, 'web.expires', { date: formatDate({ locale }, inv.expiresAt, false) })}</p>`;
     const p = page(locale, inv.partnerName, title, body, `${path}?lang=${locale === 'it' ? 'en' : 'it'}`);

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLowdbStore } from '../../store/lowdb-store.js';
 import { StoreOpenError } from '../../store/store.js';
+import { SCHEMA_VERSION } from '../../store/schema.js';
+import { LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
+import { createHash } from 'node:crypto';
 import { tempDir, tempStore } from '../helpers.js';
 
 const provider = (id: string, name = id) => ({ id, name, tenantId: null, createdAt: '2026-11-23T10:00:00.000Z' });
@@ -91,8 +94,36 @@ describe('lowdb store', () => {
     const store = await openLowdbStore({ file });
     expect(store.get('providers', 'p1')).toBeDefined();
     await store.close();
-    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
     expect(JSON.parse(readFileSync(`${file}.v0.bak`, 'utf8'))).toEqual(v0);
+  });
+
+  it('migrates a version-1 file: invitation tokens become hashes, links leave the bodies, journal entries too', async () => {
+    const file = join(tempDir(), 'db.json');
+    const token = 'Tok3n_in-clear_0123456789abcdefghijklmnopq';
+    const link = `http://localhost:3978/invitations/${token}`;
+    const at = '2026-11-23T10:00:00.000Z';
+    const who = { platform: 'cli', userId: 'admin', displayName: 'Admin' };
+    const v1Invitation = (id: string, t: string) => ({
+      id, token: t, status: 'draft', channel: 'own-marketing', providerId: null, companyName: null, customerEmail: null, locale: 'en',
+      link: `http://localhost:3978/invitations/${t}`, subject: 'Hi', body: `Accept: http://localhost:3978/invitations/${t}`, createdBy: who, createdAt: at,
+      expiresAt: '2027-02-21T10:00:00.000Z', sentAt: null, sentBy: null, acceptedAt: null, customerId: null, revokedAt: null, revokedBy: null, draftMessage: null,
+    });
+    const v1 = { schemaVersion: 1, journalSeq: 0, partner: null, providers: [], customers: [], relationships: [], invitations: [v1Invitation('i1', token)], removals: [], channels: [], roles: [], deliveries: [], audit: [] };
+    writeFileSync(file, JSON.stringify(v1));
+    // A journal entry written by the previous version, not yet folded into the snapshot.
+    const journalToken = 'J0urnal_token_0123456789abcdefghijklmnopqr';
+    writeFileSync(`${file}.journal`, `${JSON.stringify({ seq: 1, ops: [{ op: 'put', c: 'invitations', r: v1Invitation('i2', journalToken) }] })}\n`);
+    const store = await openLowdbStore({ file });
+    expect(store.get('invitations', 'i1')).toMatchObject({ tokenHash: createHash('sha256').update(token).digest('hex'), body: `Accept: ${LINK_PLACEHOLDER}` });
+    expect(store.get('invitations', 'i2')).toMatchObject({ tokenHash: createHash('sha256').update(journalToken).digest('hex') });
+    await store.close();
+    const onDisk = readFileSync(file, 'utf8') + (existsSync(`${file}.journal`) ? readFileSync(`${file}.journal`, 'utf8') : '');
+    expect(onDisk).not.toContain(token);
+    expect(onDisk).not.toContain(journalToken);
+    expect(onDisk).not.toContain(link);
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(readFileSync(`${file}.v1.bak`, 'utf8'))).toEqual(v1);
   });
 
   it('refuses to open a data file that another live process holds', async () => {

@@ -60,15 +60,19 @@ describe('service indexes', () => {
         fc.array(fc.record({ op: fc.constantFrom('draft', 'send', 'revoke', 'accept'), pick: fc.nat(), minutes: fc.integer({ min: 0, max: 90 * 24 * 60 }) }), { minLength: 1, maxLength: 30 }),
         async (ops) => {
           const { service, store, clock } = await testService();
+          // The store keeps only a hash of each token: the drafts as made hold the token and the link.
+          const drafted = new Map<string, { token: string; body: string }>();
           for (const { op, pick, minutes } of ops) {
             clock.now = new Date(clock.now.getTime() + minutes * 60_000);
             const all = [...store.all('invitations')];
             const target = all[pick % Math.max(1, all.length)];
             try {
-              if (op === 'draft' || !target) await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
-              else if (op === 'send') await service.markInvitationSent(admin, target.id, { body: target.body });
+              if (op === 'draft' || !target) {
+                const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+                drafted.set(draft.id, draft);
+              } else if (op === 'send') await service.markInvitationSent(admin, target.id, { body: drafted.get(target.id)!.body });
               else if (op === 'revoke') await service.revokeInvitation(admin, target.id);
-              else await service.acceptInvitation(target.token, { ...contact(`c${pick % 5}.example`), companyName: `C${pick % 5}` });
+              else await service.acceptInvitation(drafted.get(target.id)!.token, { ...contact(`c${pick % 5}.example`), companyName: `C${pick % 5}` });
             } catch {
               // refusals (expired, already accepted...) are part of the sequence
             }

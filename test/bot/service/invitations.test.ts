@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { LINK_PLACEHOLDER } from '../../../store/invitation-secret.js';
 import { admin, testService } from '../../helpers.js';
 import { ErrorCode } from '../../../bot/service/index.js';
 
@@ -41,7 +43,14 @@ describe('invitations', () => {
     const { service } = await testService();
     const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
     const broken = draft.body.replace(draft.link, draft.link.slice(0, -1));
-    await expect(service.markInvitationSent(admin, draft.id, { body: broken })).rejects.toMatchObject({ code: ErrorCode.InvalidInput, fields: { body: 'invitation.linkMissing' } });
+    // The draft card carries the token back, so the refusal can name the link to put back.
+    await expect(service.markInvitationSent(admin, draft.id, { body: broken, token: draft.token })).rejects.toMatchObject({
+      code: ErrorCode.InvalidInput,
+      params: { link: draft.link },
+      fields: { body: 'invitation.linkMissing' },
+    });
+    // Without it (or with someone else's) the bot cannot rebuild the link: it says where to find it.
+    await expect(service.markInvitationSent(admin, draft.id, { body: broken, token: 'A'.repeat(43) })).rejects.toMatchObject({ fields: { body: 'invitation.linkMissingUnknown' } });
     expect(service.getInvitation(admin, draft.id).status).toBe('draft');
     const edited = `Ciao Anna!\n\n${draft.link}\n\nGrazie`;
     const sent = await service.markInvitationSent(admin, draft.id, { subject: 'Our invitation', body: edited, channel: 'microsoft-referral' });
@@ -52,7 +61,7 @@ describe('invitations', () => {
     const { service } = await testService();
     const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
     await service.markInvitationSent(admin, draft.id, { body: draft.body });
-    const again = await service.markInvitationSent(admin, draft.id, { body: 'anything' });
+    const again = await service.markInvitationSent(admin, draft.id, { body: 'anything', token: draft.token });
     expect(again).toMatchObject({ status: 'sent', alreadyDone: true, body: draft.body });
   });
 
@@ -80,5 +89,28 @@ describe('invitations', () => {
     const { service, file } = await testService();
     const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
     expect(readFileSync(`${file}.journal`, 'utf8')).toContain(draft.id);
+  });
+
+  it('keeps only a hash of the token: no token or link in the data file, its journal or the stored body', async () => {
+    const { service, store, file } = await testService();
+    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const other = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    await service.markInvitationSent(admin, draft.id, { body: `Hi!\n${draft.link}\nBye`, token: draft.token });
+    await store.close();
+    const onDisk = readFileSync(file, 'utf8') + readFileSync(`${file}.journal`, 'utf8');
+    for (const secret of [draft.token, other.token]) expect(onDisk).not.toContain(secret);
+    expect(onDisk).toContain(createHash('sha256').update(draft.token).digest('hex'));
+    expect(store.get('invitations', draft.id)!.body).toBe(`Hi!\n${LINK_PLACEHOLDER}\nBye`);
+  });
+
+  it('rebuilds the link when the token is at hand, and only then', async () => {
+    const { service } = await testService();
+    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    expect(service.invitationForToken(draft.token)).toMatchObject({ id: draft.id, link: draft.link, body: draft.body });
+    expect(service.openDraft(admin, draft.id, draft.token)).toMatchObject({ link: draft.link, body: draft.body });
+    const blind = service.openDraft(admin, draft.id, 'forged-token-forged-token-forged-token-1234');
+    expect(blind.link).toBeNull();
+    expect(blind.body).not.toContain('/invitations/');
+    expect(service.listInvitations(admin).every((i) => i.token === null)).toBe(true);
   });
 });

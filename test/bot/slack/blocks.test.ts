@@ -42,7 +42,7 @@ describe('Block Kit views', () => {
       submit: { type: 'plain_text', text: 'Done' },
       close: { type: 'plain_text', text: 'Close' },
     });
-    expect(JSON.parse(modal.private_metadata as string)).toEqual({ channel: 'C0SALES', ts: '1.2', invitationId: draft.invitationId });
+    expect(JSON.parse(modal.private_metadata as string)).toEqual({ channel: 'C0SALES', ts: '1.2', invitationId: draft.invitationId, token: draft.token });
     const inputs = (modal.blocks as Json[]).filter((b) => b.type === 'input');
     expect(inputs.map((b) => b.block_id)).toEqual(['subject', 'body', 'channel']);
     expect(inputs[0]).toEqual({

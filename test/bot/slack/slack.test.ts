@@ -101,7 +101,9 @@ describe('Slack surface', () => {
     expect(done.status).toBe(200);
     expect(done.text).toBe('');
     const invitation = bot.service.getInvitation(admin, draft.meta.invitationId);
-    expect(invitation).toMatchObject({ status: 'sent', channel: 'microsoft-referral', body: `Please accept: ${draft.link}` });
+    // Stored without the link (only the token's hash is kept); shown with it, from the modal's token.
+    expect(invitation).toMatchObject({ status: 'sent', channel: 'microsoft-referral', body: 'Please accept: {invitation-link}' });
+    expect(bot.service.getInvitation(admin, draft.meta.invitationId, JSON.parse(draft.view.private_metadata).token).body).toBe(`Please accept: ${draft.link}`);
     const sent = await api.waitFor('chat.postMessage', () => true, { after });
     expect(sent.args.channel).toBe('C0SALES');
     expect(api.text(sent)).toContain('Invitation sent');
