@@ -11,8 +11,11 @@ export type { Logger };
  */
 const TOKEN_IN_PATH = /((?:\/|%(?:25)*2F)invitations(?:\/|%(?:25)*2F))[A-Za-z0-9_-]{16,}/gi;
 
+/** A `"token":"…"` field inside logged JSON text (a draft modal's metadata carries the token). */
+const TOKEN_FIELD = /((?:\\*"|%(?:25)*22)token(?:\\*"|%(?:25)*22)(?:\s*:\s*|%(?:25)*3A)(?:\\*"|%(?:25)*22))[A-Za-z0-9_-]{16,}/gi;
+
 export function redactTokens(text: string): string {
-  return text.replace(TOKEN_IN_PATH, '$1[redacted]');
+  return text.replace(TOKEN_IN_PATH, '$1[redacted]').replace(TOKEN_FIELD, '$1[redacted]');
 }
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

@@ -3,14 +3,16 @@
  * cross-site and rebinding requests in local mode, a huge message. After each, the process is
  * alive, /healthz answers, nothing was written to the temp folder and nothing was granted.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync, createGzip } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot } from '../fakes/bot-server.js';
-import { startConnector } from '../fakes/connector.js';
+import { cardText, startConnector } from '../fakes/connector.js';
 import { rawRequest } from '../fakes/raw-http.js';
 import { teamsClient, type TeamsUser } from '../fakes/teams-client.js';
+import { startSlackApi } from '../fakes/slack-api.js';
+import { slackClient } from '../fakes/slack-client.js';
 
 const admin = { platform: 'teams' as const, userId: 'aad-admin', displayName: 'Alice', locale: 'en' as const };
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
@@ -232,5 +234,64 @@ describe('the customer page cookie', () => {
     const inv = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
     const plain = await fetch(`${bot.url}${new URL(inv.link).pathname}`);
     expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/);
+  });
+});
+
+describe('secrets at rest and in logs', () => {
+  it('keeps invitations usable while no token reaches the data file, its journal or a debug log', async () => {
+    const previous = process.env.TEST_LOG_LEVEL;
+    process.env.TEST_LOG_LEVEL = 'debug';
+    const api = await startSlackApi({ UADMIN: { name: 'Alice Admin' } });
+    const debug = await startBot({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl }).finally(
+      () => (previous === undefined ? delete process.env.TEST_LOG_LEVEL : (process.env.TEST_LOG_LEVEL = previous)),
+    );
+    try {
+      const teams = teamsClient(debug.url, connector.url);
+      await teams.say(alice, personal, 'invite customer');
+      const card = connector.calls.at(-1)!.body;
+      const link = /http:\/\/localhost:3978\/invitations\/[A-Za-z0-9_-]+/.exec(cardText(card))![0];
+      const token = link.split('/').pop()!;
+      const invitationId = /"invitationId":"([^"]+)"/.exec(JSON.stringify(card))![1]!;
+      const done = await teams.invoke(alice, personal, 'invitation.done', {
+        invitationId,
+        token,
+        subject: 'Hi',
+        body: `Please accept: ${link}`,
+      });
+      expect(cardText(done.body.value)).toContain(link); // the sent card shows the link, rebuilt
+      expect(JSON.stringify(done.body.value)).toMatch(/mailto:/);
+      const page = await fetch(`${debug.url}/invitations/${token}`);
+      expect(page.status).toBe(200);
+
+      // Slack: the draft modal, then Done; Slack's client logs every call's arguments at debug,
+      // the sent message's mailto: link (URL-encoded, then form-encoded again) included.
+      const slack = slackClient(debug.url, 's', api.responseUrl);
+      await slack.command('UADMIN', 'invite customer');
+      const modal = (await api.waitFor('views.open')).args.view as { private_metadata: string; callback_id: string; blocks: unknown[] };
+      const slackToken = (JSON.parse(modal.private_metadata) as { token: string }).token;
+      const slackLink = `http://localhost:3978/invitations/${slackToken}`;
+      const values = {
+        subject: { value: 'Hi' },
+        body: { value: `Accept: ${slackLink}` },
+        channel: { selected_option: { value: 'own-marketing' } },
+      };
+      expect((await slack.submit('UADMIN', modal, values)).status).toBe(200);
+      const sent = await api.waitFor('chat.postMessage', (c) => JSON.stringify(c.args).includes('mailto:'));
+      expect(JSON.stringify(sent.args)).toContain(encodeURIComponent(slackLink));
+
+      const file = debug.config.dataFile;
+      const onDisk = [file, `${file}.journal`]
+        .filter(existsSync)
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
+      expect(onDisk).toContain(invitationId);
+      for (const secret of [token, slackToken]) expect(onDisk).not.toContain(secret);
+      const logged = JSON.stringify(debug.logs);
+      expect(logged).toContain('chat.postMessage'); // the debug lines were written...
+      for (const secret of [token, slackToken]) expect(logged).not.toContain(secret); // ...without a token
+    } finally {
+      await debug.stop();
+      await api.close();
+    }
   });
 });
