@@ -53,7 +53,7 @@ export function createDispatcher(options: DispatcherOptions) {
         .transact((tx, read) => {
           const current = read.get('deliveries', delivery.id);
           if (current) {
-            tx.put('deliveries', { ...current, attempts, lastError: String((error as Error)?.message ?? error).slice(0, 500), nextAttemptAt: new Date(now().getTime() + delay).toISOString() });
+            tx.put('deliveries', { ...current, attempts, lastError: describeError(error).slice(0, 500), nextAttemptAt: new Date(now().getTime() + delay).toISOString() });
           }
         })
         .catch((err: unknown) => logger.error({ err }, 'could not record a failed delivery'));
@@ -92,3 +92,14 @@ export function createDispatcher(options: DispatcherOptions) {
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+/**
+ * Why a post failed, for the delivery record. The Teams connector's RestError for a 403 has an
+ * empty message: its name and HTTP status are then all there is to say.
+ */
+function describeError(error: unknown): string {
+  const { message, name, statusCode } = (error ?? {}) as { message?: string; name?: string; statusCode?: number };
+  if (message) return message;
+  const parts = [name, statusCode].filter((p) => p !== undefined && p !== '');
+  return parts.length ? parts.join(' ') : String(error);
+}

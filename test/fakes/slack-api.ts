@@ -22,6 +22,8 @@ const JSON_ARGS = ['blocks', 'view', 'attachments', 'metadata'];
 
 export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   const calls: SlackCall[] = [];
+  /** Calls answered with an error (see `fail`), kept apart so `calls` stays what Slack accepted. */
+  const failed: SlackCall[] = [];
   const delays = new Map<string, number>();
   const failures: Array<{ method: string; match: (args: SlackCall['args']) => boolean; error: string; count: number }> = [];
   let seq = 0;
@@ -78,7 +80,9 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     const failure = failures.find((f) => f.method === method && f.count > 0 && f.match(args));
     if (failure) {
       failure.count--;
-      res.end(JSON.stringify({ ok: false, error: failure.error }));
+      const result = { ok: false, error: failure.error };
+      failed.push({ method, args, result });
+      res.end(JSON.stringify(result));
       return;
     }
     const result = method === 'respond' ? { ok: true } : answer(method, args);
@@ -95,6 +99,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     apiUrl: `${base}/api/`,
     responseUrl: (id: string) => `${base}/respond/${id}`,
     calls,
+    failed,
     /** The next `count` calls of `method` matching `match` answer `{ ok: false, error }`. */
     fail(method: string, error: string, count = 1, match: (args: SlackCall['args']) => boolean = () => true) {
       failures.push({ method, match, error, count });
