@@ -55,7 +55,8 @@ describe('Teams surface', () => {
     expect(lastCard()).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     expect(cardText(connector.calls.at(-1))).toContain('What I can do');
     await teams.say(alice, salesChannel, '<at>CSP Connect</at> help');
-    expect(connector.calls.at(-1)!.path).toContain(encodeURIComponent(salesChannel.id).replace(/%40/g, '@').split('@')[0]!.slice(0, 5));
+    // The reply goes to that channel's conversation, in reply to the @mention.
+    expect(decodeURIComponent(connector.calls.at(-1)!.path)).toMatch(new RegExp(`^/v3/conversations/${salesChannel.id.replace(/[.]/g, '\\.')}/activities/`));
     expect(cardText(connector.calls.at(-1))).toContain('What I can do');
   });
 
