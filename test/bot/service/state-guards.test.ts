@@ -71,6 +71,24 @@ describe('state guards', () => {
     expect(service.listCustomers(admin).total).toBe(1);
   });
 
+  for (const first of ['accept', 'revoke'] as const) {
+    it(`settles an accept racing a revoke on one invitation (${first} first): exactly one wins, the other is a Conflict`, async () => {
+      const { service, store, sent } = await fixture();
+      const customersBefore = store.count('customers');
+      const accept = () => service.acceptInvitation(sent.token, contact('fabrikam.com'));
+      const revoke = () => service.revokeInvitation(admin, sent.id);
+      const outcomes = await Promise.allSettled(first === 'accept' ? [accept(), revoke()] : [revoke(), accept()]);
+      const [winner, loser] = outcomes;
+      expect(winner!.status).toBe('fulfilled');
+      expect(loser).toMatchObject({ status: 'rejected', reason: { code: 'Conflict', key: first === 'accept' ? 'invitation.is.accepted' : 'invitation.is.revoked' } });
+      const invitation = service.getInvitation(admin, sent.id);
+      expect(invitation.status).toBe(first === 'accept' ? 'accepted' : 'revoked');
+      // The loser left nothing behind: no customer for a revoked link, no revocation of an accepted one.
+      expect(store.count('customers')).toBe(customersBefore + (first === 'accept' ? 1 : 0));
+      expect(invitation.revokedAt === null).toBe(first === 'accept');
+    });
+  }
+
   it('refuses a second provider with the same name, whatever its case', async () => {
     const { service, conflict } = await fixture();
     await service.addProvider(admin, { name: 'Contoso Distribution' });
