@@ -25,6 +25,8 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   /** Calls answered with an error (see `fail`), kept apart so `calls` stays what Slack accepted. */
   const failed: SlackCall[] = [];
   const delays = new Map<string, number>();
+  /** Requests received and not answered yet, by method (see `slow`). */
+  const waiting = new Map<string, number>();
   const failures: Array<{ method: string; match: (args: SlackCall['args']) => boolean; error: string; count: number }> = [];
   let seq = 0;
   const read = (req: IncomingMessage) =>
@@ -76,7 +78,9 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       return;
     }
     const delay = delays.get(method);
+    waiting.set(method, (waiting.get(method) ?? 0) + 1);
     if (delay) await new Promise((r) => setTimeout(r, delay));
+    waiting.set(method, waiting.get(method)! - 1);
     const failure = failures.find((f) => f.method === method && f.count > 0 && f.match(args));
     if (failure) {
       failure.count--;
@@ -108,6 +112,8 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     slow(method: string, ms: number) {
       delays.set(method, ms);
     },
+    /** How many calls of `method` the bot is waiting on right now. */
+    waiting: (method: string) => waiting.get(method) ?? 0,
     /** Waits until the bot has made a matching call (it works after acknowledging Slack). */
     async waitFor(method: string, match: (call: SlackCall) => boolean = () => true, options: { after?: number; timeoutMs?: number } = {}): Promise<SlackCall> {
       const deadline = Date.now() + (options.timeoutMs ?? 5_000);
