@@ -98,7 +98,7 @@ describe('acceptance records', () => {
   it('takes names of 2 to 120 characters and nothing else', async () => {
     const { service } = await testService();
     const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
-    for (const [companyName, name] of [['C', 'Anna'], ['C'.repeat(121), 'Anna'], ['Contoso', 'A'], ['Contoso', 'A'.repeat(121)]]) {
+    for (const [companyName, name] of [['C', 'Anna'], ['C'.repeat(121), 'Anna'], ['Contoso', 'A'], ['Contoso', 'A'.repeat(121)]] as const) {
       const error = await service.acceptInvitation(draft.token, { ...contact(), companyName, name }).catch((e) => e);
       expect(Object.keys(error.fields), `${companyName.length}/${name.length}`).toHaveLength(1);
     }
