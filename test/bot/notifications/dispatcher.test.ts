@@ -56,6 +56,8 @@ describe('notification deliveries over time', () => {
     try {
       await acceptWithOpsRefusing(bot);
       await expect.poll(() => [...bot.store.all('deliveries')].map((d) => d.attempts)).toEqual([1]);
+      // The first attempt is recorded in memory before it is on disk; until then it is still under way.
+      await bot.dispatcher.idle();
       const schedule = [30, 60, 120, 240, 480, 960, 1920, 3600, 3600].map((s) => s * 1000);
       for (const [i, delay] of schedule.entries()) {
         const delivery = onlyDelivery(bot);
@@ -89,6 +91,7 @@ describe('notification deliveries over time', () => {
     const first = await startBot({}, { clock });
     await acceptWithOpsRefusing(first);
     await expect.poll(() => [...first.store.all('deliveries')].map((d) => d.attempts)).toEqual([1]);
+    await first.dispatcher.idle();
     expect(connector.failed).toHaveLength(1);
     const due = Date.parse(onlyDelivery(first).nextAttemptAt);
     await first.stop();
@@ -116,6 +119,7 @@ describe('notification deliveries over time', () => {
     const first = await startBot({}, { clock });
     await acceptWithOpsRefusing(first);
     await expect.poll(() => first.store.count('deliveries') === 1 && onlyDelivery(first).attempts).toBe(1);
+    await first.dispatcher.idle();
     clock.set(Date.parse(onlyDelivery(first).nextAttemptAt) + 5 * 60_000);
     await first.stop();
     connector.fail('19:ops@thread', 0);
