@@ -4,20 +4,31 @@ import { dirname, basename, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
 /**
+ * The file operations the store's writes go through. Production uses node:fs; tests pass one
+ * whose handles fail like a full or broken disk (ENOSPC, EIO), to prove what a failed write does.
+ */
+export interface StoreFs {
+  open(path: string, flags: string | number, mode?: number): Promise<fs.FileHandle>;
+  rename(from: string, to: string): Promise<void>;
+}
+
+export const nodeFs: StoreFs = { open: (path, flags, mode) => fs.open(path, flags, mode), rename: (from, to) => fs.rename(from, to) };
+
+/**
  * Replaces `file` atomically and durably: `fill` writes a temp file beside it, which is fsynced,
  * renamed over `file`, and the folder fsynced. Readers see the old file or the new one, whole.
  */
-async function replaceFile(file: string, fill: (handle: fs.FileHandle) => Promise<void>): Promise<void> {
+async function replaceFile(file: string, fill: (handle: fs.FileHandle) => Promise<void>, io: StoreFs = nodeFs): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const handle = await fs.open(tmp, 'w', 0o600);
+  const handle = await io.open(tmp, 'w', 0o600);
   try {
     await fill(handle);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await fs.rename(tmp, file);
-  await syncDirectory(dirname(file));
+  await io.rename(tmp, file);
+  await syncDirectory(dirname(file), io);
 }
 
 /** Writes `text` to `file` atomically and durably. */
@@ -30,7 +41,7 @@ export function writeFileAtomic(file: string, text: string): Promise<void> {
  * never blocked for long: `head` holds the small members, `arrays` the big ones (records are
  * immutable, so the slices see one consistent state). Atomic and durable like `writeFileAtomic`.
  */
-export function writeJsonInSlices(file: string, head: Record<string, unknown>, arrays: Array<[string, readonly unknown[]]>, sliceSize = 500): Promise<void> {
+export function writeJsonInSlices(file: string, head: Record<string, unknown>, arrays: Array<[string, readonly unknown[]]>, sliceSize = 500, io: StoreFs = nodeFs): Promise<void> {
   return replaceFile(file, async (handle) => {
     const opening = JSON.stringify(head);
     await handle.write(opening.slice(0, -1));
@@ -48,12 +59,12 @@ export function writeJsonInSlices(file: string, head: Record<string, unknown>, a
       await handle.write(']');
     }
     await handle.write('}');
-  });
+  }, io);
 }
 
 /** Appends records as JSON lines and makes them durable (the file and, if new, its folder entry). */
-export async function appendJsonLines(file: string, records: readonly unknown[], sliceSize = 500): Promise<void> {
-  const handle = await fs.open(file, 'a+', 0o600);
+export async function appendJsonLines(file: string, records: readonly unknown[], sliceSize = 500, io: StoreFs = nodeFs): Promise<void> {
+  const handle = await io.open(file, 'a+', 0o600);
   try {
     const size = (await handle.stat()).size;
     const created = size === 0;
@@ -65,7 +76,7 @@ export async function appendJsonLines(file: string, records: readonly unknown[],
       await handle.write(records.slice(i, i + sliceSize).map((r) => `${JSON.stringify(r)}\n`).join(''));
     }
     await handle.sync();
-    if (created) await syncDirectory(dirname(file));
+    if (created) await syncDirectory(dirname(file), io);
   } finally {
     await handle.close();
   }
@@ -86,8 +97,8 @@ async function endOfLastLine(handle: fs.FileHandle, size: number): Promise<numbe
 }
 
 /** Makes a rename or a new file in `dir` durable. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, constants.O_RDONLY);
+export async function syncDirectory(dir: string, io: StoreFs = nodeFs): Promise<void> {
+  const handle = await io.open(dir, constants.O_RDONLY);
   try {
     await handle.sync();
   } finally {

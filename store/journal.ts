@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
-import { syncDirectory } from './durable-file.js';
+import { nodeFs, syncDirectory, type StoreFs } from './durable-file.js';
 import type { CollectionName } from './schema.js';
 
 export type JournalOp =
@@ -55,18 +55,19 @@ export class JournalWriter {
     private readonly file: string,
     private handle: fs.FileHandle,
     private size: number,
+    private readonly io: StoreFs,
   ) {}
 
   /** Opens for appending; `validBytes` cuts a torn tail off first. */
-  static async open(file: string, validBytes?: number): Promise<JournalWriter> {
-    const handle = await fs.open(file, 'a', 0o600);
+  static async open(file: string, validBytes?: number, io: StoreFs = nodeFs): Promise<JournalWriter> {
+    const handle = await io.open(file, 'a', 0o600);
     let { size } = await handle.stat();
     if (validBytes !== undefined && validBytes < size) {
       await handle.truncate(validBytes);
       await handle.datasync();
       size = validBytes;
     }
-    return new JournalWriter(file, handle, size);
+    return new JournalWriter(file, handle, size, io);
   }
 
   /**
@@ -74,9 +75,9 @@ export class JournalWriter {
    * covered by the snapshot being written, what comes next is not. Callers serialise it with appends.
    */
   async rotate(to: string): Promise<void> {
-    await fs.rename(this.file, to);
-    const fresh = await fs.open(this.file, 'a', 0o600);
-    await syncDirectory(dirname(this.file));
+    await this.io.rename(this.file, to);
+    const fresh = await this.io.open(this.file, 'a', 0o600);
+    await syncDirectory(dirname(this.file), this.io);
     const old = this.handle;
     this.handle = fresh;
     this.size = 0;
@@ -89,8 +90,15 @@ export class JournalWriter {
 
   async append(entries: JournalEntry[]): Promise<void> {
     const text = entries.map((e) => JSON.stringify(e) + '\n').join('');
-    await this.handle.write(text);
-    await this.handle.datasync();
+    try {
+      await this.handle.write(text);
+      await this.handle.datasync();
+    } catch (error) {
+      // The batch is refused to its callers, so it must not come back at the next start: a write
+      // that reached the file before its fsync failed (EIO) is cut off again, if the disk lets us.
+      await this.handle.truncate(this.size).catch(() => {});
+      throw error;
+    }
     this.size += Buffer.byteLength(text);
   }
 

@@ -19,7 +19,7 @@ import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { migrate } from './migrations.js';
 import { withoutClearToken } from './invitation-secret.js';
-import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices } from './durable-file.js';
+import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices, type StoreFs } from './durable-file.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
 import {
   SCHEMA_VERSION,
@@ -44,6 +44,8 @@ export interface LowdbStoreOptions {
    * line a record). For the audit trail, which only grows.
    */
   archive?: Partial<Record<CollectionName, number>>;
+  /** The file operations of journal appends and snapshot rewrites (node:fs; tests inject faults). */
+  fs?: StoreFs;
 }
 
 type Tables = { [K in CollectionName]: Map<string, Collections[K]> };
@@ -90,7 +92,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     // A journal moved aside by a compaction that did not finish comes first.
     const oldJournal = existsSync(`${journalFile}.old`) ? await read(`${journalFile}.old`) : null;
     const journal = await read(journalFile);
-    const writer = await JournalWriter.open(journalFile, journal.validBytes);
+    const writer = await JournalWriter.open(journalFile, journal.validBytes, options.fs);
     const store = new LowdbStore(file, writer, release, options, snapshot);
     if (oldJournal) store.replay(oldJournal.entries);
     store.replay(journal.entries);
@@ -280,8 +282,8 @@ class LowdbStore implements LowdbStoreHandle {
       moved.push([name, entry[1].slice(0, cut) as Array<{ id: string }>]);
       entry[1] = entry[1].slice(cut);
     }
-    for (const [name, records] of moved) await appendJsonLines(`${this.file}.${name}.jsonl`, records);
-    await writeJsonInSlices(this.file, state.head, state.arrays);
+    for (const [name, records] of moved) await appendJsonLines(`${this.file}.${name}.jsonl`, records, undefined, this.options.fs);
+    await writeJsonInSlices(this.file, state.head, state.arrays, undefined, this.options.fs);
     for (const [name, records] of moved) {
       const table = this.tables[name] as Map<string, unknown>;
       for (const record of records) {

@@ -29,9 +29,18 @@ export function createDispatcher(options: DispatcherOptions) {
   const maxDelay = options.maxDelayMs ?? 60 * 60_000;
   const senders = new Map<string, Sender>();
   const inFlight = new Set<string>();
+  /** Attempts under way, so `idle()` can wait for them (tests, and anything stepping a clock). */
+  const running = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | null = null;
 
-  async function deliver(delivery: Delivery): Promise<void> {
+  function deliver(delivery: Delivery): Promise<void> {
+    const attempt = attemptDelivery(delivery);
+    running.add(attempt);
+    void attempt.finally(() => running.delete(attempt)).catch(() => {});
+    return attempt;
+  }
+
+  async function attemptDelivery(delivery: Delivery): Promise<void> {
     if (inFlight.has(delivery.id)) return;
     const subscription = store.get('channels', delivery.subscriptionId);
     if (!subscription) {
@@ -53,7 +62,7 @@ export function createDispatcher(options: DispatcherOptions) {
         .transact((tx, read) => {
           const current = read.get('deliveries', delivery.id);
           if (current) {
-            tx.put('deliveries', { ...current, attempts, lastError: String((error as Error)?.message ?? error).slice(0, 500), nextAttemptAt: new Date(now().getTime() + delay).toISOString() });
+            tx.put('deliveries', { ...current, attempts, lastError: describeError(error).slice(0, 500), nextAttemptAt: new Date(now().getTime() + delay).toISOString() });
           }
         })
         .catch((err: unknown) => logger.error({ err }, 'could not record a failed delivery'));
@@ -78,6 +87,10 @@ export function createDispatcher(options: DispatcherOptions) {
       await Promise.allSettled(deliveries.map((d) => deliver(d)));
     },
     runDue,
+    /** Resolves once no delivery attempt is under way (each one's outcome recorded on disk). */
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
     start(): void {
       const poll = options.pollMs ?? 15_000;
       timer = setInterval(() => void runDue(), poll);
@@ -92,3 +105,14 @@ export function createDispatcher(options: DispatcherOptions) {
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+/**
+ * Why a post failed, for the delivery record. The Teams connector's RestError for a 403 has an
+ * empty message: its name and HTTP status are then all there is to say.
+ */
+function describeError(error: unknown): string {
+  const { message, name, statusCode } = (error ?? {}) as { message?: string; name?: string; statusCode?: number };
+  if (message) return message;
+  const parts = [name, statusCode].filter((p) => p !== undefined && p !== '');
+  return parts.length ? parts.join(' ') : String(error);
+}

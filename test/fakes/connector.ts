@@ -10,6 +10,8 @@ export interface ConnectorCall {
 
 export async function startConnector() {
   const calls: ConnectorCall[] = [];
+  /** Requests answered with an error (see `fail`): proof that a post was attempted and refused. */
+  const failed: Array<ConnectorCall & { status: number }> = [];
   let failing: { match: (path: string) => boolean; count: number } | null = null;
   let n = 0;
   const read = (req: IncomingMessage) =>
@@ -22,6 +24,7 @@ export async function startConnector() {
     const text = await read(req);
     if (failing && failing.count > 0 && failing.match(req.url ?? '')) {
       failing.count--;
+      failed.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {}, status: 403 });
       res.statusCode = 403; // what Teams answers when the bot was removed from the conversation
       res.end();
       return;
@@ -35,12 +38,14 @@ export async function startConnector() {
   return {
     url,
     calls,
+    failed,
     /** Makes the next `count` requests whose path contains `fragment` fail with 403. */
     fail(fragment: string, count: number) {
       failing = { match: (path) => decodeURIComponent(path).includes(fragment), count };
     },
     clear() {
       calls.length = 0;
+      failed.length = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -22,7 +22,11 @@ const JSON_ARGS = ['blocks', 'view', 'attachments', 'metadata'];
 
 export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   const calls: SlackCall[] = [];
+  /** Calls answered with an error (see `fail`), kept apart so `calls` stays what Slack accepted. */
+  const failed: SlackCall[] = [];
   const delays = new Map<string, number>();
+  /** Requests received and not answered yet, by method (see `slow`). */
+  const waiting = new Map<string, number>();
   const failures: Array<{ method: string; match: (args: SlackCall['args']) => boolean; error: string; count: number }> = [];
   let seq = 0;
   const read = (req: IncomingMessage) =>
@@ -74,11 +78,15 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       return;
     }
     const delay = delays.get(method);
+    waiting.set(method, (waiting.get(method) ?? 0) + 1);
     if (delay) await new Promise((r) => setTimeout(r, delay));
+    waiting.set(method, waiting.get(method)! - 1);
     const failure = failures.find((f) => f.method === method && f.count > 0 && f.match(args));
     if (failure) {
       failure.count--;
-      res.end(JSON.stringify({ ok: false, error: failure.error }));
+      const result = { ok: false, error: failure.error };
+      failed.push({ method, args, result });
+      res.end(JSON.stringify(result));
       return;
     }
     const result = method === 'respond' ? { ok: true } : answer(method, args);
@@ -95,6 +103,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     apiUrl: `${base}/api/`,
     responseUrl: (id: string) => `${base}/respond/${id}`,
     calls,
+    failed,
     /** The next `count` calls of `method` matching `match` answer `{ ok: false, error }`. */
     fail(method: string, error: string, count = 1, match: (args: SlackCall['args']) => boolean = () => true) {
       failures.push({ method, match, error, count });
@@ -103,6 +112,8 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     slow(method: string, ms: number) {
       delays.set(method, ms);
     },
+    /** How many calls of `method` the bot is waiting on right now. */
+    waiting: (method: string) => waiting.get(method) ?? 0,
     /** Waits until the bot has made a matching call (it works after acknowledging Slack). */
     async waitFor(method: string, match: (call: SlackCall) => boolean = () => true, options: { after?: number; timeoutMs?: number } = {}): Promise<SlackCall> {
       const deadline = Date.now() + (options.timeoutMs ?? 5_000);

@@ -1,6 +1,7 @@
 /**
  * Crash-test worker: opens the store at argv[2] and writes bursts of records forever, printing
- * "ack <id>" for each write once `transact` resolved (that is, once it is on disk). The parent
+ * "ack <id> <name>" for each write once `transact` resolved (that is, once it is on disk), so the
+ * parent can compare the record's content after the crash, not only its presence. The parent
  * kills it with SIGKILL at a random moment. A small compaction threshold makes snapshot rewrites
  * (and kills in the middle of them) frequent.
  */
@@ -20,7 +21,7 @@ for (;;) {
         tx.put('providers', { id, name: `Provider ${id} ${randomBytes(Math.floor(Math.random() * 200)).toString('hex')}`, tenantId: null, createdAt: new Date().toISOString() });
         tx.put('audit', { id: `a-${id}`, at: new Date().toISOString(), actor: { platform: 'cli', userId: 'crash', displayName: 'Crash' }, action: 'provider.added', target: id, details: {} });
       })
-      .then(() => process.stdout.write(`ack ${id}\n`));
+      .then(() => process.stdout.write(`ack ${id} ${store.get('providers', id)!.name}\n`));
   });
   await Promise.all(burst);
 }

@@ -11,7 +11,11 @@ describe('invitations', () => {
     const draft = await service.draftInvitation(admin, { channel: 'microsoft-referral', locale: 'en' });
     expect(draft.status).toBe('draft');
     expect(draft.link).toBe(`https://bot.example.com/invitations/${draft.token}`);
-    expect(Buffer.from(draft.token, 'base64url').length).toBeGreaterThanOrEqual(16);
+    // 256 bits: 43 base64url characters, 32 bytes, and never the same twice.
+    expect(draft.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(draft.token, 'base64url').length).toBe(32);
+    const other = await service.draftInvitation(admin, { channel: 'microsoft-referral', locale: 'en' });
+    expect(other.token).not.toBe(draft.token);
     expect(draft.body).toContain(draft.link);
     expect(draft.subject).toContain('Northwind Cloud');
     expect(Date.parse(draft.expiresAt) - Date.parse(draft.createdAt)).toBe(90 * 86_400_000);

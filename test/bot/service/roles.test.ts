@@ -29,12 +29,42 @@ describe('roles', () => {
     await expect(service.draftInvitation(agent, { channel: 'own-marketing', locale: 'en' })).resolves.toMatchObject({ status: 'draft' });
     await expect(service.grantRole(agent, { role: 'sales-agent', principal: 'slack:U1' })).resolves.toMatchObject({ id: 'slack:U1' });
     await expect(service.grantRole(agent, { role: 'global-admin', principal: 'slack:U2' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
+    expect(service.whoami(actor('U2', 'en', 'slack')).role).toBeNull();
+    // A Global admin may.
+    await expect(service.grantRole(admin, { role: 'global-admin', principal: 'slack:U2' })).resolves.toMatchObject({ id: 'slack:U2', role: 'global-admin' });
+  });
+
+  it('says who is an admin: Global admins and Admin agents, nobody else', async () => {
+    const { service } = await testService();
+    for (const role of ['admin-agent', 'sales-agent', 'helpdesk-agent']) await service.grantRole(admin, { role, principal: `cli:${role}` });
+    const isAdmin = (userId: string) => service.whoami(actor(userId)).isAdmin;
+    expect(['admin', 'admin-agent', 'sales-agent', 'helpdesk-agent', 'nobody'].map(isAdmin)).toEqual([true, true, false, false, false]);
+    expect(service.summary(actor('sales-agent')).isAdmin).toBe(false);
+    expect(service.summary(actor('admin-agent')).isAdmin).toBe(true);
+  });
+
+  it('names the role that is missing: the caller\'s own role for admin work, Global admin for adding a provider', async () => {
+    const { service } = await testService();
+    await service.grantRole(admin, { role: 'sales-agent', principal: 'cli:bob' });
+    await service.grantRole(admin, { role: 'admin-agent', principal: 'cli:carla' });
+    await expect(service.addProvider(actor('bob'), { name: 'Contoso Distribution' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
+    await expect(service.addProvider(actor('carla'), { name: 'Contoso Distribution' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
+    await expect(service.draftInvitation(actor('bob'), { channel: 'own-marketing', locale: 'en' })).rejects.toMatchObject({ key: 'error.adminOnly', params: { role: 'sales-agent' } });
   });
 
   it('refuses unknown roles and malformed principals', async () => {
     const { service } = await testService();
     await expect(service.grantRole(admin, { role: 'boss', principal: 'cli:x' })).rejects.toMatchObject({ key: 'error.unknownRole' });
-    await expect(service.grantRole(admin, { role: 'sales-agent', principal: 'bob' })).rejects.toMatchObject({ key: 'error.badPrincipal' });
+    await expect(service.grantRole(admin, { role: 'sales-agent', principal: 'bob' })).rejects.toMatchObject({ key: 'error.badPrincipal', params: { principal: 'bob' } });
+    for (const principal of ['x teams:abc', 'teams:abc extra', 'web:abc', 'nowhere:abc', 'teams:']) {
+      await expect(service.grantRole(admin, { role: 'sales-agent', principal }), principal).rejects.toMatchObject({ key: 'error.badPrincipal' });
+    }
+    const unknown = await service.grantRole(admin, { role: 'boss', principal: 'cli:x' }).catch((e) => e);
+    expect(unknown.params).toEqual({ role: 'boss', roles: 'global-admin, admin-agent, sales-agent, helpdesk-agent' });
+    expect(service.listRoleGrants(admin)).toEqual([]);
+    // Spaces around a principal are not part of it.
+    await expect(service.grantRole(admin, { role: 'sales-agent', principal: '  teams:abc  ' })).resolves.toMatchObject({ id: 'teams:abc', userId: 'abc' });
+    expect(service.listRoleGrants(admin).map((g) => g.id)).toEqual(['teams:abc']);
   });
 
   it('audits a grant', async () => {

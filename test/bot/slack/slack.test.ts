@@ -161,10 +161,12 @@ describe('Slack surface', () => {
     api.fail('chat.postMessage', 'channel_not_found', 1, (args) => args.channel === 'C0NEWS');
     const after = api.calls.length;
     await acceptedCustomer();
-    await new Promise((r) => setTimeout(r, 100));
+    // The refused post was tried and its failure recorded (no sleep: wait for the record itself).
+    await expect.poll(() => [...bot.store.all('deliveries')].map((d) => d.attempts)).toEqual([1]);
+    expect(api.failed.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0NEWS')).toHaveLength(1);
     expect(api.calls.slice(after).some((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0NEWS')).toBe(false);
-    expect(bot.store.count('deliveries')).toBe(1);
-    await bot.dispatcher.runDue();
+    // Retried once due (10 ms in this bot), by polling rather than after a fixed sleep.
+    await expect.poll(async () => (await bot.dispatcher.runDue(), bot.store.count('deliveries'))).toBe(0);
     expect(api.text(await api.waitFor('chat.postMessage', (c) => c.args.channel === 'C0NEWS', { after }))).toContain('Contoso Ltd accepted the invitation');
     expect(bot.store.count('deliveries')).toBe(0);
   });

@@ -1,0 +1,88 @@
+/**
+ * The real composition root (bot/main.ts) as a child process: start-up, where it listens, and
+ * SIGTERM's final snapshot. Everything else in the suite builds the bot in-process.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startConnector } from '../fakes/connector.js';
+import { cleanEnv, freePort, killAll, run } from '../fakes/processes.js';
+import { teamsClient } from '../fakes/teams-client.js';
+import { tempDir } from '../helpers.js';
+
+afterEach(() => killAll());
+
+const reachable = async (url: string) => {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2_000) })).status;
+  } catch {
+    return 'refused';
+  }
+};
+
+async function startMain(extra: Record<string, string> = {}) {
+  const port = await freePort();
+  const dataFile = join(tempDir(), 'db.json');
+  const main = run('bot/main.ts', [], cleanEnv({ PORT: String(port), DATA_FILE: dataFile, PARTNER_NAME: 'Northwind Cloud', BOOTSTRAP_ADMINS: 'teams:aad-admin', LOG_LEVEL: 'info', ...extra }));
+  const [, url] = await main.waitFor(/"msg":"listening on (http:\/\/[^ "]+)/, 30_000);
+  return { main, port, dataFile, url: url! };
+}
+
+/** The machine's own non-loopback IPv4 address, if it has one. */
+const lanAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+describe('bot/main.ts', () => {
+  it('starts in local mode on loopback only, and on SIGTERM writes the final snapshot and releases the lock', { timeout: 60_000 }, async () => {
+    const connector = await startConnector();
+    const { main, port, dataFile, url } = await startMain();
+    try {
+      expect(url).toBe(`http://127.0.0.1:${port}`);
+      expect(await reachable(`${url}/healthz`)).toBe(200);
+      // 127.0.0.2 is loopback too, but not the address it was bound to.
+      expect(await reachable(`http://127.0.0.2:${port}/healthz`)).toBe('refused');
+      const teams = teamsClient(url, connector.url);
+      const res = await teams.say({ aadObjectId: 'aad-admin', name: 'Alice' }, { id: 'a:alice', conversationType: 'personal' }, 'add provider Contoso Distribution');
+      expect(res.status).toBe(200);
+      // Acknowledged, so in the journal; the snapshot does not have it yet.
+      expect(readFileSync(`${dataFile}.journal`, 'utf8')).toContain('Contoso Distribution');
+      expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers).toEqual([]);
+      main.child.kill('SIGTERM');
+      expect(await main.exited()).toEqual({ code: 0, signal: null });
+      expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers.map((p: { name: string }) => p.name)).toEqual(['Contoso Distribution']);
+      expect(readFileSync(`${dataFile}.journal`, 'utf8')).toBe('');
+      expect(existsSync(`${dataFile}.lock`)).toBe(false);
+      expect(main.stdout()).toContain('"signal":"SIGTERM"');
+    } finally {
+      await connector.close();
+    }
+  });
+
+  it('listens where HOST says', { timeout: 60_000 }, async () => {
+    const { main, port, url } = await startMain({ HOST: '127.0.0.2' });
+    expect(url).toBe(`http://127.0.0.2:${port}`);
+    expect(await reachable(`http://127.0.0.2:${port}/healthz`)).toBe(200);
+    expect(await reachable(`http://127.0.0.1:${port}/healthz`)).toBe('refused');
+    main.child.kill('SIGTERM');
+    expect((await main.exited()).code).toBe(0);
+  });
+
+  it.skipIf(!lanAddress)('in local mode with HOST open to the network, answers /api/messages only to this machine\'s loopback (403 otherwise)', { timeout: 60_000 }, async () => {
+    const connector = await startConnector();
+    const { main, port } = await startMain({ HOST: '0.0.0.0' });
+    const activity = teamsClient('', connector.url).activity({ aadObjectId: 'aad-admin', name: 'Alice' }, { id: 'a:alice', conversationType: 'personal' }, { type: 'message', text: 'help' });
+    const post = (host: string) => fetch(`http://${host}:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    // From the machine's network address, the caller is not loopback: refused before any work.
+    expect((await post(lanAddress!)).status).toBe(403);
+    expect(connector.calls).toEqual([]);
+    expect(await reachable(`http://${lanAddress}:${port}/healthz`)).toBe(200);
+    // The same activity from loopback is served.
+    expect((await post('127.0.0.1')).status).toBe(200);
+    expect(connector.calls).toHaveLength(1);
+    main.child.kill('SIGTERM');
+    expect((await main.exited()).code).toBe(0);
+    await connector.close();
+  });
+});

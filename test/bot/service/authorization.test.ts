@@ -1,0 +1,95 @@
+/**
+ * Every service operation against every role, on real records: the least role that may call it
+ * succeeds, every role below it gets NotAllowed and changes nothing. A check deleted or weakened
+ * anywhere fails here (this is what mutation testing found missing).
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { actor, admin, contact, testService } from '../../helpers.js';
+import { ErrorCode } from '../../../bot/service/index.js';
+import type { Role } from '../../../store/schema.js';
+
+type Level = 'anyRole' | 'admin' | 'globalAdmin';
+const people = { 'global-admin': actor('ga'), 'admin-agent': actor('agent'), 'sales-agent': actor('sales'), 'helpdesk-agent': actor('help'), none: actor('nobody') };
+/** Who may, and who may not, for each level (the least allowed role first). */
+const allowed: Record<Level, Array<keyof typeof people>> = {
+  anyRole: ['helpdesk-agent', 'sales-agent', 'admin-agent', 'global-admin'],
+  admin: ['admin-agent', 'global-admin'],
+  globalAdmin: ['global-admin'],
+};
+
+async function fixture() {
+  const t = await testService();
+  for (const [role, who] of Object.entries(people) as Array<[Role | 'none', ReturnType<typeof actor>]>) {
+    if (role !== 'none') await t.service.grantRole(admin, { principal: `cli:${who.userId}`, role });
+  }
+  const draft = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const accepted = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  await t.service.acceptInvitation(accepted.token, contact());
+  const removal = await t.service.requestRemoval(admin, 'Contoso Ltd');
+  const provider = await t.service.addProvider(admin, { name: 'Contoso Distribution' });
+  return { ...t, draft, removal, provider };
+}
+type Fixture = Awaited<ReturnType<typeof fixture>>;
+
+/** Each operation with real ids and valid input: only the caller's role can make it fail. */
+const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof actor>) => unknown]> = [
+  ['listCustomers', 'anyRole', (f, who) => f.service.listCustomers(who)],
+  ['getCustomer', 'anyRole', (f, who) => f.service.getCustomer(who, 'contoso.com')],
+  ['listProviders', 'anyRole', (f, who) => f.service.listProviders(who)],
+  ['getInvitation', 'anyRole', (f, who) => f.service.getInvitation(who, f.draft.id)],
+  ['listInvitations', 'anyRole', (f, who) => f.service.listInvitations(who)],
+  ['listRoleGrants', 'anyRole', (f, who) => f.service.listRoleGrants(who)],
+  ['listChannels', 'anyRole', (f, who) => f.service.listChannels(who)],
+  ['subscribeChannel', 'anyRole', (f, who) => f.service.subscribeChannel(who, { platform: 'teams', conversationId: '19:ops', name: 'Ops' })],
+  ['unsubscribeChannel', 'anyRole', (f, who) => f.service.unsubscribeChannel(who, { platform: 'teams', conversationId: '19:ops' })],
+  ['draftInvitation', 'admin', (f, who) => f.service.draftInvitation(who, { channel: 'own-marketing', locale: 'en' })],
+  ['markInvitationSent', 'admin', (f, who) => f.service.markInvitationSent(who, f.draft.id, { body: `Please accept: ${f.draft.link}` })],
+  ['openDraft', 'admin', (f, who) => f.service.openDraft(who, f.draft.id)],
+  ['revokeInvitation', 'admin', (f, who) => f.service.revokeInvitation(who, f.draft.id)],
+  ['recordDraftMessage', 'admin', (f, who) => f.service.recordDraftMessage(who, f.draft.id, { conversationId: 'a:1', activityId: 'x' })],
+  ['providersToInviteWith', 'admin', (f, who) => f.service.providersToInviteWith(who)],
+  ['requestRemoval', 'admin', (f, who) => f.service.requestRemoval(who, 'Contoso Ltd')],
+  ['getRemoval', 'admin', (f, who) => f.service.getRemoval(who, f.removal.removal.id)],
+  ['openRemoval', 'admin', (f, who) => f.service.openRemoval(who, f.removal.removal.id)],
+  ['confirmRemoval', 'admin', (f, who) => f.service.confirmRemoval(who, f.removal.removal.id, { attested: true })],
+  ['cancelRemoval', 'admin', (f, who) => f.service.cancelRemoval(who, f.removal.removal.id)],
+  ['grantRole', 'admin', (f, who) => f.service.grantRole(who, { principal: 'cli:newcomer', role: 'sales-agent' })],
+  ['listAudit', 'admin', (f, who) => f.service.listAudit(who)],
+  ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
+];
+
+/** Everything in the store, to prove a refusal wrote nothing. */
+const fingerprint = (f: Fixture) =>
+  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'channels', 'roles', 'deliveries', 'audit'].map((c) => [...f.store.all(c as 'audit')]));
+
+describe('authorization of every service operation', () => {
+  let f: Fixture;
+  beforeEach(async () => {
+    f = await fixture();
+  });
+
+  for (const [name, level, call] of operations) {
+    const refused = (Object.keys(people) as Array<keyof typeof people>).filter((r) => !allowed[level].includes(r));
+    it(`${name}: refuses ${refused.join(', ')} and changes nothing; lets ${allowed[level][0]} through`, async () => {
+      const before = fingerprint(f);
+      for (const role of refused) {
+        const outcome = await Promise.resolve()
+          .then(() => call(f, people[role]))
+          .then(
+            () => 'allowed',
+            (e: { code?: string }) => e.code,
+          );
+        expect(outcome, `${name} as ${role}`).toBe(ErrorCode.NotAllowed);
+      }
+      expect(fingerprint(f)).toBe(before);
+      // The least role allowed gets through (a check made stricter fails here).
+      await call(f, people[allowed[level][0]!]);
+    });
+  }
+
+  it('names every operation of the service that takes an actor', () => {
+    const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary'];
+    const all = Object.keys(f.service).filter((k) => !noActor.includes(k));
+    expect(operations.map(([name]) => name).sort()).toEqual(all.sort());
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * What a removal records and reuses: one pending request per relationship and language, the
+ * audit details of each step, and the customer's name on every view. (Mutation testing found
+ * these unchecked.)
+ */
+import { describe, expect, it } from 'vitest';
+import { admin, contact, testService } from '../../helpers.js';
+
+async function withCustomer() {
+  const t = await testService();
+  const draft = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const { customer } = await t.service.acceptInvitation(draft.token, contact());
+  const relationship = [...t.store.all('relationships')].find((r) => r.customerId === customer.id && r.kind === 'reseller')!;
+  return { ...t, customer, relationship };
+}
+
+describe('removal records', () => {
+  it('reuses the pending request of the same language, and starts another for another language or after a cancel', async () => {
+    const { service, store, customer, relationship, clock } = await withCustomer();
+    const first = await service.requestRemoval(admin, 'Contoso Ltd');
+    expect(first).toMatchObject({ companyName: 'Contoso Ltd', domain: 'contoso.com', alreadyDone: false });
+    expect(first.removal).toMatchObject({
+      customerId: customer.id,
+      relationshipId: relationship.id,
+      status: 'pending',
+      requestedBy: { platform: 'cli', userId: 'admin' },
+      requestedAt: clock.now.toISOString(),
+      attestationLocale: 'en',
+      attestedBy: null,
+      cancelledBy: null,
+    });
+    expect((await service.requestRemoval(admin, 'contoso.com')).removal.id).toBe(first.removal.id);
+    const italian = await service.requestRemoval({ ...admin, locale: 'it' }, 'Contoso Ltd');
+    expect(italian.removal.id).not.toBe(first.removal.id);
+    expect(italian.removal.attestationLocale).toBe('it');
+    await service.cancelRemoval(admin, first.removal.id);
+    const again = await service.requestRemoval(admin, 'Contoso Ltd');
+    expect([first.removal.id, italian.removal.id]).not.toContain(again.removal.id);
+    expect(store.count('removals')).toBe(3);
+    expect(service.listAudit(admin, { limit: 500 }).filter((e) => e.action === 'removal.requested').map((e) => e.details)).toEqual([
+      { customerId: customer.id },
+      { customerId: customer.id },
+      { customerId: customer.id },
+    ]);
+  });
+
+  it('audits the confirmation with the attestation it was given and the DAP it left', async () => {
+    const { service, store, customer, relationship, clock } = await withCustomer();
+    const request = await service.requestRemoval({ ...admin, locale: 'it' }, 'Contoso Ltd');
+    clock.now = new Date(clock.now.getTime() + 60_000);
+    const done = await service.confirmRemoval({ ...admin, locale: 'it' }, request.removal.id, { attested: true });
+    expect(done).toMatchObject({ companyName: 'Contoso Ltd', domain: 'contoso.com', alreadyDone: false });
+    expect(done.removal).toMatchObject({ status: 'confirmed', attestedAt: clock.now.toISOString(), attestedBy: { userId: 'admin' } });
+    expect(service.getRemoval(admin, request.removal.id).removal.status).toBe('confirmed');
+    const [event] = service.listAudit(admin, { target: request.removal.id });
+    expect(event).toMatchObject({
+      action: 'removal.confirmed',
+      details: { customerId: customer.id, relationshipId: relationship.id, attestationVersion: request.removal.attestationVersion, attestationLocale: 'it', dapGranted: true },
+    });
+    const ended = store.get('relationships', relationship.id);
+    expect(ended).toMatchObject({ status: 'removed', endedAt: clock.now.toISOString(), dapGranted: true });
+  });
+
+  it('records who cancelled and when, and audits it', async () => {
+    const { service, customer, clock } = await withCustomer();
+    const request = await service.requestRemoval(admin, 'Contoso Ltd');
+    const cancelled = await service.cancelRemoval(admin, request.removal.id);
+    expect(cancelled.removal).toMatchObject({ status: 'cancelled', cancelledBy: { userId: 'admin' }, cancelledAt: clock.now.toISOString() });
+    expect(cancelled.companyName).toBe('Contoso Ltd');
+    expect(service.listAudit(admin, { target: request.removal.id })[0]).toMatchObject({ action: 'removal.cancelled', details: { customerId: customer.id } });
+    expect(service.listCustomers(admin).total).toBe(1);
+  });
+
+  it('names every active subscription that blocks a removal, and the customer', async () => {
+    const { service, store, customer } = await withCustomer();
+    const subscription = (id: string, offer: string, quantity: number, status: 'active' | 'suspended') => ({ id, offer, quantity, status, renewsOn: null });
+    await store.transact((tx, read) => {
+      tx.put('customers', { ...read.get('customers', customer.id)!, subscriptions: [subscription('s1', 'Microsoft 365 E3', 10, 'active'), subscription('s2', 'Visio', 1, 'suspended'), subscription('s3', 'Teams Phone', 5, 'active')] });
+    });
+    const error = await service.requestRemoval(admin, 'Contoso Ltd').catch((e) => e);
+    expect(error.params).toEqual({ company: 'Contoso Ltd', count: 2, subscriptions: 'Microsoft 365 E3 (10), Teams Phone (5)' });
+    expect(store.count('removals')).toBe(0);
+  });
+
+  it('refuses to confirm without the attestation being exactly true', async () => {
+    const { service } = await withCustomer();
+    const request = await service.requestRemoval(admin, 'Contoso Ltd');
+    for (const attested of ['yes', 'true', 1, {}, null, undefined]) {
+      await expect(service.confirmRemoval(admin, request.removal.id, { attested }), String(attested)).rejects.toMatchObject({ key: 'removal.attestationRequired' });
+    }
+    expect(service.getRemoval(admin, request.removal.id).removal.status).toBe('pending');
+    expect(() => service.getRemoval(admin, 'no-such-removal')).toThrow(expect.objectContaining({ key: 'removal.notFound' }));
+  });
+});

@@ -1,0 +1,88 @@
+/** Runs the project's real entry points as child processes, in a clean environment, on free ports. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+/**
+ * Only what a process needs to run, nothing from the machine's configuration: a developer's
+ * SLACK_* or MicrosoftApp* variables must not change what a test starts.
+ */
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'SystemRoot'];
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' };
+  for (const name of keep) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return { ...env, ...extra };
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Running {
+  child: ChildProcess;
+  /** Everything written so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when `pattern` appears on stdout or stderr; rejects on exit or after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or signal) once the process ended; rejects after `timeoutMs`. */
+  exited(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `node --import tsx <script> ...args`; killed at the end of the test file if still running. */
+export function run(script: string, args: string[], env: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  running.add(child);
+  void exit.then(() => running.delete(child));
+  const bounded = <T>(promise: Promise<T>, timeoutMs: number, what: string) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${what} within ${timeoutMs} ms; stdout: ${out}\nstderr: ${err}`)), timeoutMs);
+      promise.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitFor: (pattern, timeoutMs = 20_000) =>
+      bounded(
+        new Promise<RegExpMatchArray>((resolve, reject) => {
+          const check = () => {
+            const match = pattern.exec(out) ?? pattern.exec(err);
+            if (match) {
+              child.stdout!.off('data', check);
+              child.stderr!.off('data', check);
+              resolve(match);
+            }
+          };
+          child.stdout!.on('data', check);
+          child.stderr!.on('data', check);
+          void exit.then(() => reject(new Error(`exited before ${pattern}; stdout: ${out}\nstderr: ${err}`)));
+          check();
+        }),
+        timeoutMs,
+        `no ${pattern}`,
+      ),
+    exited: (timeoutMs = 20_000) => bounded(exit, timeoutMs, 'did not exit'),
+  };
+}
+
+const running = new Set<ChildProcess>();
+/** Kills what a failed test left running. */
+export function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+}

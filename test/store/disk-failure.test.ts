@@ -1,0 +1,141 @@
+/**
+ * What the store does when the disk fails under it: a full disk (ENOSPC) or a broken one (EIO) on
+ * the journal append and on the snapshot rename, injected through the store's `fs` option.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openLowdbStore } from '../../store/lowdb-store.js';
+import { StoreUnavailableError } from '../../store/store.js';
+import { startServer } from '../../bot/server/server.js';
+import { createLogger } from '../../bot/logger.js';
+import { createFaultyFs, isJournal, isSnapshot } from '../fakes/faulty-fs.js';
+import { tempDir } from '../helpers.js';
+
+const provider = (id: string) => ({ id, name: `Provider ${id}`, tenantId: null, createdAt: '2026-11-23T10:00:00.000Z' });
+const put = (id: string) => (tx: { put: (c: 'providers', r: ReturnType<typeof provider>) => void }) => tx.put('providers', provider(id));
+/** A crash: the process is gone without closing, so its lock names a dead process. */
+const crash = (file: string) => writeFileSync(`${file}.lock`, '999999999');
+const ids = (store: { all: (c: 'providers') => Iterable<{ id: string }> }) => [...store.all('providers')].map((p) => p.id).sort();
+const journalIds = (file: string) =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .flatMap((l) => (JSON.parse(l) as { ops: Array<{ r?: { id: string } }> }).ops.map((o) => o.r?.id))
+    : [];
+
+describe('a store whose disk fails', () => {
+  for (const [op, code] of [
+    ['write', 'ENOSPC'],
+    ['sync', 'EIO'],
+  ] as const) {
+    it(`rejects the write whose journal ${op} fails with ${code}, refuses every later change, and restarts at the last acknowledged state`, async () => {
+      const file = join(tempDir(), 'db.json');
+      const disk = createFaultyFs();
+      const store = await openLowdbStore({ file, fs: disk.io });
+      await store.transact(put('p1'));
+      disk.fail(op, isJournal, code);
+      const failed = await store.transact(put('p2')).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(StoreUnavailableError);
+      expect((failed as Error).message).toContain(code);
+      expect(disk.hits.length).toBeGreaterThan(0);
+      expect(store.healthy).toBe(false);
+      // Even once the disk works again: memory may hold what the disk does not, so only a restart helps.
+      disk.heal();
+      await expect(store.transact(put('p3'))).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.transact((tx) => tx.delete('providers', 'p1'))).rejects.toBeInstanceOf(StoreUnavailableError);
+      // On disk: only the acknowledged write (a batch whose fsync failed is cut back off the journal).
+      expect(journalIds(`${file}.journal`)).toEqual(['p1']);
+      await store.close();
+      const reopened = await openLowdbStore({ file });
+      expect(ids(reopened)).toEqual(['p1']);
+      await reopened.transact(put('p4'));
+      expect(reopened.healthy).toBe(true);
+      await reopened.close();
+    });
+  }
+
+  it('acknowledges nothing that is not on disk when the disk fills in the middle of concurrent writes', async () => {
+    const file = join(tempDir(), 'db.json');
+    const disk = createFaultyFs();
+    const store = await openLowdbStore({ file, fs: disk.io });
+    // The fourth group commit from now fails, whatever batches the writes fall into.
+    disk.fail('sync', isJournal, 'ENOSPC', 3);
+    const outcome = new Map<string, 'ok' | 'refused'>();
+    for (let group = 0; group < 10; group++) {
+      const writes = Array.from({ length: 10 }, (_, i) => {
+        const id = `g${group}-${i}`;
+        return store.transact(put(id)).then(
+          () => void outcome.set(id, 'ok'),
+          () => void outcome.set(id, 'refused'),
+        );
+      });
+      await Promise.all(writes);
+    }
+    const acknowledged = [...outcome].filter(([, o]) => o === 'ok').map(([id]) => id).sort();
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect(acknowledged.length).toBeLessThan(100);
+    await store.close();
+    const reopened = await openLowdbStore({ file });
+    expect(ids(reopened)).toEqual(acknowledged);
+    await reopened.close();
+  });
+
+  it('answers /healthz with 503 once a write failed', async () => {
+    const file = join(tempDir(), 'db.json');
+    const disk = createFaultyFs();
+    const store = await openLowdbStore({ file, fs: disk.io });
+    const running = await startServer({ port: 0, host: '127.0.0.1', store, logger: createLogger('silent'), surfaces: [] });
+    try {
+      await store.transact(put('p1'));
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      disk.fail('write', isJournal, 'EIO');
+      await expect(store.transact(put('p2'))).rejects.toBeInstanceOf(StoreUnavailableError);
+      const res = await fetch(`${running.url}/healthz`);
+      expect(res.status).toBe(503);
+    } finally {
+      await running.close();
+      await store.close();
+    }
+  });
+
+  it('keeps acknowledging writes when the snapshot rename fails, and writes the snapshot at close once it can', async () => {
+    const file = join(tempDir(), 'db.json');
+    const disk = createFaultyFs();
+    const compactErrors: unknown[] = [];
+    const store = await openLowdbStore({ file, fs: disk.io, compactBytes: 2_000, onCompactError: (e) => compactErrors.push(e) });
+    disk.fail('rename', isSnapshot, 'EIO');
+    for (let i = 0; i < 30; i++) await store.transact(put(`p${i}`));
+    await expect.poll(() => compactErrors.length).toBe(1);
+    expect((compactErrors[0] as NodeJS.ErrnoException).code).toBe('EIO');
+    // The journals still hold every write: the store stays healthy and goes on acknowledging.
+    expect(store.healthy).toBe(true);
+    await store.transact(put('after'));
+    expect(existsSync(`${file}.journal.old`)).toBe(true);
+    expect(JSON.parse(readFileSync(file, 'utf8')).providers).toEqual([]);
+    disk.heal();
+    await store.close();
+    // Retried at close: everything in the snapshot, both journals emptied.
+    expect(JSON.parse(readFileSync(file, 'utf8')).providers).toHaveLength(31);
+    expect(existsSync(`${file}.journal.old`)).toBe(false);
+    expect(readFileSync(`${file}.journal`, 'utf8')).toBe('');
+  });
+
+  it('recovers every acknowledged write after a crash while the snapshot could not be renamed', async () => {
+    const file = join(tempDir(), 'db.json');
+    const disk = createFaultyFs();
+    const compactErrors: unknown[] = [];
+    const store = await openLowdbStore({ file, fs: disk.io, compactBytes: 2_000, onCompactError: (e) => compactErrors.push(e) });
+    disk.fail('rename', isSnapshot, 'ENOSPC');
+    for (let i = 0; i < 30; i++) await store.transact(put(`p${i}`));
+    await expect.poll(() => compactErrors.length).toBe(1);
+    await store.transact(put('after'));
+    // Closing cannot write the snapshot either: it says so rather than pretending.
+    await expect(store.close()).rejects.toThrow(/ENOSPC/);
+    crash(file);
+    const reopened = await openLowdbStore({ file });
+    expect(ids(reopened)).toEqual([...Array.from({ length: 30 }, (_, i) => `p${i}`), 'after'].sort());
+    await reopened.close();
+  });
+});
