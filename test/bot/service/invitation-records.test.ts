@@ -104,6 +104,9 @@ describe('acceptance records', () => {
     }
     const ok = await service.acceptInvitation(draft.token, { ...contact(), companyName: 'C'.repeat(120), name: 'Al' });
     expect(ok.customer.companyName).toHaveLength(120);
+    const other = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const short = await service.acceptInvitation(other.token, { ...contact('fabrikam.com'), companyName: 'AB', name: 'N'.repeat(120) });
+    expect(short.customer).toMatchObject({ companyName: 'AB', contact: { name: 'N'.repeat(120) } });
   });
 
   it('publishes what happened and audits it, with the provider named', async () => {

@@ -82,6 +82,17 @@ describe('removal records', () => {
     expect(store.count('removals')).toBe(0);
   });
 
+  it('refuses to confirm when a subscription became active after the request, and changes nothing', async () => {
+    const { service, store, customer, relationship } = await withCustomer();
+    const request = await service.requestRemoval(admin, 'Contoso Ltd');
+    await store.transact((tx, read) => {
+      tx.put('customers', { ...read.get('customers', customer.id)!, subscriptions: [{ id: 's1', offer: 'Microsoft 365 E3', quantity: 3, status: 'active', renewsOn: null }] });
+    });
+    await expect(service.confirmRemoval(admin, request.removal.id, { attested: true })).rejects.toMatchObject({ code: 'Conflict', key: 'removal.activeSubscriptions' });
+    expect(store.get('removals', request.removal.id)!.status).toBe('pending');
+    expect(store.get('relationships', relationship.id)!.status).toBe('active');
+  });
+
   it('refuses to confirm without the attestation being exactly true', async () => {
     const { service } = await withCustomer();
     const request = await service.requestRemoval(admin, 'Contoso Ltd');
