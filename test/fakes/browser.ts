@@ -3,7 +3,7 @@
  * driven by playwright-core, so `npm install && npm test` needs nothing installed by hand.
  * `CHROMIUM_PATH` points at another build when you want one.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -25,5 +25,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(folder, { recursive: true });
   const path = join(folder, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
+  // Each test checks its own screenshots were written, so none depends on another having run.
+  if (!readFileSync(path).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new Error(`no PNG written at ${path}`);
   return path;
 }
