@@ -37,9 +37,11 @@ describe('compiled templates', () => {
         let expected: unknown;
         try {
           expected = wire(referenceExpander(source)(changed));
-        } catch (refused) {
-          // Where the library refuses a model, the compiled expander must refuse it too.
-          expect(() => compileTemplate(source)!(changed), String(refused)).toThrow();
+        } catch (crash) {
+          // The library itself crashes on some of these models (a TypeError reading `toString` of
+          // null inside its expression engine); the compiled expander must still give a card.
+          expect(String(crash)).toMatch(/TypeError/);
+          expect(compileTemplate(source)!(changed)).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
           return;
         }
         expect(wire(compileTemplate(source)!(changed))).toEqual(expected);
