@@ -10,7 +10,10 @@ import type { ServiceEvent } from './service/events.js';
 import { seedDemo } from './demo.js';
 import { systemClock, type Clock } from './clock.js';
 
-/** Lets surfaces subscribe to service events after the service exists. */
+/**
+ * Lets the dispatcher hear of service events after the service exists, so deliveries written with
+ * an event go out at once instead of at the next poll. Only a nudge: what to send is in the store.
+ */
 export class EventHub implements Notifier {
   private readonly listeners: Array<(event: ServiceEvent) => void | Promise<void>> = [];
   constructor(private readonly logger: Logger) {}

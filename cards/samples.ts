@@ -144,7 +144,7 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     'removal-done': toRemovalOutcomeView(viewer, { ...removal, removal: { ...removal.removal, status: 'confirmed', attestedBy: who, attestedAt: at } }),
     'acceptance-notification': toAcceptedView(viewer, {
       type: 'invitation.accepted', invitationId: 'inv-1', customerId: customer.id, companyName: customer.companyName, domain: customer.domain,
-      contactName: o('Giulia Rossi'), providerName: o('Contoso Distribution'), invitedBy: o('Alice Bianchi'), acceptedAt: at, deliveryIds: [], draftMessage: null,
+      contactName: o('Giulia Rossi'), providerName: o('Contoso Distribution'), invitedBy: o('Alice Bianchi'), acceptedAt: at, deliveryIds: [],
     }),
     invitations: toInvitationsView(viewer, [inv, { ...inv, id: 'inv-2', status: 'accepted', effectiveStatus: 'accepted', companyName: o('Tailspin Toys') }], new Date('2026-12-02T10:00:00Z')),
     providers: toProvidersView(viewer, [{ id: 'p1', name: o('Contoso Distribution'), tenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70', createdAt: at }]),

@@ -17,8 +17,7 @@ import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
-import { migrate } from './migrations.js';
-import { withoutClearToken } from './invitation-secret.js';
+import { migrate, upgradeRecord } from './migrations.js';
 import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices, type StoreFs } from './durable-file.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
 import {
@@ -321,8 +320,8 @@ class LowdbStore implements LowdbStoreHandle {
   private validateOp(op: JournalOp, seq: number): JournalOp {
     const file = this.journalFile ?? 'journal';
     try {
-      // A journal written before schema 2 may hold invitations with their token in clear.
-      if (op.op === 'put') return { ...op, r: collections[op.c].parse(op.c === 'invitations' ? withoutClearToken(op.r as Record<string, unknown>) : op.r) as never };
+      // A journal written before schema 3 may hold records in an older shape (see migrations.ts).
+      if (op.op === 'put') return { ...op, r: collections[op.c].parse(upgradeRecord(op.c, op.r as Record<string, unknown>)) as never };
       if (op.op === 'partner') return { ...op, r: Partner.parse(op.r) };
       if (op.op === 'del' && collectionNames.includes(op.c)) return op;
     } catch (error) {

@@ -1,8 +1,42 @@
 /** Upgrades an older data file, one schema version at a time. */
-import { SCHEMA_VERSION } from './schema.js';
+import { CardLocation, SCHEMA_VERSION } from './schema.js';
 import { withoutClearToken } from './invitation-secret.js';
 
 type Raw = Record<string, unknown>;
+
+const isRaw = (value: unknown): value is Raw => Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+const upgradeAll = (list: unknown, upgrade: (record: Raw) => Raw) => (Array.isArray(list) ? list.map((r: unknown) => (isRaw(r) ? upgrade(r) : r)) : list);
+
+/**
+ * Schema 2 kept where a draft card was posted as strings only, a Teams conversation reference as
+ * JSON inside a string; schema 3 keeps a typed location. Anything incomplete becomes null (the
+ * card is then not updated on acceptance, as before). Records already in the new shape pass.
+ */
+export function withTypedCardLocation(invitation: Raw): Raw {
+  const old = invitation.draftMessage;
+  if (!isRaw(old) || CardLocation.safeParse(old).success) return invitation;
+  const locale = old.locale === 'it' ? 'it' : 'en';
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+  let card: Raw | null = null;
+  if (old.platform === 'slack' && text(old.channel) && text(old.ts)) {
+    card = { platform: 'slack', channel: old.channel, ts: old.ts, locale };
+  } else if (old.platform === 'teams' && text(old.activityId) && text(old.reference)) {
+    try {
+      const reference: unknown = JSON.parse(old.reference as string);
+      if (isRaw(reference)) card = { platform: 'teams', activityId: old.activityId, reference, locale };
+    } catch {
+      // An unreadable reference: the card cannot be found again.
+    }
+  }
+  return { ...invitation, draftMessage: card };
+}
+
+/** Schema 2 deliveries always went to a subscription; schema 3 says where each one goes. */
+export function withDeliveryTarget(delivery: Raw): Raw {
+  if (typeof delivery.subscriptionId !== 'string') return delivery;
+  const { subscriptionId, ...rest } = delivery;
+  return { ...rest, target: { kind: 'subscription', subscriptionId } };
+}
 
 /** `migrations[n]` turns a version-n file into a version n+1 file. */
 const migrations: Record<number, (raw: Raw) => Raw> = {
@@ -12,10 +46,25 @@ const migrations: Record<number, (raw: Raw) => Raw> = {
   // written by version 1 are upgraded the same way when replayed, see lowdb-store.ts).
   1: (raw) => ({
     ...raw,
-    invitations: Array.isArray(raw.invitations) ? raw.invitations.map((r: unknown) => (r && typeof r === 'object' ? withoutClearToken(r as Raw) : r)) : raw.invitations,
+    invitations: upgradeAll(raw.invitations, withoutClearToken),
     schemaVersion: 2,
   }),
+  // Version 3 types where a card lives and where a delivery goes (journal entries written by
+  // version 2 are upgraded the same way when replayed).
+  2: (raw) => ({
+    ...raw,
+    invitations: upgradeAll(raw.invitations, withTypedCardLocation),
+    deliveries: upgradeAll(raw.deliveries, withDeliveryTarget),
+    schemaVersion: 3,
+  }),
 };
+
+/** One record of a journal entry written by an older version, in the current shape (idempotent). */
+export function upgradeRecord(collection: string, record: Raw): Raw {
+  if (collection === 'invitations') return withTypedCardLocation(withoutClearToken(record));
+  if (collection === 'deliveries') return withDeliveryTarget(record);
+  return record;
+}
 
 /** Returns the data at the current version and whether anything changed. */
 export function migrate(raw: Raw): { data: Raw; migratedFrom: number | null } {

@@ -1,7 +1,7 @@
 /** Record schemas of the store, validated whenever a data file is opened. */
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const id = z.string().min(1);
 const isoDate = z.iso.datetime({ offset: true });
@@ -95,6 +95,17 @@ export const ActorRef = z.object({
 });
 export type ActorRef = z.infer<typeof ActorRef>;
 
+/**
+ * Where a card the bot posted lives, so it can be updated later: a Teams activity in the
+ * conversation its reference points to, or a Slack message. `locale` is the language it was
+ * posted in, and the one its update is written in.
+ */
+export const CardLocation = z.discriminatedUnion('platform', [
+  z.object({ platform: z.literal('teams'), activityId: z.string().min(1), reference: z.record(z.string(), z.unknown()), locale: Locale }),
+  z.object({ platform: z.literal('slack'), channel: z.string().min(1), ts: z.string().min(1), locale: Locale }),
+]);
+export type CardLocation = z.infer<typeof CardLocation>;
+
 export const Invitation = z.object({
   id,
   /** SHA-256 (hex) of the token in the link; the token itself is never stored. */
@@ -118,7 +129,7 @@ export const Invitation = z.object({
   revokedAt: isoDate.nullable(),
   revokedBy: ActorRef.nullable(),
   /** Where the draft card was posted, so it can be updated when the customer accepts. */
-  draftMessage: z.record(z.string(), z.string()).nullable(),
+  draftMessage: CardLocation.nullable(),
 });
 export type Invitation = z.infer<typeof Invitation>;
 
@@ -162,10 +173,20 @@ export const RoleGrant = z.object({
 });
 export type RoleGrant = z.infer<typeof RoleGrant>;
 
-/** A notification that must reach a channel; kept until delivered so none is lost. */
+/** Where a delivery goes: a new post to a subscribed conversation, or an update of a posted card. */
+export const DeliveryTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('subscription'), subscriptionId: id }),
+  z.object({ kind: z.literal('card'), card: CardLocation }),
+]);
+export type DeliveryTarget = z.infer<typeof DeliveryTarget>;
+
+/**
+ * A message the bot sends outside a turn, written in the same transaction as the event that causes
+ * it and kept until delivered, so none is lost.
+ */
 export const Delivery = z.object({
   id,
-  subscriptionId: id,
+  target: DeliveryTarget,
   event: z.record(z.string(), z.unknown()),
   attempts: z.number().int().nonnegative(),
   nextAttemptAt: isoDate,

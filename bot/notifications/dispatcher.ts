@@ -1,15 +1,23 @@
 /**
- * Delivers acceptance notifications. Each delivery was written with the acceptance itself, so
- * none is lost: a failed post is logged, kept with a back-off, and retried; one failing channel
+ * The one way out for messages sent outside a turn: channel notifications and updates of posted
+ * cards. Each delivery was written with the event that causes it, so none is lost: a failed send
+ * is logged, kept with a back-off, and retried (also after a restart); one failing conversation
  * never holds up the others.
  */
-import type { ChannelSubscription, Delivery } from '../../store/schema.js';
+import type { CardLocation, ChannelSubscription, Delivery } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import type { InvitationAcceptedEvent } from '../service/events.js';
 import type { Logger } from '../logger.js';
 
-/** Posts one event to one subscribed conversation; throws when the platform refuses. */
-export type Sender = (subscription: ChannelSubscription, event: InvitationAcceptedEvent) => Promise<void>;
+type ChatPlatform = ChannelSubscription['platform'];
+
+/** What a surface registers: how to send on its platform. Each throws when the platform refuses. */
+export interface Sender<P extends ChatPlatform = ChatPlatform> {
+  /** Posts the event to a subscribed conversation. */
+  post(subscription: ChannelSubscription & { platform: P }, event: InvitationAcceptedEvent): Promise<void>;
+  /** Replaces a card the bot posted with the event's card. */
+  update(card: CardLocation & { platform: P }, event: InvitationAcceptedEvent): Promise<void>;
+}
 
 export interface DispatcherOptions {
   store: Store;
@@ -27,7 +35,7 @@ export function createDispatcher(options: DispatcherOptions) {
   const now = options.now ?? (() => new Date());
   const baseDelay = options.baseDelayMs ?? 30_000;
   const maxDelay = options.maxDelayMs ?? 60 * 60_000;
-  const senders = new Map<string, Sender>();
+  const senders = new Map<ChatPlatform, Sender>();
   const inFlight = new Set<string>();
   /** Attempts under way, so `idle()` can wait for them (tests, and anything stepping a clock). */
   const running = new Set<Promise<void>>();
@@ -42,22 +50,27 @@ export function createDispatcher(options: DispatcherOptions) {
 
   async function attemptDelivery(delivery: Delivery): Promise<void> {
     if (inFlight.has(delivery.id)) return;
-    const subscription = store.get('channels', delivery.subscriptionId);
-    if (!subscription) {
+    const { target } = delivery;
+    const subscription = target.kind === 'subscription' ? store.get('channels', target.subscriptionId) : null;
+    if (target.kind === 'subscription' && !subscription) {
       // The channel unsubscribed since: nothing left to deliver.
       await store.transact((tx) => tx.delete('deliveries', delivery.id));
       return;
     }
-    const send = senders.get(subscription.platform);
-    if (!send) return; // That platform is not configured in this process; kept for when it is.
+    const platform = subscription ? subscription.platform : target.kind === 'card' ? target.card.platform : null;
+    const sender = platform ? senders.get(platform) : undefined;
+    if (!sender) return; // That platform is not configured in this process; kept for when it is.
+    const where = subscription ? { channel: subscription.id } : { card: platform };
     inFlight.add(delivery.id);
     try {
-      await send(subscription, delivery.event as unknown as InvitationAcceptedEvent);
+      const event = delivery.event as unknown as InvitationAcceptedEvent;
+      if (subscription) await sender.post(subscription, event);
+      else if (target.kind === 'card') await sender.update(target.card, event);
       await store.transact((tx) => tx.delete('deliveries', delivery.id));
     } catch (error) {
       const attempts = delivery.attempts + 1;
       const delay = Math.min(maxDelay, baseDelay * 2 ** (attempts - 1));
-      logger.warn({ err: error, deliveryId: delivery.id, channel: subscription.id, attempts, retryInMs: delay }, 'notification not delivered; will retry');
+      logger.warn({ err: error, deliveryId: delivery.id, ...where, attempts, retryInMs: delay }, 'notification not delivered; will retry');
       await store
         .transact((tx, read) => {
           const current = read.get('deliveries', delivery.id);
@@ -78,8 +91,9 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   return {
-    register(platform: 'teams' | 'slack', sender: Sender): void {
-      senders.set(platform, sender);
+    register<P extends ChatPlatform>(platform: P, sender: Sender<P>): void {
+      // The dispatcher hands each sender only its own platform's subscriptions and cards.
+      senders.set(platform, sender as unknown as Sender);
     },
     /** Called with each accepted invitation: delivers its deliveries right away. */
     async onAccepted(event: InvitationAcceptedEvent): Promise<void> {

@@ -1,5 +1,5 @@
 /** The customer accepts: customer, relationships and notifications recorded in one durable step. */
-import type { Customer, Delivery, Invitation, Relationship } from '../../store/schema.js';
+import type { Customer, Delivery, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
 import type { MessageKey } from '../i18n/catalogue.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -102,21 +102,15 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
           invitedBy: invitation.createdBy.displayName,
           acceptedAt: now,
           deliveryIds,
-          draftMessage: invitation.draftMessage,
         };
-        for (const channel of read.all('channels')) {
-          const delivery: Delivery = {
-            id: ctx.newId(),
-            subscriptionId: channel.id,
-            event: { ...event, deliveryIds: [] },
-            attempts: 0,
-            nextAttemptAt: now,
-            lastError: null,
-            createdAt: now,
-          };
+        const deliver = (target: DeliveryTarget) => {
+          const delivery: Delivery = { id: ctx.newId(), target, event: { ...event, deliveryIds: [] }, attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now };
           tx.put('deliveries', delivery);
           deliveryIds.push(delivery.id);
-        }
+        };
+        for (const channel of read.all('channels')) deliver({ kind: 'subscription', subscriptionId: channel.id });
+        // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft.
+        if (invitation.draftMessage) deliver({ kind: 'card', card: invitation.draftMessage });
         ctx.audit(tx, actor, 'invitation.accepted', invitation.id, { customerId: customer.id, providerId: invitation.providerId });
         return { event, customer };
       });

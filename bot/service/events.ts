@@ -9,10 +9,11 @@ export interface InvitationAcceptedEvent {
   providerName: string | null;
   invitedBy: string;
   acceptedAt: string;
-  /** Deliveries recorded with the acceptance, one per subscribed channel. */
+  /**
+   * Deliveries recorded with the acceptance: one per subscribed conversation, and the update of
+   * the inviter's draft card when a surface recorded where it is.
+   */
   deliveryIds: string[];
-  /** Where the inviter's draft card was posted, if a surface recorded it. */
-  draftMessage: Record<string, string> | null;
 }
 
 export type ServiceEvent = InvitationAcceptedEvent;

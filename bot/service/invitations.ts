@@ -1,6 +1,6 @@
 /** Reseller relationship invitations: draft, Done (sent), revoke, list; acceptance is in acceptance.ts. */
 import { randomBytes } from 'node:crypto';
-import { CustomerChannel, type Invitation, type Locale, type Provider } from '../../store/schema.js';
+import { CustomerChannel, type CardLocation, type Invitation, type Locale, type Provider } from '../../store/schema.js';
 import { t, type MessageKey } from '../i18n/catalogue.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -189,8 +189,11 @@ export function createInvitationOperations(ctx: ServiceContext) {
       });
     },
 
-    /** Remembers where a surface posted the draft card, so it can be updated on acceptance. */
-    async recordDraftMessage(actor: Actor, invitationId: string, message: Record<string, string>): Promise<void> {
+    /**
+     * Remembers where a surface posted the draft card, so the acceptance can update it. A second
+     * write per invitation: where a card lands is known only once it is posted, after the draft.
+     */
+    async recordDraftMessage(actor: Actor, invitationId: string, message: CardLocation): Promise<void> {
       requireAdmin(ctx, actor);
       load(invitationId);
       await ctx.store.transact((tx, read) => {

@@ -426,15 +426,14 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
 
   // --- notifications -----------------------------------------------------------------------------------------
 
-  dispatcher.register('slack', async (subscription, event) => {
-    await client.chat.postMessage({ channel: subscription.conversationId, ...toSlackMessage(toAcceptedView({ locale: subscription.locale }, event)) });
-  });
-
-  // The inviter's message becomes the acceptance, so nobody acts on a stale draft.
-  app.events.on(async (event) => {
-    const message = event.draftMessage;
-    if (event.type !== 'invitation.accepted' || message?.platform !== 'slack' || !message.channel || !message.ts) return;
-    await client.chat.update({ channel: message.channel, ts: message.ts, ...toSlackMessage(toAcceptedView({ locale: toLocale(message.locale) }, event)) });
+  // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw.
+  dispatcher.register('slack', {
+    async post(subscription, event) {
+      await client.chat.postMessage({ channel: subscription.conversationId, ...toSlackMessage(toAcceptedView({ locale: subscription.locale }, event)) });
+    },
+    async update(card, event) {
+      await client.chat.update({ channel: card.channel, ts: card.ts, ...toSlackMessage(toAcceptedView({ locale: card.locale }, event)) });
+    },
   });
 
   return {

@@ -89,22 +89,21 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
     if (failure) throw failure;
   };
 
-  dispatcher.register('teams', async (subscription, event) => {
-    if (!subscription.reference) throw new Error('no conversation reference recorded for this channel');
-    const view = toAcceptedView({ locale: subscription.locale }, event);
-    await post(subscription.reference as Partial<ConversationReference>, async (context) => {
-      await context.sendActivity({ attachments: [toAttachment(view)] });
-    });
-  });
-
-  // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft.
-  app.events.on(async (event) => {
-    const draft = event.draftMessage;
-    if (event.type !== 'invitation.accepted' || draft?.platform !== 'teams' || !draft.reference || !draft.activityId) return;
-    const view = toAcceptedView({ locale: toLocale(draft.locale) }, event);
-    await post(JSON.parse(draft.reference) as Partial<ConversationReference>, async (context) => {
-      await context.updateActivity({ type: 'message', id: draft.activityId, attachments: [toAttachment(view)] });
-    });
+  // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw.
+  dispatcher.register('teams', {
+    async post(subscription, event) {
+      if (!subscription.reference) throw new Error('no conversation reference recorded for this channel');
+      const view = toAcceptedView({ locale: subscription.locale }, event);
+      await post(subscription.reference as Partial<ConversationReference>, async (context) => {
+        await context.sendActivity({ attachments: [toAttachment(view)] });
+      });
+    },
+    async update(card, event) {
+      const view = toAcceptedView({ locale: card.locale }, event);
+      await post(card.reference as Partial<ConversationReference>, async (context) => {
+        await context.updateActivity({ type: 'message', id: card.activityId, attachments: [toAttachment(view)] });
+      });
+    },
   });
 
   return {

@@ -5,7 +5,6 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type Activity,
-  type ConversationReference,
 } from 'botbuilder';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
@@ -87,14 +86,10 @@ export class CspTeamsBot extends TeamsActivityHandler {
 
   /** Remembers where a draft card lives, so the acceptance can update it in place. */
   private async afterSend(turn: Turn, view: View, activityId: string): Promise<void> {
-    if (view.kind !== 'draft') return;
+    const reference = turn.conversation.reference;
+    if (view.kind !== 'draft' || !reference) return;
     await this.app.service
-      .recordDraftMessage(turn.actor, view.invitationId, {
-        platform: 'teams',
-        activityId,
-        locale: turn.actor.locale,
-        reference: JSON.stringify(turn.conversation.reference as Partial<ConversationReference>),
-      })
+      .recordDraftMessage(turn.actor, view.invitationId, { platform: 'teams', activityId, locale: turn.actor.locale, reference })
       .catch((err: unknown) => this.logger.warn({ err }, 'could not record where the draft card was posted'));
   }
 }

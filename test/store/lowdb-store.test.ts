@@ -122,8 +122,47 @@ describe('lowdb store', () => {
     expect(onDisk).not.toContain(token);
     expect(onDisk).not.toContain(journalToken);
     expect(onDisk).not.toContain(link);
-    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
     expect(JSON.parse(readFileSync(`${file}.v1.bak`, 'utf8'))).toEqual(v1);
+  });
+
+  it('migrates a version-2 file: card locations and delivery targets become typed, journal entries too', async () => {
+    const file = join(tempDir(), 'db.json');
+    const at = '2026-11-23T10:00:00.000Z';
+    const who = { platform: 'teams', userId: 'aad-admin', displayName: 'Admin' };
+    const reference = { conversation: { id: 'a:personal' }, serviceUrl: 'http://127.0.0.1:1/' };
+    const v2Invitation = (id: string, draftMessage: Record<string, string> | null) => ({
+      id, tokenHash: 'a'.repeat(64), status: 'sent', channel: 'own-marketing', providerId: null, companyName: null, customerEmail: null, locale: 'en',
+      subject: 'Hi', body: `Accept: ${LINK_PLACEHOLDER}`, createdBy: who, createdAt: at, expiresAt: '2027-02-21T10:00:00.000Z',
+      sentAt: null, sentBy: null, acceptedAt: null, customerId: null, revokedAt: null, revokedBy: null, draftMessage,
+    });
+    const channel = { id: 'teams:19:ops', platform: 'teams', conversationId: '19:ops', name: 'Ops', reference, locale: 'en', createdBy: who, createdAt: at };
+    const v2Delivery = { id: 'd1', subscriptionId: channel.id, event: { type: 'invitation.accepted' }, attempts: 2, nextAttemptAt: at, lastError: '403', createdAt: at };
+    const v2 = {
+      schemaVersion: 2, journalSeq: 0, partner: null, providers: [], customers: [], relationships: [], removals: [], channels: [channel], roles: [], audit: [],
+      invitations: [
+        v2Invitation('teams', { platform: 'teams', activityId: 'act-1', locale: 'it', reference: JSON.stringify(reference) }),
+        v2Invitation('broken', { platform: 'teams', activityId: 'act-2', reference: '{not json' }),
+        v2Invitation('none', null),
+      ],
+      deliveries: [v2Delivery],
+    };
+    writeFileSync(file, JSON.stringify(v2));
+    // Entries written by the previous version, not yet folded into the snapshot.
+    const ops = [
+      { op: 'put', c: 'invitations', r: v2Invitation('slack', { platform: 'slack', channel: 'C1', ts: '1.2', locale: 'en' }) },
+      { op: 'put', c: 'deliveries', r: { ...v2Delivery, id: 'd2' } },
+    ];
+    writeFileSync(`${file}.journal`, `${JSON.stringify({ seq: 1, ops })}\n`);
+    const store = await openLowdbStore({ file });
+    expect(store.get('invitations', 'teams')!.draftMessage).toEqual({ platform: 'teams', activityId: 'act-1', locale: 'it', reference });
+    expect(store.get('invitations', 'broken')!.draftMessage).toBeNull();
+    expect(store.get('invitations', 'none')!.draftMessage).toBeNull();
+    expect(store.get('invitations', 'slack')!.draftMessage).toEqual({ platform: 'slack', channel: 'C1', ts: '1.2', locale: 'en' });
+    for (const id of ['d1', 'd2']) expect(store.get('deliveries', id)).toMatchObject({ target: { kind: 'subscription', subscriptionId: channel.id }, attempts: 2, lastError: '403' });
+    await store.close();
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
+    expect(JSON.parse(readFileSync(`${file}.v2.bak`, 'utf8'))).toEqual(v2);
   });
 
   it('refuses to open a data file that another live process holds', async () => {

@@ -134,4 +134,37 @@ describe('notification deliveries over time', () => {
       await second.stop();
     }
   });
+
+  it("turns the inviter's draft card into the acceptance after a restart, when the stopped bot could not", async () => {
+    const clock = fakeClock();
+    const first = await startBot({}, { clock });
+    const teams = teamsClient(first.url, connector.url);
+    await teams.say(alice, personal, 'invite customer');
+    const draft = connector.calls.at(-1)!;
+    const token = /\/invitations\/([A-Za-z0-9_-]+)/.exec(cardText(draft))![1]!;
+    await expect.poll(() => [...first.store.all('invitations')][0]?.draftMessage?.platform).toBe('teams');
+    // The acceptance is on disk; the card update is refused, so this bot never updates the card.
+    connector.fail('a:personal-alice', 1_000);
+    await first.service.acceptInvitation(token, contact());
+    await expect.poll(() => connector.failed.length).toBe(1);
+    await first.dispatcher.idle();
+    const pending = [...first.store.all('deliveries')];
+    expect(pending).toMatchObject([{ target: { kind: 'card', card: { platform: 'teams' } }, attempts: 1 }]);
+    clock.set(Date.parse(pending[0]!.nextAttemptAt));
+    await first.stop();
+
+    connector.fail('a:personal-alice', 0);
+    connector.calls.length = 0;
+    const second = await startBot({}, { clock, dataFile: first.config.dataFile });
+    try {
+      // Nobody accepts anything here: the restarted dispatcher finds the delivery due and sends it.
+      await expect.poll(() => connector.calls.filter((c) => c.method === 'PUT').length).toBe(1);
+      const updated = connector.calls.find((c) => c.method === 'PUT')!;
+      expect(updated.path).toContain('/activities/');
+      expect(cardText(updated)).toContain('accepted the invitation');
+      await expect.poll(() => second.store.count('deliveries')).toBe(0);
+    } finally {
+      await second.stop();
+    }
+  });
 });

@@ -46,7 +46,7 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['markInvitationSent', 'admin', (f, who) => f.service.markInvitationSent(who, f.draft.id, { body: `Please accept: ${f.draft.link}` })],
   ['openDraft', 'admin', (f, who) => f.service.openDraft(who, f.draft.id)],
   ['revokeInvitation', 'admin', (f, who) => f.service.revokeInvitation(who, f.draft.id)],
-  ['recordDraftMessage', 'admin', (f, who) => f.service.recordDraftMessage(who, f.draft.id, { conversationId: 'a:1', activityId: 'x' })],
+  ['recordDraftMessage', 'admin', (f, who) => f.service.recordDraftMessage(who, f.draft.id, { platform: 'teams', activityId: 'x', reference: { conversation: { id: 'a:1' } }, locale: 'en' })],
   ['providersToInviteWith', 'admin', (f, who) => f.service.providersToInviteWith(who)],
   ['requestRemoval', 'admin', (f, who) => f.service.requestRemoval(who, 'Contoso Ltd')],
   ['getRemoval', 'admin', (f, who) => f.service.getRemoval(who, f.removal.removal.id)],

@@ -59,8 +59,8 @@ describe('invitation records', () => {
   it('remembers where the draft card was posted', async () => {
     const { service } = await testService();
     const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
-    await service.recordDraftMessage(admin, draft.id, { platform: 'slack', channel: 'C1', ts: '1.2' });
-    expect(service.getInvitation(admin, draft.id).draftMessage).toEqual({ platform: 'slack', channel: 'C1', ts: '1.2' });
+    await service.recordDraftMessage(admin, draft.id, { platform: 'slack', channel: 'C1', ts: '1.2', locale: 'en' });
+    expect(service.getInvitation(admin, draft.id).draftMessage).toEqual({ platform: 'slack', channel: 'C1', ts: '1.2', locale: 'en' });
   });
 
   it('lists newest first, filtered by effective status, up to a limit', async () => {
@@ -114,14 +114,17 @@ describe('acceptance records', () => {
     const provider = await service.addProvider(admin, { name: 'Contoso Distribution' });
     await service.subscribeChannel(admin, { platform: 'teams', conversationId: '19:ops', name: 'Ops' });
     const draft = await service.draftInvitation(admin, { channel: 'indirect-provider', providerId: provider.id, locale: 'en' });
-    await service.recordDraftMessage(admin, draft.id, { channel: 'C1' });
+    const card = { platform: 'slack', channel: 'C1', ts: '1.2', locale: 'it' } as const;
+    await service.recordDraftMessage(admin, draft.id, card);
     const result = await service.acceptInvitation(draft.token, contact());
     expect(result).toMatchObject({ invitationId: draft.id, providerName: 'Contoso Distribution' });
     const event = events.find((e) => e.type === 'invitation.accepted')!;
-    expect(event).toMatchObject({ invitationId: draft.id, customerId: result.customer.id, companyName: 'Contoso Ltd', domain: 'contoso.com', contactName: 'Anna Verdi', providerName: 'Contoso Distribution', invitedBy: 'admin', acceptedAt: clock.now.toISOString(), draftMessage: { channel: 'C1' } });
-    const [delivery] = [...store.all('deliveries')];
-    expect(event).toMatchObject({ deliveryIds: [delivery!.id] });
-    expect(delivery).toMatchObject({ subscriptionId: 'teams:19:ops', attempts: 0, nextAttemptAt: clock.now.toISOString(), lastError: null });
+    expect(event).toMatchObject({ invitationId: draft.id, customerId: result.customer.id, companyName: 'Contoso Ltd', domain: 'contoso.com', contactName: 'Anna Verdi', providerName: 'Contoso Distribution', invitedBy: 'admin', acceptedAt: clock.now.toISOString() });
+    // One delivery to the subscribed channel, one that turns the draft card into the acceptance.
+    const [toChannel, toCard] = [...store.all('deliveries')];
+    expect(event).toMatchObject({ deliveryIds: [toChannel!.id, toCard!.id] });
+    expect(toChannel).toMatchObject({ target: { kind: 'subscription', subscriptionId: 'teams:19:ops' }, attempts: 0, nextAttemptAt: clock.now.toISOString(), lastError: null });
+    expect(toCard).toMatchObject({ target: { kind: 'card', card }, attempts: 0, nextAttemptAt: clock.now.toISOString(), lastError: null });
     expect(service.listAudit(admin, { target: draft.id })[0]).toMatchObject({ action: 'invitation.accepted', actor: { platform: 'web', userId: 'anna@contoso.com' }, details: { customerId: result.customer.id, providerId: provider.id } });
     expect(service.getInvitation(admin, draft.id)).toMatchObject({ status: 'accepted', acceptedAt: clock.now.toISOString(), customerId: result.customer.id });
   });
