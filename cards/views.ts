@@ -2,7 +2,7 @@
  * View models: what each card shows, already in the user's language. Teams (Adaptive Card
  * templates), Slack (Block Kit builders) and the terminal all render these same objects.
  */
-import type { AuditEvent, Locale, Provider, Role } from '../store/schema.js';
+import type { AuditEvent, Locale, Provider, Relationship, Role, Subscription } from '../store/schema.js';
 import { t, type MessageKey, type MessageParams } from '../bot/i18n/catalogue.js';
 import { commands, type CommandName } from '../bot/commands/parse.js';
 import type { InvitationView } from '../bot/service/invitations.js';
@@ -239,7 +239,7 @@ export function toHelpView(viewer: Viewer): HelpView {
     title,
     intro: t(l, 'ui.help.intro'),
     fallbackText: title,
-    commands: visible.map((c) => ({ usage: c.usage[l], description: t(l, `ui.help.${c.name}` as MessageKey), adminOnly: Boolean(c.permission && c.permission !== 'look') })),
+    commands: visible.map((c) => ({ usage: c.usage[l], description: t(l, `ui.help.${c.name}`), adminOnly: Boolean(c.permission && c.permission !== 'look') })),
     actions: [
       ...(viewer.permissions?.includes('invite') ? [{ verb: 'command', title: c(l, 'invite'), style: 'positive' as const, data: { command: 'invite' } }] : []),
       { verb: 'command', title: c(l, 'listCustomers').replace(/ \[.*\]$/, ''), data: { command: 'listCustomers' } },
@@ -349,7 +349,7 @@ function countsOf(l: Locale, users: number, subscriptions: number): string {
 
 export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): CustomerDetailsView {
   const l = viewer.locale;
-  const status = (s: string) => t(l, `ui.status.${s}` as MessageKey);
+  const status = (s: Relationship['status'] | Subscription['status']) => t(l, `ui.status.${s}`);
   const none = t(l, 'ui.customer.none');
   const orNone = (lines: string[]) => (lines.length ? lines : [none]);
   const reseller = d.relationships.find((r) => r.kind === 'reseller' && r.status === 'active');
@@ -546,7 +546,7 @@ export function toAuditView(viewer: Viewer, events: AuditEvent[]): ListView {
 }
 
 export function roleName(locale: Locale, role: Role | null): string {
-  return t(locale, role ? (`ui.role.${role}` as MessageKey) : 'ui.role.none');
+  return t(locale, role ? `ui.role.${role}` : 'ui.role.none');
 }
 
 export function toAcceptedView(viewer: Viewer, e: InvitationAcceptedEvent): AcceptedView {

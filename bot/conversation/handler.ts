@@ -25,7 +25,6 @@ import {
   type View,
   type Viewer,
 } from '../../cards/views.js';
-import type { MessageKey } from '../i18n/catalogue.js';
 
 export interface ConversationRef {
   platform: 'teams' | 'slack' | 'cli';
@@ -184,7 +183,7 @@ export function createConversation(service: Service, logger: Logger) {
                 const invitation = service.getInvitation(actor, id, str('token'));
                 return {
                   mode: 'replace',
-                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), channel: str('channel') || undefined, error: error.fields.body as MessageKey })],
+                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), channel: str('channel') || undefined, error: error.fields.body })],
                 };
               }
               throw error;
@@ -219,7 +218,7 @@ export function createConversation(service: Service, logger: Logger) {
             } catch (error) {
               if (isServiceError(error) && error.fields.attest) {
                 const pending = service.getRemoval(actor, str('removalId'));
-                return { mode: 'replace', views: [toAttestationView(viewer, pending, error.fields.attest as MessageKey)] };
+                return { mode: 'replace', views: [toAttestationView(viewer, pending, error.fields.attest)] };
               }
               throw error;
             }

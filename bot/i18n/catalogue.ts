@@ -45,7 +45,3 @@ function fill(text: string, params: MessageParams): string {
 export function toLocale(value: string | null | undefined): Locale {
   return typeof value === 'string' && /^it\b|^it[-_]/i.test(value) ? 'it' : 'en';
 }
-
-export function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(en, key);
-}

@@ -3,7 +3,7 @@ import type { Customer, Delivery, DeliveryTarget, Invitation, Relationship } fro
 import type { MessageKey } from '../i18n/catalogue.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import { Conflict, InvalidInput, NotFound } from './errors.js';
+import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import type { InvitationAcceptedEvent } from './events.js';
 import { effectiveStatus, findByToken } from './invitations.js';
 
@@ -49,7 +49,7 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
       const { event, customer } = await ctx.store.transact((tx, read) => {
         const invitation = findByToken(ctx, token)!;
         const status = effectiveStatus(invitation, ctx.now());
-        if (status !== 'draft' && status !== 'sent') throw new Conflict(`invitation.is.${status}` as MessageKey);
+        if (status !== 'draft' && status !== 'sent') throw new InvitationUnusable(status);
         const now = ctx.now().toISOString();
 
         const existing: Readonly<Customer> | undefined = ctx.indexes.customerByDomain(contact.domain);

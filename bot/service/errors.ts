@@ -1,12 +1,12 @@
 /** Coded errors of the service layer: every refusal carries a code, a message key and its values. */
 import type { MessageKey, MessageParams } from '../i18n/catalogue.js';
+import type { InvitationStatus } from './invitations.js';
 
 export enum ErrorCode {
   NotAllowed = 'NotAllowed',
   NotFound = 'NotFound',
   InvalidInput = 'InvalidInput',
   Conflict = 'Conflict',
-  Unavailable = 'Unavailable',
 }
 
 /** Base of every error a surface may show to a user, in the user's language. */
@@ -41,6 +41,13 @@ export class InvalidInput extends ServiceError {
 export class Conflict extends ServiceError {
   constructor(key: MessageKey, params?: MessageParams) {
     super(ErrorCode.Conflict, key, params);
+  }
+}
+
+/** The invitation cannot be used for this any more (or yet): `status` says why, for pages that show it their own way. */
+export class InvitationUnusable extends Conflict {
+  constructor(readonly status: InvitationStatus) {
+    super(`invitation.is.${status}`);
   }
 }
 

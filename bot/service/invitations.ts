@@ -1,10 +1,10 @@
 /** Reseller relationship invitations: draft, Done (sent), revoke, list; acceptance is in acceptance.ts. */
 import { randomBytes } from 'node:crypto';
 import { CustomerChannel, type CardLocation, type Invitation, type Locale, type Provider } from '../../store/schema.js';
-import { t, type MessageKey } from '../i18n/catalogue.js';
+import { t } from '../i18n/catalogue.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import { Conflict, InvalidInput, NotFound } from './errors.js';
+import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import { requireAdmin, requireRole } from './roles.js';
 import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
 
@@ -149,7 +149,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         const status = effectiveStatus(invitation, ctx.now());
         const token = tokenInText(invitation, body);
         if (status === 'sent') return { ...toView(invitation, token ?? verified(invitation, edited.token)), alreadyDone: true };
-        if (status !== 'draft') throw new Conflict(`invitation.is.${status}` as MessageKey);
+        if (status !== 'draft') throw new InvitationUnusable(status);
         if (!token) {
           const known = verified(invitation, edited.token);
           if (known) throw new InvalidInput('invitation.linkMissing', { link: linkFor(known) }, { body: 'invitation.linkMissing' });
@@ -170,7 +170,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
       requireAdmin(ctx, actor);
       const invitation = load(invitationId);
       const status = effectiveStatus(invitation, ctx.now());
-      if (status !== 'draft') throw new Conflict(`invitation.is.${status}` as MessageKey);
+      if (status !== 'draft') throw new InvitationUnusable(status);
       return toView(invitation, verified(invitation, token));
     },
 
@@ -181,7 +181,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
         if (invitation.status === 'revoked') return { ...toView(invitation), alreadyDone: true };
-        if (invitation.status === 'accepted') throw new Conflict('invitation.is.accepted');
+        if (invitation.status === 'accepted') throw new InvitationUnusable('accepted');
         const revoked: Invitation = { ...invitation, status: 'revoked', revokedAt: ctx.now().toISOString(), revokedBy: toActorRef(actor) };
         tx.put('invitations', revoked);
         ctx.audit(tx, actor, 'invitation.revoked', invitation.id);

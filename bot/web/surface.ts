@@ -5,8 +5,8 @@ import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
 import type { Locale } from '../../store/schema.js';
-import { isServiceError, ErrorCode } from '../service/errors.js';
-import type { InvitationView } from '../service/invitations.js';
+import { isServiceError, ErrorCode, InvitationUnusable } from '../service/errors.js';
+import type { InvitationStatus, InvitationView } from '../service/invitations.js';
 import type { MessageKey } from '../i18n/catalogue.js';
 import { formatDate } from '../../cards/views.js';
 import { acceptForm, layout, tx } from './page.js';
@@ -24,7 +24,7 @@ export function pageLocale(req: Request): Locale {
 type GoneReason = 'used' | 'revoked' | 'expired' | 'unknown';
 
 /** Why a link can no longer be used, from the invitation's status (null while it can). */
-function goneReason(status: string): GoneReason | null {
+function goneReason(status: InvitationStatus): GoneReason | null {
   if (status === 'accepted') return 'used';
   return status === 'revoked' || status === 'expired' ? status : null;
 }
@@ -132,8 +132,8 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(to
             send(res, 200, p.html, p.nonce);
           } catch (error) {
             if (isServiceError(error) && error.code === ErrorCode.InvalidInput) return formPage(res, req, inv, 422, values, error.fields, 'web.fix');
-            // The service refuses with "invitation.is.<status>" when the link was used up meanwhile.
-            const reason = isServiceError(error) && error.code === ErrorCode.Conflict ? goneReason(error.key.replace(/^invitation\.is\./, '')) : null;
+            // The link was used up, revoked or expired meanwhile.
+            const reason = error instanceof InvitationUnusable ? goneReason(error.status) : null;
             if (reason) return gonePage(res, locale, inv.partnerName, reason);
             logger.error({ err: error }, 'accepting an invitation failed');
             const p = page(locale, inv.partnerName, tx(locale, 'ui.error.title'), `<p>${tx(locale, 'error.unexpected')}</p>`, null);

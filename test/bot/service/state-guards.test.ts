@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { admin, contact, testService } from '../../helpers.js';
+import { InvitationUnusable } from '../../../bot/service/errors.js';
 
 async function fixture() {
   const t = await testService();
@@ -20,6 +21,9 @@ async function fixture() {
     const before = all();
     const error = await Promise.resolve().then(run).then(() => null, (e: unknown) => e);
     expect(error).toMatchObject({ code: 'Conflict', key });
+    // An invitation that moved on says which state it is in, for pages that show it their own way.
+    if (key.startsWith('invitation.is.')) expect(error).toBeInstanceOf(InvitationUnusable);
+    if (error instanceof InvitationUnusable) expect(`invitation.is.${error.status}`).toBe(key);
     expect(all()).toBe(before);
   };
   return { ...t, draft, accepted, sent, revoked, conflict };
