@@ -57,7 +57,6 @@ export function templateInput(view: View): { source: object; model: Record<strin
  */
 export function toAdaptiveAction(action: ActionModel): Record<string, unknown> {
   const style = action.style && action.style !== 'default' ? { style: action.style } : {};
-  if (action.url) return { type: 'Action.OpenUrl', title: action.title, url: action.url, ...style };
   const data = { verb: action.verb, ...action.data };
   // Cancel and navigation must not validate (or send) the card's inputs.
   const inputs = action.verb === 'removal.cancel' || action.verb === 'invitation.revoke' ? { associatedInputs: 'none' } : {};
@@ -72,6 +71,9 @@ export function toAdaptiveAction(action: ActionModel): Record<string, unknown> {
   };
 }
 
+/** A link button: opens the URL in the client, nothing comes back to the bot. */
+const openUrl = (title: string, url: string) => ({ type: 'Action.OpenUrl', title, url });
+
 function modelOf(view: View): Record<string, unknown> {
   const actions = 'actions' in view ? view.actions.map(toAdaptiveAction) : [];
   const requiredMessage = t(view.locale, 'ui.required');
@@ -80,11 +82,11 @@ function modelOf(view: View): Record<string, unknown> {
       return { ...view, color: view.tone === 'error' ? 'Attention' : view.tone === 'success' ? 'Good' : 'Default' };
     case 'draft': {
       const [done, ...rest] = actions;
-      return { ...view, requiredMessage, actions: [done, toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto }), ...rest] };
+      return { ...view, requiredMessage, actions: [done, openUrl(view.openLabel, view.mailto), ...rest] };
     }
     case 'sent':
       // One TextBlock per paragraph: Teams collapses the blank lines inside a single TextBlock.
-      return { ...view, paragraphs: view.body.split(/\n\s*\n/).map((text) => ({ text: text.trim() })).filter((p) => p.text), actions: [toAdaptiveAction({ verb: 'open', title: view.openLabel, url: view.mailto })] };
+      return { ...view, paragraphs: view.body.split(/\n\s*\n/).map((text) => ({ text: text.trim() })).filter((p) => p.text), actions: [openUrl(view.openLabel, view.mailto)] };
     case 'customerList':
       return {
         ...view,

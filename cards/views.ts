@@ -2,6 +2,7 @@
  * View models: what each card shows, already in the user's language. Teams (Adaptive Card
  * templates), Slack (Block Kit builders) and the terminal all render these same objects.
  */
+import type { Verb } from './verbs.js';
 import type { AuditEvent, Locale, Provider, Relationship, Role, Subscription } from '../store/schema.js';
 import { t, type MessageKey, type MessageParams } from '../bot/i18n/catalogue.js';
 import { commands, type CommandName } from '../bot/commands/parse.js';
@@ -27,11 +28,10 @@ export interface Fact {
 
 /** A button: `verb` routes it, `data` carries ids that the service re-checks. */
 export interface ActionModel {
-  verb: string;
+  verb: Verb;
   title: string;
   style?: 'positive' | 'destructive' | 'default';
   data?: Record<string, string | number>;
-  url?: string;
 }
 
 interface Base {
@@ -241,7 +241,7 @@ export function toHelpView(viewer: Viewer): HelpView {
     fallbackText: title,
     commands: visible.map((c) => ({ usage: c.usage[l], description: t(l, `ui.help.${c.name}`), adminOnly: Boolean(c.permission && c.permission !== 'look') })),
     actions: [
-      ...(viewer.permissions?.includes('invite') ? [{ verb: 'command', title: c(l, 'invite'), style: 'positive' as const, data: { command: 'invite' } }] : []),
+      ...(viewer.permissions?.includes('invite') ? [{ verb: 'command', title: c(l, 'invite'), style: 'positive', data: { command: 'invite' } } satisfies ActionModel] : []),
       { verb: 'command', title: c(l, 'listCustomers').replace(/ \[.*\]$/, ''), data: { command: 'listCustomers' } },
       { verb: 'command', title: c(l, 'invitations'), data: { command: 'invitations' } },
     ],

@@ -1,9 +1,16 @@
 /** Renders views as aligned terminal text, with their actions as numbered choices. */
 import type { ActionModel, Fact, View } from '../../cards/views.js';
 
+/** Choices the terminal chat answers itself (editing the draft before Done), never sent as verbs. */
+export interface LocalAction {
+  verb: 'local.subject' | 'local.body' | 'local.channel';
+  title: string;
+  data?: undefined;
+}
+
 export interface Choice {
   label: string;
-  action: ActionModel;
+  action: ActionModel | LocalAction;
 }
 
 export interface Style {

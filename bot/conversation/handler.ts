@@ -25,6 +25,7 @@ import {
   type View,
   type Viewer,
 } from '../../cards/views.js';
+import { isVerb } from '../../cards/verbs.js';
 
 export interface ConversationRef {
   platform: 'teams' | 'slack' | 'cli';
@@ -168,6 +169,8 @@ export function createConversation(service: Service, logger: Logger) {
       const viewer = viewerOf(turn);
       const str = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : typeof data[key] === 'number' ? String(data[key]) : '');
       try {
+        // A verb is whatever the client sent: only the known ones are routed.
+        if (!isVerb(verb)) return { mode: 'reply', views: [toMessageView(viewer, 'error', 'error.badAction')] };
         switch (verb) {
           case 'command': {
             const name = str('command') as CommandName;
@@ -225,8 +228,10 @@ export function createConversation(service: Service, logger: Logger) {
           }
           case 'removal.cancel':
             return { mode: 'replace', views: [toRemovalOutcomeView(viewer, await service.cancelRemoval(actor, str('removalId')))] };
-          default:
-            return { mode: 'reply', views: [toMessageView(viewer, 'error', 'error.badAction')] };
+          default: {
+            const unrouted: never = verb; // every verb of the union is routed above
+            return unrouted;
+          }
         }
       } catch (error) {
         // Refused card actions are the ones a forged or replayed payload produces: keep a trail.

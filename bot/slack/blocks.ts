@@ -8,7 +8,9 @@
  */
 import { t } from '../i18n/catalogue.js';
 import { escapeControl, escapeMrkdwn } from './mrkdwn.js';
+import type { Verb } from '../../cards/verbs.js';
 import type { ActionModel, AttestationView, DraftView, Fact, HomeView, View } from '../../cards/views.js';
+import type { types } from '@slack/bolt';
 import { clip, MAX, withinLimits, type Block } from './limits.js';
 
 export type { Block };
@@ -24,7 +26,7 @@ export interface ModalMeta {
 
 export { escapeMrkdwn };
 
-const plain = (text: string, max: number = MAX.plain) => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
+const plain = (text: string, max: number = MAX.plain) => ({ type: 'plain_text' as const, text: clip(text || ' ', max), emoji: true });
 // `verbatim`: Slack would otherwise link bare URLs and channel names, and parse some mentions.
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: clip(text, MAX.section), verbatim: true });
 const header = (text: string): Block => ({ type: 'header', text: plain(text, MAX.header) });
@@ -46,7 +48,7 @@ function factsBlock(facts: Fact[]): Block[] {
   ];
 }
 
-export const actionId = (verb: string, n: number) => `csp:${verb}:${n}`;
+export const actionId = (verb: Verb, n: number) => `csp:${verb}:${n}`;
 
 /** The verb and data of a `csp:` action; the data is whatever the client sent, to be re-checked. */
 export function decodeAction(action: { action_id?: unknown; value?: unknown; selected_option?: unknown }): { verb: string; data: Record<string, unknown> } | null {
@@ -70,7 +72,7 @@ function button(action: ActionModel, n: number): Block {
     type: 'button',
     action_id: actionId(action.verb, n),
     text: plain(action.title, MAX.button),
-    ...(action.url ? { url: action.url } : { value: clip(JSON.stringify(action.data ?? {}), MAX.value) }),
+    value: clip(JSON.stringify(action.data ?? {}), MAX.value),
     ...(action.style === 'positive' ? { style: 'primary' } : action.style === 'destructive' ? { style: 'danger' } : {}),
   };
 }
@@ -84,7 +86,7 @@ function actionsBlock(actions: ActionModel[], offset = 0): Block[] {
  * In a message, the action that submits a form (Done, Remove) becomes a button opening the modal
  * that holds the form; the submission then comes from the modal.
  */
-const withModalOpener = (actions: ActionModel[], submitVerb: string, opener: ActionModel) => [opener, ...actions.filter((a) => a.verb !== submitVerb)];
+const withModalOpener = (actions: ActionModel[], submitVerb: Verb, opener: ActionModel) => [opener, ...actions.filter((a) => a.verb !== submitVerb)];
 
 // Nothing is parsed inside a code block but Slack's control characters; URLs stay whole for copying.
 const codeBlock = (text: string) => '```' + escapeControl(text).replace(/```/g, "'''") + '```';
@@ -186,7 +188,7 @@ export function toSlackMessage(view: View): SlackMessage {
 }
 
 const modalBase = (title: string, meta: object) => ({
-  type: 'modal',
+  type: 'modal' as const,
   title: plain(title, MAX.modalTitle),
   private_metadata: JSON.stringify(meta),
 });
@@ -204,7 +206,7 @@ const input = (blockId: string, label: string, element: Block): Block => ({
 });
 
 /** The email draft: subject, body with the link, channel; Done marks it sent. */
-export function toDraftModal(view: DraftView, meta: ModalMeta): Block {
+export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView {
   const l = view.locale;
   const selected = view.channelChoices.find((c) => c.value === view.channel);
   return {
@@ -228,7 +230,7 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): Block {
 }
 
 /** The attestation: statements, DAP and legal notices, a required checkbox. */
-export function toAttestationModal(view: AttestationView, meta: ModalMeta): Block {
+export function toAttestationModal(view: AttestationView, meta: ModalMeta): types.ModalView {
   const l = view.locale;
   return {
     ...modalBase(t(l, 'ui.attest.short'), { ...meta, removalId: view.removalId }),
@@ -248,7 +250,7 @@ export function toAttestationModal(view: AttestationView, meta: ModalMeta): Bloc
 }
 
 /** A modal that only says something (an error after a submission, for instance). */
-export function toNoticeModal(view: View, title: string): Block {
+export function toNoticeModal(view: View, title: string): types.ModalView {
   return {
     ...modalBase(title, {}),
     callback_id: CALLBACK.notice,
@@ -257,7 +259,7 @@ export function toNoticeModal(view: View, title: string): Block {
   };
 }
 
-export function toHomeTab(view: HomeView): Block {
+export function toHomeTab(view: HomeView): types.HomeView {
   const blocks: Block[] = [header(view.title), section(catalogue(view.role)), ...factsBlock(view.facts)];
   if (view.facts.length) {
     blocks.push(divider, section(`*${escapeMrkdwn(view.recentTitle)}*\n${view.recent.length ? bullets(view.recent) : escapeMrkdwn(t(view.locale, 'ui.home.noneRecent'))}`));

@@ -25,7 +25,8 @@ export const MAX = {
   messageText: 3000,
 } as const;
 
-export type Block = Record<string, unknown>;
+/** A Block Kit block: anything with a `type` (what @slack/types' own `Block` asks for). */
+export type Block = { type: string } & Record<string, unknown>;
 type Text = { type: string; text: string } & Record<string, unknown>;
 
 /**

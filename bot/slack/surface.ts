@@ -7,7 +7,7 @@
  * come back are rendered with `blocks.ts`. Requests are acknowledged first and worked after,
  * except modal submissions, whose field errors must travel in the acknowledgement.
  */
-import { App as BoltApp, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import { App as BoltApp, HTTPReceiver, LogLevel, webApi, type AckFn, type BlockAction, type Logger as BoltLogger, type RespondFn, type ViewResponseAction, type ViewSubmitAction } from '@slack/bolt';
 import type { App } from '../app.js';
 import type { SlackConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -179,7 +179,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
       if (!place.respond || !cannotPostHere(error)) throw error;
       // The bot is not in this channel: answer the person privately, and say how to let it post here.
       const hint = { type: 'context', elements: [{ type: 'mrkdwn', text: t(turn.actor.locale, 'ui.slack.notMember') }] };
-      await place.respond({ response_type: 'ephemeral', text: message.text, blocks: [...message.blocks, hint] as never });
+      await place.respond({ response_type: 'ephemeral', text: message.text, blocks: [...message.blocks, hint] });
     }
   }
 
@@ -198,7 +198,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     if (!place.triggerId || (view.kind !== 'draft' && view.kind !== 'attestation')) return false;
     const meta: ModalMeta = { channel: place.channel, ...(place.ts ? { ts: place.ts } : {}) };
     try {
-      await client.views.open({ trigger_id: place.triggerId, view: (view.kind === 'draft' ? toDraftModal(view, meta) : toAttestationModal(view, meta)) as never });
+      await client.views.open({ trigger_id: place.triggerId, view: view.kind === 'draft' ? toDraftModal(view, meta) : toAttestationModal(view, meta) });
       place.triggerId = undefined; // a trigger opens one modal
       return true;
     } catch (err) {
@@ -288,9 +288,9 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
 
   // --- buttons, selects and the search box ---------------------------------------------------------------
 
-  bolt.action(/^csp:/, async ({ ack, body, action, respond }) => {
+  bolt.action<BlockAction>(/^csp:/, async ({ ack, body, action, respond }) => {
     await ack();
-    const decoded = decodeAction(action as never);
+    const decoded = decodeAction(action);
     if (body.type !== 'block_actions' || !decoded) return;
     if (overloaded()) {
       logger.warn({ inFlight }, 'Slack action refused: too much work in flight');
@@ -340,7 +340,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
   async function submit(
     body: { user: { id: string; name?: string } },
     rawMeta: string,
-    ack: (response?: object) => Promise<void>,
+    ack: AckFn<ViewResponseAction>,
     verb: string,
     data: (meta: Record<string, unknown>) => Record<string, unknown>,
     fieldErrors: (view: View) => Record<string, string> | null,
@@ -369,12 +369,12 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     });
   }
 
-  bolt.view(CALLBACK.draft, async ({ ack, body, view }) => {
+  bolt.view<ViewSubmitAction>(CALLBACK.draft, async ({ ack, body, view }) => {
     const values = view.state.values as Values;
     await submit(
       body,
       view.private_metadata,
-      ack as never,
+      ack,
       'invitation.done',
       (meta) => ({
         invitationId: meta.invitationId,
@@ -387,13 +387,13 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     );
   });
 
-  bolt.view(CALLBACK.attestation, async ({ ack, body, view }) => {
+  bolt.view<ViewSubmitAction>(CALLBACK.attestation, async ({ ack, body, view }) => {
     const values = view.state.values as Values;
     const ticked = (values[INPUT.attest]?.[INPUT.action]?.selected_options ?? []).some((o) => o.value === 'attest');
     await submit(
       body,
       view.private_metadata,
-      ack as never,
+      ack,
       'removal.confirm',
       (meta) => ({ removalId: meta.removalId, attest: ticked }),
       (v) => (v.kind === 'attestation' && v.error ? { [INPUT.attest]: v.error } : null),
@@ -416,7 +416,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     await afterAck(place, undefined, async () => {
       const turn = await turnFor(event.user, event.channel, '', '');
       const view = toHomeView({ locale: turn.actor.locale, timeZone: turn.timeZone }, service.summary(turn.actor));
-      await client.views.publish({ user_id: event.user, view: toHomeTab(view) as never });
+      await client.views.publish({ user_id: event.user, view: toHomeTab(view) });
     });
   });
 

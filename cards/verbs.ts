@@ -1,0 +1,28 @@
+/**
+ * Every verb a card button can carry, one list for the card builders (which put them on buttons)
+ * and the conversation (which routes them). A verb that comes back from a client is checked
+ * against this list before it is routed: a card's payload is never trusted.
+ */
+export const VERBS = [
+  'command',
+  'invitation.done',
+  'invitation.open',
+  'invitation.revoke',
+  'invitation.draftWithProvider',
+  'customers.page',
+  'customers.search',
+  'customer.show',
+  'customer.page',
+  'removal.request',
+  'removal.open',
+  'removal.confirm',
+  'removal.cancel',
+] as const;
+
+export type Verb = (typeof VERBS)[number];
+
+const known: ReadonlySet<string> = new Set(VERBS);
+
+export function isVerb(value: unknown): value is Verb {
+  return typeof value === 'string' && known.has(value);
+}
