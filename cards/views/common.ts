@@ -1,0 +1,145 @@
+/** What every view shares (who reads it, facts, buttons), messages, help, and the generic lists. */
+import type { Verb } from '../verbs.js';
+import type { AuditEvent, Locale, Provider, Role } from '../../store/schema.js';
+import { t, type MessageKey, type MessageParams } from '../../bot/i18n/catalogue.js';
+import { commands, type CommandName } from '../../bot/commands/parse.js';
+import type { Permission } from '../../bot/service/permissions.js';
+
+/** How the viewer reads dates. */
+export interface Viewer {
+  locale: Locale;
+  timeZone?: string;
+  isAdmin?: boolean;
+  /** What the viewer may do, from the service's permission table (help offers only these). */
+  permissions?: readonly Permission[];
+}
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+/** A button: `verb` routes it, `data` carries ids that the service re-checks. */
+export interface ActionModel {
+  verb: Verb;
+  title: string;
+  style?: 'positive' | 'destructive' | 'default';
+  data?: Record<string, string | number>;
+}
+
+export interface Base {
+  locale: Locale;
+  title: string;
+  /** Plain text for notifications and clients that cannot render cards. */
+  fallbackText: string;
+}
+
+export interface HelpView extends Base {
+  kind: 'help';
+  intro: string;
+  commands: Array<{ usage: string; description: string; adminOnly: boolean }>;
+  actions: ActionModel[];
+}
+
+export interface MessageView extends Base {
+  kind: 'message';
+  tone: 'info' | 'success' | 'error';
+  text: string;
+}
+
+export interface OutcomeView extends Base {
+  kind: 'outcome';
+  text: string;
+  facts: Fact[];
+  actions: ActionModel[];
+}
+
+export interface ListView extends Base {
+  kind: 'list';
+  rows: Array<{ text: string; actions: ActionModel[] }>;
+  empty: string | null;
+}
+
+/** Building an Intl.DateTimeFormat costs far more than formatting with one: keep them. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: Locale, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${withTime}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = withTime
+      ? { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }
+      : { day: 'numeric', month: 'short', year: 'numeric' };
+    try {
+      format = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { ...options, timeZone });
+    } catch {
+      // An unknown time zone from a client: UTC.
+      format = dateFormat(locale, "UTC", withTime);
+    }
+    // Time zones come from clients: bound the cache.
+    if (dateFormats.size > 500) dateFormats.clear();
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
+export function formatDate(viewer: Viewer, iso: string, withTime = true): string {
+  return dateFormat(viewer.locale, viewer.timeZone ?? 'UTC', withTime).format(new Date(iso));
+}
+
+export function toMessageView(viewer: Viewer, tone: MessageView['tone'], key: MessageKey, params: MessageParams = {}): MessageView {
+  const text = t(viewer.locale, key, params);
+  const title = tone === 'error' ? t(viewer.locale, 'ui.error.title') : '';
+  return { kind: 'message', locale: viewer.locale, tone, title, text, fallbackText: text };
+}
+
+export function toHelpView(viewer: Viewer): HelpView {
+  const l = viewer.locale;
+  const visible = commands.filter((c) => !c.permission || viewer.permissions?.includes(c.permission));
+  const title = t(l, 'ui.help.title');
+  return {
+    kind: 'help',
+    locale: l,
+    title,
+    intro: t(l, 'ui.help.intro'),
+    fallbackText: title,
+    commands: visible.map((c) => ({ usage: c.usage[l], description: t(l, `ui.help.${c.name}`), adminOnly: Boolean(c.permission && c.permission !== 'look') })),
+    actions: [
+      ...(viewer.permissions?.includes('invite') ? [{ verb: 'command', title: commandUsage(l, 'invite'), style: 'positive', data: { command: 'invite' } } satisfies ActionModel] : []),
+      { verb: 'command', title: commandUsage(l, 'listCustomers').replace(/ \[.*\]$/, ''), data: { command: 'listCustomers' } },
+      { verb: 'command', title: commandUsage(l, 'invitations'), data: { command: 'invitations' } },
+    ],
+  };
+}
+
+/** How a command is typed, for button titles. */
+export const commandUsage = (l: Locale, name: CommandName) => commands.find((x) => x.name === name)!.usage[l];
+
+export function toProvidersView(viewer: Viewer, providers: Provider[]): ListView {
+  const l = viewer.locale;
+  const title = t(l, 'ui.providers.title');
+  return {
+    kind: 'list',
+    locale: l,
+    title,
+    fallbackText: title,
+    empty: providers.length ? null : t(l, 'provider.noneYet'),
+    rows: providers.map((p) => ({ text: p.tenantId ? `${p.name} (${t(l, 'ui.providers.tenant', { tenantId: p.tenantId })})` : p.name, actions: [] })),
+  };
+}
+
+export function toAuditView(viewer: Viewer, events: AuditEvent[]): ListView {
+  const l = viewer.locale;
+  const title = t(l, 'ui.audit.title');
+  return {
+    kind: 'list',
+    locale: l,
+    title,
+    fallbackText: title,
+    empty: events.length ? null : t(l, 'ui.audit.empty'),
+    rows: events.map((e) => ({ text: `${formatDate(viewer, e.at)}: ${e.actor.displayName} (${e.actor.platform}) ${e.action} ${e.target}`, actions: [] })),
+  };
+}
+
+export function roleName(locale: Locale, role: Role | null): string {
+  return t(locale, role ? `ui.role.${role}` : 'ui.role.none');
+}

@@ -1,0 +1,60 @@
+/** Removal views: the attestation and its outcome. */
+import { t, type MessageKey } from '../../bot/i18n/catalogue.js';
+import type { RemovalView } from '../../bot/service/removals.js';
+import { formatDate, type ActionModel, type Base, type OutcomeView, type Viewer } from './common.js';
+
+export interface AttestationView extends Base {
+  kind: 'attestation';
+  removalId: string;
+  intro: string;
+  attestationTitle: string;
+  statements: string[];
+  dapNotice: string;
+  legalNotice: string;
+  toggleLabel: string;
+  version: string;
+  error: string | null;
+  actions: ActionModel[];
+}
+
+export function toAttestationView(viewer: Viewer, r: RemovalView, error?: MessageKey): AttestationView {
+  const l = r.attestation.locale;
+  const title = t(l, 'ui.attest.title', { company: r.companyName });
+  return {
+    kind: 'attestation',
+    locale: l,
+    title,
+    fallbackText: title,
+    removalId: r.removal.id,
+    intro: t(l, 'ui.attest.intro', { company: r.companyName, domain: r.domain }),
+    attestationTitle: r.attestation.title,
+    statements: r.attestation.statements,
+    dapNotice: r.attestation.dapNotice,
+    legalNotice: r.attestation.legalNotice,
+    toggleLabel: r.attestation.confirmLabel,
+    version: t(l, 'ui.attest.version', { version: r.attestation.version }),
+    error: error ? t(viewer.locale, error) : null,
+    actions: [
+      { verb: 'removal.confirm', title: t(l, 'ui.attest.confirm'), style: 'destructive', data: { removalId: r.removal.id } },
+      { verb: 'removal.cancel', title: t(l, 'ui.attest.cancel'), data: { removalId: r.removal.id } },
+    ],
+  };
+}
+
+export function toRemovalOutcomeView(viewer: Viewer, r: RemovalView): OutcomeView {
+  const l = viewer.locale;
+  const confirmed = r.removal.status === 'confirmed';
+  const title = confirmed ? t(l, 'ui.removed.title', { company: r.companyName }) : t(l, 'ui.cancelled.title');
+  const text = confirmed
+    ? t(l, 'ui.removed.by', { name: r.removal.attestedBy?.displayName ?? '', when: formatDate(viewer, r.removal.attestedAt ?? r.removal.requestedAt) })
+    : t(l, 'ui.cancelled.by', { name: r.removal.cancelledBy?.displayName ?? '', when: formatDate(viewer, r.removal.cancelledAt ?? r.removal.requestedAt), company: r.companyName });
+  return {
+    kind: 'outcome',
+    locale: l,
+    title,
+    fallbackText: `${title}. ${text}`,
+    text,
+    facts: confirmed ? [{ title: t(l, 'ui.customer.domain'), value: r.domain }, { title: t(l, 'ui.attest.versionTitle'), value: r.removal.attestationVersion }] : [],
+    actions: confirmed ? [{ verb: 'command', title: t(l, 'ui.removed.next'), style: 'positive', data: { command: 'invite' } }] : [],
+  };
+}
