@@ -1,8 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { slackManifest } from '../../scripts/slack-manifest.js';
 
-const source = readFileSync(new URL('../../bot/slack/surface.ts', import.meta.url), 'utf8');
+// The whole Slack surface: its listeners and replies live in several files.
+const slackDir = new URL('../../bot/slack/', import.meta.url);
+const source = readdirSync(slackDir, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => readFileSync(new URL(f, slackDir), 'utf8'))
+  .join('\n');
 const manifest = slackManifest('https://csp.example.org') as {
   display_information: { name: string; description: string; long_description: string };
   features: { app_home: Record<string, boolean>; slash_commands: Array<{ command: string; url: string; description: string; usage_hint: string }> };
@@ -18,6 +23,7 @@ const scopeOf: Record<string, string | null> = {
   'users.info': 'users:read',
   'views.open': null,
   'views.publish': null,
+  'auth.test': null,
 };
 const eventOf: Record<string, string> = { app_mention: 'app_mention', message: 'message.im', app_home_opened: 'app_home_opened' };
 

@@ -1,0 +1,15 @@
+/** What every group of Slack listeners is given. */
+import type { App as BoltApp, webApi } from '@slack/bolt';
+import type { App } from '../../app.js';
+import type { Logger } from '../../logger.js';
+import type { People } from '../profiles.js';
+import type { Replies } from '../replies.js';
+
+export interface SlackContext {
+  bolt: BoltApp;
+  client: webApi.WebClient;
+  app: App;
+  logger: Logger;
+  people: People;
+  replies: Replies;
+}

@@ -1,0 +1,21 @@
+/** The App Home tab: your role, what is pending, buttons for the main commands. */
+import { toHomeView } from '../../../cards/views.js';
+import { toHomeTab } from '../blocks.js';
+import type { Place } from '../replies.js';
+import type { SlackContext } from './context.js';
+
+export function registerHome({ bolt, client, app, people, replies }: SlackContext): void {
+  const { service } = app;
+  const { turnFor } = people;
+  const { afterAck } = replies;
+
+  bolt.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    const place: Place = { channel: event.user, userId: event.user };
+    await afterAck(place, undefined, async () => {
+      const turn = await turnFor(event.user, event.channel, '', '');
+      const view = toHomeView({ locale: turn.actor.locale, timeZone: turn.timeZone }, service.summary(turn.actor));
+      await client.views.publish({ user_id: event.user, view: toHomeTab(view) });
+    });
+  });
+}
