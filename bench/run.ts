@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { JSONFilePreset } from 'lowdb/node';
 import { writeSnapshot } from './fixtures.js';
 import { activity, freePort, load, machine, median, ROOT, signedCommand, startProcess, startStandIns, type Load } from './lib.js';
-import { openLowdbStore } from '../store/lowdb-store.js';
+import { openJournalStore } from '../store/journal-store.js';
 import { createService } from '../bot/service/index.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -165,7 +165,7 @@ async function slackCommands(url: string, standIns: Awaited<ReturnType<typeof st
 
 /** Drafts through the service with 32 concurrent callers; each counts once its write is on disk. */
 async function durableMutations(file: string): Promise<number> {
-  const store = await openLowdbStore({ file });
+  const store = await openJournalStore({ file });
   const service = createService({ store, publicUrl: 'http://localhost:3978', bootstrapAdmins: ['cli:bench'] });
   const actor = { platform: 'cli' as const, userId: 'bench', displayName: 'Bench', locale: 'en' as const };
   let done = 0;

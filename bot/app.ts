@@ -1,5 +1,5 @@
 /** Builds the parts every entry point shares: store, service, conversation logic. */
-import { openLowdbStore } from '../store/lowdb-store.js';
+import { openJournalStore } from '../store/journal-store.js';
 import type { Store } from '../store/store.js';
 import type { Config } from './config.js';
 import { createConversation } from './conversation/handler.js';
@@ -35,7 +35,7 @@ export async function createApp(config: Pick<Config, 'dataFile' | 'publicUrl' | 
   const clock = options.clock ?? systemClock;
   const store =
     options.store ??
-    (await openLowdbStore({
+    (await openJournalStore({
       file: config.dataFile,
       onCompactError: (err) => logger.error({ err }, 'snapshot rewrite failed'),
       // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.

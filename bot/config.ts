@@ -1,4 +1,4 @@
-/** The only reader of the environment: validates DESIGN.md's variables and returns typed slices. */
+/** The only reader of the environment: validates the variables README's Configuration lists and returns typed slices. */
 import { resolve } from 'node:path';
 
 export interface TeamsConfig {

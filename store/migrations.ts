@@ -43,7 +43,7 @@ const migrations: Record<number, (raw: Raw) => Raw> = {
   // Version 0: files written before the version field existed (the first prototype).
   0: (raw) => ({ journalSeq: 0, partner: null, deliveries: [], ...raw, schemaVersion: 1 }),
   // Version 1 kept invitation tokens and links in clear; version 2 keeps a hash (journal entries
-  // written by version 1 are upgraded the same way when replayed, see lowdb-store.ts).
+  // written by version 1 are upgraded the same way when replayed, see journal-store.ts).
   1: (raw) => ({
     ...raw,
     invitations: upgradeAll(raw.invitations, withoutClearToken),

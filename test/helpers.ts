@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { openLowdbStore } from '../store/lowdb-store.js';
+import { openJournalStore } from '../store/journal-store.js';
 import type { Store } from '../store/store.js';
 import { createService } from '../bot/service/index.js';
 import type { Actor } from '../bot/service/actor.js';
@@ -22,7 +22,7 @@ export function tempDir(): string {
 }
 
 export async function tempStore(file = join(tempDir(), 'db.json')): Promise<{ store: Store; file: string }> {
-  const store = await openLowdbStore({ file });
+  const store = await openJournalStore({ file });
   cleanups.push(() => store.close());
   return { store, file };
 }

@@ -6,6 +6,7 @@ import type { ServiceContext } from './context.js';
 import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import type { InvitationAcceptedEvent } from './events.js';
 import { effectiveStatus, findByToken } from './invitations.js';
+import { isPending } from './invitation-status.js';
 
 export interface AcceptingContact {
   companyName: string;
@@ -49,7 +50,7 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
       const { event, customer } = await ctx.store.transact((tx, read) => {
         const invitation = findByToken(ctx, token)!;
         const status = effectiveStatus(invitation, ctx.now());
-        if (status !== 'draft' && status !== 'sent') throw new InvitationUnusable(status);
+        if (!isPending(status)) throw new InvitationUnusable(status);
         const now = ctx.now().toISOString();
 
         const existing: Readonly<Customer> | undefined = ctx.indexes.customerByDomain(contact.domain);

@@ -7,6 +7,7 @@
 import { hashToken } from '../../store/invitation-secret.js';
 import type { Customer, Invitation, Relationship } from '../../store/schema.js';
 import type { Change, Store } from '../../store/store.js';
+import { isPending } from './invitation-status.js';
 
 export const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
@@ -46,7 +47,7 @@ export class ServiceIndexes {
     for (const i of store.all('invitations')) {
       this.invitationsByToken.set(i.tokenHash, i.id);
       this.invitationsByCreated.push(createdKey(i));
-      if (i.status === 'draft' || i.status === 'sent') this.pendingInvitations.add(i.id);
+      if (isPending(i.status)) this.pendingInvitations.add(i.id);
       if (i.status === 'accepted' && i.acceptedAt) this.acceptances.push(acceptedKey(i));
     }
     this.invitationsByCreated.sort();
@@ -171,7 +172,7 @@ export class ServiceIndexes {
         if (after) this.invitationsByToken.set(after.tokenHash, after.id);
         if (!before && after) insertSorted(this.invitationsByCreated, createdKey(after));
         if (before && !after) removeSorted(this.invitationsByCreated, createdKey(before));
-        if (after && (after.status === 'draft' || after.status === 'sent')) this.pendingInvitations.add(after.id);
+        if (after && isPending(after.status)) this.pendingInvitations.add(after.id);
         else this.pendingInvitations.delete(change.id);
         const wasAccepted = before?.status === 'accepted' && before.acceptedAt;
         const isAccepted = after?.status === 'accepted' && after.acceptedAt;

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { CustomerChannel, type CardLocation, type Invitation, type Locale, type Provider } from '../../store/schema.js';
 import { t } from '../i18n/catalogue.js';
+import { isPending, type InvitationStatus } from './invitation-status.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
@@ -11,7 +12,7 @@ import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
 export const INVITATION_TTL_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type InvitationStatus = Invitation['status'] | 'expired';
+export type { InvitationStatus } from './invitation-status.js';
 
 /** An invitation as people see it: its stored state, with `expired` worked out from the clock. */
 export interface InvitationView extends Invitation {
@@ -40,7 +41,7 @@ export function newInvitationToken(): string {
 }
 
 export function effectiveStatus(invitation: Invitation, now: Date): InvitationStatus {
-  if ((invitation.status === 'draft' || invitation.status === 'sent') && now.getTime() >= Date.parse(invitation.expiresAt)) {
+  if (isPending(invitation.status) && now.getTime() >= Date.parse(invitation.expiresAt)) {
     return 'expired';
   }
   return invitation.status;
@@ -212,7 +213,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
       requireRole(ctx, actor);
       const wanted = input.status;
       const limit = input.limit ?? Number.POSITIVE_INFINITY;
-      const matches = (v: InvitationView) => !wanted || v.effectiveStatus === wanted || (wanted === 'pending' && (v.effectiveStatus === 'draft' || v.effectiveStatus === 'sent'));
+      const matches = (v: InvitationView) => !wanted || v.effectiveStatus === wanted || (wanted === 'pending' && isPending(v.effectiveStatus));
       // Only drafts and sent invitations can be pending or expired: no need to walk the accepted ones.
       const pendingOnly = wanted === 'pending' || wanted === 'draft' || wanted === 'sent' || wanted === 'expired';
       const out: InvitationView[] = [];

@@ -2,6 +2,7 @@
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { effectiveStatus } from './invitations.js';
+import { isPending } from './invitation-status.js';
 import { isAdminRole, roleOf } from './roles.js';
 import { permissionsOf } from './permissions.js';
 
@@ -14,7 +15,7 @@ export function createSummaryOperations(ctx: ServiceContext) {
       let pending = 0;
       for (const id of ctx.indexes.pendingInvitationIds()) {
         const status = effectiveStatus(ctx.store.get('invitations', id)!, now);
-        if (status === 'draft' || status === 'sent') pending++;
+        if (isPending(status)) pending++;
       }
       const recentAcceptances = ctx.indexes
         .latestAcceptances(5)

@@ -2,6 +2,7 @@
 import type { Provider } from '../../store/schema.js';
 import { t, type MessageKey } from '../../bot/i18n/catalogue.js';
 import type { InvitationView } from '../../bot/service/invitations.js';
+import { isPending } from '../../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../../bot/service/events.js';
 import { formatDate, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
 
@@ -157,7 +158,7 @@ export function toInvitationsView(viewer: Viewer, invitations: InvitationView[],
     fallbackText: title,
     empty: invitations.length ? null : t(l, 'ui.invitations.empty'),
     rows: invitations.slice(0, 20).map((inv, index) => {
-      const pending = inv.effectiveStatus === 'draft' || inv.effectiveStatus === 'sent';
+      const pending = isPending(inv.effectiveStatus);
       const days = Math.floor((now.getTime() - Date.parse(inv.sentAt ?? inv.createdAt)) / 86_400_000);
       const status = pending && days > 0 ? `${t(l, `ui.status.${inv.effectiveStatus}`)}, ${t(l, 'ui.invitations.pendingFor', { count: days })}` : t(l, `ui.status.${inv.effectiveStatus}`);
       const who = inv.companyName ?? inv.customerEmail ?? (inv.customerId ? inv.customerId : t(l, 'ui.invitations.unnamed'));

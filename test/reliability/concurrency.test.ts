@@ -4,7 +4,7 @@ import { startConnector } from '../fakes/connector.js';
 import { startSlackApi } from '../fakes/slack-api.js';
 import { slackClient } from '../fakes/slack-client.js';
 import { teamsClient } from '../fakes/teams-client.js';
-import { openLowdbStore } from '../../store/lowdb-store.js';
+import { openJournalStore } from '../../store/journal-store.js';
 
 const SECRET = 'concurrency-secret';
 const TEAMS = 350;
@@ -78,7 +78,7 @@ describe('concurrency', () => {
       // And all of it is on disk.
       const file = bot.config.dataFile;
       await bot.stop();
-      const reopened = await openLowdbStore({ file });
+      const reopened = await openJournalStore({ file });
       expect(reopened.count('invitations')).toBe(WEB + TEAMS + SLACK);
       expect(reopened.count('customers')).toBe(WEB);
       await reopened.close();

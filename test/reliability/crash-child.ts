@@ -6,12 +6,12 @@
  * (and kills in the middle of them) frequent.
  */
 import { randomBytes } from 'node:crypto';
-import { openLowdbStore } from '../../store/lowdb-store.js';
+import { openJournalStore } from '../../store/journal-store.js';
 
 const file = process.argv[2]!;
 const round = process.argv[3] ?? '0';
 // A tiny audit window, so audit events are moved to the archive file at most compactions too.
-const store = await openLowdbStore({ file, compactBytes: 16 * 1024, archive: { audit: 30 } });
+const store = await openJournalStore({ file, compactBytes: 16 * 1024, archive: { audit: 30 } });
 let n = 0;
 for (;;) {
   const burst = Array.from({ length: 1 + Math.floor(Math.random() * 20) }, () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openLowdbStore } from '../../store/lowdb-store.js';
+import { openJournalStore } from '../../store/journal-store.js';
 import { tempDir } from '../helpers.js';
 
 const ROUNDS = 20;
@@ -85,7 +85,7 @@ describe('crash safety', () => {
       if (existsSync(`${file}.journal.old`)) killedMidCompaction++;
       // The snapshot is always whole JSON: the old one or the new one, never half of each.
       expect(() => JSON.parse(readFileSync(file, 'utf8')), `seed ${SEED} round ${round}`).not.toThrow();
-      const store = await openLowdbStore({ file, archive: { audit: 30 } });
+      const store = await openJournalStore({ file, archive: { audit: 30 } });
       const wrong = [...acknowledged].filter(([id, name]) => store.get('providers', id)?.name !== name).map(([id]) => id);
       expect(wrong, `seed ${SEED} round ${round} (${JSON.stringify(kill)}): acknowledged writes lost or changed`).toEqual([]);
       // Each write's audit event is in memory or in the archive file (whole lines only).

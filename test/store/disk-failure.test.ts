@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openLowdbStore } from '../../store/lowdb-store.js';
+import { openJournalStore } from '../../store/journal-store.js';
 import { StoreUnavailableError } from '../../store/store.js';
 import { startServer } from '../../bot/server/server.js';
 import { createLogger } from '../../bot/logger.js';
@@ -33,7 +33,7 @@ describe('a store whose disk fails', () => {
     it(`rejects the write whose journal ${op} fails with ${code}, refuses every later change, and restarts at the last acknowledged state`, async () => {
       const file = join(tempDir(), 'db.json');
       const disk = createFaultyFs();
-      const store = await openLowdbStore({ file, fs: disk.io });
+      const store = await openJournalStore({ file, fs: disk.io });
       await store.transact(put('p1'));
       disk.fail(op, isJournal, code);
       const failed = await store.transact(put('p2')).catch((e: unknown) => e);
@@ -48,7 +48,7 @@ describe('a store whose disk fails', () => {
       // On disk: only the acknowledged write (a batch whose fsync failed is cut back off the journal).
       expect(journalIds(`${file}.journal`)).toEqual(['p1']);
       await store.close();
-      const reopened = await openLowdbStore({ file });
+      const reopened = await openJournalStore({ file });
       expect(ids(reopened)).toEqual(['p1']);
       await reopened.transact(put('p4'));
       expect(reopened.healthy).toBe(true);
@@ -59,7 +59,7 @@ describe('a store whose disk fails', () => {
   it('acknowledges nothing that is not on disk when the disk fills in the middle of concurrent writes', async () => {
     const file = join(tempDir(), 'db.json');
     const disk = createFaultyFs();
-    const store = await openLowdbStore({ file, fs: disk.io });
+    const store = await openJournalStore({ file, fs: disk.io });
     // The fourth group commit from now fails, whatever batches the writes fall into.
     disk.fail('sync', isJournal, 'ENOSPC', 3);
     const outcome = new Map<string, 'ok' | 'refused'>();
@@ -77,7 +77,7 @@ describe('a store whose disk fails', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(acknowledged.length).toBeLessThan(100);
     await store.close();
-    const reopened = await openLowdbStore({ file });
+    const reopened = await openJournalStore({ file });
     expect(ids(reopened)).toEqual(acknowledged);
     await reopened.close();
   });
@@ -85,7 +85,7 @@ describe('a store whose disk fails', () => {
   it('answers /healthz with 503 once a write failed', async () => {
     const file = join(tempDir(), 'db.json');
     const disk = createFaultyFs();
-    const store = await openLowdbStore({ file, fs: disk.io });
+    const store = await openJournalStore({ file, fs: disk.io });
     const running = await startServer({ port: 0, host: '127.0.0.1', store, logger: createLogger('silent'), surfaces: [] });
     try {
       await store.transact(put('p1'));
@@ -104,7 +104,7 @@ describe('a store whose disk fails', () => {
     const file = join(tempDir(), 'db.json');
     const disk = createFaultyFs();
     const compactErrors: unknown[] = [];
-    const store = await openLowdbStore({ file, fs: disk.io, compactBytes: 2_000, onCompactError: (e) => compactErrors.push(e) });
+    const store = await openJournalStore({ file, fs: disk.io, compactBytes: 2_000, onCompactError: (e) => compactErrors.push(e) });
     disk.fail('rename', isSnapshot, 'EIO');
     for (let i = 0; i < 30; i++) await store.transact(put(`p${i}`));
     await expect.poll(() => compactErrors.length).toBe(1);
@@ -126,7 +126,7 @@ describe('a store whose disk fails', () => {
     const file = join(tempDir(), 'db.json');
     const disk = createFaultyFs();
     const compactErrors: unknown[] = [];
-    const store = await openLowdbStore({ file, fs: disk.io, compactBytes: 2_000, onCompactError: (e) => compactErrors.push(e) });
+    const store = await openJournalStore({ file, fs: disk.io, compactBytes: 2_000, onCompactError: (e) => compactErrors.push(e) });
     disk.fail('rename', isSnapshot, 'ENOSPC');
     for (let i = 0; i < 30; i++) await store.transact(put(`p${i}`));
     await expect.poll(() => compactErrors.length).toBe(1);
@@ -134,7 +134,7 @@ describe('a store whose disk fails', () => {
     // Closing cannot write the snapshot either: it says so rather than pretending.
     await expect(store.close()).rejects.toThrow(/ENOSPC/);
     crash(file);
-    const reopened = await openLowdbStore({ file });
+    const reopened = await openJournalStore({ file });
     expect(ids(reopened)).toEqual([...Array.from({ length: 30 }, (_, i) => `p${i}`), 'after'].sort());
     await reopened.close();
   });

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, appendFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openLowdbStore } from '../../store/lowdb-store.js';
+import { openJournalStore } from '../../store/journal-store.js';
 import { StoreOpenError } from '../../store/store.js';
 import { SCHEMA_VERSION } from '../../store/schema.js';
 import { LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
@@ -10,14 +10,14 @@ import { tempDir, tempStore } from '../helpers.js';
 
 const provider = (id: string, name = id) => ({ id, name, tenantId: null, createdAt: '2026-11-23T10:00:00.000Z' });
 
-describe('lowdb store', () => {
+describe('journal store', () => {
   it('finds after reopening what was written before closing', async () => {
     const dir = tempDir();
     const file = join(dir, 'db.json');
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1', 'Contoso')));
     await store.close();
-    const reopened = await openLowdbStore({ file });
+    const reopened = await openJournalStore({ file });
     expect(reopened.get('providers', 'p1')?.name).toBe('Contoso');
     await reopened.close();
   });
@@ -25,11 +25,11 @@ describe('lowdb store', () => {
   it('keeps an acknowledged write when the process never closes the store (journal replay)', async () => {
     const dir = tempDir();
     const file = join(dir, 'db.json');
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1')));
     // Simulate a crash: drop the lock as a dead process would, without close().
     writeFileSync(`${file}.lock`, '999999999');
-    const reopened = await openLowdbStore({ file });
+    const reopened = await openJournalStore({ file });
     expect(reopened.get('providers', 'p1')).toBeDefined();
     await reopened.close();
   });
@@ -37,11 +37,11 @@ describe('lowdb store', () => {
   it('drops a torn last journal line, which was never acknowledged', async () => {
     const dir = tempDir();
     const file = join(dir, 'db.json');
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1')));
     appendFileSync(`${file}.journal`, '{"seq":99,"ops":[{"op":"put","c":"provid');
     writeFileSync(`${file}.lock`, '999999999');
-    const reopened = await openLowdbStore({ file });
+    const reopened = await openJournalStore({ file });
     expect([...reopened.all('providers')].map((p) => p.id)).toEqual(['p1']);
     await reopened.close();
   });
@@ -51,7 +51,7 @@ describe('lowdb store', () => {
     const file = join(dir, 'db.json');
     writeFileSync(file, '{"schemaVersion": 1, "providers": [');
     const before = readFileSync(file);
-    const error = await openLowdbStore({ file }).catch((e: unknown) => e);
+    const error = await openJournalStore({ file }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreOpenError);
     expect((error as Error).message).toContain(file);
     expect((error as Error).message).toMatch(/not valid JSON/);
@@ -62,36 +62,36 @@ describe('lowdb store', () => {
   it('refuses a file whose records break the schema, naming the field', async () => {
     const dir = tempDir();
     const file = join(dir, 'db.json');
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     await store.close();
     const data = JSON.parse(readFileSync(file, 'utf8'));
     data.providers = [{ id: 'p1', name: '' }];
     writeFileSync(file, JSON.stringify(data));
     const before = readFileSync(file);
-    await expect(openLowdbStore({ file })).rejects.toThrow(/providers\.0\.name/);
+    await expect(openJournalStore({ file })).rejects.toThrow(/providers\.0\.name/);
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
   it('refuses a damaged journal line that is not the last one', async () => {
     const dir = tempDir();
     const file = join(dir, 'db.json');
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     await store.close();
     writeFileSync(`${file}.journal`, 'garbage\n{"seq":1,"ops":[]}\n');
-    await expect(openLowdbStore({ file })).rejects.toThrow(/journal .* is damaged at line 1/);
+    await expect(openJournalStore({ file })).rejects.toThrow(/journal .* is damaged at line 1/);
   });
 
   it('refuses a file written by a newer schema version', async () => {
     const file = join(tempDir(), 'db.json');
     writeFileSync(file, JSON.stringify({ schemaVersion: 99 }));
-    await expect(openLowdbStore({ file })).rejects.toThrow(/newer version/);
+    await expect(openJournalStore({ file })).rejects.toThrow(/newer version/);
   });
 
   it('migrates a version-0 file and keeps the original as a backup', async () => {
     const file = join(tempDir(), 'db.json');
     const v0 = { providers: [provider('p1')], customers: [], relationships: [], invitations: [], removals: [], channels: [], roles: [], audit: [] };
     writeFileSync(file, JSON.stringify(v0));
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     expect(store.get('providers', 'p1')).toBeDefined();
     await store.close();
     expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
@@ -114,7 +114,7 @@ describe('lowdb store', () => {
     // A journal entry written by the previous version, not yet folded into the snapshot.
     const journalToken = 'J0urnal_token_0123456789abcdefghijklmnopqr';
     writeFileSync(`${file}.journal`, `${JSON.stringify({ seq: 1, ops: [{ op: 'put', c: 'invitations', r: v1Invitation('i2', journalToken) }] })}\n`);
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     expect(store.get('invitations', 'i1')).toMatchObject({ tokenHash: createHash('sha256').update(token).digest('hex'), body: `Accept: ${LINK_PLACEHOLDER}` });
     expect(store.get('invitations', 'i2')).toMatchObject({ tokenHash: createHash('sha256').update(journalToken).digest('hex') });
     await store.close();
@@ -154,7 +154,7 @@ describe('lowdb store', () => {
       { op: 'put', c: 'deliveries', r: { ...v2Delivery, id: 'd2' } },
     ];
     writeFileSync(`${file}.journal`, `${JSON.stringify({ seq: 1, ops })}\n`);
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     expect(store.get('invitations', 'teams')!.draftMessage).toEqual({ platform: 'teams', activityId: 'act-1', locale: 'it', reference });
     expect(store.get('invitations', 'broken')!.draftMessage).toBeNull();
     expect(store.get('invitations', 'none')!.draftMessage).toBeNull();
@@ -167,7 +167,7 @@ describe('lowdb store', () => {
 
   it('refuses to open a data file that another live process holds', async () => {
     const { file } = await tempStore();
-    await expect(openLowdbStore({ file })).rejects.toThrow(/in use by process/);
+    await expect(openJournalStore({ file })).rejects.toThrow(/in use by process/);
   });
 
   it('loses none of 200 concurrent read-modify-write mutations', async () => {
@@ -184,7 +184,7 @@ describe('lowdb store', () => {
     );
     expect(store.get('providers', 'counter')?.name).toBe('200');
     await store.close();
-    const reopened = await openLowdbStore({ file });
+    const reopened = await openJournalStore({ file });
     expect(reopened.count('providers')).toBe(201);
     expect(reopened.get('providers', 'counter')?.name).toBe('200');
     await reopened.close();
@@ -199,7 +199,7 @@ describe('lowdb store', () => {
 
   it('keeps committing while a snapshot is written, and loses nothing', async () => {
     const file = join(tempDir(), 'db.json');
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     for (let i = 0; i < 200; i++) await store.transact((tx) => tx.put('providers', provider(`a${i}`)));
     const compaction = store.compact();
     // These commits are acknowledged while the snapshot is being written.
@@ -207,14 +207,14 @@ describe('lowdb store', () => {
     await Promise.all([compaction, ...during]);
     expect(existsSync(`${file}.journal.old`)).toBe(false);
     writeFileSync(`${file}.lock`, '999999999'); // a crash: no close
-    const reopened = await openLowdbStore({ file });
+    const reopened = await openJournalStore({ file });
     expect(reopened.count('providers')).toBe(250);
     await reopened.close();
   });
 
   it('recovers from a crash in the middle of a compaction (old journal still beside the new one)', async () => {
     const file = join(tempDir(), 'db.json');
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1')));
     await store.transact((tx) => tx.put('providers', provider('p2')));
     writeFileSync(`${file}.lock`, '999999999');
@@ -222,7 +222,7 @@ describe('lowdb store', () => {
     const { renameSync } = await import('node:fs');
     renameSync(`${file}.journal`, `${file}.journal.old`);
     writeFileSync(`${file}.journal`, `${JSON.stringify({ seq: 3, ops: [{ op: 'put', c: 'providers', r: provider('p3') }] })}\n`);
-    const reopened = await openLowdbStore({ file });
+    const reopened = await openJournalStore({ file });
     expect([...reopened.all('providers')].map((p) => p.id).sort()).toEqual(['p1', 'p2', 'p3']);
     expect(existsSync(`${file}.journal.old`)).toBe(false);
     expect(JSON.parse(readFileSync(file, 'utf8')).providers).toHaveLength(3);
@@ -231,21 +231,21 @@ describe('lowdb store', () => {
 
   it('cuts a torn journal tail before appending after it', async () => {
     const file = join(tempDir(), 'db.json');
-    const store = await openLowdbStore({ file });
+    const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1')));
     appendFileSync(`${file}.journal`, '{"seq":99,"ops":[{"op":"put"');
     writeFileSync(`${file}.lock`, '999999999');
-    const second = await openLowdbStore({ file });
+    const second = await openJournalStore({ file });
     await second.transact((tx) => tx.put('providers', provider('p2')));
     writeFileSync(`${file}.lock`, '999999999');
-    const third = await openLowdbStore({ file });
+    const third = await openJournalStore({ file });
     expect([...third.all('providers')].map((p) => p.id).sort()).toEqual(['p1', 'p2']);
     await third.close();
   });
 
   it('rewrites the snapshot by itself and empties the journal once the journal grows past its limit', async () => {
     const file = join(tempDir(), 'db.json');
-    const store = await openLowdbStore({ file, compactBytes: 2_000 });
+    const store = await openJournalStore({ file, compactBytes: 2_000 });
     // Each entry is ~110 bytes: the journal passes 2,000 bytes at about the 19th write.
     for (let i = 0; i < 30; i++) await store.transact((tx) => tx.put('providers', provider(`p${i}`)));
     // Seen from the files only (nobody calls compact()): a newer snapshot, a short journal, no old one.
@@ -259,7 +259,7 @@ describe('lowdb store', () => {
 
   it('moves the oldest records of an archived collection to an append-only file when the snapshot is rewritten', async () => {
     const file = join(tempDir(), 'db.json');
-    const store = await openLowdbStore({ file, archive: { audit: 5 } });
+    const store = await openJournalStore({ file, archive: { audit: 5 } });
     const event = (i: number) => ({ id: `e${String(i).padStart(2, '0')}`, at: new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString(), actor: { platform: 'cli' as const, userId: 'a', displayName: 'A' }, action: 'test', target: `t${i}`, details: {} });
     for (let i = 0; i < 12; i++) await store.transact((tx) => tx.put('audit', event(i)));
     await store.compact();
@@ -270,10 +270,10 @@ describe('lowdb store', () => {
     // More events, a crash, a reopen: the archive only grows, nothing is in both or in neither.
     for (let i = 12; i < 15; i++) await store.transact((tx) => tx.put('audit', event(i)));
     writeFileSync(`${file}.lock`, '999999999');
-    const reopened = await openLowdbStore({ file, archive: { audit: 5 } });
+    const reopened = await openJournalStore({ file, archive: { audit: 5 } });
     expect(reopened.count('audit')).toBe(8);
     await reopened.close();
-    const final = await openLowdbStore({ file, archive: { audit: 5 } });
+    const final = await openJournalStore({ file, archive: { audit: 5 } });
     const kept = [...final.all('audit')].map((e) => e.id);
     const all = readFileSync(`${file}.audit.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
     expect(kept).toEqual(['e10', 'e11', 'e12', 'e13', 'e14']);
@@ -284,7 +284,7 @@ describe('lowdb store', () => {
 
   it('cuts a torn last line off the archive before appending to it', async () => {
     const file = join(tempDir(), 'db.json');
-    const store = await openLowdbStore({ file, archive: { audit: 1 } });
+    const store = await openJournalStore({ file, archive: { audit: 1 } });
     const event = (i: number) => ({ id: `e${i}`, at: new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString(), actor: { platform: 'cli' as const, userId: 'a', displayName: 'A' }, action: 'test', target: `t${i}`, details: {} });
     for (let i = 0; i < 3; i++) await store.transact((tx) => tx.put('audit', event(i)));
     await store.compact();

@@ -31,7 +31,7 @@ import {
 } from './schema.js';
 import { StoreOpenError, StoreUnavailableError, type Change, type Store, type StoreReader, type Tx } from './store.js';
 
-export interface LowdbStoreOptions {
+export interface JournalStoreOptions {
   /** The snapshot file; the journal and lock sit beside it. `null` keeps everything in memory. */
   file: string | null;
   /** Journal size that triggers a snapshot rewrite. */
@@ -61,16 +61,16 @@ export function emptySnapshot(): Snapshot {
   return snap as Snapshot;
 }
 
-/** The lowdb store, with its maintenance operation. */
-export interface LowdbStoreHandle extends Store {
+/** The journal store, with its maintenance operation. */
+export interface JournalStoreHandle extends Store {
   /** Rewrites the snapshot now (in the background of commits); resolves when it is on disk. */
   compact(): Promise<void>;
 }
 
 /** Opens (or creates) the store; refuses, without touching it, a file that is not valid. */
-export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStoreHandle> {
+export async function openJournalStore(options: JournalStoreOptions): Promise<JournalStoreHandle> {
   const { file } = options;
-  if (file === null) return new LowdbStore(null, null, () => {}, options, emptySnapshot());
+  if (file === null) return new JournalStore(null, null, () => {}, options, emptySnapshot());
   // The folder holds customers' contacts and the audit trail: only this user may read it.
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   let release: () => void;
@@ -92,7 +92,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     const oldJournal = existsSync(`${journalFile}.old`) ? await read(`${journalFile}.old`) : null;
     const journal = await read(journalFile);
     const writer = await JournalWriter.open(journalFile, journal.validBytes, options.fs);
-    const store = new LowdbStore(file, writer, release, options, snapshot);
+    const store = new JournalStore(file, writer, release, options, snapshot);
     if (oldJournal) store.replay(oldJournal.entries);
     store.replay(journal.entries);
     if (oldJournal || migrated) await store.writeFullSnapshot();
@@ -138,7 +138,7 @@ async function loadSnapshot(file: string, low: Low<Snapshot>): Promise<{ snapsho
   return { snapshot: parsed.data, migrated: migrated.migratedFrom !== null };
 }
 
-class LowdbStore implements LowdbStoreHandle {
+class JournalStore implements JournalStoreHandle {
   private readonly tables = {} as Tables;
   private partnerRecord: Partner | null;
   private seq: number;
@@ -162,7 +162,7 @@ class LowdbStore implements LowdbStoreHandle {
     private readonly file: string | null,
     private readonly journal: JournalWriter | null,
     private readonly release: () => void,
-    private readonly options: LowdbStoreOptions,
+    private readonly options: JournalStoreOptions,
     snapshot: Snapshot,
   ) {
     this.journalFile = file === null ? null : `${file}.journal`;
@@ -268,7 +268,7 @@ class LowdbStore implements LowdbStoreHandle {
     return { head, arrays };
   }
 
-  private async writeSnapshotFile(state: ReturnType<LowdbStore['capture']>): Promise<void> {
+  private async writeSnapshotFile(state: ReturnType<JournalStore['capture']>): Promise<void> {
     if (!this.file) return;
     // Oldest first (insertion order): what goes past the limit moves to the archive, durably,
     // before a snapshot without it replaces the old one. A crash in between can only repeat lines
