@@ -6,7 +6,7 @@
 import { permissionsOf } from '../bot/service/permissions.js';
 import { hashToken } from '../store/invitation-secret.js';
 import type { Customer, Locale } from '../store/schema.js';
-import type { InvitationView } from '../bot/service/invitations.js';
+import type { InvitationRecord } from '../bot/service/invitations.js';
 import { sliceOf, type CustomerDetails } from '../bot/service/customers.js';
 import { attestationText } from '../bot/service/attestation.js';
 import {
@@ -79,7 +79,7 @@ function largeOf(o: Outside): Customer {
   };
 }
 
-function invitation(locale: Locale, o: Outside): InvitationView {
+function invitation(locale: Locale, o: Outside): InvitationRecord {
   const who = person(o);
   return {
     id: 'inv-1',

@@ -85,8 +85,9 @@ export const Relationship = z.object({
 });
 export type Relationship = z.infer<typeof Relationship>;
 
-export const CustomerChannel = z.enum(['own-marketing', 'microsoft-referral', 'indirect-provider']);
-export type CustomerChannel = z.infer<typeof CustomerChannel>;
+/** How a customer came to you; stored in an invitation's `channel` field (the name on disk). */
+export const Acquisition = z.enum(['own-marketing', 'microsoft-referral', 'indirect-provider']);
+export type Acquisition = z.infer<typeof Acquisition>;
 
 export const ActorRef = z.object({
   platform: Platform,
@@ -111,7 +112,7 @@ export const Invitation = z.object({
   /** SHA-256 (hex) of the token in the link; the token itself is never stored. */
   tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
   status: z.enum(['draft', 'sent', 'accepted', 'revoked']),
-  channel: CustomerChannel,
+  channel: Acquisition,
   providerId: z.string().nullable(),
   companyName: z.string().nullable(),
   customerEmail: z.string().nullable(),

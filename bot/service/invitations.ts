@@ -1,6 +1,6 @@
 /** Reseller relationship invitations: draft, Done (sent), revoke, list; acceptance is in acceptance.ts. */
 import { randomBytes } from 'node:crypto';
-import { CustomerChannel, type CardLocation, type Invitation, type Locale, type Provider } from '../../store/schema.js';
+import { Acquisition, type CardLocation, type Invitation, type Locale, type Provider } from '../../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import { isPending, type InvitationStatus } from './invitation-status.js';
 import { toActorRef, type Actor } from './actor.js';
@@ -14,8 +14,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type { InvitationStatus } from './invitation-status.js';
 
-/** An invitation as people see it: its stored state, with `expired` worked out from the clock. */
-export interface InvitationView extends Invitation {
+/** The service's read model of an invitation (`…Record`; the UI's are `…View`): its stored state, with `expired` worked out from the clock. */
+export interface InvitationRecord extends Invitation {
   effectiveStatus: InvitationStatus;
   providerName: string | null;
   partnerName: string;
@@ -25,7 +25,7 @@ export interface InvitationView extends Invitation {
 }
 
 /** A draft just made: the only moment the bot knows the token without being given it. */
-export type DraftedInvitation = InvitationView & { token: string; link: string };
+export type DraftedInvitation = InvitationRecord & { token: string; link: string };
 
 export interface DraftInput {
   channel: string;
@@ -65,7 +65,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
   };
 
   /** The view, with the link put back into the body when the token is known. */
-  const toView = (invitation: Invitation, token: string | null = null): InvitationView => ({
+  const toRecord = (invitation: Invitation, token: string | null = null): InvitationRecord => ({
     ...invitation,
     body: token ? invitation.body.split(LINK_PLACEHOLDER).join(linkFor(token)) : invitation.body,
     token,
@@ -85,7 +85,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
     /** Creates a draft with its personalised link and an email the admin may edit. */
     async draftInvitation(actor: Actor, input: DraftInput): Promise<DraftedInvitation> {
       requireAdmin(ctx, actor);
-      const channel = CustomerChannel.safeParse(input.channel);
+      const channel = Acquisition.safeParse(input.channel);
       if (!channel.success) throw new InvalidInput('invitation.badChannel', {}, { channel: 'invitation.badChannel' });
       let provider: Provider | null = null;
       // "With provider" names the provider; a payload without one is not half an invitation.
@@ -126,7 +126,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         ctx.audit(tx, actor, 'invitation.drafted', invitation.id, { channel: invitation.channel, providerId: invitation.providerId });
         return invitation;
       });
-      return toView(stored, token) as DraftedInvitation;
+      return toRecord(stored, token) as DraftedInvitation;
     },
 
     /**
@@ -138,18 +138,18 @@ export function createInvitationOperations(ctx: ServiceContext) {
       actor: Actor,
       invitationId: string,
       edited: { subject?: string; body: string; channel?: string; token?: string },
-    ): Promise<InvitationView & { alreadyDone: boolean }> {
+    ): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requireAdmin(ctx, actor);
       const current = load(invitationId);
       const body = typeof edited.body === 'string' ? edited.body.replace(/\r\n/g, '\n') : '';
       const subject = typeof edited.subject === 'string' && edited.subject.trim() ? edited.subject.trim() : current.subject;
-      const channel = edited.channel === undefined || edited.channel === '' ? current.channel : CustomerChannel.safeParse(edited.channel).data;
+      const channel = edited.channel === undefined || edited.channel === '' ? current.channel : Acquisition.safeParse(edited.channel).data;
       if (!channel) throw new InvalidInput('invitation.badChannel', {}, { channel: 'invitation.badChannel' });
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
         const status = effectiveStatus(invitation, ctx.now());
         const token = tokenInText(invitation, body);
-        if (status === 'sent') return { ...toView(invitation, token ?? verified(invitation, edited.token)), alreadyDone: true };
+        if (status === 'sent') return { ...toRecord(invitation, token ?? verified(invitation, edited.token)), alreadyDone: true };
         if (status !== 'draft') throw new InvitationUnusable(status);
         if (!token) {
           const known = verified(invitation, edited.token);
@@ -162,31 +162,31 @@ export function createInvitationOperations(ctx: ServiceContext) {
         const sent: Invitation = { ...invitation, subject, body: stored, channel, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
         tx.put('invitations', sent);
         ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: stored !== invitation.body });
-        return { ...toView(sent, token), alreadyDone: false };
+        return { ...toRecord(sent, token), alreadyDone: false };
       });
     },
 
     /** The draft to edit again before Done; only a draft can be edited. The link shows when `token` is its own. */
-    openDraft(actor: Actor, invitationId: string, token?: unknown): InvitationView {
+    openDraft(actor: Actor, invitationId: string, token?: unknown): InvitationRecord {
       requireAdmin(ctx, actor);
       const invitation = load(invitationId);
       const status = effectiveStatus(invitation, ctx.now());
       if (status !== 'draft') throw new InvitationUnusable(status);
-      return toView(invitation, verified(invitation, token));
+      return toRecord(invitation, verified(invitation, token));
     },
 
     /** Withdraws a pending invitation: its link stops working. */
-    async revokeInvitation(actor: Actor, invitationId: string): Promise<InvitationView & { alreadyDone: boolean }> {
+    async revokeInvitation(actor: Actor, invitationId: string): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requireAdmin(ctx, actor);
       load(invitationId);
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
-        if (invitation.status === 'revoked') return { ...toView(invitation), alreadyDone: true };
+        if (invitation.status === 'revoked') return { ...toRecord(invitation), alreadyDone: true };
         if (invitation.status === 'accepted') throw new InvitationUnusable('accepted');
         const revoked: Invitation = { ...invitation, status: 'revoked', revokedAt: ctx.now().toISOString(), revokedBy: toActorRef(actor) };
         tx.put('invitations', revoked);
         ctx.audit(tx, actor, 'invitation.revoked', invitation.id);
-        return { ...toView(revoked), alreadyDone: false };
+        return { ...toRecord(revoked), alreadyDone: false };
       });
     },
 
@@ -202,34 +202,34 @@ export function createInvitationOperations(ctx: ServiceContext) {
       });
     },
 
-    getInvitation(actor: Actor, invitationId: string, token?: unknown): InvitationView {
+    getInvitation(actor: Actor, invitationId: string, token?: unknown): InvitationRecord {
       requireRole(ctx, actor);
       const invitation = load(invitationId);
-      return toView(invitation, verified(invitation, token));
+      return toRecord(invitation, verified(invitation, token));
     },
 
     /** Newest first; `status` filters on the effective status ("pending" = draft or sent). */
-    listInvitations(actor: Actor, input: { status?: InvitationStatus | 'pending'; limit?: number } = {}): InvitationView[] {
+    listInvitations(actor: Actor, input: { status?: InvitationStatus | 'pending'; limit?: number } = {}): InvitationRecord[] {
       requireRole(ctx, actor);
       const wanted = input.status;
       const limit = input.limit ?? Number.POSITIVE_INFINITY;
-      const matches = (v: InvitationView) => !wanted || v.effectiveStatus === wanted || (wanted === 'pending' && isPending(v.effectiveStatus));
+      const matches = (v: InvitationRecord) => !wanted || v.effectiveStatus === wanted || (wanted === 'pending' && isPending(v.effectiveStatus));
       // Only drafts and sent invitations can be pending or expired: no need to walk the accepted ones.
       const pendingOnly = wanted === 'pending' || wanted === 'draft' || wanted === 'sent' || wanted === 'expired';
-      const out: InvitationView[] = [];
+      const out: InvitationRecord[] = [];
       for (const id of ctx.indexes.invitationsNewestFirst(pendingOnly)) {
         if (out.length >= limit) break;
-        const view = toView(ctx.store.get('invitations', id)!);
+        const view = toRecord(ctx.store.get('invitations', id)!);
         if (matches(view)) out.push(view);
       }
       return out;
     },
 
     /** What the customer's page shows for a link; no actor, the token is the credential. */
-    invitationForToken(token: string): InvitationView {
+    invitationForToken(token: string): InvitationRecord {
       const invitation = findByToken(ctx, token);
       if (!invitation) throw new NotFound('invitation.unknownLink');
-      return toView(invitation, token);
+      return toRecord(invitation, token);
     },
   };
 }

@@ -7,7 +7,7 @@ import { Conflict, InvalidInput, NotFound } from './errors.js';
 import { resolveCustomer } from './customers.js';
 import { requireAdmin } from './roles.js';
 
-export interface RemovalView {
+export interface RemovalRecord {
   removal: Removal;
   companyName: string;
   domain: string;
@@ -34,7 +34,7 @@ function refuseActiveSubscriptions(ctx: ServiceContext, customerId: string): voi
 }
 
 export function createRemovalOperations(ctx: ServiceContext) {
-  const view = (removal: Removal, alreadyDone: boolean): RemovalView => {
+  const view = (removal: Removal, alreadyDone: boolean): RemovalRecord => {
     const customer = ctx.store.get('customers', removal.customerId);
     return {
       removal,
@@ -53,7 +53,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
 
   return {
     /** Starts a removal and returns the attestation to confirm; asking twice reuses the request. */
-    async requestRemoval(actor: Actor, customerRef: string): Promise<RemovalView> {
+    async requestRemoval(actor: Actor, customerRef: string): Promise<RemovalRecord> {
       requireAdmin(ctx, actor);
       const customer = resolveCustomer(ctx, customerRef);
       refuseActiveSubscriptions(ctx, customer.id);
@@ -87,7 +87,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
      * Ends the reseller relationship once an admin attests. DAP is left exactly as it was.
      * Confirming a removal that is already confirmed returns its outcome and changes nothing.
      */
-    async confirmRemoval(actor: Actor, removalId: string, input: { attested: unknown }): Promise<RemovalView> {
+    async confirmRemoval(actor: Actor, removalId: string, input: { attested: unknown }): Promise<RemovalRecord> {
       requireAdmin(ctx, actor);
       const current = load(removalId);
       if (current.status === 'confirmed') return view(current, true);
@@ -116,13 +116,13 @@ export function createRemovalOperations(ctx: ServiceContext) {
       });
     },
 
-    getRemoval(actor: Actor, removalId: string): RemovalView {
+    getRemoval(actor: Actor, removalId: string): RemovalRecord {
       requireAdmin(ctx, actor);
       return view(load(removalId), false);
     },
 
     /** A removal that is still waiting for its attestation (to show the attestation again). */
-    openRemoval(actor: Actor, removalId: string): RemovalView {
+    openRemoval(actor: Actor, removalId: string): RemovalRecord {
       requireAdmin(ctx, actor);
       const removal = load(removalId);
       if (removal.status === 'confirmed') throw new Conflict('removal.alreadyConfirmed');
@@ -130,7 +130,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
       return view(removal, false);
     },
 
-    async cancelRemoval(actor: Actor, removalId: string): Promise<RemovalView> {
+    async cancelRemoval(actor: Actor, removalId: string): Promise<RemovalRecord> {
       requireAdmin(ctx, actor);
       const current = load(removalId);
       if (current.status === 'cancelled') return view(current, true);

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
 import type { Locale } from '../../store/schema.js';
 import { isServiceError, ErrorCode, InvitationUnusable } from '../service/errors.js';
-import type { InvitationStatus, InvitationView } from '../service/invitations.js';
+import type { InvitationStatus, InvitationRecord } from '../service/invitations.js';
 import type { MessageKey } from '../i18n/catalogue.js';
 import { formatDate } from '../../cards/views.js';
 import { acceptForm, layout, tx } from './page.js';
@@ -60,7 +60,7 @@ export function createWebSurface(app: App, logger: Logger, options: { secureCook
     send(res, reason === 'unknown' ? 404 : 410, p.html, p.nonce);
   };
 
-  const formPage = (res: Response, req: Request, inv: InvitationView, status: number, values: Record<string, string>, errors: Partial<Record<string, MessageKey>>, notice?: MessageKey) => {
+  const formPage = (res: Response, req: Request, inv: InvitationRecord, status: number, values: Record<string, string>, errors: Partial<Record<string, MessageKey>>, notice?: MessageKey) => {
     const locale = pageLocale(req);
     const cookieNonce = randomBytes(16).toString('base64url');
     const title = inv.providerName
@@ -86,7 +86,7 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(to
     send(res, status, p.html, p.nonce, `csp_form=${cookieNonce}; Path=/invitations/; HttpOnly; SameSite=Strict${options.secureCookie ? '; Secure' : ''}`);
   };
 
-  const lookup = (token: string): InvitationView | null => {
+  const lookup = (token: string): InvitationRecord | null => {
     try {
       return app.service.invitationForToken(token);
     } catch {

@@ -1,7 +1,7 @@
 /** Invitation views: the email draft, the sent email, the provider picker, the list, the acceptance. */
 import type { Provider } from '../../store/schema.js';
 import { t, type MessageKey } from '../../bot/i18n/catalogue.js';
-import type { InvitationView } from '../../bot/service/invitations.js';
+import type { InvitationRecord } from '../../bot/service/invitations.js';
 import { isPending } from '../../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../../bot/service/events.js';
 import { formatDate, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
@@ -63,7 +63,7 @@ export function mailtoLink(to: string | null, subject: string, body: string): st
   return `mailto:${to ? encodeURIComponent(to) : ''}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }
 
-export function toDraftView(viewer: Viewer, inv: InvitationView, edited?: { subject?: string; body?: string; channel?: string; error?: MessageKey }): DraftView {
+export function toDraftView(viewer: Viewer, inv: InvitationRecord, edited?: { subject?: string; body?: string; channel?: string; error?: MessageKey }): DraftView {
   const l = viewer.locale;
   const subject = edited?.subject ?? inv.subject;
   const body = edited?.body ?? inv.body;
@@ -101,7 +101,7 @@ export function toDraftView(viewer: Viewer, inv: InvitationView, edited?: { subj
   };
 }
 
-export function toSentView(viewer: Viewer, inv: InvitationView): SentView {
+export function toSentView(viewer: Viewer, inv: InvitationRecord): SentView {
   const l = viewer.locale;
   const title = t(l, 'ui.sent.title');
   const text = t(l, 'ui.sent.by', { name: inv.sentBy?.displayName ?? '', when: formatDate(viewer, inv.sentAt ?? inv.createdAt) });
@@ -141,14 +141,14 @@ export function toProviderPickerView(viewer: Viewer, providers: Provider[]): Pro
   };
 }
 
-export function toRevokedView(viewer: Viewer, inv: InvitationView): OutcomeView {
+export function toRevokedView(viewer: Viewer, inv: InvitationRecord): OutcomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.status.revoked');
   const text = t(l, 'ui.invitations.revoked', { name: inv.revokedBy?.displayName ?? '', when: formatDate(viewer, inv.revokedAt ?? inv.createdAt) });
   return { kind: 'outcome', locale: l, title: title[0]!.toUpperCase() + title.slice(1), fallbackText: text, text, facts: [], actions: [] };
 }
 
-export function toInvitationsView(viewer: Viewer, invitations: InvitationView[], now: Date): ListView {
+export function toInvitationsView(viewer: Viewer, invitations: InvitationRecord[], now: Date): ListView {
   const l = viewer.locale;
   const title = t(l, 'ui.invitations.title');
   return {

@@ -1,6 +1,6 @@
 /** Removal views: the attestation and its outcome. */
 import { t, type MessageKey } from '../../bot/i18n/catalogue.js';
-import type { RemovalView } from '../../bot/service/removals.js';
+import type { RemovalRecord } from '../../bot/service/removals.js';
 import { formatDate, type ActionModel, type Base, type OutcomeView, type Viewer } from './common.js';
 
 export interface AttestationView extends Base {
@@ -17,7 +17,7 @@ export interface AttestationView extends Base {
   actions: ActionModel[];
 }
 
-export function toAttestationView(viewer: Viewer, r: RemovalView, error?: MessageKey): AttestationView {
+export function toAttestationView(viewer: Viewer, r: RemovalRecord, error?: MessageKey): AttestationView {
   const l = r.attestation.locale;
   const title = t(l, 'ui.attest.title', { company: r.companyName });
   return {
@@ -41,7 +41,7 @@ export function toAttestationView(viewer: Viewer, r: RemovalView, error?: Messag
   };
 }
 
-export function toRemovalOutcomeView(viewer: Viewer, r: RemovalView): OutcomeView {
+export function toRemovalOutcomeView(viewer: Viewer, r: RemovalRecord): OutcomeView {
   const l = viewer.locale;
   const confirmed = r.removal.status === 'confirmed';
   const title = confirmed ? t(l, 'ui.removed.title', { company: r.companyName }) : t(l, 'ui.cancelled.title');
