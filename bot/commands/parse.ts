@@ -2,22 +2,28 @@
 import type { Locale } from '../../store/schema.js';
 import type { Permission } from '../service/permissions.js';
 
-export type CommandName =
-  | 'help'
-  | 'invite'
-  | 'inviteWithProvider'
-  | 'listCustomers'
-  | 'customer'
-  | 'removeRelationship'
-  | 'providers'
-  | 'addProvider'
-  | 'invitations'
-  | 'revokeInvitation'
-  | 'notifyHere'
-  | 'notifyOff'
-  | 'whoami'
-  | 'grant'
-  | 'audit';
+/** Every command, by the name the code uses: the one list (specs, help and card buttons refer to it). */
+export const COMMAND_NAMES = [
+  'help',
+  'invite',
+  'inviteWithProvider',
+  'listCustomers',
+  'customer',
+  'removeRelationship',
+  'providers',
+  'addProvider',
+  'invitations',
+  'revokeInvitation',
+  'notifyHere',
+  'notifyOff',
+  'whoami',
+  'grant',
+  'audit',
+] as const;
+
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export const isCommandName = (name: string): name is CommandName => (COMMAND_NAMES as readonly string[]).includes(name);
 
 export interface CommandSpec {
   name: CommandName;

@@ -3,7 +3,7 @@
  * Surfaces turn their payloads into a `Turn` and render the views; rules stay in the service.
  */
 import type { Locale } from '../../store/schema.js';
-import { parseCommand, usageOf, type CommandName } from '../commands/parse.js';
+import { isCommandName, parseCommand, usageOf, type CommandName } from '../commands/parse.js';
 import { isServiceError, type Service } from '../service/index.js';
 import type { Actor } from '../service/actor.js';
 import { StoreUnavailableError } from '../../store/store.js';
@@ -173,7 +173,7 @@ export function createConversation(service: Service, logger: Logger) {
         if (!isVerb(verb)) return { mode: 'reply', views: [toMessageView(viewer, 'error', 'error.badAction')] };
         switch (verb) {
           case 'command': {
-            const name = str('command') as CommandName;
+            const name = str('command');
             return { mode: 'reply', views: await runCommand(turn, isCommandName(name) ? name : 'help', str('args')) };
           }
           case 'invitation.done': {
@@ -256,11 +256,6 @@ const idsOf = (data: Record<string, unknown>) =>
       .map(([key, value]) => [key, (value as string).slice(0, 80)]),
   );
 
-const commandNames: readonly CommandName[] = [
-  'help', 'invite', 'inviteWithProvider', 'listCustomers', 'customer', 'removeRelationship', 'providers',
-  'addProvider', 'invitations', 'revokeInvitation', 'notifyHere', 'notifyOff', 'whoami', 'grant', 'audit',
-];
-const isCommandName = (name: string): name is CommandName => (commandNames as readonly string[]).includes(name);
 
 export type Conversation = ReturnType<typeof createConversation>;
 export type { Locale };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_COMMAND_LENGTH, parseCommand } from '../../../bot/commands/parse.js';
+import { COMMAND_NAMES, MAX_COMMAND_LENGTH, commands, parseCommand } from '../../../bot/commands/parse.js';
 
 describe('command parser', () => {
   it.each([
@@ -57,5 +57,9 @@ describe('command parser', () => {
     const started = performance.now();
     expect(parseCommand('x'.repeat(500_000))).toEqual({ kind: 'tooLong', max: MAX_COMMAND_LENGTH });
     expect(performance.now() - started).toBeLessThan(20);
+  });
+
+  it('has exactly one spec for every command name', () => {
+    expect(commands.map((c) => c.name).sort()).toEqual([...COMMAND_NAMES].sort());
   });
 });
