@@ -131,14 +131,33 @@ export function activity(serviceUrl: string, extra: Record<string, unknown>): st
 }
 
 /** A signed `/csp` slash command body and headers (valid for Slack's 5 minutes). */
+let commandCount = 0;
+
+/**
+ * A signed `/csp` command as Slack sends it. Every call is a new request (its own `trigger_id`,
+ * so its own signature), as from Slack: the bot acts once on a replayed signature.
+ */
 export function signedCommand(secret: string, text: string): { body: string; headers: Record<string, string> } {
   const body = new URLSearchParams({
     team_id: 'T1', channel_id: 'C0BENCH', channel_name: 'bench', user_id: 'UADMIN', user_name: 'alice',
-    command: '/csp', text, response_url: 'http://127.0.0.1:9/respond', trigger_id: 'trigger-bench', api_app_id: 'A1',
+    command: '/csp', text, response_url: 'http://127.0.0.1:9/respond', trigger_id: `trigger-bench-${++commandCount}`, api_app_id: 'A1',
   }).toString();
   const ts = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
   return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature } };
+}
+
+/** autocannon requests that are each a freshly signed command (the load generator pays the HMAC, for the bot and the anchor alike). */
+export function signedCommands(secret: string, text: string): autocannon.Request[] {
+  return [
+    {
+      method: 'POST',
+      setupRequest: (request) => {
+        const command = signedCommand(secret, text);
+        return { ...request, method: 'POST', body: command.body, headers: { ...request.headers, ...command.headers } };
+      },
+    },
+  ];
 }
 
 export const median = (values: number[]) => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JSONFilePreset } from 'lowdb/node';
 import { writeSnapshot } from './fixtures.js';
-import { activity, freePort, load, machine, median, ROOT, signedCommand, startProcess, startStandIns, type Load } from './lib.js';
+import { activity, freePort, load, machine, median, ROOT, signedCommands, startProcess, startStandIns, type Load } from './lib.js';
 import { openJournalStore } from '../store/journal-store.js';
 import { createService } from '../bot/service/index.js';
 
@@ -148,8 +148,7 @@ async function slackCommands(url: string, standIns: Awaited<ReturnType<typeof st
   const posted = () => standIns.counts['chat.postMessage'] ?? 0;
   const before = posted();
   const started = performance.now();
-  const csp = signedCommand(SECRET, 'list customers');
-  const acks = await load({ url: `${url}/slack/events`, method: 'POST', headers: csp.headers, body: csp.body, duration: SECONDS });
+  const acks = await load({ url: `${url}/slack/events`, requests: signedCommands(SECRET, 'list customers'), duration: SECONDS });
   if (acks.errors || acks.non2xx) throw new Error(`/csp: ${acks.errors} errors, ${acks.non2xx} non-2xx answers`);
   let last = posted();
   let lastChange = performance.now();

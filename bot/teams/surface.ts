@@ -122,7 +122,7 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
           res.send(403, { error: 'In local mode (no MicrosoftAppId) only a loopback http(s) serviceUrl is accepted.' });
           return;
         }
-        await adapter.process(req as never, res as never, (context) => bot.run(context));
+        await adapter.process(req, res, (context) => bot.run(context));
       });
     },
   };

@@ -71,10 +71,10 @@ export class CspTeamsBot extends TeamsActivityHandler {
     if (result.mode === 'replace' && result.views.length === 1) {
       const view = result.views[0]!;
       if (context.activity.replyToId) await this.afterSend(turn, view, context.activity.replyToId);
-      return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: renderAdaptiveCard(view) as never };
+      return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: renderAdaptiveCard(view) };
     }
     await this.send(context, turn, result.views);
-    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.views.map((v) => v.fallbackText).join('\n') as never };
+    return messageInvokeResponse(result.views.map((v) => v.fallbackText).join('\n'));
   }
 
   private async send(context: TurnContext, turn: Turn, views: View[]): Promise<void> {
@@ -92,4 +92,13 @@ export class CspTeamsBot extends TeamsActivityHandler {
       .recordDraftMessage(turn.actor, view.invitationId, { platform: 'teams', activityId, locale: turn.actor.locale, reference })
       .catch((err: unknown) => this.logger.warn({ err }, 'could not record where the draft card was posted'));
   }
+}
+
+/**
+ * An invoke answered with a plain message: Teams takes a string `value` for this type, while
+ * botframework-schema types every invoke response's `value` as an object.
+ */
+function messageInvokeResponse(text: string): AdaptiveCardInvokeResponse {
+  const response: Omit<AdaptiveCardInvokeResponse, 'value'> & { value: string } = { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
+  return response as unknown as AdaptiveCardInvokeResponse;
 }
