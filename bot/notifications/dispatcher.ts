@@ -8,6 +8,7 @@ import type { CardLocation, ChannelSubscription, Delivery } from '../../store/sc
 import type { Store } from '../../store/store.js';
 import type { InvitationAcceptedEvent } from '../service/events.js';
 import type { Logger } from '../logger.js';
+import { systemClock } from '../clock.js';
 
 type ChatPlatform = ChannelSubscription['platform'];
 
@@ -32,7 +33,7 @@ export interface DispatcherOptions {
 
 export function createDispatcher(options: DispatcherOptions) {
   const { store, logger } = options;
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? (() => systemClock.now());
   const baseDelay = options.baseDelayMs ?? 30_000;
   const maxDelay = options.maxDelayMs ?? 60 * 60_000;
   const senders = new Map<ChatPlatform, Sender>();

@@ -6,6 +6,7 @@ import type { Actor } from './actor.js';
 import { toActorRef } from './actor.js';
 import { ServiceIndexes } from './indexes.js';
 import type { ServiceEvent } from './events.js';
+import { systemClock } from '../clock.js';
 
 /** Receives events once the writes that caused them are on disk. */
 export interface Notifier {
@@ -37,7 +38,7 @@ export interface ServiceContext {
 }
 
 export function createContext(deps: ServiceDeps): ServiceContext {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? (() => systemClock.now());
   const newId = deps.newId ?? randomUUID;
   return {
     store: deps.store,

@@ -15,6 +15,8 @@ const MAX_SEEN = 100_000;
 /**
  * Bolt checks only that a timestamp is not too old, so a request signed for next year would stay
  * valid all year. Answers 401 (as Bolt does for stale ones) and returns true when it did.
+ * Deliberately the machine's wall clock, not the bot's injected clock: it must agree with Bolt's
+ * own staleness check, which reads `Date.now()`, and with the clock Slack signs by.
  */
 export function refuseFutureTimestamp(req: IncomingMessage, res: ServerResponse, nowMs = Date.now()): boolean {
   const timestamp = Number(req.headers['x-slack-request-timestamp']);
@@ -33,7 +35,7 @@ export const requestSignature = (req: IncomingMessage) => ({ requestSignature: S
  * is acknowledged and ignored: slash commands and interactions carry no event id to spot it by.
  * Registered as global middleware, so it runs only after Bolt has verified the signature.
  */
-export function createReplayGuard(logger: Logger, now = () => Date.now()): Middleware<AnyMiddlewareArgs> {
+export function createReplayGuard(logger: Logger, now: () => number): Middleware<AnyMiddlewareArgs> {
   const seen = new Map<string, number>();
   return async (args) => {
     const signature = (args.context as { requestSignature?: unknown }).requestSignature;

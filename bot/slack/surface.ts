@@ -87,17 +87,17 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
 
   // --- Slack's retries: one event acts once -------------------------------------------------------
 
-  bolt.use(createReplayGuard(logger));
+  bolt.use(createReplayGuard(logger, () => app.clock.now().getTime()));
   const seenEvents = new Map<string, number>();
   bolt.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string') {
       const seenAt = seenEvents.get(eventId);
-      if (seenAt !== undefined && Date.now() - seenAt < SEEN_EVENTS_TTL_MS) {
+      if (seenAt !== undefined && app.clock.now().getTime() - seenAt < SEEN_EVENTS_TTL_MS) {
         logger.info({ eventId }, 'Slack event delivered again; already handled');
         return;
       }
-      seenEvents.set(eventId, Date.now());
+      seenEvents.set(eventId, app.clock.now().getTime());
       trimOldest(seenEvents);
     }
     await next();
