@@ -32,8 +32,16 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         },
       },
     },
-    (destination ?? (process.stdout.isTTY ? prettyStdout() : undefined)) as pino.DestinationStream | undefined,
+    scrubbing(destination ?? (process.stdout.isTTY ? prettyStdout() : pino.destination({ dest: 1, sync: true }))),
   );
+}
+
+/**
+ * Every written line is scrubbed once more: errors (a failed call's request body, say) are
+ * serialised by pino after the hook above has run, so a token nested in one would pass it.
+ */
+function scrubbing(stream: NodeJS.WritableStream | pino.DestinationStream): pino.DestinationStream {
+  return { write: (line: string) => void stream.write(redactTokens(line)) };
 }
 
 /**

@@ -44,4 +44,15 @@ describe('logger', () => {
     expect(text).not.toContain('Secret-Token');
     expect(text.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(6);
   });
+
+  it('redacts a token inside an error, which pino serialises after the logging hook', async () => {
+    const chunks: string[] = [];
+    const logger = createLogger('info', { write: (c: string) => chunks.push(c) } as unknown as NodeJS.WritableStream);
+    const token = 'Err0r_Token-0123456789abcdefghijklmnopqrstu';
+    const err = Object.assign(new Error(`POST failed for /invitations/${token}`), { request: { body: JSON.stringify({ text: `http://localhost:3978/invitations/${token}` }) } });
+    logger.warn({ err }, 'notification not delivered');
+    const text = chunks.join('');
+    expect(text).toContain('notification not delivered');
+    expect(text).not.toContain('Err0r_Token');
+  });
 });
