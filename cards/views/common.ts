@@ -114,30 +114,21 @@ export function toHelpView(viewer: Viewer): HelpView {
 /** How a command is typed, for button titles. */
 export const commandUsage = (l: Locale, name: CommandName) => commands.find((x) => x.name === name)!.usage[l];
 
+/** A titled list; `emptyKey` says what to show when there are no rows. */
+export function toListView(viewer: Viewer, titleKey: MessageKey, emptyKey: MessageKey, rows: ListView['rows']): ListView {
+  const title = t(viewer.locale, titleKey);
+  return { kind: 'list', locale: viewer.locale, title, fallbackText: title, empty: rows.length ? null : t(viewer.locale, emptyKey), rows };
+}
+
 export function toProvidersView(viewer: Viewer, providers: Provider[]): ListView {
   const l = viewer.locale;
-  const title = t(l, 'ui.providers.title');
-  return {
-    kind: 'list',
-    locale: l,
-    title,
-    fallbackText: title,
-    empty: providers.length ? null : t(l, 'provider.noneYet'),
-    rows: providers.map((p) => ({ text: p.tenantId ? `${p.name} (${t(l, 'ui.providers.tenant', { tenantId: p.tenantId })})` : p.name, actions: [] })),
-  };
+  const rows = providers.map((p) => ({ text: p.tenantId ? `${p.name} (${t(l, 'ui.providers.tenant', { tenantId: p.tenantId })})` : p.name, actions: [] }));
+  return toListView(viewer, 'ui.providers.title', 'provider.noneYet', rows);
 }
 
 export function toAuditView(viewer: Viewer, events: AuditEvent[]): ListView {
-  const l = viewer.locale;
-  const title = t(l, 'ui.audit.title');
-  return {
-    kind: 'list',
-    locale: l,
-    title,
-    fallbackText: title,
-    empty: events.length ? null : t(l, 'ui.audit.empty'),
-    rows: events.map((e) => ({ text: `${formatDate(viewer, e.at)}: ${e.actor.displayName} (${e.actor.platform}) ${e.action} ${e.target}`, actions: [] })),
-  };
+  const rows = events.map((e) => ({ text: `${formatDate(viewer, e.at)}: ${e.actor.displayName} (${e.actor.platform}) ${e.action} ${e.target}`, actions: [] }));
+  return toListView(viewer, 'ui.audit.title', 'ui.audit.empty', rows);
 }
 
 export function roleName(locale: Locale, role: Role | null): string {

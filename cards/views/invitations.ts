@@ -4,7 +4,7 @@ import { t, type MessageKey } from '../../bot/i18n/catalogue.js';
 import type { InvitationRecord } from '../../bot/service/invitations.js';
 import { isPending } from '../../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../../bot/service/events.js';
-import { formatDate, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
+import { formatDate, toListView, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
 
 export interface DraftView extends Base {
   kind: 'draft';
@@ -63,7 +63,11 @@ export function mailtoLink(to: string | null, subject: string, body: string): st
   return `mailto:${to ? encodeURIComponent(to) : ''}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }
 
-export function toDraftView(viewer: Viewer, inv: InvitationRecord, edited?: { subject?: string; body?: string; channel?: string; error?: MessageKey }): DraftView {
+export function toDraftView(
+  viewer: Viewer,
+  inv: InvitationRecord,
+  edited?: { subject?: string; body?: string; channel?: string; error?: MessageKey },
+): DraftView {
   const l = viewer.locale;
   const subject = edited?.subject ?? inv.subject;
   const body = edited?.body ?? inv.body;
@@ -95,7 +99,12 @@ export function toDraftView(viewer: Viewer, inv: InvitationRecord, edited?: { su
     mailto: mailtoLink(inv.customerEmail, subject, body),
     openLabel: t(l, 'ui.draft.open'),
     actions: [
-      { verb: 'invitation.done', title: t(l, 'ui.draft.done'), style: 'positive', data: { invitationId: inv.id, ...(inv.token ? { token: inv.token } : {}) } },
+      {
+        verb: 'invitation.done',
+        title: t(l, 'ui.draft.done'),
+        style: 'positive',
+        data: { invitationId: inv.id, ...(inv.token ? { token: inv.token } : {}) },
+      },
       { verb: 'invitation.revoke', title: t(l, 'ui.draft.revoke'), style: 'destructive', data: { invitationId: inv.id } },
     ],
   };
@@ -144,30 +153,39 @@ export function toProviderPickerView(viewer: Viewer, providers: Provider[]): Pro
 export function toRevokedView(viewer: Viewer, inv: InvitationRecord): OutcomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.status.revoked');
-  const text = t(l, 'ui.invitations.revoked', { name: inv.revokedBy?.displayName ?? '', when: formatDate(viewer, inv.revokedAt ?? inv.createdAt) });
+  const text = t(l, 'ui.invitations.revoked', {
+    name: inv.revokedBy?.displayName ?? '',
+    when: formatDate(viewer, inv.revokedAt ?? inv.createdAt),
+  });
   return { kind: 'outcome', locale: l, title: title[0]!.toUpperCase() + title.slice(1), fallbackText: text, text, facts: [], actions: [] };
 }
 
 export function toInvitationsView(viewer: Viewer, invitations: InvitationRecord[], now: Date): ListView {
   const l = viewer.locale;
-  const title = t(l, 'ui.invitations.title');
-  return {
-    kind: 'list',
-    locale: l,
-    title,
-    fallbackText: title,
-    empty: invitations.length ? null : t(l, 'ui.invitations.empty'),
-    rows: invitations.slice(0, 20).map((inv, index) => {
-      const pending = isPending(inv.effectiveStatus);
-      const days = Math.floor((now.getTime() - Date.parse(inv.sentAt ?? inv.createdAt)) / 86_400_000);
-      const status = pending && days > 0 ? `${t(l, `ui.status.${inv.effectiveStatus}`)}, ${t(l, 'ui.invitations.pendingFor', { count: days })}` : t(l, `ui.status.${inv.effectiveStatus}`);
-      const who = inv.companyName ?? inv.customerEmail ?? (inv.customerId ? inv.customerId : t(l, 'ui.invitations.unnamed'));
-      return {
-        text: `${index + 1}. ${t(l, 'ui.invitations.row', { who, status, by: inv.createdBy.displayName, when: formatDate(viewer, inv.createdAt, false) })}${inv.providerName ? ` (${inv.providerName})` : ''}`,
-        actions: pending && viewer.isAdmin ? [{ verb: 'invitation.revoke', title: t(l, 'ui.invitations.revoke'), style: 'destructive' as const, data: { invitationId: inv.id } }] : [],
-      };
-    }),
-  };
+  const rows: ListView['rows'] = invitations.slice(0, 20).map((inv, index) => {
+    const pending = isPending(inv.effectiveStatus);
+    const days = Math.floor((now.getTime() - Date.parse(inv.sentAt ?? inv.createdAt)) / 86_400_000);
+    const status =
+      pending && days > 0
+        ? `${t(l, `ui.status.${inv.effectiveStatus}`)}, ${t(l, 'ui.invitations.pendingFor', { count: days })}`
+        : t(l, `ui.status.${inv.effectiveStatus}`);
+    const who = inv.companyName ?? inv.customerEmail ?? (inv.customerId ? inv.customerId : t(l, 'ui.invitations.unnamed'));
+    return {
+      text: `${index + 1}. ${t(l, 'ui.invitations.row', { who, status, by: inv.createdBy.displayName, when: formatDate(viewer, inv.createdAt, false) })}${inv.providerName ? ` (${inv.providerName})` : ''}`,
+      actions:
+        pending && viewer.isAdmin
+          ? [
+              {
+                verb: 'invitation.revoke',
+                title: t(l, 'ui.invitations.revoke'),
+                style: 'destructive' as const,
+                data: { invitationId: inv.id },
+              },
+            ]
+          : [],
+    };
+  });
+  return toListView(viewer, 'ui.invitations.title', 'ui.invitations.empty', rows);
 }
 
 export function toAcceptedView(viewer: Viewer, e: InvitationAcceptedEvent): AcceptedView {
