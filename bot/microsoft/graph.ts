@@ -1,0 +1,105 @@
+/**
+ * The Microsoft Graph calls the `microsoft` directory makes, as a port: GDAP relationships
+ * (tenantRelationships/delegatedAdminRelationships), the partner's customers, and the partner
+ * tenant's users, groups and directory roles. The implementation is `createGraphClient`
+ * (graph-client.ts); tests point it at local stand-ins of Microsoft's login and Graph.
+ */
+
+/** learn.microsoft.com/graph/api/resources/delegatedadminrelationship, `status`. */
+export type GdapStatus =
+  | 'created'
+  | 'approvalPending'
+  | 'approved'
+  | 'activating'
+  | 'active'
+  | 'expiring'
+  | 'expired'
+  | 'terminationRequested'
+  | 'terminating'
+  | 'terminated';
+
+export interface GdapRelationship {
+  id: string;
+  displayName: string;
+  status: GdapStatus;
+  /** ISO 8601 duration, P1D..P2Y. */
+  duration: string;
+  /** Filled in once the customer approves (or when the request named the customer). */
+  customer: { tenantId: string; displayName: string | null } | null;
+  roleDefinitionIds: string[];
+  /** PT0S (no auto-extend) or P180D. */
+  autoExtendDuration: string;
+  createdDateTime: string | null;
+  activatedDateTime: string | null;
+  endDateTime: string | null;
+  /** `@odata.etag`, sent back as `If-Match` on requests and deletes. */
+  etag: string;
+}
+
+/** GET /tenantRelationships/delegatedAdminCustomers */
+export interface GdapCustomer {
+  tenantId: string;
+  displayName: string;
+}
+
+export interface NewRelationship {
+  /** Unique across the partner's relationships (Graph refuses a duplicate). */
+  displayName: string;
+  duration: string;
+  roleDefinitionIds: string[];
+  autoExtendDuration: 'PT0S' | 'P180D';
+  customer?: { tenantId: string; displayName?: string } | null;
+}
+
+/** What the partner tenant says about one of its users, for roles. */
+export interface PartnerMembership {
+  /** Display names of the security groups the user is in, directly or not (AdminAgents, SalesAgents…). */
+  groups: string[];
+  /** `roleTemplateId`s of the Entra directory roles the user holds (Global Administrator: 62e90394-…). */
+  directoryRoleTemplateIds: string[];
+}
+
+export interface GraphClient {
+  /** POST /tenantRelationships/delegatedAdminRelationships */
+  createRelationship(input: NewRelationship): Promise<GdapRelationship>;
+  /** POST …/{id}/requests {"action":"lockForApproval"} with If-Match. */
+  lockForApproval(relationship: Pick<GdapRelationship, 'id' | 'etag'>): Promise<void>;
+  /** GET …/{id}; null when Graph answers 404. */
+  getRelationship(id: string): Promise<GdapRelationship | null>;
+  /** DELETE …/{id} with If-Match; only `created` relationships can be deleted. A 404 is success. */
+  deleteRelationship(relationship: Pick<GdapRelationship, 'id' | 'etag'>): Promise<void>;
+  /** POST …/{id}/requests {"action":"terminate"} with If-Match. */
+  terminateRelationship(relationship: Pick<GdapRelationship, 'id' | 'etag'>): Promise<void>;
+  /** Every relationship (all pages), or those of one customer tenant. */
+  listRelationships(filter?: { customerTenantId?: string }): Promise<GdapRelationship[]>;
+  /** Every customer (all pages). */
+  listCustomers(): Promise<GdapCustomer[]>;
+  /** GET /users/{id}/transitiveMemberOf (all pages); null when the user is not in the partner tenant. */
+  membershipOf(userObjectId: string): Promise<PartnerMembership | null>;
+  /** The partner-tenant user whose mail or userPrincipalName is `email`, or null. */
+  findUserByEmail(email: string): Promise<{ id: string } | null>;
+  /** The application permissions granted to the app, from the access token's `roles` claim. */
+  grantedPermissions(): Promise<string[]>;
+}
+
+/** A refusal or failure from Graph, after the client's own retries. */
+export class GraphError extends Error {
+  override readonly name = 'GraphError';
+  constructor(
+    /** HTTP status; 0 when Graph could not be reached. */
+    readonly status: number,
+    /** Graph's `error.code` (e.g. Authorization_RequestDenied), or a transport code. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The application permissions the `microsoft` directory needs, and what each is for. */
+export const REQUIRED_PERMISSIONS = {
+  'DelegatedAdminRelationship.ReadWrite.All': 'create, read and end GDAP relationships',
+  'GroupMember.Read.All': "read the AdminAgents, SalesAgents and HelpdeskAgents groups",
+  'User.Read.All': "find a Slack user's partner-tenant account by email and read directory roles",
+} as const;
+export type RequiredPermission = keyof typeof REQUIRED_PERMISSIONS;
