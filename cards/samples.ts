@@ -96,6 +96,7 @@ function invitation(locale: Locale, o: Outside): InvitationRecord {
     locale,
     link,
     subject: o(locale === 'it' ? 'Northwind Cloud e Contoso Distribution ti invitano' : 'Northwind Cloud and Contoso Distribution invite you'),
+    microsoft: null,
     body: locale === 'it' ? `${o('Buongiorno,')}\n\napri questo link per accettare:\n${link}\n\nCordiali saluti` : `${o('Hello,')}\n\nopen this link to accept:\n${link}\n\nKind regards`,
     createdBy: who,
     createdAt: at,
@@ -125,6 +126,7 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     domain: customer.domain,
     attestation: attestationText(locale),
     alreadyDone: false,
+    followUp: null,
   };
   return {
     help: toHelpView(viewer),

@@ -57,6 +57,9 @@ const migrations: Record<number, (raw: Raw) => Raw> = {
     deliveries: upgradeAll(raw.deliveries, withDeliveryTarget),
     schemaVersion: 3,
   }),
+  // Version 4 adds the Microsoft directory: `invitations[].microsoft` (null for every older
+  // invitation, by the schema's default) and the `gdap` collection.
+  3: (raw) => ({ ...raw, gdap: Array.isArray(raw.gdap) ? raw.gdap : [], schemaVersion: 4 }),
 };
 
 /** One record of a journal entry written by an older version, in the current shape (idempotent). */

@@ -1,7 +1,7 @@
 /** Record schemas of the store, validated whenever a data file is opened. */
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const id = z.string().min(1);
 const isoDate = z.iso.datetime({ offset: true });
@@ -60,7 +60,8 @@ export type Contact = z.infer<typeof Contact>;
 export const Customer = z.object({
   id,
   companyName: z.string().min(1),
-  domain: z.string().min(1),
+  /** The customer's primary domain; empty when only Microsoft Graph knows the customer (it gives no domain). */
+  domain: z.string(),
   tenantId: z.string().nullable(),
   contact: Contact,
   subscriptions: z.array(Subscription),
@@ -131,8 +132,42 @@ export const Invitation = z.object({
   revokedBy: ActorRef.nullable(),
   /** Where the draft card was posted, so it can be updated when the customer accepts. */
   draftMessage: CardLocation.nullable(),
+  /**
+   * With the Microsoft directory: the partner's reseller link and the GDAP relationship requested
+   * for this invitation, whose approval link is this customer's own. Null with the embedded
+   * directory, where the customer accepts on the bot's page.
+   */
+  microsoft: z
+    .object({
+      resellerLink: z.string().min(1),
+      gdapRelationshipId: z.string().min(1),
+      approvalLink: z.string().min(1),
+    })
+    .nullable()
+    .default(null),
 });
 export type Invitation = z.infer<typeof Invitation>;
+
+/**
+ * A GDAP relationship as Microsoft Graph last described it (tenantRelationships/
+ * delegatedAdminRelationships), kept by the Microsoft directory's sync. Its id is Graph's.
+ */
+export const GdapRecord = z.object({
+  id,
+  displayName: z.string(),
+  status: z.string().min(1),
+  customerTenantId: z.string().nullable(),
+  customerName: z.string().nullable(),
+  roleDefinitionIds: z.array(z.string()),
+  autoExtendDuration: z.string(),
+  endDateTime: isoDate.nullable(),
+  /** The invitation that requested it, when the bot did. */
+  invitationId: z.string().nullable(),
+  syncedAt: isoDate,
+  /** When subscribed channels were told it ends soon without auto-extend (once per relationship). */
+  expiryNoticeAt: isoDate.nullable().default(null),
+});
+export type GdapRecord = z.infer<typeof GdapRecord>;
 
 export const Removal = z.object({
   id,
@@ -217,6 +252,7 @@ export const collections = {
   roles: RoleGrant,
   deliveries: Delivery,
   audit: AuditEvent,
+  gdap: GdapRecord,
 } as const;
 
 export type Collections = { [K in keyof typeof collections]: z.infer<(typeof collections)[K]> };

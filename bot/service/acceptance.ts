@@ -23,7 +23,10 @@ export function validateContact(input: Partial<Record<keyof AcceptingContact, un
   const text = (v: unknown) => (typeof v === 'string' ? v.trim().replace(/\s+/g, ' ') : '');
   const contact: AcceptingContact = {
     companyName: text(input.companyName),
-    domain: text(input.domain).toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, ''),
+    domain: text(input.domain)
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, ''),
     name: text(input.name),
     email: text(input.email).toLowerCase(),
   };
@@ -43,80 +46,163 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
      * `invitation.accepted` event is published only once everything is on disk.
      */
     async acceptInvitation(token: string, input: Partial<Record<keyof AcceptingContact, unknown>>) {
-      if (!findByToken(ctx, token)) throw new NotFound('invitation.unknownLink');
+      const found = findByToken(ctx, token);
+      if (!found) throw new NotFound('invitation.unknownLink');
+      // With the Microsoft directory the customer accepts at Microsoft, never on this page.
+      if (found.microsoft) throw new NotFound('invitation.acceptAtMicrosoft');
       const contact = validateContact(input);
       const actor: Actor = { platform: 'web', userId: contact.email, displayName: contact.name, locale: 'en' };
-
-      const { event, customer } = await ctx.store.transact((tx, read) => {
-        const invitation = findByToken(ctx, token)!;
-        const status = effectiveStatus(invitation, ctx.now());
-        if (!isPending(status)) throw new InvitationUnusable(status);
-        const now = ctx.now().toISOString();
-
-        const existing: Readonly<Customer> | undefined = ctx.indexes.customerByDomain(contact.domain);
-        const customer: Customer = existing
-          ? { ...existing, companyName: contact.companyName, contact: { name: contact.name, email: contact.email }, updatedAt: now }
-          : {
-              id: ctx.newId(),
-              companyName: contact.companyName,
-              domain: contact.domain,
-              tenantId: null,
-              contact: { name: contact.name, email: contact.email },
-              subscriptions: [],
-              users: [],
-              licenses: [],
-              createdAt: now,
-              updatedAt: now,
-            };
-        tx.put('customers', customer);
-
-        const relationships = ctx.indexes.relationshipsOf(customer.id).filter((r) => r.status === 'active');
-        const ensure = (kind: Relationship['kind'], providerId: string | null) => {
-          if (relationships.some((r) => r.kind === kind && r.providerId === providerId)) return;
-          tx.put('relationships', {
-            id: ctx.newId(),
-            customerId: customer.id,
-            kind,
-            providerId,
-            status: 'active',
-            dapGranted: true,
-            invitationId: invitation.id,
-            createdAt: now,
-            endedAt: null,
-          });
-        };
-        ensure('reseller', null);
-        if (invitation.providerId) ensure('provider', invitation.providerId);
-
-        const accepted: Invitation = { ...invitation, status: 'accepted', acceptedAt: now, customerId: customer.id };
-        tx.put('invitations', accepted);
-
-        const deliveryIds: string[] = [];
-        const event: InvitationAcceptedEvent = {
-          type: 'invitation.accepted',
-          invitationId: invitation.id,
-          customerId: customer.id,
-          companyName: customer.companyName,
-          domain: customer.domain,
-          contactName: contact.name,
-          providerName: invitation.providerId ? (read.get('providers', invitation.providerId)?.name ?? null) : null,
-          invitedBy: invitation.createdBy.displayName,
-          acceptedAt: now,
-          deliveryIds,
-        };
-        const deliver = (target: DeliveryTarget) => {
-          const delivery: Delivery = { id: ctx.newId(), target, event: { ...event, deliveryIds: [] }, attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now };
-          tx.put('deliveries', delivery);
-          deliveryIds.push(delivery.id);
-        };
-        for (const channel of read.all('channels')) deliver({ kind: 'subscription', subscriptionId: channel.id });
-        // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft.
-        if (invitation.draftMessage) deliver({ kind: 'card', card: invitation.draftMessage });
-        ctx.audit(tx, actor, 'invitation.accepted', invitation.id, { customerId: customer.id, providerId: invitation.providerId });
-        return { event, customer };
+      return accept(() => findByToken(ctx, token)!, actor, {
+        companyName: contact.companyName,
+        domain: contact.domain,
+        tenantId: null,
+        contact: { name: contact.name, email: contact.email },
       });
-      ctx.notifier.publish(event);
-      return { customer, invitationId: event.invitationId, providerName: event.providerName };
+    },
+
+    /**
+     * The directory saw the customer approve this invitation's request at Microsoft: the same
+     * acceptance as on the page, with the customer Microsoft names. Exactly once: an invitation
+     * that is no longer pending is left alone (`accepted: false`), so a sync that runs again, or
+     * after a restart, changes nothing.
+     */
+    async acceptFromDirectory(invitationId: string, customer: { tenantId: string; companyName: string }) {
+      const invitation = ctx.store.get('invitations', invitationId);
+      if (!invitation) throw new NotFound('invitation.notFound');
+      if (!isPending(effectiveStatus(invitation, ctx.now()))) return { accepted: false as const };
+      const actor: Actor = {
+        platform: 'web',
+        userId: `tenant:${customer.tenantId}`,
+        displayName: customer.companyName,
+        locale: invitation.locale,
+      };
+      let done;
+      try {
+        done = await accept(() => ctx.store.get('invitations', invitationId)!, actor, {
+          companyName: customer.companyName,
+          domain: '',
+          tenantId: customer.tenantId,
+          contact: { name: '', email: invitation.customerEmail ?? '' },
+        });
+      } catch (error) {
+        // Accepted (or ended) meanwhile, by another sync pass: nothing more to do.
+        if (error instanceof InvitationUnusable) return { accepted: false as const };
+        throw error;
+      }
+      return { accepted: true as const, ...done };
+    },
+
+    /** The directory saw this invitation's request expire or end at Microsoft before approval. */
+    async expireFromDirectory(invitationId: string, reason: string): Promise<boolean> {
+      return ctx.store.transact((tx, read) => {
+        const invitation = read.get('invitations', invitationId);
+        if (!invitation || !isPending(invitation.status)) return false;
+        const at = ctx.now().toISOString();
+        // Expired from now on: the invitation's effective status says so, as for one that ran out of time.
+        tx.put('invitations', { ...invitation, expiresAt: at });
+        ctx.audit(tx, { ...DIRECTORY_ACTOR, locale: invitation.locale }, 'invitation.endedAtMicrosoft', invitation.id, { reason });
+        return true;
+      });
     },
   };
+
+  /** The one acceptance path: customer, relationships, invitation and deliveries in one durable step. */
+  async function accept(current: () => Invitation, actor: Actor, facts: AcceptedCustomer) {
+    const { event, customer } = await ctx.store.transact((tx, read) => {
+      const invitation = current();
+      const status = effectiveStatus(invitation, ctx.now());
+      if (!isPending(status)) throw new InvitationUnusable(status);
+      const now = ctx.now().toISOString();
+
+      const existing: Readonly<Customer> | undefined =
+        (facts.tenantId ? customerByTenant(facts.tenantId) : undefined) ??
+        (facts.domain ? ctx.indexes.customerByDomain(facts.domain) : undefined);
+      const contact = facts.contact.name || facts.contact.email || !existing ? facts.contact : existing.contact;
+      const customer: Customer = existing
+        ? { ...existing, companyName: facts.companyName, tenantId: facts.tenantId ?? existing.tenantId, contact, updatedAt: now }
+        : {
+            id: ctx.newId(),
+            companyName: facts.companyName,
+            domain: facts.domain,
+            tenantId: facts.tenantId,
+            contact,
+            subscriptions: [],
+            users: [],
+            licenses: [],
+            createdAt: now,
+            updatedAt: now,
+          };
+      tx.put('customers', customer);
+
+      const relationships = ctx.indexes.relationshipsOf(customer.id).filter((r) => r.status === 'active');
+      const ensure = (kind: Relationship['kind'], providerId: string | null) => {
+        if (relationships.some((r) => r.kind === kind && r.providerId === providerId)) return;
+        tx.put('relationships', {
+          id: ctx.newId(),
+          customerId: customer.id,
+          kind,
+          providerId,
+          status: 'active',
+          dapGranted: true,
+          invitationId: invitation.id,
+          createdAt: now,
+          endedAt: null,
+        });
+      };
+      ensure('reseller', null);
+      if (invitation.providerId) ensure('provider', invitation.providerId);
+
+      const accepted: Invitation = { ...invitation, status: 'accepted', acceptedAt: now, customerId: customer.id };
+      tx.put('invitations', accepted);
+
+      const deliveryIds: string[] = [];
+      const event: InvitationAcceptedEvent = {
+        type: 'invitation.accepted',
+        invitationId: invitation.id,
+        customerId: customer.id,
+        companyName: customer.companyName,
+        domain: customer.domain,
+        contactName: customer.contact.name,
+        providerName: invitation.providerId ? (read.get('providers', invitation.providerId)?.name ?? null) : null,
+        invitedBy: invitation.createdBy.displayName,
+        acceptedAt: now,
+        deliveryIds,
+      };
+      const deliver = (target: DeliveryTarget) => {
+        const delivery: Delivery = {
+          id: ctx.newId(),
+          target,
+          event: { ...event, deliveryIds: [] },
+          attempts: 0,
+          nextAttemptAt: now,
+          lastError: null,
+          createdAt: now,
+        };
+        tx.put('deliveries', delivery);
+        deliveryIds.push(delivery.id);
+      };
+      for (const channel of read.all('channels')) deliver({ kind: 'subscription', subscriptionId: channel.id });
+      // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft.
+      if (invitation.draftMessage) deliver({ kind: 'card', card: invitation.draftMessage });
+      ctx.audit(tx, actor, 'invitation.accepted', invitation.id, { customerId: customer.id, providerId: invitation.providerId });
+      return { event, customer };
+    });
+    ctx.notifier.publish(event);
+    return { customer, invitationId: event.invitationId, providerName: event.providerName };
+  }
+
+  function customerByTenant(tenantId: string): Readonly<Customer> | undefined {
+    for (const customer of ctx.store.all('customers')) if (customer.tenantId === tenantId) return customer;
+    return undefined;
+  }
+}
+
+/** Who the audit trail names for what the directory's sync does on its own. */
+const DIRECTORY_ACTOR = { platform: 'web' as const, userId: 'microsoft', displayName: 'Microsoft' };
+
+interface AcceptedCustomer {
+  companyName: string;
+  domain: string;
+  tenantId: string | null;
+  contact: { name: string; email: string };
 }

@@ -7,6 +7,7 @@ import { toActorRef } from './actor.js';
 import { ServiceIndexes } from './indexes.js';
 import type { ServiceEvent } from './events.js';
 import { systemClock } from '../clock.js';
+import { embeddedDirectory, type Directory } from './directory.js';
 
 /** Receives events once the writes that caused them are on disk. */
 export interface Notifier {
@@ -20,6 +21,8 @@ export interface ServiceDeps {
   /** Principals ("teams:<id>", "slack:U0123", "cli:admin") who are Global admins from start-up. */
   bootstrapAdmins?: readonly string[];
   notifier?: Notifier;
+  /** Where customers, acceptances and roles come from; the embedded directory by default. */
+  directory?: Directory;
   now?: () => Date;
   newId?: () => string;
 }
@@ -29,6 +32,7 @@ export interface ServiceContext {
   publicUrl: string;
   bootstrapAdmins: ReadonlySet<string>;
   notifier: Notifier;
+  directory: Directory;
   now: () => Date;
   newId: () => string;
   /** Lookups kept current from the store's change feed. */
@@ -45,6 +49,7 @@ export function createContext(deps: ServiceDeps): ServiceContext {
     publicUrl: deps.publicUrl.replace(/\/+$/, ''),
     bootstrapAdmins: new Set(deps.bootstrapAdmins ?? []),
     notifier: deps.notifier ?? { publish: () => {} },
+    directory: deps.directory ?? embeddedDirectory,
     now,
     newId,
     indexes: new ServiceIndexes(deps.store),

@@ -7,6 +7,8 @@ export enum ErrorCode {
   NotFound = 'NotFound',
   InvalidInput = 'InvalidInput',
   Conflict = 'Conflict',
+  /** Microsoft (or another system the directory depends on) refused or could not be reached. */
+  Unavailable = 'Unavailable',
 }
 
 /** Base of every error a surface may show to a user, in the user's language. */
@@ -41,6 +43,12 @@ export class InvalidInput extends ServiceError {
 export class Conflict extends ServiceError {
   constructor(key: MessageKey, params?: MessageParams) {
     super(ErrorCode.Conflict, key, params);
+  }
+}
+
+export class Unavailable extends ServiceError {
+  constructor(key: MessageKey, params?: MessageParams) {
+    super(ErrorCode.Unavailable, key, params);
   }
 }
 

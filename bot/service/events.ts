@@ -16,4 +16,15 @@ export interface InvitationAcceptedEvent {
   deliveryIds: string[];
 }
 
-export type ServiceEvent = InvitationAcceptedEvent;
+/** A GDAP relationship ends within 30 days and will not extend itself (posted once to subscribed conversations). */
+export interface AdminAccessEndingEvent {
+  type: 'adminAccess.ending';
+  relationshipId: string;
+  relationshipName: string;
+  customerId: string | null;
+  companyName: string;
+  endsAt: string;
+  deliveryIds: string[];
+}
+
+export type ServiceEvent = InvitationAcceptedEvent | AdminAccessEndingEvent;

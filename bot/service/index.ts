@@ -4,6 +4,7 @@ import { createAuditOperations } from './audit.js';
 import { createChannelOperations } from './channels.js';
 import { createContext, type ServiceDeps } from './context.js';
 import { createCustomerOperations } from './customers.js';
+import { createDirectorySyncOperations } from './directory-sync.js';
 import { createInvitationOperations } from './invitations.js';
 import { createProviderOperations } from './providers.js';
 import { createRemovalOperations } from './removals.js';
@@ -22,6 +23,9 @@ export function createService(deps: ServiceDeps) {
     ...createChannelOperations(ctx),
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
+    ...createDirectorySyncOperations(ctx),
+    /** Which directory the facts come from: `embedded` or `microsoft`. */
+    directoryKind: () => ctx.directory.kind,
     /** The partner we act for, as recorded in the store. */
     partner: () => deps.store.partner(),
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
@@ -32,4 +36,5 @@ export function createService(deps: ServiceDeps) {
 export type Service = ReturnType<typeof createService>;
 export type { Actor } from './actor.js';
 export type { ServiceDeps, Notifier } from './context.js';
+export type { Directory } from './directory.js';
 export * from './errors.js';

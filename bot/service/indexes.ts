@@ -43,7 +43,7 @@ export class ServiceIndexes {
 
   constructor(private readonly store: Store) {
     for (const r of store.all('relationships')) this.addRelationship(r);
-    for (const c of store.all('customers')) this.customersByDomain.set(c.domain, c.id);
+    for (const c of store.all('customers')) if (c.domain) this.customersByDomain.set(c.domain, c.id);
     for (const i of store.all('invitations')) {
       this.invitationsByToken.set(i.tokenHash, i.id);
       this.invitationsByCreated.push(createdKey(i));
@@ -161,7 +161,7 @@ export class ServiceIndexes {
         const before = change.before as Customer | undefined;
         const after = change.after as Customer | undefined;
         if (before && this.customersByDomain.get(before.domain) === before.id) this.customersByDomain.delete(before.domain);
-        if (after) this.customersByDomain.set(after.domain, after.id);
+        if (after?.domain) this.customersByDomain.set(after.domain, after.id);
         this.refreshListed(change.id);
         break;
       }

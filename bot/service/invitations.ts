@@ -97,10 +97,21 @@ export function createInvitationOperations(ctx: ServiceContext) {
       const companyName = input.companyName?.trim() || null;
       const customerEmail = input.customerEmail?.trim() || null;
       const token = newInvitationToken();
-      const params = { partner: partnerName(), provider: provider?.name ?? '', link: LINK_PLACEHOLDER, days: INVITATION_TTL_DAYS };
+      const id = ctx.newId();
+      // Made outside the store first (a GDAP request at Microsoft); withdrawn if the draft is not stored.
+      const microsoft = await ctx.directory.prepareInvitation({ invitationId: id, provider, companyName });
+      const params = {
+        partner: partnerName(),
+        provider: provider?.name ?? '',
+        link: LINK_PLACEHOLDER,
+        days: INVITATION_TTL_DAYS,
+        resellerLink: microsoft?.resellerLink ?? '',
+        approvalLink: microsoft?.approvalLink ?? '',
+      };
+      const bodyKey = microsoft ? (provider ? 'email.microsoft.bodyWithProvider' : 'email.microsoft.body') : provider ? 'email.bodyWithProvider' : 'email.body';
       const now = ctx.now();
       const invitation: Invitation = {
-        id: ctx.newId(),
+        id,
         tokenHash: hashToken(token),
         status: 'draft',
         channel: channel.data,
@@ -109,7 +120,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         customerEmail,
         locale: input.locale,
         subject: t(input.locale, provider ? 'email.subjectWithProvider' : 'email.subject', params),
-        body: t(input.locale, provider ? 'email.bodyWithProvider' : 'email.body', params),
+        body: t(input.locale, bodyKey, params),
         createdBy: toActorRef(actor),
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + INVITATION_TTL_DAYS * DAY_MS).toISOString(),
@@ -120,12 +131,24 @@ export function createInvitationOperations(ctx: ServiceContext) {
         revokedAt: null,
         revokedBy: null,
         draftMessage: null,
+        microsoft,
       };
-      const stored = await ctx.store.transact((tx) => {
-        tx.put('invitations', invitation);
-        ctx.audit(tx, actor, 'invitation.drafted', invitation.id, { channel: invitation.channel, providerId: invitation.providerId });
-        return invitation;
-      });
+      let stored: Invitation;
+      try {
+        stored = await ctx.store.transact((tx) => {
+          tx.put('invitations', invitation);
+          ctx.audit(tx, actor, 'invitation.drafted', invitation.id, {
+            channel: invitation.channel,
+            providerId: invitation.providerId,
+            gdapRelationshipId: microsoft?.gdapRelationshipId ?? null,
+          });
+          return invitation;
+        });
+      } catch (error) {
+        // No half-made invitation: a request at Microsoft without its draft is withdrawn.
+        await ctx.directory.withdrawInvitation(invitation).catch(() => {});
+        throw error;
+      }
       return toRecord(stored, token) as DraftedInvitation;
     },
 
@@ -151,6 +174,17 @@ export function createInvitationOperations(ctx: ServiceContext) {
         const token = tokenInText(invitation, body);
         if (status === 'sent') return { ...toRecord(invitation, token ?? verified(invitation, edited.token)), alreadyDone: true };
         if (status !== 'draft') throw new InvitationUnusable(status);
+        if (invitation.microsoft) {
+          // The customer needs both links: the reseller relationship and this invitation's GDAP approval.
+          const { resellerLink, approvalLink } = invitation.microsoft;
+          const missing = [resellerLink, approvalLink].filter((link) => !body.includes(link));
+          if (missing.length > 0) throw new InvalidInput('invitation.linksMissing', { links: missing.join('\n') }, { body: 'invitation.linksMissing' });
+          if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
+          const sent: Invitation = { ...invitation, subject, body, channel, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+          tx.put('invitations', sent);
+          ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: body !== invitation.body });
+          return { ...toRecord(sent, verified(invitation, edited.token)), alreadyDone: false };
+        }
         if (!token) {
           const known = verified(invitation, edited.token);
           if (known) throw new InvalidInput('invitation.linkMissing', { link: linkFor(known) }, { body: 'invitation.linkMissing' });
@@ -175,10 +209,14 @@ export function createInvitationOperations(ctx: ServiceContext) {
       return toRecord(invitation, verified(invitation, token));
     },
 
-    /** Withdraws a pending invitation: its link stops working. */
+    /**
+     * Withdraws a pending invitation: its link stops working, and a GDAP request made for it is
+     * deleted or terminated at Microsoft first, so nothing stays pending in the customer's admin center.
+     */
     async revokeInvitation(actor: Actor, invitationId: string): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requireAdmin(ctx, actor);
-      load(invitationId);
+      const current = load(invitationId);
+      if (current.status !== 'revoked' && current.status !== 'accepted') await ctx.directory.withdrawInvitation(current);
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
         if (invitation.status === 'revoked') return { ...toRecord(invitation), alreadyDone: true };
@@ -229,6 +267,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
     invitationForToken(token: string): InvitationRecord {
       const invitation = findByToken(ctx, token);
       if (!invitation) throw new NotFound('invitation.unknownLink');
+      if (invitation.microsoft) throw new NotFound('invitation.acceptAtMicrosoft');
       return toRecord(invitation, token);
     },
   };

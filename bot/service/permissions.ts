@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   /** Grant roles (only a Global admin grants Global admin, checked where the grant is made). */
   grant: ADMIN_ROLES,
   audit: ADMIN_ROLES,
+  /** End a customer's GDAP relationships at Microsoft; see the directory's status and permissions. */
+  adminAccess: ADMIN_ROLES,
   addProvider: ['global-admin'],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -6,6 +6,7 @@ import type { ServiceContext } from './context.js';
 import { Conflict, InvalidInput, NotFound } from './errors.js';
 import { resolveCustomer } from './customers.js';
 import { requireAdmin } from './roles.js';
+import type { RemovalFollowUp } from './directory.js';
 
 export interface RemovalRecord {
   removal: Removal;
@@ -14,6 +15,11 @@ export interface RemovalRecord {
   attestation: AttestationText;
   /** True when this call found the work already done (a second click, a replayed card). */
   alreadyDone: boolean;
+  /**
+   * With the Microsoft directory, a confirmed removal records the attestation only: the reseller
+   * relationship is removed in Partner Center (or by the indirect provider), at this link.
+   */
+  followUp: RemovalFollowUp | null;
 }
 
 const activeResellerRelationship = (ctx: ServiceContext, customerId: string): Relationship | undefined => {
@@ -42,6 +48,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
       domain: customer?.domain ?? '',
       attestation: attestationText(removal.attestationLocale),
       alreadyDone,
+      followUp: removal.status === 'confirmed' && customer ? ctx.directory.removalFollowUp(customer) : null,
     };
   };
 
@@ -99,7 +106,10 @@ export function createRemovalOperations(ctx: ServiceContext) {
         if (removal.status === 'confirmed') return view(removal, true);
         const now = ctx.now().toISOString();
         const relationship = read.get('relationships', removal.relationshipId);
-        if (relationship && relationship.status === 'active') {
+        const customer = read.get('customers', removal.customerId);
+        // Where Partner Center holds the relationship, it stays active here until Microsoft's list drops it.
+        const endsHere = !customer || ctx.directory.removalFollowUp(customer) === null;
+        if (endsHere && relationship && relationship.status === 'active') {
           // Only the status changes: dapGranted keeps its recorded value.
           tx.put('relationships', { ...relationship, status: 'removed', endedAt: now });
         }

@@ -8,6 +8,9 @@ import { isPermitted, permissionsOf, type Permission } from './permissions.js';
 export function roleOf(ctx: ServiceContext, actor: Pick<Actor, 'platform' | 'userId'>): Role | null {
   const principal = principalOf(actor);
   if (ctx.bootstrapAdmins.has(principal)) return 'global-admin';
+  // A directory that knows roles (the partner tenant's groups) is the only other source.
+  const fromDirectory = ctx.directory.roleOf(actor);
+  if (fromDirectory !== undefined) return fromDirectory;
   return ctx.store.get('roles', principal)?.role ?? null;
 }
 
@@ -39,6 +42,11 @@ export function isAdminRole(role: Role | null): boolean {
 
 export function createRoleOperations(ctx: ServiceContext) {
   return {
+    /** Looks the actor up in the directory (its role, cached); surfaces call it once per turn. */
+    identify(actor: Actor): Promise<void> {
+      return ctx.directory.identify(actor);
+    },
+
     /** Who the actor is to the bot, with no role required. */
     whoami(actor: Actor) {
       const role = roleOf(ctx, actor);
@@ -48,6 +56,8 @@ export function createRoleOperations(ctx: ServiceContext) {
     /** Grants a role to "platform:userId"; only a Global admin may make another Global admin. */
     async grantRole(actor: Actor, input: { principal: string; role: string }): Promise<RoleGrant> {
       const actorRole = requireAdmin(ctx, actor);
+      // Roles managed in the partner tenant cannot be granted here: say where they are.
+      if (ctx.directory.kind === 'microsoft') throw new InvalidInput('error.rolesInPartnerTenant');
       const role = Role.safeParse(input.role);
       if (!role.success) throw new InvalidInput('error.unknownRole', { role: input.role, roles: Role.options.join(', ') });
       const match = /^([a-z]+):(\S+)$/.exec(input.principal.trim());

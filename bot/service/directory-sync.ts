@@ -1,0 +1,227 @@
+/**
+ * What the Microsoft directory's background sync records: the partner's customers and their GDAP
+ * relationships (a synced cache, merged with the customers accepted through the bot), and the
+ * GDAP relationships ending soon. The sync reads Microsoft; every rule about what it means lives here.
+ */
+import type { Customer, Delivery, GdapRecord, Relationship } from '../../store/schema.js';
+import type { Actor } from './actor.js';
+import type { ServiceContext } from './context.js';
+import { NotFound } from './errors.js';
+import type { AdminAccessEndingEvent } from './events.js';
+import { isPending } from './invitation-status.js';
+import { effectiveStatus } from './invitations.js';
+import { resolveCustomer } from './customers.js';
+import { requirePermission, requireRole } from './roles.js';
+
+/** A GDAP relationship as the directory read it from Microsoft. */
+export interface DirectoryRelationship {
+  id: string;
+  displayName: string;
+  status: string;
+  customer: { tenantId: string; displayName: string | null } | null;
+  roleDefinitionIds: string[];
+  autoExtendDuration: string;
+  endDateTime: string | null;
+}
+
+/** GDAP statuses in which the partner's access is, or is about to be, in place. */
+export const LIVE_GDAP = new Set(['approved', 'activating', 'active', 'expiring']);
+/** Statuses after which a pending request can never be approved. */
+export const ENDED_GDAP = new Set(['expired', 'terminated', 'terminationRequested', 'terminating']);
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A relationship ending within this many days without auto-extend is announced. */
+export const EXPIRY_NOTICE_DAYS = 30;
+
+export function createDirectorySyncOperations(ctx: ServiceContext) {
+  const byTenant = () => {
+    const map = new Map<string, Readonly<Customer>>();
+    for (const customer of ctx.store.all('customers')) if (customer.tenantId) map.set(customer.tenantId, customer);
+    return map;
+  };
+
+  return {
+    /** Pending invitations waiting for their GDAP request to be approved at Microsoft. */
+    invitationsAwaitingMicrosoft(): Array<{ invitationId: string; gdapRelationshipId: string }> {
+      const out: Array<{ invitationId: string; gdapRelationshipId: string }> = [];
+      const now = ctx.now();
+      for (const id of ctx.indexes.invitationsNewestFirst(true)) {
+        const invitation = ctx.store.get('invitations', id)!;
+        if (invitation.microsoft && isPending(effectiveStatus(invitation, now))) {
+          out.push({ invitationId: id, gdapRelationshipId: invitation.microsoft.gdapRelationshipId });
+        }
+      }
+      return out;
+    },
+
+    /**
+     * Records the partner's customers and GDAP relationships as Microsoft lists them. Customers are
+     * matched by tenant id, so one accepted through the bot and listed by Microsoft is one
+     * customer. Only what changed is written. Customers Microsoft no longer lists stay: the cache
+     * is merged, never a reason to forget a customer the bot accepted.
+     */
+    async recordDirectorySnapshot(snapshot: { customers: Array<{ tenantId: string; displayName: string }>; relationships: DirectoryRelationship[] }) {
+      const at = ctx.now().toISOString();
+      const invitationOf = new Map<string, string>();
+      for (const invitation of ctx.store.all('invitations')) if (invitation.microsoft) invitationOf.set(invitation.microsoft.gdapRelationshipId, invitation.id);
+      return ctx.store.transact((tx, read) => {
+        const customers = byTenant();
+        let added = 0;
+        let changed = 0;
+        const put = (customer: Customer) => {
+          customers.set(customer.tenantId!, customer);
+          tx.put('customers', customer);
+        };
+        for (const listed of snapshot.customers) {
+          const name = listed.displayName.trim() || listed.tenantId;
+          const existing = customers.get(listed.tenantId);
+          if (!existing) {
+            added++;
+            const customer: Customer = {
+              id: ctx.newId(),
+              companyName: name,
+              domain: '',
+              tenantId: listed.tenantId,
+              contact: { name: '', email: '' },
+              subscriptions: [],
+              users: [],
+              licenses: [],
+              createdAt: at,
+              updatedAt: at,
+            };
+            put(customer);
+            const relationship: Relationship = {
+              id: ctx.newId(),
+              customerId: customer.id,
+              kind: 'reseller',
+              providerId: null,
+              status: 'active',
+              dapGranted: false,
+              invitationId: null,
+              createdAt: at,
+              endedAt: null,
+            };
+            tx.put('relationships', relationship);
+          } else if (existing.companyName !== name) {
+            changed++;
+            put({ ...existing, companyName: name, updatedAt: at });
+          }
+        }
+        for (const r of snapshot.relationships) {
+          const before = read.get('gdap', r.id);
+          const record: GdapRecord = {
+            id: r.id,
+            displayName: r.displayName,
+            status: r.status,
+            customerTenantId: r.customer?.tenantId ?? null,
+            customerName: r.customer?.displayName ?? null,
+            roleDefinitionIds: [...r.roleDefinitionIds],
+            autoExtendDuration: r.autoExtendDuration,
+            endDateTime: r.endDateTime,
+            invitationId: before?.invitationId ?? invitationOf.get(r.id) ?? null,
+            syncedAt: before?.syncedAt ?? at,
+            expiryNoticeAt: before?.expiryNoticeAt ?? null,
+          };
+          const same =
+            before &&
+            before.status === record.status &&
+            before.endDateTime === record.endDateTime &&
+            before.autoExtendDuration === record.autoExtendDuration &&
+            before.customerTenantId === record.customerTenantId &&
+            before.customerName === record.customerName &&
+            before.displayName === record.displayName &&
+            before.roleDefinitionIds.join() === record.roleDefinitionIds.join();
+          if (!same) tx.put('gdap', { ...record, syncedAt: at });
+        }
+        return { added, changed, customers: snapshot.customers.length, relationships: snapshot.relationships.length };
+      });
+    },
+
+    /**
+     * GDAP relationships that end within 30 days and will not extend themselves, announced once
+     * each: the deliveries to every subscribed conversation are written with the mark that
+     * they were, so a restart neither loses nor repeats them.
+     */
+    async announceEndingAdminAccess(): Promise<number> {
+      const now = ctx.now();
+      const horizon = now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS;
+      return ctx.store.transact((tx, read) => {
+        const customers = byTenant();
+        let announced = 0;
+        for (const record of read.all('gdap')) {
+          if (record.expiryNoticeAt || !LIVE_GDAP.has(record.status) || !record.endDateTime) continue;
+          if (record.autoExtendDuration !== 'PT0S' && record.autoExtendDuration !== '') continue;
+          const ends = Date.parse(record.endDateTime);
+          if (!(ends > now.getTime() && ends <= horizon)) continue;
+          const customer = record.customerTenantId ? customers.get(record.customerTenantId) : undefined;
+          const event: AdminAccessEndingEvent = {
+            type: 'adminAccess.ending',
+            relationshipId: record.id,
+            relationshipName: record.displayName,
+            customerId: customer?.id ?? null,
+            companyName: customer?.companyName ?? record.customerName ?? record.customerTenantId ?? record.displayName,
+            endsAt: record.endDateTime,
+            deliveryIds: [],
+          };
+          for (const channel of read.all('channels')) {
+            const delivery: Delivery = {
+              id: ctx.newId(),
+              target: { kind: 'subscription', subscriptionId: channel.id },
+              event: { ...event },
+              attempts: 0,
+              nextAttemptAt: now.toISOString(),
+              lastError: null,
+              createdAt: now.toISOString(),
+            };
+            tx.put('deliveries', delivery);
+          }
+          tx.put('gdap', { ...record, expiryNoticeAt: now.toISOString() });
+          announced++;
+        }
+        return announced;
+      });
+    },
+
+    /** A listed customer's GDAP relationships as last synced, newest end date first. */
+    adminAccessOf(actor: Actor, customerRef: string): { customerId: string; companyName: string; tenantId: string | null; relationships: GdapRecord[] } {
+      requireRole(ctx, actor);
+      const customer = resolveCustomer(ctx, customerRef);
+      return { customerId: customer.id, companyName: customer.companyName, tenantId: customer.tenantId, relationships: gdapOf(ctx, customer.tenantId) };
+    },
+
+    /**
+     * `end admin access`: terminates the customer's live GDAP relationships at Microsoft, then
+     * records what Microsoft answered, audited. Admins only; the card's ids are re-checked here.
+     */
+    async endAdminAccess(actor: Actor, customerId: string) {
+      requirePermission(ctx, actor, 'adminAccess');
+      const customer = resolveCustomer(ctx, customerId);
+      if (!ctx.directory.endAdminAccess || !customer.tenantId) throw new NotFound('adminAccess.none', { company: customer.companyName });
+      const live = gdapOf(ctx, customer.tenantId).filter((r) => LIVE_GDAP.has(r.status));
+      if (live.length === 0) return { companyName: customer.companyName, ended: [] as GdapRecord[], alreadyDone: true };
+      const ended = await ctx.directory.endAdminAccess(customer.tenantId);
+      const at = ctx.now().toISOString();
+      const records = await ctx.store.transact((tx, read) => {
+        const out: GdapRecord[] = [];
+        for (const e of ended) {
+          const before = read.get('gdap', e.relationshipId);
+          if (!before) continue;
+          const after = { ...before, status: e.status, syncedAt: at };
+          tx.put('gdap', after);
+          out.push(after);
+        }
+        ctx.audit(tx, actor, 'adminAccess.ended', customer.id, { tenantId: customer.tenantId, relationships: ended.map((e) => e.relationshipId) });
+        return out;
+      });
+      return { companyName: customer.companyName, ended: records, alreadyDone: false };
+    },
+  };
+}
+
+/** A customer tenant's GDAP relationships, newest end date first. */
+export function gdapOf(ctx: ServiceContext, tenantId: string | null): GdapRecord[] {
+  if (!tenantId) return [];
+  const out: GdapRecord[] = [];
+  for (const record of ctx.store.all('gdap')) if (record.customerTenantId === tenantId) out.push(record);
+  return out.sort((a, b) => (b.endDateTime ?? '').localeCompare(a.endDateTime ?? ''));
+}

@@ -1,0 +1,67 @@
+/**
+ * Where the facts about customers come from: the port the service uses for invitation links,
+ * acceptances, customers, removals and roles. Two directories implement it:
+ *
+ * - `embedded` (the default): the bot's own invitation page is the customer's consent, roles are
+ *   granted in the bot, and a confirmed removal ends the relationship in the store.
+ * - `microsoft` (bot/microsoft/directory.ts): a GDAP relationship requested through Microsoft
+ *   Graph for each invitation, approved by the customer at Microsoft and found by a background
+ *   sync; customers from the partner tenant; roles from its security groups.
+ *
+ * The chat flows, cards and rules are the same for both; only the facts' source changes.
+ */
+import type { Invitation, Provider, Role } from '../../store/schema.js';
+import type { Actor } from './actor.js';
+
+/** What a Microsoft invitation carries besides the email: the links the customer follows. */
+export interface PreparedInvitation {
+  resellerLink: string;
+  gdapRelationshipId: string;
+  approvalLink: string;
+}
+
+/** What is left to do outside the bot once a removal is attested, and where. */
+export interface RemovalFollowUp {
+  /** Partner Center's page for this customer, where the reseller relationship is removed. */
+  link: string;
+}
+
+/** A GDAP relationship ended by `end admin access`. */
+export interface EndedAccess {
+  relationshipId: string;
+  displayName: string;
+  status: string;
+}
+
+export interface Directory {
+  readonly kind: 'embedded' | 'microsoft';
+  /**
+   * Makes, outside the store, what the customer will follow for a new invitation (the Microsoft
+   * directory requests and locks a GDAP relationship). Null: the customer accepts on the bot's
+   * own page. Throws a ServiceError when Microsoft refuses; nothing is left half-made.
+   */
+  prepareInvitation(input: { invitationId: string; provider: Readonly<Provider> | null; companyName: string | null }): Promise<PreparedInvitation | null>;
+  /** Withdraws what `prepareInvitation` made (a discarded or revoked draft); idempotent. */
+  withdrawInvitation(invitation: Readonly<Invitation>): Promise<void>;
+  /**
+   * The role the directory gives this person: a Role, null for none, or undefined when roles are
+   * granted in the bot (the embedded directory). Synchronous: it reads what `identify` looked up.
+   */
+  roleOf(actor: Pick<Actor, 'platform' | 'userId'>): Role | null | undefined;
+  /** Looks the person up (cached for a few minutes) so `roleOf` can answer. */
+  identify(actor: Actor): Promise<void>;
+  /** Null when the confirmed removal ends the relationship in the store (embedded). */
+  removalFollowUp(customer: { tenantId: string | null }): RemovalFollowUp | null;
+  /** Terminates a customer's active GDAP relationships at Microsoft; unsupported when embedded. */
+  endAdminAccess?(customerTenantId: string): Promise<EndedAccess[]>;
+}
+
+/** The default directory: nothing outside the bot. */
+export const embeddedDirectory: Directory = {
+  kind: 'embedded',
+  prepareInvitation: () => Promise.resolve(null),
+  withdrawInvitation: () => Promise.resolve(),
+  roleOf: () => undefined,
+  identify: () => Promise.resolve(),
+  removalFollowUp: () => null,
+};
