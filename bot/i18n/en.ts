@@ -254,7 +254,6 @@ export const en = {
   'microsoft.refused': 'Microsoft refused the request: {reason}. Ask a Global administrator to check the app\'s permissions with the status command.',
   'microsoft.unreachable': 'Microsoft could not be reached just now, so nothing was changed. Try again in a minute.',
   'microsoft.throttled': 'Microsoft is asking us to slow down, so nothing was changed. Try again in a minute.',
-  'adminAccess.none': '{company} has no admin access to end.',
   'ui.gdap.title': 'Admin access (GDAP)',
   'ui.gdap.row': '{name}: {status}, ends {ends}, auto-extend {extend}',
   'ui.gdap.noEnd': 'no end date',

@@ -253,7 +253,6 @@ export const it: Record<keyof typeof en, Message> = {
   'microsoft.refused': 'Microsoft ha rifiutato la richiesta: {reason}. Chiedi a un amministratore globale di controllare le autorizzazioni dell\'app con il comando stato.',
   'microsoft.unreachable': 'Microsoft non è raggiungibile in questo momento, quindi non è cambiato nulla. Riprova tra un minuto.',
   'microsoft.throttled': 'Microsoft chiede di rallentare, quindi non è cambiato nulla. Riprova tra un minuto.',
-  'adminAccess.none': '{company} non ha accessi amministrativi da terminare.',
   'ui.gdap.title': 'Accesso amministrativo (GDAP)',
   'ui.gdap.row': '{name}: {status}, termina il {ends}, rinnovo automatico {extend}',
   'ui.gdap.noEnd': 'senza data di fine',

@@ -6,7 +6,6 @@
 import type { Customer, Delivery, GdapRecord, Relationship } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import { NotFound } from './errors.js';
 import type { AdminAccessEndingEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
@@ -196,9 +195,9 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
     async endAdminAccess(actor: Actor, customerId: string) {
       requirePermission(ctx, actor, 'adminAccess');
       const customer = resolveCustomer(ctx, customerId);
-      if (!ctx.directory.endAdminAccess || !customer.tenantId) throw new NotFound('adminAccess.none', { company: customer.companyName });
       const live = gdapOf(ctx, customer.tenantId).filter((r) => LIVE_GDAP.has(r.status));
-      if (live.length === 0) return { companyName: customer.companyName, ended: [] as GdapRecord[], alreadyDone: true };
+      // Nothing live (or a directory without GDAP): nothing to end, which is what was asked.
+      if (live.length === 0 || !ctx.directory.endAdminAccess || !customer.tenantId) return { companyName: customer.companyName, ended: [] as GdapRecord[], alreadyDone: true };
       const ended = await ctx.directory.endAdminAccess(customer.tenantId);
       const at = ctx.now().toISOString();
       const records = await ctx.store.transact((tx, read) => {

@@ -216,7 +216,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
     async revokeInvitation(actor: Actor, invitationId: string): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requireAdmin(ctx, actor);
       const current = load(invitationId);
-      if (current.status !== 'revoked' && current.status !== 'accepted') await ctx.directory.withdrawInvitation(current);
+      if (current.microsoft && current.status !== 'revoked' && current.status !== 'accepted') await ctx.directory.withdrawInvitation(current);
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
         if (invitation.status === 'revoked') return { ...toRecord(invitation), alreadyDone: true };
