@@ -1,7 +1,10 @@
 /** Builds the parts every entry point shares: store, service, conversation logic. */
 import { openJournalStore } from '../store/journal-store.js';
 import type { Store } from '../store/store.js';
-import type { Config } from './config.js';
+import type { Config, MicrosoftConfig } from './config.js';
+import type { GraphClient } from './microsoft/graph.js';
+import { createMicrosoftDirectory } from './microsoft/directory.js';
+import { createMicrosoftSync } from './microsoft/sync.js';
 import { createConversation } from './conversation/handler.js';
 import type { Logger } from './logger.js';
 import { createService, type Notifier } from './service/index.js';
@@ -31,7 +34,11 @@ export class EventHub implements Notifier {
 
 export const AUDIT_KEPT = 10_000;
 
-export async function createApp(config: Pick<Config, 'dataFile' | 'publicUrl' | 'bootstrapAdmins' | 'partner'>, logger: Logger, options: { demo?: boolean; store?: Store; clock?: Clock } = {}) {
+export async function createApp(
+  config: Pick<Config, 'dataFile' | 'publicUrl' | 'bootstrapAdmins' | 'partner'> & Partial<Pick<Config, 'microsoft'>>,
+  logger: Logger,
+  options: { demo?: boolean; store?: Store; clock?: Clock; graph?: GraphClient } = {},
+) {
   const clock = options.clock ?? systemClock;
   const store =
     options.store ??
@@ -44,9 +51,37 @@ export async function createApp(config: Pick<Config, 'dataFile' | 'publicUrl' | 
   if (options.demo) await seedDemo(store);
   await ensurePartner(store, config.partner);
   const events = new EventHub(logger);
-  const service = createService({ store, publicUrl: config.publicUrl, bootstrapAdmins: config.bootstrapAdmins, notifier: events, now: () => clock.now() });
+  const microsoft = config.microsoft ? await connectMicrosoft(config.microsoft, logger, clock, options.graph) : null;
+  const service = createService({
+    store,
+    publicUrl: config.publicUrl,
+    bootstrapAdmins: config.bootstrapAdmins,
+    notifier: events,
+    now: () => clock.now(),
+    directory: microsoft?.directory,
+  });
+  const sync = microsoft ? createMicrosoftSync({ graph: microsoft.graph, service, clock, logger, intervalSeconds: config.microsoft!.syncSeconds }) : null;
+  if (microsoft && sync) microsoft.directory.attachSync(() => sync.health(), () => sync.runOnce());
   const conversation = createConversation(service, logger);
-  return { store, service, conversation, events, clock };
+  return { store, service, conversation, events, clock, sync };
+}
+
+/** The Microsoft directory on a Graph client (a given one in tests), and the permissions it lacks, named at start. */
+async function connectMicrosoft(config: MicrosoftConfig, logger: Logger, clock: Clock, given?: GraphClient) {
+  const graph = given ?? (await import('./microsoft/graph-client.js')).createGraphClient({ ...config, logger });
+  const directory = createMicrosoftDirectory({ ...config, graph, clock, logger });
+  const status = await directory.status();
+  if (status.missingPermissions?.length) {
+    logger.warn(
+      { missing: status.missingPermissions, app: config.clientId },
+      `Microsoft Graph permissions missing: ${status.missingPermissions.join(', ')}. Grant them to app ${config.clientId} in the Microsoft Entra admin center (App registrations > API permissions > Microsoft Graph > Application permissions), then Grant admin consent.`,
+    );
+  } else if (status.permissionError) {
+    logger.warn({ reason: status.permissionError }, 'could not check the Microsoft Graph permissions at start; the status command checks again');
+  } else {
+    logger.info({ tenant: config.tenantId }, 'connected to Microsoft Graph with every permission the directory needs');
+  }
+  return { graph, directory };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

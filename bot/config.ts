@@ -1,5 +1,7 @@
 /** The only reader of the environment: validates the variables README's Configuration lists and returns typed slices. */
 import { resolve } from 'node:path';
+import { resellerLinkProblem } from './microsoft/reseller-link.js';
+import { DEFAULT_GDAP_ROLES, GLOBAL_ADMINISTRATOR } from './microsoft/roles.js';
 
 export interface TeamsConfig {
   appId: string;
@@ -16,6 +18,18 @@ export interface SlackConfig {
   apiUrl: string | null;
 }
 
+/** The `microsoft` directory: Graph with application permissions, in the partner's own tenant. */
+export interface MicrosoftConfig {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  resellerLink: string;
+  graphUrl: string;
+  loginUrl: string;
+  syncSeconds: number;
+  gdap: { roleDefinitionIds: string[]; durationDays: number; autoExtend: boolean };
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -28,6 +42,9 @@ export interface Config {
   teams: TeamsConfig | null;
   slack: SlackConfig | null;
   bootstrapAdmins: string[];
+  /** Where customers, acceptances and roles come from; `embedded` unless DIRECTORY=microsoft. */
+  directory: 'embedded' | 'microsoft';
+  microsoft: MicrosoftConfig | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -108,6 +125,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const partnerId = get('PARTNER_ID') ?? null;
   if (partnerId && !GUID.test(partnerId)) problems.push('PARTNER_ID must be your Partner Center tenant id (a GUID).');
 
+  const directoryText = get('DIRECTORY') ?? 'embedded';
+  let microsoft: MicrosoftConfig | null = null;
+  if (directoryText !== 'embedded' && directoryText !== 'microsoft') problems.push(`DIRECTORY must be embedded or microsoft, got "${directoryText}".`);
+  if (directoryText === 'microsoft') microsoft = readMicrosoft(get, { appId, appPassword, tenantId }, problems);
+
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -122,6 +144,49 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     teams,
     slack,
     bootstrapAdmins,
+    directory: microsoft ? 'microsoft' : 'embedded',
+    microsoft,
     logLevel: logLevel as Config['logLevel'],
   };
+}
+
+/**
+ * MICROSOFT_* default to the Teams bot's own single-tenant app registration, so one Entra app can
+ * be both the bot and the Graph client.
+ */
+function readMicrosoft(
+  get: (name: string) => string | undefined,
+  bot: { appId?: string; appPassword?: string; tenantId?: string },
+  problems: string[],
+): MicrosoftConfig {
+  const tenantId = get('MICROSOFT_TENANT_ID') ?? bot.tenantId ?? '';
+  const clientId = get('MICROSOFT_CLIENT_ID') ?? bot.appId ?? '';
+  const clientSecret = get('MICROSOFT_CLIENT_SECRET') ?? bot.appPassword ?? '';
+  if (!GUID.test(tenantId)) problems.push('DIRECTORY=microsoft needs MICROSOFT_TENANT_ID (or MicrosoftAppTenantId): your partner tenant id, a GUID.');
+  if (!GUID.test(clientId)) problems.push('DIRECTORY=microsoft needs MICROSOFT_CLIENT_ID (or MicrosoftAppId): the app registration\'s client id, a GUID.');
+  if (!clientSecret) problems.push('DIRECTORY=microsoft needs MICROSOFT_CLIENT_SECRET (or MicrosoftAppPassword): a client secret of that app registration.');
+  const resellerLink = get('RESELLER_LINK') ?? '';
+  if (!resellerLink) problems.push('DIRECTORY=microsoft needs RESELLER_LINK: copy it from Partner Center > Customers > Request a reseller relationship.');
+  else if (GUID.test(tenantId)) {
+    const problem = resellerLinkProblem(resellerLink, tenantId);
+    if (problem) problems.push(problem);
+  }
+  const graphUrl = (get('GRAPH_URL') ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
+  const loginUrl = (get('MICROSOFT_LOGIN_URL') ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
+  for (const [name, value] of [['GRAPH_URL', graphUrl], ['MICROSOFT_LOGIN_URL', loginUrl]] as const) {
+    if (!value.startsWith('https://')) problems.push(`${name} must be an https URL, got "${value}".`);
+  }
+  const syncText = get('MICROSOFT_SYNC_SECONDS') ?? '60';
+  const syncSeconds = Number(syncText);
+  if (!/^\d+$/.test(syncText) || syncSeconds < 5 || syncSeconds > 86_400) problems.push(`MICROSOFT_SYNC_SECONDS must be a whole number of seconds from 5 to 86400, got "${syncText}".`);
+  const roles = (get('GDAP_ROLES') ?? DEFAULT_GDAP_ROLES.join(',')).split(',').map((r) => r.trim().toLowerCase()).filter(Boolean);
+  if (roles.length === 0 || roles.some((r) => !GUID.test(r))) problems.push('GDAP_ROLES must be a comma-separated list of Entra role definition ids (GUIDs).');
+  const daysText = get('GDAP_DURATION_DAYS') ?? '730';
+  const durationDays = Number(daysText);
+  if (!/^\d+$/.test(daysText) || durationDays < 1 || durationDays > 730) problems.push(`GDAP_DURATION_DAYS must be from 1 to 730, got "${daysText}".`);
+  const autoExtendText = (get('GDAP_AUTO_EXTEND') ?? 'true').toLowerCase();
+  if (autoExtendText !== 'true' && autoExtendText !== 'false') problems.push('GDAP_AUTO_EXTEND must be true or false.');
+  // Microsoft refuses auto-extend with Global Administrator: never request it silently.
+  const autoExtend = autoExtendText === 'true' && !roles.includes(GLOBAL_ADMINISTRATOR);
+  return { tenantId, clientId, clientSecret, resellerLink, graphUrl, loginUrl, syncSeconds, gdap: { roleDefinitionIds: roles, durationDays, autoExtend } };
 }

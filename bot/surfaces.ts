@@ -9,7 +9,7 @@ import { createWebSurface } from './web/surface.js';
 
 export async function createSurfaces(config: Config, app: App, logger: Logger, options: { pollMs?: number; baseDelayMs?: number; slackMaxInFlight?: number; slackRetryMs?: number } = {}) {
   const dispatcher = createDispatcher({ store: app.store, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs });
-  app.events.on((event) => (event.type === 'invitation.accepted' ? dispatcher.onAccepted(event) : undefined));
+  app.events.on((event) => dispatcher.onAccepted(event));
   const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger), createWebSurface(app, logger, { secureCookie: config.publicUrl.startsWith('https:') })];
   if (config.slack) {
     // Bolt is loaded only when Slack is configured (~30 MB and ~0.1 s of start-up otherwise).
@@ -18,5 +18,18 @@ export async function createSurfaces(config: Config, app: App, logger: Logger, o
   }
   dispatcher.start();
   surfaces.push({ name: 'notifications', register: () => {}, close: async () => dispatcher.stop() });
+  const { sync } = app;
+  if (sync) {
+    sync.start();
+    surfaces.push({
+      name: 'microsoft-sync',
+      register: () => {},
+      close: () => sync.stop(),
+      health: () => {
+        const h = sync.health();
+        return { ok: !h.stale, lastSuccessAt: h.lastSuccessAt, ...(h.stale ? { lastError: h.lastError } : {}) };
+      },
+    });
+  }
   return { surfaces, dispatcher };
 }

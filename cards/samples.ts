@@ -63,6 +63,7 @@ function detailsOf(o: Outside, c: Customer, pages: { users?: number; subscriptio
     ],
     dapGranted: true,
     activeSubscriptions: subscriptions.filter((x) => x.status === 'active').length,
+    microsoft: null,
   };
 }
 

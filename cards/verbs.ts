@@ -17,6 +17,8 @@ export const VERBS = [
   'removal.open',
   'removal.confirm',
   'removal.cancel',
+  'adminAccess.end',
+  'adminAccess.keep',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];

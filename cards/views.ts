@@ -13,6 +13,7 @@ export * from './views/invitations.js';
 export * from './views/customers.js';
 export * from './views/removals.js';
 export * from './views/home.js';
+export * from './views/microsoft.js';
 
 export type View =
   | HelpView

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const turn = { actor: { platform: 'cli' as const, userId: user, displayName: user, locale }, conversation: { platform: 'cli' as const, conversationId: 'terminal', name: 'terminal' } };
   const color = process.stdout.isTTY && !process.env.NO_COLOR;
   const session = createChatSession({ conversation: app.conversation, turn, out: (l) => console.log(l), style: color ? ansi : plain });
+  await app.service.identify(turn.actor);
   const me = app.service.whoami(turn.actor);
   console.log(`${app.service.partner()?.name ?? ''} · ${dataFile}`);
   console.log(`${locale === 'it' ? 'Stai agendo come' : 'Acting as'} ${user} (${roleName(locale, me.role)}). ${locale === 'it' ? 'Scrivi `aiuto`, o `esci` per uscire.' : 'Type `help`, or `exit` to leave.'}\n`);

@@ -19,6 +19,9 @@ export const COMMAND_NAMES = [
   'whoami',
   'grant',
   'audit',
+  'status',
+  'refreshCustomers',
+  'endAdminAccess',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -90,6 +93,19 @@ export const commands: CommandSpec[] = [
     permission: 'grant',
   },
   { name: 'audit', phrases: { en: ['audit'], it: ['registro'] }, usage: { en: 'audit', it: 'registro' }, permission: 'audit' },
+  { name: 'status', phrases: { en: ['status'], it: ['stato'] }, usage: { en: 'status', it: 'stato' }, permission: 'adminAccess' },
+  {
+    name: 'refreshCustomers',
+    phrases: { en: ['refresh customers'], it: ['aggiorna clienti'] },
+    usage: { en: 'refresh customers', it: 'aggiorna clienti' },
+  },
+  {
+    name: 'endAdminAccess',
+    phrases: { en: ['end admin access'], it: ['termina accesso amministrativo'] },
+    usage: { en: 'end admin access <customer>', it: 'termina accesso amministrativo <cliente>' },
+    needsArgs: true,
+    permission: 'adminAccess',
+  },
 ];
 
 export type ParsedCommand =

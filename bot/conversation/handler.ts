@@ -14,6 +14,9 @@ import {
   toCustomerDetailsView,
   toCustomerListView,
   toDraftView,
+  toEndAccessConfirmView,
+  toEndAccessOutcomeView,
+  toStatusView,
   toHelpView,
   toInvitationsView,
   toMessageView,
@@ -68,6 +71,9 @@ export function createConversation(service: Service, logger: Logger) {
     logger.error({ err: error }, 'unexpected error in a conversation turn');
     return toMessageView(viewer, 'error', 'error.unexpected');
   };
+
+  /** The person's role from the directory (cached there); a failure leaves them with what was known. */
+  const identify = (turn: Turn) => service.identify(turn.actor).catch((err: unknown) => logger.warn({ err }, 'could not identify the person'));
 
   const listPage = (turn: Turn, viewer: Viewer, query: string, page: number) => toCustomerListView(viewer, service.listCustomers(turn.actor, { query, page }));
 
@@ -135,12 +141,22 @@ export function createConversation(service: Service, logger: Logger) {
       }
       case 'audit':
         return [toAuditView(viewer, service.listAudit(actor))];
+      case 'status':
+        return [toStatusView(viewer, await service.directoryStatus(actor))];
+      case 'refreshCustomers': {
+        const refreshed = await service.refreshCustomers(actor);
+        if (!refreshed) return [toMessageView(viewer, 'info', 'ui.customers.refreshEmbedded')];
+        return [toMessageView(viewer, 'success', 'ui.customers.refreshed', { count: service.listCustomers(actor).total, added: refreshed.added })];
+      }
+      case 'endAdminAccess':
+        return [toEndAccessConfirmView(viewer, service.adminAccessOf(actor, args))];
     }
   }
 
   return {
     /** Answers a typed message. */
     async handleText(turn: Turn, text: string): Promise<View[]> {
+      await identify(turn);
       const viewer = viewerOf(turn);
       const parsed = parseCommand(text);
       try {
@@ -165,6 +181,7 @@ export function createConversation(service: Service, logger: Logger) {
      * re-checks role and state; a field problem re-renders the same card with the message.
      */
     async handleAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<ActionResult> {
+      await identify(turn);
       const { actor } = turn;
       const viewer = viewerOf(turn);
       const str = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : typeof data[key] === 'number' ? String(data[key]) : '');
@@ -228,6 +245,12 @@ export function createConversation(service: Service, logger: Logger) {
           }
           case 'removal.cancel':
             return { mode: 'replace', views: [toRemovalOutcomeView(viewer, await service.cancelRemoval(actor, str('removalId')))] };
+          case 'adminAccess.end':
+            return { mode: 'replace', views: [toEndAccessOutcomeView(viewer, await service.endAdminAccess(actor, str('customerId')))] };
+          case 'adminAccess.keep': {
+            const access = service.adminAccessOf(actor, str('customerId'));
+            return { mode: 'replace', views: [toMessageView(viewer, 'info', 'ui.endAccess.kept', { company: access.companyName })] };
+          }
           default: {
             const unrouted: never = verb; // every verb of the union is routed above
             return unrouted;

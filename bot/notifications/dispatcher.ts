@@ -6,7 +6,7 @@
  */
 import type { CardLocation, ChannelSubscription, Delivery } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
-import type { InvitationAcceptedEvent } from '../service/events.js';
+import type { ServiceEvent } from '../service/events.js';
 import type { Logger } from '../logger.js';
 import { systemClock } from '../clock.js';
 
@@ -15,9 +15,9 @@ type ChatPlatform = ChannelSubscription['platform'];
 /** What a surface registers: how to send on its platform. Each throws when the platform refuses. */
 export interface Sender<P extends ChatPlatform = ChatPlatform> {
   /** Posts the event to a subscribed conversation. */
-  post(subscription: ChannelSubscription & { platform: P }, event: InvitationAcceptedEvent): Promise<void>;
+  post(subscription: ChannelSubscription & { platform: P }, event: ServiceEvent): Promise<void>;
   /** Replaces a card the bot posted with the event's card. */
-  update(card: CardLocation & { platform: P }, event: InvitationAcceptedEvent): Promise<void>;
+  update(card: CardLocation & { platform: P }, event: ServiceEvent): Promise<void>;
 }
 
 export interface DispatcherOptions {
@@ -64,7 +64,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const where = subscription ? { channel: subscription.id } : { card: platform };
     inFlight.add(delivery.id);
     try {
-      const event = delivery.event as unknown as InvitationAcceptedEvent;
+      const event = delivery.event as unknown as ServiceEvent;
       if (subscription) await sender.post(subscription, event);
       else if (target.kind === 'card') await sender.update(target.card, event);
       await store.transact((tx) => tx.delete('deliveries', delivery.id));
@@ -96,8 +96,8 @@ export function createDispatcher(options: DispatcherOptions) {
       // The dispatcher hands each sender only its own platform's subscriptions and cards.
       senders.set(platform, sender as unknown as Sender);
     },
-    /** Called with each accepted invitation: delivers its deliveries right away. */
-    async onAccepted(event: InvitationAcceptedEvent): Promise<void> {
+    /** Called with each event that wrote deliveries: delivers them right away. */
+    async onAccepted(event: ServiceEvent): Promise<void> {
       const deliveries = event.deliveryIds.map((id) => store.get('deliveries', id)).filter((d): d is Delivery => Boolean(d));
       await Promise.allSettled(deliveries.map((d) => deliver(d)));
     },

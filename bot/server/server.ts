@@ -8,6 +8,8 @@ export interface Surface {
   name: string;
   register(server: Server): void;
   close?(): Promise<void>;
+  /** What /healthz says about this surface's background work, when it has any. */
+  health?(): { ok: boolean; [detail: string]: unknown };
 }
 
 export interface RunningServer {
@@ -21,7 +23,14 @@ export async function startServer(options: { port: number; host: string; store: 
   const server = restify.createServer({ name: 'csp-connect-bot', handleUncaughtExceptions: false });
   server.get('/healthz', (_req, res, next) => {
     const healthy = store.healthy;
-    res.send(healthy ? 200 : 503, { status: healthy ? 'ok' : 'store unavailable', surfaces: surfaces.map((s) => s.name) });
+    // Background work that fell behind (a stale Microsoft sync) is reported, not a reason to restart.
+    const checks = Object.fromEntries(surfaces.filter((s) => s.health).map((s) => [s.name, s.health!()]));
+    const degraded = Object.values(checks).some((c) => !c.ok);
+    res.send(healthy ? 200 : 503, {
+      status: healthy ? (degraded ? 'degraded' : 'ok') : 'store unavailable',
+      surfaces: surfaces.map((s) => s.name),
+      ...(Object.keys(checks).length ? { checks } : {}),
+    });
     next();
   });
   for (const surface of surfaces) surface.register(server);

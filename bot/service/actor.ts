@@ -6,6 +6,8 @@ export interface Actor {
   userId: string;
   displayName: string;
   locale: Locale;
+  /** The person's email as their platform gives it (Slack's profile), to find them in the partner tenant. */
+  email?: string;
 }
 
 export function toActorRef(actor: Actor): ActorRef {

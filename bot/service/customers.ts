@@ -1,5 +1,6 @@
 /** The reseller's customer list: only customers with an active reseller relationship with us. */
-import type { Customer, CustomerUser, License, Relationship, Subscription } from '../../store/schema.js';
+import type { Customer, CustomerUser, GdapRecord, License, Relationship, Subscription } from '../../store/schema.js';
+import { gdapOf } from './directory-sync.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, NotFound } from './errors.js';
@@ -50,6 +51,8 @@ export interface CustomerDetails {
   relationships: RelationshipView[];
   dapGranted: boolean;
   activeSubscriptions: number;
+  /** With the Microsoft directory: the customer's GDAP relationships and its Partner Center page. */
+  microsoft: { adminAccess: GdapRecord[]; partnerCenterLink: string | null } | null;
 }
 
 export function sliceOf<T>(all: readonly T[], requested: number | undefined, pageSize = DETAILS_PAGE_SIZE): Slice<T> {
@@ -126,6 +129,10 @@ export function createCustomerOperations(ctx: ServiceContext) {
         relationships,
         dapGranted: relationships.some((r) => r.kind === 'reseller' && r.status === 'active' && r.dapGranted),
         activeSubscriptions: subscriptions.filter((s) => s.status === 'active').length,
+        microsoft:
+          ctx.directory.kind === 'microsoft'
+            ? { adminAccess: gdapOf(ctx, customer.tenantId), partnerCenterLink: ctx.directory.removalFollowUp(customer)?.link ?? null }
+            : null,
       };
     },
   };

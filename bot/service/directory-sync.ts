@@ -6,6 +6,7 @@
 import type { Customer, Delivery, GdapRecord, Relationship } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
+import type { DirectoryStatus } from './directory.js';
 import type { AdminAccessEndingEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
@@ -179,6 +180,19 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
         }
         return announced;
       });
+    },
+
+    /** The directory's connection, the permissions it lacks and its last sync (admins only). */
+    async directoryStatus(actor: Actor): Promise<DirectoryStatus> {
+      requirePermission(ctx, actor, 'adminAccess');
+      if (ctx.directory.status) return ctx.directory.status();
+      return { kind: ctx.directory.kind, tenantId: ctx.store.partner()?.tenantId ?? null, appId: null, missingPermissions: null, permissionError: null, sync: null };
+    },
+
+    /** `refresh customers`: reads Microsoft now; null with a directory that has nothing to read. */
+    async refreshCustomers(actor: Actor): Promise<{ customers: number; added: number } | null> {
+      requireRole(ctx, actor);
+      return ctx.directory.refresh ? ctx.directory.refresh() : null;
     },
 
     /** A listed customer's GDAP relationships as last synced, newest end date first. */

@@ -54,6 +54,20 @@ export interface Directory {
   removalFollowUp(customer: { tenantId: string | null }): RemovalFollowUp | null;
   /** Terminates a customer's active GDAP relationships at Microsoft; unsupported when embedded. */
   endAdminAccess?(customerTenantId: string): Promise<EndedAccess[]>;
+  /** What `status` shows: the connection, missing permissions, the last sync. */
+  status?(): Promise<DirectoryStatus>;
+  /** Reads customers and relationships from Microsoft now (`refresh customers`). */
+  refresh?(): Promise<{ customers: number; added: number }>;
+}
+
+export interface DirectoryStatus {
+  kind: 'embedded' | 'microsoft';
+  tenantId: string | null;
+  appId: string | null;
+  /** Permissions the app needs and lacks; null when they could not be read. */
+  missingPermissions: string[] | null;
+  permissionError: string | null;
+  sync: { lastSuccessAt: string | null; lastError: string | null; stale: boolean } | null;
 }
 
 /** The default directory: nothing outside the bot. */

@@ -13,6 +13,8 @@ interface Profile {
   name: string;
   locale: Locale;
   tz?: string;
+  /** Needs the users:read.email scope; matches the person to a partner-tenant user (Microsoft directory). */
+  email?: string;
   expires: number;
 }
 
@@ -31,7 +33,7 @@ export function createPeople(client: webApi.WebClient, app: App, logger: Logger)
     try {
       const { user } = await client.users.info({ user: userId, include_locale: true });
       const name = user?.profile?.display_name || user?.real_name || user?.name || fallbackName || userId;
-      fresh = { name, locale: toLocale(user?.locale), tz: user?.tz, expires: now + PROFILE_TTL_MS };
+      fresh = { name, locale: toLocale(user?.locale), tz: user?.tz, email: user?.profile?.email || undefined, expires: now + PROFILE_TTL_MS };
     } catch (err) {
       logger.warn({ err, userId }, 'users.info failed; answering in English for now');
       fresh = { name: fallbackName || userId, locale: 'en', expires: now + 60_000 };
@@ -45,7 +47,7 @@ export function createPeople(client: webApi.WebClient, app: App, logger: Logger)
   async function turnFor(userId: string, channel: string, channelName: string, fallbackName: string): Promise<Turn> {
     const me = await profile(userId, fallbackName);
     return {
-      actor: { platform: 'slack', userId, displayName: me.name, locale: me.locale },
+      actor: { platform: 'slack', userId, displayName: me.name, locale: me.locale, ...(me.email ? { email: me.email } : {}) },
       conversation: { platform: 'slack', conversationId: channel, name: channelName ? `#${channelName}` : channel, reference: { channel } },
       timeZone: me.tz,
     };

@@ -14,7 +14,7 @@ import type { SlackConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
 import type { Dispatcher } from '../notifications/dispatcher.js';
-import { toAcceptedView } from '../../cards/views.js';
+import { toNotificationView } from '../../cards/views.js';
 import { toSlackMessage } from './blocks.js';
 import { createReplayGuard, refuseFutureTimestamp, requestSignature, watchSlackIdentity } from './guards.js';
 import { createPeople, trimOldest } from './profiles.js';
@@ -119,10 +119,10 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
   // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw.
   dispatcher.register('slack', {
     async post(subscription, event) {
-      await client.chat.postMessage({ channel: subscription.conversationId, ...toSlackMessage(toAcceptedView({ locale: subscription.locale }, event)) });
+      await client.chat.postMessage({ channel: subscription.conversationId, ...toSlackMessage(toNotificationView({ locale: subscription.locale }, event)) });
     },
     async update(card, event) {
-      await client.chat.update({ channel: card.channel, ts: card.ts, ...toSlackMessage(toAcceptedView({ locale: card.locale }, event)) });
+      await client.chat.update({ channel: card.channel, ts: card.ts, ...toSlackMessage(toNotificationView({ locale: card.locale }, event)) });
     },
   });
 

@@ -9,7 +9,7 @@ import type { Dispatcher } from '../notifications/dispatcher.js';
 import { CspTeamsBot } from './teams-bot.js';
 import { activitySizeGuard } from './size-guard.js';
 import { toAttachment } from '../../cards/adaptive.js';
-import { toAcceptedView, toMessageView } from '../../cards/views.js';
+import { toNotificationView, toMessageView } from '../../cards/views.js';
 import { toLocale } from '../i18n/catalogue.js';
 import { readBody } from '../server/body.js';
 import { isLoopbackUrl, localOnly } from './local-mode.js';
@@ -93,13 +93,13 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
   dispatcher.register('teams', {
     async post(subscription, event) {
       if (!subscription.reference) throw new Error('no conversation reference recorded for this channel');
-      const view = toAcceptedView({ locale: subscription.locale }, event);
+      const view = toNotificationView({ locale: subscription.locale }, event);
       await post(subscription.reference as Partial<ConversationReference>, async (context) => {
         await context.sendActivity({ attachments: [toAttachment(view)] });
       });
     },
     async update(card, event) {
-      const view = toAcceptedView({ locale: card.locale }, event);
+      const view = toNotificationView({ locale: card.locale }, event);
       await post(card.reference as Partial<ConversationReference>, async (context) => {
         await context.updateActivity({ type: 'message', id: card.activityId, attachments: [toAttachment(view)] });
       });

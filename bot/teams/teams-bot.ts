@@ -56,6 +56,7 @@ export class CspTeamsBot extends TeamsActivityHandler {
 
     this.onInstallationUpdateAdd(async (context, next) => {
       const turn = toTurn(context.activity);
+      await this.app.service.identify(turn.actor).catch(() => {});
       await context.sendActivity({ attachments: [toAttachment(toHelpView({ locale: turn.actor.locale, ...this.app.service.whoami(turn.actor) }))] });
       await next();
     });

@@ -1,5 +1,5 @@
 /** Customer views: the paged list and a customer's details. */
-import type { Locale, Relationship, Subscription } from '../../store/schema.js';
+import type { GdapRecord, Locale, Relationship, Subscription } from '../../store/schema.js';
 import { t } from '../../bot/i18n/catalogue.js';
 import type { CustomerDetails, CustomerPage, Slice } from '../../bot/service/customers.js';
 import { formatDate, type ActionModel, type Base, type Fact, type Viewer } from './common.js';
@@ -83,12 +83,14 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
     kind: 'customerDetails',
     locale: l,
     title: d.customer.companyName,
-    fallbackText: `${d.customer.companyName} (${d.customer.domain})`,
+    fallbackText: d.customer.domain ? `${d.customer.companyName} (${d.customer.domain})` : d.customer.companyName,
     customerId,
     summary: countsOf(l, d.users.total, d.subscriptions.total),
     facts: [
-      { title: t(l, 'ui.customer.domain'), value: d.customer.domain },
-      { title: t(l, 'ui.customer.contact'), value: `${d.customer.contact.name} <${d.customer.contact.email}>` },
+      ...(d.customer.domain ? [{ title: t(l, 'ui.customer.domain'), value: d.customer.domain }] : []),
+      ...(d.customer.contact.name || d.customer.contact.email
+        ? [{ title: t(l, 'ui.customer.contact'), value: d.customer.contact.email ? `${d.customer.contact.name} <${d.customer.contact.email}>`.trim() : d.customer.contact.name }]
+        : []),
       ...(d.customer.tenantId ? [{ title: t(l, 'ui.customer.tenant'), value: d.customer.tenantId }] : []),
       ...(reseller ? [{ title: t(l, 'ui.customer.since'), value: formatDate(viewer, reseller.createdAt, false) }] : []),
       { title: t(l, 'ui.customer.dap'), value: t(l, d.dapGranted ? 'ui.customer.dapYes' : 'ui.customer.dapNo') },
@@ -103,6 +105,10 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
         ),
         actions: [],
       },
+      ...(d.microsoft ? [adminAccessSection(viewer, d.microsoft.adminAccess)] : []),
+      ...(d.microsoft?.partnerCenterLink && d.subscriptions.total === 0 && d.users.total === 0
+        ? [{ title: t(l, 'ui.customer.subscriptions'), lines: [t(l, 'ui.customer.inPartnerCenter', { link: d.microsoft.partnerCenterLink })], actions: [] }]
+        : []),
       paged('subscriptions', d.subscriptions, d.subscriptions.items.map((s) => t(l, 'ui.customer.subscription', { offer: s.offer, quantity: s.quantity, status: status(s.status) }))),
       paged('users', d.users, d.users.items.map((u) => `${u.displayName} <${u.email}>${u.licenses.length ? ` (${u.licenses.join(', ')})` : ''}`)),
       {
@@ -119,6 +125,20 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
         ? [{ verb: 'removal.request', title: t(l, 'ui.customer.remove'), style: 'destructive', data: { customerId } }]
         : [],
   };
+}
+
+/** A customer's GDAP relationships: name, status, end date and auto-extend, one line each. */
+function adminAccessSection(viewer: Viewer, records: readonly GdapRecord[]): DetailsSection {
+  const l = viewer.locale;
+  const lines = records.slice(0, 10).map((r) =>
+    t(l, 'ui.gdap.row', {
+      name: `${r.displayName} (${t(l, 'ui.gdap.roles', { count: r.roleDefinitionIds.length })})`,
+      status: r.status,
+      ends: r.endDateTime ? formatDate(viewer, r.endDateTime, false) : t(l, 'ui.gdap.noEnd'),
+      extend: t(l, r.autoExtendDuration && r.autoExtendDuration !== 'PT0S' ? 'ui.gdap.extendYes' : 'ui.gdap.extendNo'),
+    }),
+  );
+  return { title: t(l, 'ui.gdap.title'), lines: lines.length ? lines : [t(l, 'ui.gdap.none')], actions: [] };
 }
 
 /** One page of customers: rows only; a customer's details are built when someone asks for them. */

@@ -76,7 +76,7 @@ export function toDraftView(
     kind: 'draft',
     locale: l,
     title,
-    fallbackText: `${title}: ${inv.link}`,
+    fallbackText: `${title}: ${inv.link ?? inv.microsoft?.approvalLink ?? ''}`,
     invitationId: inv.id,
     intro: t(l, 'ui.draft.intro'),
     facts: [
@@ -88,11 +88,14 @@ export function toDraftView(
     subject,
     bodyLabel: t(l, 'ui.draft.body'),
     body,
-    bodyError: edited?.error ? t(l, edited.error, { link: inv.link ?? '' }) : null,
+    bodyError: edited?.error
+      ? t(l, edited.error, { link: inv.link ?? '', links: inv.microsoft ? `${inv.microsoft.resellerLink}\n${inv.microsoft.approvalLink}` : '' })
+      : null,
     channelLabel: t(l, 'ui.draft.channel'),
     channel: edited?.channel ?? inv.channel,
     channelChoices: channels.map((value) => ({ value, title: t(l, `ui.channel.${value}`) })),
-    link: inv.link ?? '',
+    // With the Microsoft directory the link to copy is this customer's own GDAP approval link.
+    link: inv.link ?? inv.microsoft?.approvalLink ?? '',
     token: inv.token,
     linkLabel: t(l, 'ui.draft.link'),
     copyLabel: t(l, 'ui.draft.copy'),

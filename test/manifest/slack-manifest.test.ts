@@ -42,6 +42,9 @@ describe('Slack app manifest', () => {
     const methods = [...new Set([...source.matchAll(/client\.([a-z]+)\.([a-zA-Z]+)\(/g)].map((m) => `${m[1]}.${m[2]}`))];
     expect(methods.length).toBeGreaterThan(4);
     const needed = new Set(['commands', 'app_mentions:read', 'im:history']);
+    // users.info gives the profile's email only with users:read.email: the Microsoft directory matches people by it.
+    expect(source).toContain('user?.profile?.email');
+    needed.add('users:read.email');
     for (const method of methods) {
       expect(scopeOf, `scope for ${method}`).toHaveProperty([method]);
       if (scopeOf[method]) needed.add(scopeOf[method]!);

@@ -14,6 +14,7 @@ export function registerHome({ bolt, client, app, people, replies }: SlackContex
     const place: Place = { channel: event.user, userId: event.user };
     await afterAck(place, undefined, async () => {
       const turn = await turnFor(event.user, event.channel, '', '');
+      await service.identify(turn.actor).catch(() => {});
       const view = toHomeView({ locale: turn.actor.locale, timeZone: turn.timeZone }, service.summary(turn.actor));
       await client.views.publish({ user_id: event.user, view: toHomeTab(view) });
     });

@@ -55,6 +55,8 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['cancelRemoval', 'admin', (f, who) => f.service.cancelRemoval(who, f.removal.removal.id)],
   ['grantRole', 'admin', (f, who) => f.service.grantRole(who, { principal: 'cli:newcomer', role: 'sales-agent' })],
   ['listAudit', 'admin', (f, who) => f.service.listAudit(who)],
+  ['refreshCustomers', 'anyRole', (f, who) => f.service.refreshCustomers(who)],
+  ['directoryStatus', 'admin', (f, who) => f.service.directoryStatus(who)],
   ['adminAccessOf', 'anyRole', (f, who) => f.service.adminAccessOf(who, 'contoso.com')],
   ['endAdminAccess', 'admin', (f, who) => f.service.endAdminAccess(who, 'contoso.com')],
   ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
