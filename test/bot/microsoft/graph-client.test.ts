@@ -3,6 +3,8 @@
  * @azure/identity token requests over https (the stand-in's certificate is trusted through
  * NODE_EXTRA_CA_CERTS, set by the globalSetup before this worker started), real fetch calls.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, MAX_RETRY_AFTER_SECONDS, type GraphClientOptions } from '../../../bot/microsoft/graph-client.js';
 import { GraphError, REQUIRED_PERMISSIONS, type GraphClient, type NewRelationship } from '../../../bot/microsoft/graph.js';
@@ -73,6 +75,18 @@ describe('the test setup', () => {
     const res = await fetch(`${fake.loginUrl}/${fake.tenantId}/v2.0/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { token_endpoint: string }).token_endpoint).toBe(`${fake.url}/${fake.tenantId}/oauth2/v2.0/token`);
+  });
+
+  it('lets a child process (a spawned bot) trust the stand-in too, through the inherited environment', async () => {
+    const url = `${fake.loginUrl}/${fake.tenantId}/v2.0/.well-known/openid-configuration`;
+    const script =
+      'fetch(process.argv[1]).then((r) => process.stdout.write(String(r.status)), (e) => { process.stdout.write(String(e.cause?.code)); })';
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, url], { env: process.env });
+    expect(stdout).toBe('200');
+    const { stdout: untrusted } = await promisify(execFile)(process.execPath, ['-e', script, url], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: '' },
+    });
+    expect(untrusted).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
   });
 });
 
