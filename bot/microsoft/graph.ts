@@ -96,10 +96,22 @@ export class GraphError extends Error {
   }
 }
 
-/** The application permissions the `microsoft` directory needs, and what each is for. */
+/**
+ * The application permissions the `microsoft` directory needs, and what each is for (least
+ * privilege, per the permissions tables of learn.microsoft.com/graph/api/…):
+ * - user-list (`GET /users?$filter=…`) takes User.Read.All for apps; User.ReadBasic.All is not
+ *   accepted there.
+ * - user-list-transitivememberof for another user takes User.Read.All, but a directoryObject
+ *   collection only shows the properties of objects the app may read: groups come back with a
+ *   null displayName without GroupMember.Read.All, directory roles with a null roleTemplateId
+ *   without RoleManagement.Read.Directory (the least privileged way to read directoryRole objects).
+ * - delegatedAdminCustomers is read with DelegatedAdminRelationship.Read.All, which
+ *   DelegatedAdminRelationship.ReadWrite.All includes.
+ */
 export const REQUIRED_PERMISSIONS = {
-  'DelegatedAdminRelationship.ReadWrite.All': 'create, read and end GDAP relationships',
-  'GroupMember.Read.All': "read the AdminAgents, SalesAgents and HelpdeskAgents groups",
-  'User.Read.All': "find a Slack user's partner-tenant account by email and read directory roles",
+  'DelegatedAdminRelationship.ReadWrite.All': 'create, read and end GDAP relationships, and list GDAP customers',
+  'User.Read.All': "find a Slack user's partner-tenant account by email and list the user's memberships",
+  'GroupMember.Read.All': 'read the names of the AdminAgents, SalesAgents and HelpdeskAgents groups among those memberships',
+  'RoleManagement.Read.Directory': 'read the directory roles (Global Administrator…) among those memberships',
 } as const;
 export type RequiredPermission = keyof typeof REQUIRED_PERMISSIONS;

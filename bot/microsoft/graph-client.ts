@@ -1,0 +1,362 @@
+/**
+ * The Microsoft Graph client behind the `GraphClient` port (graph.ts): app-only tokens from
+ * @azure/identity (client credentials), Graph v1.0 over fetch, `@odata.nextLink` paging,
+ * If-Match on GDAP requests and deletes, and bounded retries (429/503 after Retry-After, other
+ * 5xx and network failures with exponential backoff).
+ *
+ * Tokens and the client secret are never logged; logged paths leave out query strings (a user
+ * lookup carries an email address there).
+ */
+import { AuthenticationError, ClientSecretCredential } from '@azure/identity';
+import type { GdapCustomer, GdapRelationship, GdapStatus, GraphClient, NewRelationship, PartnerMembership } from './graph.js';
+import { GraphError } from './graph.js';
+
+export interface GraphClientOptions {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Default https://graph.microsoft.com; the token scope is `${graphUrl}/.default`. */
+  graphUrl?: string;
+  /** Default https://login.microsoftonline.com. */
+  loginUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Waits between attempts; tests pass one that records the delay and returns at once. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Retries after the first attempt (default 4). */
+  maxRetries?: number;
+  logger?: { warn(obj: object, msg: string): void; debug?(obj: object, msg: string): void };
+}
+
+/** Longest Retry-After the client honours, in seconds; a longer one is cut to this. */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+/** Exponential backoff: BASE · 2^attempt, at most MAX, with jitter on the upper half. */
+export const BACKOFF_BASE_MS = 500;
+export const BACKOFF_MAX_MS = 30_000;
+/** A list stops after this many pages (a server looping its nextLink must not hold us forever). */
+export const MAX_PAGES = 1000;
+
+const GROUP = '#microsoft.graph.group';
+const DIRECTORY_ROLE = '#microsoft.graph.directoryRole';
+const RELATIONSHIPS = '/v1.0/tenantRelationships/delegatedAdminRelationships';
+
+interface GraphErrorBody {
+  error?: { code?: unknown; message?: unknown };
+}
+
+interface RelationshipJson {
+  '@odata.etag'?: string;
+  id: string;
+  displayName: string;
+  status: GdapStatus;
+  duration: string;
+  customer?: { tenantId?: string | null; displayName?: string | null } | null;
+  accessDetails?: { unifiedRoles?: Array<{ roleDefinitionId: string }> | null } | null;
+  autoExtendDuration?: string | null;
+  createdDateTime?: string | null;
+  activatedDateTime?: string | null;
+  endDateTime?: string | null;
+}
+
+interface DirectoryObjectJson {
+  '@odata.type'?: string;
+  id?: string;
+  displayName?: string | null;
+  roleTemplateId?: string | null;
+}
+
+/** An OData string literal: quotes doubled, the whole wrapped in quotes. */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Graph's dates: absent, null or "" (the create response's unset dates) mean not set. */
+function date(value: string | null | undefined): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+export function toRelationship(json: RelationshipJson): GdapRelationship {
+  const tenantId = json.customer?.tenantId;
+  return {
+    id: json.id,
+    displayName: json.displayName,
+    status: json.status,
+    duration: json.duration,
+    customer: tenantId ? { tenantId, displayName: json.customer?.displayName || null } : null,
+    roleDefinitionIds: (json.accessDetails?.unifiedRoles ?? []).map((role) => role.roleDefinitionId),
+    autoExtendDuration: json.autoExtendDuration ?? 'PT0S',
+    createdDateTime: date(json.createdDateTime),
+    activatedDateTime: date(json.activatedDateTime),
+    endDateTime: date(json.endDateTime),
+    etag: json['@odata.etag'] ?? '',
+  };
+}
+
+/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
+function retryAfterMs(header: string | null, nowMs: number): number | null {
+  if (header === null || header.trim() === '') return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
+}
+
+function backoffMs(attempt: number): number {
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** The payload of a JWT-shaped access token, unverified (it is our own token, fresh from Entra). */
+function tokenClaims(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1];
+  if (!payload) return {};
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function trimSlash(url: string) {
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * A refused token request, as a GraphError: Entra's OAuth error (`invalid_client`…) as the code,
+ * its AADSTS description (never the secret) as the message. @azure/identity reports these as
+ * AuthenticationError (status and body) or, for client credentials, as an error whose message is
+ * MSAL's "invalid_client: Error(s): 7000215 - … Description: AADSTS7000215: … - Correlation ID …".
+ */
+function loginError(err: unknown): GraphError {
+  const text = err instanceof Error ? err.message : String(err);
+  let code = /^([a-z_]+): /.exec(text)?.[1];
+  let status = 0;
+  let description = /AADSTS\d+: .*?(?=\s+Trace ID:|\r|\n| - Correlation ID|$)/.exec(text)?.[0];
+  if (err instanceof AuthenticationError) {
+    status = err.statusCode;
+    code = err.errorResponse.error || code;
+    description = /^[^\r\n]*?(?=\s+Trace ID:|\r|\n|$)/.exec(err.errorResponse.errorDescription ?? '')?.[0] || description;
+  } else if (code) {
+    // Entra answers 401 to a client it cannot authenticate, 400 to other refused requests.
+    status = code === 'invalid_client' ? 401 : 400;
+  }
+  if (code)
+    return new GraphError(status, code, `Microsoft login refused the app's credentials (${code}): ${description ?? text.split('\n')[0]}`);
+  return new GraphError(0, 'authentication_failed', `Could not get a token from Microsoft login: ${text.split('\n')[0]}`);
+}
+
+export function createGraphClient(options: GraphClientOptions): GraphClient {
+  const graphUrl = trimSlash(options.graphUrl ?? 'https://graph.microsoft.com');
+  const graphOrigin = new URL(graphUrl).origin;
+  const loginUrl = trimSlash(options.loginUrl ?? 'https://login.microsoftonline.com');
+  const scope = `${graphUrl}/.default`;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const maxRetries = Math.max(0, options.maxRetries ?? 4);
+  const logger = options.logger;
+  const credential = new ClientSecretCredential(options.tenantId, options.clientId, options.clientSecret, {
+    authorityHost: loginUrl,
+    disableInstanceDiscovery: true,
+  });
+
+  /** A token for Graph (identity caches it and renews it before it expires). */
+  async function token(): Promise<string> {
+    try {
+      const result = await credential.getToken(scope);
+      if (!result?.token) throw new GraphError(0, 'no_token', 'Microsoft login returned no access token');
+      return result.token;
+    } catch (err) {
+      if (err instanceof GraphError) throw err;
+      throw loginError(err);
+    }
+  }
+
+  interface CallOptions {
+    body?: unknown;
+    ifMatch?: string;
+  }
+
+  /**
+   * One Graph call with retries. 429 and 503 say the call was not processed, so every method
+   * retries them after Retry-After. Other 5xx and network failures leave a POST's outcome
+   * unknown (the relationship may have been created): only GET and DELETE retry those, and a
+   * POST's failure goes to the caller, who can look the relationship up by its unique name.
+   */
+  async function call(
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    callOptions: CallOptions = {},
+  ): Promise<{ status: number; json: unknown }> {
+    const target = new URL(url);
+    if (target.origin !== graphOrigin) throw new GraphError(0, 'foreign_url', `Refusing to send the Graph token to ${target.origin}`);
+    const logPath = target.pathname;
+    const idempotent = method !== 'POST';
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { authorization: `Bearer ${await token()}`, accept: 'application/json' };
+      if (callOptions.body !== undefined) headers['content-type'] = 'application/json';
+      if (callOptions.ifMatch !== undefined) headers['if-match'] = callOptions.ifMatch;
+      let response: Response;
+      try {
+        response = await doFetch(target, {
+          method,
+          headers,
+          body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
+        });
+      } catch (err) {
+        const cause = (err as { cause?: { code?: unknown } }).cause;
+        const code = typeof cause?.code === 'string' ? cause.code : 'network_error';
+        if (idempotent && attempt < maxRetries) {
+          const delay = backoffMs(attempt);
+          logger?.warn({ method, path: logPath, code, attempt: attempt + 1, delayMs: delay }, 'Graph unreachable; retrying');
+          await sleep(delay);
+          continue;
+        }
+        throw new GraphError(0, code, `Could not reach Microsoft Graph (${method} ${logPath}): ${code}`);
+      }
+
+      const status = response.status;
+      const text = await response.text();
+      let json: unknown = undefined;
+      if (text) {
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+      }
+      if (status < 400) return { status, json };
+
+      const throttled = status === 429 || status === 503;
+      const retryable = throttled || (status >= 500 && idempotent);
+      if (retryable && attempt < maxRetries) {
+        const asked = throttled ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : null;
+        const delay = asked === null ? backoffMs(attempt) : Math.min(asked, MAX_RETRY_AFTER_SECONDS * 1000);
+        logger?.warn({ method, path: logPath, status, attempt: attempt + 1, delayMs: delay }, 'Graph asked us to wait; retrying');
+        await sleep(delay);
+        continue;
+      }
+      const error = (json as GraphErrorBody | undefined)?.error;
+      const code = typeof error?.code === 'string' && error.code ? error.code : `http_${status}`;
+      const message = typeof error?.message === 'string' && error.message ? error.message : `${response.statusText || 'HTTP error'}`;
+      throw new GraphError(status, code, `Graph ${method} ${logPath} failed with ${status} ${code}: ${message}`);
+    }
+  }
+
+  /** Every item of a list, following `@odata.nextLink` (at most MAX_PAGES pages). */
+  async function all<T>(firstUrl: string): Promise<T[]> {
+    const items: T[] = [];
+    let url: string | undefined = firstUrl;
+    for (let pages = 0; url; pages++) {
+      if (pages >= MAX_PAGES)
+        throw new GraphError(0, 'too_many_pages', `Graph list ${new URL(firstUrl).pathname} went past ${MAX_PAGES} pages`);
+      const { json } = await call('GET', url);
+      const body = (json ?? {}) as { value?: T[]; '@odata.nextLink'?: string };
+      items.push(...(body.value ?? []));
+      url = body['@odata.nextLink'];
+    }
+    return items;
+  }
+
+  const relationshipUrl = (id: string) => `${graphUrl}${RELATIONSHIPS}/${encodeURIComponent(id)}`;
+
+  async function request(relationship: Pick<GdapRelationship, 'id' | 'etag'>, action: 'lockForApproval' | 'terminate') {
+    await call('POST', `${relationshipUrl(relationship.id)}/requests`, { body: { action }, ifMatch: relationship.etag });
+  }
+
+  return {
+    async createRelationship(input: NewRelationship) {
+      const body: Record<string, unknown> = {
+        displayName: input.displayName,
+        duration: input.duration,
+        accessDetails: { unifiedRoles: input.roleDefinitionIds.map((roleDefinitionId) => ({ roleDefinitionId })) },
+        autoExtendDuration: input.autoExtendDuration,
+      };
+      if (input.customer) {
+        body.customer = input.customer.displayName === undefined ? { tenantId: input.customer.tenantId } : { ...input.customer };
+      }
+      const { json } = await call('POST', `${graphUrl}${RELATIONSHIPS}`, { body });
+      return toRelationship(json as RelationshipJson);
+    },
+
+    lockForApproval: (relationship) => request(relationship, 'lockForApproval'),
+    terminateRelationship: (relationship) => request(relationship, 'terminate'),
+
+    async getRelationship(id) {
+      try {
+        const { json } = await call('GET', relationshipUrl(id));
+        return toRelationship(json as RelationshipJson);
+      } catch (err) {
+        if (err instanceof GraphError && err.status === 404) return null;
+        throw err;
+      }
+    },
+
+    async deleteRelationship(relationship) {
+      try {
+        await call('DELETE', relationshipUrl(relationship.id), { ifMatch: relationship.etag });
+      } catch (err) {
+        if (err instanceof GraphError && err.status === 404) return;
+        throw err;
+      }
+    },
+
+    async listRelationships(filter = {}) {
+      let url = `${graphUrl}${RELATIONSHIPS}`;
+      if (filter.customerTenantId !== undefined) {
+        url += `?$filter=${encodeURIComponent(`customer/tenantId eq ${odataString(filter.customerTenantId)}`)}`;
+      }
+      return (await all<RelationshipJson>(url)).map(toRelationship);
+    },
+
+    async listCustomers(): Promise<GdapCustomer[]> {
+      const items = await all<{ tenantId: string; displayName: string }>(`${graphUrl}/v1.0/tenantRelationships/delegatedAdminCustomers`);
+      return items.map((c) => ({ tenantId: c.tenantId, displayName: c.displayName }));
+    },
+
+    async membershipOf(userObjectId): Promise<PartnerMembership | null> {
+      let items: DirectoryObjectJson[];
+      try {
+        items = await all<DirectoryObjectJson>(`${graphUrl}/v1.0/users/${encodeURIComponent(userObjectId)}/transitiveMemberOf`);
+      } catch (err) {
+        if (err instanceof GraphError && err.status === 404) return null;
+        throw err;
+      }
+      const groups: string[] = [];
+      const directoryRoleTemplateIds: string[] = [];
+      let hidden = 0;
+      for (const item of items) {
+        if (item['@odata.type'] === GROUP) {
+          if (item.displayName) groups.push(item.displayName);
+          else hidden++;
+        } else if (item['@odata.type'] === DIRECTORY_ROLE) {
+          if (item.roleTemplateId) directoryRoleTemplateIds.push(item.roleTemplateId);
+          else hidden++;
+        }
+      }
+      // Graph hides the properties of objects the app may not read (GroupMember.Read.All for
+      // groups, RoleManagement.Read.Directory for directory roles) instead of refusing the call.
+      if (hidden > 0) {
+        logger?.warn(
+          { hidden },
+          'Graph hid some group or directory-role details: the app lacks GroupMember.Read.All or RoleManagement.Read.Directory',
+        );
+      }
+      return { groups, directoryRoleTemplateIds };
+    },
+
+    async findUserByEmail(email) {
+      // Hostile input: a bounded, single-line address, quoted as an OData literal and URL-encoded.
+      if (typeof email !== 'string' || email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) return null;
+      const literal = odataString(email);
+      const filter = `mail eq ${literal} or userPrincipalName eq ${literal}`;
+      const users = await all<{ id: string }>(`${graphUrl}/v1.0/users?$filter=${encodeURIComponent(filter)}&$select=id`);
+      const first = users[0];
+      return first ? { id: first.id } : null;
+    },
+
+    async grantedPermissions() {
+      const roles = tokenClaims(await token()).roles;
+      return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
+    },
+  };
+}
