@@ -195,9 +195,9 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
       return ctx.directory.refresh ? ctx.directory.refresh() : null;
     },
 
-    /** A listed customer's GDAP relationships as last synced, newest end date first. */
+    /** A listed customer's GDAP relationships as last synced, newest end date first: what `end admin access` would end. */
     adminAccessOf(actor: Actor, customerRef: string): { customerId: string; companyName: string; tenantId: string | null; relationships: GdapRecord[] } {
-      requireRole(ctx, actor);
+      requirePermission(ctx, actor, 'adminAccess');
       const customer = resolveCustomer(ctx, customerRef);
       return { customerId: customer.id, companyName: customer.companyName, tenantId: customer.tenantId, relationships: gdapOf(ctx, customer.tenantId) };
     },

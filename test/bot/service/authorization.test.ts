@@ -57,7 +57,7 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['listAudit', 'admin', (f, who) => f.service.listAudit(who)],
   ['refreshCustomers', 'anyRole', (f, who) => f.service.refreshCustomers(who)],
   ['directoryStatus', 'admin', (f, who) => f.service.directoryStatus(who)],
-  ['adminAccessOf', 'anyRole', (f, who) => f.service.adminAccessOf(who, 'contoso.com')],
+  ['adminAccessOf', 'admin', (f, who) => f.service.adminAccessOf(who, 'contoso.com')],
   ['endAdminAccess', 'admin', (f, who) => f.service.endAdminAccess(who, 'contoso.com')],
   ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
 ];
