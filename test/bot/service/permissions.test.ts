@@ -9,6 +9,7 @@ import { admin, testService } from '../../helpers.js';
 const ARGS: Partial<Record<string, string>> = {
   removeRelationship: 'nobody-here',
   customer: 'nobody-here',
+  endAdminAccess: 'nobody-here',
   addProvider: 'Fabrikam Distribution',
   revokeInvitation: '1',
   grant: 'sales-agent cli:someone-else',
