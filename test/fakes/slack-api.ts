@@ -16,6 +16,8 @@ export interface SlackUser {
   name: string;
   locale?: string;
   tz?: string;
+  /** Given only with the users:read.email scope, as Slack does. */
+  email?: string;
 }
 
 const JSON_ARGS = ['blocks', 'view', 'attachments', 'metadata'];
@@ -50,7 +52,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       case 'users.info': {
         const id = String(args.user);
         const user = users[id] ?? { name: id };
-        return { ok: true, user: { id, name: user.name.toLowerCase().replace(/\s+/g, '.'), real_name: user.name, tz: user.tz ?? 'Europe/London', locale: args.include_locale ? (user.locale ?? 'en-US') : undefined, profile: { display_name: '', real_name: user.name } } };
+        return { ok: true, user: { id, name: user.name.toLowerCase().replace(/\s+/g, '.'), real_name: user.name, tz: user.tz ?? 'Europe/London', locale: args.include_locale ? (user.locale ?? 'en-US') : undefined, profile: { display_name: '', real_name: user.name, ...(user.email ? { email: user.email } : {}) } } };
       }
       case 'chat.postMessage':
         return { ok: true, channel: args.channel, ts: `1700000000.${String(++seq).padStart(6, '0')}`, message: { text: args.text } };
