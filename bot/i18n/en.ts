@@ -258,6 +258,7 @@ export const en = {
   'microsoft.unreachable': 'Microsoft could not be reached just now, so nothing was changed. Try again in a minute.',
   'microsoft.throttled': 'Microsoft is asking us to slow down, so nothing was changed. Try again in a minute.',
   'provider.needsTenant': 'To invite with {provider}, the bot needs its tenant id: add it with add provider {provider} <tenant id>.',
+  'error.noRoleInPartnerTenant': "You don't have a role in this bot: roles come from your partner tenant. Ask a Global administrator to add you to the AdminAgents, SalesAgents or HelpdeskAgents group in the Microsoft Entra admin center (in Slack, your profile email must be your partner-tenant email), then try again in a few minutes.",
   'ui.gdap.title': 'Admin access (GDAP)',
   'ui.gdap.row': '{name}: {status}, ends {ends}, auto-extend {extend}',
   'ui.gdap.noEnd': 'no end date',

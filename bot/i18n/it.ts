@@ -257,6 +257,7 @@ export const it: Record<keyof typeof en, Message> = {
   'microsoft.unreachable': 'Microsoft non è raggiungibile in questo momento, quindi non è cambiato nulla. Riprova tra un minuto.',
   'microsoft.throttled': 'Microsoft chiede di rallentare, quindi non è cambiato nulla. Riprova tra un minuto.',
   'provider.needsTenant': 'Per invitare con {provider}, il bot ha bisogno del suo tenant id: aggiungilo con aggiungi provider {provider} <tenant id>.',
+  'error.noRoleInPartnerTenant': "Non hai un ruolo in questo bot: i ruoli vengono dal tenant del partner. Chiedi a un amministratore globale di aggiungerti al gruppo AdminAgents, SalesAgents o HelpdeskAgents nell'interfaccia di amministrazione di Microsoft Entra (in Slack, l'email del tuo profilo deve essere quella del tenant del partner), poi riprova tra qualche minuto.",
   'ui.gdap.title': 'Accesso amministrativo (GDAP)',
   'ui.gdap.row': '{name}: {status}, termina il {ends}, rinnovo automatico {extend}',
   'ui.gdap.noEnd': 'senza data di fine',

@@ -17,7 +17,11 @@ export function roleOf(ctx: ServiceContext, actor: Pick<Actor, 'platform' | 'use
 /** Anyone with a role may list and view; people without one are told how to get one. */
 export function requireRole(ctx: ServiceContext, actor: Actor): Role {
   const role = roleOf(ctx, actor);
-  if (!role) throw new NotAllowed('error.noRole', { principal: principalOf(actor) });
+  if (!role) {
+    // With the Microsoft directory a role is a group in the partner tenant, not a grant here.
+    if (ctx.directory.kind === 'microsoft') throw new NotAllowed('error.noRoleInPartnerTenant');
+    throw new NotAllowed('error.noRole', { principal: principalOf(actor) });
+  }
   return role;
 }
 
