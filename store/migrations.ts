@@ -58,8 +58,14 @@ const migrations: Record<number, (raw: Raw) => Raw> = {
     schemaVersion: 3,
   }),
   // Version 4 adds the Microsoft directory: `invitations[].microsoft` (null for every older
-  // invitation, by the schema's default) and the `gdap` collection.
-  3: (raw) => ({ ...raw, gdap: Array.isArray(raw.gdap) ? raw.gdap : [], schemaVersion: 4 }),
+  // invitation, by the schema's default), and the `gdap`, `connections` and `webhookEvents` collections.
+  3: (raw) => ({
+    ...raw,
+    gdap: Array.isArray(raw.gdap) ? raw.gdap : [],
+    connections: Array.isArray(raw.connections) ? raw.connections : [],
+    webhookEvents: Array.isArray(raw.webhookEvents) ? raw.webhookEvents : [],
+    schemaVersion: 4,
+  }),
 };
 
 /** One record of a journal entry written by an older version, in the current shape (idempotent). */

@@ -241,6 +241,37 @@ export const AuditEvent = z.object({
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
+/**
+ * The Partner Center connection (id `partner-center`): the MSAL token cache of the admin who signed
+ * in with the device code, encrypted with TOKEN_ENCRYPTION_KEY (AES-256-GCM, never in clear on
+ * disk), and which API calls Partner Center allowed when last checked.
+ */
+export const Connection = z.object({
+  id,
+  /** base64 of iv | tag | ciphertext of the serialised MSAL cache. */
+  encryptedCache: z.string(),
+  /** The signed-in account (UPN), to say who connected. */
+  account: z.string().nullable(),
+  connectedBy: ActorRef,
+  connectedAt: isoDate,
+  /** When the refresh token stops working unless used (90 days after the last sign-in or refresh). */
+  refreshExpiresAt: isoDate.nullable(),
+  /** Per call (`customers`, `relationshipRequests`, `subscriptions`…): allowed, or the refusal's code. */
+  capabilities: z.record(z.string(), z.object({ allowed: z.boolean(), code: z.string().nullable(), checkedAt: isoDate })),
+  /** When admins were told to reconnect soon, and when the connection was lost (announced once). */
+  nudgedAt: isoDate.nullable(),
+  lostAt: isoDate.nullable(),
+});
+export type Connection = z.infer<typeof Connection>;
+
+/** A Partner Center webhook event already handled (id: SHA-256 of its raw body), so a retry acts once. */
+export const WebhookEvent = z.object({
+  id,
+  eventName: z.string(),
+  receivedAt: isoDate,
+});
+export type WebhookEvent = z.infer<typeof WebhookEvent>;
+
 /** Every collection of the store, keyed by name, with its record schema. */
 export const collections = {
   providers: Provider,
@@ -253,6 +284,8 @@ export const collections = {
   deliveries: Delivery,
   audit: AuditEvent,
   gdap: GdapRecord,
+  connections: Connection,
+  webhookEvents: WebhookEvent,
 } as const;
 
 export type Collections = { [K in keyof typeof collections]: z.infer<(typeof collections)[K]> };
