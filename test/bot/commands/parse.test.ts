@@ -54,9 +54,9 @@ describe('command parser', () => {
 
   it('answers text past the command limit as too long, at once, without looking for the closest command', () => {
     expect(parseCommand(`list customers ${'a'.repeat(MAX_COMMAND_LENGTH - 15)}`).kind).toBe('command');
-    const started = performance.now();
+    // A suggestion would mean the quadratic matcher ran over the text; its speed is a bench figure.
     expect(parseCommand('x'.repeat(500_000))).toEqual({ kind: 'tooLong', max: MAX_COMMAND_LENGTH });
-    expect(performance.now() - started).toBeLessThan(20);
+    expect(parseCommand('y'.repeat(MAX_COMMAND_LENGTH + 1))).toEqual({ kind: 'tooLong', max: MAX_COMMAND_LENGTH });
   });
 
   it('has exactly one spec for every command name', () => {
