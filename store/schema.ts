@@ -209,10 +209,21 @@ export const RoleGrant = z.object({
 });
 export type RoleGrant = z.infer<typeof RoleGrant>;
 
-/** Where a delivery goes: a new post to a subscribed conversation, or an update of a posted card. */
+/**
+ * Where a delivery goes: a new post to a subscribed conversation, an update of a posted card, or a
+ * new post to the one conversation where someone started something that finishes later (a Partner
+ * Center sign-in).
+ */
 export const DeliveryTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('subscription'), subscriptionId: id }),
   z.object({ kind: z.literal('card'), card: CardLocation }),
+  z.object({
+    kind: z.literal('conversation'),
+    platform: z.enum(['teams', 'slack']),
+    conversationId: z.string().min(1),
+    reference: z.record(z.string(), z.unknown()).nullable(),
+    locale: Locale,
+  }),
 ]);
 export type DeliveryTarget = z.infer<typeof DeliveryTarget>;
 

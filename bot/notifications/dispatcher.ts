@@ -12,10 +12,13 @@ import { systemClock } from '../clock.js';
 
 type ChatPlatform = ChannelSubscription['platform'];
 
+/** A conversation to post in: a subscribed one, or the one a delivery names. */
+export type Destination = Pick<ChannelSubscription, 'platform' | 'conversationId' | 'reference' | 'locale'>;
+
 /** What a surface registers: how to send on its platform. Each throws when the platform refuses. */
 export interface Sender<P extends ChatPlatform = ChatPlatform> {
-  /** Posts the event to a subscribed conversation. */
-  post(subscription: ChannelSubscription & { platform: P }, event: ServiceEvent): Promise<void>;
+  /** Posts the event to a conversation. */
+  post(destination: Destination & { platform: P }, event: ServiceEvent): Promise<void>;
   /** Replaces a card the bot posted with the event's card. */
   update(card: CardLocation & { platform: P }, event: ServiceEvent): Promise<void>;
 }
@@ -58,14 +61,15 @@ export function createDispatcher(options: DispatcherOptions) {
       await store.transact((tx) => tx.delete('deliveries', delivery.id));
       return;
     }
-    const platform = subscription ? subscription.platform : target.kind === 'card' ? target.card.platform : null;
+    const destination: Destination | null = subscription ?? (target.kind === 'conversation' ? target : null);
+    const platform = destination ? destination.platform : target.kind === 'card' ? target.card.platform : null;
     const sender = platform ? senders.get(platform) : undefined;
     if (!sender) return; // That platform is not configured in this process; kept for when it is.
-    const where = subscription ? { channel: subscription.id } : { card: platform };
+    const where = subscription ? { channel: subscription.id } : target.kind === 'conversation' ? { conversation: platform } : { card: platform };
     inFlight.add(delivery.id);
     try {
       const event = delivery.event as unknown as ServiceEvent;
-      if (subscription) await sender.post(subscription, event);
+      if (destination) await sender.post(destination, event);
       else if (target.kind === 'card') await sender.update(target.card, event);
       await store.transact((tx) => tx.delete('deliveries', delivery.id));
     } catch (error) {
