@@ -71,7 +71,10 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
 
   /** A GDAP display name: unique per invitation, at most 50 characters, no characters Graph refuses. */
   const displayNameFor = (invitationId: string, companyName: string | null) => {
-    const company = (companyName ?? '').replace(/[^\p{L}\p{N} ._-]/gu, '').trim().slice(0, 30);
+    const company = (companyName ?? '')
+      .replace(/[^\p{L}\p{N} ._-]/gu, '')
+      .trim()
+      .slice(0, 30);
     return `${company || 'Customer'} ${invitationId.replace(/-/g, '').slice(0, 12)}`.slice(0, 50);
   };
 
@@ -108,7 +111,9 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
       } catch (error) {
         // Half made: the request exists but the customer could not approve it. Delete it.
         logger.warn({ err: error, relationshipId: created.id }, 'GDAP relationship could not be locked for approval; deleting it');
-        await graph.deleteRelationship(created).catch((err: unknown) => logger.error({ err, relationshipId: created.id }, 'could not delete a half-made GDAP request'));
+        await graph
+          .deleteRelationship(created)
+          .catch((err: unknown) => logger.error({ err, relationshipId: created.id }, 'could not delete a half-made GDAP request'));
         throw graphRefusal(error);
       }
       return {
@@ -126,7 +131,17 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
         if (!relationship) return;
         // Only a relationship still being drafted can be deleted; a locked one is terminated.
         if (relationship.status === 'created') await graph.deleteRelationship(relationship);
-        else if (relationship.status === 'approvalPending') await graph.terminateRelationship(relationship);
+        else if (relationship.status === 'approvalPending') {
+          await graph.terminateRelationship(relationship).catch((error: unknown) => {
+            // Graph may refuse to end a request nobody approved yet (400): it then lapses on its own, and
+            // the revoked invitation is never accepted by the sync. Refusing the revoke would leave it live.
+            if (!(error instanceof GraphError && error.status === 400)) throw error;
+            logger.warn(
+              { err: error, relationshipId: id },
+              'Microsoft refused to terminate a GDAP request awaiting approval; it will lapse unapproved',
+            );
+          });
+        }
       } catch (error) {
         logger.warn({ err: error, relationshipId: id }, 'GDAP request could not be withdrawn');
         throw graphRefusal(error);
@@ -155,7 +170,9 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
     },
 
     removalFollowUp(customer) {
-      return customer.tenantId ? { link: partnerCenterCustomerLink(customer.tenantId) } : { link: 'https://partner.microsoft.com/dashboard/v2/customers/list' };
+      return customer.tenantId
+        ? { link: partnerCenterCustomerLink(customer.tenantId) }
+        : { link: 'https://partner.microsoft.com/dashboard/v2/customers/list' };
     },
 
     async endAdminAccess(customerTenantId): Promise<EndedAccess[]> {
@@ -182,7 +199,14 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
       } catch (error) {
         permissionError = error instanceof GraphError ? `${error.code} (${error.status})` : (error as Error).message;
       }
-      return { kind: 'microsoft', tenantId: options.tenantId, appId: options.clientId, missingPermissions: missing, permissionError, sync: syncHealth() };
+      return {
+        kind: 'microsoft',
+        tenantId: options.tenantId,
+        appId: options.clientId,
+        missingPermissions: missing,
+        permissionError,
+        sync: syncHealth(),
+      };
     },
 
     async refresh() {
