@@ -272,6 +272,11 @@ export const Connection = z.object({
   /** When admins were told to reconnect soon, and when the connection was lost (announced once). */
   nudgedAt: isoDate.nullable(),
   lostAt: isoDate.nullable(),
+  /** The admins' conversation: where the sign-in started, where reconnect nudges and a lost connection are posted. */
+  announceTo: z
+    .object({ platform: z.enum(['teams', 'slack']), conversationId: z.string().min(1), reference: z.record(z.string(), z.unknown()).nullable(), locale: Locale })
+    .nullable()
+    .default(null),
 });
 export type Connection = z.infer<typeof Connection>;
 

@@ -22,6 +22,8 @@ export const COMMAND_NAMES = [
   'status',
   'refreshCustomers',
   'endAdminAccess',
+  'connectPartnerCenter',
+  'disconnectPartnerCenter',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -104,6 +106,18 @@ export const commands: CommandSpec[] = [
     phrases: { en: ['end admin access'], it: ['termina accesso amministrativo'] },
     usage: { en: 'end admin access <customer>', it: 'termina accesso amministrativo <cliente>' },
     needsArgs: true,
+    permission: 'adminAccess',
+  },
+  {
+    name: 'connectPartnerCenter',
+    phrases: { en: ['connect partner center'], it: ['collega partner center'] },
+    usage: { en: 'connect partner center', it: 'collega partner center' },
+    permission: 'adminAccess',
+  },
+  {
+    name: 'disconnectPartnerCenter',
+    phrases: { en: ['disconnect partner center'], it: ['scollega partner center'] },
+    usage: { en: 'disconnect partner center', it: 'scollega partner center' },
     permission: 'adminAccess',
   },
 ];

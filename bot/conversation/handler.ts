@@ -14,6 +14,7 @@ import {
   toCustomerDetailsView,
   toCustomerListView,
   toDraftView,
+  toDeviceCodeView,
   toEndAccessConfirmView,
   toEndAccessOutcomeView,
   toStatusView,
@@ -142,7 +143,17 @@ export function createConversation(service: Service, logger: Logger) {
       case 'audit':
         return [toAuditView(viewer, service.listAudit(actor))];
       case 'status':
-        return [toStatusView(viewer, await service.directoryStatus(actor))];
+        return [toStatusView(viewer, await service.directoryStatus(actor), service.partnerCenterState())];
+      case 'connectPartnerCenter': {
+        const { platform, conversationId, reference } = turn.conversation;
+        // The outcome is posted where the sign-in started (the terminal has nowhere to post later).
+        const where = platform === 'cli' ? null : { kind: 'conversation' as const, platform, conversationId, reference: reference ?? null, locale: actor.locale };
+        return [toDeviceCodeView(viewer, await service.connectPartnerCenter(actor, where))];
+      }
+      case 'disconnectPartnerCenter': {
+        const { wasConnected } = await service.disconnectPartnerCenter(actor);
+        return [toMessageView(viewer, 'success', wasConnected ? 'ui.pc.disconnected' : 'ui.pc.notConnected')];
+      }
       case 'refreshCustomers': {
         const refreshed = await service.refreshCustomers(actor);
         if (!refreshed) return [toMessageView(viewer, 'info', 'ui.customers.refreshEmbedded')];

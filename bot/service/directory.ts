@@ -12,6 +12,7 @@
  */
 import type { Invitation, Provider, Role } from '../../store/schema.js';
 import type { Actor } from './actor.js';
+import type { PartnerCenterLink } from '../partner-center/connection.js';
 
 /** What a Microsoft invitation carries besides the email: the links the customer follows. */
 export interface PreparedInvitation {
@@ -58,6 +59,8 @@ export interface Directory {
   status?(): Promise<DirectoryStatus>;
   /** Reads customers and relationships from Microsoft now (`refresh customers`). */
   refresh?(): Promise<{ customers: number; added: number }>;
+  /** Partner Center's API, for partners it gives access (the `microsoft` directory only). */
+  readonly partnerCenter?: PartnerCenterLink;
 }
 
 export interface DirectoryStatus {

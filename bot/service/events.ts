@@ -27,4 +27,25 @@ export interface AdminAccessEndingEvent {
   deliveryIds: string[];
 }
 
-export type ServiceEvent = InvitationAcceptedEvent | AdminAccessEndingEvent;
+/** The Partner Center sign-in started in a conversation finished: connected (with what Partner Center allows), or not. */
+export interface PartnerCenterSignInEvent {
+  type: 'partnerCenter.signIn';
+  outcome: 'connected' | 'failed';
+  account: string | null;
+  /** Capability -> null when allowed, else Partner Center's refusal code. */
+  capabilities: Record<string, string | null>;
+  /** Why the sign-in failed (Entra's or Partner Center's code), when it did. */
+  code: string | null;
+  deliveryIds: string[];
+}
+
+/** The Partner Center connection needs an admin: it lapses soon (`expiring`) or was lost (`lost`). Posted once each. */
+export interface PartnerCenterReconnectEvent {
+  type: 'partnerCenter.reconnect';
+  reason: 'expiring' | 'lost';
+  /** When it lapses (expiring) or when it was lost. */
+  at: string;
+  deliveryIds: string[];
+}
+
+export type ServiceEvent = InvitationAcceptedEvent | AdminAccessEndingEvent | PartnerCenterSignInEvent | PartnerCenterReconnectEvent;

@@ -2,11 +2,49 @@
 import type { GdapRecord } from '../../store/schema.js';
 import { t } from '../../bot/i18n/catalogue.js';
 import type { DirectoryStatus } from '../../bot/service/directory.js';
-import type { AdminAccessEndingEvent, ServiceEvent } from '../../bot/service/events.js';
+import type { AdminAccessEndingEvent, PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from '../../bot/service/events.js';
+import type { PartnerCenterState } from '../../bot/service/partner-center.js';
+import type { DeviceCodePrompt } from '../../bot/partner-center/port.js';
+import type { Locale } from '../../store/schema.js';
 import { formatDate, type OutcomeView, type Viewer } from './common.js';
 import { toAcceptedView, type AcceptedView } from './invitations.js';
 
-export function toStatusView(viewer: Viewer, s: DirectoryStatus): OutcomeView {
+/** One sentence per capability Partner Center refused, naming the cause. */
+export function refusalLines(l: Locale, capabilities: Record<string, string | null>): string[] {
+  return Object.entries(capabilities)
+    .filter(([, code]) => code !== null)
+    .map(([name, code]) => {
+      const capability = capabilityName(l, name);
+      const known = code === '1002' || code === '900421' || code === '900420' || code === '900329';
+      if (known) return t(l, `ui.pc.refused.${code}`, { capability });
+      // A 403 without a code of its own is how Partner Center turns indirect resellers away.
+      if (code === '403') return t(l, 'ui.pc.refused.1002', { capability });
+      return t(l, 'ui.pc.refused.other', { capability, code: code ?? '?' });
+    });
+}
+
+function capabilityName(l: Locale, name: string): string {
+  return name === 'customers' || name === 'relationshipRequests' || name === 'providers' ? t(l, `ui.pc.capability.${name}`) : name;
+}
+
+function partnerCenterFacts(viewer: Viewer, pc: PartnerCenterState): Array<{ title: string; value: string }> {
+  const l = viewer.locale;
+  if (!pc.available) return [];
+  let value: string;
+  if (!pc.ready) value = t(l, 'ui.pc.status.noKey');
+  else if (!pc.account) value = t(l, 'ui.pc.status.off');
+  else if (pc.lost) value = t(l, 'ui.pc.status.lost');
+  else {
+    value = t(l, 'ui.pc.status.on', { account: pc.account, until: pc.refreshExpiresAt ? formatDate(viewer, pc.refreshExpiresAt, false) : '?' });
+    const codes = Object.fromEntries(Object.entries(pc.capabilities).map(([name, c]) => [name, c.allowed ? null : (c.code ?? 'refused')]));
+    const allowed = Object.entries(codes).filter(([, code]) => code === null).map(([name]) => capabilityName(l, name));
+    const refused = refusalLines(l, codes);
+    value = [value, ...(allowed.length ? [t(l, 'ui.pc.connected.allowed', { list: allowed.join(', ') })] : []), ...refused].join(' ');
+  }
+  return [{ title: t(l, 'ui.pc.status'), value }];
+}
+
+export function toStatusView(viewer: Viewer, s: DirectoryStatus, pc?: PartnerCenterState): OutcomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.status.title');
   const facts = [{ title: t(l, 'ui.status.directory'), value: s.kind === 'microsoft' ? t(l, 'ui.status.microsoft', { tenant: s.tenantId ?? '?' }) : t(l, 'ui.status.embedded') }];
@@ -20,6 +58,7 @@ export function toStatusView(viewer: Viewer, s: DirectoryStatus): OutcomeView {
     facts.push({ title: t(l, 'ui.status.permissions'), value: permissions });
     const at = s.sync?.lastSuccessAt ? formatDate(viewer, s.sync.lastSuccessAt) : t(l, 'ui.status.syncNever');
     facts.push({ title: t(l, 'ui.status.sync'), value: s.sync?.stale ? t(l, 'ui.status.syncStale', { at, error: s.sync.lastError ?? '?' }) : at });
+    if (pc) facts.push(...partnerCenterFacts(viewer, pc));
   }
   const text = facts.map((f) => `${f.title}: ${f.value}`).join('\n');
   return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${text}`, text: '', facts, actions: [] };
@@ -69,7 +108,67 @@ export function toAdminAccessEndingView(viewer: Viewer, e: AdminAccessEndingEven
   };
 }
 
+/** The device-code card: the code, the link and the deadline; the outcome is posted when it is done. */
+export function toDeviceCodeView(viewer: Viewer, p: DeviceCodePrompt): OutcomeView {
+  const l = viewer.locale;
+  const title = t(l, 'ui.pc.signIn.title');
+  const deadline = formatDate(viewer, p.expiresAt);
+  const text = t(l, 'ui.pc.signIn.text', { link: p.verificationUri, code: p.userCode, deadline });
+  return {
+    kind: 'outcome',
+    locale: l,
+    title,
+    fallbackText: `${title}: ${text}`,
+    text,
+    facts: [
+      { title: t(l, 'ui.pc.signIn.code'), value: p.userCode },
+      { title: t(l, 'ui.pc.signIn.link'), value: p.verificationUri },
+      { title: t(l, 'ui.pc.signIn.expires'), value: deadline },
+    ],
+    actions: [],
+  };
+}
+
+export function toSignInOutcomeView(viewer: Viewer, e: PartnerCenterSignInEvent): OutcomeView {
+  const l = viewer.locale;
+  if (e.outcome === 'failed') {
+    const title = t(l, 'ui.pc.failed.title');
+    const text = t(l, 'ui.pc.failed.text', { code: e.code ?? '?' });
+    return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${text}`, text, facts: [], actions: [] };
+  }
+  const allowed = Object.entries(e.capabilities).filter(([, code]) => code === null).map(([name]) => capabilityName(l, name));
+  const summary = [...(allowed.length ? [t(l, 'ui.pc.connected.allowed', { list: allowed.join(', ') })] : []), ...refusalLines(l, e.capabilities)].join('\n');
+  const title = t(l, 'ui.pc.connected.title');
+  const text = t(l, 'ui.pc.connected.text', { account: e.account ?? '?', summary });
+  return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${text}`, text, facts: [], actions: [] };
+}
+
+export function toReconnectView(viewer: Viewer, e: PartnerCenterReconnectEvent): OutcomeView {
+  const l = viewer.locale;
+  const at = formatDate(viewer, e.at);
+  const title = t(l, e.reason === 'lost' ? 'ui.pc.lost.title' : 'ui.pc.expiring.title');
+  const text = t(l, e.reason === 'lost' ? 'ui.pc.lost.text' : 'ui.pc.expiring.text', { at });
+  return {
+    kind: 'outcome',
+    locale: l,
+    title,
+    fallbackText: `${title}. ${text}`,
+    text,
+    facts: [],
+    actions: [{ verb: 'command', title: t(l, 'ui.help.connectPartnerCenter'), style: 'positive', data: { command: 'connectPartnerCenter' } }],
+  };
+}
+
 /** The view of anything the bot posts outside a turn. */
 export function toNotificationView(viewer: Viewer, event: ServiceEvent): AcceptedView | OutcomeView {
-  return event.type === 'adminAccess.ending' ? toAdminAccessEndingView(viewer, event) : toAcceptedView(viewer, event);
+  switch (event.type) {
+    case 'adminAccess.ending':
+      return toAdminAccessEndingView(viewer, event);
+    case 'partnerCenter.signIn':
+      return toSignInOutcomeView(viewer, event);
+    case 'partnerCenter.reconnect':
+      return toReconnectView(viewer, event);
+    default:
+      return toAcceptedView(viewer, event);
+  }
 }

@@ -32,6 +32,10 @@ async function fixture() {
 type Fixture = Awaited<ReturnType<typeof fixture>>;
 
 /** Each operation with real ids and valid input: only the caller's role can make it fail. */
+const notMicrosoft = (error: { key?: string }) => {
+  if (error.key !== 'partnerCenter.needsMicrosoft') throw error;
+};
+
 const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof actor>) => unknown]> = [
   ['listCustomers', 'anyRole', (f, who) => f.service.listCustomers(who)],
   ['getCustomer', 'anyRole', (f, who) => f.service.getCustomer(who, 'contoso.com')],
@@ -59,6 +63,9 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['directoryStatus', 'admin', (f, who) => f.service.directoryStatus(who)],
   ['adminAccessOf', 'admin', (f, who) => f.service.adminAccessOf(who, 'contoso.com')],
   ['endAdminAccess', 'admin', (f, who) => f.service.endAdminAccess(who, 'contoso.com')],
+  // Embedded: past the role check, these say Partner Center needs the Microsoft directory.
+  ['connectPartnerCenter', 'admin', (f, who) => f.service.connectPartnerCenter(who, null).catch(notMicrosoft)],
+  ['disconnectPartnerCenter', 'admin', (f, who) => f.service.disconnectPartnerCenter(who).catch(notMicrosoft)],
   ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
 ];
 
@@ -93,7 +100,7 @@ describe('authorization of every service operation', () => {
 
   it('names every operation of the service that takes an actor', () => {
     // The directory's sync acts for Microsoft, not for a person; `identify` only looks a person up.
-    const system = ['acceptFromDirectory', 'expireFromDirectory', 'invitationsAwaitingMicrosoft', 'recordDirectorySnapshot', 'announceEndingAdminAccess', 'identify', 'directoryKind'];
+    const system = ['acceptFromDirectory', 'expireFromDirectory', 'invitationsAwaitingMicrosoft', 'recordDirectorySnapshot', 'announceEndingAdminAccess', 'identify', 'directoryKind', 'partnerCenterState', 'checkPartnerCenterConnection'];
     const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', ...system];
     const all = Object.keys(f.service).filter((k) => !noActor.includes(k));
     expect(operations.map(([name]) => name).sort()).toEqual(all.sort());

@@ -1,0 +1,142 @@
+/**
+ * Connecting the bot to Partner Center's API: an admin signs in from the chat with a device code;
+ * the outcome, and later nudges to reconnect, reach the admins' conversation as durable
+ * deliveries. Only Global admins and Admin agents connect or disconnect; the tokens stay
+ * encrypted in the store and are never shown.
+ */
+import type { Connection, Delivery, DeliveryTarget } from '../../store/schema.js';
+import type { Tx } from '../../store/store.js';
+import { CONNECTION_ID, type Capabilities } from '../partner-center/connection.js';
+import { PartnerCenterError, type DeviceCodePrompt } from '../partner-center/port.js';
+import { toActorRef, type Actor } from './actor.js';
+import type { ServiceContext } from './context.js';
+import { InvalidInput } from './errors.js';
+import type { PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from './events.js';
+import { requirePermission } from './roles.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Admins are nudged this long before the refresh token lapses. */
+export const RECONNECT_NUDGE_DAYS = 14;
+
+export type ConversationTarget = Extract<DeliveryTarget, { kind: 'conversation' }>;
+
+/** What the chat shows about the connection (no token, ever). */
+export interface PartnerCenterState {
+  available: boolean;
+  ready: boolean;
+  account: string | null;
+  connectedAt: string | null;
+  refreshExpiresAt: string | null;
+  lost: boolean;
+  capabilities: Record<string, { allowed: boolean; code: string | null }>;
+}
+
+export function createPartnerCenterOperations(ctx: ServiceContext) {
+  const link = () => ctx.directory.partnerCenter;
+
+  const deliver = (tx: Tx, target: ConversationTarget | null, event: ServiceEvent & { deliveryIds: string[] }) => {
+    if (!target) return;
+    const at = ctx.now().toISOString();
+    const delivery: Delivery = { id: ctx.newId(), target, event: { ...event, deliveryIds: [] }, attempts: 0, nextAttemptAt: at, lastError: null, createdAt: at };
+    tx.put('deliveries', delivery);
+    event.deliveryIds.push(delivery.id);
+  };
+
+  const toCapabilityCodes = (capabilities: Capabilities) =>
+    Object.fromEntries(Object.entries(capabilities).map(([name, c]) => [name, c.allowed ? null : (c.code ?? 'refused')]));
+
+  return {
+    /**
+     * `connect partner center`: starts a device-code sign-in and returns what to show. The
+     * sign-in finishes on its own; its outcome is posted to `where` once the tokens are stored.
+     */
+    async connectPartnerCenter(actor: Actor, where: ConversationTarget | null): Promise<DeviceCodePrompt> {
+      requirePermission(ctx, actor, 'adminAccess');
+      const pc = link();
+      if (!pc) throw new InvalidInput('partnerCenter.needsMicrosoft');
+      if (!pc.ready) throw new InvalidInput('partnerCenter.needsKey');
+      const { prompt, done } = await pc.startSignIn(toActorRef(actor));
+      void done
+        .then(async (signedIn) => {
+          const capabilities = await pc.checkCapabilities();
+          const event: PartnerCenterSignInEvent = { type: 'partnerCenter.signIn', outcome: 'connected', account: signedIn.account, capabilities: toCapabilityCodes(capabilities), code: null, deliveryIds: [] };
+          await ctx.store.transact((tx, read) => {
+            const current = read.get('connections', CONNECTION_ID);
+            if (current) tx.put('connections', { ...current, capabilities: stamp(capabilities, ctx.now()), announceTo: where ?? current.announceTo, lostAt: null, nudgedAt: null });
+            deliver(tx, where, event);
+            ctx.audit(tx, actor, 'partnerCenter.connected', CONNECTION_ID, { account: signedIn.account, capabilities: event.capabilities });
+          });
+          ctx.notifier.publish(event);
+        })
+        .catch(async (error: unknown) => {
+          const code = error instanceof PartnerCenterError ? error.code : ((error as { errorCode?: string })?.errorCode ?? 'sign-in-failed');
+          const event: PartnerCenterSignInEvent = { type: 'partnerCenter.signIn', outcome: 'failed', account: null, capabilities: {}, code, deliveryIds: [] };
+          await ctx.store
+            .transact((tx) => {
+              deliver(tx, where, event);
+              ctx.audit(tx, actor, 'partnerCenter.signInFailed', CONNECTION_ID, { code });
+            })
+            .then(() => ctx.notifier.publish(event))
+            .catch(() => {});
+        });
+      return prompt;
+    },
+
+    /** `disconnect partner center`: forgets every token; Graph features go on. */
+    async disconnectPartnerCenter(actor: Actor): Promise<{ wasConnected: boolean }> {
+      requirePermission(ctx, actor, 'adminAccess');
+      const pc = link();
+      if (!pc) throw new InvalidInput('partnerCenter.needsMicrosoft');
+      const wasConnected = Boolean(ctx.store.get('connections', CONNECTION_ID));
+      await pc.signOut();
+      await ctx.store.transact((tx, read) => {
+        if (read.get('connections', CONNECTION_ID)) tx.delete('connections', CONNECTION_ID);
+        ctx.audit(tx, actor, 'partnerCenter.disconnected', CONNECTION_ID, { wasConnected });
+      });
+      return { wasConnected };
+    },
+
+    /** The connection as `status` shows it. */
+    partnerCenterState(): PartnerCenterState {
+      const pc = link();
+      const current = ctx.store.get('connections', CONNECTION_ID);
+      return {
+        available: Boolean(pc),
+        ready: Boolean(pc?.ready),
+        account: current?.account ?? null,
+        connectedAt: current?.connectedAt ?? null,
+        refreshExpiresAt: current?.refreshExpiresAt ?? null,
+        lost: Boolean(current?.lostAt),
+        capabilities: { ...(current?.capabilities ?? {}) },
+      };
+    },
+
+    /**
+     * Background check (each sync pass): nudges the admins' conversation once before the refresh
+     * token lapses, and announces once that the connection was lost (`lost` from a failed silent
+     * refresh). Returns what it posted.
+     */
+    async checkPartnerCenterConnection(lost: { code: string } | null): Promise<PartnerCenterReconnectEvent | null> {
+      const current = ctx.store.get('connections', CONNECTION_ID);
+      if (!current) return null;
+      const now = ctx.now();
+      let reason: PartnerCenterReconnectEvent['reason'] | null = null;
+      if (lost && !current.lostAt) reason = 'lost';
+      else if (!lost && !current.lostAt && !current.nudgedAt && current.refreshExpiresAt && Date.parse(current.refreshExpiresAt) - now.getTime() <= RECONNECT_NUDGE_DAYS * DAY_MS) reason = 'expiring';
+      if (!reason) return null;
+      const event: PartnerCenterReconnectEvent = { type: 'partnerCenter.reconnect', reason, at: reason === 'lost' ? now.toISOString() : current.refreshExpiresAt!, deliveryIds: [] };
+      await ctx.store.transact((tx, read) => {
+        const fresh = read.get('connections', CONNECTION_ID);
+        if (!fresh) return;
+        const next: Connection = reason === 'lost' ? { ...fresh, lostAt: now.toISOString() } : { ...fresh, nudgedAt: now.toISOString() };
+        tx.put('connections', next);
+        deliver(tx, fresh.announceTo ? { kind: 'conversation', ...fresh.announceTo } : null, event);
+      });
+      ctx.notifier.publish(event);
+      return event;
+    },
+  };
+}
+
+const stamp = (capabilities: Capabilities, now: Date) =>
+  Object.fromEntries(Object.entries(capabilities).map(([name, c]) => [name, { ...c, checkedAt: now.toISOString() }]));
