@@ -101,7 +101,7 @@ export function createConversation(service: Service, logger: Logger) {
       case 'listCustomers':
         return [listPage(turn, viewer, args, 1)];
       case 'customer':
-        return [toCustomerDetailsView(viewer, service.getCustomer(actor, args))];
+        return [toCustomerDetailsView(viewer, await service.customerDetails(actor, args))];
       case 'removeRelationship':
         return [toAttestationView(viewer, await service.requestRemoval(actor, args))];
       case 'providers':
@@ -232,11 +232,11 @@ export function createConversation(service: Service, logger: Logger) {
           case 'customers.search':
             return { mode: 'replace', views: [listPage(turn, viewer, str('query'), verb === 'customers.search' ? 1 : Number(str('page')) || 1)] };
           case 'customer.show':
-            return { mode: 'reply', views: [toCustomerDetailsView(viewer, service.getCustomer(actor, str('customerId')))] };
+            return { mode: 'reply', views: [toCustomerDetailsView(viewer, await service.customerDetails(actor, str('customerId')))] };
           case 'customer.page': {
             // Another page of the users or subscriptions, in place of the details card it came from.
             const pages = { users: Number(str('users')) || 1, subscriptions: Number(str('subscriptions')) || 1 };
-            return { mode: 'replace', views: [toCustomerDetailsView(viewer, service.getCustomer(actor, str('customerId'), pages))] };
+            return { mode: 'replace', views: [toCustomerDetailsView(viewer, await service.customerDetails(actor, str('customerId'), pages))] };
           }
           case 'removal.request':
             return { mode: 'reply', views: [toAttestationView(viewer, await service.requestRemoval(actor, str('customerId')))] };

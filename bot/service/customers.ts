@@ -1,6 +1,7 @@
 /** The reseller's customer list: only customers with an active reseller relationship with us. */
 import type { Customer, CustomerUser, GdapRecord, License, Relationship, Subscription } from '../../store/schema.js';
 import { gdapOf } from './directory-sync.js';
+import type { CustomerExtras } from './directory.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, NotFound } from './errors.js';
@@ -90,6 +91,33 @@ export function resolveCustomer(ctx: ServiceContext, ref: string): Readonly<Cust
 }
 
 export function createCustomerOperations(ctx: ServiceContext) {
+  const detailsOf = (customer: Readonly<Customer>, pages: DetailsPages, extras: CustomerExtras | null): CustomerDetails => {
+    const { users: storedUsers, subscriptions: storedSubscriptions, licenses: storedLicenses, ...account } = customer;
+    const users = extras?.users ?? storedUsers;
+    const subscriptions = extras?.subscriptions ?? storedSubscriptions;
+    const licenses = extras?.licenses ?? storedLicenses;
+    const relationships = ctx.indexes
+      .relationshipsOf(customer.id)
+      .map((r) => ({ ...r, providerName: r.providerId ? (ctx.store.get('providers', r.providerId)?.name ?? null) : null }));
+    return {
+      customer: account,
+      users: sliceOf(users, pages.users),
+      subscriptions: sliceOf(subscriptions, pages.subscriptions),
+      licenses: sliceOf(licenses, 1),
+      relationships,
+      dapGranted: relationships.some((r) => r.kind === 'reseller' && r.status === 'active' && r.dapGranted),
+      activeSubscriptions: subscriptions.filter((s) => s.status === 'active').length,
+      microsoft:
+        ctx.directory.kind === 'microsoft'
+          ? {
+              adminAccess: gdapOf(ctx, customer.tenantId),
+              // Where to see subscriptions, users and licences when the bot cannot read them.
+              partnerCenterLink: extras ? null : (ctx.directory.removalFollowUp(customer)?.link ?? null),
+            }
+          : null,
+    };
+  };
+
   return {
     /** Paged and searchable by name or domain, sorted by name. */
     listCustomers(actor: Actor, input: { query?: string; page?: number } = {}): CustomerPage {
@@ -116,24 +144,18 @@ export function createCustomerOperations(ctx: ServiceContext) {
      */
     getCustomer(actor: Actor, ref: string, pages: DetailsPages = {}): CustomerDetails {
       requireRole(ctx, actor);
+      return detailsOf(resolveCustomer(ctx, ref), pages, null);
+    },
+
+    /**
+     * The same details, with the subscriptions, users and licences the directory reads live where
+     * it can (Partner Center's API, cached a few minutes); the stored ones otherwise.
+     */
+    async customerDetails(actor: Actor, ref: string, pages: DetailsPages = {}): Promise<CustomerDetails> {
+      requireRole(ctx, actor);
       const customer = resolveCustomer(ctx, ref);
-      const { users, subscriptions, licenses, ...account } = customer;
-      const relationships = ctx.indexes
-        .relationshipsOf(customer.id)
-        .map((r) => ({ ...r, providerName: r.providerId ? (ctx.store.get('providers', r.providerId)?.name ?? null) : null }));
-      return {
-        customer: account,
-        users: sliceOf(users, pages.users),
-        subscriptions: sliceOf(subscriptions, pages.subscriptions),
-        licenses: sliceOf(licenses, 1),
-        relationships,
-        dapGranted: relationships.some((r) => r.kind === 'reseller' && r.status === 'active' && r.dapGranted),
-        activeSubscriptions: subscriptions.filter((s) => s.status === 'active').length,
-        microsoft:
-          ctx.directory.kind === 'microsoft'
-            ? { adminAccess: gdapOf(ctx, customer.tenantId), partnerCenterLink: ctx.directory.removalFollowUp(customer)?.link ?? null }
-            : null,
-      };
+      const extras = customer.tenantId && ctx.directory.customerExtras ? await ctx.directory.customerExtras(customer.tenantId) : null;
+      return detailsOf(customer, pages, extras);
     },
   };
 }

@@ -10,7 +10,7 @@
  *
  * The chat flows, cards and rules are the same for both; only the facts' source changes.
  */
-import type { Invitation, Provider, Role } from '../../store/schema.js';
+import type { CustomerUser, Invitation, License, Provider, Role, Subscription } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import type { PartnerCenterLink } from '../partner-center/connection.js';
 
@@ -25,6 +25,13 @@ export interface PreparedInvitation {
 export interface RemovalFollowUp {
   /** Partner Center's page for this customer, where the reseller relationship is removed. */
   link: string;
+}
+
+/** A customer's subscriptions, users and licences as the directory reads them live. */
+export interface CustomerExtras {
+  subscriptions: Subscription[];
+  users: CustomerUser[];
+  licenses: License[];
 }
 
 /** A GDAP relationship ended by `end admin access`. */
@@ -59,6 +66,17 @@ export interface Directory {
   status?(): Promise<DirectoryStatus>;
   /** Reads customers and relationships from Microsoft now (`refresh customers`). */
   refresh?(): Promise<{ customers: number; added: number }>;
+  /**
+   * Subscriptions, users and licences of a customer, read live (and cached a few minutes); null
+   * when the directory cannot read them (no Partner Center API). Throws a ServiceError on refusal.
+   */
+  customerExtras?(tenantId: string, options?: { fresh?: boolean }): Promise<CustomerExtras | null>;
+  /**
+   * Removes the reseller relationship at Microsoft and resolves once Microsoft confirmed it
+   * (`removed`); null when the directory cannot (the admin finishes it: `removalFollowUp`).
+   * Throws a ServiceError that says who can remove it when Microsoft refuses.
+   */
+  removeResellerRelationship?(tenantId: string): Promise<'removed' | null>;
   /** Partner Center's API, for partners it gives access (the `microsoft` directory only). */
   readonly partnerCenter?: PartnerCenterLink;
 }

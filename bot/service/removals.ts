@@ -26,10 +26,14 @@ const activeResellerRelationship = (ctx: ServiceContext, customerId: string): Re
   return ctx.indexes.relationshipsOf(customerId).find((r) => r.kind === 'reseller' && r.status === 'active');
 };
 
-/** Partner Center refuses while subscriptions are active; so do we, and never suspend anything. */
-function refuseActiveSubscriptions(ctx: ServiceContext, customerId: string): void {
+/**
+ * Partner Center refuses while subscriptions are active; so do we, and never suspend anything.
+ * Where the directory reads subscriptions live (Partner Center's API), those are the ones checked.
+ */
+async function refuseActiveSubscriptions(ctx: ServiceContext, customerId: string): Promise<void> {
   const customer = ctx.store.get('customers', customerId)!;
-  const active = customer.subscriptions.filter((s) => s.status === 'active');
+  const live = customer.tenantId && ctx.directory.customerExtras ? await ctx.directory.customerExtras(customer.tenantId, { fresh: true }) : null;
+  const active = (live?.subscriptions ?? customer.subscriptions).filter((s) => s.status === 'active');
   if (active.length > 0) {
     throw new Conflict('removal.activeSubscriptions', {
       company: customer.companyName,
@@ -48,7 +52,11 @@ export function createRemovalOperations(ctx: ServiceContext) {
       domain: customer?.domain ?? '',
       attestation: attestationText(removal.attestationLocale),
       alreadyDone,
-      followUp: removal.status === 'confirmed' && customer ? ctx.directory.removalFollowUp(customer) : null,
+      // Left to do by hand only while the relationship is still active here (Microsoft did not remove it).
+      followUp:
+        removal.status === 'confirmed' && customer && ctx.store.get('relationships', removal.relationshipId)?.status === 'active'
+          ? ctx.directory.removalFollowUp(customer)
+          : null,
     };
   };
 
@@ -63,7 +71,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
     async requestRemoval(actor: Actor, customerRef: string): Promise<RemovalRecord> {
       requireAdmin(ctx, actor);
       const customer = resolveCustomer(ctx, customerRef);
-      refuseActiveSubscriptions(ctx, customer.id);
+      await refuseActiveSubscriptions(ctx, customer.id);
       return ctx.store.transact((tx, read) => {
         const relationship = activeResellerRelationship(ctx, customer.id);
         if (!relationship) throw new NotFound('customer.notFound', { query: customerRef });
@@ -100,7 +108,12 @@ export function createRemovalOperations(ctx: ServiceContext) {
       if (current.status === 'confirmed') return view(current, true);
       if (current.status === 'cancelled') throw new Conflict('removal.cancelled');
       if (input.attested !== true) throw new InvalidInput('removal.attestationRequired', {}, { attest: 'removal.attestationRequired' });
-      refuseActiveSubscriptions(ctx, current.customerId);
+      await refuseActiveSubscriptions(ctx, current.customerId);
+      // Where the directory can remove it at Microsoft, it is removed there first: nothing is
+      // recorded unless Microsoft confirmed (a refusal is a sentence, and the removal stays pending).
+      const customerNow = ctx.store.get('customers', current.customerId);
+      const removedAtMicrosoft =
+        customerNow?.tenantId && ctx.directory.removeResellerRelationship ? await ctx.directory.removeResellerRelationship(customerNow.tenantId) : null;
       return ctx.store.transact((tx, read) => {
         const removal = read.get('removals', removalId)!;
         if (removal.status === 'confirmed') return view(removal, true);
@@ -108,7 +121,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
         const relationship = read.get('relationships', removal.relationshipId);
         const customer = read.get('customers', removal.customerId);
         // Where Partner Center holds the relationship, it stays active here until Microsoft's list drops it.
-        const endsHere = !customer || ctx.directory.removalFollowUp(customer) === null;
+        const endsHere = removedAtMicrosoft === 'removed' || !customer || ctx.directory.removalFollowUp(customer) === null;
         if (endsHere && relationship && relationship.status === 'active') {
           // Only the status changes: dapGranted keeps its recorded value.
           tx.put('relationships', { ...relationship, status: 'removed', endedAt: now });
@@ -121,6 +134,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
           attestationVersion: removal.attestationVersion,
           attestationLocale: removal.attestationLocale,
           dapGranted: relationship?.dapGranted ?? null,
+          removedAtMicrosoft: removedAtMicrosoft === 'removed',
         });
         return view(confirmed, false);
       });

@@ -39,6 +39,7 @@ const notMicrosoft = (error: { key?: string }) => {
 const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof actor>) => unknown]> = [
   ['listCustomers', 'anyRole', (f, who) => f.service.listCustomers(who)],
   ['getCustomer', 'anyRole', (f, who) => f.service.getCustomer(who, 'contoso.com')],
+  ['customerDetails', 'anyRole', (f, who) => f.service.customerDetails(who, 'contoso.com')],
   ['listProviders', 'anyRole', (f, who) => f.service.listProviders(who)],
   ['getInvitation', 'anyRole', (f, who) => f.service.getInvitation(who, f.draft.id)],
   ['listInvitations', 'anyRole', (f, who) => f.service.listInvitations(who)],
