@@ -13,6 +13,8 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { GraphError, REQUIRED_PERMISSIONS, type GraphClient, type RequiredPermission } from './graph.js';
 import { gdapApprovalLink, partnerCenterCustomerLink, resellerLinkFor } from './reseller-link.js';
+import type { PartnerCenterLink } from '../partner-center/connection.js';
+import type { PartnerCenterFeatures } from '../partner-center/features.js';
 
 import { GLOBAL_ADMINISTRATOR } from './roles.js';
 
@@ -28,6 +30,8 @@ const ROLE_GRACE_MS = 30 * 60_000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface MicrosoftDirectoryOptions {
+  /** Partner Center's API, where the partner has it (TOKEN_ENCRYPTION_KEY set, an admin signed in). */
+  partnerCenter?: { link: PartnerCenterLink; features: PartnerCenterFeatures } | null;
   tenantId: string;
   clientId: string;
   resellerLink: string;
@@ -65,6 +69,7 @@ export function roleFromMembership(membership: { groups: string[]; directoryRole
 
 export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
   const { graph, clock, logger } = options;
+  const pc = options.partnerCenter ?? null;
   const roles = new Map<string, { role: Role | null; expires: number; staleAfter: number }>();
   let syncHealth: () => SyncHealth = () => ({ lastSuccessAt: null, lastError: null, stale: false });
   let refresh: (() => Promise<{ customers: number; added: number }>) | null = null;
@@ -116,8 +121,10 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
           .catch((err: unknown) => logger.error({ err, relationshipId: created.id }, 'could not delete a half-made GDAP request'));
         throw graphRefusal(error);
       }
+      // Partner Center's API gives the link where the partner has it; RESELLER_LINK otherwise.
+      const fromApi = (await pc?.features.resellerLink(provider?.tenantId ?? null)) ?? null;
       return {
-        resellerLink: resellerLinkFor(options.resellerLink, provider?.tenantId ?? null),
+        resellerLink: fromApi ?? resellerLinkFor(options.resellerLink, provider?.tenantId ?? null),
         gdapRelationshipId: created.id,
         approvalLink: gdapApprovalLink(created.id),
       };
@@ -217,6 +224,12 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
         throw graphRefusal(error);
       }
     },
+
+    partnerCenter: pc?.link,
+
+    customerExtras: (tenantId, extrasOptions) => (pc ? pc.features.customerExtras(tenantId, extrasOptions) : Promise.resolve(null)),
+
+    removeResellerRelationship: (tenantId) => (pc ? pc.features.removeResellerRelationship(tenantId) : Promise.resolve(null)),
 
     attachSync(health, run) {
       syncHealth = health;

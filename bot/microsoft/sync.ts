@@ -19,12 +19,15 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { GdapRelationship, GraphClient } from './graph.js';
 import type { SyncHealth } from './directory.js';
+import type { PartnerCenterFeatures } from '../partner-center/features.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
 export interface SyncOptions {
   graph: GraphClient;
+  /** Partner Center's API where the partner has it. */
+  partnerCenter?: PartnerCenterFeatures | null;
   service: Service;
   clock: Clock;
   logger: Logger;
@@ -73,8 +76,23 @@ export function createMicrosoftSync(options: SyncOptions) {
         if (await service.expireFromDirectory(invitationId, relationship.status)) expired++;
       }
     }
-    const customers = await graph.listCustomers();
-    const recorded = await service.recordDirectorySnapshot({ customers, relationships });
+    const customers: Array<{ tenantId: string; displayName: string; domain?: string }> = await graph.listCustomers();
+    // Partner Center's API, where the partner has it, adds reseller customers (with their domain) and providers.
+    const features = options.partnerCenter ?? null;
+    let providers: Array<{ tenantId: string; name: string }> | null = null;
+    if (features) {
+      const fromPartnerCenter = await features.resellerCustomers().catch((err: unknown) => {
+        logger.warn({ err }, 'Partner Center customers could not be read; the list stays as Graph has it');
+        return null;
+      });
+      const byTenant = new Map(customers.map((c) => [c.tenantId, c]));
+      for (const c of fromPartnerCenter ?? []) byTenant.set(c.tenantId, { ...byTenant.get(c.tenantId), ...c });
+      customers.splice(0, customers.length, ...byTenant.values());
+      providers = await features.indirectProviders().catch(() => null);
+      // A lapsed or revoked sign-in is announced once, in the admins' conversation.
+      await service.checkPartnerCenterConnection(await features.connectionLost());
+    }
+    const recorded = await service.recordDirectorySnapshot({ customers, relationships, providers });
     let announced = 0;
     const now = clock.now().getTime();
     if (now - lastExpiryCheck >= DAY_MS) {

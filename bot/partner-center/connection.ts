@@ -25,6 +25,8 @@ export interface PartnerCenterLink {
   checkCapabilities(): Promise<Capabilities>;
   /** The client, when someone is signed in and Partner Center allows `capability`; null otherwise. */
   clientFor(capability: Capability): PartnerCenterClient | null;
+  /** With someone signed in: null while a token can still be had silently, else why not (the sign-in lapsed or was revoked). */
+  checkConnection(): Promise<{ code: string } | null>;
 }
 
 /** The `connections` record as the token cache's home: the cache is written encrypted, in a transaction. */
@@ -113,6 +115,19 @@ export function createPartnerCenterLink(options: {
       };
       logger.info({ capabilities }, 'Partner Center capabilities checked');
       return capabilities;
+    },
+    async checkConnection() {
+      const current = connection();
+      if (!auth || !current || current.lostAt) return null;
+      try {
+        await auth.accessToken();
+        return null;
+      } catch (error) {
+        // Only a refusal means the connection is gone; Entra being unreachable is not.
+        if (error instanceof PartnerCenterError && error.status !== 0 && error.status < 500) return { code: error.code };
+        logger.warn({ err: error }, 'could not refresh the Partner Center token; will try again');
+        return null;
+      }
     },
     clientFor(capability) {
       const current = connection();

@@ -42,6 +42,9 @@ export function createPartnerCenterFeatures(options: { link: PartnerCenterLink; 
   const extras = new Map<string, { value: CustomerExtras; expires: number }>();
 
   return {
+    /** Null while the connection holds (or there is none), else why it was lost. */
+    connectionLost: () => link.checkConnection(),
+
     /** The reseller link from the API (with the provider for a provider invitation), or null to use RESELLER_LINK. */
     async resellerLink(providerTenantId: string | null): Promise<string | null> {
       const client = link.clientFor('relationshipRequests');

@@ -60,7 +60,12 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
      * customer. Only what changed is written. Customers Microsoft no longer lists stay: the cache
      * is merged, never a reason to forget a customer the bot accepted.
      */
-    async recordDirectorySnapshot(snapshot: { customers: Array<{ tenantId: string; displayName: string }>; relationships: DirectoryRelationship[] }) {
+    async recordDirectorySnapshot(snapshot: {
+      customers: Array<{ tenantId: string; displayName: string; domain?: string }>;
+      relationships: DirectoryRelationship[];
+      /** Indirect providers from Partner Center, matched by tenant id (null: not read this time). */
+      providers?: Array<{ tenantId: string; name: string }> | null;
+    }) {
       const at = ctx.now().toISOString();
       const invitationOf = new Map<string, string>();
       for (const invitation of ctx.store.all('invitations')) if (invitation.microsoft) invitationOf.set(invitation.microsoft.gdapRelationshipId, invitation.id);
@@ -74,13 +79,14 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
         };
         for (const listed of snapshot.customers) {
           const name = listed.displayName.trim() || listed.tenantId;
+          const domain = (listed.domain ?? '').trim().toLowerCase();
           const existing = customers.get(listed.tenantId);
           if (!existing) {
             added++;
             const customer: Customer = {
               id: ctx.newId(),
               companyName: name,
-              domain: '',
+              domain,
               tenantId: listed.tenantId,
               contact: { name: '', email: '' },
               subscriptions: [],
@@ -102,10 +108,18 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
               endedAt: null,
             };
             tx.put('relationships', relationship);
-          } else if (existing.companyName !== name) {
+          } else if (existing.companyName !== name || (domain && !existing.domain)) {
             changed++;
-            put({ ...existing, companyName: name, updatedAt: at });
+            put({ ...existing, companyName: name, domain: existing.domain || domain, updatedAt: at });
           }
+        }
+        const providersByTenant = new Map<string, string>();
+        for (const p of read.all('providers')) if (p.tenantId) providersByTenant.set(p.tenantId.toLowerCase(), p.id);
+        for (const provider of snapshot.providers ?? []) {
+          if (providersByTenant.has(provider.tenantId.toLowerCase())) continue;
+          const id = ctx.newId();
+          tx.put('providers', { id, name: provider.name.trim() || provider.tenantId, tenantId: provider.tenantId, createdAt: at });
+          providersByTenant.set(provider.tenantId.toLowerCase(), id);
         }
         for (const r of snapshot.relationships) {
           const before = read.get('gdap', r.id);
