@@ -5,6 +5,9 @@ import type { Config, MicrosoftConfig } from './config.js';
 import type { GraphClient } from './microsoft/graph.js';
 import { createMicrosoftDirectory } from './microsoft/directory.js';
 import { createMicrosoftSync } from './microsoft/sync.js';
+import { createPartnerCenterLink, storedCache } from './partner-center/connection.js';
+import { createPartnerCenterFeatures } from './partner-center/features.js';
+import type { ActorRef } from '../store/schema.js';
 import { createConversation } from './conversation/handler.js';
 import type { Logger } from './logger.js';
 import { createService, type Notifier } from './service/index.js';
@@ -51,7 +54,7 @@ export async function createApp(
   if (options.demo) await seedDemo(store);
   await ensurePartner(store, config.partner);
   const events = new EventHub(logger);
-  const microsoft = config.microsoft ? await connectMicrosoft(config.microsoft, logger, clock, options.graph) : null;
+  const microsoft = config.microsoft ? await connectMicrosoft(config.microsoft, store, logger, clock, options.graph) : null;
   const service = createService({
     store,
     publicUrl: config.publicUrl,
@@ -60,16 +63,19 @@ export async function createApp(
     now: () => clock.now(),
     directory: microsoft?.directory,
   });
-  const sync = microsoft ? createMicrosoftSync({ graph: microsoft.graph, service, clock, logger, intervalSeconds: config.microsoft!.syncSeconds }) : null;
+  const sync = microsoft
+    ? createMicrosoftSync({ graph: microsoft.graph, partnerCenter: microsoft.partnerCenter?.features, service, clock, logger, intervalSeconds: config.microsoft!.syncSeconds })
+    : null;
   if (microsoft && sync) microsoft.directory.attachSync(() => sync.health(), () => sync.runOnce());
   const conversation = createConversation(service, logger);
   return { store, service, conversation, events, clock, sync };
 }
 
 /** The Microsoft directory on a Graph client (a given one in tests), and the permissions it lacks, named at start. */
-async function connectMicrosoft(config: MicrosoftConfig, logger: Logger, clock: Clock, given?: GraphClient) {
+async function connectMicrosoft(config: MicrosoftConfig, store: Store, logger: Logger, clock: Clock, given?: GraphClient) {
   const graph = given ?? (await import('./microsoft/graph-client.js')).createGraphClient({ ...config, logger });
-  const directory = createMicrosoftDirectory({ ...config, graph, clock, logger });
+  const partnerCenter = await connectPartnerCenter(config, store, logger, clock);
+  const directory = createMicrosoftDirectory({ ...config, graph, clock, logger, partnerCenter });
   const status = await directory.status();
   if (status.missingPermissions?.length) {
     logger.warn(
@@ -81,7 +87,40 @@ async function connectMicrosoft(config: MicrosoftConfig, logger: Logger, clock: 
   } else {
     logger.info({ tenant: config.tenantId }, 'connected to Microsoft Graph with every permission the directory needs');
   }
-  return { graph, directory };
+  return { graph, directory, partnerCenter };
+}
+
+/**
+ * Partner Center's API: the device-code sign-in (tokens encrypted in the store) and the client on
+ * top of it. Without TOKEN_ENCRYPTION_KEY the connection exists but cannot sign in, and says why.
+ */
+async function connectPartnerCenter(config: MicrosoftConfig, store: Store, logger: Logger, clock: Clock) {
+  const { createPartnerCenterAuth } = await import('./partner-center/auth.js');
+  const { createPartnerCenterClient } = await import('./partner-center/client.js');
+  let signingIn: ActorRef | null = null;
+  const key = config.partnerCenter.encryptionKey;
+  const auth = key
+    ? createPartnerCenterAuth({
+        tenantId: config.tenantId,
+        clientId: config.partnerCenter.clientId,
+        authorityHost: config.loginUrl,
+        scope: `${config.partnerCenter.apiUrl}/.default`,
+        cache: storedCache(store, clock, () => signingIn),
+        encryptionKey: key,
+        clock,
+        logger,
+      })
+    : null;
+  const client = auth ? createPartnerCenterClient({ baseUrl: config.partnerCenter.apiUrl, accessToken: () => auth.accessToken(), logger }) : null;
+  const link = createPartnerCenterLink({ store, auth, client, logger });
+  const tracked = {
+    ...link,
+    async startSignIn(by: ActorRef) {
+      signingIn = by;
+      return link.startSignIn(by);
+    },
+  };
+  return { link: tracked, features: createPartnerCenterFeatures({ link: tracked, clock, logger }) };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

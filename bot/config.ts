@@ -28,6 +28,8 @@ export interface MicrosoftConfig {
   loginUrl: string;
   syncSeconds: number;
   gdap: { roleDefinitionIds: string[]; durationDays: number; autoExtend: boolean };
+  /** Partner Center's API (device-code sign-in from the chat); `encryptionKey` null: sign-in unavailable. */
+  partnerCenter: { apiUrl: string; clientId: string; encryptionKey: Buffer | null };
 }
 
 export interface Config {
@@ -188,5 +190,34 @@ function readMicrosoft(
   if (autoExtendText !== 'true' && autoExtendText !== 'false') problems.push('GDAP_AUTO_EXTEND must be true or false.');
   // Microsoft refuses auto-extend with Global Administrator: never request it silently.
   const autoExtend = autoExtendText === 'true' && !roles.includes(GLOBAL_ADMINISTRATOR);
-  return { tenantId, clientId, clientSecret, resellerLink, graphUrl, loginUrl, syncSeconds, gdap: { roleDefinitionIds: roles, durationDays, autoExtend } };
+  const apiUrl = (get('PARTNER_CENTER_URL') ?? 'https://api.partnercenter.microsoft.com').replace(/\/+$/, '');
+  if (!apiUrl.startsWith('https://')) problems.push(`PARTNER_CENTER_URL must be an https URL, got "${apiUrl}".`);
+  const pcClientId = get('PARTNER_CENTER_CLIENT_ID') ?? clientId;
+  if (pcClientId && !GUID.test(pcClientId)) problems.push('PARTNER_CENTER_CLIENT_ID must be an app (client) id, a GUID.');
+  const keyText = get('TOKEN_ENCRYPTION_KEY');
+  const encryptionKey = keyText ? parseKey(keyText) : null;
+  if (keyText && !encryptionKey) {
+    problems.push('TOKEN_ENCRYPTION_KEY must be 32 random bytes, as base64 (44 characters) or hex (64): generate one with `openssl rand -base64 32`.');
+  }
+  return {
+    tenantId,
+    clientId,
+    clientSecret,
+    resellerLink,
+    graphUrl,
+    loginUrl,
+    syncSeconds,
+    gdap: { roleDefinitionIds: roles, durationDays, autoExtend },
+    partnerCenter: { apiUrl, clientId: pcClientId, encryptionKey },
+  };
+}
+
+/** 32 bytes as base64 or hex, or null. */
+function parseKey(text: string): Buffer | null {
+  if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(text) || /^[A-Za-z0-9_-]{43}$/.test(text)) {
+    const key = Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64');
+    return key.length === 32 ? key : null;
+  }
+  return null;
 }
