@@ -284,11 +284,14 @@ export function createPartnerCenterAuth(options: PartnerCenterAuthOptions): Part
         if (!result?.accessToken) throw new PartnerCenterError(0, 'not-connected', 'Microsoft sign-in returned no token');
         return result.accessToken;
       } catch (err) {
-        if (err instanceof InteractionRequiredAuthError) {
+        // Entra answers a lapsed or revoked refresh token with invalid_grant (AADSTS700082,
+        // AADSTS70008, AADSTS50173…); MSAL reports most as InteractionRequiredAuthError.
+        const errorCode = (err as { errorCode?: unknown }).errorCode;
+        if (err instanceof InteractionRequiredAuthError || errorCode === 'invalid_grant') {
           throw new PartnerCenterError(
             401,
             'refresh-expired',
-            `The Partner Center sign-in has lapsed (${aadsts(err) ? `AADSTS${aadsts(err)}` : err.errorCode}): an admin must connect again.`,
+            `The Partner Center sign-in has lapsed (${aadsts(err) ? `AADSTS${aadsts(err)}` : String(errorCode)}): an admin must connect again.`,
           );
         }
         throw loginError(err, 'login_failed');

@@ -389,7 +389,10 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
         if (!old || !old.valid) {
           return {
             status: 400,
-            body: entraBody('invalid_grant', 700082, 'The refresh token has expired due to inactivity or was revoked.'),
+            body: {
+              ...entraBody('invalid_grant', 700082, 'The refresh token has expired due to inactivity or was revoked.'),
+              suberror: 'bad_token',
+            },
           };
         }
         old.valid = false;
