@@ -103,8 +103,8 @@ async function connectPartnerCenter(config: MicrosoftConfig, store: Store, logge
     ? createPartnerCenterAuth({
         tenantId: config.tenantId,
         clientId: config.partnerCenter.clientId,
-        authorityHost: config.loginUrl,
-        scope: `${config.partnerCenter.apiUrl}/.default`,
+        authorityHost: config.partnerCenter.loginUrl,
+        // The audience is Partner Center's resource id, wherever PARTNER_CENTER_URL points (auth.ts's default).
         cache: storedCache(store, clock, () => signingIn),
         encryptionKey: key,
         clock,

@@ -29,7 +29,7 @@ export interface MicrosoftConfig {
   syncSeconds: number;
   gdap: { roleDefinitionIds: string[]; durationDays: number; autoExtend: boolean };
   /** Partner Center's API (device-code sign-in from the chat); `encryptionKey` null: sign-in unavailable. */
-  partnerCenter: { apiUrl: string; clientId: string; encryptionKey: Buffer | null };
+  partnerCenter: { apiUrl: string; loginUrl: string; clientId: string; encryptionKey: Buffer | null };
 }
 
 export interface Config {
@@ -192,6 +192,8 @@ function readMicrosoft(
   const autoExtend = autoExtendText === 'true' && !roles.includes(GLOBAL_ADMINISTRATOR);
   const apiUrl = (get('PARTNER_CENTER_URL') ?? 'https://api.partnercenter.microsoft.com').replace(/\/+$/, '');
   if (!apiUrl.startsWith('https://')) problems.push(`PARTNER_CENTER_URL must be an https URL, got "${apiUrl}".`);
+  const pcLoginUrl = (get('PARTNER_CENTER_LOGIN_URL') ?? loginUrl).replace(/\/+$/, '');
+  if (!pcLoginUrl.startsWith('https://')) problems.push(`PARTNER_CENTER_LOGIN_URL must be an https URL, got "${pcLoginUrl}".`);
   const pcClientId = get('PARTNER_CENTER_CLIENT_ID') ?? clientId;
   if (pcClientId && !GUID.test(pcClientId)) problems.push('PARTNER_CENTER_CLIENT_ID must be an app (client) id, a GUID.');
   const keyText = get('TOKEN_ENCRYPTION_KEY');
@@ -208,7 +210,7 @@ function readMicrosoft(
     loginUrl,
     syncSeconds,
     gdap: { roleDefinitionIds: roles, durationDays, autoExtend },
-    partnerCenter: { apiUrl, clientId: pcClientId, encryptionKey },
+    partnerCenter: { apiUrl, loginUrl: pcLoginUrl, clientId: pcClientId, encryptionKey },
   };
 }
 

@@ -14,13 +14,15 @@ export function resellerLinkProblem(link: string, partnerTenantId: string): stri
     return 'RESELLER_LINK is not a URL: paste the link from Partner Center > Customers > Request a reseller relationship.';
   }
   if (url.protocol !== 'https:') return 'RESELLER_LINK must be an https link.';
-  if (!ADMIN_HOSTS.has(url.hostname.toLowerCase())) return `RESELLER_LINK must point to admin.microsoft.com (Microsoft's admin center), not ${url.hostname}.`;
+  if (!ADMIN_HOSTS.has(url.hostname.toLowerCase()))
+    return `RESELLER_LINK must point to admin.microsoft.com (Microsoft's admin center), not ${url.hostname}.`;
   const partnerId = url.searchParams.get('partnerId');
   if (!partnerId) return 'RESELLER_LINK has no partnerId: copy the whole link from Partner Center.';
   if (partnerId.toLowerCase() !== partnerTenantId.toLowerCase()) {
     return `RESELLER_LINK is for partner ${partnerId}, not for this partner tenant (${partnerTenantId}): copy it from your own Partner Center account.`;
   }
-  if (url.searchParams.has('indirectCSPId')) return 'RESELLER_LINK must be the link without an indirect provider (the bot adds indirectCSPId itself).';
+  if (url.searchParams.has('indirectCSPId'))
+    return 'RESELLER_LINK must be the link without an indirect provider (the bot adds indirectCSPId itself).';
   return null;
 }
 

@@ -7,7 +7,14 @@ import type { Store } from '../../store/store.js';
 import type { ActorRef, Connection } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { PartnerCenterError, type DeviceCodePrompt, type EncryptedCacheStore, type PartnerCenterAuth, type PartnerCenterClient, type SignedIn } from './port.js';
+import {
+  PartnerCenterError,
+  type DeviceCodePrompt,
+  type EncryptedCacheStore,
+  type PartnerCenterAuth,
+  type PartnerCenterClient,
+  type SignedIn,
+} from './port.js';
 
 export const CONNECTION_ID = 'partner-center';
 
@@ -40,7 +47,11 @@ export function storedCache(store: Store, clock: Clock, signingIn: () => ActorRe
         if (!current && !by) return; // signed out meanwhile: nothing to keep
         const now = clock.now().toISOString();
         const next: Connection = current
-          ? { ...current, encryptedCache: encrypted, ...(signedIn ? { account: signedIn.account, refreshExpiresAt: signedIn.refreshExpiresAt, lostAt: null, nudgedAt: null } : {}) }
+          ? {
+              ...current,
+              encryptedCache: encrypted,
+              ...(signedIn ? { account: signedIn.account, refreshExpiresAt: signedIn.refreshExpiresAt, lostAt: null, nudgedAt: null } : {}),
+            }
           : {
               id: CONNECTION_ID,
               encryptedCache: encrypted,
@@ -70,7 +81,8 @@ async function probe(call: () => Promise<unknown>): Promise<{ allowed: boolean; 
     await call();
     return { allowed: true, code: null };
   } catch (error) {
-    if (error instanceof PartnerCenterError && (error.status === 401 || error.status === 403)) return { allowed: false, code: error.code || String(error.status) };
+    if (error instanceof PartnerCenterError && (error.status === 401 || error.status === 403))
+      return { allowed: false, code: error.code || String(error.status) };
     throw error;
   }
 }

@@ -22,7 +22,8 @@ export function toSubscription(s: PcSubscription): Subscription {
     id: s.id,
     offer: s.offerName,
     quantity: Math.max(0, Math.trunc(s.quantity)),
-    status: status === 'active' || status === 'pending' ? 'active' : status === 'suspended' || status === 'disabled' ? 'suspended' : 'expired',
+    status:
+      status === 'active' || status === 'pending' ? 'active' : status === 'suspended' || status === 'disabled' ? 'suspended' : 'expired',
     renewsOn: s.commitmentEndDate ? s.commitmentEndDate.slice(0, 10) : null,
   };
 }
@@ -81,11 +82,19 @@ export function createPartnerCenterFeatures(options: { link: PartnerCenterLink; 
       const cached = extras.get(tenantId);
       if (cached && cached.expires > now && !options.fresh) return cached.value;
       try {
-        const [subscriptions, users, skus] = await Promise.all([client.subscriptions(tenantId), client.users(tenantId), client.subscribedSkus(tenantId)]);
+        const [subscriptions, users, skus] = await Promise.all([
+          client.subscriptions(tenantId),
+          client.users(tenantId),
+          client.subscribedSkus(tenantId),
+        ]);
         const value: CustomerExtras = {
           subscriptions: subscriptions.map(toSubscription),
           users: users.map((u): CustomerUser => ({ id: u.id, displayName: u.displayName, email: u.userPrincipalName, licenses: [] })),
-          licenses: skus.map((k): License => ({ sku: k.skuName, assigned: Math.max(0, Math.trunc(k.consumedUnits)), total: Math.max(0, Math.trunc(k.activeUnits)) })),
+          licenses: skus.map((k): License => ({
+            sku: k.skuName,
+            assigned: Math.max(0, Math.trunc(k.consumedUnits)),
+            total: Math.max(0, Math.trunc(k.activeUnits)),
+          })),
         };
         extras.delete(tenantId);
         extras.set(tenantId, { value, expires: now + EXTRAS_TTL_MS });

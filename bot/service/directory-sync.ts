@@ -68,7 +68,8 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
     }) {
       const at = ctx.now().toISOString();
       const invitationOf = new Map<string, string>();
-      for (const invitation of ctx.store.all('invitations')) if (invitation.microsoft) invitationOf.set(invitation.microsoft.gdapRelationshipId, invitation.id);
+      for (const invitation of ctx.store.all('invitations'))
+        if (invitation.microsoft) invitationOf.set(invitation.microsoft.gdapRelationshipId, invitation.id);
       return ctx.store.transact((tx, read) => {
         const customers = byTenant();
         let added = 0;
@@ -200,7 +201,14 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
     async directoryStatus(actor: Actor): Promise<DirectoryStatus> {
       requirePermission(ctx, actor, 'adminAccess');
       if (ctx.directory.status) return ctx.directory.status();
-      return { kind: ctx.directory.kind, tenantId: ctx.store.partner()?.tenantId ?? null, appId: null, missingPermissions: null, permissionError: null, sync: null };
+      return {
+        kind: ctx.directory.kind,
+        tenantId: ctx.store.partner()?.tenantId ?? null,
+        appId: null,
+        missingPermissions: null,
+        permissionError: null,
+        sync: null,
+      };
     },
 
     /** `refresh customers`: reads Microsoft now; null with a directory that has nothing to read. */
@@ -210,10 +218,18 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
     },
 
     /** A listed customer's GDAP relationships as last synced, newest end date first: what `end admin access` would end. */
-    adminAccessOf(actor: Actor, customerRef: string): { customerId: string; companyName: string; tenantId: string | null; relationships: GdapRecord[] } {
+    adminAccessOf(
+      actor: Actor,
+      customerRef: string,
+    ): { customerId: string; companyName: string; tenantId: string | null; relationships: GdapRecord[] } {
       requirePermission(ctx, actor, 'adminAccess');
       const customer = resolveCustomer(ctx, customerRef);
-      return { customerId: customer.id, companyName: customer.companyName, tenantId: customer.tenantId, relationships: gdapOf(ctx, customer.tenantId) };
+      return {
+        customerId: customer.id,
+        companyName: customer.companyName,
+        tenantId: customer.tenantId,
+        relationships: gdapOf(ctx, customer.tenantId),
+      };
     },
 
     /**
@@ -225,7 +241,8 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
       const customer = resolveCustomer(ctx, customerId);
       const live = gdapOf(ctx, customer.tenantId).filter((r) => LIVE_GDAP.has(r.status));
       // Nothing live (or a directory without GDAP): nothing to end, which is what was asked.
-      if (live.length === 0 || !ctx.directory.endAdminAccess || !customer.tenantId) return { companyName: customer.companyName, ended: [] as GdapRecord[], alreadyDone: true };
+      if (live.length === 0 || !ctx.directory.endAdminAccess || !customer.tenantId)
+        return { companyName: customer.companyName, ended: [] as GdapRecord[], alreadyDone: true };
       const ended = await ctx.directory.endAdminAccess(customer.tenantId);
       const at = ctx.now().toISOString();
       const records = await ctx.store.transact((tx, read) => {
@@ -237,7 +254,10 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
           tx.put('gdap', after);
           out.push(after);
         }
-        ctx.audit(tx, actor, 'adminAccess.ended', customer.id, { tenantId: customer.tenantId, relationships: ended.map((e) => e.relationshipId) });
+        ctx.audit(tx, actor, 'adminAccess.ended', customer.id, {
+          tenantId: customer.tenantId,
+          relationships: ended.map((e) => e.relationshipId),
+        });
         return out;
       });
       return { companyName: customer.companyName, ended: records, alreadyDone: false };

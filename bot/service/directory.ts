@@ -48,7 +48,11 @@ export interface Directory {
    * directory requests and locks a GDAP relationship). Null: the customer accepts on the bot's
    * own page. Throws a ServiceError when Microsoft refuses; nothing is left half-made.
    */
-  prepareInvitation(input: { invitationId: string; provider: Readonly<Provider> | null; companyName: string | null }): Promise<PreparedInvitation | null>;
+  prepareInvitation(input: {
+    invitationId: string;
+    provider: Readonly<Provider> | null;
+    companyName: string | null;
+  }): Promise<PreparedInvitation | null>;
   /** Withdraws what `prepareInvitation` made (a discarded or revoked draft); idempotent. */
   withdrawInvitation(invitation: Readonly<Invitation>): Promise<void>;
   /**

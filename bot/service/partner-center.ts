@@ -37,7 +37,15 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
   const deliver = (tx: Tx, target: ConversationTarget | null, event: ServiceEvent & { deliveryIds: string[] }) => {
     if (!target) return;
     const at = ctx.now().toISOString();
-    const delivery: Delivery = { id: ctx.newId(), target, event: { ...event, deliveryIds: [] }, attempts: 0, nextAttemptAt: at, lastError: null, createdAt: at };
+    const delivery: Delivery = {
+      id: ctx.newId(),
+      target,
+      event: { ...event, deliveryIds: [] },
+      attempts: 0,
+      nextAttemptAt: at,
+      lastError: null,
+      createdAt: at,
+    };
     tx.put('deliveries', delivery);
     event.deliveryIds.push(delivery.id);
   };
@@ -59,18 +67,40 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
       void done
         .then(async (signedIn) => {
           const capabilities = await pc.checkCapabilities();
-          const event: PartnerCenterSignInEvent = { type: 'partnerCenter.signIn', outcome: 'connected', account: signedIn.account, capabilities: toCapabilityCodes(capabilities), code: null, deliveryIds: [] };
+          const event: PartnerCenterSignInEvent = {
+            type: 'partnerCenter.signIn',
+            outcome: 'connected',
+            account: signedIn.account,
+            capabilities: toCapabilityCodes(capabilities),
+            code: null,
+            deliveryIds: [],
+          };
           await ctx.store.transact((tx, read) => {
             const current = read.get('connections', CONNECTION_ID);
-            if (current) tx.put('connections', { ...current, capabilities: stamp(capabilities, ctx.now()), announceTo: where ?? current.announceTo, lostAt: null, nudgedAt: null });
+            if (current)
+              tx.put('connections', {
+                ...current,
+                capabilities: stamp(capabilities, ctx.now()),
+                announceTo: where ?? current.announceTo,
+                lostAt: null,
+                nudgedAt: null,
+              });
             deliver(tx, where, event);
             ctx.audit(tx, actor, 'partnerCenter.connected', CONNECTION_ID, { account: signedIn.account, capabilities: event.capabilities });
           });
           ctx.notifier.publish(event);
         })
         .catch(async (error: unknown) => {
-          const code = error instanceof PartnerCenterError ? error.code : ((error as { errorCode?: string })?.errorCode ?? 'sign-in-failed');
-          const event: PartnerCenterSignInEvent = { type: 'partnerCenter.signIn', outcome: 'failed', account: null, capabilities: {}, code, deliveryIds: [] };
+          const code =
+            error instanceof PartnerCenterError ? error.code : ((error as { errorCode?: string })?.errorCode ?? 'sign-in-failed');
+          const event: PartnerCenterSignInEvent = {
+            type: 'partnerCenter.signIn',
+            outcome: 'failed',
+            account: null,
+            capabilities: {},
+            code,
+            deliveryIds: [],
+          };
           await ctx.store
             .transact((tx) => {
               deliver(tx, where, event);
@@ -122,9 +152,21 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
       const now = ctx.now();
       let reason: PartnerCenterReconnectEvent['reason'] | null = null;
       if (lost && !current.lostAt) reason = 'lost';
-      else if (!lost && !current.lostAt && !current.nudgedAt && current.refreshExpiresAt && Date.parse(current.refreshExpiresAt) - now.getTime() <= RECONNECT_NUDGE_DAYS * DAY_MS) reason = 'expiring';
+      else if (
+        !lost &&
+        !current.lostAt &&
+        !current.nudgedAt &&
+        current.refreshExpiresAt &&
+        Date.parse(current.refreshExpiresAt) - now.getTime() <= RECONNECT_NUDGE_DAYS * DAY_MS
+      )
+        reason = 'expiring';
       if (!reason) return null;
-      const event: PartnerCenterReconnectEvent = { type: 'partnerCenter.reconnect', reason, at: reason === 'lost' ? now.toISOString() : current.refreshExpiresAt!, deliveryIds: [] };
+      const event: PartnerCenterReconnectEvent = {
+        type: 'partnerCenter.reconnect',
+        reason,
+        at: reason === 'lost' ? now.toISOString() : current.refreshExpiresAt!,
+        deliveryIds: [],
+      };
       await ctx.store.transact((tx, read) => {
         const fresh = read.get('connections', CONNECTION_ID);
         if (!fresh) return;

@@ -44,8 +44,10 @@ async function refuseActiveSubscriptions(ctx: ServiceContext, customerId: string
 }
 
 export function createRemovalOperations(ctx: ServiceContext) {
-  const view = (removal: Removal, alreadyDone: boolean): RemovalRecord => {
+  /** `relationshipActive`: what the transaction that is writing it knows (the store shows it only after). */
+  const view = (removal: Removal, alreadyDone: boolean, relationshipActive?: boolean): RemovalRecord => {
     const customer = ctx.store.get('customers', removal.customerId);
+    const stillActive = relationshipActive ?? ctx.store.get('relationships', removal.relationshipId)?.status === 'active';
     return {
       removal,
       companyName: customer?.companyName ?? removal.customerId,
@@ -54,7 +56,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
       alreadyDone,
       // Left to do by hand only while the relationship is still active here (Microsoft did not remove it).
       followUp:
-        removal.status === 'confirmed' && customer && ctx.store.get('relationships', removal.relationshipId)?.status === 'active'
+        removal.status === 'confirmed' && customer && stillActive
           ? ctx.directory.removalFollowUp(customer)
           : null,
     };
@@ -136,7 +138,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
           dapGranted: relationship?.dapGranted ?? null,
           removedAtMicrosoft: removedAtMicrosoft === 'removed',
         });
-        return view(confirmed, false);
+        return view(confirmed, false, relationship?.status === 'active' && !endsHere);
       });
     },
 

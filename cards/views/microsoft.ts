@@ -2,7 +2,12 @@
 import type { GdapRecord } from '../../store/schema.js';
 import { t } from '../../bot/i18n/catalogue.js';
 import type { DirectoryStatus } from '../../bot/service/directory.js';
-import type { AdminAccessEndingEvent, PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from '../../bot/service/events.js';
+import type {
+  AdminAccessEndingEvent,
+  PartnerCenterReconnectEvent,
+  PartnerCenterSignInEvent,
+  ServiceEvent,
+} from '../../bot/service/events.js';
 import type { PartnerCenterState } from '../../bot/service/partner-center.js';
 import type { DeviceCodePrompt } from '../../bot/partner-center/port.js';
 import type { Locale } from '../../store/schema.js';
@@ -35,9 +40,14 @@ function partnerCenterFacts(viewer: Viewer, pc: PartnerCenterState): Array<{ tit
   else if (!pc.account) value = t(l, 'ui.pc.status.off');
   else if (pc.lost) value = t(l, 'ui.pc.status.lost');
   else {
-    value = t(l, 'ui.pc.status.on', { account: pc.account, until: pc.refreshExpiresAt ? formatDate(viewer, pc.refreshExpiresAt, false) : '?' });
+    value = t(l, 'ui.pc.status.on', {
+      account: pc.account,
+      until: pc.refreshExpiresAt ? formatDate(viewer, pc.refreshExpiresAt, false) : '?',
+    });
     const codes = Object.fromEntries(Object.entries(pc.capabilities).map(([name, c]) => [name, c.allowed ? null : (c.code ?? 'refused')]));
-    const allowed = Object.entries(codes).filter(([, code]) => code === null).map(([name]) => capabilityName(l, name));
+    const allowed = Object.entries(codes)
+      .filter(([, code]) => code === null)
+      .map(([name]) => capabilityName(l, name));
     const refused = refusalLines(l, codes);
     value = [value, ...(allowed.length ? [t(l, 'ui.pc.connected.allowed', { list: allowed.join(', ') })] : []), ...refused].join(' ');
   }
@@ -47,7 +57,12 @@ function partnerCenterFacts(viewer: Viewer, pc: PartnerCenterState): Array<{ tit
 export function toStatusView(viewer: Viewer, s: DirectoryStatus, pc?: PartnerCenterState): OutcomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.status.title');
-  const facts = [{ title: t(l, 'ui.status.directory'), value: s.kind === 'microsoft' ? t(l, 'ui.status.microsoft', { tenant: s.tenantId ?? '?' }) : t(l, 'ui.status.embedded') }];
+  const facts = [
+    {
+      title: t(l, 'ui.status.directory'),
+      value: s.kind === 'microsoft' ? t(l, 'ui.status.microsoft', { tenant: s.tenantId ?? '?' }) : t(l, 'ui.status.embedded'),
+    },
+  ];
   if (s.kind === 'microsoft') {
     const permissions =
       s.missingPermissions === null
@@ -57,7 +72,10 @@ export function toStatusView(viewer: Viewer, s: DirectoryStatus, pc?: PartnerCen
           : t(l, 'ui.status.permissionsMissing', { missing: s.missingPermissions.join(', '), app: s.appId ?? '?' });
     facts.push({ title: t(l, 'ui.status.permissions'), value: permissions });
     const at = s.sync?.lastSuccessAt ? formatDate(viewer, s.sync.lastSuccessAt) : t(l, 'ui.status.syncNever');
-    facts.push({ title: t(l, 'ui.status.sync'), value: s.sync?.stale ? t(l, 'ui.status.syncStale', { at, error: s.sync.lastError ?? '?' }) : at });
+    facts.push({
+      title: t(l, 'ui.status.sync'),
+      value: s.sync?.stale ? t(l, 'ui.status.syncStale', { at, error: s.sync.lastError ?? '?' }) : at,
+    });
     if (pc) facts.push(...partnerCenterFacts(viewer, pc));
   }
   const text = facts.map((f) => `${f.title}: ${f.value}`).join('\n');
@@ -65,7 +83,10 @@ export function toStatusView(viewer: Viewer, s: DirectoryStatus, pc?: PartnerCen
 }
 
 /** The confirmation card of `end admin access`: the relationships it ends, and two buttons. */
-export function toEndAccessConfirmView(viewer: Viewer, a: { customerId: string; companyName: string; relationships: GdapRecord[] }): OutcomeView {
+export function toEndAccessConfirmView(
+  viewer: Viewer,
+  a: { customerId: string; companyName: string; relationships: GdapRecord[] },
+): OutcomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.endAccess.title', { company: a.companyName });
   const text = t(l, 'ui.endAccess.text', { company: a.companyName });
@@ -75,7 +96,9 @@ export function toEndAccessConfirmView(viewer: Viewer, a: { customerId: string; 
     title,
     fallbackText: `${title} ${text}`,
     text,
-    facts: a.relationships.slice(0, 10).map((r) => ({ title: r.displayName, value: `${r.status}${r.endDateTime ? `, ${formatDate(viewer, r.endDateTime, false)}` : ''}` })),
+    facts: a.relationships
+      .slice(0, 10)
+      .map((r) => ({ title: r.displayName, value: `${r.status}${r.endDateTime ? `, ${formatDate(viewer, r.endDateTime, false)}` : ''}` })),
     actions: [
       { verb: 'adminAccess.end', title: t(l, 'ui.endAccess.confirm'), style: 'destructive', data: { customerId: a.customerId } },
       { verb: 'adminAccess.keep', title: t(l, 'ui.endAccess.cancel'), data: { customerId: a.customerId } },
@@ -85,7 +108,9 @@ export function toEndAccessConfirmView(viewer: Viewer, a: { customerId: string; 
 
 export function toEndAccessOutcomeView(viewer: Viewer, r: { companyName: string; ended: GdapRecord[]; alreadyDone: boolean }): OutcomeView {
   const l = viewer.locale;
-  const text = r.alreadyDone ? t(l, 'ui.endAccess.already', { company: r.companyName }) : t(l, 'ui.endAccess.done', { company: r.companyName, count: r.ended.length });
+  const text = r.alreadyDone
+    ? t(l, 'ui.endAccess.already', { company: r.companyName })
+    : t(l, 'ui.endAccess.done', { company: r.companyName, count: r.ended.length });
   return { kind: 'outcome', locale: l, title: '', fallbackText: text, text, facts: [], actions: [] };
 }
 
@@ -136,8 +161,13 @@ export function toSignInOutcomeView(viewer: Viewer, e: PartnerCenterSignInEvent)
     const text = t(l, 'ui.pc.failed.text', { code: e.code ?? '?' });
     return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${text}`, text, facts: [], actions: [] };
   }
-  const allowed = Object.entries(e.capabilities).filter(([, code]) => code === null).map(([name]) => capabilityName(l, name));
-  const summary = [...(allowed.length ? [t(l, 'ui.pc.connected.allowed', { list: allowed.join(', ') })] : []), ...refusalLines(l, e.capabilities)].join('\n');
+  const allowed = Object.entries(e.capabilities)
+    .filter(([, code]) => code === null)
+    .map(([name]) => capabilityName(l, name));
+  const summary = [
+    ...(allowed.length ? [t(l, 'ui.pc.connected.allowed', { list: allowed.join(', ') })] : []),
+    ...refusalLines(l, e.capabilities),
+  ].join('\n');
   const title = t(l, 'ui.pc.connected.title');
   const text = t(l, 'ui.pc.connected.text', { account: e.account ?? '?', summary });
   return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${text}`, text, facts: [], actions: [] };
@@ -155,7 +185,9 @@ export function toReconnectView(viewer: Viewer, e: PartnerCenterReconnectEvent):
     fallbackText: `${title}. ${text}`,
     text,
     facts: [],
-    actions: [{ verb: 'command', title: t(l, 'ui.help.connectPartnerCenter'), style: 'positive', data: { command: 'connectPartnerCenter' } }],
+    actions: [
+      { verb: 'command', title: t(l, 'ui.help.connectPartnerCenter'), style: 'positive', data: { command: 'connectPartnerCenter' } },
+    ],
   };
 }
 
