@@ -6,6 +6,8 @@
  * indirect reseller), the bot says why and the Graph story goes on.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot } from '../fakes/bot-server.js';
 import { cardText, startConnector } from '../fakes/connector.js';
@@ -95,7 +97,11 @@ describe('Partner Center API with DIRECTORY=microsoft, against the stand-ins', (
     expect(outcome).toContain('alice@northwind.example');
     // No token in clear anywhere in the store: the cache is encrypted.
     const connection = bot.store.get('connections', 'partner-center')!;
-    expect(connection.encryptedCache).not.toMatch(/eyJ|refresh_token|secret/i);
+    expect(connection.encryptedCache).toMatch(/^aes256gcm\.v1\.[A-Za-z0-9+/=.]+$/);
+    const onDisk = readdirSync(dirname(bot.config.dataFile)).map((f) => readFileSync(join(dirname(bot.config.dataFile), f), 'utf8')).join('\n');
+    expect(onDisk).toContain('aes256gcm.v1.');
+    // MSAL's cache is JSON with these keys; none of it may reach the disk in clear.
+    expect(onDisk).not.toMatch(/RefreshToken|AccessToken|"secret"|"credential_type"/);
 
     // The sync lists Partner Center's reseller customers.
     await bot.sync!.runOnce();
