@@ -424,3 +424,25 @@ describe('createWebhookVerifier', () => {
     await expect(verifier.verify(bytes, headers)).resolves.toEqual(event());
   });
 });
+
+describe('PARTNER_CENTER_WEBHOOK_* configuration', () => {
+  it('is off by default, on with a long enough token, and checks its companions', async () => {
+    const { loadConfig, ConfigError } = await import('../../../bot/config.js');
+    expect(loadConfig({}).partnerCenterWebhook).toBeNull();
+    expect(loadConfig({ PARTNER_CENTER_WEBHOOK_TOKEN: TOKEN }).partnerCenterWebhook).toEqual({
+      token: TOKEN,
+      certificateHosts: null,
+      trustRootsFile: null,
+    });
+    expect(
+      loadConfig({ PARTNER_CENTER_WEBHOOK_TOKEN: TOKEN, PARTNER_CENTER_WEBHOOK_CERT_HOSTS: '127.0.0.1:8443, Example.com' })
+        .partnerCenterWebhook?.certificateHosts,
+    ).toEqual(['127.0.0.1:8443', 'example.com']);
+    expect(() => loadConfig({ PARTNER_CENTER_WEBHOOK_TOKEN: 'too-short' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PARTNER_CENTER_WEBHOOK_TOKEN: `${TOKEN}/x` })).toThrow(/PARTNER_CENTER_WEBHOOK_TOKEN/);
+    expect(() => loadConfig({ PARTNER_CENTER_WEBHOOK_CERT_HOSTS: 'example.com' })).toThrow(/without PARTNER_CENTER_WEBHOOK_TOKEN/);
+    expect(() => loadConfig({ PARTNER_CENTER_WEBHOOK_TOKEN: TOKEN, PARTNER_CENTER_WEBHOOK_TRUST_ROOTS: '/nonexistent/roots.pem' })).toThrow(
+      /does not exist/,
+    );
+  });
+});
