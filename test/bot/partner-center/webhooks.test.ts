@@ -446,3 +446,46 @@ describe('PARTNER_CENTER_WEBHOOK_* configuration', () => {
     );
   });
 });
+
+describe('createSurfaces with PARTNER_CENTER_WEBHOOK_TOKEN', () => {
+  it('serves the route with the configured roots and hosts, and hands acceptances to onPartnerCenterEvent', async () => {
+    const [{ writeFileSync }, { join }, { loadConfig }, { createApp }, { createSurfaces }, { tempDir }] = await Promise.all([
+      import('node:fs'),
+      import('node:path'),
+      import('../../../bot/config.js'),
+      import('../../../bot/app.js'),
+      import('../../../bot/surfaces.js'),
+      import('../../helpers.js'),
+    ]);
+    const dir = tempDir();
+    const rootsFile = join(dir, 'roots.pem');
+    writeFileSync(rootsFile, root.cert);
+    const config = loadConfig({
+      DATA_FILE: join(dir, 'db.json'),
+      PARTNER_CENTER_WEBHOOK_TOKEN: TOKEN,
+      PARTNER_CENTER_WEBHOOK_CERT_HOSTS: storageHost,
+      PARTNER_CENTER_WEBHOOK_TRUST_ROOTS: rootsFile,
+    });
+    const logger = createLogger('silent');
+    const app = await createApp(config, logger, { clock: { now: () => NOW } });
+    const seen: string[] = [];
+    const { surfaces } = await createSurfaces(config, app, logger, {
+      pollMs: 60_000,
+      onPartnerCenterEvent: async (e) => void seen.push(e.EventName),
+    });
+    expect(surfaces.map((s) => s.name)).toContain('partner-center-webhooks');
+    const server = await startServer({ port: 0, host: '127.0.0.1', store: app.store, logger, surfaces });
+    try {
+      const { bytes, headers } = signedRequest(JSON.stringify(event({ EventName: 'granular-admin-relationship-approved' })));
+      const res = await fetch(`${server.url}/partner-center/events/${TOKEN}`, { method: 'POST', headers, body: new Uint8Array(bytes) });
+      expect(res.status).toBe(200);
+      expect(seen).toEqual(['granular-admin-relationship-approved']);
+      expect(
+        (await fetch(`${server.url}/partner-center/events/wrong`, { method: 'POST', headers, body: new Uint8Array(bytes) })).status,
+      ).toBe(404);
+    } finally {
+      await server.close();
+      await app.store.close();
+    }
+  });
+});
