@@ -27,7 +27,7 @@ Environment:
                                 https://api.partnercenter.microsoft.com). For now the script reads
                                 it from here; the bot will use its stored sign-in instead.
   PARTNER_CENTER_WEBHOOK_TOKEN  the bot's secret path token (register only; the same value the bot runs with)
-  PARTNER_CENTER_API_URL        Partner Center's API base (default https://api.partnercenter.microsoft.com)
+  PARTNER_CENTER_URL            Partner Center's API base (default https://api.partnercenter.microsoft.com)
 `;
 
 /** The registered URL without its secret path segment, for printing. */
@@ -56,7 +56,7 @@ export async function run(
     out('Set PARTNER_CENTER_ACCESS_TOKEN to a Partner Center access token (see --help).');
     return 1;
   }
-  const client = makeClient(accessToken, env.PARTNER_CENTER_API_URL?.trim() || undefined);
+  const client = makeClient(accessToken, env.PARTNER_CENTER_URL?.trim() || undefined);
   try {
     if (command === 'register') {
       const base = (arg ?? '').trim().replace(/\/+$/, '');

@@ -130,7 +130,7 @@ describe('npm run partner-center:webhooks', () => {
 
   it('registers the bot URL with the path token, sends the validation event, and never prints the token', async () => {
     const pc = await startStandIn();
-    const env = { PARTNER_CENTER_ACCESS_TOKEN: ACCESS_TOKEN, PARTNER_CENTER_WEBHOOK_TOKEN: PATH_TOKEN, PARTNER_CENTER_API_URL: pc.url };
+    const env = { PARTNER_CENTER_ACCESS_TOKEN: ACCESS_TOKEN, PARTNER_CENTER_WEBHOOK_TOKEN: PATH_TOKEN, PARTNER_CENTER_URL: pc.url };
     const registered = await exec(['register', 'https://bot.example.com/'], env);
     expect(registered.code).toBe(0);
     expect(pc.registration()?.WebhookUrl).toBe(`https://bot.example.com/partner-center/events/${PATH_TOKEN}`);
@@ -157,7 +157,7 @@ describe('npm run partner-center:webhooks', () => {
         .text,
     ).toContain('PARTNER_CENTER_WEBHOOK_TOKEN');
     const pc = await startStandIn();
-    const refused = await exec(['status'], { PARTNER_CENTER_ACCESS_TOKEN: 'wrong', PARTNER_CENTER_API_URL: pc.url });
+    const refused = await exec(['status'], { PARTNER_CENTER_ACCESS_TOKEN: 'wrong', PARTNER_CENTER_URL: pc.url });
     expect(refused.code).toBe(2);
     expect(refused.text).toContain('401 900421');
   });
