@@ -1,4 +1,5 @@
 /** The only reader of the environment: validates the variables README's Configuration lists and returns typed slices. */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resellerLinkProblem } from './microsoft/reseller-link.js';
 import { DEFAULT_GDAP_ROLES, GLOBAL_ADMINISTRATOR } from './microsoft/roles.js';
@@ -32,6 +33,16 @@ export interface MicrosoftConfig {
   partnerCenter: { apiUrl: string; loginUrl: string; clientId: string; encryptionKey: Buffer | null };
 }
 
+/** Partner Center's signed webhooks at `POST /partner-center/events/<token>`; off unless PARTNER_CENTER_WEBHOOK_TOKEN is set. */
+export interface PartnerCenterWebhookConfig {
+  /** The secret path segment, a second factor beside the signature. */
+  token: string;
+  /** Overrides the documented Microsoft storage host the signing certificate may come from. */
+  certificateHosts: string[] | null;
+  /** A PEM file of trust roots in place of Node's (for tests against stand-ins). */
+  trustRootsFile: string | null;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -47,6 +58,7 @@ export interface Config {
   /** Where customers, acceptances and roles come from; `embedded` unless DIRECTORY=microsoft. */
   directory: 'embedded' | 'microsoft';
   microsoft: MicrosoftConfig | null;
+  partnerCenterWebhook: PartnerCenterWebhookConfig | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -132,6 +144,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (directoryText !== 'embedded' && directoryText !== 'microsoft') problems.push(`DIRECTORY must be embedded or microsoft, got "${directoryText}".`);
   if (directoryText === 'microsoft') microsoft = readMicrosoft(get, { appId, appPassword, tenantId }, problems);
 
+  const partnerCenterWebhook = readPartnerCenterWebhook(get, problems);
+
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -148,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bootstrapAdmins,
     directory: microsoft ? 'microsoft' : 'embedded',
     microsoft,
+    partnerCenterWebhook,
     logLevel: logLevel as Config['logLevel'],
   };
 }
@@ -222,4 +237,24 @@ function parseKey(text: string): Buffer | null {
     return key.length === 32 ? key : null;
   }
   return null;
+}
+
+function readPartnerCenterWebhook(get: (name: string) => string | undefined, problems: string[]): PartnerCenterWebhookConfig | null {
+  const token = get('PARTNER_CENTER_WEBHOOK_TOKEN');
+  const hostsText = get('PARTNER_CENTER_WEBHOOK_CERT_HOSTS');
+  const rootsText = get('PARTNER_CENTER_WEBHOOK_TRUST_ROOTS');
+  if (!token) {
+    if (hostsText || rootsText) problems.push('PARTNER_CENTER_WEBHOOK_CERT_HOSTS or PARTNER_CENTER_WEBHOOK_TRUST_ROOTS is set without PARTNER_CENTER_WEBHOOK_TOKEN.');
+    return null;
+  }
+  if (!/^[A-Za-z0-9_-]{32,256}$/.test(token)) {
+    problems.push('PARTNER_CENTER_WEBHOOK_TOKEN must be at least 32 characters of letters, digits, - and _ (for example: openssl rand -hex 32).');
+  }
+  const certificateHosts = hostsText ? hostsText.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean) : null;
+  for (const host of certificateHosts ?? []) {
+    if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(host)) problems.push(`PARTNER_CENTER_WEBHOOK_CERT_HOSTS entry "${host}" must be a host name, optionally with :port.`);
+  }
+  const trustRootsFile = rootsText ? resolve(rootsText) : null;
+  if (trustRootsFile && !existsSync(trustRootsFile)) problems.push(`PARTNER_CENTER_WEBHOOK_TRUST_ROOTS names a file that does not exist: ${trustRootsFile}.`);
+  return { token, certificateHosts, trustRootsFile };
 }

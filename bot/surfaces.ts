@@ -1,4 +1,5 @@
 /** Which surfaces run, from configuration, and the notification dispatcher they share. */
+import { readFileSync } from 'node:fs';
 import type { App } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -6,8 +7,21 @@ import type { Surface } from './server/server.js';
 import { createDispatcher } from './notifications/dispatcher.js';
 import { createTeamsSurface } from './teams/surface.js';
 import { createWebSurface } from './web/surface.js';
+import { createPartnerCenterWebhookSurface, createWebhookVerifier, type PartnerCenterEvent } from './partner-center/webhooks.js';
 
-export async function createSurfaces(config: Config, app: App, logger: Logger, options: { pollMs?: number; baseDelayMs?: number; slackMaxInFlight?: number; slackRetryMs?: number } = {}) {
+export async function createSurfaces(
+  config: Config,
+  app: App,
+  logger: Logger,
+  options: {
+    pollMs?: number;
+    baseDelayMs?: number;
+    slackMaxInFlight?: number;
+    slackRetryMs?: number;
+    /** Where verified Partner Center acceptance events go (PARTNER_CENTER_WEBHOOK_TOKEN); until connected, they are only logged. */
+    onPartnerCenterEvent?: (event: PartnerCenterEvent) => Promise<void>;
+  } = {},
+) {
   const dispatcher = createDispatcher({ store: app.store, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs });
   app.events.on((event) => dispatcher.onAccepted(event));
   const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger), createWebSurface(app, logger, { secureCookie: config.publicUrl.startsWith('https:') })];
@@ -15,6 +29,18 @@ export async function createSurfaces(config: Config, app: App, logger: Logger, o
     // Bolt is loaded only when Slack is configured (~30 MB and ~0.1 s of start-up otherwise).
     const { createSlackSurface } = await import('./slack/surface.js');
     surfaces.push(createSlackSurface(config.slack, app, dispatcher, logger, { maxInFlight: options.slackMaxInFlight, identityRetryMs: options.slackRetryMs }));
+  }
+  if (config.partnerCenterWebhook) {
+    const { certificateHosts, trustRootsFile, token } = config.partnerCenterWebhook;
+    const verifier = createWebhookVerifier({
+      clock: app.clock,
+      ...(certificateHosts ? { allowedCertificateHosts: certificateHosts } : {}),
+      ...(trustRootsFile ? { trustRoots: [readFileSync(trustRootsFile, 'utf8')] } : {}),
+    });
+    const onEvent =
+      options.onPartnerCenterEvent ??
+      (async (event: PartnerCenterEvent) => logger.info({ eventName: event.EventName }, 'Partner Center acceptance verified; no handler connected yet'));
+    surfaces.push(createPartnerCenterWebhookSurface({ verifier, secretToken: token, store: app.store, onEvent, logger, clock: app.clock }));
   }
   dispatcher.start();
   surfaces.push({ name: 'notifications', register: () => {}, close: async () => dispatcher.stop() });

@@ -71,7 +71,10 @@ export function readBody(rule: BodyRule): RequestHandler {
       req.removeListener('data', onData);
       if (status !== null) return stop(status, error);
       try {
-        const text = Buffer.concat(chunks, size).toString('utf8');
+        const raw = Buffer.concat(chunks, size);
+        // The exact bytes, for routes whose signature covers them (Partner Center webhooks).
+        req.rawBody = raw;
+        const text = raw.toString('utf8');
         req.body = type === 'application/json' ? (text ? (JSON.parse(text) as unknown) : undefined) : parseForm(text);
       } catch {
         return stop(400, 'The body is not valid JSON.');
