@@ -68,7 +68,7 @@ export async function createApp(
     : null;
   if (microsoft && sync) microsoft.directory.attachSync(() => sync.health(), () => sync.runOnce());
   const conversation = createConversation(service, logger);
-  return { store, service, conversation, events, clock, sync };
+  return { store, service, conversation, events, clock, sync, partnerCenter: microsoft?.partnerCenter ?? null };
 }
 
 /** The Microsoft directory on a Graph client (a given one in tests), and the permissions it lacks, named at start. */

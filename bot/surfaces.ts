@@ -4,6 +4,7 @@ import type { App } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Surface } from './server/server.js';
+import { createPartnerCenterEventHandler } from './microsoft/partner-center-events.js';
 import { createDispatcher } from './notifications/dispatcher.js';
 import { createTeamsSurface } from './teams/surface.js';
 import { createWebSurface } from './web/surface.js';
@@ -39,7 +40,7 @@ export async function createSurfaces(
     });
     const onEvent =
       options.onPartnerCenterEvent ??
-      (async (event: PartnerCenterEvent) => logger.info({ eventName: event.EventName }, 'Partner Center acceptance verified; no handler connected yet'));
+      createPartnerCenterEventHandler({ service: app.service, link: app.partnerCenter?.link ?? null, sync: app.sync, logger });
     surfaces.push(createPartnerCenterWebhookSurface({ verifier, secretToken: token, store: app.store, onEvent, logger, clock: app.clock }));
   }
   dispatcher.start();

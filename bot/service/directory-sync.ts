@@ -13,6 +13,8 @@ import { effectiveStatus } from './invitations.js';
 import { resolveCustomer } from './customers.js';
 import { requirePermission, requireRole } from './roles.js';
 
+type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
+
 /** A GDAP relationship as the directory read it from Microsoft. */
 export interface DirectoryRelationship {
   id: string;
@@ -33,14 +35,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A relationship ending within this many days without auto-extend is announced. */
 export const EXPIRY_NOTICE_DAYS = 30;
 
-export function createDirectorySyncOperations(ctx: ServiceContext) {
+export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDirectory: AcceptFromDirectory) {
   const byTenant = () => {
     const map = new Map<string, Readonly<Customer>>();
     for (const customer of ctx.store.all('customers')) if (customer.tenantId) map.set(customer.tenantId, customer);
     return map;
   };
 
-  return {
+  const ops = {
     /** Pending invitations waiting for their GDAP request to be approved at Microsoft. */
     invitationsAwaitingMicrosoft(): Array<{ invitationId: string; gdapRelationshipId: string }> {
       const out: Array<{ invitationId: string; gdapRelationshipId: string }> = [];
@@ -197,6 +199,41 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
       });
     },
 
+    /**
+     * Partner Center said (a verified webhook) that this customer accepted the reseller link. The link
+     * is the same for every customer, so the invitation is the pending one that names this customer:
+     * its GDAP request approved by this tenant, else its recipient's email domain, else its company
+     * name, and only when exactly one matches. That one is accepted through the one acceptance path
+     * (notified once, whoever sees it first: the webhook or the Graph sync). The customer is listed
+     * either way.
+     */
+    async acceptCustomerFromPartnerCenter(customer: { tenantId: string; companyName: string; domain: string }): Promise<{ invitationId: string | null }> {
+      const now = ctx.now();
+      const domain = customer.domain.toLowerCase();
+      const name = customer.companyName.trim().toLowerCase();
+      const pending = [...ctx.indexes.pendingInvitationIds()]
+        .map((id) => ctx.store.get('invitations', id)!)
+        .filter((i) => isPending(effectiveStatus(i, now)));
+      const gdapTenant = (i: (typeof pending)[number]) => (i.microsoft ? ctx.store.get('gdap', i.microsoft.gdapRelationshipId)?.customerTenantId : null);
+      const rules = [
+        (i: (typeof pending)[number]) => gdapTenant(i) === customer.tenantId,
+        (i: (typeof pending)[number]) => Boolean(domain) && (i.customerEmail ?? '').toLowerCase().endsWith(`@${domain}`),
+        (i: (typeof pending)[number]) => Boolean(name) && (i.companyName ?? '').trim().toLowerCase() === name,
+      ];
+      let match: string | null = null;
+      for (const rule of rules) {
+        const found = pending.filter(rule);
+        if (found.length === 1) {
+          match = found[0]!.id;
+          break;
+        }
+        if (found.length > 1) break; // ambiguous: the Graph sync (GDAP approval) will say which
+      }
+      if (match) await acceptFromDirectory(match, { tenantId: customer.tenantId, companyName: customer.companyName });
+      await ops.recordDirectorySnapshot({ customers: [{ tenantId: customer.tenantId, displayName: customer.companyName, domain: customer.domain }], relationships: [] });
+      return { invitationId: match };
+    },
+
     /** The directory's connection, the permissions it lacks and its last sync (admins only). */
     async directoryStatus(actor: Actor): Promise<DirectoryStatus> {
       requirePermission(ctx, actor, 'adminAccess');
@@ -263,6 +300,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext) {
       return { companyName: customer.companyName, ended: records, alreadyDone: false };
     },
   };
+  return ops;
 }
 
 /** A customer tenant's GDAP relationships, newest end date first. */

@@ -14,17 +14,18 @@ import { createSummaryOperations } from './summary.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
+  const acceptance = createAcceptanceOperations(ctx);
   return {
     ...createRoleOperations(ctx),
     ...createInvitationOperations(ctx),
-    ...createAcceptanceOperations(ctx),
+    ...acceptance,
     ...createCustomerOperations(ctx),
     ...createRemovalOperations(ctx),
     ...createProviderOperations(ctx),
     ...createChannelOperations(ctx),
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
-    ...createDirectorySyncOperations(ctx),
+    ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),
     ...createPartnerCenterOperations(ctx),
     /** Which directory the facts come from: `embedded` or `microsoft`. */
     directoryKind: () => ctx.directory.kind,

@@ -3,13 +3,9 @@
  * test CA (the configured trust root) and leaves signed by it, a rogue CA's leaf, an expired
  * leaf. Events are signed with the leaf's key, exactly over the bytes sent.
  */
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { sign, X509Certificate } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from 'selfsigned';
+import { startCertificateStorage, type Pair } from '../../fakes/webhook-certificates.js';
 import { startServer, type RunningServer } from '../../../bot/server/server.js';
 import { createLogger } from '../../../bot/logger.js';
 import {
@@ -24,87 +20,21 @@ import type { Store } from '../../../store/store.js';
 const NOW = new Date('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
 const TOKEN = 'pc-webhook-token-0123456789abcdefghijklmnop';
-const MS = [{ name: 'organizationName', value: 'Microsoft Corporation' }];
 
-interface Pair {
-  cert: string;
-  key: string;
-}
-
+let storage: Awaited<ReturnType<typeof startCertificateStorage>>;
 let root: Pair;
-let leaf: Pair;
-let expired: Pair;
 let rogueLeaf: Pair;
-let storage: Server;
+let expired: Pair;
 let storageHost: string;
-const hits = new Map<string, number>();
-
-async function makeCa(cn: string): Promise<Pair> {
-  const p = await generate([{ name: 'commonName', value: cn }, ...MS], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    notBeforeDate: new Date(NOW.getTime() - 400 * DAY),
-    notAfterDate: new Date(NOW.getTime() + 3000 * DAY),
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    ],
-  });
-  return { cert: p.cert, key: p.private };
-}
-
-async function makeLeaf(ca: Pair, from: Date, to: Date): Promise<Pair> {
-  const p = await generate([{ name: 'commonName', value: 'pcnotifications-dispatch.microsoft.com' }, ...MS], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    notBeforeDate: from,
-    notAfterDate: to,
-    ca: { key: ca.key, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true },
-    ],
-  });
-  return { cert: p.cert, key: p.private };
-}
-
-const der = (pem: string) => new X509Certificate(pem).raw;
 
 beforeAll(async () => {
-  root = await makeCa('Test Root');
-  const rogue = await makeCa('Rogue Root');
-  leaf = await makeLeaf(root, new Date(NOW.getTime() - 30 * DAY), new Date(NOW.getTime() + 300 * DAY));
-  expired = await makeLeaf(root, new Date(NOW.getTime() - 400 * DAY), new Date(NOW.getTime() - DAY));
-  rogueLeaf = await makeLeaf(rogue, new Date(NOW.getTime() - 30 * DAY), new Date(NOW.getTime() + 300 * DAY));
-  const files: Record<string, Buffer> = {
-    '/cert/pcnotifications.cer': der(leaf.cert),
-    '/cert/expired.cer': der(expired.cert),
-    '/cert/rogue.cer': der(rogueLeaf.cert),
-  };
-  storage = createServer(
-    { cert: readFileSync(process.env.FAKE_MICROSOFT_TLS_CERT!), key: readFileSync(process.env.FAKE_MICROSOFT_TLS_KEY!) },
-    (req, res) => {
-      const path = req.url ?? '/';
-      hits.set(path, (hits.get(path) ?? 0) + 1);
-      if (path === '/cert/moved.cer') {
-        res.writeHead(302, { location: 'https://example.invalid/cert/pcnotifications.cer' });
-        return res.end();
-      }
-      const body = files[path];
-      if (!body) {
-        res.writeHead(404);
-        return res.end();
-      }
-      res.writeHead(200, { 'content-type': 'application/pkix-cert' });
-      res.end(body);
-    },
-  );
-  await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
-  storageHost = `127.0.0.1:${(storage.address() as AddressInfo).port}`;
+  storage = await startCertificateStorage({ now: NOW });
+  ({ root, rogueLeaf, expired } = storage);
+  storageHost = storage.host;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => storage.close(() => resolve()));
+  await storage.close();
 });
 
 const event = (overrides: Partial<PartnerCenterEvent> = {}) => ({
@@ -116,19 +46,7 @@ const event = (overrides: Partial<PartnerCenterEvent> = {}) => ({
   ...overrides,
 });
 
-function signedRequest(body: string | Buffer, options: { key?: string; certPath?: string; certUrl?: string } = {}) {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
-  const signature = sign('sha256', bytes, options.key ?? leaf.key).toString('base64');
-  return {
-    bytes,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      authorization: `Signature ${signature}`,
-      'x-ms-signature-algorithm': 'rsa-sha256',
-      'x-ms-certificate-url': options.certUrl ?? `https://${storageHost}${options.certPath ?? '/cert/pcnotifications.cer'}`,
-    } as Record<string, string>,
-  };
-}
+const signedRequest = (body: string | Buffer, options: { key?: string; certPath?: string; certUrl?: string } = {}) => storage.signed(body, options);
 
 interface Harness {
   server: RunningServer;
