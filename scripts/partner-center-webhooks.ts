@@ -4,6 +4,9 @@
  * acceptance events (and `test-created`) and sends the validation event; `status`, `unregister`
  * and `validate` do what they say.
  */
+import { randomBytes } from 'node:crypto';
+import { createPartnerCenterAuth } from '../bot/partner-center/auth.js';
+import { systemClock } from '../bot/clock.js';
 import { PartnerCenterError } from '../bot/partner-center/port.js';
 import {
   createWebhookRegistrationClient,
@@ -22,10 +25,16 @@ Commands:
   unregister             delete the registration
   validate               send a validation event (test-created); Partner Center allows 2 a minute
 
+Sign-in: the script shows a device code; sign in with it as a Global admin or Admin agent of
+your partner account, with MFA (the same as "connect partner center" in the chat). Nothing is
+kept: the tokens live in this process only.
+
 Environment:
-  PARTNER_CENTER_ACCESS_TOKEN   a Partner Center access token (App+User, audience
-                                https://api.partnercenter.microsoft.com). For now the script reads
-                                it from here; the bot will use its stored sign-in instead.
+  MICROSOFT_TENANT_ID, MICROSOFT_CLIENT_ID  your partner tenant and the app registration (public
+                                client flows allowed); default MicrosoftAppTenantId, MicrosoftAppId
+  PARTNER_CENTER_LOGIN_URL      Entra's login (default https://login.microsoftonline.com)
+  PARTNER_CENTER_ACCESS_TOKEN   instead of signing in: a Partner Center access token (App+User,
+                                audience https://api.partnercenter.microsoft.com)
   PARTNER_CENTER_WEBHOOK_TOKEN  the bot's secret path token (register only; the same value the bot runs with)
   PARTNER_CENTER_URL            Partner Center's API base (default https://api.partnercenter.microsoft.com)
 `;
@@ -51,11 +60,8 @@ export async function run(
     out(`Unknown command "${command}".\n\n${HELP}`);
     return 1;
   }
-  const accessToken = env.PARTNER_CENTER_ACCESS_TOKEN?.trim();
-  if (!accessToken) {
-    out('Set PARTNER_CENTER_ACCESS_TOKEN to a Partner Center access token (see --help).');
-    return 1;
-  }
+  const accessToken = env.PARTNER_CENTER_ACCESS_TOKEN?.trim() || (await signInFromTerminal(env, out));
+  if (!accessToken) return 1;
   const client = makeClient(accessToken, env.PARTNER_CENTER_URL?.trim() || undefined);
   try {
     if (command === 'register') {
@@ -97,6 +103,50 @@ export async function run(
       return 2;
     }
     throw error;
+  }
+}
+
+/**
+ * A device-code sign-in in the terminal, with a throwaway key and an in-memory cache: the token
+ * is used for these calls and forgotten with the process.
+ */
+async function signInFromTerminal(env: Record<string, string | undefined>, out: (line: string) => void): Promise<string | null> {
+  const tenantId = env.MICROSOFT_TENANT_ID?.trim() || env.MicrosoftAppTenantId?.trim();
+  const clientId = env.PARTNER_CENTER_CLIENT_ID?.trim() || env.MICROSOFT_CLIENT_ID?.trim() || env.MicrosoftAppId?.trim();
+  if (!tenantId || !clientId) {
+    out(
+      'Set MICROSOFT_TENANT_ID and MICROSOFT_CLIENT_ID (your partner tenant and app registration) to sign in, or PARTNER_CENTER_ACCESS_TOKEN (see --help).',
+    );
+    return null;
+  }
+  let kept: string | null = null;
+  const auth = createPartnerCenterAuth({
+    tenantId,
+    clientId,
+    authorityHost: env.PARTNER_CENTER_LOGIN_URL?.trim() || env.MICROSOFT_LOGIN_URL?.trim() || undefined,
+    cache: {
+      load: () => kept,
+      save: async (encrypted) => {
+        kept = encrypted;
+      },
+      clear: async () => {
+        kept = null;
+      },
+    },
+    encryptionKey: randomBytes(32),
+    clock: systemClock,
+  });
+  const { prompt, done } = await auth.startSignIn();
+  out(prompt.message);
+  try {
+    const signedIn = await done;
+    out(`Signed in as ${signedIn.account}.`);
+    return await auth.accessToken();
+  } catch (error) {
+    out(
+      `Sign-in did not finish: ${error instanceof PartnerCenterError ? `${error.code}: ${error.description}` : (error as Error).message}`,
+    );
+    return null;
   }
 }
 

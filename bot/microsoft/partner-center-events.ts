@@ -13,7 +13,12 @@ import type { MicrosoftSync } from './sync.js';
 
 const RESELLER_ACCEPTANCES = new Set(['reseller-relationship-accepted-by-customer', 'indirect-reseller-relationship-accepted-by-customer']);
 
-export function createPartnerCenterEventHandler(options: { service: Service; link: PartnerCenterLink | null; sync: MicrosoftSync | null; logger: Logger }) {
+export function createPartnerCenterEventHandler(options: {
+  service: Service;
+  link: PartnerCenterLink | null;
+  sync: MicrosoftSync | null;
+  logger: Logger;
+}) {
   const { service, link, sync, logger } = options;
   return async (event: PartnerCenterEvent): Promise<void> => {
     if (RESELLER_ACCEPTANCES.has(event.EventName)) {
@@ -26,9 +31,17 @@ export function createPartnerCenterEventHandler(options: { service: Service; lin
           companyName: customer.companyName,
           domain: customer.domain,
         });
-        logger.info({ eventName: event.EventName, invitationId }, invitationId ? 'Partner Center acceptance matched an invitation' : 'Partner Center acceptance of a customer no pending invitation names');
+        logger.info(
+          { eventName: event.EventName, invitationId },
+          invitationId
+            ? 'Partner Center acceptance matched an invitation'
+            : 'Partner Center acceptance of a customer no pending invitation names',
+        );
       } else {
-        logger.warn({ eventName: event.EventName }, 'Partner Center acceptance received, but the API is not connected: the Graph sync will find it');
+        logger.warn(
+          { eventName: event.EventName },
+          'Partner Center acceptance received, but the API is not connected: the Graph sync will find it',
+        );
       }
     }
     // A GDAP approval (or any acceptance): look at Microsoft now rather than at the next interval.

@@ -90,9 +90,15 @@ describe('signed Partner Center acceptance webhooks', () => {
     connector.clear();
     expect(await post(good.bytes, good.headers)).toBe(200);
     await bot.dispatcher.idle();
-    const notices = () => connector.calls.filter((c) => c.method === 'POST' && decodeURIComponent(c.path).includes('19:sales') && cardText(c).includes('Adatum Corporation accepted'));
+    const notices = () =>
+      connector.calls.filter(
+        (c) =>
+          c.method === 'POST' && decodeURIComponent(c.path).includes('19:sales') && cardText(c).includes('Adatum Corporation accepted'),
+      );
     await expect.poll(() => notices().length).toBe(1);
-    expect(bot.service.getInvitation({ platform: 'teams', userId: ALICE_ID, displayName: 'Alice', locale: 'en' }, invitationId).status).toBe('accepted');
+    expect(
+      bot.service.getInvitation({ platform: 'teams', userId: ALICE_ID, displayName: 'Alice', locale: 'en' }, invitationId).status,
+    ).toBe('accepted');
 
     // Partner Center retries it; the Graph sync sees the same approval: still one notification.
     expect(await post(good.bytes, good.headers)).toBe(200);

@@ -62,21 +62,24 @@ export async function startCertificateStorage(options: { now: Date }) {
     '/cert/rogue.cer': der(rogueLeaf.cert),
   };
   const hits = new Map<string, number>();
-  const server = createServer({ cert: readFileSync(process.env.FAKE_MICROSOFT_TLS_CERT!), key: readFileSync(process.env.FAKE_MICROSOFT_TLS_KEY!) }, (req, res) => {
-    const path = req.url ?? '/';
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    if (path === '/cert/moved.cer') {
-      res.writeHead(302, { location: 'https://example.invalid/cert/pcnotifications.cer' });
-      return res.end();
-    }
-    const body = files[path];
-    if (!body) {
-      res.writeHead(404);
-      return res.end();
-    }
-    res.writeHead(200, { 'content-type': 'application/pkix-cert' });
-    res.end(body);
-  });
+  const server = createServer(
+    { cert: readFileSync(process.env.FAKE_MICROSOFT_TLS_CERT!), key: readFileSync(process.env.FAKE_MICROSOFT_TLS_KEY!) },
+    (req, res) => {
+      const path = req.url ?? '/';
+      hits.set(path, (hits.get(path) ?? 0) + 1);
+      if (path === '/cert/moved.cer') {
+        res.writeHead(302, { location: 'https://example.invalid/cert/pcnotifications.cer' });
+        return res.end();
+      }
+      const body = files[path];
+      if (!body) {
+        res.writeHead(404);
+        return res.end();
+      }
+      res.writeHead(200, { 'content-type': 'application/pkix-cert' });
+      res.end(body);
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 

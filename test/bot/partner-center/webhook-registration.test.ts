@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createWebhookRegistrationClient, WEBHOOK_EVENTS } from '../../../bot/partner-center/webhook-registration.js';
 import { PartnerCenterError } from '../../../bot/partner-center/port.js';
 import { run } from '../../../scripts/partner-center-webhooks.js';
+import { startFakePartnerCenter } from '../../fakes/partner-center.js';
 
 const ACCESS_TOKEN = 'pc-access-token-for-tests';
 const PATH_TOKEN = 'pc-webhook-token-0123456789abcdefghijklmnop';
@@ -144,6 +145,33 @@ describe('npm run partner-center:webhooks', () => {
     expect((await exec(['validate'], env)).code).toBe(0);
     expect((await exec(['unregister'], env)).text).toBe('Registration deleted.');
     expect((await exec(['status'], env)).text).toBe('No webhook registration.');
+  });
+
+  it('without an access token, signs in with a device code in the terminal and uses that token', async () => {
+    const login = await startFakePartnerCenter({ deviceCodeInterval: 1 });
+    try {
+      const lines: string[] = [];
+      let used: string | null = null;
+      const running = run(
+        ['status'],
+        { MICROSOFT_TENANT_ID: login.tenantId, MICROSOFT_CLIENT_ID: login.clientId, PARTNER_CENTER_LOGIN_URL: login.url },
+        (line) => lines.push(line),
+        (token) => {
+          used = token;
+          return { get: async () => null } as never;
+        },
+      );
+      await expect.poll(() => login.pendingUserCodes().length).toBe(1);
+      const [code] = login.pendingUserCodes();
+      await expect.poll(() => lines.join('\n')).toContain(code!);
+      login.completeSignIn({ upn: 'alice@northwind.example', mfa: true });
+      expect(await running).toBe(0);
+      expect(lines.join('\n')).toContain('Signed in as alice@northwind.example');
+      expect(login.tokenInfo(used!)).toMatchObject({ upn: 'alice@northwind.example', mfa: true });
+      expect(lines.join('\n')).not.toContain(used!);
+    } finally {
+      await login.close();
+    }
   });
 
   it('explains what is missing, and says where the access token comes from', async () => {
