@@ -101,7 +101,7 @@ describe('authorization of every service operation', () => {
 
   it('names every operation of the service that takes an actor', () => {
     // The directory's sync acts for Microsoft, not for a person; `identify` only looks a person up.
-    const system = ['acceptFromDirectory', 'expireFromDirectory', 'invitationsAwaitingMicrosoft', 'recordDirectorySnapshot', 'announceEndingAdminAccess', 'identify', 'directoryKind', 'partnerCenterState', 'checkPartnerCenterConnection'];
+    const system = ['acceptFromDirectory', 'expireFromDirectory', 'invitationsAwaitingMicrosoft', 'recordDirectorySnapshot', 'announceEndingAdminAccess', 'identify', 'directoryKind', 'partnerCenterState', 'checkPartnerCenterConnection', 'acceptCustomerFromPartnerCenter'];
     const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', ...system];
     const all = Object.keys(f.service).filter((k) => !noActor.includes(k));
     expect(operations.map(([name]) => name).sort()).toEqual(all.sort());
