@@ -151,9 +151,17 @@ describe('DIRECTORY=microsoft against local stand-ins of Microsoft login and Gra
     // Sal is a sales agent by group membership alone: no invite, but the list.
     await teams.say(sal, salPersonal, 'invite customer');
     expect(cardText(connector.calls.at(-1))).toMatch(/Only a Global admin or an Admin agent/);
-    expect(microsoft.relationships()).toHaveLength(1);
+    expect(microsoft.relationships()).toHaveLength(1); // no GDAP request made for a refused invite
     await teams.say(sal, salPersonal, 'list customers');
     expect(cardText(connector.calls.at(-1))).toContain('Contoso Ltd');
+
+    // Sam, a Global Administrator found by his Slack email, drafts in Slack: a second GDAP request, its own approval link.
+    const beforeSlackDraft = api.calls.length;
+    await slack.command('USAM', 'invite customer', { channel: 'D0SAM', channelName: 'directmessage' });
+    // The draft opens as a modal in Slack, the email (with both links) in its text field.
+    const slackDraft = await api.waitFor('views.open', () => true, { after: beforeSlackDraft });
+    expect(microsoft.relationships()).toHaveLength(2);
+    expect(api.text(slackDraft)).toContain(`granularAdminRelationships/${microsoft.relationships()[1]!.id}`);
 
     // A Slack user whose email is not in the partner tenant has no role.
     const before = api.calls.length;
