@@ -10,6 +10,8 @@
 import { AuthenticationError, ClientSecretCredential } from '@azure/identity';
 import type { GdapCustomer, GdapRelationship, GdapStatus, GraphClient, NewRelationship, PartnerMembership } from './graph.js';
 import { GraphError } from './graph.js';
+import { MAX_PAGES, MAX_RETRY_AFTER_SECONDS, backoffMs, networkErrorCode, retryAfterMs, tokenClaims, trimSlash } from './http.js';
+export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from './http.js';
 
 export interface GraphClientOptions {
   tenantId: string;
@@ -27,13 +29,6 @@ export interface GraphClientOptions {
   logger?: { warn(obj: object, msg: string): void; debug?(obj: object, msg: string): void };
 }
 
-/** Longest Retry-After the client honours, in seconds; a longer one is cut to this. */
-export const MAX_RETRY_AFTER_SECONDS = 60;
-/** Exponential backoff: BASE · 2^attempt, at most MAX, with jitter on the upper half. */
-export const BACKOFF_BASE_MS = 500;
-export const BACKOFF_MAX_MS = 30_000;
-/** A list stops after this many pages (a server looping its nextLink must not hold us forever). */
-export const MAX_PAGES = 1000;
 
 const GROUP = '#microsoft.graph.group';
 const DIRECTORY_ROLE = '#microsoft.graph.directoryRole';
@@ -91,35 +86,9 @@ export function toRelationship(json: RelationshipJson): GdapRelationship {
   };
 }
 
-/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
-function retryAfterMs(header: string | null, nowMs: number): number | null {
-  if (header === null || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
-}
 
-function backoffMs(attempt: number): number {
-  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
 
-/** The payload of a JWT-shaped access token, unverified (it is our own token, fresh from Entra). */
-function tokenClaims(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1];
-  if (!payload) return {};
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
-function trimSlash(url: string) {
-  return url.replace(/\/+$/, '');
-}
 
 /**
  * A refused token request, as a GraphError: Entra's OAuth error (`invalid_client`…) as the code,
@@ -203,8 +172,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
         });
       } catch (err) {
-        const cause = (err as { cause?: { code?: unknown } }).cause;
-        const code = typeof cause?.code === 'string' ? cause.code : 'network_error';
+        const code = networkErrorCode(err);
         if (idempotent && attempt < maxRetries) {
           const delay = backoffMs(attempt);
           logger?.warn({ method, path: logPath, code, attempt: attempt + 1, delayMs: delay }, 'Graph unreachable; retrying');

@@ -19,6 +19,7 @@ import {
 } from '@azure/msal-node';
 import type { DeviceCodePrompt, EncryptedCacheStore, PartnerCenterAuth, SignedIn } from './port.js';
 import { PartnerCenterError } from './port.js';
+import { tokenClaims } from '../microsoft/http.js';
 
 export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
 /** Entra's refresh tokens for Partner Center live 90 days (each use gives a new one). */
@@ -134,17 +135,6 @@ function loginError(err: unknown, fallbackCode: string): PartnerCenterError {
   return new PartnerCenterError(0, code, `Microsoft sign-in failed: ${firstLine(message)}`);
 }
 
-/** The payload of a JWT-shaped access token, unverified (it is fresh from Entra, for our own use). */
-function tokenClaims(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1];
-  if (!payload) return {};
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 // ---- the auth ----
 

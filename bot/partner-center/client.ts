@@ -11,6 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PartnerCenterClient, PcCustomer, PcIndirectProvider, PcSubscribedSku, PcSubscription, PcUser } from './port.js';
 import { PartnerCenterError } from './port.js';
+import { MAX_PAGES, MAX_RETRY_AFTER_SECONDS, backoffMs, networkErrorCode, retryAfterMs, trimSlash } from '../microsoft/http.js';
+export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from '../microsoft/http.js';
 
 export const PARTNER_CENTER_API = 'https://api.partnercenter.microsoft.com';
 
@@ -31,13 +33,6 @@ export interface PartnerCenterClientOptions {
   logger?: { warn(obj: object, msg: string): void; debug?(obj: object, msg: string): void };
 }
 
-/** Longest Retry-After the client honours, in seconds; a longer one is cut to this. */
-export const MAX_RETRY_AFTER_SECONDS = 60;
-/** Exponential backoff: BASE · 2^attempt, at most MAX, with jitter on the upper half. */
-export const BACKOFF_BASE_MS = 500;
-export const BACKOFF_MAX_MS = 30_000;
-/** A list stops after this many pages (a server looping its `links.next` must not hold us forever). */
-export const MAX_PAGES = 1000;
 /** Partner Center's largest page for GET /v1/customers. */
 export const MAX_PAGE_SIZE = 500;
 /** Headers a `links.next` may not set: ours, or the transport's. */
@@ -126,19 +121,7 @@ function toSubscription(json: SubscriptionJson): PcSubscription {
   };
 }
 
-/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
-function retryAfterMs(header: string | null, nowMs: number): number | null {
-  if (header === null || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
-}
 
-function backoffMs(attempt: number): number {
-  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
 
 /** A FIFO semaphore: `run` waits for one of `size` slots. */
 export function createLimiter(size: number) {
@@ -185,9 +168,6 @@ export function errorFromBody(status: number, json: unknown, statusText: string)
   return { code: `http_${status}`, description: text(body.error) || statusText || 'HTTP error' };
 }
 
-function trimSlash(url: string) {
-  return url.replace(/\/+$/, '');
-}
 
 function linkHeaders(link: Link): Record<string, string> {
   const out: Record<string, string> = {};
@@ -254,8 +234,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
             body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
           });
         } catch (err) {
-          const cause = (err as { cause?: { code?: unknown } }).cause;
-          const code = typeof cause?.code === 'string' ? cause.code : 'network_error';
+          const code = networkErrorCode(err);
           if (idempotent && attempt < maxRetries) {
             const delay = backoffMs(attempt);
             logger?.warn({ method, path: logPath, code, attempt: attempt + 1, delayMs: delay }, 'Partner Center unreachable; retrying');
