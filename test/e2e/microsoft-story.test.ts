@@ -6,6 +6,7 @@
  * (SalesAgents group) is refused an invite but allowed the list. Also in the terminal chat.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { microsoftEnv } from '../bot/microsoft/harness.js';
 import { startBot } from '../fakes/bot-server.js';
 import { cardText, startConnector } from '../fakes/connector.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
@@ -29,18 +30,6 @@ let microsoft: FakeMicrosoft;
 let connector: Awaited<ReturnType<typeof startConnector>>;
 let api: Awaited<ReturnType<typeof startSlackApi>>;
 let bot: Awaited<ReturnType<typeof startBot>>;
-
-const microsoftEnv = (m: FakeMicrosoft) => ({
-  DIRECTORY: 'microsoft',
-  MICROSOFT_TENANT_ID: m.tenantId,
-  MICROSOFT_CLIENT_ID: m.clientId,
-  MICROSOFT_CLIENT_SECRET: m.clientSecret,
-  GRAPH_URL: m.graphUrl,
-  MICROSOFT_LOGIN_URL: m.loginUrl,
-  RESELLER_LINK: `https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=${m.tenantId}&msppId=0&DAP=false#/BillingAccounts/partner-invitation`,
-  // Roles come from the partner tenant's groups alone: no break-glass admins here.
-  BOOTSTRAP_ADMINS: '',
-});
 
 beforeEach(async () => {
   microsoft = await startFakeMicrosoft({ pageSize: 2 });

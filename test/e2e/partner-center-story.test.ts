@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { microsoftEnv } from '../bot/microsoft/harness.js';
 import { startBot } from '../fakes/bot-server.js';
 import { cardText, startConnector } from '../fakes/connector.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
@@ -45,13 +46,7 @@ beforeEach(async () => {
   partnerCenter = await startFakePartnerCenter({ tenantId: microsoft.tenantId, clientId: microsoft.clientId, deviceCodeInterval: 1 });
   connector = await startConnector();
   bot = await startBot({
-    DIRECTORY: 'microsoft',
-    MICROSOFT_TENANT_ID: microsoft.tenantId,
-    MICROSOFT_CLIENT_ID: microsoft.clientId,
-    MICROSOFT_CLIENT_SECRET: microsoft.clientSecret,
-    GRAPH_URL: microsoft.graphUrl,
-    MICROSOFT_LOGIN_URL: microsoft.loginUrl,
-    RESELLER_LINK: `https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=${microsoft.tenantId}&msppId=0&DAP=false#/BillingAccounts/partner-invitation`,
+    ...microsoftEnv(microsoft),
     PARTNER_CENTER_URL: partnerCenter.url,
     PARTNER_CENTER_LOGIN_URL: partnerCenter.url,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -98,7 +93,9 @@ describe('Partner Center API with DIRECTORY=microsoft, against the stand-ins', (
     // No token in clear anywhere in the store: the cache is encrypted.
     const connection = bot.store.get('connections', 'partner-center')!;
     expect(connection.encryptedCache).toMatch(/^aes256gcm\.v1\.[A-Za-z0-9+/=.]+$/);
-    const onDisk = readdirSync(dirname(bot.config.dataFile)).map((f) => readFileSync(join(dirname(bot.config.dataFile), f), 'utf8')).join('\n');
+    const onDisk = readdirSync(dirname(bot.config.dataFile))
+      .map((f) => readFileSync(join(dirname(bot.config.dataFile), f), 'utf8'))
+      .join('\n');
     expect(onDisk).toContain('aes256gcm.v1.');
     // MSAL's cache is JSON with these keys; none of it may reach the disk in clear.
     expect(onDisk).not.toMatch(/RefreshToken|AccessToken|"secret"|"credential_type"/);

@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { microsoftEnv } from '../bot/microsoft/harness.js';
 import { startBot } from '../fakes/bot-server.js';
 import { cardText, startConnector } from '../fakes/connector.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
@@ -35,13 +36,7 @@ beforeEach(async () => {
   writeFileSync(roots, storage.root.cert);
   connector = await startConnector();
   bot = await startBot({
-    DIRECTORY: 'microsoft',
-    MICROSOFT_TENANT_ID: microsoft.tenantId,
-    MICROSOFT_CLIENT_ID: microsoft.clientId,
-    MICROSOFT_CLIENT_SECRET: microsoft.clientSecret,
-    GRAPH_URL: microsoft.graphUrl,
-    MICROSOFT_LOGIN_URL: microsoft.loginUrl,
-    RESELLER_LINK: `https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=${microsoft.tenantId}&msppId=0&DAP=false#/BillingAccounts/partner-invitation`,
+    ...microsoftEnv(microsoft),
     PARTNER_CENTER_WEBHOOK_TOKEN: TOKEN,
     PARTNER_CENTER_WEBHOOK_CERT_HOSTS: storage.host,
     PARTNER_CENTER_WEBHOOK_TRUST_ROOTS: roots,

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { microsoftEnv } from '../microsoft/harness.js';
 import { startBot } from '../../fakes/bot-server.js';
 import { cardText, startConnector } from '../../fakes/connector.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../../fakes/microsoft.js';
@@ -38,13 +39,7 @@ async function start(accessTokenLifetimeSeconds: number) {
   connector = await startConnector();
   bot = await startBot(
     {
-      DIRECTORY: 'microsoft',
-      MICROSOFT_TENANT_ID: microsoft.tenantId,
-      MICROSOFT_CLIENT_ID: microsoft.clientId,
-      MICROSOFT_CLIENT_SECRET: microsoft.clientSecret,
-      GRAPH_URL: microsoft.graphUrl,
-      MICROSOFT_LOGIN_URL: microsoft.loginUrl,
-      RESELLER_LINK: `https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=${microsoft.tenantId}&msppId=0`,
+      ...microsoftEnv(microsoft),
       PARTNER_CENTER_URL: partnerCenter.url,
       PARTNER_CENTER_LOGIN_URL: partnerCenter.url,
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
