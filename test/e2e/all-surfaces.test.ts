@@ -56,12 +56,7 @@ describe('one story across Teams, the browser, Slack and the terminal', () => {
     const draftCard = connector.calls.at(-1)!;
     const link = /http:\/\/localhost:3978\/invitations\/[A-Za-z0-9_-]+/.exec(cardText(draftCard))![0];
     const invitationId = /"invitationId":"([^"]+)"/.exec(JSON.stringify(draftCard.body))![1]!;
-    const done = await teams.invoke(alice, personal, 'invitation.done', {
-      invitationId,
-      subject: 'Reseller relationship',
-      body: `Please accept: ${link}`,
-      channel: 'own-marketing',
-    });
+    const done = await teams.invoke(alice, personal, 'invitation.done', { invitationId, subject: 'Reseller relationship', body: `Please accept: ${link}`, channel: 'own-marketing' });
     expect(cardText(done.body.value)).toContain('Invitation sent');
 
     // The customer accepts in a real browser.
@@ -79,17 +74,13 @@ describe('one story across Teams, the browser, Slack and the terminal', () => {
     await page.close();
 
     // Teams channel and Slack channel both hear it.
-    await expect
-      .poll(() => connector.calls.find((c) => c.method === 'POST' && decodeURIComponent(c.path).includes('19:sales')), { timeout: 5_000 })
-      .toBeTruthy();
+    await expect.poll(() => connector.calls.find((c) => c.method === 'POST' && decodeURIComponent(c.path).includes('19:sales')), { timeout: 5_000 }).toBeTruthy();
     const teamsNotice = connector.calls.find((c) => c.method === 'POST' && decodeURIComponent(c.path).includes('19:sales'))!;
     expect(cardText(teamsNotice)).toContain('Adatum Corporation accepted the invitation');
     const slackNotice = await api.waitFor('chat.postMessage', (c) => c.args.channel === 'C0NEWS', { after: slackCallsBefore });
     expect(slackNotice.args.text).toBe('Adatum Corporation accepted the invitation');
     // The inviter's draft card in Teams now says so too.
-    await expect
-      .poll(() => connector.calls.some((c) => c.method === 'PUT' && cardText(c).includes('Adatum Corporation accepted the invitation')))
-      .toBe(true);
+    await expect.poll(() => connector.calls.some((c) => c.method === 'PUT' && cardText(c).includes('Adatum Corporation accepted the invitation'))).toBe(true);
 
     // Listed in Slack...
     const before = api.calls.length;
@@ -100,24 +91,16 @@ describe('one story across Teams, the browser, Slack and the terminal', () => {
     await teams.say(alice, personal, 'list customers');
     expect(cardText(connector.calls.at(-1))).toContain('Adatum Corporation');
     // ...and in the terminal chat.
-    await bot.service.grantRole(
-      { platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' },
-      { role: 'sales-agent', principal: 'cli:carla' },
-    );
+    await bot.service.grantRole({ platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' }, { role: 'sales-agent', principal: 'cli:carla' });
     const lines: string[] = [];
     const chat = createChatSession({
       conversation: bot.conversation,
-      turn: {
-        actor: { platform: 'cli', userId: 'carla', displayName: 'Carla', locale: 'en' },
-        conversation: { platform: 'cli', conversationId: 'terminal', name: 'terminal' },
-      },
+      turn: { actor: { platform: 'cli', userId: 'carla', displayName: 'Carla', locale: 'en' }, conversation: { platform: 'cli', conversationId: 'terminal', name: 'terminal' } },
       out: (line) => lines.push(line),
     });
     await chat.input('list customers');
     expect(lines.join('\n')).toContain('Adatum Corporation');
     // And the inviter sees the invitation as accepted.
-    expect(bot.service.getInvitation({ platform: 'slack', userId: 'UADMIN', displayName: 'Sam', locale: 'en' }, invitationId).status).toBe(
-      'accepted',
-    );
+    expect(bot.service.getInvitation({ platform: 'slack', userId: 'UADMIN', displayName: 'Sam', locale: 'en' }, invitationId).status).toBe('accepted');
   });
 });
