@@ -8,6 +8,8 @@ export interface Surface {
   name: string;
   register(server: Server): void;
   close?(): Promise<void>;
+  /** Resolves once work the surface acknowledged before doing it (Slack) is done. */
+  idle?(): Promise<void>;
   /** What /healthz says about this surface's background work, when it has any. */
   health?(): { ok: boolean; [detail: string]: unknown };
 }

@@ -24,19 +24,25 @@ export interface Place {
 
 /** Errors after which a reply can still reach the user through the command's response_url. */
 const cannotPostHere = (error: unknown) =>
-  ['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action'].includes((error as { data?: { error?: string } }).data?.error ?? '');
+  ['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action'].includes(
+    (error as { data?: { error?: string } }).data?.error ?? '',
+  );
 
 /**
  * A message with its blocks already in the JSON string that Slack's form field carries. Given
  * objects, the Web API client walks and serialises them once more for a debug log line that it
  * builds on every call, whatever the log level: for a list, a sixth of the turn.
  */
-const serialised = (message: SlackMessage) => ({ text: message.text, blocks: JSON.stringify(message.blocks) as unknown as SlackMessage['blocks'] });
-
+const serialised = (message: SlackMessage) => ({
+  text: message.text,
+  blocks: JSON.stringify(message.blocks) as unknown as SlackMessage['blocks'],
+});
 
 export function createReplies(client: webApi.WebClient, app: App, logger: Logger, maxInFlight: number) {
   const { service } = app;
   let inFlight = 0;
+  /** Work acknowledged and not yet finished, for `idle`. */
+  const running = new Set<Promise<void>>();
 
   /** A posted draft or sent message is remembered, so the acceptance can update it in place. */
   async function remember(turn: Turn, view: View, channel: string, ts: string | undefined): Promise<void> {
@@ -49,7 +55,11 @@ export function createReplies(client: webApi.WebClient, app: App, logger: Logger
   async function post(turn: Turn, place: Place, view: View): Promise<void> {
     const message = toSlackMessage(view);
     try {
-      const result = await client.chat.postMessage({ channel: place.channel, ...(place.threadTs ? { thread_ts: place.threadTs } : {}), ...serialised(message) });
+      const result = await client.chat.postMessage({
+        channel: place.channel,
+        ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
+        ...serialised(message),
+      });
       await remember(turn, view, result.channel ?? place.channel, result.ts);
     } catch (error) {
       if (!place.respond || !cannotPostHere(error)) throw error;
@@ -74,7 +84,10 @@ export function createReplies(client: webApi.WebClient, app: App, logger: Logger
     if (!place.triggerId || (view.kind !== 'draft' && view.kind !== 'attestation')) return false;
     const meta: ModalMeta = { channel: place.channel, ...(place.ts ? { ts: place.ts } : {}) };
     try {
-      await client.views.open({ trigger_id: place.triggerId, view: view.kind === 'draft' ? toDraftModal(view, meta) : toAttestationModal(view, meta) });
+      await client.views.open({
+        trigger_id: place.triggerId,
+        view: view.kind === 'draft' ? toDraftModal(view, meta) : toAttestationModal(view, meta),
+      });
       place.triggerId = undefined; // a trigger opens one modal
       return true;
     } catch (err) {
@@ -93,6 +106,9 @@ export function createReplies(client: webApi.WebClient, app: App, logger: Logger
   /** Work after the acknowledgement: a failure is logged and the person told, never silent. */
   async function afterAck(place: Place, locale: Locale | undefined, work: () => Promise<void>): Promise<void> {
     inFlight++;
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    running.add(done);
     try {
       await work();
     } catch (err) {
@@ -101,11 +117,17 @@ export function createReplies(client: webApi.WebClient, app: App, logger: Logger
       await client.chat.postEphemeral({ channel: place.channel, user: place.userId, text }).catch(() => {});
     } finally {
       inFlight--;
+      running.delete(done);
+      finished();
     }
   }
 
+  /** Resolves once no work acknowledged to Slack is still under way (tests; a clean shutdown). */
+  async function idle(): Promise<void> {
+    while (running.size > 0) await Promise.all([...running]);
+  }
 
-  return { post, update, openModal, deliver, afterAck, overloaded: () => inFlight >= maxInFlight, inFlight: () => inFlight };
+  return { post, update, openModal, deliver, afterAck, idle, overloaded: () => inFlight >= maxInFlight, inFlight: () => inFlight };
 }
 
 export type Replies = ReturnType<typeof createReplies>;

@@ -85,6 +85,19 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
   const people = createPeople(client, app, logger);
   const replies = createReplies(client, app, logger, maxInFlight);
 
+  // Every request from its first middleware to the end of its listener (work after the ack
+  // included), so `idle` can wait for all of it: tests, and a shutdown that finishes what it acked.
+  const handling = new Set<Promise<void>>();
+  bolt.use(async ({ next }) => {
+    const work = next();
+    handling.add(work);
+    try {
+      await work;
+    } finally {
+      handling.delete(work);
+    }
+  });
+
   // --- Slack's retries: one event acts once -------------------------------------------------------
 
   bolt.use(createReplayGuard(logger, () => app.clock.now().getTime()));
@@ -129,6 +142,10 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
   return {
     name: 'slack',
     close: async () => identity.stop(),
+    async idle() {
+      while (handling.size > 0) await Promise.allSettled([...handling]);
+      await replies.idle();
+    },
     register(server) {
       server.pre((req, res, next) => {
         if ((req.url ?? '').split('?')[0] !== SLACK_EVENTS_PATH) return next();

@@ -37,6 +37,11 @@ export async function startBot(env: Record<string, string> = {}, options: { slac
     dispatcher,
     url: running.url,
     logs,
+    /** Resolves once Slack work acknowledged so far, and the deliveries under way, are done. */
+    async idle() {
+      for (const surface of surfaces) await surface.idle?.();
+      await dispatcher.idle();
+    },
     async stop() {
       await running.close();
       await app.store.close();
