@@ -91,6 +91,9 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStoreHandl
     max: options.poolSize ?? 4,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    // A replica frozen in the middle of a commit must not hold the write lock for ever.
+    idle_in_transaction_session_timeout: 15_000,
   });
   // An idle connection that drops must not end the process: the next query reconnects.
   pool.on('error', (error) => options.onError?.(error, 'idle database connection'));
@@ -279,7 +282,7 @@ class PgStore implements PgStoreHandle {
   }
 
   async listen(): Promise<void> {
-    const listener = new pg.Client({ connectionString: this.options.url });
+    const listener = new pg.Client({ connectionString: this.options.url, keepAlive: true });
     listener.on('notification', (message) => {
       if (Number(message.payload) > this.lastSeq) this.requestFeed();
     });
@@ -397,7 +400,8 @@ class PgStore implements PgStoreHandle {
          SELECT seq::text AS seq, ops FROM changes WHERE seq > ${this.lastSeq} ORDER BY seq`,
       )) as unknown as pg.QueryResult[];
       // Catch up with what other replicas committed: the functions must see the latest state.
-      if (Number((results[2]!.rows[0] as { pruned: string }).pruned) > this.lastSeq) await this.loadWith(client);
+      // Behind the pruned feed: a full reload (under the lock nothing commits meanwhile).
+      if (Number((results[2]!.rows[0] as { pruned: string }).pruned) > this.lastSeq) await this.load();
       else this.applyFeed(results[3]!.rows as Array<{ seq: string; ops: JournalOp[] }>);
 
       const ops: JournalOp[] = [];
@@ -469,11 +473,6 @@ class PgStore implements PgStoreHandle {
     } finally {
       client.release(broken);
     }
-  }
-
-  private async loadWith(_client: pg.PoolClient): Promise<void> {
-    // Under the write lock nothing commits meanwhile, so a fresh snapshot is as good as this one.
-    await this.load();
   }
 
   // --- memory -----------------------------------------------------------------------------------
