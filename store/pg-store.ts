@@ -19,7 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { collectionNames, collections, Partner, type CollectionName, type Collections } from './schema.js';
+import { SCHEMA_VERSION, collectionNames, collections, Partner, type CollectionName, type Collections } from './schema.js';
 import { StoreOpenError, StoreUnavailableError, type Change, type Store, type StoreReader, type Tx } from './store.js';
 import type { JournalOp } from './journal.js';
 import type { Cluster } from './cluster.js';
@@ -148,6 +148,8 @@ class PgStore implements PgStoreHandle {
   private running: Promise<void> | null = null;
   private closed = false;
   private failing = false;
+  /** The database was upgraded by a newer version: no more writes from this one. */
+  private outdated = false;
   private listener: pg.Client | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
@@ -184,7 +186,7 @@ class PgStore implements PgStoreHandle {
   }
 
   get healthy(): boolean {
-    return !this.closed && !this.failing;
+    return !this.closed && !this.failing && !this.outdated;
   }
 
   partner(): Partner | null {
@@ -396,12 +398,19 @@ class PgStore implements PgStoreHandle {
       const results = (await client.query(
         `BEGIN;
          SELECT pg_advisory_xact_lock(${LOCK_SPACE}, ${WRITE_LOCK});
-         SELECT pruned_through::text AS pruned FROM store_state WHERE id = 1;
+         SELECT pruned_through::text AS pruned, data_schema_version AS version FROM store_state WHERE id = 1;
          SELECT seq::text AS seq, ops FROM changes WHERE seq > ${this.lastSeq} ORDER BY seq`,
       )) as unknown as pg.QueryResult[];
+      const state = results[2]!.rows[0] as { pruned: string; version: number };
+      if (state.version > SCHEMA_VERSION) {
+        // A newer version of the bot upgraded the records during a deploy: writing them in this
+        // version's shape could drop what it added. This replica refuses and reports unhealthy.
+        this.outdated = true;
+        throw new StoreUnavailableError(`the database was upgraded to data schema version ${state.version} by a newer version of the bot; replace this replica`);
+      }
       // Catch up with what other replicas committed: the functions must see the latest state.
       // Behind the pruned feed: a full reload (under the lock nothing commits meanwhile).
-      if (Number((results[2]!.rows[0] as { pruned: string }).pruned) > this.lastSeq) await this.load();
+      if (Number(state.pruned) > this.lastSeq) await this.load();
       else this.applyFeed(results[3]!.rows as Array<{ seq: string; ops: JournalOp[] }>);
 
       const ops: JournalOp[] = [];

@@ -9,6 +9,7 @@
  */
 import type pg from 'pg';
 import { SCHEMA_VERSION } from '../schema.js';
+import { upgradeRecord } from '../migrations.js';
 
 export interface Migration {
   version: number;
@@ -69,6 +70,30 @@ export class DatabaseTooNewError extends Error {
 }
 
 /**
+ * Records written by an older version, brought to the current shape (store/migrations.ts, the same
+ * upgrade the data file's journal entries get), in one transaction with the new version number.
+ * Replicas of the older version still running then refuse to write (see pg-store.ts).
+ */
+async function upgradeRecords(client: pg.ClientBase, from: number): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    const { rows } = await client.query<{ collection: string; id: string; data: Record<string, unknown> }>(
+      `SELECT collection, id, data FROM records WHERE collection IN ('invitations', 'deliveries')`,
+    );
+    for (const row of rows) {
+      const upgraded = upgradeRecord(row.collection, row.data);
+      if (JSON.stringify(upgraded) === JSON.stringify(row.data)) continue;
+      await client.query('UPDATE records SET data = $3 WHERE collection = $1 AND id = $2', [row.collection, row.id, JSON.stringify(upgraded)]);
+    }
+    await client.query('UPDATE store_state SET data_schema_version = $1 WHERE id = 1 AND data_schema_version = $2', [SCHEMA_VERSION, from]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+/**
  * Brings the database to LATEST_MIGRATION (each migration in its own transaction) and records the
  * records' schema version; refuses a database newer than this code. Returns the versions applied.
  */
@@ -110,6 +135,7 @@ export async function applyMigrations(client: pg.ClientBase): Promise<number[]> 
         `its records are at data schema version ${dataVersion}, newer than this version of the bot knows (${SCHEMA_VERSION}); run the newer version of the bot`,
       );
     }
+    if (dataVersion < SCHEMA_VERSION) await upgradeRecords(client, dataVersion);
     return applied;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, MIGRATION_LOCK]).catch(() => {});

@@ -182,11 +182,33 @@ describe('PostgreSQL store', () => {
     await query(url, `INSERT INTO schema_migrations (version, name) VALUES (${LATEST_MIGRATION + 1}, 'from the future')`);
     const error = await openPgStore({ url }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreOpenError);
-    expect((error as Error).message).toMatch(/schema version 2, newer than this version of the bot knows \(1\)/);
+    expect((error as Error).message).toContain(`schema version ${LATEST_MIGRATION + 1}, newer than this version of the bot knows (${LATEST_MIGRATION})`);
     expect((error as Error).message).not.toContain('test-only-password');
     await query(url, `DELETE FROM schema_migrations WHERE version > ${LATEST_MIGRATION}`);
     await query(url, `UPDATE store_state SET data_schema_version = ${SCHEMA_VERSION + 1}`);
-    await expect(openPgStore({ url })).rejects.toThrow(/data schema version 4, newer than this version of the bot knows \(3\)/);
+    await expect(openPgStore({ url })).rejects.toThrow(`data schema version ${SCHEMA_VERSION + 1}, newer than this version of the bot knows (${SCHEMA_VERSION})`);
+  });
+
+  it('upgrades records written by an older version at start, once', async () => {
+    const url = await testDatabase();
+    await (await openPgStore({ url })).close();
+    const at = '2026-11-23T10:00:00.000Z';
+    // A delivery in the shape before schema 3 (a bare subscriptionId, no target).
+    const old = { id: 'd1', subscriptionId: 'teams:19:ops', event: { type: 'invitation.accepted' }, attempts: 2, nextAttemptAt: at, lastError: '403', createdAt: at };
+    await query(url, `INSERT INTO records (collection, id, data) VALUES ('deliveries', 'd1', $1)`, [JSON.stringify(old)]);
+    await query(url, `UPDATE store_state SET data_schema_version = 2`);
+    const [a, b] = await Promise.all([open(url), open(url)]);
+    for (const store of [a, b]) expect(store.get('deliveries', 'd1')).toMatchObject({ target: { kind: 'subscription', subscriptionId: 'teams:19:ops' }, attempts: 2 });
+    expect(await query(url, 'SELECT data_schema_version FROM store_state')).toEqual([{ data_schema_version: SCHEMA_VERSION }]);
+  });
+
+  it('a replica still running after a newer version upgraded the records refuses to write and reports unhealthy', async () => {
+    const url = await testDatabase();
+    const store = await open(url);
+    await query(url, `UPDATE store_state SET data_schema_version = ${SCHEMA_VERSION + 1}`);
+    await expect(store.transact((tx) => tx.put('providers', provider('p1')))).rejects.toThrow(/upgraded to data schema version .* replace this replica/);
+    expect(store.count('providers')).toBe(0);
+    expect(store.healthy).toBe(false);
   });
 
   it('refuses records that break the schema, naming the record and the field', async () => {
