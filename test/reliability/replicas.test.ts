@@ -52,8 +52,9 @@ async function startReplica(databaseUrl: string, timings = { pollMs: 200, leaseM
 }
 
 const channelPosts = () => connector.calls.filter((c) => c.method === 'POST' && decodeURIComponent(c.path).includes('19:sales'));
+/** The last reply posted in the conversation (card updates, PUTs, come from deliveries at any time). */
 const lastReplyTo = (conversation: TeamsConversation): ConnectorCall | undefined =>
-  connector.calls.filter((c) => decodeURIComponent(c.path).includes(conversation.id)).at(-1);
+  connector.calls.filter((c) => c.method === 'POST' && decodeURIComponent(c.path).includes(conversation.id)).at(-1);
 
 /** Drafts an invitation in Teams on `replica`; returns the path of its link. */
 async function draft(replica: Replica): Promise<string> {
@@ -139,6 +140,14 @@ describe('two replicas on one PostgreSQL database', () => {
       // A removal requested on A, confirmed at the same moment on A and on B.
       await a.teams.say(alice, personal, 'remove relationship adatum');
       const removalId = actionData(lastReplyTo(personal), 'removal.confirm')!.removalId!;
+      // The person reads the card before clicking; B knows the removal within a second (a click
+      // without the attestation changes nothing and says what is missing).
+      await expect
+        .poll(
+          async () => cardText((await b.teams.invoke(alice, personal, 'removal.confirm', { removalId, attest: 'false' })).body?.value),
+          { timeout: 1_000, interval: 20 },
+        )
+        .toContain('Tick the attestation');
       const confirms = await Promise.all(
         [a, b].map((r) => r.teams.invoke(alice, personal, 'removal.confirm', { removalId, attest: 'true' })),
       );
