@@ -44,6 +44,8 @@ const CHANNEL = 'csp_store_changes';
 /** The partner record's row: not a collection, so no collection name can clash with it. */
 const PARTNER_KEY = { collection: '$partner', id: 'partner' } as const;
 const MAX_BATCH = 1_000;
+/** Feed rows read at a time. */
+const FEED_PAGE = 10_000;
 
 /** The URL with its password replaced, for messages and logs. */
 export function redactUrl(url: string): string {
@@ -360,7 +362,7 @@ class PgStore implements PgStoreHandle {
         (await client.query(
           `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
            SELECT pruned_through::text AS pruned FROM store_state WHERE id = 1;
-           SELECT seq::text AS seq, ops FROM changes WHERE seq > ${this.lastSeq} ORDER BY seq LIMIT 10000;
+           SELECT seq::text AS seq, ops FROM changes WHERE seq > ${this.lastSeq} ORDER BY seq LIMIT ${FEED_PAGE};
            COMMIT`,
         )) as unknown as pg.QueryResult[],
     );
@@ -368,7 +370,9 @@ class PgStore implements PgStoreHandle {
       await this.load();
       return;
     }
-    this.applyFeed(results[2]!.rows as Array<{ seq: string; ops: JournalOp[] }>);
+    const rows = results[2]!.rows as Array<{ seq: string; ops: JournalOp[] }>;
+    this.applyFeed(rows);
+    if (rows.length === FEED_PAGE) this.feedWanted = true; // more to read: read on at once
   }
 
   private applyFeed(rows: Array<{ seq: string; ops: JournalOp[] }>): void {
@@ -406,7 +410,9 @@ class PgStore implements PgStoreHandle {
         // A newer version of the bot upgraded the records during a deploy: writing them in this
         // version's shape could drop what it added. This replica refuses and reports unhealthy.
         this.outdated = true;
-        throw new StoreUnavailableError(`the database was upgraded to data schema version ${state.version} by a newer version of the bot; replace this replica`);
+        throw new StoreUnavailableError(
+          `the database was upgraded to data schema version ${state.version} by a newer version of the bot; replace this replica`,
+        );
       }
       // Catch up with what other replicas committed: the functions must see the latest state.
       // Behind the pruned feed: a full reload (under the lock nothing commits meanwhile).
