@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     setupFiles: ['test/setup/shifted-clock.ts'],
-    globalSetup: ['test/setup/chromium.ts', 'test/setup/microsoft-tls.ts'],
+    globalSetup: ['test/setup/chromium.ts', 'test/setup/microsoft-tls.ts', 'test/setup/postgres.ts'],
   },
 });

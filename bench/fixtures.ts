@@ -7,7 +7,7 @@ import { hashToken } from '../store/invitation-secret.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SCHEMA_VERSION } from '../store/schema.js';
+import { SCHEMA_VERSION, collectionNames } from '../store/schema.js';
 
 const WORDS = ['Adatum', 'Alpine', 'Blue', 'Contoso', 'Fabrikam', 'Humongous', 'Litware', 'Lucerne', 'Margie', 'Northwind', 'Proseware', 'Tailspin', 'Trey', 'Wide', 'Wingtip', 'Woodgrove'];
 const KINDS = ['Bakery', 'Clinic', 'Consulting', 'Design', 'Foods', 'Legal', 'Logistics', 'Media', 'Motors', 'Studio', 'Systems', 'Travel'];
@@ -53,6 +53,8 @@ export function snapshotWith(customers: number, options: { partnerName?: string;
       sentAt: at, sentBy: who, acceptedAt: at, customerId: id, revokedAt: null, revokedBy: null, draftMessage: null,
     });
   }
+  // Collections added to the schema since this fixture was written start empty.
+  for (const name of collectionNames) (snap as Record<string, unknown>)[name] ??= [];
   return snap;
 }
 

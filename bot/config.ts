@@ -50,6 +50,8 @@ export interface Config {
   localMode: boolean;
   publicUrl: string;
   dataFile: string;
+  /** DATABASE_URL: the PostgreSQL store, shared by every replica, instead of the data file. */
+  databaseUrl: string | null;
   /** Unset values keep what the data file already records. */
   partner: { name: string | null; id: string | null };
   teams: TeamsConfig | null;
@@ -146,6 +148,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
   const partnerCenterWebhook = readPartnerCenterWebhook(get, problems);
 
+  // Never echoed back: it holds the database password.
+  const databaseUrl = get('DATABASE_URL') ?? null;
+  if (databaseUrl && !/^postgres(ql)?:\/\/[^/]/.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// (or postgresql://) connection URL.');
+
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -156,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     localMode: teams === null,
     publicUrl,
     dataFile: resolve(get('DATA_FILE') ?? './data/db.json'),
+    databaseUrl,
     partner: { name: get('PARTNER_NAME') ?? null, id: partnerId },
     teams,
     slack,

@@ -5,6 +5,7 @@ import { createLogger } from './logger.js';
 import { startServer } from './server/server.js';
 import { createSurfaces } from './surfaces.js';
 import { StoreOpenError } from '../store/store.js';
+import { redactUrl } from '../store/pg-store.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const { surfaces } = await createSurfaces(config, app, logger);
   const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
   logger.info(
-    { url: running.url, dataFile: config.dataFile, surfaces: surfaces.map((s) => s.name), localMode: config.localMode },
+    { url: running.url, ...(config.databaseUrl ? { database: redactUrl(config.databaseUrl) } : { dataFile: config.dataFile }), surfaces: surfaces.map((s) => s.name), localMode: config.localMode },
     config.localMode
       ? `listening on ${running.url} in local mode: no Bot Framework credentials, so no Teams auth and loopback only unless HOST is set`
       : `listening on ${running.url}`,

@@ -17,15 +17,18 @@ export async function createSurfaces(
   options: {
     pollMs?: number;
     baseDelayMs?: number;
+    leaseMs?: number;
     slackMaxInFlight?: number;
     slackRetryMs?: number;
     /** Where verified Partner Center acceptance events go (PARTNER_CENTER_WEBHOOK_TOKEN); until connected, they are only logged. */
     onPartnerCenterEvent?: (event: PartnerCenterEvent) => Promise<void>;
   } = {},
 ) {
-  const dispatcher = createDispatcher({ store: app.store, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs });
+  const dispatcher = createDispatcher({ store: app.store, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs, cluster: app.cluster, leaseMs: options.leaseMs });
   app.events.on((event) => dispatcher.onAccepted(event));
-  const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger), createWebSurface(app, logger, { secureCookie: config.publicUrl.startsWith('https:') })];
+  // With several replicas, a form served by one is accepted by any: they share the form secret.
+  const formSecret = app.cluster ? await app.cluster.secret('invitation-form') : undefined;
+  const surfaces: Surface[] = [createTeamsSurface(config, app, dispatcher, logger), createWebSurface(app, logger, { secureCookie: config.publicUrl.startsWith('https:'), secret: formSecret })];
   if (config.slack) {
     // Bolt is loaded only when Slack is configured (~30 MB and ~0.1 s of start-up otherwise).
     const { createSlackSurface } = await import('./slack/surface.js');

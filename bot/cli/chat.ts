@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const dataFile = values.data ?? (values.demo ? join(dirname(config.dataFile), 'demo.json') : config.dataFile);
   const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stderr);
   // Whoever runs the terminal chat can read the data file anyway: "cli:admin" is a Global admin here.
-  const app = await createApp({ ...config, dataFile, bootstrapAdmins: [...config.bootstrapAdmins, 'cli:admin'] }, logger, { demo: values.demo });
+  const app = await createApp({ ...config, dataFile, databaseUrl: values.data || values.demo ? null : config.databaseUrl, bootstrapAdmins: [...config.bootstrapAdmins, 'cli:admin'] }, logger, { demo: values.demo });
   const locale = toLocale(values.locale ?? process.env.LANG);
   const user = values.as!;
   const turn = { actor: { platform: 'cli' as const, userId: user, displayName: user, locale }, conversation: { platform: 'cli' as const, conversationId: 'terminal', name: 'terminal' } };
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const session = createChatSession({ conversation: app.conversation, turn, out: (l) => console.log(l), style: color ? ansi : plain });
   await app.service.identify(turn.actor);
   const me = app.service.whoami(turn.actor);
-  console.log(`${app.service.partner()?.name ?? ''} · ${dataFile}`);
+  console.log(`${app.service.partner()?.name ?? ''} · ${app.cluster ? 'DATABASE_URL' : dataFile}`);
   console.log(`${locale === 'it' ? 'Stai agendo come' : 'Acting as'} ${user} (${roleName(locale, me.role)}). ${locale === 'it' ? 'Scrivi `aiuto`, o `esci` per uscire.' : 'Type `help`, or `exit` to leave.'}\n`);
 
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) });

@@ -6,6 +6,7 @@
  */
 import type { CardLocation, ChannelSubscription, Delivery } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
+import type { Cluster } from '../../store/cluster.js';
 import type { ServiceEvent } from '../service/events.js';
 import type { Logger } from '../logger.js';
 import { systemClock } from '../clock.js';
@@ -32,6 +33,12 @@ export interface DispatcherOptions {
   maxDelayMs?: number;
   /** How often due retries are looked for. */
   pollMs?: number;
+  /**
+   * With several replicas: a delivery is sent by the replica that claims it, and a claim held by a
+   * replica that died is free again after `leaseMs` (longer than any send takes).
+   */
+  cluster?: Cluster | null;
+  leaseMs?: number;
 }
 
 export function createDispatcher(options: DispatcherOptions) {
@@ -39,6 +46,8 @@ export function createDispatcher(options: DispatcherOptions) {
   const now = options.now ?? (() => systemClock.now());
   const baseDelay = options.baseDelayMs ?? 30_000;
   const maxDelay = options.maxDelayMs ?? 60 * 60_000;
+  const cluster = options.cluster ?? null;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
   const senders = new Map<ChatPlatform, Sender>();
   const inFlight = new Set<string>();
   /** Attempts under way, so `idle()` can wait for them (tests, and anything stepping a clock). */
@@ -67,6 +76,22 @@ export function createDispatcher(options: DispatcherOptions) {
     if (!sender) return; // That platform is not configured in this process; kept for when it is.
     const where = subscription ? { channel: subscription.id } : target.kind === 'conversation' ? { conversation: platform } : { card: platform };
     inFlight.add(delivery.id);
+    const claim = `delivery:${delivery.id}`;
+    if (cluster) {
+      try {
+        if (!(await cluster.claim(claim, leaseMs))) return void inFlight.delete(delivery.id); // another replica sends it
+        // Claimed: is it still to be sent? A transaction sees what the other replicas committed.
+        const fresh = await store.transact((_tx, read) => read.get('deliveries', delivery.id));
+        if (!fresh || fresh.attempts !== delivery.attempts) {
+          inFlight.delete(delivery.id);
+          return await cluster.release(claim);
+        }
+      } catch (error) {
+        inFlight.delete(delivery.id);
+        logger.warn({ err: error, deliveryId: delivery.id }, 'could not claim a delivery; the next poll retries');
+        return;
+      }
+    }
     try {
       const event = delivery.event as unknown as ServiceEvent;
       if (destination) await sender.post(destination, event);
@@ -86,6 +111,8 @@ export function createDispatcher(options: DispatcherOptions) {
         .catch((err: unknown) => logger.error({ err }, 'could not record a failed delivery'));
     } finally {
       inFlight.delete(delivery.id);
+      // Released once the outcome is committed: whoever claims it next sees that outcome.
+      if (cluster) await cluster.release(claim).catch(() => {});
     }
   }
 

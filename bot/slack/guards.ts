@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyMiddlewareArgs, Authorize, Middleware, webApi } from '@slack/bolt';
 import type { Logger } from '../logger.js';
+import type { Cluster } from '../../store/cluster.js';
 
 /** Bolt refuses requests older than this; we refuse those this far ahead too. */
 export const SIGNATURE_WINDOW_S = 5 * 60;
@@ -35,11 +36,19 @@ export const requestSignature = (req: IncomingMessage) => ({ requestSignature: S
  * is acknowledged and ignored: slash commands and interactions carry no event id to spot it by.
  * Registered as global middleware, so it runs only after Bolt has verified the signature.
  */
-export function createReplayGuard(logger: Logger, now: () => number): Middleware<AnyMiddlewareArgs> {
+export function createReplayGuard(logger: Logger, now: () => number, cluster: Cluster | null = null): Middleware<AnyMiddlewareArgs> {
   const seen = new Map<string, number>();
   return async (args) => {
     const signature = (args.context as { requestSignature?: unknown }).requestSignature;
-    if (typeof signature === 'string' && signature) {
+    if (typeof signature === 'string' && signature && cluster) {
+      // Several replicas: the replay may reach another one, so the signatures seen are shared.
+      if (!(await cluster.claim(`slack-signature:${signature}`, SEEN_TTL_MS))) {
+        logger.warn({ surface: 'slack' }, 'Slack request replayed (a signature already seen); acknowledged and ignored');
+        const ack = (args as { ack?: () => Promise<void> }).ack;
+        if (ack) await ack();
+        return;
+      }
+    } else if (typeof signature === 'string' && signature) {
       const at = now();
       // Entries are in arrival order: drop the expired ones from the front, and the oldest past the cap.
       for (const [key, seenAt] of seen) {

@@ -100,11 +100,17 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
 
   // --- Slack's retries: one event acts once -------------------------------------------------------
 
-  bolt.use(createReplayGuard(logger, () => app.clock.now().getTime()));
+  bolt.use(createReplayGuard(logger, () => app.clock.now().getTime(), app.cluster));
   const seenEvents = new Map<string, number>();
   bolt.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string') {
+    if (typeof eventId === 'string' && app.cluster) {
+      // Several replicas: Slack's retry may reach another one, so the event ids seen are shared.
+      if (!(await app.cluster.claim(`slack-event:${eventId}`, SEEN_EVENTS_TTL_MS))) {
+        logger.info({ eventId }, 'Slack event delivered again; already handled');
+        return;
+      }
+    } else if (typeof eventId === 'string') {
       const seenAt = seenEvents.get(eventId);
       if (seenAt !== undefined && app.clock.now().getTime() - seenAt < SEEN_EVENTS_TTL_MS) {
         logger.info({ eventId }, 'Slack event delivered again; already handled');

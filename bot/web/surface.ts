@@ -30,9 +30,10 @@ function goneReason(status: InvitationStatus): GoneReason | null {
 }
 
 /** `secureCookie`: the page is served over https (PUBLIC_URL), so the form cookie never travels in clear. */
-export function createWebSurface(app: App, logger: Logger, options: { secureCookie?: boolean } = {}): Surface {
+export function createWebSurface(app: App, logger: Logger, options: { secureCookie?: boolean; secret?: Buffer } = {}): Surface {
   // Binds each form to its invitation and to a cookie only this site can set (SameSite=Strict).
-  const secret = randomBytes(32);
+  // `secret`: the one every replica shares; one process makes its own.
+  const secret = options.secret ?? randomBytes(32);
   const csrfFor = (token: string, nonce: string) => createHmac('sha256', secret).update(`${token}.${nonce}`).digest('base64url');
 
   const send = (res: Response, status: number, html: string, nonce: string, cookie?: string) => {

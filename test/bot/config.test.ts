@@ -47,4 +47,11 @@ describe('loadConfig', () => {
   it('refuses a Teams password without an app id', () => {
     expect(problems({ MicrosoftAppPassword: 'x' })[0]).toMatch(/without MicrosoftAppId/);
   });
+
+  it('selects the PostgreSQL store with DATABASE_URL, and never repeats a wrong one (it holds a password)', () => {
+    expect(loadConfig({}).databaseUrl).toBeNull();
+    expect(loadConfig({ DATABASE_URL: 'postgres://bot:pw@db.example.com:5432/csp?sslmode=verify-full' }).databaseUrl).toBe('postgres://bot:pw@db.example.com:5432/csp?sslmode=verify-full');
+    const found = problems({ DATABASE_URL: 'mysql://bot:s3cret@db/csp' });
+    expect(found).toEqual(['DATABASE_URL must be a postgres:// (or postgresql://) connection URL.']);
+  });
 });

@@ -13,6 +13,7 @@ export async function startConnector() {
   /** Requests answered with an error (see `fail`): proof that a post was attempted and refused. */
   const failed: Array<ConnectorCall & { status: number }> = [];
   let failing: { match: (path: string) => boolean; count: number } | null = null;
+  let slow: { match: (path: string) => boolean; ms: number } | null = null;
   let n = 0;
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
@@ -30,6 +31,7 @@ export async function startConnector() {
       return;
     }
     calls.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {} });
+    if (slow?.match(req.url ?? '')) await new Promise((resolve) => setTimeout(resolve, slow!.ms));
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ id: `activity-${++n}` }));
   });
@@ -42,6 +44,10 @@ export async function startConnector() {
     /** Makes the next `count` requests whose path contains `fragment` fail with 403. */
     fail(fragment: string, count: number) {
       failing = { match: (path) => decodeURIComponent(path).includes(fragment), count };
+    },
+    /** Answers requests whose path contains `fragment` only after `ms` (recorded on arrival). */
+    slow(fragment: string, ms: number) {
+      slow = ms > 0 ? { match: (path) => decodeURIComponent(path).includes(fragment), ms } : null;
     },
     clear() {
       calls.length = 0;
