@@ -293,7 +293,7 @@ throughput the bot keeps. The README ("Scale and the store") explains the design
   client serialise it; the echo bot sends one short string. The store and the service are not the
   limit (the index makes the list a slice of a sorted array): profiles show garbage collection,
   JSON serialisation in botbuilder's HTTP pipeline and card building. The templates are expanded
-  by a compiled expander (\`cards/compiled-template.ts\`, checked against adaptivecards-templating,
+  by a compiled expander (\`render/teams/compiled-template.ts\`, checked against adaptivecards-templating,
   which stays the fallback): with adaptivecards-templating itself, even on the lean cards, the list
   turn stayed near 0.65× and the card action near 0.6× in side-by-side runs on a shared CPU.
   Slack's row counts replies actually posted, not acknowledgements (both are acknowledged first

@@ -6,10 +6,10 @@
 import { permissionsOf } from '../bot/service/permissions.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderAdaptiveCard } from '../cards/adaptive.js';
-import { sampleViews } from '../cards/samples.js';
-import { toHomeView } from '../cards/views.js';
-import { toAttestationModal, toDraftModal, toHomeTab, toSlackMessage } from '../bot/slack/blocks.js';
+import { renderAdaptiveCard } from '../render/teams/adaptive.js';
+import { sampleViews } from '../views/samples.js';
+import { toHomeView } from '../views/index.js';
+import { toAttestationModal, toDraftModal, toHomeTab, toSlackMessage } from '../render/slack/blocks.js';
 
 const out = process.argv[2] ?? 'cards-out';
 const slackOut = join(out, 'slack');

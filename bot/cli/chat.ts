@@ -6,10 +6,10 @@ import { createApp } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { StoreOpenError } from '../../store/store.js';
-import { toLocale } from '../i18n/catalogue.js';
+import { toLocale } from '../../i18n/catalogue.js';
 import { createChatSession } from './session.js';
-import { ansi, plain } from './render-text.js';
-import { roleName } from '../../cards/views.js';
+import { ansi, plain } from '../../render/text/render-text.js';
+import { roleName } from '../../views/index.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -1,7 +1,7 @@
 /** A terminal conversation: typed commands and numbered choices, on the shared conversation logic. */
 import type { Conversation, Turn } from '../conversation/handler.js';
-import type { DraftView, View } from '../../cards/views.js';
-import { renderText, plain, type Choice, type Style } from './render-text.js';
+import type { DraftView, View } from '../../views/index.js';
+import { renderText, plain, type Choice, type Style } from '../../render/text/render-text.js';
 
 type Prompt = { ask: string; multiline: boolean; collected: string[]; then: (answer: string) => Promise<void> };
 

@@ -28,8 +28,8 @@ import {
   toSentView,
   type View,
   type Viewer,
-} from '../../cards/views.js';
-import { isVerb } from '../../cards/verbs.js';
+} from '../../views/index.js';
+import { isVerb } from '../../views/verbs.js';
 
 export interface ConversationRef {
   platform: 'teams' | 'slack' | 'cli';

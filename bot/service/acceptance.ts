@@ -1,6 +1,6 @@
 /** The customer accepts: customer, relationships and notifications recorded in one durable step. */
 import type { Customer, Delivery, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
-import type { MessageKey } from '../i18n/catalogue.js';
+import type { MessageKey } from '../../i18n/catalogue.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';

@@ -1,5 +1,5 @@
 /** Coded errors of the service layer: every refusal carries a code, a message key and its values. */
-import type { MessageKey, MessageParams } from '../i18n/catalogue.js';
+import type { MessageKey, MessageParams } from '../../i18n/catalogue.js';
 import type { InvitationStatus } from './invitations.js';
 
 export enum ErrorCode {

@@ -1,7 +1,7 @@
 /** Reseller relationship invitations: draft, Done (sent), revoke, list; acceptance is in acceptance.ts. */
 import { randomBytes } from 'node:crypto';
 import { Acquisition, type CardLocation, type Invitation, type Locale, type Provider } from '../../store/schema.js';
-import { t } from '../i18n/catalogue.js';
+import { t } from '../../i18n/catalogue.js';
 import { isPending, type InvitationStatus } from './invitation-status.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';

@@ -3,7 +3,7 @@ import type { webApi } from '@slack/bolt';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { Turn } from '../conversation/handler.js';
-import { toLocale } from '../i18n/catalogue.js';
+import { toLocale } from '../../i18n/catalogue.js';
 import type { Locale } from '../../store/schema.js';
 
 const PROFILE_TTL_MS = 60 * 60_000;

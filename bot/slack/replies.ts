@@ -6,10 +6,10 @@ import type { RespondFn, webApi } from '@slack/bolt';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { Turn } from '../conversation/handler.js';
-import { t } from '../i18n/catalogue.js';
-import type { View } from '../../cards/views.js';
+import { t } from '../../i18n/catalogue.js';
+import type { View } from '../../views/index.js';
 import type { Locale } from '../../store/schema.js';
-import { toAttestationModal, toDraftModal, toSlackMessage, type ModalMeta, type SlackMessage } from './blocks.js';
+import { toAttestationModal, toDraftModal, toSlackMessage, type ModalMeta, type SlackMessage } from '../../render/slack/blocks.js';
 
 /** Where replies go: the channel, the message being acted on, and what Slack gave us to answer with. */
 export interface Place {

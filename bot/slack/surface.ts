@@ -4,9 +4,10 @@
  * are handed over in `server.pre`, before restify reads anything.
  *
  * Everything a user does becomes a `Turn` for the shared conversation handler; the views that
- * come back are rendered with `blocks.ts`. Requests are acknowledged first and worked after,
- * except modal submissions, whose field errors must travel in the acknowledgement. The listeners
- * live in listeners/ (commands, actions, modals, home), replies in replies.ts, people in profiles.ts.
+ * come back are rendered with `render/slack/blocks.ts`. Requests are acknowledged first and
+ * worked after, except modal submissions, whose field errors must travel in the acknowledgement.
+ * The listeners live in listeners/ (commands, actions, modals, home), replies in replies.ts,
+ * people in profiles.ts.
  */
 import { App as BoltApp, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { App } from '../app.js';
@@ -14,8 +15,8 @@ import type { SlackConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
 import type { Dispatcher } from '../notifications/dispatcher.js';
-import { toNotificationView } from '../../cards/views.js';
-import { toSlackMessage } from './blocks.js';
+import { toNotificationView } from '../../views/index.js';
+import { toSlackMessage } from '../../render/slack/blocks.js';
 import { createReplayGuard, refuseFutureTimestamp, requestSignature, watchSlackIdentity } from './guards.js';
 import { createPeople, trimOldest } from './profiles.js';
 import { createReplies } from './replies.js';

@@ -8,9 +8,9 @@
 import type { Activity, MiddlewareHandler } from 'botbuilder';
 import type { Locale } from '../../store/schema.js';
 import type { Logger } from '../logger.js';
-import { t, toLocale } from '../i18n/catalogue.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard } from '../../cards/adaptive.js';
-import type { MessageView } from '../../cards/views.js';
+import { t, toLocale } from '../../i18n/catalogue.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard } from '../../render/teams/adaptive.js';
+import type { MessageView } from '../../views/index.js';
 
 /** Teams' limit for one activity, the whole serialised activity counted. */
 export const TEAMS_ACTIVITY_LIMIT = 28 * 1024;

@@ -8,9 +8,9 @@ import type { Surface } from '../server/server.js';
 import type { Dispatcher } from '../notifications/dispatcher.js';
 import { CspTeamsBot } from './teams-bot.js';
 import { activitySizeGuard } from './size-guard.js';
-import { toAttachment } from '../../cards/adaptive.js';
-import { toNotificationView, toMessageView } from '../../cards/views.js';
-import { toLocale } from '../i18n/catalogue.js';
+import { toAttachment } from '../../render/teams/adaptive.js';
+import { toNotificationView, toMessageView } from '../../views/index.js';
+import { toLocale } from '../../i18n/catalogue.js';
 import { readBody } from '../server/body.js';
 import { isLoopbackUrl, localOnly } from './local-mode.js';
 

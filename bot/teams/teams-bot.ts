@@ -9,9 +9,9 @@ import {
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { Turn } from '../conversation/handler.js';
-import { toLocale } from '../i18n/catalogue.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, toAttachment } from '../../cards/adaptive.js';
-import { toHelpView, type View } from '../../cards/views.js';
+import { toLocale } from '../../i18n/catalogue.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, toAttachment } from '../../render/teams/adaptive.js';
+import { toHelpView, type View } from '../../views/index.js';
 
 /** Who is acting and where, from a Teams activity; nothing else in it is trusted. */
 export function toTurn(activity: Activity): Turn {

@@ -1,6 +1,6 @@
 /** The customer's page: plain, escaped HTML that works without JavaScript. */
 import type { Locale } from '../../store/schema.js';
-import { t, type MessageKey, type MessageParams } from '../i18n/catalogue.js';
+import { t, type MessageKey, type MessageParams } from '../../i18n/catalogue.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

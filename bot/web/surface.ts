@@ -7,8 +7,8 @@ import type { Surface } from '../server/server.js';
 import type { Locale } from '../../store/schema.js';
 import { isServiceError, ErrorCode, InvitationUnusable } from '../service/errors.js';
 import type { InvitationStatus, InvitationRecord } from '../service/invitations.js';
-import type { MessageKey } from '../i18n/catalogue.js';
-import { formatDate } from '../../cards/views.js';
+import type { MessageKey } from '../../i18n/catalogue.js';
+import { formatDate } from '../../views/index.js';
 import { acceptForm, layout, tx } from './page.js';
 import { readBody } from '../server/body.js';
 

@@ -4,11 +4,11 @@
  * terminal escape, and it is still shown, character for character.
  */
 import { describe, expect, it } from 'vitest';
-import { referenceExpander, renderAdaptiveCard, templateInput } from '../../cards/adaptive.js';
-import { sampleViews } from '../../cards/samples.js';
-import { toHomeView, type View } from '../../cards/views.js';
-import { toAttestationModal, toDraftModal, toHomeTab, toNoticeModal, toSlackMessage } from '../../bot/slack/blocks.js';
-import { renderText } from '../../bot/cli/render-text.js';
+import { referenceExpander, renderAdaptiveCard, templateInput } from '../../render/teams/adaptive.js';
+import { sampleViews } from '../../views/samples.js';
+import { toHomeView, type View } from '../../views/index.js';
+import { toAttestationModal, toDraftModal, toHomeTab, toNoticeModal, toSlackMessage } from '../../render/slack/blocks.js';
+import { renderText } from '../../render/text/render-text.js';
 import { HOSTILE, markdownTexts, slackProblems, slackVisible, squash, teamsRendering, textsOf } from './hostile.js';
 
 const views = (payload: string) =>

@@ -1,8 +1,8 @@
 /** Buttons, selects and the search box of the bot's messages (action ids `csp:<verb>:<n>`). */
 import type { BlockAction } from '@slack/bolt';
 import type { Place } from '../replies.js';
-import { t } from '../../i18n/catalogue.js';
-import { decodeAction } from '../blocks.js';
+import { t } from '../../../i18n/catalogue.js';
+import { decodeAction } from '../../../render/slack/blocks.js';
 import type { SlackContext } from './context.js';
 
 export function registerActions({ bolt, app, logger, people, replies }: SlackContext): void {

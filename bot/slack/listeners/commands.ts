@@ -1,6 +1,6 @@
 /** Slash commands, mentions and direct messages: text in, views out. */
 import type { Place } from '../replies.js';
-import { t } from '../../i18n/catalogue.js';
+import { t } from '../../../i18n/catalogue.js';
 import type { SlackContext } from './context.js';
 
 export function registerCommands({ bolt, app, logger, people, replies }: SlackContext): void {

@@ -1,6 +1,6 @@
 /** The App Home tab: your role, what is pending, buttons for the main commands. */
-import { toHomeView } from '../../../cards/views.js';
-import { toHomeTab } from '../blocks.js';
+import { toHomeView } from '../../../views/index.js';
+import { toHomeTab } from '../../../render/slack/blocks.js';
 import type { Place } from '../replies.js';
 import type { SlackContext } from './context.js';
 

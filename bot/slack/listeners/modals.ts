@@ -1,8 +1,8 @@
 /** Modal submissions (the email draft, the attestation), and anything interactive we do not handle. */
 import type { AckFn, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
-import type { View } from '../../../cards/views.js';
+import type { View } from '../../../views/index.js';
 import type { Place } from '../replies.js';
-import { CALLBACK, INPUT, toNoticeModal, type ModalMeta } from '../blocks.js';
+import { CALLBACK, INPUT, toNoticeModal, type ModalMeta } from '../../../render/slack/blocks.js';
 
 /** Slack wants an answer within 3 s; a submission whose work takes longer is acknowledged first. */
 const ACK_BUDGET_MS = 2_000;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startServer } from '../../../bot/server/server.js';
 import { createLogger } from '../../../bot/logger.js';
 import { tempStore } from '../../helpers.js';
-import { mailtoLink } from '../../../cards/views.js';
+import { mailtoLink } from '../../../views/index.js';
 
 describe('server', () => {
   it('answers /healthz and reports a store that can no longer write as unhealthy', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createConversation } from '../../../bot/conversation/handler.js';
 import { commands } from '../../../bot/commands/parse.js';
 import { Role } from '../../../store/schema.js';
-import type { HelpView, View } from '../../../cards/views.js';
+import type { HelpView, View } from '../../../views/index.js';
 import { admin, testService } from '../../helpers.js';
 
 /** Arguments that pass parsing, so the only possible refusal is the role check. */

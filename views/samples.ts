@@ -24,7 +24,7 @@ import {
   toRemovalOutcomeView,
   toSentView,
   type View,
-} from './views.js';
+} from './index.js';
 
 const at = '2026-11-23T14:02:00.000Z';
 const link = 'https://bot.example.com/invitations/q3VbX0m2b8Jc1a7kN5pL4sT9wY6zR2uE1oI8hG3fD0c';

@@ -5,7 +5,7 @@
  * https://docs.slack.dev/reference/block-kit/blocks
  */
 import type { Locale } from '../../store/schema.js';
-import { t } from '../i18n/catalogue.js';
+import { t } from '../../i18n/catalogue.js';
 
 export const MAX = {
   header: 150,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sampleViews } from '../../../cards/samples.js';
-import { toHomeView, toMessageView, type AttestationView, type DraftView } from '../../../cards/views.js';
+import { sampleViews } from '../../../views/samples.js';
+import { toHomeView, toMessageView, type AttestationView, type DraftView } from '../../../views/index.js';
 import { blockKitProblems } from '../../fakes/platform-limits.js';
-import { decodeAction, escapeMrkdwn, toAttestationModal, toDraftModal, toHomeTab, toSlackMessage } from '../../../bot/slack/blocks.js';
+import { decodeAction, escapeMrkdwn, toAttestationModal, toDraftModal, toHomeTab, toSlackMessage } from '../../../render/slack/blocks.js';
 
 type Json = Record<string, unknown>;
 const limitProblems = blockKitProblems;

@@ -6,10 +6,10 @@
  * Buttons carry `action_id = csp:<verb>:<n>` and their data as JSON in `value`; the surface
  * hands both to the conversation handler, which hands ids to the service to re-check.
  */
-import { t } from '../i18n/catalogue.js';
+import { t } from '../../i18n/catalogue.js';
 import { escapeControl, escapeMrkdwn } from './mrkdwn.js';
-import type { Verb } from '../../cards/verbs.js';
-import type { ActionModel, AttestationView, DraftView, Fact, HomeView, View } from '../../cards/views.js';
+import type { Verb } from '../../views/verbs.js';
+import type { ActionModel, AttestationView, DraftView, Fact, HomeView, View } from '../../views/index.js';
 import type { types } from '@slack/bolt';
 import { clip, MAX, withinLimits, type Block } from './limits.js';
 

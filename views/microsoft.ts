@@ -1,16 +1,16 @@
 /** Views of the Microsoft directory: connection status, ending admin access, and its notices. */
-import type { GdapRecord } from '../../store/schema.js';
-import { t } from '../../bot/i18n/catalogue.js';
-import type { DirectoryStatus } from '../../bot/service/directory.js';
+import type { GdapRecord } from '../store/schema.js';
+import { t } from '../i18n/catalogue.js';
+import type { DirectoryStatus } from '../bot/service/directory.js';
 import type {
   AdminAccessEndingEvent,
   PartnerCenterReconnectEvent,
   PartnerCenterSignInEvent,
   ServiceEvent,
-} from '../../bot/service/events.js';
-import type { PartnerCenterState } from '../../bot/service/partner-center.js';
-import type { DeviceCodePrompt } from '../../bot/partner-center/port.js';
-import type { Locale } from '../../store/schema.js';
+} from '../bot/service/events.js';
+import type { PartnerCenterState } from '../bot/service/partner-center.js';
+import type { DeviceCodePrompt } from '../bot/partner-center/port.js';
+import type { Locale } from '../store/schema.js';
 import { formatDate, type OutcomeView, type Viewer } from './common.js';
 import { toAcceptedView, type AcceptedView } from './invitations.js';
 

@@ -1,5 +1,5 @@
 /** Renders views as aligned terminal text, with their actions as numbered choices. */
-import type { ActionModel, Fact, View } from '../../cards/views.js';
+import type { ActionModel, Fact, View } from '../../views/index.js';
 
 /** Choices the terminal chat answers itself (editing the draft before Done), never sent as verbs. */
 export interface LocalAction {

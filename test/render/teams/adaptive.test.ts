@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { renderAdaptiveCard } from '../../cards/adaptive.js';
-import { sampleViews } from '../../cards/samples.js';
-import { toHelpView } from '../../cards/views.js';
-import { permissionsOf } from '../../bot/service/permissions.js';
-import { markdownTexts, teamsRendering } from '../reliability/hostile.js';
-import { teamsText } from '../../cards/teams-text.js';
+import { renderAdaptiveCard } from '../../../render/teams/adaptive.js';
+import { sampleViews } from '../../../views/samples.js';
+import { toHelpView } from '../../../views/index.js';
+import { permissionsOf } from '../../../bot/service/permissions.js';
+import { markdownTexts, teamsRendering } from '../../reliability/hostile.js';
+import { teamsText } from '../../../render/teams/teams-text.js';
 
 // The browser bundle parses and validates without a DOM when loaded through require.
 const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js');

@@ -1,5 +1,5 @@
 /** The message catalogue: every sentence a user sees, in English and Italian. */
-import type { Locale } from '../../store/schema.js';
+import type { Locale } from '../store/schema.js';
 import { en } from './en.js';
 import { it } from './it.js';
 

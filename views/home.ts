@@ -1,7 +1,7 @@
 /** The home page (Slack's App Home). */
-import type { Role } from '../../store/schema.js';
-import { t } from '../../bot/i18n/catalogue.js';
-import type { Permission } from '../../bot/service/permissions.js';
+import type { Role } from '../store/schema.js';
+import { t } from '../i18n/catalogue.js';
+import type { Permission } from '../bot/service/permissions.js';
 import { commandUsage, formatDate, roleName, toHelpView, type ActionModel, type Base, type Fact, type Viewer } from './common.js';
 
 /** A home page (Slack's App Home): who you are and what is going on. Not a message, so not a `View`. */

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { referenceExpander, renderAdaptiveCard, templateInput } from '../../cards/adaptive.js';
-import { compileTemplate } from '../../cards/compiled-template.js';
-import { escapeCardText } from '../../cards/teams-text.js';
-import { sampleViews } from '../../cards/samples.js';
-import type { View } from '../../cards/views.js';
+import { referenceExpander, renderAdaptiveCard, templateInput } from '../../../render/teams/adaptive.js';
+import { compileTemplate } from '../../../render/teams/compiled-template.js';
+import { escapeCardText } from '../../../render/teams/teams-text.js';
+import { sampleViews } from '../../../views/samples.js';
+import type { View } from '../../../views/index.js';
 
 const views: Array<[string, View]> = (['en', 'it'] as const).flatMap((locale) => Object.entries(sampleViews(locale)).map(([name, view]) => [`${name} (${locale})`, view] as [string, View]));
 

@@ -1,20 +1,20 @@
-/** Renders view models as Adaptive Cards 1.5 for Teams, from the JSON templates in cards/teams/. */
+/** Renders view models as Adaptive Cards 1.5 for Teams, from the JSON templates in render/teams/templates/. */
 import { createRequire } from 'node:module';
 import type * as ACDataModule from 'adaptivecards-templating';
-import type { ActionModel, View } from './views.js';
+import type { ActionModel, View } from '../../views/index.js';
 import { compileTemplate } from './compiled-template.js';
 import { escapeCardText } from './teams-text.js';
-import { t } from '../bot/i18n/catalogue.js';
-import attestation from './teams/attestation.json' with { type: 'json' };
-import customerDetails from './teams/customer-details.json' with { type: 'json' };
-import customerList from './teams/customer-list.json' with { type: 'json' };
-import draft from './teams/draft.json' with { type: 'json' };
-import help from './teams/help.json' with { type: 'json' };
-import list from './teams/list.json' with { type: 'json' };
-import message from './teams/message.json' with { type: 'json' };
-import outcome from './teams/outcome.json' with { type: 'json' };
-import providerPicker from './teams/provider-picker.json' with { type: 'json' };
-import sent from './teams/sent.json' with { type: 'json' };
+import { t } from '../../i18n/catalogue.js';
+import attestation from './templates/attestation.json' with { type: 'json' };
+import customerDetails from './templates/customer-details.json' with { type: 'json' };
+import customerList from './templates/customer-list.json' with { type: 'json' };
+import draft from './templates/draft.json' with { type: 'json' };
+import help from './templates/help.json' with { type: 'json' };
+import list from './templates/list.json' with { type: 'json' };
+import message from './templates/message.json' with { type: 'json' };
+import outcome from './templates/outcome.json' with { type: 'json' };
+import providerPicker from './templates/provider-picker.json' with { type: 'json' };
+import sent from './templates/sent.json' with { type: 'json' };
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 

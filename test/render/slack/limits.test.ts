@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clip, withinLimits } from '../../../bot/slack/limits.js';
+import { clip, withinLimits } from '../../../render/slack/limits.js';
 import { blockKitProblems } from '../../fakes/platform-limits.js';
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });

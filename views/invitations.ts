@@ -1,9 +1,9 @@
 /** Invitation views: the email draft, the sent email, the provider picker, the list, the acceptance. */
-import type { Provider } from '../../store/schema.js';
-import { t, type MessageKey } from '../../bot/i18n/catalogue.js';
-import type { InvitationRecord } from '../../bot/service/invitations.js';
-import { isPending } from '../../bot/service/invitation-status.js';
-import type { InvitationAcceptedEvent } from '../../bot/service/events.js';
+import type { Provider } from '../store/schema.js';
+import { t, type MessageKey } from '../i18n/catalogue.js';
+import type { InvitationRecord } from '../bot/service/invitations.js';
+import { isPending } from '../bot/service/invitation-status.js';
+import type { InvitationAcceptedEvent } from '../bot/service/events.js';
 import { formatDate, toListView, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
 
 export interface DraftView extends Base {

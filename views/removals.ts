@@ -1,6 +1,6 @@
 /** Removal views: the attestation and its outcome. */
-import { t, type MessageKey } from '../../bot/i18n/catalogue.js';
-import type { RemovalRecord } from '../../bot/service/removals.js';
+import { t, type MessageKey } from '../i18n/catalogue.js';
+import type { RemovalRecord } from '../bot/service/removals.js';
 import { formatDate, type ActionModel, type Base, type OutcomeView, type Viewer } from './common.js';
 
 export interface AttestationView extends Base {

@@ -1,7 +1,7 @@
 /** Customer views: the paged list and a customer's details. */
-import type { GdapRecord, Locale, Relationship, Subscription } from '../../store/schema.js';
-import { t } from '../../bot/i18n/catalogue.js';
-import type { CustomerDetails, CustomerPage, Slice } from '../../bot/service/customers.js';
+import type { GdapRecord, Locale, Relationship, Subscription } from '../store/schema.js';
+import { t } from '../i18n/catalogue.js';
+import type { CustomerDetails, CustomerPage, Slice } from '../bot/service/customers.js';
 import { formatDate, type ActionModel, type Base, type Fact, type Viewer } from './common.js';
 
 /** One row of the list: what tells customers apart, and the action that opens the details. */

@@ -1,9 +1,9 @@
 /** What every view shares (who reads it, facts, buttons), messages, help, and the generic lists. */
-import type { Verb } from '../verbs.js';
-import type { AuditEvent, Locale, Provider, Role } from '../../store/schema.js';
-import { t, type MessageKey, type MessageParams } from '../../bot/i18n/catalogue.js';
-import { commands, type CommandName } from '../../bot/commands/parse.js';
-import type { Permission } from '../../bot/service/permissions.js';
+import type { Verb } from './verbs.js';
+import type { AuditEvent, Locale, Provider, Role } from '../store/schema.js';
+import { t, type MessageKey, type MessageParams } from '../i18n/catalogue.js';
+import { commands, type CommandName } from '../bot/commands/parse.js';
+import type { Permission } from '../bot/service/permissions.js';
 
 /** How the viewer reads dates. */
 export interface Viewer {
