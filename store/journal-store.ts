@@ -20,9 +20,9 @@ import { Low } from 'lowdb';
 import { migrate, upgradeRecord } from './migrations.js';
 import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices, type StoreFs } from './durable-file.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
-import { MemoryState, checkOp, collectInto, parseRecord } from './memory-state.js';
-import { SCHEMA_VERSION, Snapshot, collectionNames, Partner, type CollectionName, type Collections } from './schema.js';
-import { StoreOpenError, StoreUnavailableError, type Change, type Store, type StoreReader, type Tx } from './store.js';
+import { MemoryState, ReadsFromMemory, checkOp, collectInto, parseRecord } from './memory-state.js';
+import { SCHEMA_VERSION, Snapshot, collectionNames, Partner, type CollectionName } from './schema.js';
+import { StoreOpenError, StoreUnavailableError, type Store, type StoreReader, type Tx } from './store.js';
 
 export interface JournalStoreOptions {
   /** The snapshot file; the journal and lock sit beside it. `null` keeps everything in memory. */
@@ -129,8 +129,7 @@ async function loadSnapshot(file: string, low: Low<Snapshot>): Promise<{ snapsho
   return { snapshot: parsed.data, migrated: migrated.migratedFrom !== null };
 }
 
-class JournalStore implements JournalStoreHandle {
-  private readonly memory = new MemoryState({ tellDeletesOfAbsent: true });
+class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
   private queue: Pending[] = [];
   private committing = false;
   private failure: unknown = null;
@@ -153,6 +152,8 @@ class JournalStore implements JournalStoreHandle {
     private readonly options: JournalStoreOptions,
     snapshot: Snapshot,
   ) {
+    // Unlike the PostgreSQL store, a delete of a record that is not there is told to the watchers.
+    super(new MemoryState({ tellDeletesOfAbsent: true }));
     this.journalFile = file === null ? null : `${file}.journal`;
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
     this.memory.replaceAll(snapshot.partner, snapshotRecords(snapshot));
@@ -161,26 +162,6 @@ class JournalStore implements JournalStoreHandle {
 
   get healthy(): boolean {
     return this.failure === null && !this.closed;
-  }
-
-  partner(): Partner | null {
-    return this.memory.partner();
-  }
-
-  get<C extends CollectionName>(collection: C, id: string): Readonly<Collections[C]> | undefined {
-    return this.memory.get(collection, id);
-  }
-
-  all<C extends CollectionName>(collection: C): IterableIterator<Readonly<Collections[C]>> {
-    return this.memory.all(collection);
-  }
-
-  count(collection: CollectionName): number {
-    return this.memory.count(collection);
-  }
-
-  watch(listener: (change: Change) => void): () => void {
-    return this.memory.watch(listener);
   }
 
   transact<T>(fn: (tx: Tx, read: StoreReader) => T): Promise<T> {

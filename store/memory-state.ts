@@ -122,6 +122,31 @@ export class MemoryState implements StoreReader {
   }
 }
 
+/** The read side of a store, answered from its `MemoryState`. */
+export abstract class ReadsFromMemory implements StoreReader {
+  constructor(protected readonly memory: MemoryState) {}
+
+  partner(): Partner | null {
+    return this.memory.partner();
+  }
+
+  get<C extends CollectionName>(collection: C, id: string): Readonly<Collections[C]> | undefined {
+    return this.memory.get(collection, id);
+  }
+
+  all<C extends CollectionName>(collection: C): IterableIterator<Readonly<Collections[C]>> {
+    return this.memory.all(collection);
+  }
+
+  count(collection: CollectionName): number {
+    return this.memory.count(collection);
+  }
+
+  watch(listener: (change: Change) => void): () => void {
+    return this.memory.watch(listener);
+  }
+}
+
 function emptyTables(): Tables {
   return Object.fromEntries(collectionNames.map((name) => [name, new Map()])) as Tables;
 }

@@ -19,9 +19,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { MemoryState, checkOp, collectInto, type Undo } from './memory-state.js';
+import { MemoryState, ReadsFromMemory, checkOp, collectInto, type Undo } from './memory-state.js';
 import { SCHEMA_VERSION, collectionNames, collections, Partner, type CollectionName, type Collections } from './schema.js';
-import { StoreOpenError, StoreUnavailableError, type Change, type Store, type StoreReader, type Tx } from './store.js';
+import { StoreOpenError, StoreUnavailableError, type Store, type StoreReader, type Tx } from './store.js';
 import type { JournalOp } from './journal.js';
 import type { Cluster } from './cluster.js';
 import { DatabaseTooNewError, LOCK_SPACE, WRITE_LOCK, applyMigrations } from './pg/migrations.js';
@@ -138,10 +138,9 @@ function describe(error: unknown): string {
   return text.replace(/postgres(ql)?:\/\/[^\s]*/g, (url) => redactUrl(url));
 }
 
-class PgStore implements PgStoreHandle {
+class PgStore extends ReadsFromMemory implements PgStoreHandle {
   readonly replicaId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   readonly cluster: Cluster;
-  private readonly memory = new MemoryState({ tellDeletesOfAbsent: false });
   private queue: Pending[] = [];
   private feedWanted = false;
   private feedWaiters: Array<() => void> = [];
@@ -159,6 +158,7 @@ class PgStore implements PgStoreHandle {
     private readonly pool: pg.Pool,
     private readonly options: PgStoreOptions,
   ) {
+    super(new MemoryState({ tellDeletesOfAbsent: false }));
     this.keepChangesMs = options.keepChangesMs ?? 10 * 60_000;
     this.cluster = {
       claim: async (key, ttlMs) => {
@@ -186,26 +186,6 @@ class PgStore implements PgStoreHandle {
 
   get healthy(): boolean {
     return !this.closed && !this.failing && !this.outdated;
-  }
-
-  partner(): Partner | null {
-    return this.memory.partner();
-  }
-
-  get<C extends CollectionName>(collection: C, id: string): Readonly<Collections[C]> | undefined {
-    return this.memory.get(collection, id);
-  }
-
-  all<C extends CollectionName>(collection: C): IterableIterator<Readonly<Collections[C]>> {
-    return this.memory.all(collection);
-  }
-
-  count(collection: CollectionName): number {
-    return this.memory.count(collection);
-  }
-
-  watch(listener: (change: Change) => void): () => void {
-    return this.memory.watch(listener);
   }
 
   transact<T>(fn: (tx: Tx, read: StoreReader) => T): Promise<T> {
