@@ -20,16 +20,9 @@ import { Low } from 'lowdb';
 import { migrate, upgradeRecord } from './migrations.js';
 import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices, type StoreFs } from './durable-file.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
-import {
-  SCHEMA_VERSION,
-  Snapshot,
-  collectionNames,
-  collections,
-  Partner,
-  type CollectionName,
-  type Collections,
-} from './schema.js';
-import { StoreOpenError, StoreUnavailableError, type Change, type Store, type StoreReader, type Tx } from './store.js';
+import { MemoryState, ReadsFromMemory, checkOp, collectInto, parseRecord } from './memory-state.js';
+import { SCHEMA_VERSION, Snapshot, collectionNames, Partner, type CollectionName } from './schema.js';
+import { StoreOpenError, StoreUnavailableError, type Store, type StoreReader, type Tx } from './store.js';
 
 export interface JournalStoreOptions {
   /** The snapshot file; the journal and lock sit beside it. `null` keeps everything in memory. */
@@ -46,8 +39,6 @@ export interface JournalStoreOptions {
   /** The file operations of journal appends and snapshot rewrites (node:fs; tests inject faults). */
   fs?: StoreFs;
 }
-
-type Tables = { [K in CollectionName]: Map<string, Collections[K]> };
 
 interface Pending {
   entry: JournalEntry;
@@ -138,10 +129,7 @@ async function loadSnapshot(file: string, low: Low<Snapshot>): Promise<{ snapsho
   return { snapshot: parsed.data, migrated: migrated.migratedFrom !== null };
 }
 
-class JournalStore implements JournalStoreHandle {
-  private readonly tables = {} as Tables;
-  private partnerRecord: Partner | null;
-  private seq: number;
+class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
   private queue: Pending[] = [];
   private committing = false;
   private failure: unknown = null;
@@ -153,7 +141,6 @@ class JournalStore implements JournalStoreHandle {
   /** Set when a background compaction failed: the journals keep everything; retry at close. */
   private compactionFailed = false;
   private readonly compactBytes: number;
-  private readonly watchers = new Set<(change: Change) => void>();
 
   /** Beside the snapshot; null for an in-memory store. */
   private readonly journalFile: string | null;
@@ -165,63 +152,31 @@ class JournalStore implements JournalStoreHandle {
     private readonly options: JournalStoreOptions,
     snapshot: Snapshot,
   ) {
+    // Unlike the PostgreSQL store, a delete of a record that is not there is told to the watchers.
+    super(new MemoryState({ tellDeletesOfAbsent: true }));
     this.journalFile = file === null ? null : `${file}.journal`;
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
-    this.partnerRecord = snapshot.partner ? Object.freeze(snapshot.partner) : null;
-    this.seq = snapshot.journalSeq;
-    for (const name of collectionNames) {
-      const table = new Map<string, never>();
-      for (const record of snapshot[name]) table.set(record.id, Object.freeze(record) as never);
-      (this.tables as Record<string, Map<string, unknown>>)[name] = table;
-    }
+    this.memory.replaceAll(snapshot.partner, snapshotRecords(snapshot));
+    this.memory.seq = snapshot.journalSeq;
   }
 
   get healthy(): boolean {
     return this.failure === null && !this.closed;
   }
 
-  partner(): Partner | null {
-    return this.partnerRecord;
-  }
-
-  get<C extends CollectionName>(collection: C, id: string): Readonly<Collections[C]> | undefined {
-    return this.tables[collection].get(id) as Collections[C] | undefined;
-  }
-
-  all<C extends CollectionName>(collection: C): IterableIterator<Readonly<Collections[C]>> {
-    return this.tables[collection].values() as IterableIterator<Collections[C]>;
-  }
-
-  count(collection: CollectionName): number {
-    return this.tables[collection].size;
-  }
-
-  watch(listener: (change: Change) => void): () => void {
-    this.watchers.add(listener);
-    return () => this.watchers.delete(listener);
-  }
-
   transact<T>(fn: (tx: Tx, read: StoreReader) => T): Promise<T> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('The store is closed.'));
     if (this.failure) return Promise.reject(new StoreUnavailableError('The store could not write to disk; restart the bot.'));
     const ops: JournalOp[] = [];
-    const tx: Tx = {
-      put: (c, record) => {
-        const valid = collections[c].parse(record) as { id: string } & Record<string, unknown>;
-        ops.push({ op: 'put', c, r: valid });
-      },
-      delete: (c, id) => ops.push({ op: 'del', c, id }),
-      setPartner: (partner) => ops.push({ op: 'partner', r: Partner.parse(partner) }),
-    };
     let result: T;
     try {
-      result = fn(tx, this);
+      result = fn(collectInto(ops), this);
     } catch (error) {
       return Promise.reject(error);
     }
     if (ops.length === 0) return Promise.resolve(result);
-    const entry: JournalEntry = { seq: ++this.seq, ops };
-    this.apply(ops);
+    const entry: JournalEntry = { seq: ++this.memory.seq, ops };
+    this.memory.apply(ops);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ entry, resolve: () => resolve(result), reject });
       if (!this.committing) this.idle = this.commitLoop();
@@ -230,12 +185,7 @@ class JournalStore implements JournalStoreHandle {
 
   /** Re-applies journal entries written after the snapshot. */
   replay(entries: JournalEntry[]): void {
-    for (const entry of entries) {
-      if (entry.seq <= this.seq) continue;
-      const ops = entry.ops.map((op) => this.validateOp(op, entry.seq));
-      this.apply(ops);
-      this.seq = entry.seq;
-    }
+    this.memory.replay(entries, (op, seq) => this.validateOp(op, seq));
   }
 
   /** Rewrites the snapshot in the background (see the top of this file); commits go on meanwhile. */
@@ -263,8 +213,8 @@ class JournalStore implements JournalStoreHandle {
 
   /** The state as it is now; cheap, since records are immutable and shared. */
   private capture() {
-    const head = { schemaVersion: SCHEMA_VERSION, journalSeq: this.seq, partner: this.partnerRecord };
-    const arrays = collectionNames.map((name) => [name, [...this.tables[name].values()]] as [string, unknown[]]);
+    const head = { schemaVersion: SCHEMA_VERSION, journalSeq: this.memory.seq, partner: this.memory.partner() };
+    const arrays = collectionNames.map((name) => [name, [...this.memory.all(name)]] as [string, unknown[]]);
     return { head, arrays };
   }
 
@@ -283,14 +233,8 @@ class JournalStore implements JournalStoreHandle {
     }
     for (const [name, records] of moved) await appendJsonLines(`${this.file}.${name}.jsonl`, records, undefined, this.options.fs);
     await writeJsonInSlices(this.file, state.head, state.arrays, undefined, this.options.fs);
-    for (const [name, records] of moved) {
-      const table = this.tables[name] as Map<string, unknown>;
-      for (const record of records) {
-        if (table.get(record.id) !== record) continue; // changed since the capture: keep it
-        table.delete(record.id);
-        for (const watcher of this.watchers) watcher({ collection: name, id: record.id, before: record, after: undefined } as Change);
-      }
-    }
+    // A record changed since the capture stays.
+    for (const [name, records] of moved) for (const record of records) this.memory.removeIfUnchanged(name, record);
   }
 
   /** Snapshot, then empty journals: on open after a crash mid-compaction, and on close. */
@@ -319,31 +263,15 @@ class JournalStore implements JournalStoreHandle {
 
   private validateOp(op: JournalOp, seq: number): JournalOp {
     const file = this.journalFile ?? 'journal';
+    let valid: JournalOp | null;
     try {
       // A journal written before schema 3 may hold records in an older shape (see migrations.ts).
-      if (op.op === 'put') return { ...op, r: collections[op.c].parse(upgradeRecord(op.c, op.r as Record<string, unknown>)) as never };
-      if (op.op === 'partner') return { ...op, r: Partner.parse(op.r) };
-      if (op.op === 'del' && collectionNames.includes(op.c)) return op;
+      valid = checkOp(op, (c, r) => (c ? parseRecord(c, upgradeRecord(c, r)) : Partner.parse(r)));
     } catch (error) {
       throw new StoreOpenError(file, `entry ${seq} does not match the schema: ${(error as Error).message}`);
     }
+    if (valid) return valid;
     throw new StoreOpenError(file, `entry ${seq} holds an unknown operation`);
-  }
-
-  private apply(ops: JournalOp[]): void {
-    for (const op of ops) {
-      if (op.op === 'partner') {
-        this.partnerRecord = Object.freeze(op.r as Partner);
-        continue;
-      }
-      const table = this.tables[op.c] as Map<string, never>;
-      const id = op.op === 'put' ? op.r.id : op.id;
-      const before = table.get(id);
-      let after: never | undefined;
-      if (op.op === 'put') table.set(id, (after = Object.freeze(op.r) as never));
-      else table.delete(id);
-      for (const watcher of this.watchers) watcher({ collection: op.c, id, before, after } as Change);
-    }
   }
 
   private async commitLoop(): Promise<void> {
@@ -367,4 +295,8 @@ class JournalStore implements JournalStoreHandle {
       this.committing = false;
     }
   }
+}
+
+function* snapshotRecords(snapshot: Snapshot) {
+  for (const collection of collectionNames) for (const record of snapshot[collection]) yield { collection, id: record.id, record };
 }

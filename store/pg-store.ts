@@ -19,8 +19,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
+import { MemoryState, ReadsFromMemory, checkOp, collectInto, type Undo } from './memory-state.js';
 import { SCHEMA_VERSION, collectionNames, collections, Partner, type CollectionName, type Collections } from './schema.js';
-import { StoreOpenError, StoreUnavailableError, type Change, type Store, type StoreReader, type Tx } from './store.js';
+import { StoreOpenError, StoreUnavailableError, type Store, type StoreReader, type Tx } from './store.js';
 import type { JournalOp } from './journal.js';
 import type { Cluster } from './cluster.js';
 import { DatabaseTooNewError, LOCK_SPACE, WRITE_LOCK, applyMigrations } from './pg/migrations.js';
@@ -66,8 +67,8 @@ export class DatabaseOpenError extends StoreOpenError {
   }
 }
 
-type Tables = { [K in CollectionName]: Map<string, Collections[K]> };
-type Undo = { collection: CollectionName | null; id: string; before: unknown };
+type FeedRow = { seq: string; ops: JournalOp[] };
+type Parsed<C extends CollectionName | null> = C extends CollectionName ? Collections[C] : Partner;
 
 interface Pending {
   fn: (tx: Tx, read: StoreReader) => unknown;
@@ -137,13 +138,9 @@ function describe(error: unknown): string {
   return text.replace(/postgres(ql)?:\/\/[^\s]*/g, (url) => redactUrl(url));
 }
 
-class PgStore implements PgStoreHandle {
+class PgStore extends ReadsFromMemory implements PgStoreHandle {
   readonly replicaId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   readonly cluster: Cluster;
-  private readonly tables = {} as Tables;
-  private partnerRecord: Partner | null = null;
-  private lastSeq = 0;
-  private readonly watchers = new Set<(change: Change) => void>();
   private queue: Pending[] = [];
   private feedWanted = false;
   private feedWaiters: Array<() => void> = [];
@@ -161,8 +158,8 @@ class PgStore implements PgStoreHandle {
     private readonly pool: pg.Pool,
     private readonly options: PgStoreOptions,
   ) {
+    super(new MemoryState({ tellDeletesOfAbsent: false }));
     this.keepChangesMs = options.keepChangesMs ?? 10 * 60_000;
-    for (const name of collectionNames) (this.tables as Record<string, Map<string, unknown>>)[name] = new Map();
     this.cluster = {
       claim: async (key, ttlMs) => {
         const { rowCount } = await this.pool.query(
@@ -184,32 +181,11 @@ class PgStore implements PgStoreHandle {
   }
 
   get seq(): number {
-    return this.lastSeq;
+    return this.memory.seq;
   }
 
   get healthy(): boolean {
     return !this.closed && !this.failing && !this.outdated;
-  }
-
-  partner(): Partner | null {
-    return this.partnerRecord;
-  }
-
-  get<C extends CollectionName>(collection: C, id: string): Readonly<Collections[C]> | undefined {
-    return this.tables[collection].get(id) as Collections[C] | undefined;
-  }
-
-  all<C extends CollectionName>(collection: C): IterableIterator<Readonly<Collections[C]>> {
-    return this.tables[collection].values() as IterableIterator<Collections[C]>;
-  }
-
-  count(collection: CollectionName): number {
-    return this.tables[collection].size;
-  }
-
-  watch(listener: (change: Change) => void): () => void {
-    this.watchers.add(listener);
-    return () => this.watchers.delete(listener);
   }
 
   transact<T>(fn: (tx: Tx, read: StoreReader) => T): Promise<T> {
@@ -253,19 +229,19 @@ class PgStore implements PgStoreHandle {
          COMMIT`,
       )) as unknown as pg.QueryResult[];
       const seq = Number((results[1]!.rows[0] as { seq: string }).seq);
-      const fresh = this.emptyTables();
+      const records = [];
       let partner: Partner | null = null;
       for (const row of results[2]!.rows as Array<{ collection: string; id: string; data: Record<string, unknown> }>) {
         if (row.collection === PARTNER_KEY.collection) {
-          partner = this.parse(null, row.data, `partner`) as Partner;
+          partner = this.parse(null, row.data, `partner`);
           continue;
         }
         if (!(collectionNames as string[]).includes(row.collection)) continue; // a collection this version no longer has
         const c = row.collection as CollectionName;
-        fresh[c].set(row.id, Object.freeze(this.parse(c, row.data, `${c}/${row.id}`)) as never);
+        records.push({ collection: c, id: row.id, record: this.parse(c, row.data, `${c}/${row.id}`) });
       }
-      this.replaceAll(fresh, partner);
-      this.lastSeq = seq;
+      this.memory.replaceAll(partner, records);
+      this.memory.seq = seq;
     });
   }
 
@@ -288,7 +264,7 @@ class PgStore implements PgStoreHandle {
   async listen(): Promise<void> {
     const listener = new pg.Client({ connectionString: this.options.url, keepAlive: true });
     listener.on('notification', (message) => {
-      if (Number(message.payload) > this.lastSeq) this.requestFeed();
+      if (Number(message.payload) > this.memory.seq) this.requestFeed();
     });
     listener.on('error', (error) => {
       // The poll keeps the replica up to date meanwhile; reconnect after a pause.
@@ -362,26 +338,22 @@ class PgStore implements PgStoreHandle {
         (await client.query(
           `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
            SELECT pruned_through::text AS pruned FROM store_state WHERE id = 1;
-           SELECT seq::text AS seq, ops FROM changes WHERE seq > ${this.lastSeq} ORDER BY seq LIMIT ${FEED_PAGE};
+           SELECT seq::text AS seq, ops FROM changes WHERE seq > ${this.memory.seq} ORDER BY seq LIMIT ${FEED_PAGE};
            COMMIT`,
         )) as unknown as pg.QueryResult[],
     );
-    if (Number((results[1]!.rows[0] as { pruned: string }).pruned) > this.lastSeq) {
+    if (Number((results[1]!.rows[0] as { pruned: string }).pruned) > this.memory.seq) {
       await this.load();
       return;
     }
-    const rows = results[2]!.rows as Array<{ seq: string; ops: JournalOp[] }>;
+    const rows = results[2]!.rows as FeedRow[];
     this.applyFeed(rows);
     if (rows.length === FEED_PAGE) this.feedWanted = true; // more to read: read on at once
   }
 
-  private applyFeed(rows: Array<{ seq: string; ops: JournalOp[] }>): void {
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      if (seq <= this.lastSeq) continue;
-      this.apply(row.ops.map((op) => this.validateOp(op, seq)));
-      this.lastSeq = seq;
-    }
+  private applyFeed(rows: FeedRow[]): void {
+    const entries = rows.map((row) => ({ seq: Number(row.seq), ops: row.ops }));
+    this.memory.replay(entries, (op, seq) => this.validateOp(op, seq));
   }
 
   /** One database transaction for a batch of `transact` calls. */
@@ -403,7 +375,7 @@ class PgStore implements PgStoreHandle {
         `BEGIN;
          SELECT pg_advisory_xact_lock(${LOCK_SPACE}, ${WRITE_LOCK});
          SELECT pruned_through::text AS pruned, data_schema_version AS version FROM store_state WHERE id = 1;
-         SELECT seq::text AS seq, ops FROM changes WHERE seq > ${this.lastSeq} ORDER BY seq`,
+         SELECT seq::text AS seq, ops FROM changes WHERE seq > ${this.memory.seq} ORDER BY seq`,
       )) as unknown as pg.QueryResult[];
       const state = results[2]!.rows[0] as { pruned: string; version: number };
       if (state.version > SCHEMA_VERSION) {
@@ -416,8 +388,8 @@ class PgStore implements PgStoreHandle {
       }
       // Catch up with what other replicas committed: the functions must see the latest state.
       // Behind the pruned feed: a full reload (under the lock nothing commits meanwhile).
-      if (Number(state.pruned) > this.lastSeq) await this.load();
-      else this.applyFeed(results[3]!.rows as Array<{ seq: string; ops: JournalOp[] }>);
+      if (Number(state.pruned) > this.memory.seq) await this.load();
+      else this.applyFeed(results[3]!.rows as FeedRow[]);
 
       const ops: JournalOp[] = [];
       for (const p of batch) {
@@ -425,16 +397,16 @@ class PgStore implements PgStoreHandle {
         const mine: JournalOp[] = [];
         let result: unknown;
         try {
-          result = p.fn(this.txFor(mine), this);
+          result = p.fn(collectInto(mine), this);
         } catch (error) {
           p.reject(error);
           continue;
         }
-        undo.push(...this.apply(mine));
+        undo.push(...this.memory.apply(mine));
         ops.push(...mine);
         done.push({ p, result });
       }
-      let seq = this.lastSeq;
+      let seq = this.memory.seq;
       if (ops.length > 0) {
         const { upserts, deletes } = finalStates(ops);
         const prune = Date.now() - this.lastPrune >= (this.options.pruneEveryMs ?? 60_000);
@@ -472,7 +444,7 @@ class PgStore implements PgStoreHandle {
         }
       }
       await client.query('COMMIT');
-      this.lastSeq = seq;
+      this.memory.seq = seq;
       this.failing = false;
       for (const { p, result } of done) p.resolve(result);
     } catch (error) {
@@ -480,7 +452,7 @@ class PgStore implements PgStoreHandle {
       await client.query('ROLLBACK').catch(() => {});
       // Memory goes back to what the database holds. Had the commit gone through after all (the
       // connection died during COMMIT), the feed brings it back, as the feed position did not move.
-      for (const u of undo.reverse()) this.restore(u);
+      this.memory.undo(undo);
       this.failing = true;
       // Those whose function threw were answered already; every other one is refused.
       const answered = new Set(batch.filter((p) => !done.some((d) => d.p === p) && ran.has(p)));
@@ -490,20 +462,10 @@ class PgStore implements PgStoreHandle {
     }
   }
 
-  // --- memory -----------------------------------------------------------------------------------
+  // --- checking what the database holds ------------------------------------------------------
 
-  private txFor(ops: JournalOp[]): Tx {
-    return {
-      put: (c, record) => {
-        const valid = collections[c].parse(record) as { id: string } & Record<string, unknown>;
-        ops.push({ op: 'put', c, r: valid });
-      },
-      delete: (c, id) => ops.push({ op: 'del', c, id }),
-      setPartner: (partner) => ops.push({ op: 'partner', r: Partner.parse(partner) }),
-    };
-  }
-
-  private parse(collection: CollectionName | null, data: unknown, what: string): unknown {
+  /** `data` checked against the schema of `collection` (null: the partner record). */
+  private parse<C extends CollectionName | null>(collection: C, data: unknown, what: string): Parsed<C> {
     const result = (collection ? collections[collection] : Partner).safeParse(data);
     if (!result.success) {
       const issue = result.error.issues[0];
@@ -512,70 +474,14 @@ class PgStore implements PgStoreHandle {
         `the record ${what} does not match the schema (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`,
       );
     }
-    return result.data;
+    return result.data as Parsed<C>;
   }
 
   private validateOp(op: JournalOp, seq: number): JournalOp {
     const what = `change ${seq}`;
-    if (op.op === 'put' && (collectionNames as string[]).includes(op.c)) return { ...op, r: this.parse(op.c, op.r, what) as never };
-    if (op.op === 'del' && (collectionNames as string[]).includes(op.c)) return op;
-    if (op.op === 'partner') return { ...op, r: this.parse(null, op.r, what) as never };
+    const valid = checkOp(op, (c, r) => this.parse(c, r, what));
+    if (valid) return valid;
     throw new DatabaseOpenError(redactUrl(this.options.url), `${what} holds an operation this version does not know`);
-  }
-
-  /** Applies writes in memory and tells the watchers; returns how to take them back. */
-  private apply(ops: JournalOp[]): Undo[] {
-    const undo: Undo[] = [];
-    for (const op of ops) {
-      if (op.op === 'partner') {
-        undo.push({ collection: null, id: PARTNER_KEY.id, before: this.partnerRecord });
-        this.partnerRecord = Object.freeze(op.r as Partner);
-        continue;
-      }
-      const id = op.op === 'put' ? op.r.id : op.id;
-      const before = this.tables[op.c].get(id);
-      undo.push({ collection: op.c, id, before });
-      this.set(op.c, id, op.op === 'put' ? (Object.freeze(op.r) as never) : undefined);
-    }
-    return undo;
-  }
-
-  private restore(u: Undo): void {
-    if (u.collection === null) this.partnerRecord = u.before as Partner | null;
-    else this.set(u.collection, u.id, u.before);
-  }
-
-  private set(collection: CollectionName, id: string, after: unknown): void {
-    const table = this.tables[collection] as Map<string, unknown>;
-    const before = table.get(id);
-    if (after === undefined) table.delete(id);
-    else table.set(id, after);
-    if (before === undefined && after === undefined) return;
-    for (const watcher of this.watchers) watcher({ collection, id, before, after } as Change);
-  }
-
-  private emptyTables(): Tables {
-    const fresh = {} as Tables;
-    for (const name of collectionNames) (fresh as Record<string, Map<string, unknown>>)[name] = new Map();
-    return fresh;
-  }
-
-  /** Swaps in a full reload, telling the watchers what differs. */
-  private replaceAll(fresh: Tables, partner: Partner | null): void {
-    this.partnerRecord = partner ? Object.freeze(partner) : null;
-    for (const name of collectionNames) {
-      const old = this.tables[name] as Map<string, unknown>;
-      const next = fresh[name] as Map<string, unknown>;
-      if (this.watchers.size === 0) {
-        (this.tables as Record<string, Map<string, unknown>>)[name] = next;
-        continue;
-      }
-      for (const id of old.keys()) if (!next.has(id)) this.set(name, id, undefined);
-      for (const [id, record] of next) {
-        const current = old.get(id);
-        if (current === undefined || JSON.stringify(current) !== JSON.stringify(record)) this.set(name, id, record);
-      }
-    }
   }
 }
 
