@@ -4,14 +4,11 @@
  * GDAP relationships ending soon. The sync reads Microsoft; every rule about what it means lives here.
  */
 import type { Customer, Delivery, GdapRecord, Relationship } from '../../store/schema.js';
-import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import type { DirectoryStatus } from './directory.js';
+import { LIVE_GDAP } from './admin-access.js';
 import type { AdminAccessEndingEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
-import { resolveCustomer } from './customers.js';
-import { requirePermission, requireRole } from './roles.js';
 
 type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
 
@@ -26,8 +23,7 @@ export interface DirectoryRelationship {
   endDateTime: string | null;
 }
 
-/** GDAP statuses in which the partner's access is, or is about to be, in place. */
-export const LIVE_GDAP = new Set(['approved', 'activating', 'active', 'expiring']);
+export { LIVE_GDAP, gdapOf } from './admin-access.js';
 /** Statuses after which a pending request can never be approved. */
 export const ENDED_GDAP = new Set(['expired', 'terminated', 'terminationRequested', 'terminating']);
 
@@ -234,79 +230,6 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
       return { invitationId: match };
     },
 
-    /** The directory's connection, the permissions it lacks and its last sync (admins only). */
-    async directoryStatus(actor: Actor): Promise<DirectoryStatus> {
-      requirePermission(ctx, actor, 'adminAccess');
-      if (ctx.directory.status) return ctx.directory.status();
-      return {
-        kind: ctx.directory.kind,
-        tenantId: ctx.store.partner()?.tenantId ?? null,
-        appId: null,
-        missingPermissions: null,
-        permissionError: null,
-        sync: null,
-      };
-    },
-
-    /** `refresh customers`: reads Microsoft now; null with a directory that has nothing to read. */
-    async refreshCustomers(actor: Actor): Promise<{ customers: number; added: number } | null> {
-      requireRole(ctx, actor);
-      return ctx.directory.refresh ? ctx.directory.refresh() : null;
-    },
-
-    /** A listed customer's GDAP relationships as last synced, newest end date first: what `end admin access` would end. */
-    adminAccessOf(
-      actor: Actor,
-      customerRef: string,
-    ): { customerId: string; companyName: string; tenantId: string | null; relationships: GdapRecord[] } {
-      requirePermission(ctx, actor, 'adminAccess');
-      const customer = resolveCustomer(ctx, customerRef);
-      return {
-        customerId: customer.id,
-        companyName: customer.companyName,
-        tenantId: customer.tenantId,
-        relationships: gdapOf(ctx, customer.tenantId),
-      };
-    },
-
-    /**
-     * `end admin access`: terminates the customer's live GDAP relationships at Microsoft, then
-     * records what Microsoft answered, audited. Admins only; the card's ids are re-checked here.
-     */
-    async endAdminAccess(actor: Actor, customerId: string) {
-      requirePermission(ctx, actor, 'adminAccess');
-      const customer = resolveCustomer(ctx, customerId);
-      const live = gdapOf(ctx, customer.tenantId).filter((r) => LIVE_GDAP.has(r.status));
-      // Nothing live (or a directory without GDAP): nothing to end, which is what was asked.
-      if (live.length === 0 || !ctx.directory.endAdminAccess || !customer.tenantId)
-        return { companyName: customer.companyName, ended: [] as GdapRecord[], alreadyDone: true };
-      const ended = await ctx.directory.endAdminAccess(customer.tenantId);
-      const at = ctx.now().toISOString();
-      const records = await ctx.store.transact((tx, read) => {
-        const out: GdapRecord[] = [];
-        for (const e of ended) {
-          const before = read.get('gdap', e.relationshipId);
-          if (!before) continue;
-          const after = { ...before, status: e.status, syncedAt: at };
-          tx.put('gdap', after);
-          out.push(after);
-        }
-        ctx.audit(tx, actor, 'adminAccess.ended', customer.id, {
-          tenantId: customer.tenantId,
-          relationships: ended.map((e) => e.relationshipId),
-        });
-        return out;
-      });
-      return { companyName: customer.companyName, ended: records, alreadyDone: false };
-    },
   };
   return ops;
-}
-
-/** A customer tenant's GDAP relationships, newest end date first. */
-export function gdapOf(ctx: ServiceContext, tenantId: string | null): GdapRecord[] {
-  if (!tenantId) return [];
-  const out: GdapRecord[] = [];
-  for (const record of ctx.store.all('gdap')) if (record.customerTenantId === tenantId) out.push(record);
-  return out.sort((a, b) => (b.endDateTime ?? '').localeCompare(a.endDateTime ?? ''));
 }

@@ -5,6 +5,7 @@ import { createChannelOperations } from './channels.js';
 import { createContext, type ServiceDeps } from './context.js';
 import { createCustomerOperations } from './customers.js';
 import { createDirectorySyncOperations } from './directory-sync.js';
+import { createAdminAccessOperations } from './admin-access.js';
 import { createPartnerCenterOperations } from './partner-center.js';
 import { createInvitationOperations } from './invitations.js';
 import { createProviderOperations } from './providers.js';
@@ -26,6 +27,7 @@ export function createService(deps: ServiceDeps) {
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
     ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),
+    ...createAdminAccessOperations(ctx),
     ...createPartnerCenterOperations(ctx),
     /** Which directory the facts come from: `embedded` or `microsoft`. */
     directoryKind: () => ctx.directory.kind,
