@@ -1,5 +1,5 @@
 /** The customer accepts: customer, relationships and notifications recorded in one durable step. */
-import type { Customer, Delivery, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
+import type { Customer, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -7,6 +7,7 @@ import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import type { InvitationAcceptedEvent } from './events.js';
 import { effectiveStatus, findByToken } from './invitations.js';
 import { isPending } from './invitation-status.js';
+import { queueDelivery } from './deliveries.js';
 
 export interface AcceptingContact {
   companyName: string;
@@ -168,19 +169,7 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
         acceptedAt: now,
         deliveryIds,
       };
-      const deliver = (target: DeliveryTarget) => {
-        const delivery: Delivery = {
-          id: ctx.newId(),
-          target,
-          event: { ...event, deliveryIds: [] },
-          attempts: 0,
-          nextAttemptAt: now,
-          lastError: null,
-          createdAt: now,
-        };
-        tx.put('deliveries', delivery);
-        deliveryIds.push(delivery.id);
-      };
+      const deliver = (target: DeliveryTarget) => queueDelivery(ctx, tx, target, event);
       for (const channel of read.all('channels')) deliver({ kind: 'subscription', subscriptionId: channel.id });
       // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft.
       if (invitation.draftMessage) deliver({ kind: 'card', card: invitation.draftMessage });

@@ -3,12 +3,13 @@
  * relationships (a synced cache, merged with the customers accepted through the bot), and the
  * GDAP relationships ending soon. The sync reads Microsoft; every rule about what it means lives here.
  */
-import type { Customer, Delivery, GdapRecord, Relationship } from '../../store/schema.js';
+import type { Customer, GdapRecord, Relationship } from '../../store/schema.js';
 import type { ServiceContext } from './context.js';
 import { LIVE_GDAP } from './admin-access.js';
 import type { AdminAccessEndingEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
+import { queueDelivery } from './deliveries.js';
 
 type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
 
@@ -176,18 +177,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
             endsAt: record.endDateTime,
             deliveryIds: [],
           };
-          for (const channel of read.all('channels')) {
-            const delivery: Delivery = {
-              id: ctx.newId(),
-              target: { kind: 'subscription', subscriptionId: channel.id },
-              event: { ...event },
-              attempts: 0,
-              nextAttemptAt: now.toISOString(),
-              lastError: null,
-              createdAt: now.toISOString(),
-            };
-            tx.put('deliveries', delivery);
-          }
+          for (const channel of read.all('channels')) queueDelivery(ctx, tx, { kind: 'subscription', subscriptionId: channel.id }, event);
           tx.put('gdap', { ...record, expiryNoticeAt: now.toISOString() });
           announced++;
         }

@@ -4,7 +4,7 @@
  * deliveries. Only Global admins and Admin agents connect or disconnect; the tokens stay
  * encrypted in the store and are never shown.
  */
-import type { Connection, Delivery, DeliveryTarget } from '../../store/schema.js';
+import type { Connection, DeliveryTarget } from '../../store/schema.js';
 import type { Tx } from '../../store/store.js';
 import { CONNECTION_ID, type Capabilities } from '../partner-center/connection.js';
 import { PartnerCenterError, type DeviceCodePrompt } from '../partner-center/port.js';
@@ -12,6 +12,7 @@ import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput } from './errors.js';
 import type { PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from './events.js';
+import { queueDelivery } from './deliveries.js';
 import { requirePermission } from './roles.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,20 +35,8 @@ export interface PartnerCenterState {
 export function createPartnerCenterOperations(ctx: ServiceContext) {
   const link = () => ctx.directory.partnerCenter;
 
-  const deliver = (tx: Tx, target: ConversationTarget | null, event: ServiceEvent & { deliveryIds: string[] }) => {
-    if (!target) return;
-    const at = ctx.now().toISOString();
-    const delivery: Delivery = {
-      id: ctx.newId(),
-      target,
-      event: { ...event, deliveryIds: [] },
-      attempts: 0,
-      nextAttemptAt: at,
-      lastError: null,
-      createdAt: at,
-    };
-    tx.put('deliveries', delivery);
-    event.deliveryIds.push(delivery.id);
+  const deliver = (tx: Tx, target: ConversationTarget | null, event: ServiceEvent) => {
+    if (target) queueDelivery(ctx, tx, target, event);
   };
 
   const toCapabilityCodes = (capabilities: Capabilities) =>
