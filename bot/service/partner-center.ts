@@ -10,7 +10,7 @@ import { CONNECTION_ID, type Capabilities } from '../partner-center/connection.j
 import { PartnerCenterError, type DeviceCodePrompt } from '../partner-center/port.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import { InvalidInput } from './errors.js';
+import { InvalidInput, Unavailable } from './errors.js';
 import type { PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from './events.js';
 import { queueDelivery } from './deliveries.js';
 import { requirePermission } from './roles.js';
@@ -52,7 +52,15 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
       const pc = link();
       if (!pc) throw new InvalidInput('partnerCenter.needsMicrosoft');
       if (!pc.ready) throw new InvalidInput('partnerCenter.needsKey');
-      const { prompt, done } = await pc.startSignIn(toActorRef(actor));
+      let started: Awaited<ReturnType<typeof pc.startSignIn>>;
+      try {
+        started = await pc.startSignIn(toActorRef(actor));
+      } catch (error) {
+        // Entra unreachable or refusing before any code was given: say so; nothing was stored.
+        if (error instanceof PartnerCenterError && error.status > 0 && error.status < 500) throw new Unavailable('partnerCenter.refused', { code: error.code });
+        throw new Unavailable('microsoft.unreachable');
+      }
+      const { prompt, done } = started;
       void done
         .then(async (signedIn) => {
           const capabilities = await pc.checkCapabilities();

@@ -119,6 +119,16 @@ describe('the Partner Center connection over time', () => {
     expect(bot.store.get('connections', 'partner-center')!.lostAt).toBeNull();
   });
 
+  it('says Microsoft cannot be reached when the sign-in cannot start, and keeps nothing', async () => {
+    await start(3600);
+    await partnerCenter.close(); // Entra's device-code endpoint is gone
+    const teams = teamsClient(bot.url, connector.url);
+    await teams.say(alice, personal, 'connect partner center');
+    expect(cardText(connector.calls.at(-1))).toContain('Microsoft could not be reached just now');
+    expect(bot.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    expect(bot.store.get('connections', 'partner-center')).toBeUndefined();
+  });
+
   it('refuses a sign-in without MFA and keeps nothing', async () => {
     await start(3600);
     const teams = teamsClient(bot.url, connector.url);
