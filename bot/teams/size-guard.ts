@@ -62,11 +62,20 @@ function titleOf(activity: Partial<Activity>): string {
   return title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title;
 }
 
+/**
+ * The short card. Its title is the big card's, which is already Teams text (escaped when that card
+ * was rendered): it is copied as it is, not escaped a second time.
+ */
 function leftOutCard(activity: Partial<Activity>, bytes: number, locale: Locale) {
   const text = t(locale, 'ui.tooLarge.text', { size: Math.ceil(bytes / 1024) });
   const title = titleOf(activity);
-  const view: MessageView = { kind: 'message', locale, tone: 'info', title, text, fallbackText: title ? `${title}: ${text}` : text };
-  return renderAdaptiveCard(view);
+  const view: MessageView = { kind: 'message', locale, tone: 'info', title: title ? '-' : '', text, fallbackText: text };
+  const card = renderAdaptiveCard(view);
+  if (title) {
+    (card.body as Array<{ text?: string }>)[0]!.text = title;
+    card.fallbackText = `${title}: ${text}`;
+  }
+  return card;
 }
 
 /**

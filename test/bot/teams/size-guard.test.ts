@@ -47,6 +47,29 @@ describe('Teams activity size', () => {
     expect(JSON.stringify(fitted.activity)).toContain('Ho omesso il contenuto di questa scheda: con 40 KB');
   });
 
+  it('keeps the title of the card it replaces as that card showed it, escaped once', async () => {
+    const { renderAdaptiveCard } = await import('../../../render/teams/adaptive.js');
+    const title = 'Remove [Contoso](https://evil.example) *Ltd*?';
+    const rendered = renderAdaptiveCard({
+      kind: 'message',
+      locale: 'en',
+      tone: 'info',
+      title,
+      text: 'x'.repeat(40_000),
+      fallbackText: title,
+    });
+    const shown = (rendered.body as Array<{ text: string }>)[0]!.text;
+    const fitted = fitActivity(
+      { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: rendered }] },
+      'en',
+    );
+    expect(fitted.replaced).toBe(true);
+    const card = fitted.activity.attachments[0]!.content as { body: Array<{ text: string }>; fallbackText: string };
+    expect(card.body[0]!.text).toBe(shown);
+    expect(card.body[0]!.text).not.toContain('\\\\');
+    expect(card.body[1]!.text).toContain('I left out the content of this card');
+  });
+
   it('guards proactive posts and updates too: they run the adapter middleware', async () => {
     const connector = await startConnector();
     const warnings: string[] = [];
