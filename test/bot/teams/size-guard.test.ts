@@ -64,7 +64,7 @@ describe('Teams activity size', () => {
       'en',
     );
     expect(fitted.replaced).toBe(true);
-    const card = fitted.activity.attachments[0]!.content as { body: Array<{ text: string }>; fallbackText: string };
+    const card = fitted.activity.attachments[0]!.content as unknown as { body: Array<{ text: string }>; fallbackText: string };
     expect(card.body[0]!.text).toBe(shown);
     expect(card.body[0]!.text).not.toContain('\\\\');
     expect(card.body[1]!.text).toContain('I left out the content of this card');
