@@ -2,7 +2,8 @@
  * The suites Stryker runs against each mutant of bot/service/ (npm run test:mutation): the ones
  * that drive the service directly or through a surface, and the directory adapters' suites
  * against the Microsoft and Partner Center stand-ins. The browser, crash, start-up, PostgreSQL and
- * child-process tests are left out: they test other layers and would make each mutant cost seconds.
+ * child-process tests are left out, and so are the end-to-end stories (test/e2e): they test other
+ * layers, or the same rules at many times the cost per mutant.
  *
  * The stand-ins serve https with a throwaway certificate that the test processes trust through
  * NODE_EXTRA_CA_CERTS, set by the microsoft-tls global setup before the workers start: without
@@ -22,9 +23,6 @@ export default defineConfig({
       'test/bot/notifications/*.test.ts',
       'test/bot/microsoft/*.test.ts',
       'test/bot/partner-center/*.test.ts',
-      'test/e2e/microsoft-story.test.ts',
-      'test/e2e/partner-center-story.test.ts',
-      'test/e2e/partner-center-webhook.test.ts',
       'test/reliability/forgery.test.ts',
     ],
     testTimeout: 20_000,
