@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type * as ACDataModule from 'adaptivecards-templating';
 import type { ActionModel, View } from '../../views/index.js';
 import { compileTemplate } from './compiled-template.js';
-import { escapeCardText } from './teams-text.js';
+import { escapeCardText, teamsText } from './teams-text.js';
 import { t } from '../../i18n/catalogue.js';
 import attestation from './templates/attestation.json' with { type: 'json' };
 import customerDetails from './templates/customer-details.json' with { type: 'json' };
@@ -86,16 +86,31 @@ function modelOf(view: View): Record<string, unknown> {
     }
     case 'sent':
       // One TextBlock per paragraph: Teams collapses the blank lines inside a single TextBlock.
-      return { ...view, paragraphs: view.body.split(/\n\s*\n/).map((text) => ({ text: text.trim() })).filter((p) => p.text), actions: [openUrl(view.openLabel, view.mailto)] };
+      return {
+        ...view,
+        paragraphs: view.body
+          .split(/\n\s*\n/)
+          .map((text) => ({ text: text.trim() }))
+          .filter((p) => p.text),
+        actions: [openUrl(view.openLabel, view.mailto)],
+      };
     case 'customerList':
       return {
         ...view,
         actions,
         searchAction: toAdaptiveAction(view.searchAction),
-        rows: view.rows.map((row) => ({ name: row.name, line: `${row.domain} · ${row.status} · ${row.counts}`, open: toAdaptiveAction(row.open) })),
+        rows: view.rows.map((row) => ({
+          name: row.name,
+          line: `${row.domain} · ${row.status} · ${row.counts}`,
+          open: toAdaptiveAction(row.open),
+        })),
       };
     case 'customerDetails':
-      return { ...view, actions, sections: view.sections.map((section) => ({ ...section, actions: section.actions.map(toAdaptiveAction) })) };
+      return {
+        ...view,
+        actions,
+        sections: view.sections.map((section) => ({ ...section, actions: section.actions.map(toAdaptiveAction) })),
+      };
     case 'attestation':
       return { ...view, actions, requiredMessage: t(view.locale, 'removal.attestationRequired') };
     case 'list':
@@ -112,6 +127,14 @@ export function renderAdaptiveCard(view: View): AdaptiveCard {
   // View models carry plain text; the one place it becomes Teams markdown.
   escapeCardText(card);
   return card;
+}
+
+/**
+ * The text of a Universal Action answered with a message instead of a card (the views went out
+ * as new messages): their fallback texts, which carry names from outside, escaped like card text.
+ */
+export function toInvokeMessageText(views: readonly View[]): string {
+  return teamsText(views.map((v) => v.fallbackText).join('\n'));
 }
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
