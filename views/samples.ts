@@ -5,7 +5,7 @@
  */
 import { permissionsOf } from '../bot/service/permissions.js';
 import { hashToken } from '../store/invitation-secret.js';
-import type { Customer, Locale } from '../store/schema.js';
+import type { Customer, GdapRecord, Locale } from '../store/schema.js';
 import type { InvitationRecord } from '../bot/service/invitations.js';
 import { sliceOf, type CustomerDetails } from '../bot/service/customers.js';
 import { attestationText } from '../bot/service/attestation.js';
@@ -23,7 +23,15 @@ import {
   toProvidersView,
   toRemovalOutcomeView,
   toSentView,
+  toStatusView,
+  toEndAccessConfirmView,
+  toEndAccessOutcomeView,
+  toAdminAccessEndingView,
+  toDeviceCodeView,
+  toSignInOutcomeView,
+  toReconnectView,
   type View,
+  type Viewer,
 } from './index.js';
 
 const at = '2026-11-23T14:02:00.000Z';
@@ -58,8 +66,30 @@ function detailsOf(o: Outside, c: Customer, pages: { users?: number; subscriptio
     subscriptions: sliceOf(subscriptions, pages.subscriptions),
     licenses: sliceOf(licenses, 1),
     relationships: [
-      { id: 'r1', customerId: c.id, kind: 'reseller', providerId: null, providerName: null, status: 'active', dapGranted: true, invitationId: null, createdAt: at, endedAt: null },
-      { id: 'r2', customerId: c.id, kind: 'provider', providerId: 'p1', providerName: o('Contoso Distribution'), status: 'active', dapGranted: true, invitationId: null, createdAt: at, endedAt: null },
+      {
+        id: 'r1',
+        customerId: c.id,
+        kind: 'reseller',
+        providerId: null,
+        providerName: null,
+        status: 'active',
+        dapGranted: true,
+        invitationId: null,
+        createdAt: at,
+        endedAt: null,
+      },
+      {
+        id: 'r2',
+        customerId: c.id,
+        kind: 'provider',
+        providerId: 'p1',
+        providerName: o('Contoso Distribution'),
+        status: 'active',
+        dapGranted: true,
+        invitationId: null,
+        createdAt: at,
+        endedAt: null,
+      },
     ],
     dapGranted: true,
     activeSubscriptions: subscriptions.filter((x) => x.status === 'active').length,
@@ -74,10 +104,39 @@ function largeOf(o: Outside): Customer {
     id: 'cust-fabrikam',
     companyName: o('Fabrikam Industrie Meccaniche S.p.A.'),
     domain: o('fabrikam-industrie.it'),
-    subscriptions: Array.from({ length: 15 }, (_, i) => ({ id: `fs${i}`, offer: o(`Microsoft 365 E5, plan ${i + 1}`), quantity: 20 + i, status: 'active' as const, renewsOn: '2027-03-01' })),
-    users: Array.from({ length: 300 }, (_, i) => ({ id: `fu${i}`, displayName: o(`Utente ${i + 1} Fabrikam`), email: o(`utente${i + 1}@fabrikam-industrie.it`), licenses: [o('Microsoft 365 E5')] })),
+    subscriptions: Array.from({ length: 15 }, (_, i) => ({
+      id: `fs${i}`,
+      offer: o(`Microsoft 365 E5, plan ${i + 1}`),
+      quantity: 20 + i,
+      status: 'active' as const,
+      renewsOn: '2027-03-01',
+    })),
+    users: Array.from({ length: 300 }, (_, i) => ({
+      id: `fu${i}`,
+      displayName: o(`Utente ${i + 1} Fabrikam`),
+      email: o(`utente${i + 1}@fabrikam-industrie.it`),
+      licenses: [o('Microsoft 365 E5')],
+    })),
     licenses: Array.from({ length: 12 }, (_, i) => ({ sku: o(`SKU ${i + 1}`), assigned: 10, total: 20 })),
   };
+}
+
+/** GDAP relationships as Microsoft Graph lists them: the display name and status are Graph's. */
+function gdapOf(o: Outside, customer: Customer): GdapRecord[] {
+  const record = (id: string, name: string, status: string, autoExtendDuration: string): GdapRecord => ({
+    id,
+    displayName: o(name),
+    status: o(status),
+    customerTenantId: customer.tenantId,
+    customerName: o(customer.companyName),
+    roleDefinitionIds: ['62e90394-69f5-4237-9190-012177145e10', 'f2ef992c-3afb-46b9-b7cf-a126ee74c451'],
+    autoExtendDuration,
+    endDateTime: '2027-05-23T14:02:00.000Z',
+    invitationId: null,
+    syncedAt: at,
+    expiryNoticeAt: null,
+  });
+  return [record('g1', 'Northwind_Adatum_Helpdesk', 'active', 'P180D'), record('g2', 'Northwind Adatum setup', 'active', 'PT0S')];
 }
 
 function invitation(locale: Locale, o: Outside): InvitationRecord {
@@ -96,9 +155,14 @@ function invitation(locale: Locale, o: Outside): InvitationRecord {
     customerEmail: o('giulia.rossi@adatum.com'),
     locale,
     link,
-    subject: o(locale === 'it' ? 'Northwind Cloud e Contoso Distribution ti invitano' : 'Northwind Cloud and Contoso Distribution invite you'),
+    subject: o(
+      locale === 'it' ? 'Northwind Cloud e Contoso Distribution ti invitano' : 'Northwind Cloud and Contoso Distribution invite you',
+    ),
     microsoft: null,
-    body: locale === 'it' ? `${o('Buongiorno,')}\n\napri questo link per accettare:\n${link}\n\nCordiali saluti` : `${o('Hello,')}\n\nopen this link to accept:\n${link}\n\nKind regards`,
+    body:
+      locale === 'it'
+        ? `${o('Buongiorno,')}\n\napri questo link per accettare:\n${link}\n\nCordiali saluti`
+        : `${o('Hello,')}\n\nopen this link to accept:\n${link}\n\nKind regards`,
     createdBy: who,
     createdAt: at,
     expiresAt: '2027-02-21T14:02:00.000Z',
@@ -120,8 +184,18 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
   const large = largeOf(o);
   const removal = {
     removal: {
-      id: 'rem-1', customerId: customer.id, relationshipId: 'r1', status: 'pending' as const, requestedBy: who, requestedAt: at,
-      attestationVersion: attestationText(locale).version, attestationLocale: locale, attestedBy: null, attestedAt: null, cancelledBy: null, cancelledAt: null,
+      id: 'rem-1',
+      customerId: customer.id,
+      relationshipId: 'r1',
+      status: 'pending' as const,
+      requestedBy: who,
+      requestedAt: at,
+      attestationVersion: attestationText(locale).version,
+      attestationLocale: locale,
+      attestedBy: null,
+      attestedAt: null,
+      cancelledBy: null,
+      cancelledAt: null,
     },
     companyName: customer.companyName,
     domain: customer.domain,
@@ -144,13 +218,112 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     'customer-details': toCustomerDetailsView(viewer, detailsOf(o, customer)),
     'customer-details-large': toCustomerDetailsView(viewer, detailsOf(o, large, { users: 2 })),
     attestation: toAttestationView(viewer, removal),
-    'removal-done': toRemovalOutcomeView(viewer, { ...removal, removal: { ...removal.removal, status: 'confirmed', attestedBy: who, attestedAt: at } }),
-    'acceptance-notification': toAcceptedView(viewer, {
-      type: 'invitation.accepted', invitationId: 'inv-1', customerId: customer.id, companyName: customer.companyName, domain: customer.domain,
-      contactName: o('Giulia Rossi'), providerName: o('Contoso Distribution'), invitedBy: o('Alice Bianchi'), acceptedAt: at, deliveryIds: [],
+    'removal-done': toRemovalOutcomeView(viewer, {
+      ...removal,
+      removal: { ...removal.removal, status: 'confirmed', attestedBy: who, attestedAt: at },
     }),
-    invitations: toInvitationsView(viewer, [inv, { ...inv, id: 'inv-2', status: 'accepted', effectiveStatus: 'accepted', companyName: o('Tailspin Toys') }], new Date('2026-12-02T10:00:00Z')),
-    providers: toProvidersView(viewer, [{ id: 'p1', name: o('Contoso Distribution'), tenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70', createdAt: at }]),
+    'acceptance-notification': toAcceptedView(viewer, {
+      type: 'invitation.accepted',
+      invitationId: 'inv-1',
+      customerId: customer.id,
+      companyName: customer.companyName,
+      domain: customer.domain,
+      contactName: o('Giulia Rossi'),
+      providerName: o('Contoso Distribution'),
+      invitedBy: o('Alice Bianchi'),
+      acceptedAt: at,
+      deliveryIds: [],
+    }),
+    invitations: toInvitationsView(
+      viewer,
+      [inv, { ...inv, id: 'inv-2', status: 'accepted', effectiveStatus: 'accepted', companyName: o('Tailspin Toys') }],
+      new Date('2026-12-02T10:00:00Z'),
+    ),
+    providers: toProvidersView(viewer, [
+      { id: 'p1', name: o('Contoso Distribution'), tenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70', createdAt: at },
+    ]),
     audit: toAuditView(viewer, [{ id: 'a1', at, actor: who, action: 'invitation.sent', target: 'inv-1', details: {} }]),
+    ...microsoftSamples(viewer, o, customer),
+  };
+}
+
+/**
+ * The views of the Microsoft directory and Partner Center: the error texts, account names, GDAP
+ * relationship names and statuses, sign-in codes and links come from Microsoft, so from outside.
+ */
+function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Record<string, View> {
+  const gdap = gdapOf(o, customer);
+  const tenant = {
+    kind: 'microsoft' as const,
+    tenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70',
+    appId: '6f1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d',
+  };
+  return {
+    'customer-details-microsoft': toCustomerDetailsView(viewer, {
+      ...detailsOf(o, { ...customer, users: [], subscriptions: [], licenses: [] }),
+      microsoft: { adminAccess: gdap, partnerCenterLink: 'https://partner.microsoft.com/dashboard/v2/customers/list' },
+    }),
+    status: toStatusView(
+      viewer,
+      {
+        ...tenant,
+        missingPermissions: null,
+        permissionError: o('Insufficient privileges to complete the operation.'),
+        sync: { lastSuccessAt: at, lastError: o('Graph answered 503: Service Unavailable'), stale: true },
+      },
+      {
+        available: true,
+        ready: true,
+        account: o('admin@northwindcloud.onmicrosoft.com'),
+        connectedAt: at,
+        refreshExpiresAt: '2027-02-21T14:02:00.000Z',
+        lost: false,
+        capabilities: {
+          customers: { allowed: true, code: null },
+          relationshipRequests: { allowed: false, code: '1002' },
+          providers: { allowed: false, code: o('600013') },
+        },
+      },
+    ),
+    'status-permissions-missing': toStatusView(viewer, {
+      ...tenant,
+      missingPermissions: ['Directory.Read.All', 'DelegatedAdminRelationship.ReadWrite.All'],
+      permissionError: null,
+      sync: null,
+    }),
+    'end-admin-access': toEndAccessConfirmView(viewer, { customerId: customer.id, companyName: customer.companyName, relationships: gdap }),
+    'admin-access-ended': toEndAccessOutcomeView(viewer, { companyName: customer.companyName, ended: gdap, alreadyDone: false }),
+    'admin-access-ending': toAdminAccessEndingView(viewer, {
+      type: 'adminAccess.ending',
+      relationshipId: 'g2',
+      relationshipName: gdap[1]!.displayName,
+      customerId: customer.id,
+      companyName: customer.companyName,
+      endsAt: '2026-12-07T14:02:00.000Z',
+      deliveryIds: [],
+    }),
+    'partner-center-sign-in': toDeviceCodeView(viewer, {
+      userCode: o('FJ8QXK2LM'),
+      verificationUri: o('https://microsoft.com/devicelogin'),
+      expiresAt: '2026-11-23T14:17:00.000Z',
+      message: o('To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FJ8QXK2LM.'),
+    }),
+    'partner-center-connected': toSignInOutcomeView(viewer, {
+      type: 'partnerCenter.signIn',
+      outcome: 'connected',
+      account: o('admin@northwindcloud.onmicrosoft.com'),
+      capabilities: { customers: null, relationshipRequests: '1002', providers: o('600013') },
+      code: null,
+      deliveryIds: [],
+    }),
+    'partner-center-failed': toSignInOutcomeView(viewer, {
+      type: 'partnerCenter.signIn',
+      outcome: 'failed',
+      account: null,
+      capabilities: {},
+      code: o('AADSTS50076'),
+      deliveryIds: [],
+    }),
+    'partner-center-reconnect': toReconnectView(viewer, { type: 'partnerCenter.reconnect', reason: 'lost', at, deliveryIds: [] }),
   };
 }

@@ -28,6 +28,26 @@ export function refuseFutureTimestamp(req: IncomingMessage, res: ServerResponse,
   return true;
 }
 
+/**
+ * Bolt answers a body past its limit with 413 but leaves the connection open with the rest of the
+ * body unread, so the next request on that connection hangs until the keep-alive timeout. A
+ * declared length past the limit is refused here, before a byte is read, and the connection
+ * closed (as bot/server/body.ts does for the other routes); a body of undeclared length (chunked)
+ * is handed to Bolt on a connection that closes once answered. Slack itself declares the length.
+ */
+export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, limit: number): boolean {
+  const header = req.headers['content-length'];
+  if (header === undefined) {
+    res.setHeader('connection', 'close');
+    return false;
+  }
+  if (!(Number(header) > limit)) return false;
+  res.statusCode = 413;
+  res.setHeader('connection', 'close');
+  res.end();
+  return true;
+}
+
 /** Bolt's receiver hands this to every listener's context: the request's signature. */
 export const requestSignature = (req: IncomingMessage) => ({ requestSignature: String(req.headers['x-slack-signature'] ?? '') });
 

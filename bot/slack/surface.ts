@@ -17,7 +17,7 @@ import type { Surface } from '../server/server.js';
 import type { Dispatcher } from '../notifications/dispatcher.js';
 import { toNotificationView } from '../../views/index.js';
 import { toSlackMessage } from '../../render/slack/blocks.js';
-import { createReplayGuard, refuseFutureTimestamp, requestSignature, watchSlackIdentity } from './guards.js';
+import { createReplayGuard, refuseFutureTimestamp, refuseOversizedBody, requestSignature, watchSlackIdentity } from './guards.js';
 import { createPeople, trimOldest } from './profiles.js';
 import { createReplies } from './replies.js';
 import type { SlackContext } from './listeners/context.js';
@@ -27,6 +27,8 @@ import { registerModals } from './listeners/modals.js';
 import { registerHome } from './listeners/home.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** Slack's payloads are a few KB; Bolt would buffer up to 4 MB. */
+const BODY_LIMIT = 1024 * 1024;
 const SEEN_EVENTS_TTL_MS = 60 * 60_000;
 
 /** Bolt logs through pino, at the bot's level. */
@@ -53,15 +55,20 @@ export interface SlackSurfaceOptions {
   identityRetryMs?: number;
 }
 
-export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dispatcher, logger: Logger, options: SlackSurfaceOptions = {}): Surface {
+export function createSlackSurface(
+  slack: SlackConfig,
+  app: App,
+  dispatcher: Dispatcher,
+  logger: Logger,
+  options: SlackSurfaceOptions = {},
+): Surface {
   const maxInFlight = options.maxInFlight ?? 200;
   const receiver = new HTTPReceiver({
     signingSecret: slack.signingSecret,
     endpoints: [SLACK_EVENTS_PATH],
     processBeforeResponse: false,
     logger: boltLogger(logger),
-    // Slack's payloads are a few KB; Bolt would buffer up to 4 MB.
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     customPropertiesExtractor: requestSignature,
   });
   const clientOptions = {
@@ -139,10 +146,17 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
   // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw.
   dispatcher.register('slack', {
     async post(subscription, event) {
-      await client.chat.postMessage({ channel: subscription.conversationId, ...toSlackMessage(toNotificationView({ locale: subscription.locale }, event)) });
+      await client.chat.postMessage({
+        channel: subscription.conversationId,
+        ...toSlackMessage(toNotificationView({ locale: subscription.locale }, event)),
+      });
     },
     async update(card, event) {
-      await client.chat.update({ channel: card.channel, ts: card.ts, ...toSlackMessage(toNotificationView({ locale: card.locale }, event)) });
+      await client.chat.update({
+        channel: card.channel,
+        ts: card.ts,
+        ...toSlackMessage(toNotificationView({ locale: card.locale }, event)),
+      });
     },
   });
 
@@ -156,7 +170,7 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
     register(server) {
       server.pre((req, res, next) => {
         if ((req.url ?? '').split('?')[0] !== SLACK_EVENTS_PATH) return next();
-        if (refuseFutureTimestamp(req, res)) return undefined;
+        if (refuseFutureTimestamp(req, res) || refuseOversizedBody(req, res, BODY_LIMIT)) return undefined;
         try {
           receiver.requestListener(req, res);
         } catch {

@@ -10,14 +10,15 @@ import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { Turn } from '../conversation/handler.js';
 import { toLocale } from '../../i18n/catalogue.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, toAttachment } from '../../render/teams/adaptive.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, toAttachment, toInvokeMessageText } from '../../render/teams/adaptive.js';
 import { toHelpView, type View } from '../../views/index.js';
 
 /** Who is acting and where, from a Teams activity; nothing else in it is trusted. */
 export function toTurn(activity: Activity): Turn {
   const from = activity.from ?? { id: '', name: '' };
   const channelData = (activity.channelData ?? {}) as { channel?: { name?: string }; team?: { name?: string } };
-  const name = channelData.channel?.name ?? activity.conversation?.name ?? channelData.team?.name ?? activity.conversation?.conversationType ?? 'chat';
+  const name =
+    channelData.channel?.name ?? activity.conversation?.name ?? channelData.team?.name ?? activity.conversation?.conversationType ?? 'chat';
   return {
     actor: { platform: 'teams', userId: from.aadObjectId ?? from.id, displayName: from.name || from.id, locale: toLocale(activity.locale) },
     conversation: {
@@ -57,13 +58,18 @@ export class CspTeamsBot extends TeamsActivityHandler {
     this.onInstallationUpdateAdd(async (context, next) => {
       const turn = toTurn(context.activity);
       await this.app.service.identify(turn.actor).catch(() => {});
-      await context.sendActivity({ attachments: [toAttachment(toHelpView({ locale: turn.actor.locale, ...this.app.service.whoami(turn.actor) }))] });
+      await context.sendActivity({
+        attachments: [toAttachment(toHelpView({ locale: turn.actor.locale, ...this.app.service.whoami(turn.actor) }))],
+      });
       await next();
     });
   }
 
   /** Universal Actions: the returned card replaces the one that was clicked. */
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const turn = toTurn(context.activity);
     const action = (invokeValue?.action ?? {}) as { verb?: unknown; data?: unknown };
     const data = action.data && typeof action.data === 'object' ? (action.data as Record<string, unknown>) : {};
@@ -75,7 +81,7 @@ export class CspTeamsBot extends TeamsActivityHandler {
       return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: renderAdaptiveCard(view) };
     }
     await this.send(context, turn, result.views);
-    return messageInvokeResponse(result.views.map((v) => v.fallbackText).join('\n'));
+    return messageInvokeResponse(toInvokeMessageText(result.views));
   }
 
   private async send(context: TurnContext, turn: Turn, views: View[]): Promise<void> {
@@ -100,6 +106,10 @@ export class CspTeamsBot extends TeamsActivityHandler {
  * botframework-schema types every invoke response's `value` as an object.
  */
 function messageInvokeResponse(text: string): AdaptiveCardInvokeResponse {
-  const response: Omit<AdaptiveCardInvokeResponse, 'value'> & { value: string } = { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
+  const response: Omit<AdaptiveCardInvokeResponse, 'value'> & { value: string } = {
+    statusCode: 200,
+    type: 'application/vnd.microsoft.activity.message',
+    value: text,
+  };
   return response as unknown as AdaptiveCardInvokeResponse;
 }

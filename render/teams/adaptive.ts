@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type * as ACDataModule from 'adaptivecards-templating';
 import type { ActionModel, View } from '../../views/index.js';
 import { compileTemplate } from './compiled-template.js';
-import { escapeCardText } from './teams-text.js';
+import { escapeCardText, teamsText } from './teams-text.js';
 import { t } from '../../i18n/catalogue.js';
 import attestation from './templates/attestation.json' with { type: 'json' };
 import customerDetails from './templates/customer-details.json' with { type: 'json' };
@@ -135,6 +135,14 @@ export function renderAdaptiveCard(view: View): AdaptiveCard {
   // View models carry plain text; the one place it becomes Teams markdown.
   escapeCardText(card);
   return card;
+}
+
+/**
+ * The text of a Universal Action answered with a message instead of a card (the views went out
+ * as new messages): their fallback texts, which carry names from outside, escaped like card text.
+ */
+export function toInvokeMessageText(views: readonly View[]): string {
+  return teamsText(views.map((v) => v.fallbackText).join('\n'));
 }
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';

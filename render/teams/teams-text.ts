@@ -61,7 +61,9 @@ export function teamsText(text: string, keepUrls = false): string {
  * Escapes, in place, every string Teams renders as markdown in an expanded card (a fresh object
  * from the template expander). Monospace TextBlocks are the texts people copy into an email (the
  * invitation link, the email body): their URLs are kept whole, since an invisible character in a
- * pasted link would break it, while their markdown is still escaped.
+ * pasted link would break it, while their markdown is still escaped. The card's own `fallbackText`
+ * (shown by clients that cannot render the card, and which "may contain markdown" in the Adaptive
+ * Card schema) is escaped like any other text.
  */
 export function escapeCardText(node: unknown): void {
   if (Array.isArray(node)) {
@@ -70,6 +72,7 @@ export function escapeCardText(node: unknown): void {
   }
   if (node === null || typeof node !== 'object') return;
   const element = node as Record<string, unknown>;
+  if (element.type === 'AdaptiveCard' && typeof element.fallbackText === 'string') element.fallbackText = teamsText(element.fallbackText);
   if (element.type === 'TextBlock' && typeof element.text === 'string') {
     element.text = teamsText(element.text, element.fontType === 'Monospace');
   } else if (element.type === 'FactSet' && Array.isArray(element.facts)) {

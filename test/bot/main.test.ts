@@ -1,13 +1,16 @@
 /**
- * The real composition root (bot/main.ts) as a child process: start-up, where it listens, and
- * SIGTERM's final snapshot. Everything else in the suite builds the bot in-process.
+ * The real composition root (bot/main.ts) as a child process: start-up, where it listens,
+ * SIGTERM's final snapshot, and the request bodies that once ended the process. Everything else
+ * in the suite builds the bot in-process.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createGzip } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startConnector } from '../fakes/connector.js';
 import { cleanEnv, freePort, killAll, run } from '../fakes/processes.js';
+import { brokenUpload, rawRequest } from '../fakes/raw-http.js';
 import { teamsClient } from '../fakes/teams-client.js';
 import { tempDir } from '../helpers.js';
 
@@ -24,7 +27,18 @@ const reachable = async (url: string) => {
 async function startMain(extra: Record<string, string> = {}) {
   const port = await freePort();
   const dataFile = join(tempDir(), 'db.json');
-  const main = run('bot/main.ts', [], cleanEnv({ PORT: String(port), DATA_FILE: dataFile, PARTNER_NAME: 'Northwind Cloud', BOOTSTRAP_ADMINS: 'teams:aad-admin', LOG_LEVEL: 'info', ...extra }));
+  const main = run(
+    'bot/main.ts',
+    [],
+    cleanEnv({
+      PORT: String(port),
+      DATA_FILE: dataFile,
+      PARTNER_NAME: 'Northwind Cloud',
+      BOOTSTRAP_ADMINS: 'teams:aad-admin',
+      LOG_LEVEL: 'info',
+      ...extra,
+    }),
+  );
   const [, url] = await main.waitFor(/"msg":"listening on (http:\/\/[^ "]+)/, 30_000);
   return { main, port, dataFile, url: url! };
 }
@@ -35,30 +49,38 @@ const lanAddress = Object.values(networkInterfaces())
   .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
 describe('bot/main.ts', () => {
-  it('starts in local mode on loopback only, and on SIGTERM writes the final snapshot and releases the lock', { timeout: 60_000 }, async () => {
-    const connector = await startConnector();
-    const { main, port, dataFile, url } = await startMain();
-    try {
-      expect(url).toBe(`http://127.0.0.1:${port}`);
-      expect(await reachable(`${url}/healthz`)).toBe(200);
-      // 127.0.0.2 is loopback too, but not the address it was bound to.
-      expect(await reachable(`http://127.0.0.2:${port}/healthz`)).toBe('refused');
-      const teams = teamsClient(url, connector.url);
-      const res = await teams.say({ aadObjectId: 'aad-admin', name: 'Alice' }, { id: 'a:alice', conversationType: 'personal' }, 'add provider Contoso Distribution');
-      expect(res.status).toBe(200);
-      // Acknowledged, so in the journal; the snapshot does not have it yet.
-      expect(readFileSync(`${dataFile}.journal`, 'utf8')).toContain('Contoso Distribution');
-      expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers).toEqual([]);
-      main.child.kill('SIGTERM');
-      expect(await main.exited()).toEqual({ code: 0, signal: null });
-      expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers.map((p: { name: string }) => p.name)).toEqual(['Contoso Distribution']);
-      expect(readFileSync(`${dataFile}.journal`, 'utf8')).toBe('');
-      expect(existsSync(`${dataFile}.lock`)).toBe(false);
-      expect(main.stdout()).toContain('"signal":"SIGTERM"');
-    } finally {
-      await connector.close();
-    }
-  });
+  it(
+    'starts in local mode on loopback only, and on SIGTERM writes the final snapshot and releases the lock',
+    { timeout: 60_000 },
+    async () => {
+      const connector = await startConnector();
+      const { main, port, dataFile, url } = await startMain();
+      try {
+        expect(url).toBe(`http://127.0.0.1:${port}`);
+        expect(await reachable(`${url}/healthz`)).toBe(200);
+        // 127.0.0.2 is loopback too, but not the address it was bound to.
+        expect(await reachable(`http://127.0.0.2:${port}/healthz`)).toBe('refused');
+        const teams = teamsClient(url, connector.url);
+        const res = await teams.say(
+          { aadObjectId: 'aad-admin', name: 'Alice' },
+          { id: 'a:alice', conversationType: 'personal' },
+          'add provider Contoso Distribution',
+        );
+        expect(res.status).toBe(200);
+        // Acknowledged, so in the journal; the snapshot does not have it yet.
+        expect(readFileSync(`${dataFile}.journal`, 'utf8')).toContain('Contoso Distribution');
+        expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers).toEqual([]);
+        main.child.kill('SIGTERM');
+        expect(await main.exited()).toEqual({ code: 0, signal: null });
+        expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers.map((p: { name: string }) => p.name)).toEqual(['Contoso Distribution']);
+        expect(readFileSync(`${dataFile}.journal`, 'utf8')).toBe('');
+        expect(existsSync(`${dataFile}.lock`)).toBe(false);
+        expect(main.stdout()).toContain('"signal":"SIGTERM"');
+      } finally {
+        await connector.close();
+      }
+    },
+  );
 
   it('listens where HOST says', { timeout: 60_000 }, async () => {
     const { main, port, url } = await startMain({ HOST: '127.0.0.2' });
@@ -69,20 +91,101 @@ describe('bot/main.ts', () => {
     expect((await main.exited()).code).toBe(0);
   });
 
-  it.skipIf(!lanAddress)('in local mode with HOST open to the network, answers /api/messages only to this machine\'s loopback (403 otherwise)', { timeout: 60_000 }, async () => {
-    const connector = await startConnector();
-    const { main, port } = await startMain({ HOST: '0.0.0.0' });
-    const activity = teamsClient('', connector.url).activity({ aadObjectId: 'aad-admin', name: 'Alice' }, { id: 'a:alice', conversationType: 'personal' }, { type: 'message', text: 'help' });
-    const post = (host: string) => fetch(`http://${host}:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    // From the machine's network address, the caller is not loopback: refused before any work.
-    expect((await post(lanAddress!)).status).toBe(403);
-    expect(connector.calls).toEqual([]);
-    expect(await reachable(`http://${lanAddress}:${port}/healthz`)).toBe(200);
-    // The same activity from loopback is served.
-    expect((await post('127.0.0.1')).status).toBe(200);
-    expect(connector.calls).toHaveLength(1);
-    main.child.kill('SIGTERM');
-    expect((await main.exited()).code).toBe(0);
-    await connector.close();
-  });
+  it.skipIf(!lanAddress)(
+    "in local mode with HOST open to the network, answers /api/messages only to this machine's loopback (403 otherwise)",
+    { timeout: 60_000 },
+    async () => {
+      const connector = await startConnector();
+      const { main, port } = await startMain({ HOST: '0.0.0.0' });
+      const activity = teamsClient('', connector.url).activity(
+        { aadObjectId: 'aad-admin', name: 'Alice' },
+        { id: 'a:alice', conversationType: 'personal' },
+        { type: 'message', text: 'help' },
+      );
+      const post = (host: string) =>
+        fetch(`http://${host}:${port}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(activity),
+        });
+      // From the machine's network address, the caller is not loopback: refused before any work.
+      expect((await post(lanAddress!)).status).toBe(403);
+      expect(connector.calls).toEqual([]);
+      expect(await reachable(`http://${lanAddress}:${port}/healthz`)).toBe(200);
+      // The same activity from loopback is served.
+      expect((await post('127.0.0.1')).status).toBe(200);
+      expect(connector.calls).toHaveLength(1);
+      main.child.kill('SIGTERM');
+      expect((await main.exited()).code).toBe(0);
+      await connector.close();
+    },
+  );
+
+  it(
+    'survives the bodies that used to end the process (invalid gzip, a gzip bomb, cut-off uploads), with Teams credentials and no Authorization header',
+    { timeout: 90_000 },
+    async () => {
+      // A temp folder of its own, to see whether the bot writes anything there.
+      const temp = mkdtempSync(join(tmpdir(), 'csp-main-tmp-'));
+      const token = 'main-webhook-token-0123456789abcdefghijklmn';
+      try {
+        const { main, url } = await startMain({
+          HOST: '127.0.0.1',
+          TMPDIR: temp,
+          MicrosoftAppId: '6f1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d',
+          MicrosoftAppPassword: 'x',
+          MicrosoftAppTenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70',
+          PARTNER_CENTER_WEBHOOK_TOKEN: token,
+        });
+        let exited: unknown = null;
+        main.child.once('exit', (code, signal) => (exited = { code, signal }));
+        // tsx, which runs the TypeScript here, keeps its cache in the temp folder: only what appears after start-up counts.
+        const before = new Set(readdirSync(temp));
+        const rssOf = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${main.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+        const measured = existsSync(`/proc/${main.child.pid}/status`);
+        const rssBefore = measured ? rssOf() : 0;
+
+        const zeros = createGzip({ level: 9 });
+        const parts: Buffer[] = [];
+        zeros.on('data', (c: Buffer) => parts.push(c));
+        const done = new Promise((resolve) => zeros.on('end', resolve));
+        for (let i = 0; i < 200; i++) zeros.write(Buffer.alloc(1024 * 1024, 0x20)); // 200 MB inflated
+        zeros.end();
+        await done;
+        const bomb = Buffer.concat(parts);
+
+        const routes = [
+          { path: '/api/messages', type: 'application/json', declared: 100_000 },
+          { path: '/invitations/x/accept', type: 'application/x-www-form-urlencoded', declared: 8_000 },
+          { path: `/partner-center/events/${token}`, type: 'application/json', declared: 8_000 },
+        ];
+        const alive = async (probe: string) => {
+          expect(exited, `the process after ${probe}`).toBeNull();
+          expect(await reachable(`${url}/healthz`), `/healthz after ${probe}`).toBe(200);
+        };
+        for (const { path, type, declared } of routes) {
+          for (const [name, body] of [
+            ['invalid gzip', 'companyName=x'],
+            ['a gzip bomb', bomb],
+          ] as const) {
+            const res = await rawRequest(url, { path, headers: { 'content-type': type, 'content-encoding': 'gzip' }, body });
+            expect(res.status, `${name} on ${path}`).toBe(415);
+            await alive(`${name} on ${path}`);
+          }
+          for (const how of ['destroy', 'reset', 'bad-chunk'] as const) {
+            await brokenUpload(url, { path, headers: { 'content-type': type }, sent: 'x'.repeat(1_000), how, declared });
+            await new Promise((r) => setTimeout(r, 100));
+            await alive(`${how} on ${path}`);
+          }
+        }
+        if (measured) expect(rssOf() - rssBefore, 'RSS growth of the bot (bytes)').toBeLessThan(64 * 1024 * 1024);
+        expect(readdirSync(temp).filter((f) => !before.has(f))).toEqual([]);
+        expect(main.stderr()).not.toMatch(/Error|Unhandled/);
+        main.child.kill('SIGTERM');
+        expect(await main.exited()).toEqual({ code: 0, signal: null });
+      } finally {
+        rmSync(temp, { recursive: true, force: true });
+      }
+    },
+  );
 });

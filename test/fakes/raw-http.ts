@@ -1,5 +1,6 @@
 /** Raw HTTP requests, for probes fetch would tidy up (any Host, any encoding, a body as bytes). */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -35,5 +36,47 @@ export function rawRequest(
       setTimeout(() => resolve({ status: 0, headers: {}, text: err.code! }), 2_000).unref();
     });
     req.end(options.body);
+  });
+}
+
+/**
+ * An upload that never finishes: the headers and `sent` bytes of a body, then the client goes.
+ * `destroy` closes the socket (an aborted upload), `reset` sends a TCP RST (the server's stream
+ * errors with ECONNRESET), `bad-chunk` breaks the chunked framing (the server's HTTP parser fails
+ * mid-body). Resolves with whatever the server wrote back, once the socket is closed.
+ */
+export function brokenUpload(
+  url: string,
+  options: {
+    path: string;
+    headers: Record<string, string>;
+    sent: Buffer | string;
+    how: 'destroy' | 'reset' | 'bad-chunk';
+    declared?: number;
+  },
+): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const body = Buffer.from(options.sent);
+  const framing =
+    options.how === 'bad-chunk' ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(options.declared ?? body.length * 10) };
+  const headers = { host: `${hostname}:${port}`, ...options.headers, ...framing };
+  const head = `POST ${options.path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.write(head);
+      if (options.how === 'bad-chunk') socket.write(`${body.length.toString(16)}\r\n${body.toString('latin1')}\r\nnot-a-chunk-size\r\n`);
+      else socket.write(body);
+      // Long enough for the server to be reading the body when the client goes.
+      setTimeout(() => {
+        if (options.how === 'destroy') socket.destroy();
+        else if (options.how === 'reset') socket.resetAndDestroy();
+      }, 100);
+    });
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? undefined : reject(err)));
+    socket.on('close', () => resolve(answer));
   });
 }

@@ -54,6 +54,9 @@ function expectInertCard(call: ConnectorCall | undefined) {
   expect(card).toBeDefined();
   const texts = markdownTexts(card);
   for (const text of texts) expect(teamsRendering(text).markup, text.text).toBeNull();
+  // The card's fallbackText (clients that cannot render the card) is markdown too.
+  const fallback = teamsRendering({ text: String((card as Record<string, unknown>).fallbackText), copy: false });
+  expect(fallback.markup, 'fallbackText').toBeNull();
   const visible = texts.map((text) => teamsRendering(text).visible).join('\n');
   expect(visible).toContain(squash(COMPANY));
   return visible;
@@ -99,5 +102,18 @@ describe('names built to be markup, end to end', () => {
     const mrkdwn = api.mrkdwn(notice);
     for (const block of mrkdwn) expect(slackProblems(block), block).toEqual([]);
     expect(mrkdwn.map(slackVisible).join('\n')).toContain(CONTACT);
+
+    // Opening the customer from the list: the click is answered with a message (the details go
+    // out as a new card), whose text is the card's fallback, with the company name in it.
+    connector.clear();
+    await teams.say(alice, personal, 'list customers');
+    const list = JSON.stringify(connector.calls.at(-1)!.body);
+    const customerId = /"verb":"customer\.show","customerId":"([^"]+)"/.exec(list)![1]!;
+    const opened = await teams.invoke(alice, personal, 'customer.show', { customerId });
+    expect(opened.body.type).toBe('application/vnd.microsoft.activity.message');
+    const reply = teamsRendering({ text: opened.body.value as string, copy: false });
+    expect(reply.markup, opened.body.value as string).toBeNull();
+    expect(reply.visible).toContain(squash(COMPANY));
+    expectInertCard(connector.calls.at(-1));
   });
 });

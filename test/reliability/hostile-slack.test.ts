@@ -26,6 +26,7 @@ afterEach(async () => {
 const now = () => Math.floor(Date.now() / 1000);
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const settle = () => new Promise((r) => setTimeout(r, 300));
+const healthz = async () => (await fetch(`${bot.url}/healthz`)).status;
 
 const inviteCommand = form({
   token: 'legacy',
@@ -47,11 +48,13 @@ describe('Slack signatures', () => {
     for (const timestamp of [now() + 6 * 60, now() + 365 * 24 * 3600, now() - 6 * 60]) {
       const res = await slack.send(inviteCommand, 'application/x-www-form-urlencoded', { timestamp });
       expect(res.status, String(timestamp - now())).toBe(401);
+      expect(await healthz()).toBe(200);
     }
     const slightlyAhead = await slack.command('UADMIN', 'help', {}, { timestamp: now() + 60 });
     expect(slightlyAhead.status).toBe(200);
     await settle();
     expect(bot.store.count('invitations')).toBe(0);
+    expect(await healthz()).toBe(200);
   });
 
   it('acts once on a signed slash command sent twice within the window', async () => {
@@ -62,6 +65,7 @@ describe('Slack signatures', () => {
     await settle();
     expect(bot.store.count('invitations')).toBe(1);
     expect(bot.logs.some((l) => String(l.msg).includes('replayed'))).toBe(true);
+    expect(await healthz()).toBe(200);
   });
 
   it('acts once on a signed button click sent twice', async () => {
@@ -91,10 +95,12 @@ describe('Slack signatures', () => {
     for (let i = 0; i < 3; i++) expect((await slack.send(body, 'application/x-www-form-urlencoded', { timestamp })).status).toBe(200);
     await settle();
     expect(bot.store.count('invitations')).toBe(1);
+    expect(await healthz()).toBe(200);
     // A new click (a new signature) still acts.
     expect((await slack.send(body, 'application/x-www-form-urlencoded', { timestamp: timestamp - 1 })).status).toBe(200);
     await settle();
     expect(bot.store.count('invitations')).toBe(2);
+    expect(await healthz()).toBe(200);
   });
 });
 

@@ -4,7 +4,7 @@
  * terminal escape, and it is still shown, character for character.
  */
 import { describe, expect, it } from 'vitest';
-import { referenceExpander, renderAdaptiveCard, templateInput } from '../../render/teams/adaptive.js';
+import { referenceExpander, renderAdaptiveCard, templateInput, toInvokeMessageText } from '../../render/teams/adaptive.js';
 import { sampleViews } from '../../views/samples.js';
 import { toHomeView, type View } from '../../views/index.js';
 import { toAttestationModal, toDraftModal, toHomeTab, toNoticeModal, toSlackMessage } from '../../render/slack/blocks.js';
@@ -15,6 +15,27 @@ const views = (payload: string) =>
   (['en', 'it'] as const).flatMap((locale) =>
     Object.entries(sampleViews(locale, () => payload)).map(([name, view]) => [`${name} (${locale})`, view] as const),
   );
+
+describe('the sample views', () => {
+  it('include the Microsoft and Partner Center views, with what Graph and Partner Center send as text from outside', () => {
+    const marked = sampleViews('en', (text) => `OUTSIDE(${text})`);
+    const fromMicrosoft = {
+      status: ['Insufficient privileges', 'Graph answered 503', 'admin@northwindcloud', '600013'],
+      'end-admin-access': ['Adatum Corporation', 'Northwind_Adatum_Helpdesk', 'Northwind Adatum setup', 'active'],
+      'admin-access-ended': ['Adatum Corporation'],
+      'admin-access-ending': ['Adatum Corporation', 'Northwind Adatum setup'],
+      'partner-center-sign-in': ['FJ8QXK2LM', 'https://microsoft.com/devicelogin'],
+      'partner-center-connected': ['admin@northwindcloud', '600013'],
+      'partner-center-failed': ['AADSTS50076'],
+      'customer-details-microsoft': ['Northwind_Adatum_Helpdesk', 'Northwind Adatum setup'],
+    };
+    for (const [name, texts] of Object.entries(fromMicrosoft)) {
+      const view = JSON.stringify(marked[name]);
+      for (const text of texts) expect(view, `${name}: ${text}`).toContain(`OUTSIDE(${text}`);
+    }
+    expect(Object.keys(marked)).toEqual(expect.arrayContaining(['status-permissions-missing', 'partner-center-reconnect']));
+  });
+});
 
 describe('hostile text in Teams cards', () => {
   for (const payload of HOSTILE) {
@@ -30,6 +51,20 @@ describe('hostile text in Teams cards', () => {
           // What a person reads is what came in (whitespace aside: markdown folds it).
           expect(visible, name).toBe(squash(before[i]!.text));
         });
+      }
+    });
+
+    it(`shows ${JSON.stringify(payload)} literally in each card's fallbackText and in an invoke's message reply`, () => {
+      for (const [name, view] of views(payload)) {
+        const fallbackText = renderAdaptiveCard(view).fallbackText as string;
+        for (const [where, text] of [
+          ['fallbackText', fallbackText],
+          ['invoke message', toInvokeMessageText([view])],
+        ]) {
+          const { visible, markup } = teamsRendering({ text: text!, copy: false });
+          expect(markup, `${name} ${where}: ${text}`).toBeNull();
+          expect(visible, `${name} ${where}`).toBe(squash(view.fallbackText));
+        }
       }
     });
   }
