@@ -6,7 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startBot } from '../fakes/bot-server.js';
 import { startConnector } from '../fakes/connector.js';
+import { requestFromPeer } from '../fakes/raw-http.js';
 import { cleanEnv, freePort, killAll, run } from '../fakes/processes.js';
 import { teamsClient } from '../fakes/teams-client.js';
 import { tempDir } from '../helpers.js';
@@ -24,7 +26,18 @@ const reachable = async (url: string) => {
 async function startMain(extra: Record<string, string> = {}) {
   const port = await freePort();
   const dataFile = join(tempDir(), 'db.json');
-  const main = run('bot/main.ts', [], cleanEnv({ PORT: String(port), DATA_FILE: dataFile, PARTNER_NAME: 'Northwind Cloud', BOOTSTRAP_ADMINS: 'teams:aad-admin', LOG_LEVEL: 'info', ...extra }));
+  const main = run(
+    'bot/main.ts',
+    [],
+    cleanEnv({
+      PORT: String(port),
+      DATA_FILE: dataFile,
+      PARTNER_NAME: 'Northwind Cloud',
+      BOOTSTRAP_ADMINS: 'teams:aad-admin',
+      LOG_LEVEL: 'info',
+      ...extra,
+    }),
+  );
   const [, url] = await main.waitFor(/"msg":"listening on (http:\/\/[^ "]+)/, 30_000);
   return { main, port, dataFile, url: url! };
 }
@@ -35,30 +48,38 @@ const lanAddress = Object.values(networkInterfaces())
   .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
 describe('bot/main.ts', () => {
-  it('starts in local mode on loopback only, and on SIGTERM writes the final snapshot and releases the lock', { timeout: 60_000 }, async () => {
-    const connector = await startConnector();
-    const { main, port, dataFile, url } = await startMain();
-    try {
-      expect(url).toBe(`http://127.0.0.1:${port}`);
-      expect(await reachable(`${url}/healthz`)).toBe(200);
-      // 127.0.0.2 is loopback too, but not the address it was bound to.
-      expect(await reachable(`http://127.0.0.2:${port}/healthz`)).toBe('refused');
-      const teams = teamsClient(url, connector.url);
-      const res = await teams.say({ aadObjectId: 'aad-admin', name: 'Alice' }, { id: 'a:alice', conversationType: 'personal' }, 'add provider Contoso Distribution');
-      expect(res.status).toBe(200);
-      // Acknowledged, so in the journal; the snapshot does not have it yet.
-      expect(readFileSync(`${dataFile}.journal`, 'utf8')).toContain('Contoso Distribution');
-      expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers).toEqual([]);
-      main.child.kill('SIGTERM');
-      expect(await main.exited()).toEqual({ code: 0, signal: null });
-      expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers.map((p: { name: string }) => p.name)).toEqual(['Contoso Distribution']);
-      expect(readFileSync(`${dataFile}.journal`, 'utf8')).toBe('');
-      expect(existsSync(`${dataFile}.lock`)).toBe(false);
-      expect(main.stdout()).toContain('"signal":"SIGTERM"');
-    } finally {
-      await connector.close();
-    }
-  });
+  it(
+    'starts in local mode on loopback only, and on SIGTERM writes the final snapshot and releases the lock',
+    { timeout: 60_000 },
+    async () => {
+      const connector = await startConnector();
+      const { main, port, dataFile, url } = await startMain();
+      try {
+        expect(url).toBe(`http://127.0.0.1:${port}`);
+        expect(await reachable(`${url}/healthz`)).toBe(200);
+        // 127.0.0.2 is loopback too, but not the address it was bound to.
+        expect(await reachable(`http://127.0.0.2:${port}/healthz`)).toBe('refused');
+        const teams = teamsClient(url, connector.url);
+        const res = await teams.say(
+          { aadObjectId: 'aad-admin', name: 'Alice' },
+          { id: 'a:alice', conversationType: 'personal' },
+          'add provider Contoso Distribution',
+        );
+        expect(res.status).toBe(200);
+        // Acknowledged, so in the journal; the snapshot does not have it yet.
+        expect(readFileSync(`${dataFile}.journal`, 'utf8')).toContain('Contoso Distribution');
+        expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers).toEqual([]);
+        main.child.kill('SIGTERM');
+        expect(await main.exited()).toEqual({ code: 0, signal: null });
+        expect(JSON.parse(readFileSync(dataFile, 'utf8')).providers.map((p: { name: string }) => p.name)).toEqual(['Contoso Distribution']);
+        expect(readFileSync(`${dataFile}.journal`, 'utf8')).toBe('');
+        expect(existsSync(`${dataFile}.lock`)).toBe(false);
+        expect(main.stdout()).toContain('"signal":"SIGTERM"');
+      } finally {
+        await connector.close();
+      }
+    },
+  );
 
   it('listens where HOST says', { timeout: 60_000 }, async () => {
     const { main, port, url } = await startMain({ HOST: '127.0.0.2' });
@@ -69,20 +90,82 @@ describe('bot/main.ts', () => {
     expect((await main.exited()).code).toBe(0);
   });
 
-  it.skipIf(!lanAddress)('in local mode with HOST open to the network, answers /api/messages only to this machine\'s loopback (403 otherwise)', { timeout: 60_000 }, async () => {
-    const connector = await startConnector();
-    const { main, port } = await startMain({ HOST: '0.0.0.0' });
-    const activity = teamsClient('', connector.url).activity({ aadObjectId: 'aad-admin', name: 'Alice' }, { id: 'a:alice', conversationType: 'personal' }, { type: 'message', text: 'help' });
-    const post = (host: string) => fetch(`http://${host}:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    // From the machine's network address, the caller is not loopback: refused before any work.
-    expect((await post(lanAddress!)).status).toBe(403);
-    expect(connector.calls).toEqual([]);
-    expect(await reachable(`http://${lanAddress}:${port}/healthz`)).toBe(200);
-    // The same activity from loopback is served.
-    expect((await post('127.0.0.1')).status).toBe(200);
-    expect(connector.calls).toHaveLength(1);
-    main.child.kill('SIGTERM');
-    expect((await main.exited()).code).toBe(0);
-    await connector.close();
-  });
+  it(
+    "in local mode with HOST open to the network, answers /api/messages only to this machine's loopback (403 otherwise)",
+    { timeout: 60_000 },
+    async () => {
+      const connector = await startConnector();
+      const { main, port, url } = await startMain({ HOST: '0.0.0.0' });
+      const activity = teamsClient('', connector.url).activity(
+        { aadObjectId: 'aad-admin', name: 'Alice' },
+        { id: 'a:alice', conversationType: 'personal' },
+        { type: 'message', text: 'help' },
+      );
+      const post = (host: string) =>
+        fetch(`http://${host}:${port}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(activity),
+        });
+      expect(url).toBe(`http://0.0.0.0:${port}`);
+      if (lanAddress) {
+        // From the machine's network address, the caller is not loopback: refused before any work.
+        expect((await post(lanAddress)).status).toBe(403);
+        expect(connector.calls).toEqual([]);
+        expect(await reachable(`http://${lanAddress}:${port}/healthz`)).toBe(200);
+      } else {
+        // No network address to call from here: the next test hands the same server stack, in
+        // this process, a connection from another machine's address instead.
+        console.log('no non-loopback address on this machine: the refusal of a remote caller is shown in-process');
+      }
+      // The same activity from loopback is served.
+      expect((await post('127.0.0.1')).status).toBe(200);
+      expect(connector.calls).toHaveLength(1);
+      main.child.kill('SIGTERM');
+      expect((await main.exited()).code).toBe(0);
+      await connector.close();
+    },
+  );
+
+  it(
+    'in local mode, refuses /api/messages to a caller whose address is not loopback (403, no work), whatever the Host it names',
+    { timeout: 60_000 },
+    async () => {
+      // The whole server (config, app, surfaces, restify) in this process, handed connections whose
+      // far end is another machine's address: it runs on any machine, with a network or without.
+      const connector = await startConnector();
+      const bot = await startBot();
+      try {
+        expect(bot.config.localMode).toBe(true);
+        const localPort = Number(new URL(bot.url).port);
+        const activity = teamsClient('', connector.url).activity(
+          { aadObjectId: 'aad-admin', name: 'Alice' },
+          { id: 'a:alice', conversationType: 'personal' },
+          { type: 'message', text: 'help' },
+        );
+        const send = (address: string) =>
+          requestFromPeer(
+            bot.httpServer,
+            { address, localPort },
+            {
+              path: '/api/messages',
+              headers: { 'content-type': 'application/json', host: `127.0.0.1:${localPort}` },
+              body: JSON.stringify(activity),
+            },
+          );
+        for (const address of ['192.0.2.10', '10.0.0.7', '::ffff:192.168.1.20', 'fe80::1', '2001:db8::5']) {
+          const refused = await send(address);
+          expect(refused.status, address).toBe(403);
+          expect(refused.text, address).toContain('only accepts requests from this machine');
+        }
+        expect(connector.calls).toEqual([]);
+        // The same connection from loopback addresses is served: the peer's address made the difference.
+        for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) expect((await send(address)).status, address).toBe(200);
+        expect(connector.calls).toHaveLength(3);
+      } finally {
+        await bot.stop();
+        await connector.close();
+      }
+    },
+  );
 });

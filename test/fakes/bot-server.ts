@@ -52,6 +52,8 @@ export async function startBot(
     config,
     dispatcher,
     url: running.url,
+    /** The Node http server underneath (to hand it a connection of the test's own). */
+    httpServer: running.server.server,
     logs,
     /** Resolves once Slack work acknowledged so far, and the deliveries under way, are done. */
     async idle() {
