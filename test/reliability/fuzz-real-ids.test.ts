@@ -323,7 +323,10 @@ describe('fuzz with real ids, in Slack modals', () => {
     { type: 'checkboxes', value: 'attest' },
     { type: 'checkboxes' },
   );
-  /** Real invitations by their index in `ids.invitationId` and `links`: the id, with its own token and link. */
+  /**
+   * Real invitations by their index in `ids.invitationId` and `links` (0 sent, 1 the draft,
+   * 2 accepted): the id, with its own token and link.
+   */
   const invitation = (...indexes: number[]) =>
     fc.constantFrom(...indexes).map((i) => ({ invitationId: ids.invitationId[i] as unknown, token: tokenOf(links[i]!), link: links[i]! }));
   /**
