@@ -1,6 +1,7 @@
 /** Builds the parts every entry point shares: store, service, conversation logic. */
 import { openJournalStore } from '../store/journal-store.js';
 import type { Store } from '../store/store.js';
+import type { StoreFs } from '../store/durable-file.js';
 import type { Config, MicrosoftConfig } from './config.js';
 import type { GraphClient } from './microsoft/graph.js';
 import { createMicrosoftDirectory } from './microsoft/directory.js';
@@ -40,14 +41,26 @@ export class EventHub implements Notifier {
 export const AUDIT_KEPT = 10_000;
 
 /** The PostgreSQL store (DATABASE_URL) for several replicas, or the embedded one (DATA_FILE). */
-async function openStore(config: Pick<Config, 'dataFile' | 'databaseUrl'>, logger: Logger): Promise<{ store: Store; cluster: Cluster | null }> {
+async function openStore(
+  config: Pick<Config, 'dataFile' | 'databaseUrl'>,
+  logger: Logger,
+  fs?: StoreFs,
+): Promise<{ store: Store; cluster: Cluster | null }> {
   if (config.databaseUrl) {
-    const store = await openPgStore({ url: config.databaseUrl, onError: (err, what) => logger.warn({ err, what }, 'database background work failed; retrying') });
+    const store = await openPgStore({
+      url: config.databaseUrl,
+      onError: (err, what) => logger.warn({ err, what }, 'database background work failed; retrying'),
+    });
     return { store, cluster: store.cluster };
   }
   const store = await openJournalStore({
     file: config.dataFile,
-    onCompactError: (err) => logger.error({ err }, 'snapshot rewrite failed'),
+    onCompactError: (err) =>
+      logger.error(
+        { err, file: config.dataFile },
+        'snapshot rewrite failed; writes go on in the journal, and /healthz reports degraded until the snapshot is written at shutdown',
+      ),
+    fs,
     // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.
     archive: { audit: AUDIT_KEPT },
   });
@@ -57,11 +70,11 @@ async function openStore(config: Pick<Config, 'dataFile' | 'databaseUrl'>, logge
 export async function createApp(
   config: Pick<Config, 'dataFile' | 'databaseUrl' | 'publicUrl' | 'bootstrapAdmins' | 'partner'> & Partial<Pick<Config, 'microsoft'>>,
   logger: Logger,
-  options: { demo?: boolean; store?: Store; clock?: Clock; graph?: GraphClient } = {},
+  options: { demo?: boolean; store?: Store; clock?: Clock; graph?: GraphClient; storeFs?: StoreFs } = {},
 ) {
   const clock = options.clock ?? systemClock;
   // `cluster`: what replicas share besides the records (leases, once-only keys); null with one process.
-  const { store, cluster } = options.store ? { store: options.store, cluster: null } : await openStore(config, logger);
+  const { store, cluster } = options.store ? { store: options.store, cluster: null } : await openStore(config, logger, options.storeFs);
   if (options.demo) await seedDemo(store);
   await ensurePartner(store, config.partner);
   const events = new EventHub(logger);
@@ -75,9 +88,20 @@ export async function createApp(
     directory: microsoft?.directory,
   });
   const sync = microsoft
-    ? createMicrosoftSync({ graph: microsoft.graph, partnerCenter: microsoft.partnerCenter?.features, service, clock, logger, intervalSeconds: config.microsoft!.syncSeconds })
+    ? createMicrosoftSync({
+        graph: microsoft.graph,
+        partnerCenter: microsoft.partnerCenter?.features,
+        service,
+        clock,
+        logger,
+        intervalSeconds: config.microsoft!.syncSeconds,
+      })
     : null;
-  if (microsoft && sync) microsoft.directory.attachSync(() => sync.health(), () => sync.runOnce());
+  if (microsoft && sync)
+    microsoft.directory.attachSync(
+      () => sync.health(),
+      () => sync.runOnce(),
+    );
   const conversation = createConversation(service, logger);
   return { store, cluster, service, conversation, events, clock, sync, partnerCenter: microsoft?.partnerCenter ?? null };
 }
@@ -94,7 +118,10 @@ async function connectMicrosoft(config: MicrosoftConfig, store: Store, logger: L
       `Microsoft Graph permissions missing: ${status.missingPermissions.join(', ')}. Grant them to app ${config.clientId} in the Microsoft Entra admin center (App registrations > API permissions > Microsoft Graph > Application permissions), then Grant admin consent.`,
     );
   } else if (status.permissionError) {
-    logger.warn({ reason: status.permissionError }, 'could not check the Microsoft Graph permissions at start; the status command checks again');
+    logger.warn(
+      { reason: status.permissionError },
+      'could not check the Microsoft Graph permissions at start; the status command checks again',
+    );
   } else {
     logger.info({ tenant: config.tenantId }, 'connected to Microsoft Graph with every permission the directory needs');
   }
@@ -122,7 +149,9 @@ async function connectPartnerCenter(config: MicrosoftConfig, store: Store, logge
         logger,
       })
     : null;
-  const client = auth ? createPartnerCenterClient({ baseUrl: config.partnerCenter.apiUrl, accessToken: () => auth.accessToken(), logger }) : null;
+  const client = auth
+    ? createPartnerCenterClient({ baseUrl: config.partnerCenter.apiUrl, accessToken: () => auth.accessToken(), logger })
+    : null;
   const link = createPartnerCenterLink({ store, auth, client, logger });
   const tracked = {
     ...link,

@@ -140,6 +140,8 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
   private compacting: Promise<void> | null = null;
   /** Set when a background compaction failed: the journals keep everything; retry at close. */
   private compactionFailed = false;
+  /** What the failed compaction said, for `degraded`. */
+  private compactionError = '';
   private readonly compactBytes: number;
 
   /** Beside the snapshot; null for an in-memory store. */
@@ -162,6 +164,11 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
 
   get healthy(): boolean {
     return this.failure === null && !this.closed;
+  }
+
+  get degraded(): string | null {
+    if (!this.compactionFailed) return null;
+    return `The snapshot could not be rewritten (${this.compactionError}): every write is kept in the journal, which grows until the snapshot is written at shutdown.`;
   }
 
   transact<T>(fn: (tx: Tx, read: StoreReader) => T): Promise<T> {
@@ -207,6 +214,7 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
       await rm(old, { force: true });
     } catch (error) {
       this.compactionFailed = true;
+      this.compactionError = ((error as Error)?.message ?? String(error)).slice(0, 300);
       this.options.onCompactError?.(error);
     }
   }

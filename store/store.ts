@@ -41,6 +41,11 @@ export interface Store extends StoreReader {
   close(): Promise<void>;
   /** False once a write failed: the process must restart from what is on disk. */
   readonly healthy: boolean;
+  /**
+   * Why the store, still healthy (every write is safe), is not working as it should, for /healthz
+   * to report; null (or absent) when it is.
+   */
+  readonly degraded?: string | null;
 }
 
 /** Thrown when a data file cannot be opened safely; the file is left as it was. */

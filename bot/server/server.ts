@@ -20,13 +20,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { port: number; host: string; store: Store; logger: Logger; surfaces: Surface[] }): Promise<RunningServer> {
+export async function startServer(options: {
+  port: number;
+  host: string;
+  store: Store;
+  logger: Logger;
+  surfaces: Surface[];
+}): Promise<RunningServer> {
   const { store, logger, surfaces } = options;
   const server = restify.createServer({ name: 'csp-connect-bot', handleUncaughtExceptions: false });
   server.get('/healthz', (_req, res, next) => {
     const healthy = store.healthy;
     // Background work that fell behind (a stale Microsoft sync) is reported, not a reason to restart.
-    const checks = Object.fromEntries(surfaces.filter((s) => s.health).map((s) => [s.name, s.health!()]));
+    const checks: Record<string, { ok: boolean; [detail: string]: unknown }> = Object.fromEntries(
+      surfaces.filter((s) => s.health).map((s) => [s.name, s.health!()]),
+    );
+    // A store that works but not as it should (a snapshot it cannot rewrite): every write is safe,
+    // so not a reason to restart either, but someone should look at the disk.
+    if (healthy && store.degraded) checks.store = { ok: false, reason: store.degraded };
     const degraded = Object.values(checks).some((c) => !c.ok);
     res.send(healthy ? 200 : 503, {
       status: healthy ? (degraded ? 'degraded' : 'ok') : 'store unavailable',

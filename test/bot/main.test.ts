@@ -8,9 +8,10 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startBot } from '../fakes/bot-server.js';
 import { startConnector } from '../fakes/connector.js';
 import { cleanEnv, freePort, killAll, run } from '../fakes/processes.js';
-import { brokenUpload, rawRequest } from '../fakes/raw-http.js';
+import { brokenUpload, rawRequest, requestFromPeer } from '../fakes/raw-http.js';
 import { teamsClient } from '../fakes/teams-client.js';
 import { tempDir } from '../helpers.js';
 
@@ -91,12 +92,12 @@ describe('bot/main.ts', () => {
     expect((await main.exited()).code).toBe(0);
   });
 
-  it.skipIf(!lanAddress)(
+  it(
     "in local mode with HOST open to the network, answers /api/messages only to this machine's loopback (403 otherwise)",
     { timeout: 60_000 },
     async () => {
       const connector = await startConnector();
-      const { main, port } = await startMain({ HOST: '0.0.0.0' });
+      const { main, port, url } = await startMain({ HOST: '0.0.0.0' });
       const activity = teamsClient('', connector.url).activity(
         { aadObjectId: 'aad-admin', name: 'Alice' },
         { id: 'a:alice', conversationType: 'personal' },
@@ -108,10 +109,17 @@ describe('bot/main.ts', () => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(activity),
         });
-      // From the machine's network address, the caller is not loopback: refused before any work.
-      expect((await post(lanAddress!)).status).toBe(403);
-      expect(connector.calls).toEqual([]);
-      expect(await reachable(`http://${lanAddress}:${port}/healthz`)).toBe(200);
+      expect(url).toBe(`http://0.0.0.0:${port}`);
+      if (lanAddress) {
+        // From the machine's network address, the caller is not loopback: refused before any work.
+        expect((await post(lanAddress)).status).toBe(403);
+        expect(connector.calls).toEqual([]);
+        expect(await reachable(`http://${lanAddress}:${port}/healthz`)).toBe(200);
+      } else {
+        // No network address to call from here: the next test hands the same server stack, in
+        // this process, a connection from another machine's address instead.
+        console.log('no non-loopback address on this machine: the refusal of a remote caller is shown in-process');
+      }
       // The same activity from loopback is served.
       expect((await post('127.0.0.1')).status).toBe(200);
       expect(connector.calls).toHaveLength(1);
@@ -185,6 +193,48 @@ describe('bot/main.ts', () => {
         expect(await main.exited()).toEqual({ code: 0, signal: null });
       } finally {
         rmSync(temp, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it(
+    'in local mode, refuses /api/messages to a caller whose address is not loopback (403, no work), whatever the Host it names',
+    { timeout: 60_000 },
+    async () => {
+      // The whole server (config, app, surfaces, restify) in this process, handed connections whose
+      // far end is another machine's address: it runs on any machine, with a network or without.
+      const connector = await startConnector();
+      const bot = await startBot();
+      try {
+        expect(bot.config.localMode).toBe(true);
+        const localPort = Number(new URL(bot.url).port);
+        const activity = teamsClient('', connector.url).activity(
+          { aadObjectId: 'aad-admin', name: 'Alice' },
+          { id: 'a:alice', conversationType: 'personal' },
+          { type: 'message', text: 'help' },
+        );
+        const send = (address: string) =>
+          requestFromPeer(
+            bot.httpServer,
+            { address, localPort },
+            {
+              path: '/api/messages',
+              headers: { 'content-type': 'application/json', host: `127.0.0.1:${localPort}` },
+              body: JSON.stringify(activity),
+            },
+          );
+        for (const address of ['192.0.2.10', '10.0.0.7', '::ffff:192.168.1.20', 'fe80::1', '2001:db8::5']) {
+          const refused = await send(address);
+          expect(refused.status, address).toBe(403);
+          expect(refused.text, address).toContain('only accepts requests from this machine');
+        }
+        expect(connector.calls).toEqual([]);
+        // The same connection from loopback addresses is served: the peer's address made the difference.
+        for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) expect((await send(address)).status, address).toBe(200);
+        expect(connector.calls).toHaveLength(3);
+      } finally {
+        await bot.stop();
+        await connector.close();
       }
     },
   );

@@ -1,6 +1,7 @@
 /** Raw HTTP requests, for probes fetch would tidy up (any Host, any encoding, a body as bytes). */
-import { request } from 'node:http';
+import { request, type Server } from 'node:http';
 import { connect } from 'node:net';
+import { duplexPair } from 'node:stream';
 
 export interface RawResponse {
   status: number;
@@ -78,5 +79,51 @@ export function brokenUpload(
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
     socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? undefined : reject(err)));
     socket.on('close', () => resolve(answer));
+  });
+}
+
+/**
+ * A request handed to `server` over an in-memory connection whose far end claims to be
+ * `peer.address`: what the server sees when a caller on another machine connects, on machines
+ * that have no network address of their own to call from. The server's code runs unchanged from
+ * the connection on (`req.socket.remoteAddress` is the peer's).
+ */
+export function requestFromPeer(
+  server: Server,
+  peer: { address: string; localPort: number },
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<RawResponse> {
+  const [client, socket] = duplexPair();
+  // What a net.Socket tells about its ends, and the calls the http server makes on one.
+  Object.assign(socket, {
+    remoteAddress: peer.address,
+    remotePort: 50_000,
+    remoteFamily: peer.address.includes(':') ? 'IPv6' : 'IPv4',
+    localAddress: '0.0.0.0',
+    localPort: peer.localPort,
+    setTimeout: () => socket,
+    setNoDelay: () => socket,
+    setKeepAlive: () => socket,
+  });
+  server.emit('connection', socket);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        createConnection: () => client as never,
+        host: '127.0.0.1',
+        port: peer.localPort,
+        method: options.method ?? 'POST',
+        path: options.path,
+        headers: { connection: 'close', ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
   });
 }

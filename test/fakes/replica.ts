@@ -2,8 +2,11 @@
  * One replica of the bot as its own process, for the multi-replica tests: the composition of
  * bot/main.ts (config from the environment, DATABASE_URL selecting the PostgreSQL store), with
  * the background timings short enough for a test: argv[2] the dispatcher's poll, argv[3] its
- * lease on a delivery, argv[4] the first retry delay (all in ms).
+ * lease on a delivery, argv[4] the first retry delay (all in ms). A line `<token>` on its stdin
+ * is answered `<token> idle` once it has read every change committed so far and no delivery
+ * attempt of its own is under way: from then on it starts none for a delivery already gone.
  */
+import { createInterface } from 'node:readline';
 import { createApp } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
@@ -14,9 +17,16 @@ const [pollMs, leaseMs, baseDelayMs] = process.argv.slice(2, 5).map(Number);
 const config = loadConfig(process.env);
 const logger = createLogger(config.logLevel);
 const app = await createApp(config, logger);
-const { surfaces } = await createSurfaces(config, app, logger, { pollMs, leaseMs, baseDelayMs });
+const { surfaces, dispatcher } = await createSurfaces(config, app, logger, { pollMs, leaseMs, baseDelayMs });
 const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
 logger.info({ url: running.url }, `listening on ${running.url}`);
+createInterface({ input: process.stdin }).on('line', (token) => {
+  void (async () => {
+    await (app.store as { sync?: () => Promise<void> }).sync?.();
+    await dispatcher.idle();
+    process.stdout.write(`${token} idle\n`);
+  })();
+});
 process.once('SIGTERM', () => {
   void running
     .close()

@@ -29,6 +29,8 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   const delays = new Map<string, number>();
   /** Requests received and not answered yet, by method (see `slow`). */
   const waiting = new Map<string, number>();
+  /** Releases of the requests held by `slow`, by method. */
+  const held = new Map<string, Set<() => void>>();
   const failures: Array<{ method: string; match: (args: SlackCall['args']) => boolean; error: string; count: number }> = [];
   let seq = 0;
   const read = (req: IncomingMessage) =>
@@ -48,11 +50,29 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   const answer = (method: string, args: SlackCall['args']): Record<string, unknown> => {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://northwind.slack.com/', team: 'Northwind', user: 'csp', team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' };
+        return {
+          ok: true,
+          url: 'https://northwind.slack.com/',
+          team: 'Northwind',
+          user: 'csp',
+          team_id: 'T0001',
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+        };
       case 'users.info': {
         const id = String(args.user);
         const user = users[id] ?? { name: id };
-        return { ok: true, user: { id, name: user.name.toLowerCase().replace(/\s+/g, '.'), real_name: user.name, tz: user.tz ?? 'Europe/London', locale: args.include_locale ? (user.locale ?? 'en-US') : undefined, profile: { display_name: '', real_name: user.name, ...(user.email ? { email: user.email } : {}) } } };
+        return {
+          ok: true,
+          user: {
+            id,
+            name: user.name.toLowerCase().replace(/\s+/g, '.'),
+            real_name: user.name,
+            tz: user.tz ?? 'Europe/London',
+            locale: args.include_locale ? (user.locale ?? 'en-US') : undefined,
+            profile: { display_name: '', real_name: user.name, ...(user.email ? { email: user.email } : {}) },
+          },
+        };
       }
       case 'chat.postMessage':
         return { ok: true, channel: args.channel, ts: `1700000000.${String(++seq).padStart(6, '0')}`, message: { text: args.text } };
@@ -81,7 +101,19 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     }
     const delay = delays.get(method);
     waiting.set(method, (waiting.get(method) ?? 0) + 1);
-    if (delay) await new Promise((r) => setTimeout(r, delay));
+    if (delay) {
+      await new Promise<void>((resolve) => {
+        const holding = held.get(method) ?? new Set<() => void>();
+        held.set(method, holding);
+        const release = () => {
+          clearTimeout(timer);
+          holding.delete(release);
+          resolve();
+        };
+        const timer = setTimeout(release, delay);
+        holding.add(release);
+      });
+    }
     waiting.set(method, waiting.get(method)! - 1);
     const failure = failures.find((f) => f.method === method && f.count > 0 && f.match(args));
     if (failure) {
@@ -110,14 +142,19 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     fail(method: string, error: string, count = 1, match: (args: SlackCall['args']) => boolean = () => true) {
       failures.push({ method, match, error, count });
     },
-    /** Answers `method` only after `ms` (0 to stop). */
+    /** Answers `method` only after `ms`; 0 stops that, and answers at once the calls held so far. */
     slow(method: string, ms: number) {
       delays.set(method, ms);
+      if (ms === 0) for (const release of [...(held.get(method) ?? [])]) release();
     },
     /** How many calls of `method` the bot is waiting on right now. */
     waiting: (method: string) => waiting.get(method) ?? 0,
     /** Waits until the bot has made a matching call (it works after acknowledging Slack). */
-    async waitFor(method: string, match: (call: SlackCall) => boolean = () => true, options: { after?: number; timeoutMs?: number } = {}): Promise<SlackCall> {
+    async waitFor(
+      method: string,
+      match: (call: SlackCall) => boolean = () => true,
+      options: { after?: number; timeoutMs?: number } = {},
+    ): Promise<SlackCall> {
       const deadline = Date.now() + (options.timeoutMs ?? 5_000);
       for (;;) {
         const call = find(method, match, options.after ?? 0);
@@ -151,7 +188,11 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       walk(call?.args.blocks ?? call?.args.view);
       return out.join('\n');
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      // Nothing held back keeps the server open.
+      for (const holding of held.values()) for (const release of [...holding]) release();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

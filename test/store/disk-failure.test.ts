@@ -5,11 +5,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openJournalStore } from '../../store/journal-store.js';
+import { openJournalStore, type JournalStoreHandle } from '../../store/journal-store.js';
 import { StoreUnavailableError } from '../../store/store.js';
 import { startServer } from '../../bot/server/server.js';
 import { createLogger } from '../../bot/logger.js';
 import { createFaultyFs, isJournal, isSnapshot } from '../fakes/faulty-fs.js';
+import { startBot } from '../fakes/bot-server.js';
 import { tempDir } from '../helpers.js';
 
 const provider = (id: string) => ({ id, name: `Provider ${id}`, tenantId: null, createdAt: '2026-11-23T10:00:00.000Z' });
@@ -73,7 +74,10 @@ describe('a store whose disk fails', () => {
       });
       await Promise.all(writes);
     }
-    const acknowledged = [...outcome].filter(([, o]) => o === 'ok').map(([id]) => id).sort();
+    const acknowledged = [...outcome]
+      .filter(([, o]) => o === 'ok')
+      .map(([id]) => id)
+      .sort();
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(acknowledged.length).toBeLessThan(100);
     await store.close();
@@ -111,6 +115,7 @@ describe('a store whose disk fails', () => {
     expect((compactErrors[0] as NodeJS.ErrnoException).code).toBe('EIO');
     // The journals still hold every write: the store stays healthy and goes on acknowledging.
     expect(store.healthy).toBe(true);
+    expect(store.degraded).toContain('EIO');
     await store.transact(put('after'));
     expect(existsSync(`${file}.journal.old`)).toBe(true);
     expect(JSON.parse(readFileSync(file, 'utf8')).providers).toEqual([]);
@@ -120,6 +125,49 @@ describe('a store whose disk fails', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).providers).toHaveLength(31);
     expect(existsSync(`${file}.journal.old`)).toBe(false);
     expect(readFileSync(`${file}.journal`, 'utf8')).toBe('');
+  });
+
+  it('says so on /healthz (degraded, still 200) and in the log while the snapshot cannot be renamed, and goes on acknowledging', async () => {
+    const disk = createFaultyFs();
+    const bot = await startBot({}, { storeFs: disk.io });
+    const health = async () => {
+      const res = await fetch(`${bot.url}/healthz`);
+      return {
+        status: res.status,
+        body: (await res.json()) as { status: string; checks?: Record<string, { ok: boolean; reason?: string }> },
+      };
+    };
+    const alice = { platform: 'teams' as const, userId: 'aad-admin', displayName: 'Alice', locale: 'en' as const };
+    try {
+      await bot.service.addProvider(alice, { name: 'Before' });
+      expect(await health()).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
+      expect((await health()).body.checks).toBeUndefined();
+
+      disk.fail('rename', isSnapshot, 'EIO');
+      await (bot.store as JournalStoreHandle).compact();
+      const degraded = await health();
+      expect(degraded.status).toBe(200);
+      expect(degraded.body.status).toBe('degraded');
+      expect(degraded.body.checks!.store).toEqual({ ok: false, reason: expect.stringContaining('EIO') });
+      expect(degraded.body.checks!.store!.reason).toContain('every write is kept in the journal');
+      const logged = bot.logs.filter((l) => String(l.msg).startsWith('snapshot rewrite failed'));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ level: 50, file: bot.config.dataFile, err: expect.objectContaining({ code: 'EIO' }) });
+
+      // Writes are still acknowledged, and the report stays until a snapshot is written.
+      await bot.service.addProvider(alice, { name: 'After' });
+      disk.heal();
+      expect((await health()).body.status).toBe('degraded');
+    } finally {
+      disk.heal();
+      await bot.stop();
+    }
+    // Written at shutdown: nothing was lost.
+    const reopened = await openJournalStore({ file: bot.config.dataFile });
+    expect(ids(reopened).length).toBe(2);
+    expect([...reopened.all('providers')].map((p) => p.name).sort()).toEqual(['After', 'Before']);
+    expect(reopened.degraded).toBeNull();
+    await reopened.close();
   });
 
   it('recovers every acknowledged write after a crash while the snapshot could not be renamed', async () => {

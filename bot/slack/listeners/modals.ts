@@ -5,7 +5,7 @@ import type { Place } from '../replies.js';
 import { CALLBACK, INPUT, toNoticeModal, type ModalMeta } from '../../../render/slack/blocks.js';
 
 /** Slack wants an answer within 3 s; a submission whose work takes longer is acknowledged first. */
-const ACK_BUDGET_MS = 2_000;
+export const ACK_BUDGET_MS = 2_000;
 import type { SlackContext } from './context.js';
 
 export function registerModals({ bolt, app, people, replies }: SlackContext): void {
@@ -13,11 +13,18 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
   const { turnFor } = people;
   const { afterAck, post, update } = replies;
 
-  type Values = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null; selected_options?: Array<{ value?: string }> }>>;
+  type Values = Record<
+    string,
+    Record<string, { value?: string | null; selected_option?: { value?: string } | null; selected_options?: Array<{ value?: string }> }>
+  >;
   const readMeta = (raw: string): ModalMeta & Record<string, unknown> => {
     try {
       const meta = JSON.parse(raw) as Record<string, unknown>;
-      return { ...meta, channel: typeof meta.channel === 'string' ? meta.channel : '', ts: typeof meta.ts === 'string' ? meta.ts : undefined };
+      return {
+        ...meta,
+        channel: typeof meta.channel === 'string' ? meta.channel : '',
+        ts: typeof meta.ts === 'string' ? meta.ts : undefined,
+      };
     } catch {
       return { channel: '' };
     }
@@ -50,7 +57,8 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
     const errors = fieldErrors(view);
     if (early !== 'late') {
       if (errors) return ack({ response_action: 'errors', errors });
-      if (view.kind === 'message' && view.tone === 'error') return ack({ response_action: 'update', view: toNoticeModal(view, view.title || ' ') });
+      if (view.kind === 'message' && view.tone === 'error')
+        return ack({ response_action: 'update', view: toNoticeModal(view, view.title || ' ') });
       await ack();
     }
     await afterAck(place, turn.actor.locale, async () => {

@@ -1,7 +1,7 @@
 /**
  * `npm run chat` (bot/cli/chat.ts) as a child process, its stdin and stdout piped: who `--as`
- * acts as, and the lock that keeps it and the server off the same data file. (A pseudo-terminal
- * would need node-pty, a native build; the chat reads lines the same way from a pipe.)
+ * acts as, and the lock that keeps it and the server off the same data file. The same in a
+ * pseudo-terminal (colour, readline's terminal mode): chat-terminal.test.ts.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

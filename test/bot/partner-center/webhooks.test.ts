@@ -46,13 +46,16 @@ const event = (overrides: Partial<PartnerCenterEvent> = {}) => ({
   ...overrides,
 });
 
-const signedRequest = (body: string | Buffer, options: { key?: string; certPath?: string; certUrl?: string } = {}) => storage.signed(body, options);
+const signedRequest = (body: string | Buffer, options: { key?: string; certPath?: string; certUrl?: string } = {}) =>
+  storage.signed(body, options);
 
 interface Harness {
   server: RunningServer;
   store: Store;
   calls: PartnerCenterEvent[];
   fetches: string[];
+  /** Requests whose event the verifier accepted: the route goes on with them at once (no await before its duplicate check). */
+  verified(): number;
   post(body: Buffer | string, headers: Record<string, string>, token?: string): Promise<{ status: number; json: unknown }>;
   setOnEvent(fn: (e: PartnerCenterEvent) => Promise<void>): void;
 }
@@ -68,7 +71,8 @@ async function harness(verifierOverrides: Partial<Parameters<typeof createWebhoo
   const calls: PartnerCenterEvent[] = [];
   const fetches: string[] = [];
   let onEvent = async (_e: PartnerCenterEvent) => {};
-  const verifier = createWebhookVerifier({
+  let verified = 0;
+  const real = createWebhookVerifier({
     allowedCertificateHosts: [storageHost],
     trustRoots: [root.cert],
     clock,
@@ -78,6 +82,14 @@ async function harness(verifierOverrides: Partial<Parameters<typeof createWebhoo
     },
     ...verifierOverrides,
   });
+  const verifier: typeof real = {
+    ...real,
+    verify: async (raw, headers) => {
+      const event = await real.verify(raw, headers);
+      verified++;
+      return event;
+    },
+  };
   const surface = createPartnerCenterWebhookSurface({
     verifier,
     secretToken: TOKEN,
@@ -96,6 +108,7 @@ async function harness(verifierOverrides: Partial<Parameters<typeof createWebhoo
     store,
     calls,
     fetches,
+    verified: () => verified,
     setOnEvent: (fn) => (onEvent = fn),
     async post(body, headers, token = TOKEN) {
       const res = await fetch(`${server.url}/partner-center/events/${token}`, {
@@ -247,8 +260,10 @@ describe('Partner Center webhook route', () => {
     await expect.poll(() => h.calls.length).toBe(1);
     const second = h.post(bytes, headers);
     const third = h.post(bytes, headers);
-    // Let the duplicates reach the route while the first is still in onEvent.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The duplicates have reached the route (verified, so past the point where it tells a
+    // duplicate apart) while the first is still in onEvent.
+    await expect.poll(() => h.verified(), { timeout: 10_000 }).toBe(3);
+    expect(h.calls).toHaveLength(1);
     release();
     const results = await Promise.all([first, second, third]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);

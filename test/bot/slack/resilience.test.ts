@@ -11,7 +11,12 @@ import { slackClient, type SlackClient } from '../../fakes/slack-client.js';
 
 const SECRET = 'test-signing-secret';
 const env = (api: SlackApi) => ({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl });
-const clock = { t: Date.parse('2026-11-23T10:00:00.000Z'), now() { return new Date(this.t); } };
+const clock = {
+  t: Date.parse('2026-11-23T10:00:00.000Z'),
+  now() {
+    return new Date(this.t);
+  },
+};
 
 let api: SlackApi;
 let bot: Awaited<ReturnType<typeof startBot>>;
@@ -70,9 +75,9 @@ describe('Slack when Slack is slow or refuses', () => {
     await bot.stop();
     bot = await startBot(env(api), { clock, slackMaxInFlight: 1 });
     slack = slackClient(bot.url, SECRET, api.responseUrl);
-    api.slow('users.info', 1_000);
+    api.slow('users.info', 60_000); // held until released at the end
     await slack.command('UNEW1', 'help');
-    await expect.poll(() => api.waiting('users.info')).toBe(1);
+    await expect.poll(() => api.waiting('users.info'), { timeout: 10_000 }).toBe(1);
     const before = api.calls.length;
     const res = await slack.action('UNEW2', { type: 'button', action_id: 'csp:customers.page:0', value: '{"page":2}' });
     expect(res.status).toBe(200);
@@ -82,13 +87,14 @@ describe('Slack when Slack is slow or refuses', () => {
   });
 
   it('keeps 200 requests in flight by default and answers the 201st with "busy"', { timeout: 60_000 }, async () => {
-    api.slow('users.info', 5_000);
+    // Held until released at the end: however slowly the 200 arrive, none is answered meanwhile.
+    api.slow('users.info', 120_000);
     const first = await Promise.all(Array.from({ length: 200 }, (_, i) => slack.command(`UMANY${i}`, 'help')));
     // All 200 acknowledged: each handler counted itself in flight right after its ack, before the
     // response could reach this client (same process, microtasks before I/O).
     expect(first.every((r) => r.status === 200 && r.text === '')).toBe(true);
     // And they are stuck on Slack (its Web API client sends at most 100 calls at once).
-    await expect.poll(() => api.waiting('users.info')).toBe(100);
+    await expect.poll(() => api.waiting('users.info'), { timeout: 30_000 }).toBe(100);
     const extra = await slack.command('UMANY200', 'help');
     expect(extra.json).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('Try again in a few seconds') });
     api.slow('users.info', 0);
