@@ -20,7 +20,7 @@ export const en = {
   'provider.notFound': "I can't find that indirect provider. Type `providers` to see the list.",
   'provider.choose': 'Choose the indirect provider to invite the customer with, then select Next.',
   'provider.noneYet': 'You have no indirect providers yet. A Global admin can add one with `add provider <name>`.',
-  'channel.missing': "I can't tell which conversation this is. Type `notify here` in the channel you want notified.",
+  'notifications.noConversation': "I can't tell which conversation this is. Type `notify here` in the channel you want notified.",
   'invitation.badChannel': 'Choose how this customer came to you: own marketing, Microsoft referral or indirect provider.',
   'invitation.notFound': "I can't find that invitation. Type `invitations` to see them.",
   'invitation.is.accepted': 'This invitation has already been accepted; nothing more to do.',

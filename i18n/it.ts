@@ -22,7 +22,7 @@ export const it: Record<keyof typeof en, Message> = {
   'provider.notFound': 'Non trovo questo provider indiretto. Scrivi `provider` per vedere l’elenco.',
   'provider.choose': "Scegli il provider indiretto con cui invitare il cliente, poi seleziona Avanti.",
   'provider.noneYet': 'Non hai ancora provider indiretti. Un amministratore globale può aggiungerne uno con `aggiungi provider <nome>`.',
-  'channel.missing': 'Non riesco a capire di quale conversazione si tratta. Scrivi `notifica qui` nel canale da avvisare.',
+  'notifications.noConversation': 'Non riesco a capire di quale conversazione si tratta. Scrivi `notifica qui` nel canale da avvisare.',
   'invitation.badChannel': 'Scegli come è arrivato questo cliente: marketing diretto, segnalazione Microsoft o provider indiretto.',
   'invitation.notFound': 'Non trovo questo invito. Scrivi `inviti` per vederli.',
   'invitation.is.accepted': 'Questo invito è già stato accettato: non c’è altro da fare.',

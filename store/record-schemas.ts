@@ -31,6 +31,7 @@ export const Provider = z.object({
 });
 export type Provider = z.infer<typeof Provider>;
 
+/** A customer's Microsoft subscription (an offer and its seats); not a NotificationSubscription. */
 export const Subscription = z.object({
   id,
   offer: z.string(),
@@ -165,7 +166,7 @@ export const GdapRecord = z.object({
   /** The invitation that requested it, when the bot did. */
   invitationId: z.string().nullable(),
   syncedAt: isoDate,
-  /** When subscribed channels were told it ends soon without auto-extend (once per relationship). */
+  /** When the subscribed conversations were told it ends soon without auto-extend (once per relationship). */
   expiryNoticeAt: isoDate.nullable().default(null),
 });
 export type GdapRecord = z.infer<typeof GdapRecord>;
@@ -186,7 +187,11 @@ export const Removal = z.object({
 });
 export type Removal = z.infer<typeof Removal>;
 
-export const ChannelSubscription = z.object({
+/**
+ * A conversation (a Teams channel or chat, a Slack channel) the bot posts to when a customer accepts
+ * or a GDAP relationship is about to end; made by `notify here`. Id: "<platform>:<conversationId>".
+ */
+export const NotificationSubscription = z.object({
   id,
   platform: z.enum(['teams', 'slack']),
   conversationId: z.string().min(1),
@@ -198,7 +203,7 @@ export const ChannelSubscription = z.object({
   createdBy: ActorRef,
   createdAt: isoDate,
 });
-export type ChannelSubscription = z.infer<typeof ChannelSubscription>;
+export type NotificationSubscription = z.infer<typeof NotificationSubscription>;
 
 export const RoleGrant = z.object({
   id, // "<platform>:<userId>"

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import {
   AuditEvent,
-  ChannelSubscription,
+  NotificationSubscription,
   Connection,
   Customer,
   Delivery,
@@ -30,7 +30,7 @@ export const collections = {
   relationships: Relationship,
   invitations: Invitation,
   removals: Removal,
-  channels: ChannelSubscription,
+  channels: NotificationSubscription,
   roles: RoleGrant,
   deliveries: Delivery,
   audit: AuditEvent,

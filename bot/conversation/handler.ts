@@ -121,14 +121,14 @@ export function createConversation(service: Service, logger: Logger) {
       }
       case 'notifyHere': {
         const { platform, conversationId, name: convName, reference } = turn.conversation;
-        if (platform === 'cli') return [toMessageView(viewer, 'info', 'channel.missing')];
-        await service.subscribeChannel(actor, { platform, conversationId, name: convName, reference: reference ?? null });
+        if (platform === 'cli') return [toMessageView(viewer, 'info', 'notifications.noConversation')];
+        await service.subscribeToNotifications(actor, { platform, conversationId, name: convName, reference: reference ?? null });
         return [toMessageView(viewer, 'success', 'ui.notify.on')];
       }
       case 'notifyOff': {
         const { platform, conversationId } = turn.conversation;
-        if (platform === 'cli') return [toMessageView(viewer, 'info', 'channel.missing')];
-        const { removed } = await service.unsubscribeChannel(actor, { platform, conversationId });
+        if (platform === 'cli') return [toMessageView(viewer, 'info', 'notifications.noConversation')];
+        const { removed } = await service.unsubscribeFromNotifications(actor, { platform, conversationId });
         return [toMessageView(viewer, 'success', removed ? 'ui.notify.off' : 'ui.notify.wasOff')];
       }
       case 'whoami': {

@@ -27,8 +27,8 @@ describe('accepting an invitation', () => {
 
   it('publishes invitation.accepted only once the write is on disk, with a delivery per subscribed channel', async () => {
     const { service, events, file } = await testService();
-    await service.subscribeChannel(admin, { platform: 'teams', conversationId: '19:abc', name: 'Sales' });
-    await service.subscribeChannel(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
+    await service.subscribeToNotifications(admin, { platform: 'teams', conversationId: '19:abc', name: 'Sales' });
+    await service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
     const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
     await service.acceptInvitation(draft.token, contact());
     expect(events).toHaveLength(1);

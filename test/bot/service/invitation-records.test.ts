@@ -112,7 +112,7 @@ describe('acceptance records', () => {
   it('publishes what happened and audits it, with the provider named', async () => {
     const { service, events, store, clock } = await testService();
     const provider = await service.addProvider(admin, { name: 'Contoso Distribution' });
-    await service.subscribeChannel(admin, { platform: 'teams', conversationId: '19:ops', name: 'Ops' });
+    await service.subscribeToNotifications(admin, { platform: 'teams', conversationId: '19:ops', name: 'Ops' });
     const draft = await service.draftInvitation(admin, { channel: 'indirect-provider', providerId: provider.id, locale: 'en' });
     const card = { platform: 'slack', channel: 'C1', ts: '1.2', locale: 'it' } as const;
     await service.recordDraftMessage(admin, draft.id, card);

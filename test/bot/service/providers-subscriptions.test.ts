@@ -14,19 +14,19 @@ describe('indirect providers', () => {
   });
 });
 
-describe('channel subscriptions', () => {
+describe('notification subscriptions', () => {
   it('subscribes a conversation once, however many times it is asked, and unsubscribes it', async () => {
     const { service } = await testService();
-    await service.subscribeChannel(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
-    await service.subscribeChannel(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
-    expect(service.listChannels(admin)).toHaveLength(1);
-    expect(await service.unsubscribeChannel(admin, { platform: 'slack', conversationId: 'C1' })).toEqual({ removed: true });
-    expect(await service.unsubscribeChannel(admin, { platform: 'slack', conversationId: 'C1' })).toEqual({ removed: false });
+    await service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
+    await service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
+    expect(service.listNotificationSubscriptions(admin)).toHaveLength(1);
+    expect(await service.unsubscribeFromNotifications(admin, { platform: 'slack', conversationId: 'C1' })).toEqual({ removed: true });
+    expect(await service.unsubscribeFromNotifications(admin, { platform: 'slack', conversationId: 'C1' })).toEqual({ removed: false });
   });
 
   it('needs a role', async () => {
     const { service } = await testService();
-    await expect(service.subscribeChannel(actor('x'), { platform: 'slack', conversationId: 'C1', name: '' })).rejects.toMatchObject({ code: ErrorCode.NotAllowed });
+    await expect(service.subscribeToNotifications(actor('x'), { platform: 'slack', conversationId: 'C1', name: '' })).rejects.toMatchObject({ code: ErrorCode.NotAllowed });
   });
 });
 
