@@ -85,14 +85,14 @@ export function createConversation(service: Service, logger: Logger) {
       case 'help':
         return [toHelpView(viewer)];
       case 'invite': {
-        const invitation = await service.draftInvitation(actor, { channel: 'own-marketing', locale: actor.locale });
+        const invitation = await service.draftInvitation(actor, { acquisition: 'own-marketing', locale: actor.locale });
         return [toDraftView(viewer, invitation)];
       }
       case 'inviteWithProvider': {
         const providers = service.providersToInviteWith(actor);
         const named = args ? providers.filter((p) => p.name.toLowerCase().includes(args.toLowerCase())) : [];
         if (named.length === 1) {
-          const invitation = await service.draftInvitation(actor, { channel: 'indirect-provider', providerId: named[0]!.id, locale: actor.locale });
+          const invitation = await service.draftInvitation(actor, { acquisition: 'indirect-provider', providerId: named[0]!.id, locale: actor.locale });
           return [toDraftView(viewer, invitation)];
         }
         if (providers.length === 0) return [toMessageView(viewer, 'info', 'provider.noneYet')];
@@ -207,14 +207,14 @@ export function createConversation(service: Service, logger: Logger) {
           case 'invitation.done': {
             const id = str('invitationId');
             try {
-              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), channel: str('channel'), token: str('token') });
+              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), acquisition: str('acquisition'), token: str('token') });
               return { mode: 'replace', views: [toSentView(viewer, sent)] };
             } catch (error) {
               if (isServiceError(error) && error.fields.body) {
                 const invitation = service.getInvitation(actor, id, str('token'));
                 return {
                   mode: 'replace',
-                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), channel: str('channel') || undefined, error: error.fields.body })],
+                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), acquisition: str('acquisition') || undefined, error: error.fields.body })],
                 };
               }
               throw error;
@@ -225,7 +225,7 @@ export function createConversation(service: Service, logger: Logger) {
           case 'invitation.revoke':
             return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };
           case 'invitation.draftWithProvider': {
-            const invitation = await service.draftInvitation(actor, { channel: 'indirect-provider', providerId: str('providerId'), locale: actor.locale });
+            const invitation = await service.draftInvitation(actor, { acquisition: 'indirect-provider', providerId: str('providerId'), locale: actor.locale });
             return { mode: 'replace', views: [toDraftView(viewer, invitation)] };
           }
           case 'customers.page':

@@ -84,14 +84,14 @@ describe('DIRECTORY=microsoft against local stand-ins of Microsoft login and Gra
       invitationId,
       subject: 'Reseller relationship',
       body: `Please accept: ${resellerLink}`,
-      channel: 'own-marketing',
+      acquisition: 'own-marketing',
     });
     expect(cardText(missing.body.value)).toContain(approvalLink);
     const done = await teams.invoke(alice, personal, 'invitation.done', {
       invitationId,
       subject: 'Reseller relationship',
       body: `Please accept:\n${resellerLink}\nand approve:\n${approvalLink}`,
-      channel: 'own-marketing',
+      acquisition: 'own-marketing',
     });
     expect(cardText(done.body.value)).toContain('Invitation sent');
 

@@ -2,7 +2,7 @@
  * Card actions aimed at real records: every Teams action with the ids of a real pending
  * invitation, draft, customer, removal and provider, and hostile values beside them. Someone
  * without the admin role changes nothing whatever the values; an admin's invalid values (an
- * attestation that is not exactly checked, an email without its link, an unknown channel) change
+ * attestation that is not exactly checked, an email without its link, an unknown acquisition) change
  * nothing either. After each action: a whole-store fingerprint and no error in the log. Teams
  * answers an invoke once the work is done, so nothing here waits on a timer.
  */
@@ -74,10 +74,10 @@ beforeEach(async () => {
   await bot.service.grantRole(admin, { role: 'sales-agent', principal: 'teams:aad-sales' });
   await bot.service.grantRole(admin, { role: 'sales-agent', principal: 'slack:USALES' });
   const provider = await bot.service.addProvider(admin, { name: 'Fabrikam Distribution' });
-  const sent = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const sent = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   await bot.service.markInvitationSent(admin, sent.id, { body: sent.body, token: sent.token });
-  const draft = await bot.service.draftInvitation(admin, { channel: 'indirect-provider', providerId: provider.id, locale: 'en' });
-  const accepted = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const draft = await bot.service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: provider.id, locale: 'en' });
+  const accepted = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   const { customer } = await bot.service.acceptInvitation(accepted.token, contact());
   const removal = await bot.service.requestRemoval(admin, customer.id);
   ids = {
@@ -136,7 +136,7 @@ describe('fuzz with real ids', () => {
           { weight: 1, arbitrary: hostileValue },
         ),
         subject: hostileValue,
-        channel: fc.oneof(fc.constant('own-marketing'), hostileValue),
+        acquisition: fc.oneof(fc.constant('own-marketing'), hostileValue),
         page: hostileValue,
         query: hostileValue,
         section: hostileValue,
@@ -174,7 +174,7 @@ describe('fuzz with real ids', () => {
         token: fc.oneof(fc.constantFrom(...links.map((l) => l.split('/').pop()!)), hostileValue),
         body: linkless,
         subject: hostileValue,
-        channel: hostileValue,
+        acquisition: hostileValue,
       })
       .map((data) => ['invitation.done', data] as const);
     await fc.assert(

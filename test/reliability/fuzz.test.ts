@@ -27,7 +27,7 @@ const VERBS = [
   'customer.show', 'customer.page', 'removal.request', 'removal.open', 'removal.confirm', 'removal.cancel',
 ];
 const MUTATING = new Set(['invite', 'inviteWithProvider', 'removeRelationship', 'addProvider', 'revokeInvitation', 'notifyHere', 'notifyOff', 'grant']);
-const KEYS = ['verb', 'invitationId', 'customerId', 'removalId', 'providerId', 'page', 'query', 'command', 'args', 'subject', 'body', 'channel', 'attest'];
+const KEYS = ['verb', 'invitationId', 'customerId', 'removalId', 'providerId', 'page', 'query', 'command', 'args', 'subject', 'body', 'acquisition', 'attest'];
 
 const anyValue = fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 40 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
 const anyData = fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 12 })), anyValue, { maxKeys: 6 });
@@ -42,9 +42,9 @@ beforeEach(async () => {
   api = await startSlackApi({ UADMIN: { name: 'Sam' }, UNOBODY: { name: 'Nobody' } });
   bot = await startBot({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl });
   // Some state for the random input to aim at: a pending invitation, a customer, a removal.
-  const sent = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const sent = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   await bot.service.markInvitationSent(admin, sent.id, { body: sent.body });
-  const accepted = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const accepted = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   const { customer } = await bot.service.acceptInvitation(accepted.link.split('/').pop()!, contact());
   await bot.service.requestRemoval(admin, customer.id);
 });
@@ -123,7 +123,7 @@ describe('fuzz', () => {
     const value = fc.oneof(fc.string(), anyData.map((d) => JSON.stringify(d)));
     const callback = fc.oneof(fc.constantFrom('invitation.draft', 'removal.attest', 'notice'), fc.string({ maxLength: 20 }));
     const meta = fc.oneof(fc.string(), anyData.map((d) => JSON.stringify(d)));
-    const values = fc.dictionary(fc.constantFrom('subject', 'body', 'channel', 'attest', 'x'), anyValue.map((v) => ({ value: v, selected_option: v, selected_options: Array.isArray(v) ? v : [] })), { maxKeys: 4 });
+    const values = fc.dictionary(fc.constantFrom('subject', 'body', 'acquisition', 'attest', 'x'), anyValue.map((v) => ({ value: v, selected_option: v, selected_options: Array.isArray(v) ? v : [] })), { maxKeys: 4 });
     await fc.assert(
       fc.asyncProperty(fc.boolean(), actionId, value, callback, meta, values, async (isAction, id, v, cb, m, vals) => {
         const res = isAction

@@ -34,7 +34,7 @@ describe('audit', () => {
   it('records one event per mutation with who did it', async () => {
     const { service } = await testService();
     await service.addProvider(admin, { name: 'Contoso Distribution' });
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await service.markInvitationSent(admin, draft.id, { body: draft.body });
     expect(service.listAudit(admin).map((e) => e.action).sort()).toEqual(['invitation.drafted', 'invitation.sent', 'provider.added']);
   });

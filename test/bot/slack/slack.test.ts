@@ -52,10 +52,10 @@ async function openDraft(user = ADMIN, text = 'invite customer') {
   return { view, meta, body, link };
 }
 
-const draftValues = (body: string, channel = 'own-marketing') => ({
+const draftValues = (body: string, acquisition = 'own-marketing') => ({
   subject: { type: 'plain_text_input', value: 'Reseller relationship' },
   body: { type: 'plain_text_input', value: body },
-  channel: { type: 'static_select', selected_option: { value: channel } },
+  acquisition: { type: 'static_select', selected_option: { value: acquisition } },
 });
 
 async function acceptedCustomer(companyName = 'Contoso Ltd') {
