@@ -206,15 +206,17 @@ export function createConversation(service: Service, logger: Logger) {
           }
           case 'invitation.done': {
             const id = str('invitationId');
+            // Draft cards posted before the input was renamed (still in Teams chats) send it as `channel`.
+            const acquisition = str('acquisition') || str('channel');
             try {
-              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), acquisition: str('acquisition'), token: str('token') });
+              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), acquisition, token: str('token') });
               return { mode: 'replace', views: [toSentView(viewer, sent)] };
             } catch (error) {
               if (isServiceError(error) && error.fields.body) {
                 const invitation = service.getInvitation(actor, id, str('token'));
                 return {
                   mode: 'replace',
-                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), acquisition: str('acquisition') || undefined, error: error.fields.body })],
+                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), acquisition: acquisition || undefined, error: error.fields.body })],
                 };
               }
               throw error;

@@ -74,6 +74,14 @@ describe('Teams surface', () => {
     expect(actionsOf(sent.body.value)).toHaveLength(0);
   });
 
+  it('reads how the customer came from a draft card posted before the input was renamed', async () => {
+    const draft = await draftInvitation();
+    const body = `Please accept: ${draft.link}`;
+    await teams.invoke(alice, personal, 'invitation.done', { invitationId: draft.invitationId, subject: 'Hi', body, channel: 'microsoft-referral' });
+    const admin = { platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' } as const;
+    expect(bot.service.getInvitation(admin, draft.invitationId)).toMatchObject({ status: 'sent', channel: 'microsoft-referral' });
+  });
+
   it('invites with a provider picked on a card, the link personalised for both', async () => {
     await teams.say(alice, personal, 'add provider Contoso Distribution');
     await teams.say(alice, personal, 'add provider Fabrikam Distribution');
