@@ -88,7 +88,7 @@ export const Relationship = z.object({
 });
 export type Relationship = z.infer<typeof Relationship>;
 
-/** How a customer came to you; stored in an invitation's `channel` field (the name on disk). */
+/** How a customer came to you: an invitation's `acquisition`. */
 export const Acquisition = z.enum(['own-marketing', 'microsoft-referral', 'indirect-provider']);
 export type Acquisition = z.infer<typeof Acquisition>;
 
@@ -115,7 +115,7 @@ export const Invitation = z.object({
   /** SHA-256 (hex) of the token in the link; the token itself is never stored. */
   tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
   status: z.enum(['draft', 'sent', 'accepted', 'revoked']),
-  channel: Acquisition,
+  acquisition: Acquisition,
   providerId: z.string().nullable(),
   companyName: z.string().nullable(),
   customerEmail: z.string().nullable(),

@@ -21,7 +21,7 @@ import {
 
 export * from './record-schemas.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Every collection of the store, keyed by name, with its record schema. */
 export const collections = {
@@ -30,7 +30,7 @@ export const collections = {
   relationships: Relationship,
   invitations: Invitation,
   removals: Removal,
-  channels: NotificationSubscription,
+  notificationSubscriptions: NotificationSubscription,
   roles: RoleGrant,
   deliveries: Delivery,
   audit: AuditEvent,

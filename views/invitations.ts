@@ -91,7 +91,7 @@ export function toDraftView(
       ? t(l, edited.error, { link: inv.link ?? '', links: inv.microsoft ? `${inv.microsoft.resellerLink}\n${inv.microsoft.approvalLink}` : '' })
       : null,
     acquisitionLabel: t(l, 'ui.draft.acquisition'),
-    acquisition: edited?.acquisition ?? inv.channel,
+    acquisition: edited?.acquisition ?? inv.acquisition,
     acquisitionChoices: Acquisition.options.map((value) => ({ value, title: t(l, `ui.acquisition.${value}`) })),
     // With the Microsoft directory the link to copy is this customer's own GDAP approval link.
     link: inv.link ?? inv.microsoft?.approvalLink ?? '',
@@ -125,7 +125,7 @@ export function toSentView(viewer: Viewer, inv: InvitationRecord): SentView {
     text,
     next: t(l, 'ui.sent.next'),
     facts: [
-      { title: t(l, 'ui.draft.acquisition'), value: t(l, `ui.acquisition.${inv.channel}`) },
+      { title: t(l, 'ui.draft.acquisition'), value: t(l, `ui.acquisition.${inv.acquisition}`) },
       ...(inv.providerName ? [{ title: t(l, 'ui.draft.provider'), value: inv.providerName }] : []),
       { title: t(l, 'ui.draft.expires'), value: formatDate(viewer, inv.expiresAt, false) },
     ],

@@ -64,7 +64,7 @@ export function createDispatcher(options: DispatcherOptions) {
   async function attemptDelivery(delivery: Delivery): Promise<void> {
     if (inFlight.has(delivery.id)) return;
     const { target } = delivery;
-    const subscription = target.kind === 'subscription' ? store.get('channels', target.subscriptionId) : null;
+    const subscription = target.kind === 'subscription' ? store.get('notificationSubscriptions', target.subscriptionId) : null;
     if (target.kind === 'subscription' && !subscription) {
       // The conversation unsubscribed since: nothing left to deliver.
       await store.transact((tx) => tx.delete('deliveries', delivery.id));

@@ -115,7 +115,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         id,
         tokenHash: hashToken(token),
         status: 'draft',
-        channel: acquisition.data,
+        acquisition: acquisition.data,
         providerId: provider?.id ?? null,
         companyName,
         customerEmail,
@@ -139,7 +139,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         stored = await ctx.store.transact((tx) => {
           tx.put('invitations', invitation);
           ctx.audit(tx, actor, 'invitation.drafted', invitation.id, {
-            acquisition: invitation.channel,
+            acquisition: invitation.acquisition,
             providerId: invitation.providerId,
             gdapRelationshipId: microsoft?.gdapRelationshipId ?? null,
           });
@@ -168,7 +168,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
       const body = typeof edited.body === 'string' ? edited.body.replace(/\r\n/g, '\n') : '';
       const subject = typeof edited.subject === 'string' && edited.subject.trim() ? edited.subject.trim() : current.subject;
       const acquisition =
-        edited.acquisition === undefined || edited.acquisition === '' ? current.channel : Acquisition.safeParse(edited.acquisition).data;
+        edited.acquisition === undefined || edited.acquisition === '' ? current.acquisition : Acquisition.safeParse(edited.acquisition).data;
       if (!acquisition) throw new InvalidInput('invitation.badAcquisition', {}, { acquisition: 'invitation.badAcquisition' });
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
@@ -182,7 +182,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
           const missing = [resellerLink, approvalLink].filter((link) => !body.includes(link));
           if (missing.length > 0) throw new InvalidInput('invitation.linksMissing', { links: missing.join('\n') }, { body: 'invitation.linksMissing' });
           if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
-          const sent: Invitation = { ...invitation, subject, body, channel: acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+          const sent: Invitation = { ...invitation, subject, body, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
           tx.put('invitations', sent);
           ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: body !== invitation.body });
           return { ...toRecord(sent, verified(invitation, edited.token)), alreadyDone: false };
@@ -195,7 +195,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
         // Stored without the link: the token must not be recoverable from the data file.
         const stored = body.split(linkFor(token)).join(LINK_PLACEHOLDER);
-        const sent: Invitation = { ...invitation, subject, body: stored, channel: acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+        const sent: Invitation = { ...invitation, subject, body: stored, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
         tx.put('invitations', sent);
         ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: stored !== invitation.body });
         return { ...toRecord(sent, token), alreadyDone: false };

@@ -25,7 +25,7 @@ export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
       if (!input.conversationId) throw new InvalidInput('notifications.noConversation');
       const id = subscriptionKey(input.platform, input.conversationId);
       return ctx.store.transact((tx, read) => {
-        const existing = read.get('channels', id);
+        const existing = read.get('notificationSubscriptions', id);
         const subscription: NotificationSubscription = {
           id,
           platform: input.platform,
@@ -36,7 +36,7 @@ export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
           createdBy: existing?.createdBy ?? toActorRef(actor),
           createdAt: existing?.createdAt ?? ctx.now().toISOString(),
         };
-        tx.put('channels', subscription);
+        tx.put('notificationSubscriptions', subscription);
         ctx.audit(tx, actor, 'channel.subscribed', id, { name: subscription.name });
         return subscription;
       });
@@ -47,9 +47,9 @@ export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
       requireRole(ctx, actor);
       const id = subscriptionKey(input.platform, input.conversationId);
       return ctx.store.transact((tx, read) => {
-        const existed = read.get('channels', id) !== undefined;
+        const existed = read.get('notificationSubscriptions', id) !== undefined;
         if (existed) {
-          tx.delete('channels', id);
+          tx.delete('notificationSubscriptions', id);
           ctx.audit(tx, actor, 'channel.unsubscribed', id);
         }
         return { removed: existed };
@@ -58,7 +58,7 @@ export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
 
     listNotificationSubscriptions(actor: Actor): NotificationSubscription[] {
       requireRole(ctx, actor);
-      return [...ctx.store.all('channels')];
+      return [...ctx.store.all('notificationSubscriptions')];
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { checkOp } from '../memory-state.js';
+import { upgradeOp } from '../migrations.js';
 import { collectionNames, collections, Partner, type CollectionName, type Collections } from '../schema.js';
 import type { JournalOp } from '../journal.js';
 import { DatabaseOpenError } from './connection.js';
@@ -27,10 +28,10 @@ export function parseRow<C extends CollectionName | null>(where: string, collect
   return result.data as Parsed<C>;
 }
 
-/** An op of change `seq`, its record checked. */
+/** An op of change `seq`, in the current shape (as the journal's, see migrations.ts), its record checked. */
 export function checkFeedOp(where: string, op: JournalOp, seq: number): JournalOp {
   const what = `change ${seq}`;
-  const valid = checkOp(op, (c, r) => parseRow(where, c, r, what));
+  const valid = checkOp(upgradeOp(op), (c, r) => parseRow(where, c, r, what));
   if (valid) return valid;
   throw new DatabaseOpenError(where, `${what} holds an operation this version does not know`);
 }

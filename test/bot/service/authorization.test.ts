@@ -72,7 +72,7 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
 
 /** Everything in the store, to prove a refusal wrote nothing. */
 const fingerprint = (f: Fixture) =>
-  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'channels', 'roles', 'deliveries', 'audit', 'gdap'].map((c) => [...f.store.all(c as 'audit')]));
+  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'notificationSubscriptions', 'roles', 'deliveries', 'audit', 'gdap'].map((c) => [...f.store.all(c as 'audit')]));
 
 describe('authorization of every service operation', () => {
   let f: Fixture;

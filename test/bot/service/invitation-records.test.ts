@@ -26,11 +26,11 @@ describe('invitation records', () => {
     const { service, clock } = await testService();
     const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const sent = await service.markInvitationSent(admin, draft.id, { subject: '   ', body: `Hello\r\nPlease accept: ${draft.link}\r\n`, acquisition: '' });
-    expect(sent).toMatchObject({ status: 'sent', subject: draft.subject, body: `Hello\nPlease accept: ${draft.link}\n`, channel: 'own-marketing', sentAt: clock.now.toISOString(), sentBy: { userId: 'admin' }, alreadyDone: false });
+    expect(sent).toMatchObject({ status: 'sent', subject: draft.subject, body: `Hello\nPlease accept: ${draft.link}\n`, acquisition: 'own-marketing', sentAt: clock.now.toISOString(), sentBy: { userId: 'admin' }, alreadyDone: false });
     expect(service.listAudit(admin, { target: draft.id })[0]).toMatchObject({ action: 'invitation.sent', details: { edited: true } });
     const plain = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const unchanged = await service.markInvitationSent(admin, plain.id, { subject: ' New subject ', body: plain.body, acquisition: 'microsoft-referral' });
-    expect(unchanged).toMatchObject({ subject: 'New subject', channel: 'microsoft-referral' });
+    expect(unchanged).toMatchObject({ subject: 'New subject', acquisition: 'microsoft-referral' });
     expect(service.listAudit(admin, { target: plain.id })[0]!.details).toEqual({ edited: false });
   });
 

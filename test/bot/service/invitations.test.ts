@@ -19,7 +19,7 @@ describe('invitations', () => {
     expect(draft.body).toContain(draft.link);
     expect(draft.subject).toContain('Northwind Cloud');
     expect(Date.parse(draft.expiresAt) - Date.parse(draft.createdAt)).toBe(90 * 86_400_000);
-    expect(draft.channel).toBe('microsoft-referral');
+    expect(draft.acquisition).toBe('microsoft-referral');
   });
 
   it('writes the email in Italian for an Italian user', async () => {
@@ -58,7 +58,7 @@ describe('invitations', () => {
     expect(service.getInvitation(admin, draft.id).status).toBe('draft');
     const edited = `Ciao Anna!\n\n${draft.link}\n\nGrazie`;
     const sent = await service.markInvitationSent(admin, draft.id, { subject: 'Our invitation', body: edited, acquisition: 'microsoft-referral' });
-    expect(sent).toMatchObject({ status: 'sent', body: edited, subject: 'Our invitation', channel: 'microsoft-referral', alreadyDone: false });
+    expect(sent).toMatchObject({ status: 'sent', body: edited, subject: 'Our invitation', acquisition: 'microsoft-referral', alreadyDone: false });
   });
 
   it('treats Done twice as harmless', async () => {

@@ -102,7 +102,7 @@ describe('Slack surface', () => {
     expect(done.text).toBe('');
     const invitation = bot.service.getInvitation(admin, draft.meta.invitationId);
     // Stored without the link (only the token's hash is kept); shown with it, from the modal's token.
-    expect(invitation).toMatchObject({ status: 'sent', channel: 'microsoft-referral', body: 'Please accept: {invitation-link}' });
+    expect(invitation).toMatchObject({ status: 'sent', acquisition: 'microsoft-referral', body: 'Please accept: {invitation-link}' });
     expect(bot.service.getInvitation(admin, draft.meta.invitationId, JSON.parse(draft.view.private_metadata).token).body).toBe(`Please accept: ${draft.link}`);
     const sent = await api.waitFor('chat.postMessage', () => true, { after });
     expect(sent.args.channel).toBe('C0SALES');
@@ -131,7 +131,7 @@ describe('Slack surface', () => {
     const updated = await api.waitFor('chat.update', () => true, { after });
     expect(api.text(updated)).toContain('Fabrikam Distribution');
     const { invitationId } = JSON.parse((modal.args.view as { private_metadata: string }).private_metadata) as { invitationId: string };
-    expect(bot.service.getInvitation(admin, invitationId)).toMatchObject({ channel: 'indirect-provider', providerName: 'Fabrikam Distribution' });
+    expect(bot.service.getInvitation(admin, invitationId)).toMatchObject({ acquisition: 'indirect-provider', providerName: 'Fabrikam Distribution' });
   });
 
   it('posts the acceptance in every subscribed channel and turns the inviter\'s message into it', async () => {

@@ -79,7 +79,7 @@ describe('Teams surface', () => {
     const body = `Please accept: ${draft.link}`;
     await teams.invoke(alice, personal, 'invitation.done', { invitationId: draft.invitationId, subject: 'Hi', body, channel: 'microsoft-referral' });
     const admin = { platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' } as const;
-    expect(bot.service.getInvitation(admin, draft.invitationId)).toMatchObject({ status: 'sent', channel: 'microsoft-referral' });
+    expect(bot.service.getInvitation(admin, draft.invitationId)).toMatchObject({ status: 'sent', acquisition: 'microsoft-referral' });
   });
 
   it('invites with a provider picked on a card, the link personalised for both', async () => {
