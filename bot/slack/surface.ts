@@ -138,8 +138,8 @@ export function createSlackSurface(slack: SlackConfig, app: App, dispatcher: Dis
 
   // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw.
   dispatcher.register('slack', {
-    async post(subscription, event) {
-      await client.chat.postMessage({ channel: subscription.conversationId, ...toSlackMessage(toNotificationView({ locale: subscription.locale }, event)) });
+    async post(destination, event) {
+      await client.chat.postMessage({ channel: destination.conversationId, ...toSlackMessage(toNotificationView({ locale: destination.locale }, event)) });
     },
     async update(card, event) {
       await client.chat.update({ channel: card.channel, ts: card.ts, ...toSlackMessage(toNotificationView({ locale: card.locale }, event)) });
