@@ -65,7 +65,8 @@ describe('DIRECTORY=microsoft against local stand-ins of Microsoft login and Gra
     expect(cardText(connector.calls.at(-1))).toContain("I'll post here");
     await slack.command('USAM', 'notify here', { channel: 'C0NEWS', channelName: 'customer-news' });
     await api.waitFor('chat.postMessage', (c) => c.args.channel === 'C0NEWS');
-    expect(bot.service.listNotificationSubscriptions({ platform: 'slack', userId: 'USAM', displayName: 'Sam', locale: 'en' })).toHaveLength(2);
+    const sam = { platform: 'slack', userId: 'USAM', displayName: 'Sam', locale: 'en' } as const;
+    expect(bot.service.listNotificationSubscriptions(sam)).toHaveLength(2);
 
     // Alice drafts: a GDAP request is made and locked at Microsoft, and the email carries both links.
     await teams.say(alice, personal, 'invite customer');

@@ -105,7 +105,9 @@ describe('GDAP requests for invitations', () => {
 
     const without = await a.service.addProvider(admin, { name: 'Ingram Micro' });
     const before = fake.relationships().length;
-    const error = await refusal(a.service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: without.id, locale: 'en' }));
+    const error = await refusal(
+      a.service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: without.id, locale: 'en' }),
+    );
     expect(error.key).toBe('provider.needsTenant');
     expect(error.params).toMatchObject({ provider: 'Ingram Micro' });
     expect(fake.relationships()).toHaveLength(before);
