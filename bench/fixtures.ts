@@ -24,7 +24,7 @@ export function snapshotWith(customers: number, options: { partnerName?: string;
     relationships: [] as unknown[],
     invitations: [] as unknown[],
     removals: [],
-    channels: [],
+    notificationSubscriptions: [],
     roles: (options.admins ?? []).map((id) => ({ id, platform: id.split(':')[0], userId: id.split(':').slice(1).join(':'), role: 'global-admin', grantedBy: who, grantedAt: at })),
     deliveries: [],
     audit: [],
@@ -47,7 +47,7 @@ export function snapshotWith(customers: number, options: { partnerName?: string;
     });
     snap.relationships.push({ id: `rel-${i}`, customerId: id, kind: 'reseller', providerId: null, status: 'active', dapGranted: true, invitationId: `inv-${i}`, createdAt: at, endedAt: null });
     snap.invitations.push({
-      id: `inv-${i}`, tokenHash: hashToken(randomBytes(32).toString('base64url')), status: 'accepted', channel: 'own-marketing', providerId: null,
+      id: `inv-${i}`, tokenHash: hashToken(randomBytes(32).toString('base64url')), status: 'accepted', acquisition: 'own-marketing', providerId: null,
       companyName: name, customerEmail: null, locale: 'en',
       subject: 'Invitation', body: 'Please accept.', createdBy: who, createdAt: at, expiresAt: '2026-08-30T09:00:00.000Z',
       sentAt: at, sentBy: who, acceptedAt: at, customerId: id, revokedAt: null, revokedBy: null, draftMessage: null,

@@ -231,7 +231,7 @@ async function durableMutations(open: () => Promise<Store>): Promise<number> {
   await Promise.all(
     Array.from({ length: 32 }, async () => {
       while (performance.now() < end) {
-        await service.draftInvitation(actor, { channel: 'own-marketing', locale: 'en' });
+        await service.draftInvitation(actor, { acquisition: 'own-marketing', locale: 'en' });
         done++;
       }
     }),

@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
-import { migrate, upgradeRecord } from './migrations.js';
+import { migrate, upgradeOp } from './migrations.js';
 import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices, type StoreFs } from './durable-file.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
 import { MemoryState, ReadsFromMemory, checkOp, collectInto, parseRecord } from './memory-state.js';
@@ -273,8 +273,9 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
     const file = this.journalFile ?? 'journal';
     let valid: JournalOp | null;
     try {
-      // A journal written before schema 3 may hold records in an older shape (see migrations.ts).
-      valid = checkOp(op, (c, r) => (c ? parseRecord(c, upgradeRecord(c, r)) : Partner.parse(r)));
+      // A journal written by an older version may hold records in an older shape, or under a
+      // collection's older name (see migrations.ts).
+      valid = checkOp(upgradeOp(op), (c, r) => (c ? parseRecord(c, r) : Partner.parse(r)));
     } catch (error) {
       throw new StoreOpenError(file, `entry ${seq} does not match the schema: ${(error as Error).message}`);
     }

@@ -1,6 +1,7 @@
 /** Upgrades an older data file, one schema version at a time. */
-import { CardLocation, SCHEMA_VERSION } from './schema.js';
+import { CardLocation, SCHEMA_VERSION, type CollectionName } from './schema.js';
 import { withoutClearToken } from './invitation-secret.js';
+import type { JournalOp } from './journal.js';
 
 type Raw = Record<string, unknown>;
 
@@ -38,6 +39,19 @@ export function withDeliveryTarget(delivery: Raw): Raw {
   return { ...rest, target: { kind: 'subscription', subscriptionId } };
 }
 
+/** Schema 4 named how the customer came an invitation's `channel`; schema 5 names it `acquisition`. */
+export function withAcquisition(invitation: Raw): Raw {
+  if (!('channel' in invitation) || 'acquisition' in invitation) return invitation;
+  const { channel, ...rest } = invitation;
+  return { ...rest, acquisition: channel };
+}
+
+/** Collections renamed since: the old name and the current one. */
+export const RENAMED_COLLECTIONS: Readonly<Record<string, CollectionName>> = {
+  // Schema 5: the conversations notified of acceptances were `channels`.
+  channels: 'notificationSubscriptions',
+};
+
 /** `migrations[n]` turns a version-n file into a version n+1 file. */
 const migrations: Record<number, (raw: Raw) => Raw> = {
   // Version 0: files written before the version field existed (the first prototype).
@@ -66,13 +80,36 @@ const migrations: Record<number, (raw: Raw) => Raw> = {
     webhookEvents: Array.isArray(raw.webhookEvents) ? raw.webhookEvents : [],
     schemaVersion: 4,
   }),
+  // Version 5 renames what said "channel" without being one: the `channels` collection is
+  // `notificationSubscriptions`, an invitation's `channel` (how the customer came) is
+  // `acquisition` (journal entries written by version 4 are upgraded the same way when replayed).
+  4: (raw) => {
+    const { channels, ...rest } = raw;
+    return {
+      ...rest,
+      ...(channels === undefined ? {} : { notificationSubscriptions: channels }),
+      invitations: upgradeAll(raw.invitations, withAcquisition),
+      schemaVersion: 5,
+    };
+  },
 };
 
 /** One record of a journal entry written by an older version, in the current shape (idempotent). */
 export function upgradeRecord(collection: string, record: Raw): Raw {
-  if (collection === 'invitations') return withTypedCardLocation(withoutClearToken(record));
+  if (collection === 'invitations') return withAcquisition(withTypedCardLocation(withoutClearToken(record)));
   if (collection === 'deliveries') return withDeliveryTarget(record);
   return record;
+}
+
+/**
+ * An op of a journal entry (or change feed row) written by an older version, in the current shape:
+ * its collection under its current name, its record upgraded (idempotent). Not checked: see checkOp.
+ */
+export function upgradeOp(op: JournalOp): JournalOp {
+  if (op.op === 'partner') return op;
+  const c = Object.hasOwn(RENAMED_COLLECTIONS, op.c) ? RENAMED_COLLECTIONS[op.c]! : op.c;
+  if (op.op === 'del') return c === op.c ? op : { ...op, c };
+  return { ...op, c, r: isRaw(op.r) ? (upgradeRecord(c, op.r) as typeof op.r) : op.r };
 }
 
 /** Returns the data at the current version and whether anything changed. */

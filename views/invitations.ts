@@ -1,5 +1,5 @@
 /** Invitation views: the email draft, the sent email, the provider picker, the list, the acceptance. */
-import type { Provider } from '../store/schema.js';
+import { Acquisition, type Provider } from '../store/schema.js';
 import { t, type MessageKey } from '../i18n/catalogue.js';
 import type { InvitationRecord } from '../bot/service/invitations.js';
 import { isPending } from '../bot/service/invitation-status.js';
@@ -16,9 +16,10 @@ export interface DraftView extends Base {
   bodyLabel: string;
   body: string;
   bodyError: string | null;
-  channelLabel: string;
-  channel: string;
-  channelChoices: Array<{ title: string; value: string }>;
+  /** How the customer came to us: the label, the chosen `Acquisition`, and the choices. */
+  acquisitionLabel: string;
+  acquisition: string;
+  acquisitionChoices: Array<{ title: string; value: string }>;
   link: string;
   /** Carried back by the card's actions: the store has only the token's hash, not the link. */
   token: string | null;
@@ -57,8 +58,6 @@ export interface AcceptedView extends Base {
   actions: ActionModel[];
 }
 
-const channels = ['own-marketing', 'microsoft-referral', 'indirect-provider'] as const;
-
 export function mailtoLink(to: string | null, subject: string, body: string): string {
   return `mailto:${to ? encodeURIComponent(to) : ''}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }
@@ -66,7 +65,7 @@ export function mailtoLink(to: string | null, subject: string, body: string): st
 export function toDraftView(
   viewer: Viewer,
   inv: InvitationRecord,
-  edited?: { subject?: string; body?: string; channel?: string; error?: MessageKey },
+  edited?: { subject?: string; body?: string; acquisition?: string; error?: MessageKey },
 ): DraftView {
   const l = viewer.locale;
   const subject = edited?.subject ?? inv.subject;
@@ -91,9 +90,9 @@ export function toDraftView(
     bodyError: edited?.error
       ? t(l, edited.error, { link: inv.link ?? '', links: inv.microsoft ? `${inv.microsoft.resellerLink}\n${inv.microsoft.approvalLink}` : '' })
       : null,
-    channelLabel: t(l, 'ui.draft.channel'),
-    channel: edited?.channel ?? inv.channel,
-    channelChoices: channels.map((value) => ({ value, title: t(l, `ui.channel.${value}`) })),
+    acquisitionLabel: t(l, 'ui.draft.acquisition'),
+    acquisition: edited?.acquisition ?? inv.acquisition,
+    acquisitionChoices: Acquisition.options.map((value) => ({ value, title: t(l, `ui.acquisition.${value}`) })),
     // With the Microsoft directory the link to copy is this customer's own GDAP approval link.
     link: inv.link ?? inv.microsoft?.approvalLink ?? '',
     token: inv.token,
@@ -126,7 +125,7 @@ export function toSentView(viewer: Viewer, inv: InvitationRecord): SentView {
     text,
     next: t(l, 'ui.sent.next'),
     facts: [
-      { title: t(l, 'ui.draft.channel'), value: t(l, `ui.channel.${inv.channel}`) },
+      { title: t(l, 'ui.draft.acquisition'), value: t(l, `ui.acquisition.${inv.acquisition}`) },
       ...(inv.providerName ? [{ title: t(l, 'ui.draft.provider'), value: inv.providerName }] : []),
       { title: t(l, 'ui.draft.expires'), value: formatDate(viewer, inv.expiresAt, false) },
     ],

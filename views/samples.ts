@@ -147,7 +147,7 @@ function invitation(locale: Locale, o: Outside): InvitationRecord {
     tokenHash: hashToken(link.split('/').pop()!),
     status: 'draft',
     effectiveStatus: 'draft',
-    channel: 'indirect-provider',
+    acquisition: 'indirect-provider',
     providerId: 'p1',
     providerName: o('Contoso Distribution'),
     partnerName: o('Northwind Cloud'),

@@ -9,10 +9,10 @@ const words = {
   en: {
     editSubject: 'Edit subject',
     editBody: 'Edit email text',
-    channel: 'Change how the customer came to you',
+    acquisition: 'Change how the customer came to you',
     askSubject: 'New subject:',
     askBody: 'Type the new email text; finish with a line holding only a dot (.)',
-    askChannel: 'Pick a number:',
+    askAcquisition: 'Pick a number:',
     askSearch: 'Search for:',
     askAttest: 'Type "yes" if you attest:',
     yes: ['yes', 'y'],
@@ -20,10 +20,10 @@ const words = {
   it: {
     editSubject: 'Modifica oggetto',
     editBody: "Modifica il testo dell'email",
-    channel: 'Cambia come è arrivato il cliente',
+    acquisition: 'Cambia come è arrivato il cliente',
     askSubject: 'Nuovo oggetto:',
     askBody: "Scrivi il nuovo testo dell'email; termina con una riga che contiene solo un punto (.)",
-    askChannel: 'Scegli un numero:',
+    askAcquisition: 'Scegli un numero:',
     askSearch: 'Cerca:',
     askAttest: 'Scrivi "sì" se confermi l\'attestazione:',
     yes: ['sì', 'si', 's', 'yes', 'y'],
@@ -48,7 +48,7 @@ export function createChatSession(options: { conversation: Conversation; turn: T
       draft = view.kind === 'draft' ? view : draft && view.kind === 'message' ? draft : null;
     }
     if (draft && views.some((v) => v.kind === 'draft')) {
-      for (const [label, verb] of [[w.editSubject, 'local.subject'], [w.editBody, 'local.body'], [w.channel, 'local.channel']] as const) {
+      for (const [label, verb] of [[w.editSubject, 'local.subject'], [w.editBody, 'local.body'], [w.acquisition, 'local.acquisition']] as const) {
         choices.push({ label, action: { verb, title: label } });
         out(style.dim(`  [${choices.length}] ${label}`));
       }
@@ -66,12 +66,14 @@ export function createChatSession(options: { conversation: Conversation; turn: T
     const current = draft;
     if (verb === 'local.subject' && current) return ask(w.askSubject, false, async (s) => show([{ ...current, subject: s }]));
     if (verb === 'local.body' && current) return ask(w.askBody, true, async (b) => show([{ ...current, body: b, bodyError: null }]));
-    if (verb === 'local.channel' && current) {
-      current.channelChoices.forEach((c, i) => out(`  ${i + 1}. ${c.title}`));
-      return ask(w.askChannel, false, async (n) => show([{ ...current, channel: current.channelChoices[Number(n) - 1]?.value ?? current.channel }]));
+    if (verb === 'local.acquisition' && current) {
+      current.acquisitionChoices.forEach((c, i) => out(`  ${i + 1}. ${c.title}`));
+      return ask(w.askAcquisition, false, async (n) =>
+        show([{ ...current, acquisition: current.acquisitionChoices[Number(n) - 1]?.value ?? current.acquisition }]),
+      );
     }
     if (verb === 'invitation.done' && current) {
-      return run(verb, { ...data, subject: current.subject, body: current.body, channel: current.channel });
+      return run(verb, { ...data, subject: current.subject, body: current.body, acquisition: current.acquisition });
     }
     if (verb === 'customers.search') return ask(w.askSearch, false, (q) => run(verb, { query: q }));
     if (verb === 'removal.confirm') {

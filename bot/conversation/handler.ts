@@ -85,14 +85,14 @@ export function createConversation(service: Service, logger: Logger) {
       case 'help':
         return [toHelpView(viewer)];
       case 'invite': {
-        const invitation = await service.draftInvitation(actor, { channel: 'own-marketing', locale: actor.locale });
+        const invitation = await service.draftInvitation(actor, { acquisition: 'own-marketing', locale: actor.locale });
         return [toDraftView(viewer, invitation)];
       }
       case 'inviteWithProvider': {
         const providers = service.providersToInviteWith(actor);
         const named = args ? providers.filter((p) => p.name.toLowerCase().includes(args.toLowerCase())) : [];
         if (named.length === 1) {
-          const invitation = await service.draftInvitation(actor, { channel: 'indirect-provider', providerId: named[0]!.id, locale: actor.locale });
+          const invitation = await service.draftInvitation(actor, { acquisition: 'indirect-provider', providerId: named[0]!.id, locale: actor.locale });
           return [toDraftView(viewer, invitation)];
         }
         if (providers.length === 0) return [toMessageView(viewer, 'info', 'provider.noneYet')];
@@ -121,14 +121,14 @@ export function createConversation(service: Service, logger: Logger) {
       }
       case 'notifyHere': {
         const { platform, conversationId, name: convName, reference } = turn.conversation;
-        if (platform === 'cli') return [toMessageView(viewer, 'info', 'channel.missing')];
-        await service.subscribeChannel(actor, { platform, conversationId, name: convName, reference: reference ?? null });
+        if (platform === 'cli') return [toMessageView(viewer, 'info', 'notifications.noConversation')];
+        await service.subscribeToNotifications(actor, { platform, conversationId, name: convName, reference: reference ?? null });
         return [toMessageView(viewer, 'success', 'ui.notify.on')];
       }
       case 'notifyOff': {
         const { platform, conversationId } = turn.conversation;
-        if (platform === 'cli') return [toMessageView(viewer, 'info', 'channel.missing')];
-        const { removed } = await service.unsubscribeChannel(actor, { platform, conversationId });
+        if (platform === 'cli') return [toMessageView(viewer, 'info', 'notifications.noConversation')];
+        const { removed } = await service.unsubscribeFromNotifications(actor, { platform, conversationId });
         return [toMessageView(viewer, 'success', removed ? 'ui.notify.off' : 'ui.notify.wasOff')];
       }
       case 'whoami': {
@@ -206,15 +206,17 @@ export function createConversation(service: Service, logger: Logger) {
           }
           case 'invitation.done': {
             const id = str('invitationId');
+            // Draft cards posted before the input was renamed (still in Teams chats) send it as `channel`.
+            const acquisition = str('acquisition') || str('channel');
             try {
-              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), channel: str('channel'), token: str('token') });
+              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), acquisition, token: str('token') });
               return { mode: 'replace', views: [toSentView(viewer, sent)] };
             } catch (error) {
               if (isServiceError(error) && error.fields.body) {
                 const invitation = service.getInvitation(actor, id, str('token'));
                 return {
                   mode: 'replace',
-                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), channel: str('channel') || undefined, error: error.fields.body })],
+                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), acquisition: acquisition || undefined, error: error.fields.body })],
                 };
               }
               throw error;
@@ -225,7 +227,7 @@ export function createConversation(service: Service, logger: Logger) {
           case 'invitation.revoke':
             return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };
           case 'invitation.draftWithProvider': {
-            const invitation = await service.draftInvitation(actor, { channel: 'indirect-provider', providerId: str('providerId'), locale: actor.locale });
+            const invitation = await service.draftInvitation(actor, { acquisition: 'indirect-provider', providerId: str('providerId'), locale: actor.locale });
             return { mode: 'replace', views: [toDraftView(viewer, invitation)] };
           }
           case 'customers.page':

@@ -3,7 +3,8 @@
  * from Graph, then hands what they mean to the service:
  *
  * - a pending invitation whose relationship is approved or active is accepted through the one
- *   acceptance path (customer, channel notifications and the inviter's card, in one durable step);
+ *   acceptance path (customer, notifications to subscribed conversations and the inviter's card,
+ *   in one durable step);
  * - one whose relationship expired, ended or disappeared is marked expired;
  * - the customers and relationships are recorded as the synced cache `list customers` shows;
  * - once a day, relationships ending within 30 days without auto-extend are announced.

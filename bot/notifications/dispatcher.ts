@@ -1,20 +1,20 @@
 /**
- * The one way out for messages sent outside a turn: channel notifications and updates of posted
- * cards. Each delivery was written with the event that causes it, so none is lost: a failed send
- * is logged, kept with a back-off, and retried (also after a restart); one failing conversation
- * never holds up the others.
+ * The one way out for messages sent outside a turn: notifications to the subscribed conversations
+ * and updates of posted cards. Each delivery was written with the event that causes it, so none is
+ * lost: a failed send is logged, kept with a back-off, and retried (also after a restart); one
+ * failing conversation never holds up the others.
  */
-import type { CardLocation, ChannelSubscription, Delivery } from '../../store/schema.js';
+import type { CardLocation, NotificationSubscription, Delivery } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import type { Cluster } from '../../store/cluster.js';
 import type { ServiceEvent } from '../service/events.js';
 import type { Logger } from '../logger.js';
 import { systemClock } from '../clock.js';
 
-type ChatPlatform = ChannelSubscription['platform'];
+type ChatPlatform = NotificationSubscription['platform'];
 
 /** A conversation to post in: a subscribed one, or the one a delivery names. */
-export type Destination = Pick<ChannelSubscription, 'platform' | 'conversationId' | 'reference' | 'locale'>;
+export type Destination = Pick<NotificationSubscription, 'platform' | 'conversationId' | 'reference' | 'locale'>;
 
 /** What a surface registers: how to send on its platform. Each throws when the platform refuses. */
 export interface Sender<P extends ChatPlatform = ChatPlatform> {
@@ -64,9 +64,9 @@ export function createDispatcher(options: DispatcherOptions) {
   async function attemptDelivery(delivery: Delivery): Promise<void> {
     if (inFlight.has(delivery.id)) return;
     const { target } = delivery;
-    const subscription = target.kind === 'subscription' ? store.get('channels', target.subscriptionId) : null;
+    const subscription = target.kind === 'subscription' ? store.get('notificationSubscriptions', target.subscriptionId) : null;
     if (target.kind === 'subscription' && !subscription) {
-      // The channel unsubscribed since: nothing left to deliver.
+      // The conversation unsubscribed since: nothing left to deliver.
       await store.transact((tx) => tx.delete('deliveries', delivery.id));
       return;
     }
@@ -74,7 +74,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const platform = destination ? destination.platform : target.kind === 'card' ? target.card.platform : null;
     const sender = platform ? senders.get(platform) : undefined;
     if (!sender) return; // That platform is not configured in this process; kept for when it is.
-    const where = subscription ? { channel: subscription.id } : target.kind === 'conversation' ? { conversation: platform } : { card: platform };
+    const where = subscription ? { subscription: subscription.id } : target.kind === 'conversation' ? { conversation: platform } : { card: platform };
     inFlight.add(delivery.id);
     const claim = `delivery:${delivery.id}`;
     if (cluster) {

@@ -170,7 +170,7 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
         deliveryIds,
       };
       const deliver = (target: DeliveryTarget) => queueDelivery(ctx, tx, target, event);
-      for (const channel of read.all('channels')) deliver({ kind: 'subscription', subscriptionId: channel.id });
+      for (const subscription of read.all('notificationSubscriptions')) deliver({ kind: 'subscription', subscriptionId: subscription.id });
       // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft.
       if (invitation.draftMessage) deliver({ kind: 'card', card: invitation.draftMessage });
       ctx.audit(tx, actor, 'invitation.accepted', invitation.id, { customerId: customer.id, providerId: invitation.providerId });

@@ -177,7 +177,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
             endsAt: record.endDateTime,
             deliveryIds: [],
           };
-          for (const channel of read.all('channels')) queueDelivery(ctx, tx, { kind: 'subscription', subscriptionId: channel.id }, event);
+          for (const subscription of read.all('notificationSubscriptions')) queueDelivery(ctx, tx, { kind: 'subscription', subscriptionId: subscription.id }, event);
           tx.put('gdap', { ...record, expiryNoticeAt: now.toISOString() });
           announced++;
         }

@@ -1,7 +1,7 @@
 /** The platform-neutral service layer: `service.verb(actor, input)` -> data, or a coded error. */
 import { createAcceptanceOperations } from './acceptance.js';
 import { createAuditOperations } from './audit.js';
-import { createChannelOperations } from './channels.js';
+import { createNotificationSubscriptionOperations } from './notification-subscriptions.js';
 import { createContext, type ServiceDeps } from './context.js';
 import { createCustomerOperations } from './customers.js';
 import { createDirectorySyncOperations } from './directory-sync.js';
@@ -23,7 +23,7 @@ export function createService(deps: ServiceDeps) {
     ...createCustomerOperations(ctx),
     ...createRemovalOperations(ctx),
     ...createProviderOperations(ctx),
-    ...createChannelOperations(ctx),
+    ...createNotificationSubscriptionOperations(ctx),
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
     ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),

@@ -28,7 +28,8 @@ export interface InvitationRecord extends Invitation {
 export type DraftedInvitation = InvitationRecord & { token: string; link: string };
 
 export interface DraftInput {
-  channel: string;
+  /** How the customer came to us: an `Acquisition`. */
+  acquisition: string;
   providerId?: string | null;
   companyName?: string | null;
   customerEmail?: string | null;
@@ -85,11 +86,11 @@ export function createInvitationOperations(ctx: ServiceContext) {
     /** Creates a draft with its personalised link and an email the admin may edit. */
     async draftInvitation(actor: Actor, input: DraftInput): Promise<DraftedInvitation> {
       requireAdmin(ctx, actor);
-      const channel = Acquisition.safeParse(input.channel);
-      if (!channel.success) throw new InvalidInput('invitation.badChannel', {}, { channel: 'invitation.badChannel' });
+      const acquisition = Acquisition.safeParse(input.acquisition);
+      if (!acquisition.success) throw new InvalidInput('invitation.badAcquisition', {}, { acquisition: 'invitation.badAcquisition' });
       let provider: Provider | null = null;
       // "With provider" names the provider; a payload without one is not half an invitation.
-      if (channel.data === 'indirect-provider' && !input.providerId) throw new InvalidInput('provider.choose', {}, { providerId: 'provider.choose' });
+      if (acquisition.data === 'indirect-provider' && !input.providerId) throw new InvalidInput('provider.choose', {}, { providerId: 'provider.choose' });
       if (input.providerId) {
         provider = ctx.store.get('providers', input.providerId) ?? null;
         if (!provider) throw new NotFound('provider.notFound');
@@ -114,7 +115,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         id,
         tokenHash: hashToken(token),
         status: 'draft',
-        channel: channel.data,
+        acquisition: acquisition.data,
         providerId: provider?.id ?? null,
         companyName,
         customerEmail,
@@ -138,7 +139,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         stored = await ctx.store.transact((tx) => {
           tx.put('invitations', invitation);
           ctx.audit(tx, actor, 'invitation.drafted', invitation.id, {
-            channel: invitation.channel,
+            acquisition: invitation.acquisition,
             providerId: invitation.providerId,
             gdapRelationshipId: microsoft?.gdapRelationshipId ?? null,
           });
@@ -160,14 +161,15 @@ export function createInvitationOperations(ctx: ServiceContext) {
     async markInvitationSent(
       actor: Actor,
       invitationId: string,
-      edited: { subject?: string; body: string; channel?: string; token?: string },
+      edited: { subject?: string; body: string; acquisition?: string; token?: string },
     ): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requireAdmin(ctx, actor);
       const current = load(invitationId);
       const body = typeof edited.body === 'string' ? edited.body.replace(/\r\n/g, '\n') : '';
       const subject = typeof edited.subject === 'string' && edited.subject.trim() ? edited.subject.trim() : current.subject;
-      const channel = edited.channel === undefined || edited.channel === '' ? current.channel : Acquisition.safeParse(edited.channel).data;
-      if (!channel) throw new InvalidInput('invitation.badChannel', {}, { channel: 'invitation.badChannel' });
+      const acquisition =
+        edited.acquisition === undefined || edited.acquisition === '' ? current.acquisition : Acquisition.safeParse(edited.acquisition).data;
+      if (!acquisition) throw new InvalidInput('invitation.badAcquisition', {}, { acquisition: 'invitation.badAcquisition' });
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
         const status = effectiveStatus(invitation, ctx.now());
@@ -180,7 +182,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
           const missing = [resellerLink, approvalLink].filter((link) => !body.includes(link));
           if (missing.length > 0) throw new InvalidInput('invitation.linksMissing', { links: missing.join('\n') }, { body: 'invitation.linksMissing' });
           if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
-          const sent: Invitation = { ...invitation, subject, body, channel, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+          const sent: Invitation = { ...invitation, subject, body, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
           tx.put('invitations', sent);
           ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: body !== invitation.body });
           return { ...toRecord(sent, verified(invitation, edited.token)), alreadyDone: false };
@@ -193,7 +195,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
         // Stored without the link: the token must not be recoverable from the data file.
         const stored = body.split(linkFor(token)).join(LINK_PLACEHOLDER);
-        const sent: Invitation = { ...invitation, subject, body: stored, channel, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+        const sent: Invitation = { ...invitation, subject, body: stored, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
         tx.put('invitations', sent);
         ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: stored !== invitation.body });
         return { ...toRecord(sent, token), alreadyDone: false };

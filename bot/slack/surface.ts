@@ -145,11 +145,8 @@ export function createSlackSurface(
 
   // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw.
   dispatcher.register('slack', {
-    async post(subscription, event) {
-      await client.chat.postMessage({
-        channel: subscription.conversationId,
-        ...toSlackMessage(toNotificationView({ locale: subscription.locale }, event)),
-      });
+    async post(destination, event) {
+      await client.chat.postMessage({ channel: destination.conversationId, ...toSlackMessage(toNotificationView({ locale: destination.locale }, event)) });
     },
     async update(card, event) {
       await client.chat.update({

@@ -91,10 +91,10 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
 
   // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw.
   dispatcher.register('teams', {
-    async post(subscription, event) {
-      if (!subscription.reference) throw new Error('no conversation reference recorded for this channel');
-      const view = toNotificationView({ locale: subscription.locale }, event);
-      await post(subscription.reference as Partial<ConversationReference>, async (context) => {
+    async post(destination, event) {
+      if (!destination.reference) throw new Error('no conversation reference recorded for this conversation');
+      const view = toNotificationView({ locale: destination.locale }, event);
+      await post(destination.reference as Partial<ConversationReference>, async (context) => {
         await context.sendActivity({ attachments: [toAttachment(view)] });
       });
     },

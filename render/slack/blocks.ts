@@ -194,7 +194,7 @@ const modalBase = (title: string, meta: object) => ({
 });
 
 /** Values the modals' inputs are read back from: `state.values[block][action]`. */
-export const INPUT = { subject: 'subject', body: 'body', channel: 'channel', attest: 'attest', action: 'value' } as const;
+export const INPUT = { subject: 'subject', body: 'body', acquisition: 'acquisition', attest: 'attest', action: 'value' } as const;
 export const CALLBACK = { draft: 'invitation.draft', attestation: 'removal.attest', notice: 'notice' } as const;
 
 /** A modal input, read back as `state.values[blockId].value`. */
@@ -205,10 +205,10 @@ const input = (blockId: string, label: string, element: Block): Block => ({
   element: { ...element, action_id: INPUT.action },
 });
 
-/** The email draft: subject, body with the link, channel; Done marks it sent. */
+/** The email draft: subject, body with the link, how the customer came to us; Done marks it sent. */
 export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView {
   const l = view.locale;
-  const selected = view.channelChoices.find((c) => c.value === view.channel);
+  const selected = view.acquisitionChoices.find((c) => c.value === view.acquisition);
   return {
     ...modalBase(t(l, 'ui.draft.short'), { ...meta, invitationId: view.invitationId, ...(view.token ? { token: view.token } : {}) }),
     callback_id: CALLBACK.draft,
@@ -219,9 +219,9 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView 
       ...factsBlock(view.facts),
       input(INPUT.subject, view.subjectLabel, { type: 'plain_text_input', initial_value: view.subject, max_length: 300 }),
       input(INPUT.body, view.bodyLabel, { type: 'plain_text_input', multiline: true, initial_value: view.body, max_length: 3000 }),
-      input(INPUT.channel, view.channelLabel, {
+      input(INPUT.acquisition, view.acquisitionLabel, {
         type: 'static_select',
-        options: view.channelChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
+        options: view.acquisitionChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
         ...(selected ? { initial_option: { text: plain(selected.title, MAX.option), value: selected.value } } : {}),
       }),
       context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`),

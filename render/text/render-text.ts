@@ -3,7 +3,7 @@ import type { ActionModel, Fact, View } from '../../views/index.js';
 
 /** Choices the terminal chat answers itself (editing the draft before Done), never sent as verbs. */
 export interface LocalAction {
-  verb: 'local.subject' | 'local.body' | 'local.channel';
+  verb: 'local.subject' | 'local.body' | 'local.acquisition';
   title: string;
   data?: undefined;
 }
@@ -74,7 +74,7 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
     case 'draft':
       title(view.title);
       lines.push(view.intro, ...facts(view.facts));
-      lines.push(`  ${view.channelLabel}: ${view.channelChoices.find((c) => c.value === view.channel)?.title ?? view.channel}`);
+      lines.push(`  ${view.acquisitionLabel}: ${view.acquisitionChoices.find((c) => c.value === view.acquisition)?.title ?? view.acquisition}`);
       lines.push('', `${view.subjectLabel}: ${view.subject}`, '', ...indentBlock(view.body));
       if (view.bodyError) lines.push('', style.red(view.bodyError));
       lines.push('', `${view.linkLabel}: ${view.link}`);

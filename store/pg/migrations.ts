@@ -4,12 +4,12 @@
  * a newer version of the bot (a higher number than this code knows) is refused, never touched.
  *
  * Records are kept generic (one row per record, its JSON in `data`), so a collection added to
- * store/schema.ts needs no migration here; only a change of a record's shape needs a data upgrade
- * (see store/migrations.ts), tracked by `store_state.data_schema_version`.
+ * store/schema.ts needs no migration here; only a change of a record's shape, or a collection's
+ * name, needs a data upgrade (see store/migrations.ts), tracked by `store_state.data_schema_version`.
  */
 import type pg from 'pg';
 import { SCHEMA_VERSION } from '../schema.js';
-import { upgradeRecord } from '../migrations.js';
+import { RENAMED_COLLECTIONS, upgradeRecord } from '../migrations.js';
 
 export interface Migration {
   version: number;
@@ -71,12 +71,18 @@ export class DatabaseTooNewError extends Error {
 
 /**
  * Records written by an older version, brought to the current shape (store/migrations.ts, the same
- * upgrade the data file's journal entries get), in one transaction with the new version number.
- * Replicas of the older version still running then refuse to write (see pg-store.ts).
+ * upgrade the data file's journal entries get): renamed collections under their new name, records
+ * upgraded, in one transaction with the new version number. It holds the write lock, so no commit
+ * of a replica of the older version still running falls between the upgrade and the new number;
+ * after it, those replicas refuse to write (see pg/commit.ts).
  */
 async function upgradeRecords(client: pg.ClientBase, from: number): Promise<void> {
   await client.query('BEGIN');
   try {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, WRITE_LOCK]);
+    for (const [old, current] of Object.entries(RENAMED_COLLECTIONS)) {
+      await client.query('UPDATE records SET collection = $2 WHERE collection = $1', [old, current]);
+    }
     const { rows } = await client.query<{ collection: string; id: string; data: Record<string, unknown> }>(
       `SELECT collection, id, data FROM records WHERE collection IN ('invitations', 'deliveries')`,
     );

@@ -27,7 +27,7 @@ afterEach(async () => {
 /** A sent invitation, and the address of its page on the running bot. */
 async function invitation(providerName?: string) {
   const provider = providerName ? await bot.service.addProvider(admin, { name: providerName, tenantId: null }) : null;
-  const draft = await bot.service.draftInvitation(admin, { channel: provider ? 'indirect-provider' : 'own-marketing', providerId: provider?.id ?? null, locale: 'en' });
+  const draft = await bot.service.draftInvitation(admin, { acquisition: provider ? 'indirect-provider' : 'own-marketing', providerId: provider?.id ?? null, locale: 'en' });
   await bot.service.markInvitationSent(admin, draft.id, { body: draft.body });
   return { ...draft, url: `${bot.url}${new URL(draft.link).pathname}` };
 }

@@ -56,7 +56,7 @@ describe('one story across Teams, the browser, Slack and the terminal', () => {
     const draftCard = connector.calls.at(-1)!;
     const link = /http:\/\/localhost:3978\/invitations\/[A-Za-z0-9_-]+/.exec(cardText(draftCard))![0];
     const invitationId = /"invitationId":"([^"]+)"/.exec(JSON.stringify(draftCard.body))![1]!;
-    const done = await teams.invoke(alice, personal, 'invitation.done', { invitationId, subject: 'Reseller relationship', body: `Please accept: ${link}`, channel: 'own-marketing' });
+    const done = await teams.invoke(alice, personal, 'invitation.done', { invitationId, subject: 'Reseller relationship', body: `Please accept: ${link}`, acquisition: 'own-marketing' });
     expect(cardText(done.body.value)).toContain('Invitation sent');
 
     // The customer accepts in a real browser.

@@ -65,7 +65,8 @@ describe('DIRECTORY=microsoft against local stand-ins of Microsoft login and Gra
     expect(cardText(connector.calls.at(-1))).toContain("I'll post here");
     await slack.command('USAM', 'notify here', { channel: 'C0NEWS', channelName: 'customer-news' });
     await api.waitFor('chat.postMessage', (c) => c.args.channel === 'C0NEWS');
-    expect(bot.service.listChannels({ platform: 'slack', userId: 'USAM', displayName: 'Sam', locale: 'en' })).toHaveLength(2);
+    const sam = { platform: 'slack', userId: 'USAM', displayName: 'Sam', locale: 'en' } as const;
+    expect(bot.service.listNotificationSubscriptions(sam)).toHaveLength(2);
 
     // Alice drafts: a GDAP request is made and locked at Microsoft, and the email carries both links.
     await teams.say(alice, personal, 'invite customer');
@@ -84,14 +85,14 @@ describe('DIRECTORY=microsoft against local stand-ins of Microsoft login and Gra
       invitationId,
       subject: 'Reseller relationship',
       body: `Please accept: ${resellerLink}`,
-      channel: 'own-marketing',
+      acquisition: 'own-marketing',
     });
     expect(cardText(missing.body.value)).toContain(approvalLink);
     const done = await teams.invoke(alice, personal, 'invitation.done', {
       invitationId,
       subject: 'Reseller relationship',
       body: `Please accept:\n${resellerLink}\nand approve:\n${approvalLink}`,
-      channel: 'own-marketing',
+      acquisition: 'own-marketing',
     });
     expect(cardText(done.body.value)).toContain('Invitation sent');
 

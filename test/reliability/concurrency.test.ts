@@ -47,7 +47,7 @@ describe('concurrency', () => {
         // Invitations the customers will accept on the web, sent before the storm.
         const links: string[] = [];
         for (let i = 0; i < WEB; i++) {
-          const draft = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+          const draft = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
           await bot.service.markInvitationSent(admin, draft.id, { body: draft.body });
           links.push(new URL(draft.link).pathname);
         }

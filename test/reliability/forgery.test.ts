@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 async function customer(domain: string) {
-  const invitation = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const invitation = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   const { customer } = await bot.service.acceptInvitation(invitation.link.split('/').pop()!, { ...contact(domain), companyName: domain });
   return { customer, invitation };
 }
@@ -107,7 +107,7 @@ describe('forged and replayed actions', () => {
     const res = await slack.submit(
       'UADMIN',
       { callback_id: 'invitation.draft', private_metadata: JSON.stringify({ channel: 'C1', invitationId: invitation.id }), blocks: [] },
-      { subject: { value: 'x' }, body: { value: invitation.link }, channel: { selected_option: { value: 'own-marketing' } } },
+      { subject: { value: 'x' }, body: { value: invitation.link }, acquisition: { selected_option: { value: 'own-marketing' } } },
     );
     expect(res.json).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
     expect(JSON.stringify(res.json)).toContain('already been accepted');

@@ -4,7 +4,7 @@
  * `private_metadata`), with the ids of a real pending invitation, draft, customer, removal (pending
  * and cancelled) and provider, and hostile values beside them. Someone without the admin role
  * changes nothing whatever the values; an admin's invalid values (an attestation that is not
- * exactly checked, an email without its link, an unknown channel, a record in the wrong state)
+ * exactly checked, an email without its link, an unknown acquisition, a record in the wrong state)
  * change nothing either. End admin access and Keep it are aimed at a customer with a live GDAP
  * relationship, through the Microsoft directory's stand-in, where an admin's click does end it.
  * After each action: a whole-store fingerprint and no error in the log. Teams answers an invoke
@@ -81,14 +81,14 @@ beforeEach(async () => {
   await bot.service.grantRole(admin, { role: 'sales-agent', principal: 'teams:aad-sales' });
   await bot.service.grantRole(admin, { role: 'sales-agent', principal: 'slack:USALES' });
   const provider = await bot.service.addProvider(admin, { name: 'Fabrikam Distribution' });
-  const sent = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const sent = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   await bot.service.markInvitationSent(admin, sent.id, { body: sent.body, token: sent.token });
-  const draft = await bot.service.draftInvitation(admin, { channel: 'indirect-provider', providerId: provider.id, locale: 'en' });
-  const accepted = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const draft = await bot.service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: provider.id, locale: 'en' });
+  const accepted = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   const { customer } = await bot.service.acceptInvitation(accepted.token, contact());
   const removal = await bot.service.requestRemoval(admin, customer.id);
   // A second customer whose removal was cancelled: a removal in the wrong state to confirm.
-  const other = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const other = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   const { customer: otherCustomer } = await bot.service.acceptInvitation(other.token, {
     ...contact('fabrikam.com'),
     companyName: 'Fabrikam Inc',
@@ -152,7 +152,7 @@ describe('fuzz with real ids', () => {
           { weight: 1, arbitrary: hostileValue },
         ),
         subject: hostileValue,
-        channel: fc.oneof(fc.constant('own-marketing'), hostileValue),
+        acquisition: fc.oneof(fc.constant('own-marketing'), hostileValue),
         page: hostileValue,
         query: hostileValue,
         section: hostileValue,
@@ -190,7 +190,7 @@ describe('fuzz with real ids', () => {
         token: fc.oneof(fc.constantFrom(...links.map((l) => l.split('/').pop()!)), hostileValue),
         body: linkless,
         subject: hostileValue,
-        channel: hostileValue,
+        acquisition: hostileValue,
       })
       .map((data) => ['invitation.done', data] as const);
     await fc.assert(
@@ -266,7 +266,7 @@ describe('fuzz with real ids, in Slack', () => {
         token: fc.oneof(fc.constantFrom(...links.map(tokenOf)), hostileValue),
         body: linkless,
         subject: hostileValue,
-        channel: fc.oneof(fc.constant('own-marketing'), hostileValue),
+        acquisition: fc.oneof(fc.constant('own-marketing'), hostileValue),
       })
       .map((data) => ['invitation.done', data] as const);
     await fc.assert(
@@ -288,7 +288,7 @@ describe('fuzz with real ids, in Slack', () => {
         invitationId: ids.draftId[0],
         token: tokenOf(links[1]!),
         body: `Please accept: ${links[1]}`,
-        channel: 'own-marketing',
+        acquisition: 'own-marketing',
       }),
     });
     await slack.action('UADMIN', {
@@ -347,7 +347,7 @@ describe('fuzz with real ids, in Slack modals', () => {
         values: fc.record({
           subject: hostileValue.map(text),
           body: body(link).map(text),
-          channel: fc
+          acquisition: fc
             .oneof({ weight: 4, arbitrary: fc.constant('own-marketing') }, { weight: 1, arbitrary: hostileValue })
             .map((v) => ({ type: 'static_select', selected_option: { value: v } })),
         }),
@@ -437,7 +437,7 @@ describe('fuzz with real ids, in Slack modals', () => {
       {
         subject: text('Reseller relationship'),
         body: text(`Please accept: ${links[1]}`),
-        channel: { type: 'static_select', selected_option: { value: 'own-marketing' } },
+        acquisition: { type: 'static_select', selected_option: { value: 'own-marketing' } },
       },
     );
     const removed = await slack.submit(
@@ -478,7 +478,7 @@ describe('fuzz with real ids, end admin access (Microsoft directory)', () => {
       SLACK_API_URL: directoryApi.apiUrl,
     });
     await directoryBot.sync!.runOnce();
-    const draft = await directoryBot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await directoryBot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await directoryBot.service.markInvitationSent(admin, draft.id, { body: draft.body });
     const tenantId = randomUUID();
     const relationshipId = draft.microsoft!.gdapRelationshipId;

@@ -61,7 +61,7 @@ const KEYS = [
   'args',
   'subject',
   'body',
-  'channel',
+  'acquisition',
   'attest',
 ];
 
@@ -91,9 +91,9 @@ beforeEach(async () => {
   api = await startSlackApi({ UADMIN: { name: 'Sam' }, UNOBODY: { name: 'Nobody' } });
   bot = await startBot({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl });
   // Some state for the random input to aim at: a pending invitation, a customer, a removal.
-  const sent = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const sent = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   await bot.service.markInvitationSent(admin, sent.id, { body: sent.body });
-  const accepted = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const accepted = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   const { customer } = await bot.service.acceptInvitation(accepted.link.split('/').pop()!, contact());
   await bot.service.requestRemoval(admin, customer.id);
 });
@@ -192,7 +192,7 @@ describe('fuzz', () => {
       anyData.map((d) => JSON.stringify(d)),
     );
     const values = fc.dictionary(
-      fc.constantFrom('subject', 'body', 'channel', 'attest', 'x'),
+      fc.constantFrom('subject', 'body', 'acquisition', 'attest', 'x'),
       anyValue.map((v) => ({ value: v, selected_option: v, selected_options: Array.isArray(v) ? v : [] })),
       { maxKeys: 4 },
     );

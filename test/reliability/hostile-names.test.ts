@@ -78,7 +78,7 @@ describe('names built to be markup, end to end', () => {
       invitationId,
       subject: 'Reseller relationship',
       body: `Please accept: ${link}`,
-      channel: 'own-marketing',
+      acquisition: 'own-marketing',
     });
 
     connector.clear();

@@ -493,13 +493,13 @@ describe('the customer page cookie', () => {
   it('is Secure when PUBLIC_URL is https', async () => {
     const secure = await startBot({ PUBLIC_URL: 'https://bot.example.com' });
     try {
-      const inv = await secure.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+      const inv = await secure.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
       const res = await fetch(`${secure.url}${new URL(inv.link).pathname}`);
       expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
     } finally {
       await secure.stop();
     }
-    const inv = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const inv = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const plain = await fetch(`${bot.url}${new URL(inv.link).pathname}`);
     expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/);
   });
@@ -541,7 +541,7 @@ describe('secrets at rest and in logs', () => {
       const values = {
         subject: { value: 'Hi' },
         body: { value: `Accept: ${slackLink}` },
-        channel: { selected_option: { value: 'own-marketing' } },
+        acquisition: { selected_option: { value: 'own-marketing' } },
       };
       expect((await slack.submit('UADMIN', modal, values)).status).toBe(200);
       const sent = await api.waitFor('chat.postMessage', (c) => JSON.stringify(c.args).includes('mailto:'));

@@ -87,6 +87,18 @@ describe('journal store', () => {
     await expect(openJournalStore({ file })).rejects.toThrow(/newer version/);
   });
 
+  it('refuses a file one schema version ahead, and leaves it and its journal as they were', async () => {
+    const file = join(tempDir(), 'db.json');
+    const store = await openJournalStore({ file });
+    await store.transact((tx) => tx.put('providers', provider('p1')));
+    writeFileSync(`${file}.lock`, '999999999'); // as if the process died: the entry stays in the journal
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), schemaVersion: SCHEMA_VERSION + 1 }));
+    const before = [readFileSync(file), readFileSync(`${file}.journal`)];
+    await expect(openJournalStore({ file })).rejects.toThrow(`schema ${SCHEMA_VERSION + 1}; this one reads up to ${SCHEMA_VERSION}`);
+    expect(readFileSync(file).equals(before[0]!)).toBe(true);
+    expect(readFileSync(`${file}.journal`).equals(before[1]!)).toBe(true);
+  });
+
   it('migrates a version-0 file and keeps the original as a backup', async () => {
     const file = join(tempDir(), 'db.json');
     const v0 = { providers: [provider('p1')], customers: [], relationships: [], invitations: [], removals: [], channels: [], roles: [], audit: [] };
@@ -163,6 +175,79 @@ describe('journal store', () => {
     await store.close();
     expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
     expect(JSON.parse(readFileSync(`${file}.v2.bak`, 'utf8'))).toEqual(v2);
+  });
+
+  it('migrates a version-4 file: `channels` become `notificationSubscriptions`, an invitation\'s `channel` its `acquisition`, journal entries too', async () => {
+    const file = join(tempDir(), 'db.json');
+    const at = '2026-11-23T10:00:00.000Z';
+    const who = { platform: 'slack', userId: 'UADMIN', displayName: 'Admin' };
+    const subscription = (conversationId: string) => ({
+      id: `slack:${conversationId}`, platform: 'slack', conversationId, name: `#${conversationId}`, reference: null, locale: 'en', createdBy: who, createdAt: at,
+    });
+    // A Slack draft card's `channel` is a Slack channel: it keeps its name.
+    const v4Invitation = (id: string, channel: string) => ({
+      id, tokenHash: 'a'.repeat(64), status: 'sent', channel, providerId: null, companyName: null, customerEmail: null, locale: 'en',
+      subject: 'Hi', body: `Accept: ${LINK_PLACEHOLDER}`, createdBy: who, createdAt: at, expiresAt: '2027-02-21T10:00:00.000Z',
+      sentAt: null, sentBy: null, acceptedAt: null, customerId: null, revokedAt: null, revokedBy: null,
+      draftMessage: { platform: 'slack', channel: 'C0SALES', ts: '1.2', locale: 'en' }, microsoft: null,
+    });
+    const delivery = { id: 'd1', target: { kind: 'subscription', subscriptionId: 'slack:C1' }, event: { type: 'invitation.accepted' }, attempts: 0, nextAttemptAt: at, lastError: null, createdAt: at };
+    const v4 = {
+      schemaVersion: 4, journalSeq: 0, partner: null, providers: [], customers: [], relationships: [], removals: [], roles: [], audit: [],
+      gdap: [], connections: [], webhookEvents: [], deliveries: [delivery],
+      channels: [subscription('C1'), subscription('C2')],
+      invitations: [v4Invitation('i1', 'microsoft-referral')],
+    };
+    writeFileSync(file, JSON.stringify(v4));
+    // Written by version 4 and not yet folded into the snapshot: a journal moved aside by a
+    // compaction that did not finish, and the journal after it.
+    writeFileSync(
+      `${file}.journal.old`,
+      `${JSON.stringify({ seq: 1, ops: [{ op: 'put', c: 'channels', r: subscription('C3') }, { op: 'put', c: 'invitations', r: v4Invitation('i2', 'indirect-provider') }] })}\n`,
+    );
+    writeFileSync(`${file}.journal`, `${JSON.stringify({ seq: 2, ops: [{ op: 'del', c: 'channels', id: 'slack:C2' }] })}\n`);
+    const store = await openJournalStore({ file });
+    expect([...store.all('notificationSubscriptions')].map((s) => s.id)).toEqual(['slack:C1', 'slack:C3']);
+    expect(store.get('invitations', 'i1')).toMatchObject({ acquisition: 'microsoft-referral', draftMessage: { platform: 'slack', channel: 'C0SALES', ts: '1.2' } });
+    expect(store.get('invitations', 'i2')).toMatchObject({ acquisition: 'indirect-provider' });
+    expect(store.get('invitations', 'i1')).not.toHaveProperty('channel');
+    expect(store.get('deliveries', 'd1')?.target).toEqual({ kind: 'subscription', subscriptionId: 'slack:C1' });
+    await store.close();
+    const onDisk = JSON.parse(readFileSync(file, 'utf8'));
+    expect(onDisk.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(onDisk).not.toHaveProperty('channels');
+    expect(onDisk.notificationSubscriptions.map((s: { id: string }) => s.id)).toEqual(['slack:C1', 'slack:C3']);
+    for (const invitation of onDisk.invitations) {
+      expect(invitation).not.toHaveProperty('channel');
+      expect(invitation.draftMessage.channel).toBe('C0SALES');
+    }
+    expect(onDisk.invitations.map((i: { acquisition: string }) => i.acquisition)).toEqual(['microsoft-referral', 'indirect-provider']);
+    expect(existsSync(`${file}.journal.old`)).toBe(false);
+    expect(JSON.parse(readFileSync(`${file}.v4.bak`, 'utf8'))).toEqual(v4);
+    // And it opens again as it is now.
+    const reopened = await openJournalStore({ file });
+    expect(reopened.count('notificationSubscriptions')).toBe(2);
+    await reopened.close();
+  });
+
+  it('refuses a version-4 file whose invitation names no known way the customer came, and leaves it untouched', async () => {
+    const file = join(tempDir(), 'db.json');
+    const store = await openJournalStore({ file });
+    await store.close();
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    const { notificationSubscriptions, ...rest } = data;
+    const at = '2026-11-23T10:00:00.000Z';
+    const who = { platform: 'cli', userId: 'admin', displayName: 'Admin' };
+    const invitation = {
+      id: 'i1', tokenHash: 'a'.repeat(64), status: 'sent', channel: 'carrier-pigeon', providerId: null, companyName: null, customerEmail: null, locale: 'en',
+      subject: 'Hi', body: 'x', createdBy: who, createdAt: at, expiresAt: at, sentAt: null, sentBy: null, acceptedAt: null, customerId: null,
+      revokedAt: null, revokedBy: null, draftMessage: null, microsoft: null,
+    };
+    writeFileSync(file, JSON.stringify({ ...rest, schemaVersion: 4, channels: notificationSubscriptions, invitations: [invitation] }));
+    const before = readFileSync(file);
+    await expect(openJournalStore({ file })).rejects.toThrow(/invitations\.0\.acquisition/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(`${file}.v4.bak`)).toBe(false);
   });
 
   it('refuses to open a data file that another live process holds', async () => {

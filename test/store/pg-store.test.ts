@@ -3,10 +3,11 @@
  * contract where it applies (reopen, validation, no lost updates, nothing written on a throw), and
  * what only several replicas on one database have (catch-up, the change feed, claims, migrations).
  */
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPgStore, type PgStoreHandle } from '../../store/pg-store.js';
 import { StoreOpenError, StoreUnavailableError, type Change } from '../../store/store.js';
-import { LATEST_MIGRATION } from '../../store/pg/migrations.js';
+import { LATEST_MIGRATION, LOCK_SPACE, WRITE_LOCK } from '../../store/pg/migrations.js';
 import { SCHEMA_VERSION } from '../../store/schema.js';
 import { freePort } from '../fakes/processes.js';
 import { query, testDatabase } from '../pg.js';
@@ -215,6 +216,73 @@ describe('PostgreSQL store', () => {
         attempts: 2,
       });
     expect(await query(url, 'SELECT data_schema_version FROM store_state')).toEqual([{ data_schema_version: SCHEMA_VERSION }]);
+  });
+
+  it('upgrades a database written by version 4: `channels` rows become `notificationSubscriptions`, an invitation\'s `channel` its `acquisition`', async () => {
+    const url = await testDatabase();
+    await (await openPgStore({ url })).close();
+    const at = '2026-11-23T10:00:00.000Z';
+    const who = { platform: 'slack', userId: 'UADMIN', displayName: 'Admin' };
+    const subscription = { id: 'slack:C1', platform: 'slack', conversationId: 'C1', name: '#sales', reference: null, locale: 'en', createdBy: who, createdAt: at };
+    const invitation = {
+      id: 'i1', tokenHash: 'a'.repeat(64), status: 'sent', channel: 'microsoft-referral', providerId: null, companyName: null, customerEmail: null,
+      locale: 'en', subject: 'Hi', body: 'x', createdBy: who, createdAt: at, expiresAt: '2027-02-21T10:00:00.000Z', sentAt: null, sentBy: null,
+      acceptedAt: null, customerId: null, revokedAt: null, revokedBy: null, draftMessage: { platform: 'slack', channel: 'C0SALES', ts: '1.2', locale: 'en' },
+      microsoft: null,
+    };
+    await query(url, `INSERT INTO records (collection, id, data) VALUES ('channels', 'slack:C1', $1), ('invitations', 'i1', $2)`, [
+      JSON.stringify(subscription),
+      JSON.stringify(invitation),
+    ]);
+    await query(url, `UPDATE store_state SET data_schema_version = 4`);
+    const [a, b] = await Promise.all([open(url), open(url)]);
+    for (const store of [a, b]) {
+      expect(store.get('notificationSubscriptions', 'slack:C1')).toMatchObject({ conversationId: 'C1', name: '#sales' });
+      expect(store.get('invitations', 'i1')).toMatchObject({ acquisition: 'microsoft-referral', draftMessage: { channel: 'C0SALES' } });
+      expect(store.get('invitations', 'i1')).not.toHaveProperty('channel');
+    }
+    expect(await query(url, 'SELECT collection, id FROM records ORDER BY collection')).toEqual([
+      { collection: 'invitations', id: 'i1' },
+      { collection: 'notificationSubscriptions', id: 'slack:C1' },
+    ]);
+    const [row] = await query<{ data: Record<string, unknown> }>(url, `SELECT data FROM records WHERE collection = 'invitations'`);
+    expect(row!.data).toMatchObject({ acquisition: 'microsoft-referral', draftMessage: { channel: 'C0SALES' } });
+    expect(row!.data).not.toHaveProperty('channel');
+    expect(await query(url, 'SELECT data_schema_version FROM store_state')).toEqual([{ data_schema_version: SCHEMA_VERSION }]);
+    // Written afterwards under the new name, and seen by the other replica.
+    await a.transact((tx) => tx.delete('notificationSubscriptions', 'slack:C1'));
+    await b.sync();
+    expect(b.count('notificationSubscriptions')).toBe(0);
+  });
+
+  it('upgrades the records under the write lock: a commit of a version-4 replica in flight is upgraded too', async () => {
+    const url = await testDatabase();
+    await (await openPgStore({ url })).close();
+    await query(url, `UPDATE store_state SET data_schema_version = 4`);
+    const at = '2026-11-23T10:00:00.000Z';
+    const who = { platform: 'slack', userId: 'UADMIN', displayName: 'Admin' };
+    const subscription = { id: 'slack:C2', platform: 'slack', conversationId: 'C2', name: '#news', reference: null, locale: 'en', createdBy: who, createdAt: at };
+    const waiting = `SELECT count(*)::int AS n FROM pg_locks
+      WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+    // A replica of version 4 in the middle of a commit: it holds the write lock.
+    const old = new pg.Client({ connectionString: url });
+    await old.connect();
+    try {
+      await old.query('BEGIN');
+      await old.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, WRITE_LOCK]);
+      const opening = open(url);
+      // The new replica waits for the lock before upgrading anything.
+      await expect
+        .poll(async () => (await query(url, waiting))[0]!.n, { timeout: 5_000 })
+        .toBe(1);
+      await old.query(`INSERT INTO records (collection, id, data) VALUES ('channels', 'slack:C2', $1)`, [JSON.stringify(subscription)]);
+      await old.query('COMMIT');
+      const store = await opening;
+      expect(store.get('notificationSubscriptions', 'slack:C2')).toMatchObject({ name: '#news' });
+      expect(await query(url, `SELECT count(*)::int AS n FROM records WHERE collection = 'channels'`)).toEqual([{ n: 0 }]);
+    } finally {
+      await old.end();
+    }
   });
 
   it('a replica still running after a newer version upgraded the records refuses to write and reports unhealthy', async () => {

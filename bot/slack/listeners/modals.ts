@@ -79,7 +79,7 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
         token: meta.token,
         subject: values[INPUT.subject]?.[INPUT.action]?.value ?? '',
         body: values[INPUT.body]?.[INPUT.action]?.value ?? '',
-        channel: values[INPUT.channel]?.[INPUT.action]?.selected_option?.value ?? '',
+        acquisition: values[INPUT.acquisition]?.[INPUT.action]?.selected_option?.value ?? '',
       }),
       (v) => (v.kind === 'draft' && v.bodyError ? { [INPUT.body]: v.bodyError } : null),
     );

@@ -64,7 +64,7 @@ describe('admin commands in a chat', () => {
   it('has no channel to stop notifying in the terminal, and says so', async () => {
     const { store, session } = await chat();
     expect(await session('admin')('stop notifications')).toMatch(/channel/i);
-    expect(store.count('channels')).toBe(0);
+    expect(store.count('notificationSubscriptions')).toBe(0);
   });
 
   it('stops notifications in the Teams conversation it is typed in, in Italian too', async () => {
@@ -77,7 +77,7 @@ describe('admin commands in a chat', () => {
       const sales = { id: '19:sales@thread.tacv2', conversationType: 'channel' as const, channelName: 'Sales' };
       await teams.say(alice, ops, 'notify here');
       await teams.say({ ...alice, locale: 'it-IT' }, sales, 'notifica qui');
-      const subscribed = () => [...bot.store.all('channels')].map((c) => c.conversationId).sort();
+      const subscribed = () => [...bot.store.all('notificationSubscriptions')].map((c) => c.conversationId).sort();
       expect(subscribed()).toEqual([ops.id, sales.id]);
       await teams.say(alice, ops, 'stop notifications');
       expect(subscribed()).toEqual([sales.id]);

@@ -56,7 +56,7 @@ describe('terminal chat', () => {
 
   it('lists a customer after an acceptance and walks the removal through the attestation', async () => {
     const { me, service } = await chat('admin');
-    const draft = await service.draftInvitation({ platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' }, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation({ platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' }, { acquisition: 'own-marketing', locale: 'en' });
     await service.acceptInvitation(draft.token, contact());
     expect(await me.say('list customers')).toMatch(/1 customer\n\s+Contoso Ltd\s+contoso\.com\s+active/);
     let out = await me.say('remove relationship contoso');

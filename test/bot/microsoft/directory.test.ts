@@ -50,7 +50,7 @@ describe('GDAP requests for invitations', () => {
   it('requests and locks one GDAP relationship with the configured roles for 730 days, never Global Administrator by default', async () => {
     const a = await app();
     const draft = await a.service.draftInvitation(admin, {
-      channel: 'own-marketing',
+      acquisition: 'own-marketing',
       locale: 'en',
       companyName: 'Contoso (Italia) S.p.A.',
     });
@@ -70,13 +70,13 @@ describe('GDAP requests for invitations', () => {
   it('requests the roles GDAP_ROLES names', async () => {
     const roles = [randomUUID(), randomUUID()];
     const a = await app({ GDAP_ROLES: roles.join(','), GDAP_DURATION_DAYS: '90' });
-    await a.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    await a.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     expect(fake.relationships()[0]).toMatchObject({ roleDefinitionIds: roles, duration: 'P90D' });
   });
 
   it('refuses Done with a body missing either link, naming the missing one', async () => {
     const a = await app();
-    const draft = await a.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await a.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const { resellerLink, approvalLink } = draft.microsoft!;
     for (const [missing, kept] of [
       [approvalLink, resellerLink],
@@ -96,7 +96,7 @@ describe('GDAP requests for invitations', () => {
     const a = await app();
     const providerTenant = randomUUID();
     const withTenant = await a.service.addProvider(admin, { name: 'TD SYNNEX', tenantId: providerTenant });
-    const draft = await a.service.draftInvitation(admin, { channel: 'indirect-provider', providerId: withTenant.id, locale: 'en' });
+    const draft = await a.service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: withTenant.id, locale: 'en' });
     const link = new URL(draft.microsoft!.resellerLink);
     expect(link.searchParams.get('indirectCSPId')).toBe(providerTenant);
     expect(link.searchParams.get('partnerId')).toBe(fake.tenantId);
@@ -105,7 +105,9 @@ describe('GDAP requests for invitations', () => {
 
     const without = await a.service.addProvider(admin, { name: 'Ingram Micro' });
     const before = fake.relationships().length;
-    const error = await refusal(a.service.draftInvitation(admin, { channel: 'indirect-provider', providerId: without.id, locale: 'en' }));
+    const error = await refusal(
+      a.service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: without.id, locale: 'en' }),
+    );
     expect(error.key).toBe('provider.needsTenant');
     expect(error.params).toMatchObject({ provider: 'Ingram Micro' });
     expect(fake.relationships()).toHaveLength(before);
@@ -117,7 +119,7 @@ describe('GDAP requests for invitations', () => {
   ])('leaves nothing behind when Graph refuses the request (%s)', async (_name, failure, key) => {
     const a = await app();
     fake.failNext('POST /v1.0/tenantRelationships/delegatedAdminRelationships', failure);
-    const error = await refusal(a.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' }));
+    const error = await refusal(a.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' }));
     expect(error.key).toBe(key);
     if (key === 'microsoft.refused') expect(error.params.reason).toBe('Authorization_RequestDenied (403)');
     expect([...a.store.all('invitations')]).toHaveLength(0);
@@ -127,7 +129,7 @@ describe('GDAP requests for invitations', () => {
   it('deletes the created request when it cannot be locked for approval', async () => {
     const a = await app();
     fake.failNext((r) => r.method === 'POST' && r.path.endsWith('/requests'), { status: 403, code: 'Authorization_RequestDenied' });
-    const error = await refusal(a.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' }));
+    const error = await refusal(a.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' }));
     expect(error.key).toBe('microsoft.refused');
     expect([...a.store.all('invitations')]).toHaveLength(0);
     expect(fake.relationships()).toHaveLength(0);
@@ -274,7 +276,7 @@ describe('end admin access and removals', () => {
     const tenantId = randomUUID();
     const draft = await t.b.service.draftInvitation(
       { platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' },
-      { channel: 'own-marketing', locale: 'en' },
+      { acquisition: 'own-marketing', locale: 'en' },
     );
     await t.b.service.markInvitationSent({ platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' }, draft.id, {
       body: draft.body,

@@ -68,7 +68,7 @@ export async function openApp(
 /** Drafts an invitation and marks it sent with both links in the body; returns it with its GDAP request id. */
 export async function sentInvitation(app: Awaited<ReturnType<typeof openApp>>, input: { companyName?: string; providerId?: string } = {}) {
   const draft = await app.service.draftInvitation(admin, {
-    channel: input.providerId ? 'indirect-provider' : 'own-marketing',
+    acquisition: input.providerId ? 'indirect-provider' : 'own-marketing',
     locale: 'en',
     ...input,
   });

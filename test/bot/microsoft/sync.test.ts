@@ -31,8 +31,8 @@ const acceptedDeliveries = (app: App) => [...app.store.all('deliveries')].filter
 const endingDeliveries = (app: App) => [...app.store.all('deliveries')].filter((d) => d.event.type === 'adminAccess.ending');
 const subscribe = (app: App) =>
   Promise.all([
-    app.service.subscribeChannel(admin, { platform: 'teams', conversationId: '19:sales@thread.tacv2', name: 'Sales' }),
-    app.service.subscribeChannel(admin, { platform: 'slack', conversationId: 'C0NEWS', name: 'customer-news' }),
+    app.service.subscribeToNotifications(admin, { platform: 'teams', conversationId: '19:sales@thread.tacv2', name: 'Sales' }),
+    app.service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C0NEWS', name: 'customer-news' }),
   ]);
 const contoso = { tenantId: 'c0a7b3d1-0000-4000-8000-00000000c0de', displayName: 'Contoso Ltd' };
 

@@ -6,7 +6,7 @@ import { ErrorCode } from '../../../bot/service/index.js';
 describe('accepting an invitation', () => {
   it('records the customer, the reseller relationship with DAP, and lists the customer', async () => {
     const { service } = await testService();
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const { customer } = await service.acceptInvitation(draft.token, contact());
     expect(customer).toMatchObject({ companyName: 'Contoso Ltd', domain: 'contoso.com', contact: { name: 'Anna Verdi' } });
     const details = service.getCustomer(admin, 'contoso');
@@ -19,7 +19,7 @@ describe('accepting an invitation', () => {
   it('adds the provider relationship when the invitation names one', async () => {
     const { service } = await testService();
     const provider = await service.addProvider(admin, { name: 'Contoso Distribution' });
-    const draft = await service.draftInvitation(admin, { channel: 'indirect-provider', providerId: provider.id, locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: provider.id, locale: 'en' });
     await service.acceptInvitation(draft.token, contact('fabrikam.com'));
     const kinds = service.getCustomer(admin, 'fabrikam.com').relationships.map((r) => `${r.kind}:${r.providerName ?? '-'}`);
     expect(kinds.sort()).toEqual(['provider:Contoso Distribution', 'reseller:-']);
@@ -27,9 +27,9 @@ describe('accepting an invitation', () => {
 
   it('publishes invitation.accepted only once the write is on disk, with a delivery per subscribed channel', async () => {
     const { service, events, file } = await testService();
-    await service.subscribeChannel(admin, { platform: 'teams', conversationId: '19:abc', name: 'Sales' });
-    await service.subscribeChannel(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    await service.subscribeToNotifications(admin, { platform: 'teams', conversationId: '19:abc', name: 'Sales' });
+    await service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await service.acceptInvitation(draft.token, contact());
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'invitation.accepted', companyName: 'Contoso Ltd', invitedBy: 'admin' });
@@ -40,11 +40,11 @@ describe('accepting an invitation', () => {
 
   it('refuses a used, revoked, expired or unknown link and changes nothing', async () => {
     const { service, clock, store } = await testService();
-    const used = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const used = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await service.acceptInvitation(used.token, contact());
-    const revoked = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const revoked = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await service.revokeInvitation(admin, revoked.id);
-    const expired = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const expired = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const audits = store.count('audit');
     const customers = store.count('customers');
     await expect(service.acceptInvitation(used.token, contact('other.com'))).rejects.toMatchObject({ code: ErrorCode.Conflict, key: 'invitation.is.accepted' });
@@ -58,7 +58,7 @@ describe('accepting an invitation', () => {
 
   it('explains each invalid field of the form', async () => {
     const { service } = await testService();
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const error = await service.acceptInvitation(draft.token, { companyName: '', domain: 'not a domain', name: 'A', email: 'nope' }).catch((e) => e);
     expect(error.code).toBe(ErrorCode.InvalidInput);
     expect(Object.keys(error.fields).sort()).toEqual(['companyName', 'domain', 'email', 'name']);
@@ -67,7 +67,7 @@ describe('accepting an invitation', () => {
   it('updates an existing customer with the same domain instead of duplicating it', async () => {
     const { service, store } = await testService();
     for (const name of ['Contoso', 'Contoso Ltd']) {
-      const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+      const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
       await service.acceptInvitation(draft.token, { ...contact(), companyName: name });
     }
     expect(store.count('customers')).toBe(1);

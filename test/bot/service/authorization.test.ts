@@ -22,8 +22,8 @@ async function fixture() {
   for (const [role, who] of Object.entries(people) as Array<[Role | 'none', ReturnType<typeof actor>]>) {
     if (role !== 'none') await t.service.grantRole(admin, { principal: `cli:${who.userId}`, role });
   }
-  const draft = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
-  const accepted = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const draft = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+  const accepted = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   await t.service.acceptInvitation(accepted.token, contact());
   const removal = await t.service.requestRemoval(admin, 'Contoso Ltd');
   const provider = await t.service.addProvider(admin, { name: 'Contoso Distribution' });
@@ -44,10 +44,10 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['getInvitation', 'anyRole', (f, who) => f.service.getInvitation(who, f.draft.id)],
   ['listInvitations', 'anyRole', (f, who) => f.service.listInvitations(who)],
   ['listRoleGrants', 'anyRole', (f, who) => f.service.listRoleGrants(who)],
-  ['listChannels', 'anyRole', (f, who) => f.service.listChannels(who)],
-  ['subscribeChannel', 'anyRole', (f, who) => f.service.subscribeChannel(who, { platform: 'teams', conversationId: '19:ops', name: 'Ops' })],
-  ['unsubscribeChannel', 'anyRole', (f, who) => f.service.unsubscribeChannel(who, { platform: 'teams', conversationId: '19:ops' })],
-  ['draftInvitation', 'admin', (f, who) => f.service.draftInvitation(who, { channel: 'own-marketing', locale: 'en' })],
+  ['listNotificationSubscriptions', 'anyRole', (f, who) => f.service.listNotificationSubscriptions(who)],
+  ['subscribeToNotifications', 'anyRole', (f, who) => f.service.subscribeToNotifications(who, { platform: 'teams', conversationId: '19:ops', name: 'Ops' })],
+  ['unsubscribeFromNotifications', 'anyRole', (f, who) => f.service.unsubscribeFromNotifications(who, { platform: 'teams', conversationId: '19:ops' })],
+  ['draftInvitation', 'admin', (f, who) => f.service.draftInvitation(who, { acquisition: 'own-marketing', locale: 'en' })],
   ['markInvitationSent', 'admin', (f, who) => f.service.markInvitationSent(who, f.draft.id, { body: `Please accept: ${f.draft.link}` })],
   ['openDraft', 'admin', (f, who) => f.service.openDraft(who, f.draft.id)],
   ['revokeInvitation', 'admin', (f, who) => f.service.revokeInvitation(who, f.draft.id)],
@@ -72,7 +72,7 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
 
 /** Everything in the store, to prove a refusal wrote nothing. */
 const fingerprint = (f: Fixture) =>
-  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'channels', 'roles', 'deliveries', 'audit', 'gdap'].map((c) => [...f.store.all(c as 'audit')]));
+  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'notificationSubscriptions', 'roles', 'deliveries', 'audit', 'gdap'].map((c) => [...f.store.all(c as 'audit')]));
 
 describe('authorization of every service operation', () => {
   let f: Fixture;

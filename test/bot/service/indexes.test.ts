@@ -25,7 +25,7 @@ describe('service indexes', () => {
             const host = `d${domain}.example`;
             if (op === 'accept') {
               // Accepting again with the same domain renames the customer in place.
-              const inv = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+              const inv = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
               await service.acceptInvitation(inv.link.split('/').pop()!, { ...contact(host), companyName: name });
             } else {
               const customer = [...store.all('customers')].find((c) => c.domain === host);
@@ -55,7 +55,7 @@ describe('service indexes', () => {
   it('sorts names ignoring case and accents, then by domain', async () => {
     const { service } = await testService();
     for (const [i, name] of ['beta', 'Álvaro Foods', 'Zeta', 'alpha', 'Beta'].entries()) {
-      const inv = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+      const inv = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
       await service.acceptInvitation(inv.link.split('/').pop()!, { ...contact(`c${i}.example`), companyName: name });
     }
     expect(service.listCustomers(admin, {}).items.map((c) => `${c.companyName} ${c.domain}`)).toEqual([
@@ -89,7 +89,7 @@ describe('service indexes', () => {
             const target = all[pick % Math.max(1, all.length)];
             try {
               if (op === 'draft' || !target) {
-                const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+                const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
                 drafted.set(draft.id, draft);
               } else if (op === 'send') await service.markInvitationSent(admin, target.id, { body: drafted.get(target.id)!.body });
               else if (op === 'revoke') await service.revokeInvitation(admin, target.id);

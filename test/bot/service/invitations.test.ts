@@ -8,23 +8,23 @@ import { ErrorCode } from '../../../bot/service/index.js';
 describe('invitations', () => {
   it('drafts an email carrying a personalised link with a 256-bit single-use token, valid 90 days', async () => {
     const { service } = await testService();
-    const draft = await service.draftInvitation(admin, { channel: 'microsoft-referral', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'microsoft-referral', locale: 'en' });
     expect(draft.status).toBe('draft');
     expect(draft.link).toBe(`https://bot.example.com/invitations/${draft.token}`);
     // 256 bits: 43 base64url characters, 32 bytes, and never the same twice.
     expect(draft.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(draft.token, 'base64url').length).toBe(32);
-    const other = await service.draftInvitation(admin, { channel: 'microsoft-referral', locale: 'en' });
+    const other = await service.draftInvitation(admin, { acquisition: 'microsoft-referral', locale: 'en' });
     expect(other.token).not.toBe(draft.token);
     expect(draft.body).toContain(draft.link);
     expect(draft.subject).toContain('Northwind Cloud');
     expect(Date.parse(draft.expiresAt) - Date.parse(draft.createdAt)).toBe(90 * 86_400_000);
-    expect(draft.channel).toBe('microsoft-referral');
+    expect(draft.acquisition).toBe('microsoft-referral');
   });
 
   it('writes the email in Italian for an Italian user', async () => {
     const { service } = await testService();
-    const draft = await service.draftInvitation({ ...admin, locale: 'it' }, { channel: 'own-marketing', locale: 'it' });
+    const draft = await service.draftInvitation({ ...admin, locale: 'it' }, { acquisition: 'own-marketing', locale: 'it' });
     expect(draft.subject).toMatch(/relazione come rivenditore/);
     expect(draft.body).toMatch(/^Buongiorno/);
   });
@@ -32,20 +32,20 @@ describe('invitations', () => {
   it('names the indirect provider in the email when inviting with one', async () => {
     const { service } = await testService();
     const provider = await service.addProvider(admin, { name: 'Contoso Distribution' });
-    const draft = await service.draftInvitation(admin, { channel: 'indirect-provider', providerId: provider.id, locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: provider.id, locale: 'en' });
     expect(draft.providerName).toBe('Contoso Distribution');
     expect(draft.body).toContain('Contoso Distribution');
-    await expect(service.draftInvitation(admin, { channel: 'own-marketing', providerId: 'nope', locale: 'en' })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    await expect(service.draftInvitation(admin, { acquisition: 'own-marketing', providerId: 'nope', locale: 'en' })).rejects.toMatchObject({ code: ErrorCode.NotFound });
   });
 
-  it('refuses an unknown channel', async () => {
+  it('refuses an unknown acquisition', async () => {
     const { service } = await testService();
-    await expect(service.draftInvitation(admin, { channel: 'billboard', locale: 'en' })).rejects.toMatchObject({ code: ErrorCode.InvalidInput, fields: { channel: 'invitation.badChannel' } });
+    await expect(service.draftInvitation(admin, { acquisition: 'billboard', locale: 'en' })).rejects.toMatchObject({ code: ErrorCode.InvalidInput, fields: { acquisition: 'invitation.badAcquisition' } });
   });
 
   it('rejects Done when the edited body lost the exact link, and accepts an edit that kept it', async () => {
     const { service } = await testService();
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const broken = draft.body.replace(draft.link, draft.link.slice(0, -1));
     // The draft card carries the token back, so the refusal can name the link to put back.
     await expect(service.markInvitationSent(admin, draft.id, { body: broken, token: draft.token })).rejects.toMatchObject({
@@ -57,13 +57,13 @@ describe('invitations', () => {
     await expect(service.markInvitationSent(admin, draft.id, { body: broken, token: 'A'.repeat(43) })).rejects.toMatchObject({ fields: { body: 'invitation.linkMissingUnknown' } });
     expect(service.getInvitation(admin, draft.id).status).toBe('draft');
     const edited = `Ciao Anna!\n\n${draft.link}\n\nGrazie`;
-    const sent = await service.markInvitationSent(admin, draft.id, { subject: 'Our invitation', body: edited, channel: 'microsoft-referral' });
-    expect(sent).toMatchObject({ status: 'sent', body: edited, subject: 'Our invitation', channel: 'microsoft-referral', alreadyDone: false });
+    const sent = await service.markInvitationSent(admin, draft.id, { subject: 'Our invitation', body: edited, acquisition: 'microsoft-referral' });
+    expect(sent).toMatchObject({ status: 'sent', body: edited, subject: 'Our invitation', acquisition: 'microsoft-referral', alreadyDone: false });
   });
 
   it('treats Done twice as harmless', async () => {
     const { service } = await testService();
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await service.markInvitationSent(admin, draft.id, { body: draft.body });
     const again = await service.markInvitationSent(admin, draft.id, { body: 'anything', token: draft.token });
     expect(again).toMatchObject({ status: 'sent', alreadyDone: true, body: draft.body });
@@ -71,7 +71,7 @@ describe('invitations', () => {
 
   it('shows an invitation as expired after 90 days and refuses Done on it', async () => {
     const { service, clock } = await testService();
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     clock.now = new Date(clock.now.getTime() + 91 * 86_400_000);
     expect(service.listInvitations(admin, { status: 'expired' }).map((i) => i.id)).toEqual([draft.id]);
     await expect(service.markInvitationSent(admin, draft.id, { body: draft.body })).rejects.toMatchObject({ key: 'invitation.is.expired' });
@@ -79,8 +79,8 @@ describe('invitations', () => {
 
   it('lists pending invitations and revokes one, once', async () => {
     const { service } = await testService();
-    const a = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
-    const b = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const a = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    const b = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await service.markInvitationSent(admin, b.id, { body: b.body });
     expect(service.listInvitations(admin, { status: 'pending' })).toHaveLength(2);
     await service.revokeInvitation(admin, a.id);
@@ -91,14 +91,14 @@ describe('invitations', () => {
 
   it('has every draft on disk before the call returns', async () => {
     const { service, file } = await testService();
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     expect(readFileSync(`${file}.journal`, 'utf8')).toContain(draft.id);
   });
 
   it('keeps only a hash of the token: no token or link in the data file, its journal or the stored body', async () => {
     const { service, store, file } = await testService();
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
-    const other = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    const other = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await service.markInvitationSent(admin, draft.id, { body: `Hi!\n${draft.link}\nBye`, token: draft.token });
     await store.close();
     const onDisk = readFileSync(file, 'utf8') + readFileSync(`${file}.journal`, 'utf8');
@@ -109,7 +109,7 @@ describe('invitations', () => {
 
   it('rebuilds the link when the token is at hand, and only then', async () => {
     const { service } = await testService();
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     expect(service.invitationForToken(draft.token)).toMatchObject({ id: draft.id, link: draft.link, body: draft.body });
     expect(service.openDraft(admin, draft.id, draft.token)).toMatchObject({ link: draft.link, body: draft.body });
     const blind = service.openDraft(admin, draft.id, 'forged-token-forged-token-forged-token-1234');

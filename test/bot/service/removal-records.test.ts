@@ -8,7 +8,7 @@ import { admin, contact, testService } from '../../helpers.js';
 
 async function withCustomer() {
   const t = await testService();
-  const draft = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const draft = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   const { customer } = await t.service.acceptInvitation(draft.token, contact());
   const relationship = [...t.store.all('relationships')].find((r) => r.customerId === customer.id && r.kind === 'reseller')!;
   return { ...t, customer, relationship };

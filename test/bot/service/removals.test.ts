@@ -5,7 +5,7 @@ import { attestationText } from '../../../bot/service/attestation.js';
 
 async function withCustomer() {
   const t = await testService();
-  const draft = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const draft = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   const { customer } = await t.service.acceptInvitation(draft.token, contact());
   return { ...t, customer };
 }

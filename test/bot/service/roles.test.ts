@@ -5,7 +5,7 @@ import { ErrorCode } from '../../../bot/service/index.js';
 describe('roles', () => {
   it('tells someone without a role how to get one, naming their principal', async () => {
     const { service } = await testService();
-    const error = await service.draftInvitation(actor('nobody'), { channel: 'own-marketing', locale: 'en' }).catch((e) => e);
+    const error = await service.draftInvitation(actor('nobody'), { acquisition: 'own-marketing', locale: 'en' }).catch((e) => e);
     expect(error.code).toBe(ErrorCode.NotAllowed);
     expect(error.key).toBe('error.noRole');
     expect(error.params.principal).toBe('cli:nobody');
@@ -17,7 +17,7 @@ describe('roles', () => {
     await service.grantRole(admin, { role: 'sales-agent', principal: 'cli:bob' });
     const bob = actor('bob');
     expect(service.listCustomers(bob).total).toBe(0);
-    await expect(service.draftInvitation(bob, { channel: 'own-marketing', locale: 'en' })).rejects.toMatchObject({ key: 'error.adminOnly' });
+    await expect(service.draftInvitation(bob, { acquisition: 'own-marketing', locale: 'en' })).rejects.toMatchObject({ key: 'error.adminOnly' });
     await expect(service.requestRemoval(bob, 'x')).rejects.toMatchObject({ code: ErrorCode.NotAllowed });
     await expect(service.grantRole(bob, { role: 'sales-agent', principal: 'cli:eve' })).rejects.toMatchObject({ code: ErrorCode.NotAllowed });
   });
@@ -26,7 +26,7 @@ describe('roles', () => {
     const { service } = await testService();
     await service.grantRole(admin, { role: 'admin-agent', principal: 'teams:aad-1' });
     const agent = actor('aad-1', 'en', 'teams');
-    await expect(service.draftInvitation(agent, { channel: 'own-marketing', locale: 'en' })).resolves.toMatchObject({ status: 'draft' });
+    await expect(service.draftInvitation(agent, { acquisition: 'own-marketing', locale: 'en' })).resolves.toMatchObject({ status: 'draft' });
     await expect(service.grantRole(agent, { role: 'sales-agent', principal: 'slack:U1' })).resolves.toMatchObject({ id: 'slack:U1' });
     await expect(service.grantRole(agent, { role: 'global-admin', principal: 'slack:U2' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
     expect(service.whoami(actor('U2', 'en', 'slack')).role).toBeNull();
@@ -49,7 +49,7 @@ describe('roles', () => {
     await service.grantRole(admin, { role: 'admin-agent', principal: 'cli:carla' });
     await expect(service.addProvider(actor('bob'), { name: 'Contoso Distribution' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
     await expect(service.addProvider(actor('carla'), { name: 'Contoso Distribution' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
-    await expect(service.draftInvitation(actor('bob'), { channel: 'own-marketing', locale: 'en' })).rejects.toMatchObject({ key: 'error.adminOnly', params: { role: 'sales-agent' } });
+    await expect(service.draftInvitation(actor('bob'), { acquisition: 'own-marketing', locale: 'en' })).rejects.toMatchObject({ key: 'error.adminOnly', params: { role: 'sales-agent' } });
   });
 
   it('refuses unknown roles and malformed principals', async () => {

@@ -8,12 +8,12 @@ import { InvitationUnusable } from '../../../bot/service/errors.js';
 
 async function fixture() {
   const t = await testService();
-  const draft = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
-  const accepted = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const draft = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+  const accepted = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   await t.service.acceptInvitation(accepted.token, contact());
-  const sent = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const sent = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   await t.service.markInvitationSent(admin, sent.id, { body: sent.link });
-  const revoked = await t.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+  const revoked = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   await t.service.revokeInvitation(admin, revoked.id);
   const all = () => JSON.stringify(['invitations', 'removals', 'relationships', 'audit'].map((c) => [...t.store.all(c as 'audit')]));
   /** Expects `run` to be refused with Conflict `key` and to leave the store as it was. */

@@ -59,10 +59,10 @@ async function openDraft(user = ADMIN, text = 'invite customer') {
   return { view, meta, body, link };
 }
 
-const draftValues = (body: string, channel = 'own-marketing') => ({
+const draftValues = (body: string, acquisition = 'own-marketing') => ({
   subject: { type: 'plain_text_input', value: 'Reseller relationship' },
   body: { type: 'plain_text_input', value: body },
-  channel: { type: 'static_select', selected_option: { value: channel } },
+  acquisition: { type: 'static_select', selected_option: { value: acquisition } },
 });
 
 async function acceptedCustomer(companyName = 'Contoso Ltd') {
@@ -112,10 +112,8 @@ describe('Slack surface', () => {
     expect(done.text).toBe('');
     const invitation = bot.service.getInvitation(admin, draft.meta.invitationId);
     // Stored without the link (only the token's hash is kept); shown with it, from the modal's token.
-    expect(invitation).toMatchObject({ status: 'sent', channel: 'microsoft-referral', body: 'Please accept: {invitation-link}' });
-    expect(bot.service.getInvitation(admin, draft.meta.invitationId, JSON.parse(draft.view.private_metadata).token).body).toBe(
-      `Please accept: ${draft.link}`,
-    );
+    expect(invitation).toMatchObject({ status: 'sent', acquisition: 'microsoft-referral', body: 'Please accept: {invitation-link}' });
+    expect(bot.service.getInvitation(admin, draft.meta.invitationId, JSON.parse(draft.view.private_metadata).token).body).toBe(`Please accept: ${draft.link}`);
     const sent = await api.waitFor('chat.postMessage', () => true, { after });
     expect(sent.args.channel).toBe('C0SALES');
     expect(api.text(sent)).toContain('Invitation sent');
@@ -150,10 +148,7 @@ describe('Slack surface', () => {
     const updated = await api.waitFor('chat.update', () => true, { after });
     expect(api.text(updated)).toContain('Fabrikam Distribution');
     const { invitationId } = JSON.parse((modal.args.view as { private_metadata: string }).private_metadata) as { invitationId: string };
-    expect(bot.service.getInvitation(admin, invitationId)).toMatchObject({
-      channel: 'indirect-provider',
-      providerName: 'Fabrikam Distribution',
-    });
+    expect(bot.service.getInvitation(admin, invitationId)).toMatchObject({ acquisition: 'indirect-provider', providerName: 'Fabrikam Distribution' });
   });
 
   it("posts the acceptance in every subscribed channel and turns the inviter's message into it", async () => {

@@ -64,14 +64,22 @@ describe('Teams surface', () => {
     const draft = await draftInvitation();
     expect(cardText(draft.card)).toContain('Invite a customer');
     expect(draft.body).toContain(draft.link);
-    const refused = await teams.invoke(alice, personal, 'invitation.done', { invitationId: draft.invitationId, subject: 'Hi', body: 'Please accept.', channel: 'own-marketing' });
+    const refused = await teams.invoke(alice, personal, 'invitation.done', { invitationId: draft.invitationId, subject: 'Hi', body: 'Please accept.', acquisition: 'own-marketing' });
     expect(refused.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expect(cardText(refused.body.value)).toContain('Keep the invitation link in the email');
     expect(bot.service.getInvitation({ platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' }, draft.invitationId).status).toBe('draft');
-    const sent = await teams.invoke(alice, personal, 'invitation.done', { invitationId: draft.invitationId, subject: 'Hi', body: `Please accept: ${draft.link}`, channel: 'microsoft-referral' });
+    const sent = await teams.invoke(alice, personal, 'invitation.done', { invitationId: draft.invitationId, subject: 'Hi', body: `Please accept: ${draft.link}`, acquisition: 'microsoft-referral' });
     expect(cardText(sent.body.value)).toContain('Invitation sent');
     expect(cardText(sent.body.value)).toContain('Marked as sent by Alice Admin');
     expect(actionsOf(sent.body.value)).toHaveLength(0);
+  });
+
+  it('reads how the customer came from a draft card posted before the input was renamed', async () => {
+    const draft = await draftInvitation();
+    const body = `Please accept: ${draft.link}`;
+    await teams.invoke(alice, personal, 'invitation.done', { invitationId: draft.invitationId, subject: 'Hi', body, channel: 'microsoft-referral' });
+    const admin = { platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' } as const;
+    expect(bot.service.getInvitation(admin, draft.invitationId)).toMatchObject({ status: 'sent', acquisition: 'microsoft-referral' });
   });
 
   it('invites with a provider picked on a card, the link personalised for both', async () => {

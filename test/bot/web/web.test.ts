@@ -27,7 +27,7 @@ const submit = (path: string, cookie: string, fields: Record<string, string>) =>
 
 describe("the customer's invitation page", () => {
   it('shows who invites and what accepting grants, with strict security headers, in English and Italian', async () => {
-    const inv = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const inv = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const path = new URL(inv.link).pathname;
     const { res, html } = await openForm(path);
     expect(res.status).toBe(200);
@@ -43,7 +43,7 @@ describe("the customer's invitation page", () => {
   });
 
   it('accepts once, records the customer, and refuses the used link with 410', async () => {
-    const inv = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const inv = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const path = new URL(inv.link).pathname;
     const form = await openForm(path);
     const res = await submit(path, form.cookie, { csrf: form.csrf, companyName: 'Contoso Ltd', domain: 'contoso.com', name: 'Anna Verdi', email: 'anna@contoso.com' });
@@ -58,7 +58,7 @@ describe("the customer's invitation page", () => {
   });
 
   it('answers field by field for invalid input and changes nothing', async () => {
-    const inv = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const inv = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const path = new URL(inv.link).pathname;
     const form = await openForm(path);
     const res = await submit(path, form.cookie, { csrf: form.csrf, companyName: 'Contoso', domain: 'not a domain', name: 'Anna', email: 'nope' });
@@ -71,7 +71,7 @@ describe("the customer's invitation page", () => {
   });
 
   it('refuses a cross-site submission without the form cookie', async () => {
-    const inv = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const inv = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const path = new URL(inv.link).pathname;
     const form = await openForm(path);
     const res = await submit(path, '', { csrf: form.csrf, companyName: 'Contoso', domain: 'contoso.com', name: 'Anna Verdi', email: 'anna@contoso.com' });
@@ -81,7 +81,7 @@ describe("the customer's invitation page", () => {
 
   it('answers 404 for an unknown link and 410 for a revoked one', async () => {
     expect((await fetch(`${bot.url}/invitations/${'x'.repeat(43)}`)).status).toBe(404);
-    const inv = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const inv = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await bot.service.revokeInvitation(admin, inv.id);
     const res = await fetch(inv.link.replace('http://localhost:3978', bot.url));
     expect(res.status).toBe(410);
@@ -91,7 +91,7 @@ describe("the customer's invitation page", () => {
   it('shows a company name full of markup as text, on the page and in the Teams notification', async () => {
     const teams = teamsClient(bot.url, connector.url);
     await teams.say({ aadObjectId: 'aad-admin', name: 'Alice' }, { id: '19:sales@thread.tacv2', conversationType: 'channel', channelName: 'Sales' }, 'notify here');
-    const inv = await bot.service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const inv = await bot.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const path = new URL(inv.link).pathname;
     const form = await openForm(path);
     const evil = '<script>alert(1)</script>';

@@ -32,7 +32,7 @@ describe('Block Kit views', () => {
     });
   });
 
-  it('builds the draft modal exactly: subject, body with the link, channel, Done', () => {
+  it('builds the draft modal exactly: subject, body with the link, how the customer came, Done', () => {
     const draft = sampleViews('en')['email-draft'] as DraftView;
     const modal = toDraftModal(draft, { channel: 'C0SALES', ts: '1.2' });
     expect(modal).toMatchObject({
@@ -44,7 +44,7 @@ describe('Block Kit views', () => {
     });
     expect(JSON.parse(modal.private_metadata as string)).toEqual({ channel: 'C0SALES', ts: '1.2', invitationId: draft.invitationId, token: draft.token });
     const inputs = (modal.blocks as unknown as Json[]).filter((b) => b.type === 'input');
-    expect(inputs.map((b) => b.block_id)).toEqual(['subject', 'body', 'channel']);
+    expect(inputs.map((b) => b.block_id)).toEqual(['subject', 'body', 'acquisition']);
     expect(inputs[0]).toEqual({
       type: 'input',
       block_id: 'subject',
@@ -53,7 +53,7 @@ describe('Block Kit views', () => {
     });
     expect(inputs[1]!.element).toMatchObject({ multiline: true, initial_value: draft.body });
     expect(draft.body).toContain(draft.link);
-    expect(inputs[2]!.element).toMatchObject({ type: 'static_select', initial_option: { value: draft.channel } });
+    expect(inputs[2]!.element).toMatchObject({ type: 'static_select', initial_option: { value: draft.acquisition } });
   });
 
   it('builds the attestation modal with a required checkbox and the notices', () => {

@@ -14,19 +14,19 @@ describe('indirect providers', () => {
   });
 });
 
-describe('channel subscriptions', () => {
+describe('notification subscriptions', () => {
   it('subscribes a conversation once, however many times it is asked, and unsubscribes it', async () => {
     const { service } = await testService();
-    await service.subscribeChannel(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
-    await service.subscribeChannel(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
-    expect(service.listChannels(admin)).toHaveLength(1);
-    expect(await service.unsubscribeChannel(admin, { platform: 'slack', conversationId: 'C1' })).toEqual({ removed: true });
-    expect(await service.unsubscribeChannel(admin, { platform: 'slack', conversationId: 'C1' })).toEqual({ removed: false });
+    await service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
+    await service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C1', name: '#sales' });
+    expect(service.listNotificationSubscriptions(admin)).toHaveLength(1);
+    expect(await service.unsubscribeFromNotifications(admin, { platform: 'slack', conversationId: 'C1' })).toEqual({ removed: true });
+    expect(await service.unsubscribeFromNotifications(admin, { platform: 'slack', conversationId: 'C1' })).toEqual({ removed: false });
   });
 
   it('needs a role', async () => {
     const { service } = await testService();
-    await expect(service.subscribeChannel(actor('x'), { platform: 'slack', conversationId: 'C1', name: '' })).rejects.toMatchObject({ code: ErrorCode.NotAllowed });
+    await expect(service.subscribeToNotifications(actor('x'), { platform: 'slack', conversationId: 'C1', name: '' })).rejects.toMatchObject({ code: ErrorCode.NotAllowed });
   });
 });
 
@@ -34,7 +34,7 @@ describe('audit', () => {
   it('records one event per mutation with who did it', async () => {
     const { service } = await testService();
     await service.addProvider(admin, { name: 'Contoso Distribution' });
-    const draft = await service.draftInvitation(admin, { channel: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await service.markInvitationSent(admin, draft.id, { body: draft.body });
     expect(service.listAudit(admin).map((e) => e.action).sort()).toEqual(['invitation.drafted', 'invitation.sent', 'provider.added']);
   });

@@ -1,5 +1,8 @@
-/** Conversations (Teams channels and chats, Slack channels) notified when a customer accepts. */
-import type { ChannelSubscription } from '../../store/schema.js';
+/**
+ * Notification subscriptions: the conversations (Teams channels and chats, Slack channels) that are
+ * posted to when a customer accepts, or a GDAP relationship is about to end.
+ */
+import type { NotificationSubscription } from '../../store/schema.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput } from './errors.js';
@@ -13,17 +16,17 @@ export interface SubscribeInput {
 }
 
 /** Subscriptions are keyed by platform and conversation, so subscribing twice is harmless. */
-export const channelKey = (platform: string, conversationId: string) => `${platform}:${conversationId}`;
+export const subscriptionKey = (platform: string, conversationId: string) => `${platform}:${conversationId}`;
 
-export function createChannelOperations(ctx: ServiceContext) {
+export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
   return {
-    async subscribeChannel(actor: Actor, input: SubscribeInput): Promise<ChannelSubscription> {
+    async subscribeToNotifications(actor: Actor, input: SubscribeInput): Promise<NotificationSubscription> {
       requireRole(ctx, actor);
-      if (!input.conversationId) throw new InvalidInput('channel.missing');
-      const id = channelKey(input.platform, input.conversationId);
+      if (!input.conversationId) throw new InvalidInput('notifications.noConversation');
+      const id = subscriptionKey(input.platform, input.conversationId);
       return ctx.store.transact((tx, read) => {
-        const existing = read.get('channels', id);
-        const subscription: ChannelSubscription = {
+        const existing = read.get('notificationSubscriptions', id);
+        const subscription: NotificationSubscription = {
           id,
           platform: input.platform,
           conversationId: input.conversationId,
@@ -33,29 +36,29 @@ export function createChannelOperations(ctx: ServiceContext) {
           createdBy: existing?.createdBy ?? toActorRef(actor),
           createdAt: existing?.createdAt ?? ctx.now().toISOString(),
         };
-        tx.put('channels', subscription);
+        tx.put('notificationSubscriptions', subscription);
         ctx.audit(tx, actor, 'channel.subscribed', id, { name: subscription.name });
         return subscription;
       });
     },
 
     /** Stops notifications to a conversation; harmless when it was not subscribed. */
-    async unsubscribeChannel(actor: Actor, input: { platform: 'teams' | 'slack'; conversationId: string }) {
+    async unsubscribeFromNotifications(actor: Actor, input: { platform: 'teams' | 'slack'; conversationId: string }) {
       requireRole(ctx, actor);
-      const id = channelKey(input.platform, input.conversationId);
+      const id = subscriptionKey(input.platform, input.conversationId);
       return ctx.store.transact((tx, read) => {
-        const existed = read.get('channels', id) !== undefined;
+        const existed = read.get('notificationSubscriptions', id) !== undefined;
         if (existed) {
-          tx.delete('channels', id);
+          tx.delete('notificationSubscriptions', id);
           ctx.audit(tx, actor, 'channel.unsubscribed', id);
         }
         return { removed: existed };
       });
     },
 
-    listChannels(actor: Actor): ChannelSubscription[] {
+    listNotificationSubscriptions(actor: Actor): NotificationSubscription[] {
       requireRole(ctx, actor);
-      return [...ctx.store.all('channels')];
+      return [...ctx.store.all('notificationSubscriptions')];
     },
   };
 }
