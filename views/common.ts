@@ -52,6 +52,8 @@ export interface OutcomeView extends Base {
   text: string;
   facts: Fact[];
   actions: ActionModel[];
+  /** A page to open elsewhere (Partner Center), shown as a link button: never inside text, where a URL is made inert. */
+  link?: { title: string; url: string };
 }
 
 export interface ListView extends Base {
@@ -73,7 +75,7 @@ function dateFormat(locale: Locale, timeZone: string, withTime: boolean): Intl.D
       format = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { ...options, timeZone });
     } catch {
       // An unknown time zone from a client: UTC.
-      format = dateFormat(locale, "UTC", withTime);
+      format = dateFormat(locale, 'UTC', withTime);
     }
     // Time zones come from clients: bound the cache.
     if (dateFormats.size > 500) dateFormats.clear();
@@ -102,9 +104,15 @@ export function toHelpView(viewer: Viewer): HelpView {
     title,
     intro: t(l, 'ui.help.intro'),
     fallbackText: title,
-    commands: visible.map((c) => ({ usage: c.usage[l], description: t(l, `ui.help.${c.name}`), adminOnly: Boolean(c.permission && c.permission !== 'look') })),
+    commands: visible.map((c) => ({
+      usage: c.usage[l],
+      description: t(l, `ui.help.${c.name}`),
+      adminOnly: Boolean(c.permission && c.permission !== 'look'),
+    })),
     actions: [
-      ...(viewer.permissions?.includes('invite') ? [{ verb: 'command', title: commandUsage(l, 'invite'), style: 'positive', data: { command: 'invite' } } satisfies ActionModel] : []),
+      ...(viewer.permissions?.includes('invite')
+        ? [{ verb: 'command', title: commandUsage(l, 'invite'), style: 'positive', data: { command: 'invite' } } satisfies ActionModel]
+        : []),
       { verb: 'command', title: commandUsage(l, 'listCustomers').replace(/ \[.*\]$/, ''), data: { command: 'listCustomers' } },
       { verb: 'command', title: commandUsage(l, 'invitations'), data: { command: 'invitations' } },
     ],
@@ -122,12 +130,18 @@ export function toListView(viewer: Viewer, titleKey: MessageKey, emptyKey: Messa
 
 export function toProvidersView(viewer: Viewer, providers: Provider[]): ListView {
   const l = viewer.locale;
-  const rows = providers.map((p) => ({ text: p.tenantId ? `${p.name} (${t(l, 'ui.providers.tenant', { tenantId: p.tenantId })})` : p.name, actions: [] }));
+  const rows = providers.map((p) => ({
+    text: p.tenantId ? `${p.name} (${t(l, 'ui.providers.tenant', { tenantId: p.tenantId })})` : p.name,
+    actions: [],
+  }));
   return toListView(viewer, 'ui.providers.title', 'provider.noneYet', rows);
 }
 
 export function toAuditView(viewer: Viewer, events: AuditEvent[]): ListView {
-  const rows = events.map((e) => ({ text: `${formatDate(viewer, e.at)}: ${e.actor.displayName} (${e.actor.platform}) ${e.action} ${e.target}`, actions: [] }));
+  const rows = events.map((e) => ({
+    text: `${formatDate(viewer, e.at)}: ${e.actor.displayName} (${e.actor.platform}) ${e.action} ${e.target}`,
+    actions: [],
+  }));
   return toListView(viewer, 'ui.audit.title', 'ui.audit.empty', rows);
 }
 

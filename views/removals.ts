@@ -46,17 +46,31 @@ export function toRemovalOutcomeView(viewer: Viewer, r: RemovalRecord): OutcomeV
   const confirmed = r.removal.status === 'confirmed';
   const title = confirmed ? t(l, 'ui.removed.title', { company: r.companyName }) : t(l, 'ui.cancelled.title');
   const by = confirmed
-    ? t(l, 'ui.removed.by', { name: r.removal.attestedBy?.displayName ?? '', when: formatDate(viewer, r.removal.attestedAt ?? r.removal.requestedAt) })
-    : t(l, 'ui.cancelled.by', { name: r.removal.cancelledBy?.displayName ?? '', when: formatDate(viewer, r.removal.cancelledAt ?? r.removal.requestedAt), company: r.companyName });
+    ? t(l, 'ui.removed.by', {
+        name: r.removal.attestedBy?.displayName ?? '',
+        when: formatDate(viewer, r.removal.attestedAt ?? r.removal.requestedAt),
+      })
+    : t(l, 'ui.cancelled.by', {
+        name: r.removal.cancelledBy?.displayName ?? '',
+        when: formatDate(viewer, r.removal.cancelledAt ?? r.removal.requestedAt),
+        company: r.companyName,
+      });
   // With the Microsoft directory, what is left to do in Partner Center, and where.
-  const text = confirmed && r.followUp ? `${by}\n\n${t(l, 'ui.removal.followUp', { link: r.followUp.link })}` : by;
+  const followUp = confirmed ? r.followUp : undefined;
+  const text = followUp ? `${by}\n\n${t(l, 'ui.removal.followUp')}` : by;
   return {
     kind: 'outcome',
     locale: l,
     title,
     fallbackText: `${title}. ${text}`,
     text,
-    facts: confirmed ? [...(r.domain ? [{ title: t(l, 'ui.customer.domain'), value: r.domain }] : []), { title: t(l, 'ui.attest.versionTitle'), value: r.removal.attestationVersion }] : [],
+    ...(followUp ? { link: { title: t(l, 'ui.removal.openPartnerCenter'), url: followUp.link } } : {}),
+    facts: confirmed
+      ? [
+          ...(r.domain ? [{ title: t(l, 'ui.customer.domain'), value: r.domain }] : []),
+          { title: t(l, 'ui.attest.versionTitle'), value: r.removal.attestationVersion },
+        ]
+      : [],
     actions: confirmed ? [{ verb: 'command', title: t(l, 'ui.removed.next'), style: 'positive', data: { command: 'invite' } }] : [],
   };
 }

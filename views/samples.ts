@@ -222,6 +222,11 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
       ...removal,
       removal: { ...removal.removal, status: 'confirmed', attestedBy: who, attestedAt: at },
     }),
+    'removal-done-partner-center': toRemovalOutcomeView(viewer, {
+      ...removal,
+      removal: { ...removal.removal, status: 'confirmed', attestedBy: who, attestedAt: at },
+      followUp: { link: 'https://partner.microsoft.com/dashboard/v2/customers/2ffbc84f-f8d7-4469-a696-53ed33a67873/account' },
+    }),
     'acceptance-notification': toAcceptedView(viewer, {
       type: 'invitation.accepted',
       invitationId: 'inv-1',

@@ -43,7 +43,9 @@ function factsBlock(facts: Fact[]): Block[] {
   return [
     {
       type: 'section',
-      fields: shown.slice(0, MAX.fields).map((f) => mrkdwn(clip(f.title ? `*${escapeMrkdwn(f.title)}*\n${escapeMrkdwn(f.value)}` : escapeMrkdwn(f.value), MAX.field))),
+      fields: shown
+        .slice(0, MAX.fields)
+        .map((f) => mrkdwn(clip(f.title ? `*${escapeMrkdwn(f.title)}*\n${escapeMrkdwn(f.value)}` : escapeMrkdwn(f.value), MAX.field))),
     },
   ];
 }
@@ -51,7 +53,11 @@ function factsBlock(facts: Fact[]): Block[] {
 export const actionId = (verb: Verb, n: number) => `csp:${verb}:${n}`;
 
 /** The verb and data of a `csp:` action; the data is whatever the client sent, to be re-checked. */
-export function decodeAction(action: { action_id?: unknown; value?: unknown; selected_option?: unknown }): { verb: string; data: Record<string, unknown> } | null {
+export function decodeAction(action: {
+  action_id?: unknown;
+  value?: unknown;
+  selected_option?: unknown;
+}): { verb: string; data: Record<string, unknown> } | null {
   const match = typeof action.action_id === 'string' ? /^csp:([a-zA-Z.]+):\d+$/.exec(action.action_id) : null;
   if (!match) return null;
   const verb = match[1]!;
@@ -86,7 +92,10 @@ function actionsBlock(actions: ActionModel[], offset = 0): Block[] {
  * In a message, the action that submits a form (Done, Remove) becomes a button opening the modal
  * that holds the form; the submission then comes from the modal.
  */
-const withModalOpener = (actions: ActionModel[], submitVerb: Verb, opener: ActionModel) => [opener, ...actions.filter((a) => a.verb !== submitVerb)];
+const withModalOpener = (actions: ActionModel[], submitVerb: Verb, opener: ActionModel) => [
+  opener,
+  ...actions.filter((a) => a.verb !== submitVerb),
+];
 
 // Nothing is parsed inside a code block but Slack's control characters; URLs stay whole for copying.
 const codeBlock = (text: string) => '```' + escapeControl(text).replace(/```/g, "'''") + '```';
@@ -110,7 +119,16 @@ export function toSlackMessage(view: View): SlackMessage {
       blocks.push(section(`*${escapeMrkdwn(view.subjectLabel)}:* ${escapeMrkdwn(view.subject)}\n${codeBlock(view.body)}`));
       if (view.bodyError) blocks.push(section(`:warning: ${escapeMrkdwn(view.bodyError)}`));
       blocks.push(context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`));
-      blocks.push(...actionsBlock(withModalOpener(view.actions, 'invitation.done', { verb: 'invitation.open', title: t(view.locale, 'ui.draft.edit'), style: 'positive', data: { invitationId: view.invitationId, ...(view.token ? { token: view.token } : {}) } })));
+      blocks.push(
+        ...actionsBlock(
+          withModalOpener(view.actions, 'invitation.done', {
+            verb: 'invitation.open',
+            title: t(view.locale, 'ui.draft.edit'),
+            style: 'positive',
+            data: { invitationId: view.invitationId, ...(view.token ? { token: view.token } : {}) },
+          }),
+        ),
+      );
       break;
     case 'sent':
       blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
@@ -149,7 +167,9 @@ export function toSlackMessage(view: View): SlackMessage {
       view.rows.forEach((row, i) => {
         blocks.push({
           type: 'section',
-          text: mrkdwn(`*${escapeMrkdwn(row.name)}*\n${escapeMrkdwn(row.domain)} · ${escapeMrkdwn(row.status)} · ${escapeMrkdwn(row.counts)}`),
+          text: mrkdwn(
+            `*${escapeMrkdwn(row.name)}*\n${escapeMrkdwn(row.domain)} · ${escapeMrkdwn(row.status)} · ${escapeMrkdwn(row.counts)}`,
+          ),
           accessory: button(row.open, i),
         });
       });
@@ -169,11 +189,27 @@ export function toSlackMessage(view: View): SlackMessage {
     case 'attestation':
       blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), context(escapeMrkdwn(view.version)));
       if (view.error) blocks.push(section(`:warning: ${escapeMrkdwn(view.error)}`));
-      blocks.push(...actionsBlock(withModalOpener(view.actions, 'removal.confirm', { verb: 'removal.open', title: t(view.locale, 'ui.attest.review'), style: 'destructive', data: { removalId: view.removalId } })));
+      blocks.push(
+        ...actionsBlock(
+          withModalOpener(view.actions, 'removal.confirm', {
+            verb: 'removal.open',
+            title: t(view.locale, 'ui.attest.review'),
+            style: 'destructive',
+            data: { removalId: view.removalId },
+          }),
+        ),
+      );
       break;
     case 'outcome':
     case 'accepted':
-      blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts), ...actionsBlock(view.actions));
+      blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
+      blocks.push(...actionsBlock(view.actions));
+      // A link button opens the page itself; Slack still posts the click, which the bot only acknowledges.
+      if (view.kind === 'outcome' && view.link)
+        blocks.push({
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'open-link', text: plain(view.link.title, MAX.button), url: view.link.url }],
+        });
       break;
     case 'list':
       blocks.push(header(view.title));
@@ -214,18 +250,22 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView 
     callback_id: CALLBACK.draft,
     submit: plain(view.actions.find((a) => a.verb === 'invitation.done')?.title ?? 'Done', MAX.modalTitle),
     close: plain(t(l, 'ui.modal.close'), MAX.modalTitle),
-    blocks: withinLimits([
-      section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
-      ...factsBlock(view.facts),
-      input(INPUT.subject, view.subjectLabel, { type: 'plain_text_input', initial_value: view.subject, max_length: 300 }),
-      input(INPUT.body, view.bodyLabel, { type: 'plain_text_input', multiline: true, initial_value: view.body, max_length: 3000 }),
-      input(INPUT.acquisition, view.acquisitionLabel, {
-        type: 'static_select',
-        options: view.acquisitionChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
-        ...(selected ? { initial_option: { text: plain(selected.title, MAX.option), value: selected.value } } : {}),
-      }),
-      context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`),
-    ], MAX.viewBlocks, l),
+    blocks: withinLimits(
+      [
+        section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
+        ...factsBlock(view.facts),
+        input(INPUT.subject, view.subjectLabel, { type: 'plain_text_input', initial_value: view.subject, max_length: 300 }),
+        input(INPUT.body, view.bodyLabel, { type: 'plain_text_input', multiline: true, initial_value: view.body, max_length: 3000 }),
+        input(INPUT.acquisition, view.acquisitionLabel, {
+          type: 'static_select',
+          options: view.acquisitionChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
+          ...(selected ? { initial_option: { text: plain(selected.title, MAX.option), value: selected.value } } : {}),
+        }),
+        context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`),
+      ],
+      MAX.viewBlocks,
+      l,
+    ),
   };
 }
 
@@ -237,15 +277,22 @@ export function toAttestationModal(view: AttestationView, meta: ModalMeta): type
     callback_id: CALLBACK.attestation,
     submit: plain(view.actions.find((a) => a.verb === 'removal.confirm')?.title ?? 'Remove', MAX.modalTitle),
     close: plain(t(l, 'ui.attest.cancel'), MAX.modalTitle),
-    blocks: withinLimits([
-      section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
-      section(`*${escapeMrkdwn(view.attestationTitle)}*\n${bullets(view.statements)}`),
-      section(escapeMrkdwn(view.dapNotice)),
-      context(escapeMrkdwn(view.legalNotice)),
-      section(`_${escapeMrkdwn(view.toggleLabel)}_`),
-      input(INPUT.attest, t(l, 'ui.attest.review'), { type: 'checkboxes', options: [{ text: plain(t(l, 'ui.attest.tick'), MAX.option), value: 'attest' }] }),
-      context(escapeMrkdwn(view.version)),
-    ], MAX.viewBlocks, l),
+    blocks: withinLimits(
+      [
+        section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
+        section(`*${escapeMrkdwn(view.attestationTitle)}*\n${bullets(view.statements)}`),
+        section(escapeMrkdwn(view.dapNotice)),
+        context(escapeMrkdwn(view.legalNotice)),
+        section(`_${escapeMrkdwn(view.toggleLabel)}_`),
+        input(INPUT.attest, t(l, 'ui.attest.review'), {
+          type: 'checkboxes',
+          options: [{ text: plain(t(l, 'ui.attest.tick'), MAX.option), value: 'attest' }],
+        }),
+        context(escapeMrkdwn(view.version)),
+      ],
+      MAX.viewBlocks,
+      l,
+    ),
   };
 }
 
@@ -262,7 +309,12 @@ export function toNoticeModal(view: View, title: string): types.ModalView {
 export function toHomeTab(view: HomeView): types.HomeView {
   const blocks: Block[] = [header(view.title), section(catalogue(view.role)), ...factsBlock(view.facts)];
   if (view.facts.length) {
-    blocks.push(divider, section(`*${escapeMrkdwn(view.recentTitle)}*\n${view.recent.length ? bullets(view.recent) : escapeMrkdwn(t(view.locale, 'ui.home.noneRecent'))}`));
+    blocks.push(
+      divider,
+      section(
+        `*${escapeMrkdwn(view.recentTitle)}*\n${view.recent.length ? bullets(view.recent) : escapeMrkdwn(t(view.locale, 'ui.home.noneRecent'))}`,
+      ),
+    );
   }
   blocks.push(...actionsBlock(view.actions));
   return { type: 'home', blocks: withinLimits(blocks, MAX.viewBlocks, view.locale) };

@@ -123,6 +123,8 @@ function modelOf(view: View): Record<string, unknown> {
       return { ...view, actions, requiredMessage: t(view.locale, 'removal.attestationRequired') };
     case 'list':
       return { ...view, rows: view.rows.map((row) => ({ ...row, actions: row.actions.map(toAdaptiveAction) })) };
+    case 'outcome':
+      return { ...view, actions: view.link ? [...actions, openUrl(view.link.title, view.link.url)] : actions };
     case 'providerPicker':
       return { ...view, actions, requiredMessage };
     default:

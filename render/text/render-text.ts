@@ -74,7 +74,9 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
     case 'draft':
       title(view.title);
       lines.push(view.intro, ...facts(view.facts));
-      lines.push(`  ${view.acquisitionLabel}: ${view.acquisitionChoices.find((c) => c.value === view.acquisition)?.title ?? view.acquisition}`);
+      lines.push(
+        `  ${view.acquisitionLabel}: ${view.acquisitionChoices.find((c) => c.value === view.acquisition)?.title ?? view.acquisition}`,
+      );
       lines.push('', `${view.subjectLabel}: ${view.subject}`, '', ...indentBlock(view.body));
       if (view.bodyError) lines.push('', style.red(view.bodyError));
       lines.push('', `${view.linkLabel}: ${view.link}`);
@@ -88,7 +90,10 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       title(view.title);
       lines.push(view.intro);
       for (const choice of view.choices) {
-        choices.push({ label: choice.title, action: { verb: view.actions[0]!.verb, title: choice.title, data: { providerId: choice.value } } });
+        choices.push({
+          label: choice.title,
+          action: { verb: view.actions[0]!.verb, title: choice.title, data: { providerId: choice.value } },
+        });
       }
       break;
     case 'customerList':
@@ -113,7 +118,16 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       break;
     case 'attestation':
       title(view.title);
-      lines.push(view.intro, '', style.bold(view.attestationTitle), ...view.statements.map((s) => `  - ${s}`), '', view.dapNotice, view.legalNotice, style.dim(view.version));
+      lines.push(
+        view.intro,
+        '',
+        style.bold(view.attestationTitle),
+        ...view.statements.map((s) => `  - ${s}`),
+        '',
+        view.dapNotice,
+        view.legalNotice,
+        style.dim(view.version),
+      );
       if (view.error) lines.push(style.red(view.error));
       add(view.actions);
       break;
@@ -121,6 +135,7 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
     case 'accepted':
       title(view.title);
       lines.push(view.text, ...facts(view.facts));
+      if (view.kind === 'outcome' && view.link) lines.push(`${view.link.title}: ${view.link.url}`);
       add(view.actions);
       break;
     case 'list':

@@ -316,8 +316,14 @@ describe('end admin access and removals', () => {
       removalId: removal.removal.id,
       attest: true,
     });
-    const text = JSON.stringify(outcome.body);
-    expect(text).toContain(`https://partner.microsoft.com/dashboard/v2/customers/${tenantId}/account`);
+    // The customer's page in Partner Center is a link button, whole (text makes any URL inert).
+    const card = outcome.body.value as { actions: Array<{ type: string; title: string; url?: string }> };
+    expect(card.actions).toContainEqual({
+      type: 'Action.OpenUrl',
+      title: 'Open in Partner Center',
+      url: `https://partner.microsoft.com/dashboard/v2/customers/${tenantId}/account`,
+    });
+    expect(JSON.stringify(outcome.body)).toContain('Finish in Partner Center');
     expect(t.b.store.get('removals', removal.removal.id)!.status).toBe('confirmed');
     const relationships = [...t.b.store.all('relationships')].filter((r) => r.customerId === customer.id);
     expect(relationships.every((r) => r.status === 'active')).toBe(true);
