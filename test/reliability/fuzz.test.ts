@@ -16,6 +16,7 @@ import { collectionNames } from '../../store/schema.js';
 import { parseCommand } from '../../bot/commands/parse.js';
 import { contact } from '../helpers.js';
 import { runSeed } from '../seed.js';
+import { VERBS } from '../../views/verbs.js';
 
 const SECRET = 'fuzz-secret';
 const RUNS = 60;
@@ -24,21 +25,6 @@ const nobody: TeamsUser = { aadObjectId: 'aad-nobody', name: 'No Role' };
 const personal = { id: 'a:personal', conversationType: 'personal' as const };
 const admin = { platform: 'teams' as const, userId: 'aad-admin', displayName: 'Alice', locale: 'en' as const };
 
-const VERBS = [
-  'command',
-  'invitation.done',
-  'invitation.revoke',
-  'invitation.open',
-  'invitation.draftWithProvider',
-  'customers.page',
-  'customers.search',
-  'customer.show',
-  'customer.page',
-  'removal.request',
-  'removal.open',
-  'removal.confirm',
-  'removal.cancel',
-];
 const MUTATING = new Set([
   'invite',
   'inviteWithProvider',

@@ -11,6 +11,7 @@ import { startSlackApi } from '../fakes/slack-api.js';
 import { slackClient } from '../fakes/slack-client.js';
 import { teamsClient, type TeamsUser } from '../fakes/teams-client.js';
 import { query, testDatabase } from '../pg.js';
+import { sendTeamsInvitation, slashCommandBody } from './hostile.js';
 
 const SECRET = 'hostile-postgres-secret';
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
@@ -61,17 +62,7 @@ describe('secrets at rest in PostgreSQL', () => {
 
     // Teams: the draft, then Done with the link in the body; the sent card shows the link again.
     const teams = teamsClient(bot.url, connector.url);
-    await teams.say(alice, personal, 'invite customer');
-    const card = connector.calls.at(-1)!.body;
-    const link = /http:\/\/localhost:3978\/invitations\/[A-Za-z0-9_-]+/.exec(cardText(card))![0];
-    const token = link.split('/').pop()!;
-    const invitationId = /"invitationId":"([^"]+)"/.exec(JSON.stringify(card))![1]!;
-    const done = await teams.invoke(alice, personal, 'invitation.done', {
-      invitationId,
-      token,
-      subject: 'Hi',
-      body: `Please accept: ${link}`,
-    });
+    const { link, token, invitationId, done } = await sendTeamsInvitation(teams, connector, alice, personal);
     expect(cardText(done.body.value)).toContain(link);
 
     // Slack: the draft modal, then Done.
@@ -125,20 +116,7 @@ describe('Slack replays across replicas', () => {
     cleanups.push(() => api.close());
     const first = await slackBot(db, api.apiUrl);
     const second = await slackBot(db, api.apiUrl);
-    const body = new URLSearchParams({
-      token: 'legacy',
-      team_id: 'T0001',
-      team_domain: 'northwind',
-      channel_id: 'C0SALES',
-      channel_name: 'sales',
-      user_id: 'UADMIN',
-      user_name: 'alice',
-      command: '/csp',
-      text: 'invite customer',
-      api_app_id: 'A0CSP',
-      response_url: api.responseUrl('replay'),
-      trigger_id: 'trigger-replay',
-    }).toString();
+    const body = slashCommandBody('invite customer', api.responseUrl('replay'), 'trigger-replay');
     const timestamp = Math.floor(Date.now() / 1000);
     const sent = await slackClient(first.url, SECRET, api.responseUrl).send(body, 'application/x-www-form-urlencoded', { timestamp });
     const replayed = await slackClient(second.url, SECRET, api.responseUrl).send(body, 'application/x-www-form-urlencoded', { timestamp });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot } from '../fakes/bot-server.js';
 import { startSlackApi, type SlackApi } from '../fakes/slack-api.js';
 import { slackClient, type SlackClient } from '../fakes/slack-client.js';
+import { slashCommandBody } from './hostile.js';
 
 const SECRET = 'hostile-secret';
 let bot: Awaited<ReturnType<typeof startBot>>;
@@ -25,23 +26,11 @@ afterEach(async () => {
 
 const now = () => Math.floor(Date.now() / 1000);
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const settle = () => new Promise((r) => setTimeout(r, 300));
+// Slack's work runs after the acknowledgement: wait for it to finish, then look.
+const settle = () => bot.idle();
 const healthz = async () => (await fetch(`${bot.url}/healthz`)).status;
 
-const inviteCommand = form({
-  token: 'legacy',
-  team_id: 'T0001',
-  team_domain: 'northwind',
-  channel_id: 'C0SALES',
-  channel_name: 'sales',
-  user_id: 'UADMIN',
-  user_name: 'alice',
-  command: '/csp',
-  text: 'invite customer',
-  api_app_id: 'A0CSP',
-  response_url: 'http://127.0.0.1:9/respond',
-  trigger_id: 'trigger-replay',
-});
+const inviteCommand = slashCommandBody('invite customer', 'http://127.0.0.1:9/respond', 'trigger-replay');
 
 describe('Slack signatures', () => {
   it('refuses timestamps more than 5 minutes ahead, as it refuses stale ones (401), and acts on none', async () => {

@@ -19,6 +19,7 @@ import { brokenUpload, rawRequest } from '../fakes/raw-http.js';
 import { teamsClient, type TeamsUser } from '../fakes/teams-client.js';
 import { startSlackApi, type SlackApi } from '../fakes/slack-api.js';
 import { sign, slackClient, type SlackClient } from '../fakes/slack-client.js';
+import { sendTeamsInvitation } from './hostile.js';
 
 type Bot = Awaited<ReturnType<typeof startBot>>;
 
@@ -515,17 +516,7 @@ describe('secrets at rest and in logs', () => {
     );
     try {
       const teams = teamsClient(debug.url, connector.url);
-      await teams.say(alice, personal, 'invite customer');
-      const card = connector.calls.at(-1)!.body;
-      const link = /http:\/\/localhost:3978\/invitations\/[A-Za-z0-9_-]+/.exec(cardText(card))![0];
-      const token = link.split('/').pop()!;
-      const invitationId = /"invitationId":"([^"]+)"/.exec(JSON.stringify(card))![1]!;
-      const done = await teams.invoke(alice, personal, 'invitation.done', {
-        invitationId,
-        token,
-        subject: 'Hi',
-        body: `Please accept: ${link}`,
-      });
+      const { link, token, invitationId, done } = await sendTeamsInvitation(teams, connector, alice, personal);
       expect(cardText(done.body.value)).toContain(link); // the sent card shows the link, rebuilt
       expect(JSON.stringify(done.body.value)).toMatch(/mailto:/);
       const page = await fetch(`${debug.url}/invitations/${token}`);

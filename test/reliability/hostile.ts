@@ -3,6 +3,8 @@
  * the checks that it stayed text: shared by the rendering test and the end-to-end one.
  */
 import MarkdownIt from 'markdown-it';
+import { cardText, type ConnectorCall } from '../fakes/connector.js';
+import type { teamsClient, TeamsConversation, TeamsUser } from '../fakes/teams-client.js';
 
 export const HOSTILE = [
   '[Verify your account](https://evil.example/login)',
@@ -111,4 +113,46 @@ export function slackProblems(text: string): string[] {
   if (/:\/\/|\bwww\./i.test(outsideCode.replace(/https?:\/\/[\w.:]+\/invitations\/[\w-]+/g, ''))) found.push('URL');
   for (const format of ['**urgent**', '__now__', '_it_', '*b*', '~s~', '~~gone~~']) if (outsideCode.includes(format)) found.push(format);
   return found;
+}
+
+/** A signed-to-be `/csp` slash command from UADMIN in #sales, as Slack posts it (form-encoded). */
+export function slashCommandBody(text: string, responseUrl: string, triggerId: string): string {
+  return new URLSearchParams({
+    token: 'legacy',
+    team_id: 'T0001',
+    team_domain: 'northwind',
+    channel_id: 'C0SALES',
+    channel_name: 'sales',
+    user_id: 'UADMIN',
+    user_name: 'alice',
+    command: '/csp',
+    text,
+    api_app_id: 'A0CSP',
+    response_url: responseUrl,
+    trigger_id: triggerId,
+  }).toString();
+}
+
+/**
+ * `invite customer` in Teams, then Done with the link in the body: the link and token read from
+ * the draft card (the store keeps only the token's hash), and the answer to Done (the sent card).
+ */
+export async function sendTeamsInvitation(
+  teams: ReturnType<typeof teamsClient>,
+  connector: { calls: ConnectorCall[] },
+  user: TeamsUser,
+  conversation: TeamsConversation,
+) {
+  await teams.say(user, conversation, 'invite customer');
+  const card = connector.calls.at(-1)!.body;
+  const link = /http:\/\/localhost:3978\/invitations\/[A-Za-z0-9_-]+/.exec(cardText(card))![0];
+  const token = link.split('/').pop()!;
+  const invitationId = /"invitationId":"([^"]+)"/.exec(JSON.stringify(card))![1]!;
+  const done = await teams.invoke(user, conversation, 'invitation.done', {
+    invitationId,
+    token,
+    subject: 'Hi',
+    body: `Please accept: ${link}`,
+  });
+  return { link, token, invitationId, done };
 }
