@@ -34,6 +34,13 @@ describe('roles', () => {
     await expect(service.grantRole(admin, { role: 'global-admin', principal: 'slack:U2' })).resolves.toMatchObject({ id: 'slack:U2', role: 'global-admin' });
   });
 
+  it('names the least role a refused permission needs: Admin agents for admin access, Global admins for providers', async () => {
+    const { service } = await testService();
+    await service.grantRole(admin, { role: 'sales-agent', principal: 'cli:bob' });
+    await expect(service.directoryStatus(actor('bob'))).rejects.toMatchObject({ key: 'error.adminOnly', params: { role: 'sales-agent' } });
+    await expect(service.addProvider(actor('bob'), { name: 'Contoso Distribution' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
+  });
+
   it('says who is an admin: Global admins and Admin agents, nobody else', async () => {
     const { service } = await testService();
     for (const role of ['admin-agent', 'sales-agent', 'helpdesk-agent']) await service.grantRole(admin, { role, principal: `cli:${role}` });

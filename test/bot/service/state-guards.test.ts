@@ -97,5 +97,7 @@ describe('state guards', () => {
     const { service, conflict } = await fixture();
     await service.addProvider(admin, { name: 'Contoso Distribution' });
     await conflict(() => service.addProvider(admin, { name: 'contoso distribution' }), 'provider.exists');
+    // The refusal names the provider as it is already listed.
+    await expect(service.addProvider(admin, { name: 'CONTOSO DISTRIBUTION' })).rejects.toMatchObject({ params: { name: 'Contoso Distribution' } });
   });
 });
