@@ -2,7 +2,6 @@
 import { createRequire } from 'node:module';
 import type * as ACDataModule from 'adaptivecards-templating';
 import type { ActionModel, View } from '../../views/index.js';
-import { compileTemplate } from './compiled-template.js';
 import { escapeCardText, teamsText } from './teams-text.js';
 import { t } from '../../i18n/catalogue.js';
 import attestation from './templates/attestation.json' with { type: 'json' };
@@ -34,27 +33,21 @@ const sources: Record<View['kind'], object> = {
 
 type Expand = (model: object) => unknown;
 
-/** adaptivecards-templating's own expansion: the reference, and the fallback for any template the compiler cannot take. */
-export function referenceExpander(source: object): Expand {
-  // Loaded only when needed: the library and its expression engine cost ~100 ms and ~24 MB.
+/**
+ * A template expanded by adaptivecards-templating. The library and its expression engine are
+ * loaded at the first card (about 100 ms and 24 MB), not at start-up, and each template is parsed
+ * once, when first used.
+ */
+export function expanderOf(source: object): Expand {
   const ACData = createRequire(import.meta.url)('adaptivecards-templating') as typeof ACDataModule;
   const template = new ACData.Template(source);
   return (model) => template.expand({ $root: model });
 }
 
-const expanders = Object.fromEntries(
-  Object.entries(sources).map(([kind, source]) => [kind, compileTemplate(source) ?? referenceExpander(source)]),
-) as Record<View['kind'], Expand>;
+const expanders: Partial<Record<View['kind'], Expand>> = {};
+const expand = (kind: View['kind'], model: object) => (expanders[kind] ??= expanderOf(sources[kind]))(model);
 
-/**
- * Expands every template with adaptivecards-templating itself from now on, in this process. For
- * `npm run bench`, which measures the turns both ways to show what the compiled expander buys.
- */
-export function useReferenceExpanders(): void {
-  for (const kind of Object.keys(sources) as Array<View['kind']>) expanders[kind] = referenceExpander(sources[kind]);
-}
-
-/** The model a template is expanded with (exported for the test that compares both expanders). */
+/** The template and the model a view is expanded with (for the tests that look at the card before escaping). */
 export function templateInput(view: View): { source: object; model: Record<string, unknown> } {
   return { source: sources[view.kind], model: modelOf(view) };
 }
@@ -133,7 +126,7 @@ function modelOf(view: View): Record<string, unknown> {
 }
 
 export function renderAdaptiveCard(view: View): AdaptiveCard {
-  const card = expanders[view.kind](modelOf(view)) as AdaptiveCard;
+  const card = expand(view.kind, modelOf(view)) as AdaptiveCard;
   // View models carry plain text; the one place it becomes Teams markdown.
   escapeCardText(card);
   return card;

@@ -4,7 +4,7 @@
  * terminal escape, and it is still shown, character for character.
  */
 import { describe, expect, it } from 'vitest';
-import { referenceExpander, renderAdaptiveCard, templateInput, toInvokeMessageText } from '../../render/teams/adaptive.js';
+import { expanderOf, renderAdaptiveCard, templateInput, toInvokeMessageText } from '../../render/teams/adaptive.js';
 import { sampleViews } from '../../views/samples.js';
 import { toHomeView, type View } from '../../views/index.js';
 import { toAttestationModal, toDraftModal, toHomeTab, toNoticeModal, toSlackMessage } from '../../render/slack/blocks.js';
@@ -42,7 +42,7 @@ describe('hostile text in Teams cards', () => {
     it(`shows ${JSON.stringify(payload)} literally in every card, never as markup`, () => {
       for (const [name, view] of views(payload)) {
         const { source, model } = templateInput(view);
-        const before = markdownTexts(referenceExpander(source)(model));
+        const before = markdownTexts(expanderOf(source)(model));
         const after = markdownTexts(renderAdaptiveCard(view));
         expect(after.length, name).toBe(before.length);
         after.forEach((text, i) => {
