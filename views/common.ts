@@ -52,8 +52,13 @@ export interface OutcomeView extends Base {
   text: string;
   facts: Fact[];
   actions: ActionModel[];
-  /** A page to open elsewhere (Partner Center), shown as a link button: never inside text, where a URL is made inert. */
-  link?: { title: string; url: string };
+  link?: LinkModel;
+}
+
+/** A page to open elsewhere (Partner Center), shown as a link button: never inside text, where a URL is made inert. */
+export interface LinkModel {
+  title: string;
+  url: string;
 }
 
 export interface ListView extends Base {

@@ -2,7 +2,7 @@
 import type { GdapRecord, Locale, Relationship, Subscription } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { CustomerDetails, CustomerPage, Slice } from '../bot/service/customers.js';
-import { formatDate, type ActionModel, type Base, type Fact, type Viewer } from './common.js';
+import { formatDate, type ActionModel, type Base, type Fact, type LinkModel, type Viewer } from './common.js';
 
 /** One row of the list: what tells customers apart, and the action that opens the details. */
 export interface CustomerRow {
@@ -44,6 +44,8 @@ export interface CustomerDetailsView extends Base {
   facts: Fact[];
   sections: DetailsSection[];
   actions: ActionModel[];
+  /** The customer's page in Partner Center (with the Microsoft directory). */
+  link?: LinkModel;
 }
 
 /** "300 users, 15 subscriptions", each count with its own plural; kept, as a list repeats them. */
@@ -52,7 +54,10 @@ function countsOf(l: Locale, users: number, subscriptions: number): string {
   const key = `${l}|${users}|${subscriptions}`;
   let text = countTexts.get(key);
   if (text === undefined) {
-    text = t(l, 'ui.customer.counts', { users: t(l, 'ui.customer.userCount', { count: users }), subscriptions: t(l, 'ui.customer.subscriptionCount', { count: subscriptions }) });
+    text = t(l, 'ui.customer.counts', {
+      users: t(l, 'ui.customer.userCount', { count: users }),
+      subscriptions: t(l, 'ui.customer.subscriptionCount', { count: subscriptions }),
+    });
     if (countTexts.size > 5_000) countTexts.clear();
     countTexts.set(key, text);
   }
@@ -71,11 +76,13 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
   const paged = (key: 'users' | 'subscriptions', slice: Slice<unknown>, lines: string[]): DetailsSection => {
     const base = t(l, `ui.customer.${key}`);
     const from = (slice.page - 1) * slice.pageSize + 1;
-    const title = slice.pageCount > 1 ? t(l, 'ui.customer.range', { title: base, from, to: from + slice.items.length - 1, total: slice.total }) : base;
+    const title =
+      slice.pageCount > 1 ? t(l, 'ui.customer.range', { title: base, from, to: from + slice.items.length - 1, total: slice.total }) : base;
     const go = (page: number): Record<string, string | number> => ({ customerId, ...at, [key]: page });
     const actions: ActionModel[] = [];
     if (slice.page > 1) actions.push({ verb: 'customer.page', title: t(l, `ui.customer.${key}.previous`), data: go(slice.page - 1) });
-    if (slice.page < slice.pageCount) actions.push({ verb: 'customer.page', title: t(l, `ui.customer.${key}.next`), data: go(slice.page + 1) });
+    if (slice.page < slice.pageCount)
+      actions.push({ verb: 'customer.page', title: t(l, `ui.customer.${key}.next`), data: go(slice.page + 1) });
     return { title, lines: orNone(lines), actions };
   };
   const moreLicenses = d.licenses.total - d.licenses.items.length;
@@ -86,10 +93,16 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
     fallbackText: d.customer.domain ? `${d.customer.companyName} (${d.customer.domain})` : d.customer.companyName,
     customerId,
     summary: countsOf(l, d.users.total, d.subscriptions.total),
+    ...(d.microsoft?.partnerCenterLink ? { link: { title: t(l, 'ui.openPartnerCenter'), url: d.microsoft.partnerCenterLink } } : {}),
     facts: [
       ...(d.customer.domain ? [{ title: t(l, 'ui.customer.domain'), value: d.customer.domain }] : []),
       ...(d.customer.contact.name || d.customer.contact.email
-        ? [{ title: t(l, 'ui.customer.contact'), value: d.customer.contact.email ? `${d.customer.contact.name} <${d.customer.contact.email}>`.trim() : d.customer.contact.name }]
+        ? [
+            {
+              title: t(l, 'ui.customer.contact'),
+              value: d.customer.contact.email ? `${d.customer.contact.name} <${d.customer.contact.email}>`.trim() : d.customer.contact.name,
+            },
+          ]
         : []),
       ...(d.customer.tenantId ? [{ title: t(l, 'ui.customer.tenant'), value: d.customer.tenantId }] : []),
       ...(reseller ? [{ title: t(l, 'ui.customer.since'), value: formatDate(viewer, reseller.createdAt, false) }] : []),
@@ -107,10 +120,20 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
       },
       ...(d.microsoft ? [adminAccessSection(viewer, d.microsoft.adminAccess)] : []),
       ...(d.microsoft?.partnerCenterLink && d.subscriptions.total === 0 && d.users.total === 0
-        ? [{ title: t(l, 'ui.customer.subscriptions'), lines: [t(l, 'ui.customer.inPartnerCenter', { link: d.microsoft.partnerCenterLink })], actions: [] }]
+        ? [{ title: t(l, 'ui.customer.subscriptions'), lines: [t(l, 'ui.customer.inPartnerCenter')], actions: [] }]
         : []),
-      paged('subscriptions', d.subscriptions, d.subscriptions.items.map((s) => t(l, 'ui.customer.subscription', { offer: s.offer, quantity: s.quantity, status: status(s.status) }))),
-      paged('users', d.users, d.users.items.map((u) => `${u.displayName} <${u.email}>${u.licenses.length ? ` (${u.licenses.join(', ')})` : ''}`)),
+      paged(
+        'subscriptions',
+        d.subscriptions,
+        d.subscriptions.items.map((s) =>
+          t(l, 'ui.customer.subscription', { offer: s.offer, quantity: s.quantity, status: status(s.status) }),
+        ),
+      ),
+      paged(
+        'users',
+        d.users,
+        d.users.items.map((u) => `${u.displayName} <${u.email}>${u.licenses.length ? ` (${u.licenses.join(', ')})` : ''}`),
+      ),
       {
         title: t(l, 'ui.customer.licenses'),
         lines: [
@@ -152,8 +175,15 @@ export function toCustomerListView(viewer: Viewer, page: CustomerPage): Customer
     (page.total > page.items.length ? t(l, 'ui.list.showing', { count, from, to }) : count) +
     (page.query ? ` ${t(l, 'ui.list.matching', { query: page.query })}` : '');
   const actions: ActionModel[] = [];
-  if (page.page > 1) actions.push({ verb: 'customers.page', title: t(l, 'ui.list.previous'), data: { page: page.page - 1, query: page.query } });
-  if (page.page < page.pageCount) actions.push({ verb: 'customers.page', title: t(l, 'ui.list.next'), style: 'positive', data: { page: page.page + 1, query: page.query } });
+  if (page.page > 1)
+    actions.push({ verb: 'customers.page', title: t(l, 'ui.list.previous'), data: { page: page.page - 1, query: page.query } });
+  if (page.page < page.pageCount)
+    actions.push({
+      verb: 'customers.page',
+      title: t(l, 'ui.list.next'),
+      style: 'positive',
+      data: { page: page.page + 1, query: page.query },
+    });
   const detailsLabel = t(l, 'ui.list.details');
   const active = t(l, 'ui.status.active');
   return {

@@ -64,7 +64,7 @@ export function toRemovalOutcomeView(viewer: Viewer, r: RemovalRecord): OutcomeV
     title,
     fallbackText: `${title}. ${text}`,
     text,
-    ...(followUp ? { link: { title: t(l, 'ui.removal.openPartnerCenter'), url: followUp.link } } : {}),
+    ...(followUp ? { link: { title: t(l, 'ui.openPartnerCenter'), url: followUp.link } } : {}),
     facts: confirmed
       ? [
           ...(r.domain ? [{ title: t(l, 'ui.customer.domain'), value: r.domain }] : []),

@@ -9,7 +9,7 @@
 import { t } from '../../i18n/catalogue.js';
 import { escapeControl, escapeMrkdwn } from './mrkdwn.js';
 import type { Verb } from '../../views/verbs.js';
-import type { ActionModel, AttestationView, DraftView, Fact, HomeView, View } from '../../views/index.js';
+import type { ActionModel, AttestationView, DraftView, Fact, HomeView, LinkModel, View } from '../../views/index.js';
 import type { types } from '@slack/bolt';
 import { clip, MAX, withinLimits, type Block } from './limits.js';
 
@@ -87,6 +87,12 @@ function actionsBlock(actions: ActionModel[], offset = 0): Block[] {
   if (!actions.length) return [];
   return [{ type: 'actions', elements: actions.slice(0, MAX.actions).map((a, i) => button(a, offset + i)) }];
 }
+
+/** A link button opens the page itself; Slack still posts the click, which the bot only acknowledges. */
+const linkBlock = (link: LinkModel | undefined): Block[] =>
+  link
+    ? [{ type: 'actions', elements: [{ type: 'button', action_id: 'open-link', text: plain(link.title, MAX.button), url: link.url }] }]
+    : [];
 
 /**
  * In a message, the action that submits a form (Done, Remove) becomes a button opening the modal
@@ -183,7 +189,7 @@ export function toSlackMessage(view: View): SlackMessage {
         blocks.push(section(`*${escapeMrkdwn(s.title)}*\n${bullets(s.lines)}`), ...actionsBlock(s.actions, n));
         n += s.actions.length;
       }
-      blocks.push(...actionsBlock(view.actions, n));
+      blocks.push(...actionsBlock(view.actions, n), ...linkBlock(view.link));
       break;
     }
     case 'attestation':
@@ -203,13 +209,7 @@ export function toSlackMessage(view: View): SlackMessage {
     case 'outcome':
     case 'accepted':
       blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
-      blocks.push(...actionsBlock(view.actions));
-      // A link button opens the page itself; Slack still posts the click, which the bot only acknowledges.
-      if (view.kind === 'outcome' && view.link)
-        blocks.push({
-          type: 'actions',
-          elements: [{ type: 'button', action_id: 'open-link', text: plain(view.link.title, MAX.button), url: view.link.url }],
-        });
+      blocks.push(...actionsBlock(view.actions), ...linkBlock(view.kind === 'outcome' ? view.link : undefined));
       break;
     case 'list':
       blocks.push(header(view.title));

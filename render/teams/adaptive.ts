@@ -1,7 +1,7 @@
 /** Renders view models as Adaptive Cards 1.5 for Teams, from the JSON templates in render/teams/templates/. */
 import { createRequire } from 'node:module';
 import type * as ACDataModule from 'adaptivecards-templating';
-import type { ActionModel, View } from '../../views/index.js';
+import type { ActionModel, LinkModel, View } from '../../views/index.js';
 import { escapeCardText, teamsText } from './teams-text.js';
 import { t } from '../../i18n/catalogue.js';
 import attestation from './templates/attestation.json' with { type: 'json' };
@@ -75,6 +75,8 @@ export function toAdaptiveAction(action: ActionModel): Record<string, unknown> {
 /** A link button: opens the URL in the client, nothing comes back to the bot. */
 const openUrl = (title: string, url: string) => ({ type: 'Action.OpenUrl', title, url });
 
+const withLink = (actions: object[], link: LinkModel | undefined) => (link ? [...actions, openUrl(link.title, link.url)] : actions);
+
 function modelOf(view: View): Record<string, unknown> {
   const actions = 'actions' in view ? view.actions.map(toAdaptiveAction) : [];
   const requiredMessage = t(view.locale, 'ui.required');
@@ -109,7 +111,7 @@ function modelOf(view: View): Record<string, unknown> {
     case 'customerDetails':
       return {
         ...view,
-        actions,
+        actions: withLink(actions, view.link),
         sections: view.sections.map((section) => ({ ...section, actions: section.actions.map(toAdaptiveAction) })),
       };
     case 'attestation':
@@ -117,7 +119,7 @@ function modelOf(view: View): Record<string, unknown> {
     case 'list':
       return { ...view, rows: view.rows.map((row) => ({ ...row, actions: row.actions.map(toAdaptiveAction) })) };
     case 'outcome':
-      return { ...view, actions: view.link ? [...actions, openUrl(view.link.title, view.link.url)] : actions };
+      return { ...view, actions: withLink(actions, view.link) };
     case 'providerPicker':
       return { ...view, actions, requiredMessage };
     default:

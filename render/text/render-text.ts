@@ -114,6 +114,7 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
         lines.push(`  ${style.bold(section.title)}`, ...section.lines.map((l) => `    ${l}`));
         add(section.actions);
       }
+      if (view.link) lines.push(`${view.link.title}: ${view.link.url}`);
       add(view.actions);
       break;
     case 'attestation':

@@ -15,7 +15,8 @@ describe('Block Kit views', () => {
         expect(message.text).toBe(escapeMrkdwn(view.fallbackText));
         expect(limitProblems(message as unknown as Json, false)).toEqual([]);
         if (view.kind === 'draft') expect(limitProblems(toDraftModal(view, { channel: 'C1' }) as unknown as Json, true)).toEqual([]);
-        if (view.kind === 'attestation') expect(limitProblems(toAttestationModal(view, { channel: 'C1' }) as unknown as Json, true)).toEqual([]);
+        if (view.kind === 'attestation')
+          expect(limitProblems(toAttestationModal(view, { channel: 'C1' }) as unknown as Json, true)).toEqual([]);
       });
     }
   }
@@ -26,7 +27,11 @@ describe('Block Kit views', () => {
       blocks: [
         {
           type: 'section',
-          text: { type: 'mrkdwn', text: ":warning: *That didn't work*\nI can't find that indirect provider. Type `providers` to see the list.", verbatim: true },
+          text: {
+            type: 'mrkdwn',
+            text: ":warning: *That didn't work*\nI can't find that indirect provider. Type `providers` to see the list.",
+            verbatim: true,
+          },
         },
       ],
     });
@@ -42,7 +47,12 @@ describe('Block Kit views', () => {
       submit: { type: 'plain_text', text: 'Done' },
       close: { type: 'plain_text', text: 'Close' },
     });
-    expect(JSON.parse(modal.private_metadata as string)).toEqual({ channel: 'C0SALES', ts: '1.2', invitationId: draft.invitationId, token: draft.token });
+    expect(JSON.parse(modal.private_metadata as string)).toEqual({
+      channel: 'C0SALES',
+      ts: '1.2',
+      invitationId: draft.invitationId,
+      token: draft.token,
+    });
     const inputs = (modal.blocks as unknown as Json[]).filter((b) => b.type === 'input');
     expect(inputs.map((b) => b.block_id)).toEqual(['subject', 'body', 'acquisition']);
     expect(inputs[0]).toEqual({
@@ -64,10 +74,15 @@ describe('Block Kit views', () => {
       type: 'input',
       block_id: 'attest',
       label: { type: 'plain_text', text: 'Review and confirm', emoji: true },
-      element: { type: 'checkboxes', action_id: 'value', options: [{ text: { type: 'plain_text', text: 'I attest to the statements above', emoji: true }, value: 'attest' }] },
+      element: {
+        type: 'checkboxes',
+        action_id: 'value',
+        options: [{ text: { type: 'plain_text', text: 'I attest to the statements above', emoji: true }, value: 'attest' }],
+      },
     });
     const text = JSON.stringify(modal);
-    for (const part of [...view.statements, view.dapNotice, view.legalNotice]) expect(text).toContain(JSON.stringify(escapeMrkdwn(part)).slice(1, -1));
+    for (const part of [...view.statements, view.dapNotice, view.legalNotice])
+      expect(text).toContain(JSON.stringify(escapeMrkdwn(part)).slice(1, -1));
   });
 
   it('carries button data as JSON and reads it back, distrusting anything malformed', () => {
@@ -75,8 +90,14 @@ describe('Block Kit views', () => {
     const details = list.blocks.find((b) => (b.accessory as Json | undefined)?.action_id)!.accessory as Json;
     expect(details).toMatchObject({ type: 'button', action_id: 'csp:customer.show:0', text: { text: 'Details' } });
     expect(decodeAction(details)).toEqual({ verb: 'customer.show', data: JSON.parse(details.value as string) });
-    expect(decodeAction({ action_id: 'csp:customers.search:0', value: 'north' })).toEqual({ verb: 'customers.search', data: { query: 'north' } });
-    expect(decodeAction({ action_id: 'csp:invitation.draftWithProvider:0', selected_option: { value: 'p1' } })).toEqual({ verb: 'invitation.draftWithProvider', data: { providerId: 'p1' } });
+    expect(decodeAction({ action_id: 'csp:customers.search:0', value: 'north' })).toEqual({
+      verb: 'customers.search',
+      data: { query: 'north' },
+    });
+    expect(decodeAction({ action_id: 'csp:invitation.draftWithProvider:0', selected_option: { value: 'p1' } })).toEqual({
+      verb: 'invitation.draftWithProvider',
+      data: { providerId: 'p1' },
+    });
     expect(decodeAction({ action_id: 'csp:customer.show:0', value: '{not json' })).toEqual({ verb: 'customer.show', data: {} });
     expect(decodeAction({ action_id: 'csp:customer.show:0', value: '[1,2]' })).toEqual({ verb: 'customer.show', data: {} });
     expect(decodeAction({ action_id: 'other', value: '{}' })).toBeNull();
@@ -85,16 +106,42 @@ describe('Block Kit views', () => {
   it('escapes user text for mrkdwn so names cannot mention, link or format', () => {
     const wj = '\u2060';
     expect(escapeMrkdwn('<!channel> <https://evil|x> & *b*')).toBe(`&lt;!channel&gt; &lt;https:${wj}//evil|x&gt; &amp; \u2217b\u2217`);
-    expect(escapeMrkdwn('@here @channel hi@everyone _it_ ~s~ www.evil.example')).toBe(`@${wj}here @${wj}channel hi@everyone \u02cdit\u02cd \u223cs\u223c www${wj}.evil.example`);
+    expect(escapeMrkdwn('@here @channel hi@everyone _it_ ~s~ www.evil.example')).toBe(
+      `@${wj}here @${wj}channel hi@everyone \u02cdit\u02cd \u223cs\u223c www${wj}.evil.example`,
+    );
     // Between letters Slack never formats: emails and snake_case stay as typed.
     expect(escapeMrkdwn('anna_verdi@contoso.com a*b')).toBe('anna_verdi@contoso.com a*b');
     expect(escapeMrkdwn('> quoted\n> again')).toBe('\u00ad&gt; quoted\n\u00ad&gt; again');
   });
 
   it('builds the App Home for someone without a role: how to get one, no buttons', () => {
-    const home = toHomeTab(toHomeView({ locale: 'en' }, { role: null, isAdmin: false, permissions: [], customers: 0, pending: 0, recentAcceptances: [] }));
+    const home = toHomeTab(
+      toHomeView({ locale: 'en' }, { role: null, isAdmin: false, permissions: [], customers: 0, pending: 0, recentAcceptances: [] }),
+    );
     expect(home.type).toBe('home');
     expect(JSON.stringify(home)).toContain('You have no role yet');
     expect((home.blocks as unknown as Json[]).some((b) => b.type === 'actions')).toBe(false);
+  });
+});
+
+describe('Partner Center links', () => {
+  it('are link buttons on every surface, whole, never a URL inside text (where escaping makes it inert)', async () => {
+    const { renderAdaptiveCard } = await import('../../../render/teams/adaptive.js');
+    const { renderText } = await import('../../../render/text/render-text.js');
+    for (const locale of ['en', 'it'] as const) {
+      for (const name of ['customer-details-microsoft', 'removal-done-partner-center']) {
+        const view = sampleViews(locale)[name]!;
+        const url = (view as { link?: { url: string } }).link?.url ?? '';
+        expect(url, name).toMatch(/^https:\/\/partner\.microsoft\.com\/dashboard\/v2\/customers\//);
+        const title = locale === 'en' ? 'Open in Partner Center' : 'Apri in Partner Center';
+        const card = renderAdaptiveCard(view) as unknown as { actions: Array<Record<string, unknown>> };
+        expect(card.actions, name).toContainEqual({ type: 'Action.OpenUrl', title, url });
+        const slack = toSlackMessage(view);
+        const buttons = slack.blocks.flatMap((b) => (b as { elements?: Array<Record<string, unknown>> }).elements ?? []);
+        expect(buttons, name).toContainEqual(expect.objectContaining({ type: 'button', action_id: 'open-link', url }));
+        expect(JSON.stringify(slack.blocks).split(url).length - 1, name).toBe(1);
+        expect(renderText(view).lines, name).toContain(`${title}: ${url}`);
+      }
+    }
   });
 });
