@@ -26,6 +26,9 @@ const WJ = '\u2060';
 
 // Regular expressions built once: a literal in the function would be a new object per call.
 const SPECIAL = /[\\*[\]~_<&{]|:\/\/|www\.|^[ \t]*(?:[-+#>=]|\d+[.)])/im;
+/** A URL in copy text: up to a space or a character that would end it in markdown. */
+const COPIED_URL_ALL = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s<>()[\]*`\uE000\uE001]+/g;
+const PLACEHOLDER = /\uE000(\d+)\uE001/g;
 const HAS_BACKSLASHED = /[\\*[\]~]/;
 const BACKSLASHED = /[\\*[\]~]/g;
 // `_` between two letters or digits can neither open nor close emphasis (CommonMark, and the
@@ -45,6 +48,22 @@ const backslashed = (c: string) => (c === '\\' ? `\\${WJ}` : `\\${c}`);
  */
 export function teamsText(text: string, keepUrls = false): string {
   if (!SPECIAL.test(text)) return text;
+  // Copy text: a URL is left exactly as it is (a client links it whole, and a backslash before an
+  // `_` in an invitation token would break the pasted link); only the text around it is escaped.
+  if (keepUrls && text.includes('://') && !/[\uE000\uE001]/.test(text)) {
+    // Each URL stands aside as a placeholder (private-use characters, which no rule touches) while
+    // the text around it is escaped, then comes back unchanged.
+    const urls: string[] = [];
+    const escaped = escapeMarkdown(
+      text.replace(COPIED_URL_ALL, (url) => `\uE000${urls.push(url) - 1}\uE001`),
+      true,
+    );
+    return escaped.replace(PLACEHOLDER, (_, i: string) => urls[Number(i)]!);
+  }
+  return escapeMarkdown(text, keepUrls);
+}
+
+function escapeMarkdown(text: string, keepUrls: boolean): string {
   let out = text;
   if (HAS_BACKSLASHED.test(out)) out = out.replace(BACKSLASHED, backslashed);
   if (out.includes('_')) out = out.replace(UNDERSCORE, '\\_');

@@ -60,3 +60,18 @@ describe('Adaptive Cards', () => {
     expect(JSON.stringify(card)).toContain(JSON.stringify(teamsText('${1+1} <script>alert(1)</script>')));
   });
 });
+
+describe('copy text (monospace)', () => {
+  it('keeps an invitation link exactly as it is, whatever its token, and escapes the text around it', async () => {
+    const { teamsText } = await import('../../../render/teams/teams-text.js');
+    // Tokens are base64url: `_` next to `-` or at an end would be escaped as markdown outside a URL.
+    for (const token of ['dTMP42R4qlZN9HL9ZuNc3WOfDsShJ5hCa-_UprJFRfI', '_abc-_def_-', 'a__b--c_']) {
+      const link = `http://localhost:3978/invitations/${token}`;
+      expect(teamsText(`Please accept: ${link}\n\n_Alice_ *urgent*`, true)).toBe(`Please accept: ${link}\n\n\\_Alice\\_ \\*urgent\\*`);
+    }
+    // Outside copy text a URL is still made inert.
+    expect(teamsText('see http://localhost:3978/invitations/x_-y')).not.toContain('http://');
+    // A text that already holds the placeholder characters is escaped the old way, never confused.
+    expect(teamsText('\uE0000\uE001 http://a.example/_x_', true)).toContain('\uE0000\uE001');
+  });
+});
