@@ -38,7 +38,7 @@ async function acceptWithOpsRefusing(bot: Awaited<ReturnType<typeof startBot>>) 
   await teams.say(alice, ops, 'notify here');
   await teams.say(alice, personal, 'invite customer');
   const card = connector.calls.at(-1)!;
-  const token = /\/invitations\/([A-Za-z0-9_-]+)/.exec(cardText(card))![1]!;
+  const token = /http:\/\/localhost:3978\/invitations\/([A-Za-z0-9_-]+)/.exec(cardText(card))![1]!;
   connector.fail('19:ops@thread', 1_000);
   await bot.service.acceptInvitation(token, contact());
 }
@@ -141,7 +141,7 @@ describe('notification deliveries over time', () => {
     const teams = teamsClient(first.url, connector.url);
     await teams.say(alice, personal, 'invite customer');
     const draft = connector.calls.at(-1)!;
-    const token = /\/invitations\/([A-Za-z0-9_-]+)/.exec(cardText(draft))![1]!;
+    const token = /http:\/\/localhost:3978\/invitations\/([A-Za-z0-9_-]+)/.exec(cardText(draft))![1]!;
     await expect.poll(() => [...first.store.all('invitations')][0]?.draftMessage?.platform).toBe('teams');
     // The acceptance is on disk; the card update is refused, so this bot never updates the card.
     connector.fail('a:personal-alice', 1_000);
