@@ -10,8 +10,15 @@
 import { ClientSecretCredential } from '@azure/identity';
 import type { GdapCustomer, GdapRelationship, GraphClient, NewRelationship, PartnerMembership } from './graph.js';
 import { GraphError } from './graph.js';
-import { MAX_PAGES, MAX_RETRY_AFTER_SECONDS, backoffMs, networkErrorCode, retryAfterMs, tokenClaims, trimSlash } from './http.js';
-import { loginError, odataString, toRelationship, type DirectoryObjectJson, type GraphErrorBody, type RelationshipJson } from './graph-wire.js';
+import { MAX_PAGES, attemptJson, tokenClaims, trimSlash } from './http.js';
+import {
+  loginError,
+  odataString,
+  toRelationship,
+  type DirectoryObjectJson,
+  type GraphErrorBody,
+  type RelationshipJson,
+} from './graph-wire.js';
 export { odataString, toRelationship } from './graph-wire.js';
 export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from './http.js';
 
@@ -30,7 +37,6 @@ export interface GraphClientOptions {
   maxRetries?: number;
   logger?: { warn(obj: object, msg: string): void; debug?(obj: object, msg: string): void };
 }
-
 
 const GROUP = '#microsoft.graph.group';
 const DIRECTORY_ROLE = '#microsoft.graph.directoryRole';
@@ -86,48 +92,23 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const headers: Record<string, string> = { authorization: `Bearer ${await token()}`, accept: 'application/json' };
       if (callOptions.body !== undefined) headers['content-type'] = 'application/json';
       if (callOptions.ifMatch !== undefined) headers['if-match'] = callOptions.ifMatch;
-      let response: Response;
-      try {
-        response = await doFetch(target, {
-          method,
-          headers,
-          body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
-        });
-      } catch (err) {
-        const code = networkErrorCode(err);
-        if (idempotent && attempt < maxRetries) {
-          const delay = backoffMs(attempt);
-          logger?.warn({ method, path: logPath, code, attempt: attempt + 1, delayMs: delay }, 'Graph unreachable; retrying');
-          await sleep(delay);
-          continue;
-        }
-        throw new GraphError(0, code, `Could not reach Microsoft Graph (${method} ${logPath}): ${code}`);
-      }
-
-      const status = response.status;
-      const text = await response.text();
-      let json: unknown = undefined;
-      if (text) {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-      }
-      if (status < 400) return { status, json };
-
-      const throttled = status === 429 || status === 503;
-      const retryable = throttled || (status >= 500 && idempotent);
-      if (retryable && attempt < maxRetries) {
-        const asked = throttled ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : null;
-        const delay = asked === null ? backoffMs(attempt) : Math.min(asked, MAX_RETRY_AFTER_SECONDS * 1000);
-        logger?.warn({ method, path: logPath, status, attempt: attempt + 1, delayMs: delay }, 'Graph asked us to wait; retrying');
-        await sleep(delay);
+      const outcome = await attemptJson(
+        doFetch,
+        target,
+        { method, headers, body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body) },
+        { service: 'Graph', method, logPath, attempt, maxRetries, idempotent, logger },
+      );
+      if (outcome.kind === 'done') return { status: outcome.status, json: outcome.json };
+      if (outcome.kind === 'retry') {
+        await sleep(outcome.delay);
         continue;
       }
+      if (outcome.kind === 'unreachable')
+        throw new GraphError(0, outcome.code, `Could not reach Microsoft Graph (${method} ${logPath}): ${outcome.code}`);
+      const { status, json } = outcome;
       const error = (json as GraphErrorBody | undefined)?.error;
       const code = typeof error?.code === 'string' && error.code ? error.code : `http_${status}`;
-      const message = typeof error?.message === 'string' && error.message ? error.message : `${response.statusText || 'HTTP error'}`;
+      const message = typeof error?.message === 'string' && error.message ? error.message : `${outcome.statusText || 'HTTP error'}`;
       throw new GraphError(status, code, `Graph ${method} ${logPath} failed with ${status} ${code}: ${message}`);
     }
   }

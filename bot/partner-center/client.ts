@@ -26,7 +26,7 @@ import {
   type UserJson,
 } from './wire.js';
 export { MAX_PAGE_SIZE, createLimiter, errorFromBody, toCustomer } from './wire.js';
-import { MAX_PAGES, MAX_RETRY_AFTER_SECONDS, backoffMs, networkErrorCode, retryAfterMs, trimSlash } from '../microsoft/http.js';
+import { MAX_PAGES, attemptJson, trimSlash } from '../microsoft/http.js';
 export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from '../microsoft/http.js';
 
 export const PARTNER_CENTER_API = 'https://api.partnercenter.microsoft.com';
@@ -90,49 +90,20 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
           'MS-CorrelationId': callOptions.correlationId,
         };
         if (callOptions.body !== undefined) headers['content-type'] = 'application/json';
-        let response: Response;
-        try {
-          response = await doFetch(target, {
-            method,
-            headers,
-            body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
-          });
-        } catch (err) {
-          const code = networkErrorCode(err);
-          if (idempotent && attempt < maxRetries) {
-            const delay = backoffMs(attempt);
-            logger?.warn({ method, path: logPath, code, attempt: attempt + 1, delayMs: delay }, 'Partner Center unreachable; retrying');
-            return { kind: 'retry', delay };
-          }
+        const attempted = await attemptJson(
+          doFetch,
+          target,
+          { method, headers, body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body) },
+          { service: 'Partner Center', method, logPath, attempt, maxRetries, idempotent, logger },
+        );
+        if (attempted.kind === 'unreachable')
           return {
             kind: 'error',
-            error: new PartnerCenterError(0, code, `Could not reach Partner Center (${method} ${logPath}): ${code}`),
+            error: new PartnerCenterError(0, attempted.code, `Could not reach Partner Center (${method} ${logPath}): ${attempted.code}`),
           };
-        }
-        const status = response.status;
-        const text = await response.text();
-        let json: unknown = undefined;
-        if (text) {
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-        }
-        if (status < 400) return { kind: 'done', status, json };
-        const throttled = status === 429 || status === 503;
-        const retryable = throttled || (status >= 500 && idempotent);
-        if (retryable && attempt < maxRetries) {
-          const asked = throttled ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : null;
-          const delay = asked === null ? backoffMs(attempt) : Math.min(asked, MAX_RETRY_AFTER_SECONDS * 1000);
-          logger?.warn(
-            { method, path: logPath, status, attempt: attempt + 1, delayMs: delay },
-            'Partner Center asked us to wait; retrying',
-          );
-          return { kind: 'retry', delay };
-        }
-        const { code, description } = errorFromBody(status, json, response.statusText);
-        return { kind: 'error', error: new PartnerCenterError(status, code, description) };
+        if (attempted.kind !== 'failed') return attempted;
+        const { code, description } = errorFromBody(attempted.status, attempted.json, attempted.statusText);
+        return { kind: 'error', error: new PartnerCenterError(attempted.status, code, description) };
       });
       if (outcome.kind === 'done') return { status: outcome.status, json: outcome.json };
       if (outcome.kind === 'error') throw outcome.error;
