@@ -55,6 +55,16 @@ export interface OutcomeView extends Base {
   link?: LinkModel;
 }
 
+/** An outcome card: a title, a text (the fallback is both), and what comes with them. */
+export function outcomeView(
+  locale: Locale,
+  title: string,
+  text: string,
+  more: Partial<Pick<OutcomeView, 'facts' | 'actions' | 'link'>> = {},
+): OutcomeView {
+  return { kind: 'outcome', locale, title, fallbackText: `${title}. ${text}`, text, facts: [], actions: [], ...more };
+}
+
 /** A page to open elsewhere (Partner Center), shown as a link button: never inside text, where a URL is made inert. */
 export interface LinkModel {
   title: string;

@@ -2,16 +2,11 @@
 import type { GdapRecord } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { DirectoryStatus } from '../bot/service/directory.js';
-import type {
-  AdminAccessEndingEvent,
-  PartnerCenterReconnectEvent,
-  PartnerCenterSignInEvent,
-  ServiceEvent,
-} from '../bot/service/events.js';
+import type { AdminAccessEndingEvent, PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from '../bot/service/events.js';
 import type { PartnerCenterState } from '../bot/service/partner-center.js';
 import type { DeviceCodePrompt } from '../bot/partner-center/port.js';
 import type { Locale } from '../store/schema.js';
-import { formatDate, type OutcomeView, type Viewer } from './common.js';
+import { formatDate, outcomeView, type OutcomeView, type Viewer } from './common.js';
 import { toAcceptedView, type AcceptedView } from './invitations.js';
 
 /** One sentence per capability Partner Center refused, naming the cause. */
@@ -119,18 +114,12 @@ export function toAdminAccessEndingView(viewer: Viewer, e: AdminAccessEndingEven
   const l = viewer.locale;
   const title = t(l, 'ui.ending.title', { company: e.companyName });
   const text = t(l, 'ui.ending.text', { name: e.relationshipName, ends: formatDate(viewer, e.endsAt, false) });
-  return {
-    kind: 'outcome',
-    locale: l,
-    title,
-    fallbackText: `${title}. ${text}`,
-    text,
-    facts: [],
+  return outcomeView(l, title, text, {
     actions: [
       { verb: 'command', title: t(l, 'ui.ending.renew'), style: 'positive', data: { command: 'invite' } },
       ...(e.customerId ? [{ verb: 'customer.show' as const, title: t(l, 'ui.accepted.show'), data: { customerId: e.customerId } }] : []),
     ],
-  };
+  });
 }
 
 /** The device-code card: the code, the link and the deadline; the outcome is posted when it is done. */
@@ -159,7 +148,7 @@ export function toSignInOutcomeView(viewer: Viewer, e: PartnerCenterSignInEvent)
   if (e.outcome === 'failed') {
     const title = t(l, 'ui.pc.failed.title');
     const text = t(l, 'ui.pc.failed.text', { code: e.code ?? '?' });
-    return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${text}`, text, facts: [], actions: [] };
+    return outcomeView(l, title, text);
   }
   const allowed = Object.entries(e.capabilities)
     .filter(([, code]) => code === null)
@@ -170,7 +159,7 @@ export function toSignInOutcomeView(viewer: Viewer, e: PartnerCenterSignInEvent)
   ].join('\n');
   const title = t(l, 'ui.pc.connected.title');
   const text = t(l, 'ui.pc.connected.text', { account: e.account ?? '?', summary });
-  return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${text}`, text, facts: [], actions: [] };
+  return outcomeView(l, title, text);
 }
 
 export function toReconnectView(viewer: Viewer, e: PartnerCenterReconnectEvent): OutcomeView {
@@ -178,17 +167,11 @@ export function toReconnectView(viewer: Viewer, e: PartnerCenterReconnectEvent):
   const at = formatDate(viewer, e.at);
   const title = t(l, e.reason === 'lost' ? 'ui.pc.lost.title' : 'ui.pc.expiring.title');
   const text = t(l, e.reason === 'lost' ? 'ui.pc.lost.text' : 'ui.pc.expiring.text', { at });
-  return {
-    kind: 'outcome',
-    locale: l,
-    title,
-    fallbackText: `${title}. ${text}`,
-    text,
-    facts: [],
+  return outcomeView(l, title, text, {
     actions: [
       { verb: 'command', title: t(l, 'ui.help.connectPartnerCenter'), style: 'positive', data: { command: 'connectPartnerCenter' } },
     ],
-  };
+  });
 }
 
 /** The view of anything the bot posts outside a turn. */

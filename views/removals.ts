@@ -1,7 +1,7 @@
 /** Removal views: the attestation and its outcome. */
 import { t, type MessageKey } from '../i18n/catalogue.js';
 import type { RemovalRecord } from '../bot/service/removals.js';
-import { formatDate, type ActionModel, type Base, type OutcomeView, type Viewer } from './common.js';
+import { formatDate, outcomeView, type ActionModel, type Base, type OutcomeView, type Viewer } from './common.js';
 
 export interface AttestationView extends Base {
   kind: 'attestation';
@@ -58,12 +58,7 @@ export function toRemovalOutcomeView(viewer: Viewer, r: RemovalRecord): OutcomeV
   // With the Microsoft directory, what is left to do in Partner Center, and where.
   const followUp = confirmed ? r.followUp : undefined;
   const text = followUp ? `${by}\n\n${t(l, 'ui.removal.followUp')}` : by;
-  return {
-    kind: 'outcome',
-    locale: l,
-    title,
-    fallbackText: `${title}. ${text}`,
-    text,
+  return outcomeView(l, title, text, {
     ...(followUp ? { link: { title: t(l, 'ui.openPartnerCenter'), url: followUp.link } } : {}),
     facts: confirmed
       ? [
@@ -72,5 +67,5 @@ export function toRemovalOutcomeView(viewer: Viewer, r: RemovalRecord): OutcomeV
         ]
       : [],
     actions: confirmed ? [{ verb: 'command', title: t(l, 'ui.removed.next'), style: 'positive', data: { command: 'invite' } }] : [],
-  };
+  });
 }
