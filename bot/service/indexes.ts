@@ -170,8 +170,11 @@ export class ServiceIndexes {
         const after = change.after as Invitation | undefined;
         if (before && before.tokenHash !== after?.tokenHash) this.invitationsByToken.delete(before.tokenHash);
         if (after) this.invitationsByToken.set(after.tokenHash, after.id);
-        if (!before && after) insertSorted(this.invitationsByCreated, createdKey(after));
-        if (before && !after) removeSorted(this.invitationsByCreated, createdKey(before));
+        // A key changes when the record comes, goes, or (never in practice) is re-dated.
+        const wasCreated = before && createdKey(before);
+        const isCreated = after && createdKey(after);
+        if (wasCreated && wasCreated !== isCreated) removeSorted(this.invitationsByCreated, wasCreated);
+        if (isCreated && wasCreated !== isCreated) insertSorted(this.invitationsByCreated, isCreated);
         if (after && isPending(after.status)) this.pendingInvitations.add(after.id);
         else this.pendingInvitations.delete(change.id);
         const wasAccepted = before?.status === 'accepted' && before.acceptedAt;
