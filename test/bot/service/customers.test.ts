@@ -2,6 +2,55 @@ import { describe, expect, it } from 'vitest';
 import { admin, putLargeCustomers, tempStore } from '../../helpers.js';
 import { seedDemo } from '../../../bot/demo.js';
 import { createService, ErrorCode } from '../../../bot/service/index.js';
+import type { Customer, Relationship, Subscription } from '../../../store/schema.js';
+import type { Store } from '../../../store/store.js';
+
+const T = '2026-01-01T00:00:00.000Z';
+const customerRecord = (id: string, companyName: string, domain: string, subscriptions: Subscription[] = []): Customer => ({
+  id,
+  companyName,
+  domain,
+  tenantId: null,
+  contact: { name: 'x', email: 'x@y.z' },
+  subscriptions,
+  users: [],
+  licenses: [],
+  createdAt: T,
+  updatedAt: T,
+});
+const relationshipRecord = (id: string, customerId: string, fields: Partial<Relationship> = {}): Relationship => ({
+  id,
+  customerId,
+  kind: 'reseller',
+  providerId: null,
+  status: 'active',
+  dapGranted: false,
+  invitationId: null,
+  createdAt: T,
+  endedAt: null,
+  ...fields,
+});
+
+/** Customers whose names and domains overlap in every way a lookup can trip on. */
+async function lookalikes(store: Store) {
+  const listed: Array<[string, string, string]> = [
+    ['k1', 'Contoso', 'contoso.com'],
+    ['k2', 'Contoso Pharma', 'contosopharma.com'],
+    ['k3', 'Adatum', 'adatum.com'],
+    ['k4', 'Adatum', 'adatum.it'],
+    ['k5', 'Adatum Labs', 'adatumlabs.com'],
+    ...Array.from({ length: 7 }, (_, i): [string, string, string] => [`s${i}`, `Shop ${i}`, `shop${i}.example`]),
+  ];
+  await store.transact((tx) => {
+    for (const [id, name, domain] of listed) {
+      tx.put('customers', customerRecord(id, name, domain));
+      tx.put('relationships', relationshipRecord(`r-${id}`, id));
+    }
+    // Once ours, now removed: found by nothing.
+    tx.put('customers', customerRecord('gone', 'Fabrikam', 'fabrikam.com'));
+    tx.put('relationships', relationshipRecord('r-gone', 'gone', { status: 'removed', endedAt: T }));
+  });
+}
 
 /** The demo data of `npm run demo`: four of our customers and one provider-only customer. */
 async function demoService() {
@@ -29,8 +78,8 @@ describe('customers', () => {
     await store.transact((tx) => {
       for (let i = 0; i < 21; i++) {
         const id = `c${String(i).padStart(2, '0')}`;
-        tx.put('customers', { id, companyName: `Company ${id}`, domain: `${id}.example`, tenantId: null, contact: { name: 'x', email: 'x@y.z' }, subscriptions: [], users: [], licenses: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
-        tx.put('relationships', { id: `r${id}`, customerId: id, kind: 'reseller', providerId: null, status: 'active', dapGranted: true, invitationId: null, createdAt: '2026-01-01T00:00:00.000Z', endedAt: null });
+        tx.put('customers', customerRecord(id, `Company ${id}`, `${id}.example`));
+        tx.put('relationships', relationshipRecord(`r${id}`, id, { dapGranted: true }));
       }
     });
     const first = service.listCustomers(admin, { query: 'company' });
@@ -60,13 +109,117 @@ describe('customers', () => {
     expect(first.subscriptions.items).toHaveLength(10);
     expect(first.customer).not.toHaveProperty('users');
     const later = service.getCustomer(admin, first.customer.id, { users: 30, subscriptions: 2 });
-    expect(later.users.items.map((u) => u.displayName)).toEqual(Array.from({ length: 10 }, (_, i) => expect.stringMatching(new RegExp(`^User ${291 + i} `))));
+    expect(later.users.items.map((u) => u.displayName)).toEqual(
+      Array.from({ length: 10 }, (_, i) => expect.stringMatching(new RegExp(`^User ${291 + i} `))),
+    );
     expect(later.subscriptions.items).toHaveLength(5);
-    expect(service.getCustomer(admin, first.customer.id, { users: 99, subscriptions: -3 })).toMatchObject({ users: { page: 30 }, subscriptions: { page: 1 } });
+    expect(service.getCustomer(admin, first.customer.id, { users: 99, subscriptions: -3 })).toMatchObject({
+      users: { page: 30 },
+      subscriptions: { page: 1 },
+    });
   });
 
   it('asks for more when a name matches several customers', async () => {
     const { service } = await demoService();
     expect(() => service.getCustomer(admin, 'toys')).toThrow(expect.objectContaining({ key: 'customer.ambiguous' }));
+  });
+
+  it('finds one customer by id, domain, exact name or a unique partial match, and says why when it cannot', async () => {
+    const { service, store } = await demoService();
+    await lookalikes(store);
+    const found = (ref: string) => service.getCustomer(admin, ref).customer.id;
+    expect(found('k2')).toBe('k2');
+    expect(found('  CONTOSO.com ')).toBe('k1');
+    // "Contoso" is also part of "Contoso Pharma": the exact name wins.
+    expect(found('contoso')).toBe('k1');
+    expect(found('pharma')).toBe('k2');
+    // A part of the domain only.
+    expect(found('osopharma')).toBe('k2');
+    expect(found('adatum  labs')).toBe('k5');
+    const refusal = (ref: string) => {
+      try {
+        service.getCustomer(admin, ref);
+      } catch (error) {
+        return error;
+      }
+      throw new Error(`${ref} was found`);
+    };
+    expect(refusal('gone')).toMatchObject({ code: ErrorCode.NotFound, key: 'customer.notFound', params: { query: 'gone' } });
+    expect(refusal('fabrikam.com')).toMatchObject({ code: ErrorCode.NotFound, params: { query: 'fabrikam.com' } });
+    expect(refusal('   ')).toMatchObject({ code: ErrorCode.InvalidInput, key: 'customer.nameRequired' });
+    expect(refusal(undefined as unknown as string)).toMatchObject({ code: ErrorCode.InvalidInput, key: 'customer.nameRequired' });
+    // Two customers with exactly that name: only those two are offered, not "Adatum Labs".
+    expect(refusal('Adatum')).toMatchObject({
+      code: ErrorCode.InvalidInput,
+      key: 'customer.ambiguous',
+      params: { query: 'Adatum', names: 'Adatum (adatum.com), Adatum (adatum.it)', count: 2 },
+    });
+    // Seven partial matches: the first five by name are named, and all seven counted.
+    expect(refusal('shop')).toMatchObject({
+      key: 'customer.ambiguous',
+      params: {
+        names: 'Shop 0 (shop0.example), Shop 1 (shop1.example), Shop 2 (shop2.example), Shop 3 (shop3.example), Shop 4 (shop4.example)',
+        count: 7,
+      },
+    });
+  });
+
+  it('counts DAP only on an active reseller relationship, and active subscriptions only', async () => {
+    const { service, store } = await demoService();
+    const sub = (id: string, status: Subscription['status']): Subscription => ({
+      id,
+      offer: 'Microsoft 365 E3',
+      quantity: 1,
+      status,
+      renewsOn: null,
+    });
+    await store.transact((tx) => {
+      tx.put(
+        'customers',
+        customerRecord('m1', 'Mixed One', 'mixed1.example', [
+          sub('a', 'active'),
+          sub('b', 'suspended'),
+          sub('c', 'expired'),
+          sub('d', 'active'),
+        ]),
+      );
+      // DAP on an ended reseller relationship and on a provider's: neither is ours today.
+      tx.put(
+        'relationships',
+        relationshipRecord('m1-old', 'm1', { status: 'removed', dapGranted: true, createdAt: '2025-01-01T00:00:00.000Z', endedAt: T }),
+      );
+      tx.put('relationships', relationshipRecord('m1-now', 'm1', { dapGranted: false }));
+      tx.put(
+        'relationships',
+        relationshipRecord('m1-prov', 'm1', {
+          kind: 'provider',
+          providerId: 'no-such-provider',
+          dapGranted: true,
+          createdAt: '2026-02-01T00:00:00.000Z',
+        }),
+      );
+      tx.put('customers', customerRecord('m2', 'Mixed Two', 'mixed2.example', [sub('e', 'expired')]));
+      tx.put('relationships', relationshipRecord('m2-now', 'm2', { dapGranted: true }));
+    });
+    const one = service.getCustomer(admin, 'm1');
+    expect(one.dapGranted).toBe(false);
+    expect(one.activeSubscriptions).toBe(2);
+    expect(one.subscriptions.total).toBe(4);
+    expect(one.relationships.map((r) => [r.id, r.providerName])).toEqual([
+      ['m1-old', null],
+      ['m1-now', null],
+      ['m1-prov', null],
+    ]);
+    expect(one.microsoft).toBeNull();
+    const two = await service.customerDetails(admin, 'Mixed Two');
+    expect(two.dapGranted).toBe(true);
+    expect(two.activeSubscriptions).toBe(0);
+  });
+
+  it('echoes the search as typed, trimmed', async () => {
+    const { service } = await demoService();
+    expect(service.listCustomers(admin, { query: '  Toys ' })).toMatchObject({ query: 'Toys', total: 2 });
+    expect(service.listCustomers(admin).query).toBe('');
+    expect(service.listCustomers(admin, { query: 'tailspin  toys' }).total).toBe(1);
   });
 });
