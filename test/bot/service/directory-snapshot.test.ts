@@ -1,0 +1,332 @@
+/**
+ * The service's half of the Microsoft sync, called as the sync calls it: the customers, providers
+ * and GDAP relationships a pass read are merged into the store (only what changed is written), the
+ * GDAP relationships ending soon are announced once, and the invitations still waiting for
+ * Microsoft are listed. Graph itself is exercised in test/bot/microsoft.
+ */
+import { describe, expect, it } from 'vitest';
+import { admin, testService } from '../../helpers.js';
+import type { DirectoryRelationship } from '../../../bot/service/directory-sync.js';
+import type { Invitation } from '../../../store/schema.js';
+
+const DAY = 86_400_000;
+const person = { platform: 'cli' as const, userId: 'admin', displayName: 'admin' };
+
+function invitation(id: string, fields: Partial<Invitation>): Invitation {
+  return {
+    id,
+    tokenHash: id
+      .padEnd(64, '0')
+      .replace(/[^0-9a-f]/g, 'a')
+      .slice(0, 64),
+    status: 'sent',
+    acquisition: 'own-marketing',
+    providerId: null,
+    companyName: null,
+    customerEmail: null,
+    locale: 'en',
+    subject: 's',
+    body: 'b',
+    createdBy: person,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    expiresAt: '2027-01-30T00:00:00.000Z',
+    sentAt: null,
+    sentBy: null,
+    acceptedAt: null,
+    customerId: null,
+    revokedAt: null,
+    revokedBy: null,
+    draftMessage: null,
+    microsoft: null,
+    ...fields,
+  };
+}
+const viaMicrosoft = (gdapRelationshipId: string) => ({
+  resellerLink: 'https://admin.microsoft.com/x',
+  gdapRelationshipId,
+  approvalLink: 'https://admin.microsoft.com/y',
+});
+
+function gdap(id: string, fields: Partial<DirectoryRelationship> = {}): DirectoryRelationship {
+  return {
+    id,
+    displayName: `Relationship ${id}`,
+    status: 'active',
+    customer: { tenantId: 'tenant-1', displayName: 'Contoso Ltd' },
+    roleDefinitionIds: ['role-a', 'role-b'],
+    autoExtendDuration: 'PT0S',
+    endDateTime: '2027-06-01T00:00:00.000Z',
+    ...fields,
+  };
+}
+
+describe('recording what Microsoft lists', () => {
+  it('adds customers by tenant id, renames them, fills a missing domain only, and never forgets one', async () => {
+    const { service, store, clock } = await testService();
+    const first = await service.recordDirectorySnapshot({
+      customers: [
+        { tenantId: 'tenant-1', displayName: '  Contoso Ltd ', domain: ' CONTOSO.com ' },
+        { tenantId: 'tenant-2', displayName: '   ' },
+      ],
+      relationships: [],
+    });
+    expect(first).toEqual({ added: 2, changed: 0, customers: 2, relationships: 0 });
+    const byTenant = (tenantId: string) => [...store.all('customers')].find((c) => c.tenantId === tenantId)!;
+    const contoso = byTenant('tenant-1');
+    expect(contoso).toMatchObject({
+      companyName: 'Contoso Ltd',
+      domain: 'contoso.com',
+      contact: { name: '', email: '' },
+      createdAt: clock.now.toISOString(),
+    });
+    // Microsoft gave no name: the tenant id stands in.
+    expect(byTenant('tenant-2')).toMatchObject({ companyName: 'tenant-2', domain: '' });
+    expect([...store.all('relationships')].filter((r) => r.customerId === contoso.id)).toEqual([
+      expect.objectContaining({
+        kind: 'reseller',
+        status: 'active',
+        dapGranted: false,
+        invitationId: null,
+        providerId: null,
+        endedAt: null,
+      }),
+    ]);
+    expect(service.listCustomers(admin).items.map((c) => c.companyName)).toEqual(['Contoso Ltd', 'tenant-2']);
+
+    clock.now = new Date(clock.now.getTime() + DAY);
+    const same = await service.recordDirectorySnapshot({
+      customers: [
+        { tenantId: 'tenant-1', displayName: 'Contoso Ltd', domain: 'contoso.com' },
+        { tenantId: 'tenant-2', displayName: '' },
+      ],
+      relationships: [],
+    });
+    expect(same).toMatchObject({ added: 0, changed: 0 });
+    expect(byTenant('tenant-1')).toEqual(contoso);
+
+    const renamed = await service.recordDirectorySnapshot({
+      // A new name keeps the domain the customer has; a domain fills in only where there was none.
+      customers: [
+        { tenantId: 'tenant-1', displayName: 'Contoso Group', domain: 'other.example' },
+        { tenantId: 'tenant-2', displayName: 'tenant-2', domain: ' Fabrikam.COM' },
+      ],
+      relationships: [],
+    });
+    expect(renamed).toMatchObject({ added: 0, changed: 2 });
+    expect(byTenant('tenant-1')).toMatchObject({
+      id: contoso.id,
+      companyName: 'Contoso Group',
+      domain: 'contoso.com',
+      updatedAt: clock.now.toISOString(),
+    });
+    expect(byTenant('tenant-2')).toMatchObject({ companyName: 'tenant-2', domain: 'fabrikam.com' });
+
+    // A pass that no longer lists tenant-1 forgets nothing.
+    expect(await service.recordDirectorySnapshot({ customers: [], relationships: [] })).toEqual({
+      added: 0,
+      changed: 0,
+      customers: 0,
+      relationships: 0,
+    });
+    expect(service.listCustomers(admin).total).toBe(2);
+  });
+
+  it('adds indirect providers by tenant id, ignoring case and ones already known', async () => {
+    const { service, store, clock } = await testService();
+    await store.transact((tx) =>
+      tx.put('providers', { id: 'known', name: 'Known Distribution', tenantId: 'ABC-1', createdAt: clock.now.toISOString() }),
+    );
+    await service.recordDirectorySnapshot({
+      customers: [],
+      relationships: [],
+      providers: [
+        { tenantId: 'abc-1', name: 'Known again' },
+        { tenantId: 'P-2', name: '  ' },
+        { tenantId: 'p-2', name: 'Twice in one pass' },
+        { tenantId: 'p-3', name: ' Tailspin Distribution ' },
+      ],
+    });
+    expect([...store.all('providers')].map((p) => [p.name, p.tenantId]).sort()).toEqual([
+      ['Known Distribution', 'ABC-1'],
+      ['P-2', 'P-2'],
+      ['Tailspin Distribution', 'p-3'],
+    ]);
+    await service.recordDirectorySnapshot({ customers: [], relationships: [], providers: null });
+    expect(store.count('providers')).toBe(3);
+  });
+
+  it('writes a GDAP relationship only when something Microsoft says about it changed, keeping what the bot added', async () => {
+    const { service, store, clock } = await testService();
+    await store.transact((tx) => {
+      tx.put('invitations', invitation('inv-1', { microsoft: viaMicrosoft('g1') }));
+      tx.put('invitations', invitation('inv-2', { microsoft: viaMicrosoft('g2') }));
+    });
+    const tick = () => {
+      clock.now = new Date(clock.now.getTime() + 60_000);
+      return clock.now.toISOString();
+    };
+    const first = clock.now.toISOString();
+    const result = await service.recordDirectorySnapshot({
+      customers: [],
+      relationships: [gdap('g1'), gdap('g9', { customer: null })],
+    });
+    expect(result.relationships).toBe(2);
+    expect(store.get('gdap', 'g1')).toEqual({
+      id: 'g1',
+      displayName: 'Relationship g1',
+      status: 'active',
+      customerTenantId: 'tenant-1',
+      customerName: 'Contoso Ltd',
+      roleDefinitionIds: ['role-a', 'role-b'],
+      autoExtendDuration: 'PT0S',
+      endDateTime: '2027-06-01T00:00:00.000Z',
+      invitationId: 'inv-1',
+      syncedAt: first,
+      expiryNoticeAt: null,
+    });
+    expect(store.get('gdap', 'g9')).toMatchObject({ customerTenantId: null, customerName: null, invitationId: null });
+
+    tick();
+    await service.recordDirectorySnapshot({ customers: [], relationships: [gdap('g1')] });
+    expect(store.get('gdap', 'g1')!.syncedAt).toBe(first);
+
+    // Once announced and once matched to its invitation, a record keeps both, whatever changes.
+    await store.transact((tx) => {
+      tx.put('gdap', { ...store.get('gdap', 'g1')!, expiryNoticeAt: first });
+      tx.delete('invitations', 'inv-1');
+    });
+    const changes: Array<Partial<DirectoryRelationship>> = [
+      { status: 'expiring' },
+      { endDateTime: '2027-07-01T00:00:00.000Z' },
+      { autoExtendDuration: 'P180D' },
+      { customer: { tenantId: 'tenant-2', displayName: 'Contoso Ltd' } },
+      { customer: { tenantId: 'tenant-2', displayName: 'Contoso Group' } },
+      { displayName: 'Renamed' },
+      { roleDefinitionIds: ['role-a'] },
+    ];
+    let current: Partial<DirectoryRelationship> = {};
+    for (const change of changes) {
+      current = { ...current, ...change };
+      const at = tick();
+      await service.recordDirectorySnapshot({ customers: [], relationships: [gdap('g1', current)] });
+      const record = store.get('gdap', 'g1')!;
+      expect(record.syncedAt, JSON.stringify(change)).toBe(at);
+      expect(record).toMatchObject({ invitationId: 'inv-1', expiryNoticeAt: first });
+    }
+    expect(store.get('gdap', 'g1')).toMatchObject({
+      status: 'expiring',
+      endDateTime: '2027-07-01T00:00:00.000Z',
+      autoExtendDuration: 'P180D',
+      customerTenantId: 'tenant-2',
+      customerName: 'Contoso Group',
+      displayName: 'Renamed',
+      roleDefinitionIds: ['role-a'],
+    });
+  });
+});
+
+describe('admin access ending soon', () => {
+  it('announces, once, each live relationship ending within 30 days that will not extend itself, to every subscribed conversation', async () => {
+    const now = new Date('2027-03-01T09:00:00.000Z');
+    const { service, store } = await testService({ now });
+    const inDays = (days: number, extraMs = 0) => new Date(now.getTime() + days * DAY + extraMs).toISOString();
+    await service.recordDirectorySnapshot({ customers: [{ tenantId: 'tenant-1', displayName: 'Contoso Ltd' }], relationships: [] });
+    await store.transact((tx) => {
+      for (const id of ['s1', 's2'])
+        tx.put('notificationSubscriptions', {
+          id,
+          platform: 'slack',
+          conversationId: `C-${id}`,
+          name: id,
+          reference: null,
+          locale: 'en',
+          createdBy: person,
+          createdAt: now.toISOString(),
+        });
+    });
+    const announce = {
+      known: gdap('known', { endDateTime: inDays(10), customer: { tenantId: 'tenant-1', displayName: 'Name at Microsoft' } }),
+      atHorizon: gdap('atHorizon', {
+        autoExtendDuration: '',
+        endDateTime: inDays(30),
+        customer: { tenantId: 'tenant-9', displayName: 'Nine Ltd' },
+      }),
+      noCustomer: gdap('noCustomer', { status: 'expiring', endDateTime: inDays(1), customer: null }),
+      unnamed: gdap('unnamed', { endDateTime: inDays(2), customer: { tenantId: 'tenant-8', displayName: null } }),
+    };
+    const quiet = [
+      gdap('extends', { autoExtendDuration: 'P180D', endDateTime: inDays(5) }),
+      gdap('later', { endDateTime: inDays(30, 1) }),
+      gdap('now', { endDateTime: inDays(0) }),
+      gdap('ended', { status: 'expired', endDateTime: inDays(5) }),
+      gdap('pending', { status: 'approvalPending', endDateTime: inDays(5) }),
+      gdap('open', { endDateTime: null }),
+    ];
+    await service.recordDirectorySnapshot({ customers: [], relationships: [...Object.values(announce), ...quiet] });
+
+    expect(await service.announceEndingAdminAccess()).toBe(4);
+    const deliveries = [...store.all('deliveries')];
+    expect(deliveries).toHaveLength(8);
+    const contoso = [...store.all('customers')].find((c) => c.tenantId === 'tenant-1')!;
+    const events = new Map(deliveries.map((d) => [d.event.relationshipId as string, d.event]));
+    expect([...events.keys()].sort()).toEqual(Object.keys(announce).sort());
+    expect(events.get('known')).toEqual({
+      type: 'adminAccess.ending',
+      relationshipId: 'known',
+      relationshipName: 'Relationship known',
+      customerId: contoso.id,
+      companyName: 'Contoso Ltd',
+      endsAt: inDays(10),
+      deliveryIds: [],
+    });
+    expect(events.get('atHorizon')).toMatchObject({ customerId: null, companyName: 'Nine Ltd' });
+    expect(events.get('noCustomer')).toMatchObject({ customerId: null, companyName: 'Relationship noCustomer' });
+    expect(events.get('unnamed')).toMatchObject({ customerId: null, companyName: 'tenant-8' });
+    for (const d of deliveries) expect(d).toMatchObject({ attempts: 0, nextAttemptAt: now.toISOString(), lastError: null });
+    expect(deliveries.map((d) => (d.target.kind === 'subscription' ? d.target.subscriptionId : '')).sort()).toEqual([
+      's1',
+      's1',
+      's1',
+      's1',
+      's2',
+      's2',
+      's2',
+      's2',
+    ]);
+    expect(store.get('gdap', 'known')!.expiryNoticeAt).toBe(now.toISOString());
+    expect(store.get('gdap', 'later')!.expiryNoticeAt).toBeNull();
+
+    expect(await service.announceEndingAdminAccess()).toBe(0);
+    expect(store.count('deliveries')).toBe(8);
+  });
+});
+
+describe('invitations waiting for Microsoft', () => {
+  it('lists the pending ones with a GDAP request, newest first', async () => {
+    const { service, store } = await testService({ now: new Date('2026-12-01T00:00:00.000Z') });
+    await store.transact((tx) => {
+      tx.put(
+        'invitations',
+        invitation('older', { status: 'draft', createdAt: '2026-11-01T00:00:00.000Z', microsoft: viaMicrosoft('g-older') }),
+      );
+      tx.put('invitations', invitation('newer', { createdAt: '2026-11-02T00:00:00.000Z', microsoft: viaMicrosoft('g-newer') }));
+      tx.put(
+        'invitations',
+        invitation('expired', {
+          createdAt: '2026-08-01T00:00:00.000Z',
+          expiresAt: '2026-11-30T00:00:00.000Z',
+          microsoft: viaMicrosoft('g-x'),
+        }),
+      );
+      tx.put('invitations', invitation('embedded', { createdAt: '2026-11-03T00:00:00.000Z' }));
+      tx.put(
+        'invitations',
+        invitation('accepted', { status: 'accepted', acceptedAt: '2026-11-05T00:00:00.000Z', microsoft: viaMicrosoft('g-a') }),
+      );
+    });
+    expect(service.invitationsAwaitingMicrosoft()).toEqual([
+      { invitationId: 'newer', gdapRelationshipId: 'g-newer' },
+      { invitationId: 'older', gdapRelationshipId: 'g-older' },
+    ]);
+  });
+});
