@@ -330,3 +330,82 @@ describe('invitations waiting for Microsoft', () => {
     ]);
   });
 });
+
+describe('an acceptance Partner Center announced', () => {
+  const contoso = { tenantId: 'tenant-c', companyName: 'Contoso Ltd', domain: 'Contoso.com' };
+
+  async function withInvitations(invitations: Invitation[], relationships: DirectoryRelationship[] = []) {
+    const fixture = await testService({ now: new Date('2026-12-01T00:00:00.000Z') });
+    await fixture.store.transact((tx) => {
+      for (const i of invitations) tx.put('invitations', i);
+    });
+    await fixture.service.recordDirectorySnapshot({ customers: [], relationships });
+    return fixture;
+  }
+  const statusOf = (f: Awaited<ReturnType<typeof withInvitations>>, id: string) => f.store.get('invitations', id)!.status;
+  const listedTenants = (f: Awaited<ReturnType<typeof withInvitations>>) => f.service.listCustomers(admin).items.map((c) => c.tenantId);
+
+  it('takes the invitation whose GDAP request this tenant approved before one matching by email or name', async () => {
+    const f = await withInvitations(
+      [
+        invitation('by-gdap', { microsoft: viaMicrosoft('g1') }),
+        invitation('by-email', { customerEmail: 'anna@contoso.com', companyName: 'Contoso Ltd' }),
+        invitation('other-gdap', { microsoft: viaMicrosoft('g2') }),
+      ],
+      [
+        gdap('g1', { customer: { tenantId: 'tenant-c', displayName: 'Contoso' } }),
+        gdap('g2', { customer: { tenantId: 'tenant-x', displayName: 'X' } }),
+      ],
+    );
+    expect(await f.service.acceptCustomerFromPartnerCenter(contoso)).toEqual({ invitationId: 'by-gdap' });
+    expect(statusOf(f, 'by-gdap')).toBe('accepted');
+    expect(statusOf(f, 'by-email')).toBe('sent');
+    expect(f.store.get('invitations', 'by-gdap')!.customerId).toBe(
+      [...f.store.all('customers')].find((c) => c.tenantId === 'tenant-c')!.id,
+    );
+  });
+
+  it("then the recipient's email domain (ignoring case, whole domain only), then the company name", async () => {
+    const f = await withInvitations([
+      invitation('by-email', { customerEmail: 'Anna@CONTOSO.COM' }),
+      invitation('look-alike', { customerEmail: 'bob@notcontoso.com', companyName: 'Contoso Ltd' }),
+    ]);
+    expect(await f.service.acceptCustomerFromPartnerCenter(contoso)).toEqual({ invitationId: 'by-email' });
+    expect(statusOf(f, 'look-alike')).toBe('sent');
+
+    const g = await withInvitations([
+      invitation('by-name', { customerEmail: 'bob@elsewhere.example', companyName: '  contoso LTD ' }),
+      invitation('other-name', { companyName: 'Contoso' }),
+    ]);
+    expect(await g.service.acceptCustomerFromPartnerCenter(contoso)).toEqual({ invitationId: 'by-name' });
+    expect(statusOf(g, 'by-name')).toBe('accepted');
+  });
+
+  it('accepts none when a rule matches several, or only an expired one, and still lists the customer', async () => {
+    const f = await withInvitations([
+      invitation('email-1', { customerEmail: 'anna@contoso.com' }),
+      invitation('email-2', { customerEmail: 'bob@contoso.com' }),
+      // Unique by name, but the email rule already found two: the Graph sync will say which.
+      invitation('name', { companyName: 'Contoso Ltd' }),
+    ]);
+    expect(await f.service.acceptCustomerFromPartnerCenter(contoso)).toEqual({ invitationId: null });
+    for (const id of ['email-1', 'email-2', 'name']) expect(statusOf(f, id)).toBe('sent');
+    expect(listedTenants(f)).toEqual(['tenant-c']);
+    expect([...f.store.all('customers')][0]).toMatchObject({ companyName: 'Contoso Ltd', domain: 'contoso.com' });
+
+    const g = await withInvitations([
+      invitation('expired', { customerEmail: 'anna@contoso.com', expiresAt: '2026-11-30T00:00:00.000Z' }),
+      invitation('accepted', { status: 'accepted', acceptedAt: '2026-11-20T00:00:00.000Z', customerEmail: 'anna@contoso.com' }),
+    ]);
+    expect(await g.service.acceptCustomerFromPartnerCenter(contoso)).toEqual({ invitationId: null });
+    expect(listedTenants(g)).toEqual(['tenant-c']);
+  });
+
+  it('matches nothing on an empty domain or name', async () => {
+    const f = await withInvitations([invitation('blank', { customerEmail: 'someone@', companyName: null })]);
+    expect(await f.service.acceptCustomerFromPartnerCenter({ tenantId: 'tenant-b', companyName: '   ', domain: '' })).toEqual({
+      invitationId: null,
+    });
+    expect(statusOf(f, 'blank')).toBe('sent');
+  });
+});
