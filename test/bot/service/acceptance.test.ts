@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { admin, contact, testService } from '../../helpers.js';
 import { ErrorCode } from '../../../bot/service/index.js';
+import { validateContact } from '../../../bot/service/acceptance.js';
 
 describe('accepting an invitation', () => {
   it('records the customer, the reseller relationship with DAP, and lists the customer', async () => {
@@ -47,7 +48,10 @@ describe('accepting an invitation', () => {
     const expired = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     const audits = store.count('audit');
     const customers = store.count('customers');
-    await expect(service.acceptInvitation(used.token, contact('other.com'))).rejects.toMatchObject({ code: ErrorCode.Conflict, key: 'invitation.is.accepted' });
+    await expect(service.acceptInvitation(used.token, contact('other.com'))).rejects.toMatchObject({
+      code: ErrorCode.Conflict,
+      key: 'invitation.is.accepted',
+    });
     await expect(service.acceptInvitation(revoked.token, contact('other.com'))).rejects.toMatchObject({ key: 'invitation.is.revoked' });
     clock.now = new Date(clock.now.getTime() + 90 * 86_400_000);
     await expect(service.acceptInvitation(expired.token, contact('other.com'))).rejects.toMatchObject({ key: 'invitation.is.expired' });
@@ -59,7 +63,9 @@ describe('accepting an invitation', () => {
   it('explains each invalid field of the form', async () => {
     const { service } = await testService();
     const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
-    const error = await service.acceptInvitation(draft.token, { companyName: '', domain: 'not a domain', name: 'A', email: 'nope' }).catch((e) => e);
+    const error = await service
+      .acceptInvitation(draft.token, { companyName: '', domain: 'not a domain', name: 'A', email: 'nope' })
+      .catch((e) => e);
     expect(error.code).toBe(ErrorCode.InvalidInput);
     expect(Object.keys(error.fields).sort()).toEqual(['companyName', 'domain', 'email', 'name']);
   });
@@ -72,5 +78,48 @@ describe('accepting an invitation', () => {
     }
     expect(store.count('customers')).toBe(1);
     expect(service.getCustomer(admin, 'contoso.com').relationships).toHaveLength(1);
+  });
+});
+
+describe("the customer's form", () => {
+  const good = { companyName: 'Contoso Ltd', domain: 'contoso.com', name: 'Anna Verdi', email: 'anna@contoso.com' };
+  const problems = (input: Record<string, unknown>) => {
+    try {
+      validateContact(input);
+      return {};
+    } catch (error) {
+      expect(error).toMatchObject({ code: ErrorCode.InvalidInput, key: 'accept.invalid', params: {} });
+      return (error as { fields: Record<string, string> }).fields;
+    }
+  };
+
+  it('names each bad field with its own message', () => {
+    expect(problems({ companyName: 42, domain: null, name: ['Anna'], email: {} })).toEqual({
+      companyName: 'accept.field.companyName',
+      domain: 'accept.field.domain',
+      name: 'accept.field.name',
+      email: 'accept.field.email',
+    });
+    expect(problems({})).toEqual({
+      companyName: 'accept.field.companyName',
+      domain: 'accept.field.domain',
+      name: 'accept.field.name',
+      email: 'accept.field.email',
+    });
+  });
+
+  it('takes a pasted http or https address for the domain, and nothing else before it', () => {
+    expect(validateContact({ ...good, domain: 'http://Contoso.com/' }).domain).toBe('contoso.com');
+    expect(validateContact({ ...good, domain: 'https://contoso.com/about/us' }).domain).toBe('contoso.com');
+    expect(problems({ ...good, domain: 'ftp://contoso.com' })).toEqual({ domain: 'accept.field.domain' });
+    expect(problems({ ...good, domain: 'xhttps://contoso.com' })).toEqual({ domain: 'accept.field.domain' });
+  });
+
+  it('takes an email address of up to 254 characters', () => {
+    const of = (length: number) => `${'a'.repeat(64)}@${'b'.repeat(length - 64 - 1 - 4)}.com`;
+    expect(validateContact({ ...good, email: of(254) }).email).toHaveLength(254);
+    expect(problems({ ...good, email: of(255) })).toEqual({ email: 'accept.field.email' });
+    expect(problems({ ...good, email: 'anna@contoso' })).toEqual({ email: 'accept.field.email' });
+    expect(validateContact({ ...good, email: '  ANNA@Contoso.COM ' }).email).toBe('anna@contoso.com');
   });
 });
