@@ -24,9 +24,57 @@ describe('notification subscriptions', () => {
     expect(await service.unsubscribeFromNotifications(admin, { platform: 'slack', conversationId: 'C1' })).toEqual({ removed: false });
   });
 
+  it('keeps who subscribed first and when, the name and reference it had unless new ones are given, and the latest language', async () => {
+    const { service, clock } = await testService();
+    const first = clock.now.toISOString();
+    const reference = { conversation: { id: '19:ops' }, serviceUrl: 'https://smba.example' };
+    const made = await service.subscribeToNotifications(admin, { platform: 'teams', conversationId: '19:ops', name: 'Ops', reference });
+    expect(made).toEqual({
+      id: 'teams:19:ops',
+      platform: 'teams',
+      conversationId: '19:ops',
+      name: 'Ops',
+      reference,
+      locale: 'en',
+      createdBy: { platform: 'cli', userId: 'admin', displayName: 'admin' },
+      createdAt: first,
+    });
+    clock.now = new Date(clock.now.getTime() + 60_000);
+    await service.grantRole(admin, { role: 'sales-agent', principal: 'cli:marco' });
+    const again = await service.subscribeToNotifications(actor('marco', 'it'), { platform: 'teams', conversationId: '19:ops', name: '' });
+    expect(again).toEqual({ ...made, locale: 'it' });
+    const renamed = await service.subscribeToNotifications(admin, {
+      platform: 'teams',
+      conversationId: '19:ops',
+      name: 'Operations',
+      reference: null,
+    });
+    expect(renamed).toMatchObject({ name: 'Operations', reference, createdAt: first });
+    // Never named: the conversation id stands in.
+    expect(await service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C9', name: '' })).toMatchObject({
+      name: 'C9',
+      reference: null,
+    });
+    expect(service.listAudit(admin, { target: 'teams:19:ops' }).map((e) => [e.action, e.details])).toEqual([
+      ['channel.subscribed', { name: 'Operations' }],
+      ['channel.subscribed', { name: 'Ops' }],
+      ['channel.subscribed', { name: 'Ops' }],
+    ]);
+    await service.unsubscribeFromNotifications(admin, { platform: 'teams', conversationId: '19:ops' });
+    await service.unsubscribeFromNotifications(admin, { platform: 'teams', conversationId: '19:ops' });
+    expect(service.listAudit(admin, { target: 'teams:19:ops', limit: 1 })[0]!.action).toBe('channel.unsubscribed');
+    expect(service.listAudit(admin, { target: 'teams:19:ops' })).toHaveLength(4);
+    await expect(service.subscribeToNotifications(admin, { platform: 'slack', conversationId: '', name: 'x' })).rejects.toMatchObject({
+      code: ErrorCode.InvalidInput,
+      key: 'notifications.noConversation',
+    });
+  });
+
   it('needs a role', async () => {
     const { service } = await testService();
-    await expect(service.subscribeToNotifications(actor('x'), { platform: 'slack', conversationId: 'C1', name: '' })).rejects.toMatchObject({ code: ErrorCode.NotAllowed });
+    await expect(service.subscribeToNotifications(actor('x'), { platform: 'slack', conversationId: 'C1', name: '' })).rejects.toMatchObject(
+      { code: ErrorCode.NotAllowed },
+    );
   });
 });
 
@@ -36,6 +84,11 @@ describe('audit', () => {
     await service.addProvider(admin, { name: 'Contoso Distribution' });
     const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     await service.markInvitationSent(admin, draft.id, { body: draft.body });
-    expect(service.listAudit(admin).map((e) => e.action).sort()).toEqual(['invitation.drafted', 'invitation.sent', 'provider.added']);
+    expect(
+      service
+        .listAudit(admin)
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(['invitation.drafted', 'invitation.sent', 'provider.added']);
   });
 });
