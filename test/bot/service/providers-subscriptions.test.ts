@@ -14,6 +14,39 @@ describe('indirect providers', () => {
   });
 });
 
+describe('indirect providers, recorded', () => {
+  it('tidies the name, checks its length and the tenant id, sorts by name, and audits what was recorded', async () => {
+    const { service, clock } = await testService();
+    const tenantId = '0B2D6C1A-8E3F-4A7B-B5C9-1F4E2D3A6B70';
+    const zeta = await service.addProvider(admin, { name: '  Zeta   Distribution ', tenantId: `  ${tenantId} ` });
+    expect(zeta).toMatchObject({ name: 'Zeta Distribution', tenantId, createdAt: clock.now.toISOString() });
+    const alpha = await service.addProvider(admin, { name: 'alpha', tenantId: '   ' });
+    expect(alpha.tenantId).toBeNull();
+    expect(await service.addProvider(admin, { name: 'B'.repeat(120) })).toMatchObject({ tenantId: null });
+    expect(await service.addProvider(admin, { name: 'Ab' })).toMatchObject({ name: 'Ab' });
+    for (const name of ['A', ' A ', 'C'.repeat(121), '   '])
+      await expect(service.addProvider(admin, { name }), JSON.stringify(name)).rejects.toMatchObject({
+        code: ErrorCode.InvalidInput,
+        key: 'provider.nameRequired',
+      });
+    await expect(service.addProvider(admin, { name: 'Other', tenantId: `${tenantId}0` })).rejects.toMatchObject({
+      key: 'provider.badTenantId',
+      params: { tenantId: `${tenantId}0` },
+    });
+    await expect(service.addProvider(admin, { name: 'ZETA distribution' })).rejects.toMatchObject({
+      code: ErrorCode.Conflict,
+      key: 'provider.exists',
+      params: { name: 'Zeta Distribution' },
+    });
+    const names = ['Ab', 'alpha', 'B'.repeat(120), 'Zeta Distribution'];
+    expect(service.listProviders(admin).map((p) => p.name)).toEqual(names);
+    expect(service.providersToInviteWith(admin).map((p) => p.name)).toEqual(names);
+    expect(service.listAudit(admin, { target: zeta.id })).toEqual([
+      expect.objectContaining({ action: 'provider.added', details: { name: 'Zeta Distribution', tenantId } }),
+    ]);
+  });
+});
+
 describe('notification subscriptions', () => {
   it('subscribes a conversation once, however many times it is asked, and unsubscribes it', async () => {
     const { service } = await testService();
