@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { LINK_PLACEHOLDER } from '../../../store/invitation-secret.js';
-import { admin, testService } from '../../helpers.js';
-import { ErrorCode } from '../../../bot/service/index.js';
+import { admin, tempStore, testService } from '../../helpers.js';
+import { createService, ErrorCode } from '../../../bot/service/index.js';
 
 describe('invitations', () => {
   it('drafts an email carrying a personalised link with a 256-bit single-use token, valid 90 days', async () => {
@@ -35,12 +35,17 @@ describe('invitations', () => {
     const draft = await service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: provider.id, locale: 'en' });
     expect(draft.providerName).toBe('Contoso Distribution');
     expect(draft.body).toContain('Contoso Distribution');
-    await expect(service.draftInvitation(admin, { acquisition: 'own-marketing', providerId: 'nope', locale: 'en' })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    await expect(service.draftInvitation(admin, { acquisition: 'own-marketing', providerId: 'nope', locale: 'en' })).rejects.toMatchObject({
+      code: ErrorCode.NotFound,
+    });
   });
 
   it('refuses an unknown acquisition', async () => {
     const { service } = await testService();
-    await expect(service.draftInvitation(admin, { acquisition: 'billboard', locale: 'en' })).rejects.toMatchObject({ code: ErrorCode.InvalidInput, fields: { acquisition: 'invitation.badAcquisition' } });
+    await expect(service.draftInvitation(admin, { acquisition: 'billboard', locale: 'en' })).rejects.toMatchObject({
+      code: ErrorCode.InvalidInput,
+      fields: { acquisition: 'invitation.badAcquisition' },
+    });
   });
 
   it('rejects Done when the edited body lost the exact link, and accepts an edit that kept it', async () => {
@@ -54,11 +59,23 @@ describe('invitations', () => {
       fields: { body: 'invitation.linkMissing' },
     });
     // Without it (or with someone else's) the bot cannot rebuild the link: it says where to find it.
-    await expect(service.markInvitationSent(admin, draft.id, { body: broken, token: 'A'.repeat(43) })).rejects.toMatchObject({ fields: { body: 'invitation.linkMissingUnknown' } });
+    await expect(service.markInvitationSent(admin, draft.id, { body: broken, token: 'A'.repeat(43) })).rejects.toMatchObject({
+      fields: { body: 'invitation.linkMissingUnknown' },
+    });
     expect(service.getInvitation(admin, draft.id).status).toBe('draft');
     const edited = `Ciao Anna!\n\n${draft.link}\n\nGrazie`;
-    const sent = await service.markInvitationSent(admin, draft.id, { subject: 'Our invitation', body: edited, acquisition: 'microsoft-referral' });
-    expect(sent).toMatchObject({ status: 'sent', body: edited, subject: 'Our invitation', acquisition: 'microsoft-referral', alreadyDone: false });
+    const sent = await service.markInvitationSent(admin, draft.id, {
+      subject: 'Our invitation',
+      body: edited,
+      acquisition: 'microsoft-referral',
+    });
+    expect(sent).toMatchObject({
+      status: 'sent',
+      body: edited,
+      subject: 'Our invitation',
+      acquisition: 'microsoft-referral',
+      alreadyDone: false,
+    });
   });
 
   it('treats Done twice as harmless', async () => {
@@ -116,5 +133,52 @@ describe('invitations', () => {
     expect(blind.link).toBeNull();
     expect(blind.body).not.toContain('/invitations/');
     expect(service.listInvitations(admin).every((i) => i.token === null)).toBe(true);
+  });
+
+  it('finds its own link among others in the edited email, and only a link exactly as given', async () => {
+    const { service } = await testService();
+    const other = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    const prefix = draft.link.slice(0, -draft.token.length);
+    const refusal = (body: string) =>
+      service.markInvitationSent(admin, draft.id, { body }).then(
+        () => null,
+        (e: { key: string }) => e.key,
+      );
+    // A space after the path, or characters glued to the token, make another address.
+    expect(await refusal(`Join: ${prefix} ${draft.token}`)).toBe('invitation.linkMissingUnknown');
+    expect(await refusal(`Join: ${draft.link}x9`)).toBe('invitation.linkMissingUnknown');
+    expect(await refusal(`Join: ${prefix}`)).toBe('invitation.linkMissingUnknown');
+    expect(service.getInvitation(admin, draft.id).status).toBe('draft');
+    // Another invitation's link first, then its own (followed by punctuation): its own is the one.
+    const body = `Old: ${other.link}\nNew: ${draft.link}).`;
+    const sent = await service.markInvitationSent(admin, draft.id, { body });
+    expect(sent).toMatchObject({ status: 'sent', body, link: draft.link, token: draft.token, alreadyDone: false });
+    // Its own link is kept out of the store; the other one is just text.
+    expect(service.getInvitation(admin, draft.id).body).toBe(`Old: ${other.link}\nNew: ${LINK_PLACEHOLDER}).`);
+    // Done again: the link comes back from the body or the card's token, never from a forged one.
+    expect((await service.markInvitationSent(admin, draft.id, { body: 'x', token: draft.token })).link).toBe(draft.link);
+    expect((await service.markInvitationSent(admin, draft.id, { body: `again ${draft.link}` })).link).toBe(draft.link);
+    expect((await service.markInvitationSent(admin, draft.id, { body: 'x', token: other.token })).link).toBeNull();
+    expect((await service.markInvitationSent(admin, draft.id, { body: 'x', token: 42 as unknown as string })).link).toBeNull();
+  });
+
+  it('keeps the subject unless a new one is given, tidies line ends, and names a partner that is not configured', async () => {
+    const { store } = await tempStore();
+    const service = createService({ store, publicUrl: 'https://bot.example.com', bootstrapAdmins: ['cli:admin'] });
+    const draft = await service.draftInvitation(admin, {
+      acquisition: 'own-marketing',
+      locale: 'en',
+      companyName: '  ',
+      customerEmail: ' anna@contoso.com ',
+    });
+    expect(draft).toMatchObject({ partnerName: 'CSP partner', companyName: null, customerEmail: 'anna@contoso.com', providerName: null });
+    expect(draft.subject).toContain('CSP partner');
+    const sent = await service.markInvitationSent(admin, draft.id, { subject: '   ', body: `Hello\r\n${draft.link}\r\n` });
+    expect(sent).toMatchObject({ subject: draft.subject, body: `Hello\n${draft.link}\n`, acquisition: 'own-marketing' });
+    await expect(service.markInvitationSent(admin, draft.id, { body: draft.body, acquisition: 'door-to-door' })).rejects.toMatchObject({
+      key: 'invitation.badAcquisition',
+      fields: { acquisition: 'invitation.badAcquisition' },
+    });
   });
 });
