@@ -97,7 +97,8 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
     async expireFromDirectory(invitationId: string, reason: string): Promise<boolean> {
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId);
-        if (!invitation || !isPending(invitation.status)) return false;
+        // Already expired (or accepted, or revoked): nothing to mark, and nothing audited twice.
+        if (!invitation || !isPending(effectiveStatus(invitation, ctx.now()))) return false;
         const at = ctx.now().toISOString();
         // Expired from now on: the invitation's effective status says so, as for one that ran out of time.
         tx.put('invitations', { ...invitation, expiresAt: at });

@@ -409,3 +409,78 @@ describe('an acceptance Partner Center announced', () => {
     expect(statusOf(f, 'blank')).toBe('sent');
   });
 });
+
+describe('acceptance seen at Microsoft', () => {
+  it('accepts a pending invitation once, as the tenant, keeping the customer the bot already knew', async () => {
+    const f = await testService({ now: new Date('2026-12-01T00:00:00.000Z') });
+    const provider = await f.service.addProvider(admin, { name: 'Contoso Distribution' });
+    await f.store.transact((tx) => {
+      tx.put('invitations', invitation('first', { customerEmail: 'anna@contoso.com', locale: 'it' }));
+      tx.put('invitations', invitation('second', { customerEmail: null, providerId: provider.id }));
+      tx.put('invitations', invitation('third', { customerEmail: null, providerId: provider.id }));
+    });
+    await expect(f.service.acceptFromDirectory('missing', { tenantId: 'tenant-c', companyName: 'Contoso' })).rejects.toMatchObject({
+      code: 'NotFound',
+      key: 'invitation.notFound',
+    });
+
+    const first = await f.service.acceptFromDirectory('first', { tenantId: 'tenant-c', companyName: 'Contoso' });
+    expect(first).toMatchObject({ accepted: true, invitationId: 'first', providerName: null });
+    const customer = [...f.store.all('customers')].find((c) => c.tenantId === 'tenant-c')!;
+    expect(customer).toMatchObject({ companyName: 'Contoso', domain: '', contact: { name: '', email: 'anna@contoso.com' } });
+    const [audit] = f.service.listAudit(admin, { target: 'first' });
+    expect(audit).toMatchObject({
+      action: 'invitation.accepted',
+      actor: { platform: 'web', userId: 'tenant:tenant-c', displayName: 'Contoso' },
+    });
+    expect(await f.service.acceptFromDirectory('first', { tenantId: 'tenant-c', companyName: 'Contoso' })).toEqual({ accepted: false });
+
+    // The same tenant again, through a provider: one customer, renamed, its contact kept, one reseller relationship.
+    const second = await f.service.acceptFromDirectory('second', { tenantId: 'tenant-c', companyName: 'Contoso Group' });
+    expect(second).toMatchObject({ accepted: true, providerName: 'Contoso Distribution' });
+    expect(f.store.get('customers', customer.id)).toMatchObject({
+      companyName: 'Contoso Group',
+      tenantId: 'tenant-c',
+      contact: { email: 'anna@contoso.com' },
+    });
+    expect([...f.store.all('customers')]).toHaveLength(1);
+    const kinds = () =>
+      f.service
+        .getCustomer(admin, customer.id)
+        .relationships.map((r) => `${r.kind}:${r.status}:${r.providerName ?? '-'}`)
+        .sort();
+    expect(kinds()).toEqual(['provider:active:Contoso Distribution', 'reseller:active:-']);
+
+    // Once the provider relationship has ended, accepting through that provider starts a new one.
+    const providerRelationship = f.service.getCustomer(admin, customer.id).relationships.find((r) => r.kind === 'provider')!;
+    await f.store.transact((tx) =>
+      tx.put('relationships', { ...providerRelationship, status: 'removed', endedAt: '2026-12-01T00:00:00.000Z' }),
+    );
+    await f.service.acceptFromDirectory('third', { tenantId: 'tenant-c', companyName: 'Contoso Group' });
+    expect(kinds()).toEqual(['provider:active:Contoso Distribution', 'provider:removed:Contoso Distribution', 'reseller:active:-']);
+  });
+
+  it('marks a pending invitation expired when its request ended at Microsoft, once, and audits why', async () => {
+    const now = new Date('2026-12-01T00:00:00.000Z');
+    const f = await testService({ now });
+    await f.store.transact((tx) => {
+      tx.put('invitations', invitation('pending', { locale: 'it' }));
+      tx.put('invitations', invitation('done', { status: 'accepted', acceptedAt: '2026-11-20T00:00:00.000Z' }));
+    });
+    expect(await f.service.expireFromDirectory('pending', 'expired')).toBe(true);
+    expect(f.store.get('invitations', 'pending')).toMatchObject({ status: 'sent', expiresAt: now.toISOString() });
+    expect(f.service.getInvitation(admin, 'pending').effectiveStatus).toBe('expired');
+    expect(f.service.listAudit(admin, { target: 'pending' })).toEqual([
+      expect.objectContaining({
+        action: 'invitation.endedAtMicrosoft',
+        actor: { platform: 'web', userId: 'microsoft', displayName: 'Microsoft' },
+        details: { reason: 'expired' },
+      }),
+    ]);
+    expect(await f.service.expireFromDirectory('pending', 'terminated')).toBe(false);
+    expect(await f.service.expireFromDirectory('done', 'terminated')).toBe(false);
+    expect(await f.service.expireFromDirectory('missing', 'terminated')).toBe(false);
+    expect(f.store.get('invitations', 'done')!.expiresAt).toBe('2027-01-30T00:00:00.000Z');
+    expect(f.service.listAudit(admin, { target: 'done' })).toEqual([]);
+  });
+});
