@@ -48,3 +48,11 @@ describe('service context', () => {
     expect(service.listAudit(admin, { target: draft.id })[0]!.at).toBe(draft.createdAt);
   });
 });
+
+describe('service errors', () => {
+  it('carry their code and message key in the message, for logs', async () => {
+    const { service } = await testService();
+    const error = await service.revokeInvitation(admin, 'no-such-invitation').catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'NotFound', message: 'NotFound: invitation.notFound', params: {}, fields: {} });
+  });
+});
