@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { LINK_PLACEHOLDER } from '../../../store/invitation-secret.js';
+import { hashToken, LINK_PLACEHOLDER } from '../../../store/invitation-secret.js';
 import { admin, tempStore, testService } from '../../helpers.js';
 import { createService, ErrorCode } from '../../../bot/service/index.js';
 
@@ -179,6 +179,33 @@ describe('invitations', () => {
     await expect(service.markInvitationSent(admin, draft.id, { body: draft.body, acquisition: 'door-to-door' })).rejects.toMatchObject({
       key: 'invitation.badAcquisition',
       fields: { acquisition: 'invitation.badAcquisition' },
+    });
+  });
+
+  it("opens the customer's page only for a link shaped like one, and never for an invitation accepted at Microsoft", async () => {
+    const { service, store } = await testService();
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    expect(service.invitationForToken(draft.token)).toMatchObject({ id: draft.id, token: draft.token });
+    for (const token of ['A'.repeat(21), 'A'.repeat(65), `${draft.token}!`, `x${draft.token}`.slice(0, 21), 42 as unknown as string])
+      expect(() => service.invitationForToken(token), String(token)).toThrow(expect.objectContaining({ key: 'invitation.unknownLink' }));
+    const token = 'M'.repeat(43);
+    await store.transact((tx) =>
+      tx.put('invitations', {
+        ...store.get('invitations', draft.id)!,
+        id: 'via-microsoft',
+        tokenHash: hashToken(token),
+        microsoft: {
+          resellerLink: 'https://admin.microsoft.com/r',
+          gdapRelationshipId: 'g1',
+          approvalLink: 'https://admin.microsoft.com/a',
+        },
+      }),
+    );
+    expect(() => service.invitationForToken(token)).toThrow(
+      expect.objectContaining({ code: ErrorCode.NotFound, key: 'invitation.acceptAtMicrosoft' }),
+    );
+    await expect(service.acceptInvitation(token, { companyName: 'Contoso' })).rejects.toMatchObject({
+      key: 'invitation.acceptAtMicrosoft',
     });
   });
 });
