@@ -56,3 +56,30 @@ describe('service errors', () => {
     expect(error).toMatchObject({ name: 'NotFound', message: 'NotFound: invitation.notFound', params: {}, fields: {} });
   });
 });
+
+describe('service basics', () => {
+  it('says which directory it uses and who the partner is, and works without a notifier', async () => {
+    const { store, service: withNotifier } = await testService();
+    const service = createService({ store, publicUrl: 'https://bot.example.com', bootstrapAdmins: ['cli:admin'] });
+    expect(service.directoryKind()).toBe('embedded');
+    expect(service.partner()).toEqual(store.partner());
+    expect(service.partner()).toMatchObject({ name: 'Northwind Cloud' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    // The embedded directory prepares nothing at Microsoft.
+    expect(draft.microsoft).toBeNull();
+    expect(service.listAudit(admin, { target: draft.id })[0]!.details).toEqual({
+      acquisition: 'own-marketing',
+      providerId: null,
+      gdapRelationshipId: null,
+    });
+    const accepted = await service.acceptInvitation(draft.token, {
+      companyName: 'Contoso Ltd',
+      domain: 'contoso.com',
+      name: 'Anna Verdi',
+      email: 'anna@contoso.com',
+    });
+    expect(withNotifier.getCustomer(admin, 'contoso.com').customer.id).toBe(accepted.customer.id);
+    const [event] = service.listAudit(admin, { target: draft.id });
+    expect(event!.actor).toEqual({ platform: 'web', userId: 'anna@contoso.com', displayName: 'Anna Verdi' });
+  });
+});
