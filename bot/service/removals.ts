@@ -31,7 +31,9 @@ const activeResellerRelationship = (ctx: ServiceContext, customerId: string): Re
  * Where the directory reads subscriptions live (Partner Center's API), those are the ones checked.
  */
 async function refuseActiveSubscriptions(ctx: ServiceContext, customerId: string): Promise<void> {
-  const customer = ctx.store.get('customers', customerId)!;
+  const customer = ctx.store.get('customers', customerId);
+  // A record that is gone has no subscriptions to refuse on (the view names it by its id).
+  if (!customer) return;
   const live = customer.tenantId && ctx.directory.customerExtras ? await ctx.directory.customerExtras(customer.tenantId, { fresh: true }) : null;
   const active = (live?.subscriptions ?? customer.subscriptions).filter((s) => s.status === 'active');
   if (active.length > 0) {

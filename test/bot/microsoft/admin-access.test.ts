@@ -80,6 +80,90 @@ describe('end admin access', () => {
   });
 });
 
+describe('invitations and removals with the Microsoft directory', () => {
+  const requestsFor = (relationshipId: string) => fake.requests().filter((r) => r.path.includes(relationshipId)).length;
+
+  it('Done names the links missing and refuses an over-long email; revoking asks Microsoft only while the invitation is pending', async () => {
+    const app = await openApp(fake, clock);
+    cleanups.push(() => app.store.close());
+    const draft = await app.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    const { resellerLink, approvalLink } = draft.microsoft!;
+    await expect(app.service.markInvitationSent(admin, draft.id, { body: 'no links at all' })).rejects.toMatchObject({
+      code: 'InvalidInput',
+      key: 'invitation.linksMissing',
+      params: { links: `${resellerLink}\n${approvalLink}` },
+      fields: { body: 'invitation.linksMissing' },
+    });
+    const links = `${resellerLink}\n${approvalLink}\n`;
+    for (const edited of [{ body: links + 'x'.repeat(10_001 - links.length) }, { body: links, subject: 's'.repeat(301) }])
+      await expect(app.service.markInvitationSent(admin, draft.id, edited)).rejects.toMatchObject({
+        key: 'invitation.tooLong',
+        fields: { body: 'invitation.tooLong' },
+      });
+    const sent = await app.service.markInvitationSent(admin, draft.id, {
+      body: links + 'x'.repeat(10_000 - links.length),
+      subject: 's'.repeat(300),
+    });
+    expect(sent).toMatchObject({ status: 'sent', alreadyDone: false });
+    expect(app.service.listAudit(admin, { target: draft.id })[0]).toMatchObject({ action: 'invitation.sent', details: { edited: true } });
+
+    const plain = await app.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    await app.service.markInvitationSent(admin, plain.id, { body: plain.body });
+    expect(app.service.listAudit(admin, { target: plain.id })[0]!.details).toEqual({ edited: false });
+
+    // Accepted: Microsoft is not asked to withdraw anything, and the revoke is refused.
+    fake.approve(draft.microsoft!.gdapRelationshipId, { tenantId: randomUUID(), displayName: 'Contoso Ltd' });
+    await app.sync!.runOnce();
+    const asked = requestsFor(draft.microsoft!.gdapRelationshipId);
+    await expect(app.service.revokeInvitation(admin, draft.id)).rejects.toMatchObject({ code: 'Conflict' });
+    expect(requestsFor(draft.microsoft!.gdapRelationshipId)).toBe(asked);
+    // Revoked once: the second revoke asks Microsoft nothing.
+    expect((await app.service.revokeInvitation(admin, plain.id)).alreadyDone).toBe(false);
+    const afterRevoke = requestsFor(plain.microsoft!.gdapRelationshipId);
+    expect((await app.service.revokeInvitation(admin, plain.id)).alreadyDone).toBe(true);
+    expect(requestsFor(plain.microsoft!.gdapRelationshipId)).toBe(afterRevoke);
+  });
+
+  it('links a confirmed removal to Partner Center while the relationship is still active here, and ends one Partner Center does not hold', async () => {
+    const app = await openApp(fake, clock);
+    cleanups.push(() => app.store.close());
+    const tenantId = randomUUID();
+    const { relationshipId } = await sentInvitation(app, { companyName: 'Contoso Ltd' });
+    fake.approve(relationshipId, { tenantId, displayName: 'Contoso Ltd' });
+    await app.sync!.runOnce();
+    const customer = [...app.store.all('customers')].find((c) => c.tenantId === tenantId)!;
+    const details = await app.service.customerDetails(admin, customer.id);
+    const link = `https://partner.microsoft.com/dashboard/v2/customers/${tenantId}/account`;
+    expect(details.microsoft).toMatchObject({ partnerCenterLink: link });
+    expect(app.service.getCustomer(admin, customer.id).microsoft!.adminAccess.map((r) => r.id)).toEqual([relationshipId]);
+
+    const request = await app.service.requestRemoval(admin, customer.id);
+    expect(request.followUp).toBeNull();
+    const done = await app.service.confirmRemoval(admin, request.removal.id, { attested: true });
+    expect(done.followUp).toEqual({ link });
+    const reseller = app.store.get('relationships', request.removal.relationshipId)!;
+    expect(reseller.status).toBe('active');
+    expect(app.service.getRemoval(admin, request.removal.id).followUp).toEqual({ link });
+    // Once the relationship is gone here too, nothing is left to do by hand.
+    await app.store.transact((tx) => tx.put('relationships', { ...reseller, status: 'removed', endedAt: now.toISOString() }));
+    expect(app.service.getRemoval(admin, request.removal.id).followUp).toBeNull();
+
+    // A customer from before Microsoft was connected (no tenant) is found in Partner Center's list.
+    await app.store.transact((tx) => {
+      tx.put('customers', { ...customer, id: 'legacy', companyName: 'Legacy Ltd', domain: 'legacy.example', tenantId: null });
+      tx.put('relationships', { ...reseller, id: 'legacy-reseller', customerId: 'legacy', status: 'active', endedAt: null });
+    });
+    const list = 'https://partner.microsoft.com/dashboard/v2/customers/list';
+    expect((await app.service.customerDetails(admin, 'legacy')).microsoft).toEqual({ adminAccess: [], partnerCenterLink: list });
+    const legacy = await app.service.requestRemoval(admin, 'legacy');
+    // Its record gone before the confirmation: nothing left at Microsoft to point to, so it ends here.
+    await app.store.transact((tx) => tx.delete('customers', 'legacy'));
+    const ended = await app.service.confirmRemoval(admin, legacy.removal.id, { attested: true });
+    expect(ended).toMatchObject({ followUp: null, companyName: 'legacy' });
+    expect(app.store.get('relationships', 'legacy-reseller')!.status).toBe('removed');
+  });
+});
+
 describe('directory status without Microsoft', () => {
   it("names the embedded directory and the partner's tenant, with nothing to check", async () => {
     const { service, store } = await testService();
