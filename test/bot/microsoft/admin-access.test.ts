@@ -36,6 +36,8 @@ describe('end admin access', () => {
     const first = await sentInvitation(app, { companyName: 'Contoso Ltd' });
     const second = await sentInvitation(app, { companyName: 'Contoso Ltd' });
     const third = await sentInvitation(app, { companyName: 'Contoso Ltd' });
+    const elsewhere = await sentInvitation(app, { companyName: 'Fabrikam' });
+    fake.approve(elsewhere.relationshipId, { tenantId: randomUUID(), displayName: 'Fabrikam' });
     fake.approve(first.relationshipId, customer);
     later(1);
     fake.approve(third.relationshipId, customer);
@@ -69,6 +71,7 @@ describe('end admin access', () => {
     const statuses = new Map(fake.relationships().map((r) => [r.id, r.status]));
     expect(statuses.get(third.relationshipId)).toBe('expired');
     expect(statuses.get(first.relationshipId)).toMatch(/^terminat/);
+    expect(statuses.get(elsewhere.relationshipId)).toBe('active');
     const audit = app.service.listAudit(admin, { target: listed[0]!.id }).filter((e) => e.action === 'adminAccess.ended');
     expect(audit).toHaveLength(1);
     expect(audit[0]!.details).toEqual({ tenantId, relationships: expect.arrayContaining([first.relationshipId, second.relationshipId]) });
@@ -152,6 +155,8 @@ describe('invitations and removals with the Microsoft directory', () => {
     await app.store.transact((tx) => {
       tx.put('customers', { ...customer, id: 'legacy', companyName: 'Legacy Ltd', domain: 'legacy.example', tenantId: null });
       tx.put('relationships', { ...reseller, id: 'legacy-reseller', customerId: 'legacy', status: 'active', endedAt: null });
+      // A GDAP request nobody approved has no customer tenant: it belongs to no customer, least of all one without a tenant.
+      tx.put('gdap', { ...app.store.get('gdap', relationshipId)!, id: 'unapproved', customerTenantId: null, customerName: null });
     });
     const list = 'https://partner.microsoft.com/dashboard/v2/customers/list';
     expect((await app.service.customerDetails(admin, 'legacy')).microsoft).toEqual({ adminAccess: [], partnerCenterLink: list });

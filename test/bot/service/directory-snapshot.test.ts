@@ -121,6 +121,17 @@ describe('recording what Microsoft lists', () => {
     });
     expect(byTenant('tenant-2')).toMatchObject({ companyName: 'tenant-2', domain: 'fabrikam.com' });
 
+    // Listed twice in one pass (Microsoft's pages overlapped): one customer.
+    const twice = await service.recordDirectorySnapshot({
+      customers: [
+        { tenantId: 'tenant-3', displayName: 'Three' },
+        { tenantId: 'tenant-3', displayName: 'Three' },
+      ],
+      relationships: [],
+    });
+    expect(twice).toMatchObject({ added: 1, changed: 0 });
+    expect([...store.all('customers')].filter((c) => c.tenantId === 'tenant-3')).toHaveLength(1);
+
     // A pass that no longer lists tenant-1 forgets nothing.
     expect(await service.recordDirectorySnapshot({ customers: [], relationships: [] })).toEqual({
       added: 0,
@@ -128,7 +139,7 @@ describe('recording what Microsoft lists', () => {
       customers: 0,
       relationships: 0,
     });
-    expect(service.listCustomers(admin).total).toBe(2);
+    expect(service.listCustomers(admin).total).toBe(3);
   });
 
   it('adds indirect providers by tenant id, ignoring case and ones already known', async () => {
@@ -153,6 +164,10 @@ describe('recording what Microsoft lists', () => {
     ]);
     await service.recordDirectorySnapshot({ customers: [], relationships: [], providers: null });
     expect(store.count('providers')).toBe(3);
+    // A provider recorded by hand without a tenant id matches nothing, and breaks nothing.
+    await store.transact((tx) => tx.put('providers', { id: 'manual', name: 'Manual', tenantId: null, createdAt: clock.now.toISOString() }));
+    await service.recordDirectorySnapshot({ customers: [], relationships: [], providers: [{ tenantId: 'p-4', name: 'Four' }] });
+    expect(store.count('providers')).toBe(5);
   });
 
   it('writes a GDAP relationship only when something Microsoft says about it changed, keeping what the bot added', async () => {
@@ -458,6 +473,47 @@ describe('acceptance seen at Microsoft', () => {
     );
     await f.service.acceptFromDirectory('third', { tenantId: 'tenant-c', companyName: 'Contoso Group' });
     expect(kinds()).toEqual(['provider:active:Contoso Distribution', 'provider:removed:Contoso Distribution', 'reseller:active:-']);
+  });
+
+  it('keeps tenants apart, a known tenant id through a web acceptance, and a relationship per provider', async () => {
+    const f = await testService({ now: new Date('2026-12-01T00:00:00.000Z') });
+    const [a, b] = [await f.service.addProvider(admin, { name: 'Provider A' }), await f.service.addProvider(admin, { name: 'Provider B' })];
+    await f.store.transact((tx) => {
+      tx.put('invitations', invitation('one', {}));
+      tx.put('invitations', invitation('two', {}));
+    });
+    await f.service.acceptFromDirectory('one', { tenantId: 'tenant-1', companyName: 'One Ltd' });
+    await f.service.acceptFromDirectory('two', { tenantId: 'tenant-2', companyName: 'Two Ltd' });
+    const byTenant = new Map([...f.store.all('customers')].map((c) => [c.tenantId, c.companyName]));
+    expect(byTenant).toEqual(
+      new Map([
+        ['tenant-1', 'One Ltd'],
+        ['tenant-2', 'Two Ltd'],
+      ]),
+    );
+
+    // The customer accepts again on the page, through each provider in turn: its tenant id stays.
+    const one = [...f.store.all('customers')].find((c) => c.tenantId === 'tenant-1')!;
+    await f.store.transact((tx) => tx.put('customers', { ...one, domain: 'one.example' }));
+    for (const provider of [a, b]) {
+      const draft = await f.service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: provider.id, locale: 'en' });
+      await f.service.acceptInvitation(draft.token, {
+        companyName: 'One Ltd',
+        domain: 'one.example',
+        name: 'Anna Verdi',
+        email: 'anna@one.example',
+      });
+    }
+    expect(f.store.get('customers', one.id)).toMatchObject({
+      tenantId: 'tenant-1',
+      contact: { name: 'Anna Verdi', email: 'anna@one.example' },
+    });
+    expect(
+      f.service
+        .getCustomer(admin, one.id)
+        .relationships.map((r) => `${r.kind}:${r.providerName ?? '-'}`)
+        .sort(),
+    ).toEqual(['provider:Provider A', 'provider:Provider B', 'reseller:-']);
   });
 
   it('marks a pending invitation expired when its request ended at Microsoft, once, and audits why', async () => {

@@ -208,4 +208,19 @@ describe('invitations', () => {
       key: 'invitation.acceptAtMicrosoft',
     });
   });
+
+  it('refuses to remember a card for an unknown invitation, names a provider that is gone as none, and says which field is wrong', async () => {
+    const { service, store } = await testService();
+    const card = { platform: 'slack' as const, channel: 'C1', ts: '1.2', locale: 'en' as const };
+    await expect(service.recordDraftMessage(admin, 'no-such-invitation', card)).rejects.toMatchObject({ key: 'invitation.notFound' });
+    const provider = await service.addProvider(admin, { name: 'Contoso Distribution' });
+    const draft = await service.draftInvitation(admin, { acquisition: 'indirect-provider', providerId: provider.id, locale: 'en' });
+    expect(service.getInvitation(admin, draft.id).providerName).toBe('Contoso Distribution');
+    await store.transact((tx) => tx.delete('providers', provider.id));
+    expect(service.getInvitation(admin, draft.id).providerName).toBeNull();
+    await expect(service.draftInvitation(admin, { acquisition: 'cold-calling' as never, locale: 'en' })).rejects.toMatchObject({
+      key: 'invitation.badAcquisition',
+      fields: { acquisition: 'invitation.badAcquisition' },
+    });
+  });
 });

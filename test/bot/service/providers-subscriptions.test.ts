@@ -29,6 +29,9 @@ describe('indirect providers, recorded', () => {
         code: ErrorCode.InvalidInput,
         key: 'provider.nameRequired',
       });
+    await expect(service.addProvider(admin, { name: 'Other', tenantId: `0${tenantId}` })).rejects.toMatchObject({
+      key: 'provider.badTenantId',
+    });
     await expect(service.addProvider(admin, { name: 'Other', tenantId: `${tenantId}0` })).rejects.toMatchObject({
       key: 'provider.badTenantId',
       params: { tenantId: `${tenantId}0` },
