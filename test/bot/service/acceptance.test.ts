@@ -115,11 +115,23 @@ describe("the customer's form", () => {
     expect(problems({ ...good, domain: 'xhttps://contoso.com' })).toEqual({ domain: 'accept.field.domain' });
   });
 
+  it('takes a domain of dotted labels ending in letters, and nothing around it', () => {
+    for (const domain of ['x.io', 'mail.contoso.com', 'contoso.co.uk', `${'a'.repeat(63)}.${'b'.repeat(63)}.com`])
+      expect(validateContact({ ...good, domain }).domain, domain).toBe(domain);
+    const long = `${Array.from({ length: 4 }, () => 'a'.repeat(62)).join('.')}.co`;
+    expect(long.length).toBe(254);
+    for (const domain of ['-contoso.com', 'contoso.com1', 'contoso', 'contoso-.com', long, 'con toso.com'])
+      expect(problems({ ...good, domain }), domain).toEqual({ domain: 'accept.field.domain' });
+  });
+
   it('takes an email address of up to 254 characters', () => {
     const of = (length: number) => `${'a'.repeat(64)}@${'b'.repeat(length - 64 - 1 - 4)}.com`;
     expect(validateContact({ ...good, email: of(254) }).email).toHaveLength(254);
     expect(problems({ ...good, email: of(255) })).toEqual({ email: 'accept.field.email' });
     expect(problems({ ...good, email: 'anna@contoso' })).toEqual({ email: 'accept.field.email' });
+    for (const email of ['(anna@contoso.com', 'anna@contoso.com1', 'anna@@contoso.com', 'an na@contoso.com'])
+      expect(problems({ ...good, email }), email).toEqual({ email: 'accept.field.email' });
+    expect(validateContact({ ...good, email: 'anna.verdi+csp@mail.contoso.co.uk' }).email).toBe('anna.verdi+csp@mail.contoso.co.uk');
     expect(validateContact({ ...good, email: '  ANNA@Contoso.COM ' }).email).toBe('anna@contoso.com');
   });
 });

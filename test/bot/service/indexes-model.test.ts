@@ -15,7 +15,22 @@ import { hashToken } from '../../../store/invitation-secret.js';
 import type { Customer, Invitation, Relationship } from '../../../store/schema.js';
 import type { Store, Tx } from '../../../store/store.js';
 
-const NAMES = ['Zeta', 'alpha', '  Álvaro   Foods ', 'Beta', 'beta', 'Öko Haus', 'Ærø', 'alpha', 'Ökö', 'Customer 10', 'Customer 2'];
+// 'Öö' (no ASCII at all) folds to 'oo', before 'Oz'; 'Ærø' has nothing to fold.
+const NAMES = [
+  'Zeta',
+  'alpha',
+  '  Álvaro   Foods ',
+  'Beta',
+  'beta',
+  'Öko Haus',
+  'Ærø',
+  'alpha',
+  'Ökö',
+  'Öö',
+  'Oz',
+  'Customer 10',
+  'Customer 2',
+];
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1) + minute * 60_000).toISOString();
 const person = { platform: 'cli' as const, userId: 'admin', displayName: 'admin' };
 
