@@ -2,34 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { admin, putLargeCustomers, tempStore } from '../../helpers.js';
 import { seedDemo } from '../../../bot/demo.js';
 import { createService, ErrorCode } from '../../../bot/service/index.js';
-import type { Customer, Relationship, Subscription } from '../../../store/schema.js';
+import type { Subscription } from '../../../store/schema.js';
+import { customerRecord as customerOf, relationshipRecord } from '../../records.js';
 import type { Store } from '../../../store/store.js';
 
 const T = '2026-01-01T00:00:00.000Z';
-const customerRecord = (id: string, companyName: string, domain: string, subscriptions: Subscription[] = []): Customer => ({
-  id,
-  companyName,
-  domain,
-  tenantId: null,
-  contact: { name: 'x', email: 'x@y.z' },
-  subscriptions,
-  users: [],
-  licenses: [],
-  createdAt: T,
-  updatedAt: T,
-});
-const relationshipRecord = (id: string, customerId: string, fields: Partial<Relationship> = {}): Relationship => ({
-  id,
-  customerId,
-  kind: 'reseller',
-  providerId: null,
-  status: 'active',
-  dapGranted: false,
-  invitationId: null,
-  createdAt: T,
-  endedAt: null,
-  ...fields,
-});
+const customerRecord = (id: string, companyName: string, domain: string, subscriptions: Subscription[] = []) =>
+  customerOf(id, companyName, domain, { subscriptions });
 
 /** Customers whose names and domains overlap in every way a lookup can trip on. */
 async function lookalikes(store: Store) {

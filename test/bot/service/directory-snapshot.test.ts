@@ -8,39 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { admin, testService } from '../../helpers.js';
 import type { DirectoryRelationship } from '../../../bot/service/directory-sync.js';
 import type { Invitation } from '../../../store/schema.js';
+import { invitationRecord } from '../../records.js';
 
 const DAY = 86_400_000;
 const person = { platform: 'cli' as const, userId: 'admin', displayName: 'admin' };
 
-function invitation(id: string, fields: Partial<Invitation>): Invitation {
-  return {
-    id,
-    tokenHash: id
-      .padEnd(64, '0')
-      .replace(/[^0-9a-f]/g, 'a')
-      .slice(0, 64),
-    status: 'sent',
-    acquisition: 'own-marketing',
-    providerId: null,
-    companyName: null,
-    customerEmail: null,
-    locale: 'en',
-    subject: 's',
-    body: 'b',
-    createdBy: person,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    expiresAt: '2027-01-30T00:00:00.000Z',
-    sentAt: null,
-    sentBy: null,
-    acceptedAt: null,
-    customerId: null,
-    revokedAt: null,
-    revokedBy: null,
-    draftMessage: null,
-    microsoft: null,
-    ...fields,
-  };
-}
+const invitation = invitationRecord;
 const viaMicrosoft = (gdapRelationshipId: string) => ({
   resellerLink: 'https://admin.microsoft.com/x',
   gdapRelationshipId,

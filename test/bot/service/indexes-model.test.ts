@@ -13,6 +13,7 @@ import { runSeed } from '../../seed.js';
 import { ServiceIndexes } from '../../../bot/service/indexes.js';
 import { hashToken } from '../../../store/invitation-secret.js';
 import type { Customer, Invitation, Relationship } from '../../../store/schema.js';
+import { customerRecord, invitationRecord } from '../../records.js';
 import type { Store, Tx } from '../../../store/store.js';
 
 // 'Öö' (no ASCII at all) folds to 'oo', before 'Oz'; 'Ærø' has nothing to fold.
@@ -32,7 +33,6 @@ const NAMES = [
   'Customer 2',
 ];
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1) + minute * 60_000).toISOString();
-const person = { platform: 'cli' as const, userId: 'admin', displayName: 'admin' };
 
 const op = fc.oneof(
   fc.record({
@@ -63,46 +63,17 @@ const op = fc.oneof(
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
-function customer(id: string, companyName: string, domain: string): Customer {
-  return {
-    id,
-    companyName,
-    domain,
-    tenantId: null,
-    contact: { name: 'Anna', email: 'anna@example.com' },
-    subscriptions: [],
-    users: [],
-    licenses: [],
-    createdAt: at(0),
-    updatedAt: at(0),
-  };
-}
+const customer = (id: string, companyName: string, domain: string) =>
+  customerRecord(id, companyName, domain, { createdAt: at(0), updatedAt: at(0) });
 
-function invitation(id: string, token: string, status: Invitation['status'], created: number, accepted: number | null): Invitation {
-  return {
-    id,
+const invitation = (id: string, token: string, status: Invitation['status'], created: number, accepted: number | null) =>
+  invitationRecord(id, {
     tokenHash: hashToken(token),
     status,
-    acquisition: 'own-marketing',
-    providerId: null,
-    companyName: null,
-    customerEmail: null,
-    locale: 'en',
-    subject: 's',
-    body: 'b',
-    createdBy: person,
     createdAt: at(created),
     expiresAt: at(created + 90 * 24 * 60),
-    sentAt: null,
-    sentBy: null,
     acceptedAt: accepted === null ? null : at(accepted),
-    customerId: null,
-    revokedAt: null,
-    revokedBy: null,
-    draftMessage: null,
-    microsoft: null,
-  };
-}
+  });
 
 /** Applies one generated change; `tokens` holds each invitation's current token. */
 function apply(tx: Tx, o: Op, domains: Map<string, string>, tokens: Map<string, string>, fresh: () => string): void {
