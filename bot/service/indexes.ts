@@ -48,7 +48,8 @@ export class ServiceIndexes {
       this.invitationsByToken.set(i.tokenHash, i.id);
       this.invitationsByCreated.push(createdKey(i));
       if (isPending(i.status)) this.pendingInvitations.add(i.id);
-      if (i.status === 'accepted' && i.acceptedAt) this.acceptances.push(acceptedKey(i));
+      const accepted = acceptanceKeyOf(i);
+      if (accepted) this.acceptances.push(accepted);
     }
     this.invitationsByCreated.sort();
     this.acceptances.sort();
@@ -170,17 +171,11 @@ export class ServiceIndexes {
         const after = change.after as Invitation | undefined;
         if (before && before.tokenHash !== after?.tokenHash) this.invitationsByToken.delete(before.tokenHash);
         if (after) this.invitationsByToken.set(after.tokenHash, after.id);
-        // A key changes when the record comes, goes, or (never in practice) is re-dated.
-        const wasCreated = before && createdKey(before);
-        const isCreated = after && createdKey(after);
-        if (wasCreated && wasCreated !== isCreated) removeSorted(this.invitationsByCreated, wasCreated);
-        if (isCreated && wasCreated !== isCreated) insertSorted(this.invitationsByCreated, isCreated);
+        // A key moves when the record comes, goes, or (never in practice) is re-dated.
+        moveKey(this.invitationsByCreated, before && createdKey(before), after && createdKey(after));
         if (after && isPending(after.status)) this.pendingInvitations.add(after.id);
         else this.pendingInvitations.delete(change.id);
-        const wasAccepted = before?.status === 'accepted' && before.acceptedAt;
-        const isAccepted = after?.status === 'accepted' && after.acceptedAt;
-        if (wasAccepted && (!isAccepted || before.acceptedAt !== after?.acceptedAt)) removeSorted(this.acceptances, acceptedKey(before));
-        if (isAccepted && (!wasAccepted || before?.acceptedAt !== after.acceptedAt)) insertSorted(this.acceptances, acceptedKey(after));
+        moveKey(this.acceptances, acceptanceKeyOf(before), acceptanceKeyOf(after));
         break;
       }
       default:
@@ -211,6 +206,8 @@ export class ServiceIndexes {
 
 const createdKey = (i: Readonly<Invitation>) => `${i.createdAt}\u0001${i.id}`;
 const acceptedKey = (i: Readonly<Invitation>) => `${i.acceptedAt ?? ''}\u0001${i.id}`;
+/** An invitation's place in the acceptances, if it has one. */
+const acceptanceKeyOf = (i: Readonly<Invitation> | undefined) => (i?.status === 'accepted' && i.acceptedAt ? acceptedKey(i) : undefined);
 const idOfKey = (key: string) => key.slice(key.indexOf('\u0001') + 1);
 
 /** The first index whose item is not before `item` (binary search in a sorted array). */
@@ -233,6 +230,13 @@ function insertSorted(keys: string[], key: string): void {
   }
   const at = lowerBound(keys, (k) => k < key);
   if (keys[at] !== key) keys.splice(at, 0, key);
+}
+
+/** Moves a record's key in a sorted list from `was` to `is` (either absent when it comes or goes). */
+function moveKey(keys: string[], was: string | undefined, is: string | undefined): void {
+  if (was === is) return;
+  if (was) removeSorted(keys, was);
+  if (is) insertSorted(keys, is);
 }
 
 function removeSorted(keys: string[], key: string): void {
