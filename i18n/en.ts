@@ -6,6 +6,11 @@ export const en = {
   'error.adminOnly':
     'Only a Global admin or an Admin agent can do that; your role is {role}. Ask an admin to do it, or to grant you the Admin agent role.',
   'error.globalAdminOnly': 'Only a Global admin can do that. Ask a Global admin.',
+  'error.bootstrapAdminFixed':
+    "{principal} is a Global admin set in the bot's configuration (BOOTSTRAP_ADMINS), so their role can't be changed in chat. Ask whoever runs the bot to change that setting.",
+  'error.lastGlobalAdmin':
+    '{principal} is the last Global admin, so their role stays. Make someone else a Global admin first (`grant global-admin <platform:user>`).',
+  'error.noGrant': '{principal} has no role granted in this bot, so there is nothing to revoke. Type `whoami` to see your own role.',
   'error.unknownRole': '"{role}" is not a role. Use one of: {roles}.',
   'error.badPrincipal':
     '"{principal}" is not a user I know how to address. Write it as teams:<AAD object id>, slack:<user id> or cli:<name>.',
@@ -74,6 +79,7 @@ export const en = {
   'ui.help.notifyOff': 'Stop those messages here.',
   'ui.help.whoami': 'Your role in this bot.',
   'ui.help.grant': 'Give someone a role: global-admin, admin-agent, sales-agent, helpdesk-agent.',
+  'ui.help.revokeRole': 'Take a granted role away from someone.',
   'ui.help.audit': 'The latest changes and who made them.',
   'ui.help.status': 'The connection to Microsoft: missing permissions and the last sync.',
   'ui.help.refreshCustomers': 'Read the customer list from Microsoft now.',
@@ -208,6 +214,7 @@ export const en = {
   'ui.home.noneRecent': "No invitation accepted yet.",
   'ui.home.acceptedOn': "{company}, {when}",
   'ui.grant.done': '{principal} is now {role}.',
+  'ui.revokeRole.done': '{principal} is no longer {role} and has no role in this bot now.',
   'ui.audit.title': 'Latest changes',
   'ui.audit.empty': 'Nothing has changed yet.',
   'ui.error.title': "That didn't work",

@@ -8,6 +8,11 @@ export const it: Record<keyof typeof en, Message> = {
   'error.adminOnly':
     "Solo un amministratore globale o un agente amministratore può farlo; il tuo ruolo è {role}. Chiedi a un amministratore di farlo o di assegnarti il ruolo di agente amministratore.",
   'error.globalAdminOnly': 'Solo un amministratore globale può farlo. Chiedi a un amministratore globale.',
+  'error.bootstrapAdminFixed':
+    "{principal} è un amministratore globale impostato nella configurazione del bot (BOOTSTRAP_ADMINS), quindi il suo ruolo non si può cambiare in chat. Chiedi a chi gestisce il bot di modificare quell'impostazione.",
+  'error.lastGlobalAdmin':
+    "{principal} è l'ultimo amministratore globale, quindi il suo ruolo resta. Prima rendi amministratore globale qualcun altro (`assegna global-admin <piattaforma:utente>`).",
+  'error.noGrant': '{principal} non ha un ruolo assegnato in questo bot, quindi non c\'è nulla da revocare. Scrivi `chi sono` per vedere il tuo ruolo.',
   'error.unknownRole': '"{role}" non è un ruolo. Usa uno di questi: {roles}.',
   'error.badPrincipal':
     '"{principal}" non è un utente che so raggiungere. Scrivilo come teams:<ID oggetto AAD>, slack:<ID utente> o cli:<nome>.',
@@ -74,6 +79,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.help.notifyOff': 'Smetti di pubblicare quei messaggi qui.',
   'ui.help.whoami': 'Il tuo ruolo in questo bot.',
   'ui.help.grant': 'Assegna un ruolo: global-admin, admin-agent, sales-agent, helpdesk-agent.',
+  'ui.help.revokeRole': 'Togli a qualcuno il ruolo che gli era stato assegnato.',
   'ui.help.audit': 'Le ultime modifiche e chi le ha fatte.',
   'ui.help.status': 'Il collegamento a Microsoft: autorizzazioni mancanti e ultima sincronizzazione.',
   'ui.help.refreshCustomers': "Rilegge subito l'elenco clienti da Microsoft.",
@@ -208,6 +214,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.home.noneRecent': "Nessun invito ancora accettato.",
   'ui.home.acceptedOn': "{company}, {when}",
   'ui.grant.done': '{principal} ora è {role}.',
+  'ui.revokeRole.done': '{principal} non è più {role} e ora non ha alcun ruolo in questo bot.',
   'ui.audit.title': 'Ultime modifiche',
   'ui.audit.empty': 'Non è ancora cambiato nulla.',
   'ui.error.title': 'Non è andata a buon fine',

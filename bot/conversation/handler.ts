@@ -140,6 +140,10 @@ export function createConversation(service: Service, logger: Logger) {
         const grant = await service.grantRole(actor, { role, principal });
         return [toMessageView(viewer, 'success', 'ui.grant.done', { principal: grant.id, role: roleName(actor.locale, grant.role) })];
       }
+      case 'revokeRole': {
+        const revoked = await service.revokeRole(actor, { principal: args.trim() });
+        return [toMessageView(viewer, 'success', 'ui.revokeRole.done', { principal: revoked.principal, role: roleName(actor.locale, revoked.role) })];
+      }
       case 'audit':
         return [toAuditView(viewer, service.listAudit(actor))];
       case 'status':

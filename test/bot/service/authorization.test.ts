@@ -59,6 +59,7 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['confirmRemoval', 'admin', (f, who) => f.service.confirmRemoval(who, f.removal.removal.id, { attested: true })],
   ['cancelRemoval', 'admin', (f, who) => f.service.cancelRemoval(who, f.removal.removal.id)],
   ['grantRole', 'admin', (f, who) => f.service.grantRole(who, { principal: 'cli:newcomer', role: 'sales-agent' })],
+  ['revokeRole', 'admin', (f, who) => f.service.revokeRole(who, { principal: 'cli:help' })],
   ['listAudit', 'admin', (f, who) => f.service.listAudit(who)],
   ['refreshCustomers', 'anyRole', (f, who) => f.service.refreshCustomers(who)],
   ['directoryStatus', 'admin', (f, who) => f.service.directoryStatus(who)],

@@ -13,6 +13,7 @@ const ARGS: Partial<Record<string, string>> = {
   addProvider: 'Fabrikam Distribution',
   revokeInvitation: '1',
   grant: 'sales-agent cli:someone-else',
+  revokeRole: 'cli:someone-else',
 };
 
 const refusedForRole = (views: View[]) =>

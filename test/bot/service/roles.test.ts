@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actor, admin, testService } from '../../helpers.js';
-import { ErrorCode } from '../../../bot/service/index.js';
+import { ErrorCode, createService } from '../../../bot/service/index.js';
 
 describe('roles', () => {
   it('tells someone without a role how to get one, naming their principal', async () => {
@@ -78,5 +78,62 @@ describe('roles', () => {
     const { service } = await testService();
     await service.grantRole(admin, { role: 'sales-agent', principal: 'cli:bob' });
     expect(service.listAudit(admin)[0]).toMatchObject({ action: 'role.granted', target: 'cli:bob', details: { role: 'sales-agent' } });
+  });
+});
+
+describe('changing a role that is already held', () => {
+  const gina = actor('gina');
+  const carla = actor('carla');
+
+  it('lets only a Global admin demote or revoke a Global admin', async () => {
+    const { service } = await testService();
+    await service.grantRole(admin, { role: 'global-admin', principal: 'cli:gina' });
+    await service.grantRole(admin, { role: 'admin-agent', principal: 'cli:carla' });
+    await expect(service.grantRole(carla, { role: 'sales-agent', principal: 'cli:gina' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
+    await expect(service.revokeRole(carla, { principal: 'cli:gina' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
+    expect(service.whoami(gina).role).toBe('global-admin');
+    // Granting Global admin again to a Global admin changes nothing of consequence: allowed to a Global admin only.
+    await expect(service.grantRole(carla, { role: 'global-admin', principal: 'cli:gina' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
+    await expect(service.grantRole(gina, { role: 'sales-agent', principal: 'cli:carla' })).resolves.toMatchObject({ role: 'sales-agent' });
+    await expect(service.revokeRole(admin, { principal: 'cli:gina' })).resolves.toEqual({ principal: 'cli:gina', role: 'global-admin' });
+    expect(service.whoami(gina).role).toBeNull();
+  });
+
+  it("refuses to change a bootstrap admin's role, even to a Global admin, naming them", async () => {
+    const { service } = await testService();
+    await service.grantRole(admin, { role: 'global-admin', principal: 'cli:gina' });
+    for (const role of ['sales-agent', 'global-admin']) {
+      await expect(service.grantRole(gina, { role, principal: 'cli:admin' })).rejects.toMatchObject({ code: ErrorCode.Conflict, key: 'error.bootstrapAdminFixed', params: { principal: 'cli:admin' } });
+    }
+    await expect(service.revokeRole(gina, { principal: ' cli:admin ' })).rejects.toMatchObject({ key: 'error.bootstrapAdminFixed' });
+    expect(service.listRoleGrants(admin).map((g) => g.id)).toEqual(['cli:gina']);
+  });
+
+  it('keeps the last Global admin, counting bootstrap admins', async () => {
+    const { service, store } = await testService();
+    await service.grantRole(admin, { role: 'global-admin', principal: 'cli:gina' });
+    // With the bootstrap admin still configured, Gina is not the last one.
+    await expect(service.grantRole(gina, { role: 'sales-agent', principal: 'cli:gina' })).resolves.toMatchObject({ role: 'sales-agent' });
+    await service.grantRole(admin, { role: 'global-admin', principal: 'cli:gina' });
+    // The same store once the bootstrap admin is taken out of the configuration.
+    const alone = createService({ store, publicUrl: 'https://bot.example.com', bootstrapAdmins: [], now: () => new Date('2026-11-23T10:00:00Z') });
+    await expect(alone.grantRole(gina, { role: 'admin-agent', principal: 'cli:gina' })).rejects.toMatchObject({ code: ErrorCode.Conflict, key: 'error.lastGlobalAdmin', params: { principal: 'cli:gina' } });
+    await expect(alone.revokeRole(gina, { principal: 'cli:gina' })).rejects.toMatchObject({ key: 'error.lastGlobalAdmin' });
+    await alone.grantRole(gina, { role: 'global-admin', principal: 'cli:hugo' });
+    await expect(alone.revokeRole(actor('hugo'), { principal: 'cli:gina' })).resolves.toMatchObject({ role: 'global-admin' });
+    await expect(alone.grantRole(actor('hugo'), { role: 'sales-agent', principal: 'cli:hugo' })).rejects.toMatchObject({ key: 'error.lastGlobalAdmin' });
+    expect(alone.whoami(actor('hugo')).role).toBe('global-admin');
+  });
+
+  it('audits a change with the role it replaced, and a revocation with the role taken away', async () => {
+    const { service } = await testService();
+    await service.grantRole(admin, { role: 'sales-agent', principal: 'cli:bob' });
+    await service.grantRole(admin, { role: 'admin-agent', principal: 'cli:bob' });
+    expect(service.listAudit(admin)[0]).toMatchObject({ action: 'role.granted', target: 'cli:bob', details: { role: 'admin-agent', was: 'sales-agent' } });
+    await service.revokeRole(admin, { principal: 'cli:bob' });
+    expect(service.listAudit(admin)[0]).toMatchObject({ action: 'role.revoked', target: 'cli:bob', details: { role: 'admin-agent' } });
+    await expect(service.revokeRole(admin, { principal: 'cli:bob' })).rejects.toMatchObject({ code: ErrorCode.NotFound, key: 'error.noGrant', params: { principal: 'cli:bob' } });
+    await expect(service.revokeRole(actor('bob'), { principal: 'cli:x' })).rejects.toMatchObject({ key: 'error.noRole' });
+    await expect(service.revokeRole(admin, { principal: 'web:x' })).rejects.toMatchObject({ key: 'error.badPrincipal' });
   });
 });
