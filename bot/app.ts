@@ -153,11 +153,16 @@ async function connectPartnerCenter(config: MicrosoftConfig, store: Store, logge
     ? createPartnerCenterClient({ baseUrl: config.partnerCenter.apiUrl, accessToken: () => auth.accessToken(), logger })
     : null;
   const link = createPartnerCenterLink({ store, auth, client, logger });
+  if (link.keyChanged())
+    logger.warn(
+      {},
+      'the saved Partner Center sign-in cannot be decrypted with TOKEN_ENCRYPTION_KEY (the key changed, or the data was altered): Partner Center calls are off until an admin types "connect partner center"; status says so',
+    );
   const tracked = {
     ...link,
-    async startSignIn(by: ActorRef) {
+    async startSignIn(by: ActorRef, approve?: Parameters<typeof link.startSignIn>[1]) {
       signingIn = by;
-      return link.startSignIn(by);
+      return link.startSignIn(by, approve);
     },
   };
   return { link: tracked, features: createPartnerCenterFeatures({ link: tracked, clock, logger }) };

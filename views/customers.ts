@@ -119,6 +119,7 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
         actions: [],
       },
       ...(d.microsoft ? [adminAccessSection(viewer, d.microsoft.adminAccess)] : []),
+      ...(d.microsoft?.partnerCenterKeyChanged ? [{ title: t(l, 'ui.pc.status'), lines: [t(l, 'partnerCenter.keyChanged')], actions: [] }] : []),
       ...(d.microsoft?.partnerCenterLink && d.subscriptions.total === 0 && d.users.total === 0
         ? [{ title: t(l, 'ui.customer.subscriptions'), lines: [t(l, 'ui.customer.inPartnerCenter')], actions: [] }]
         : []),

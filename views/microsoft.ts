@@ -33,6 +33,7 @@ function partnerCenterFacts(viewer: Viewer, pc: PartnerCenterState): Array<{ tit
   let value: string;
   if (!pc.ready) value = t(l, 'ui.pc.status.noKey');
   else if (!pc.account) value = t(l, 'ui.pc.status.off');
+  else if (pc.keyChanged) value = t(l, 'ui.pc.status.keyChanged');
   else if (pc.lost) value = t(l, 'ui.pc.status.lost');
   else {
     value = t(l, 'ui.pc.status.on', {
@@ -143,11 +144,20 @@ export function toDeviceCodeView(viewer: Viewer, p: DeviceCodePrompt): OutcomeVi
   };
 }
 
+/** Why a sign-in was refused because of who signed in (SignInRefused's codes). */
+const SIGNER_REFUSALS = {
+  'signer-not-asker': 'ui.pc.signer.notAsker',
+  'signer-not-admin': 'ui.pc.signer.notAdmin',
+  'signer-other-tenant': 'ui.pc.signer.otherTenant',
+  'signer-unverified': 'ui.pc.signer.unverified',
+} as const;
+
 export function toSignInOutcomeView(viewer: Viewer, e: PartnerCenterSignInEvent): OutcomeView {
   const l = viewer.locale;
   if (e.outcome === 'failed') {
     const title = t(l, 'ui.pc.failed.title');
-    const text = t(l, 'ui.pc.failed.text', { code: e.code ?? '?' });
+    const signerKey = e.code && e.code in SIGNER_REFUSALS ? SIGNER_REFUSALS[e.code as keyof typeof SIGNER_REFUSALS] : null;
+    const text = signerKey ? t(l, signerKey, { account: e.account ?? '?' }) : t(l, 'ui.pc.failed.text', { code: e.code ?? '?' });
     return outcomeView(l, title, text);
   }
   const allowed = Object.entries(e.capabilities)
@@ -165,8 +175,14 @@ export function toSignInOutcomeView(viewer: Viewer, e: PartnerCenterSignInEvent)
 export function toReconnectView(viewer: Viewer, e: PartnerCenterReconnectEvent): OutcomeView {
   const l = viewer.locale;
   const at = formatDate(viewer, e.at);
-  const title = t(l, e.reason === 'lost' ? 'ui.pc.lost.title' : 'ui.pc.expiring.title');
-  const text = t(l, e.reason === 'lost' ? 'ui.pc.lost.text' : 'ui.pc.expiring.text', { at });
+  const keys = {
+    lost: ['ui.pc.lost.title', 'ui.pc.lost.text'],
+    expiring: ['ui.pc.expiring.title', 'ui.pc.expiring.text'],
+    keyChanged: ['ui.pc.keyChanged.title', 'ui.pc.keyChanged.text'],
+  } as const;
+  const [titleKey, textKey] = keys[e.reason];
+  const title = t(l, titleKey);
+  const text = t(l, textKey, { at });
   return outcomeView(l, title, text, {
     actions: [
       { verb: 'command', title: t(l, 'ui.help.connectPartnerCenter'), style: 'positive', data: { command: 'connectPartnerCenter' } },

@@ -283,6 +283,7 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
         connectedAt: at,
         refreshExpiresAt: '2027-02-21T14:02:00.000Z',
         lost: false,
+        keyChanged: false,
         capabilities: {
           customers: { allowed: true, code: null },
           relationshipRequests: { allowed: false, code: '1002' },

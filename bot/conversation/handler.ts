@@ -37,6 +37,8 @@ export interface ConversationRef {
   name: string;
   /** What the platform needs to post here later (a Teams conversation reference). */
   reference?: Record<string, unknown> | null;
+  /** True for a one-to-one chat with the person acting (Teams `personal`, a Slack DM): no one else reads it. */
+  personal?: boolean;
 }
 
 export interface Turn {
@@ -152,7 +154,9 @@ export function createConversation(service: Service, logger: Logger) {
         const { platform, conversationId, reference } = turn.conversation;
         // The outcome is posted where the sign-in started (the terminal has nowhere to post later).
         const where = platform === 'cli' ? null : { kind: 'conversation' as const, platform, conversationId, reference: reference ?? null, locale: actor.locale };
-        return [toDeviceCodeView(viewer, await service.connectPartnerCenter(actor, where))];
+        // The terminal is one person at one keyboard; elsewhere the platform says whether others read along.
+        const personal = platform === 'cli' || turn.conversation.personal === true;
+        return [toDeviceCodeView(viewer, await service.connectPartnerCenter(actor, where, { personal }))];
       }
       case 'disconnectPartnerCenter': {
         const { wasConnected } = await service.disconnectPartnerCenter(actor);

@@ -83,10 +83,15 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
     return `${company || 'Customer'} ${invitationId.replace(/-/g, '').slice(0, 12)}`.slice(0, 50);
   };
 
+  /** The person's object id in the partner tenant: Teams gives it, Slack's profile email finds it. */
+  async function objectIdOf(actor: Actor): Promise<string | null> {
+    if (actor.platform === 'teams' && GUID.test(actor.userId)) return actor.userId;
+    if (actor.platform === 'slack' && actor.email) return (await graph.findUserByEmail(actor.email))?.id ?? null;
+    return null;
+  }
+
   async function lookUp(actor: Actor): Promise<Role | null> {
-    let objectId: string | null = null;
-    if (actor.platform === 'teams' && GUID.test(actor.userId)) objectId = actor.userId;
-    else if (actor.platform === 'slack' && actor.email) objectId = (await graph.findUserByEmail(actor.email))?.id ?? null;
+    const objectId = await objectIdOf(actor);
     if (!objectId) return null;
     return roleFromMembership(await graph.membershipOf(objectId));
   }
@@ -226,6 +231,14 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
     },
 
     partnerCenter: pc?.link,
+
+    async partnerCenterSigner(actor, signer) {
+      // Read fresh, not from the role cache: this decides whose token every later call carries.
+      if (signer.tenantId.toLowerCase() !== options.tenantId.toLowerCase()) return { inPartnerTenant: false, role: null, isActor: null };
+      const role = GUID.test(signer.objectId) ? roleFromMembership(await graph.membershipOf(signer.objectId)) : null;
+      const asker = await objectIdOf(actor);
+      return { inPartnerTenant: true, role, isActor: asker === null ? null : asker.toLowerCase() === signer.objectId.toLowerCase() };
+    },
 
     customerExtras: (tenantId, extrasOptions) => (pc ? pc.features.customerExtras(tenantId, extrasOptions) : Promise.resolve(null)),
 

@@ -37,6 +37,13 @@ export function createPartnerCenterEventHandler(options: {
             ? 'Partner Center acceptance matched an invitation'
             : 'Partner Center acceptance of a customer no pending invitation names',
         );
+      } else if (link?.keyChanged()) {
+        // Answered as handled (no 500 that Partner Center would retry ten times): the sync below
+        // announces the lost connection once, and finds the acceptance through Graph.
+        logger.warn(
+          { eventName: event.EventName },
+          'Partner Center acceptance received, but the saved sign-in cannot be decrypted (TOKEN_ENCRYPTION_KEY changed): an admin must connect again; the Graph sync will find it',
+        );
       } else {
         logger.warn(
           { eventName: event.EventName },

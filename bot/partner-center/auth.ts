@@ -14,10 +14,11 @@ import {
   PublicClientApplication,
   type AccountInfo,
   type AuthenticationResult,
+  type Configuration,
   type ICachePlugin,
   type TokenCacheContext,
 } from '@azure/msal-node';
-import type { DeviceCodePrompt, EncryptedCacheStore, PartnerCenterAuth, SignedIn } from './port.js';
+import type { DeviceCodePrompt, EncryptedCacheStore, PartnerCenterAuth, SignedIn, Signer } from './port.js';
 import { PartnerCenterError } from './port.js';
 import { tokenClaims } from '../microsoft/http.js';
 
@@ -146,7 +147,7 @@ export function createPartnerCenterAuth(options: PartnerCenterAuthOptions): Part
   const { cache, clock, logger } = options;
   /** What the store records next to the cache; kept fresh on every token grant. */
   let signedIn: SignedIn | null = null;
-  /** Set while a sign-in (or sign-out) replaces the cache: the store is written regardless of its old content. */
+  /** Set while a sign-out empties the cache: the store is not read back into it. */
   let replacing = false;
 
   const cachePlugin: ICachePlugin = {
@@ -169,14 +170,15 @@ export function createPartnerCenterAuth(options: PartnerCenterAuthOptions): Part
     },
   };
 
-  const app = new PublicClientApplication({
+  /** One configuration for the connection's app (with the encrypted cache) and each sign-in's (in memory). */
+  const appConfiguration = (plugin: ICachePlugin | null): Configuration => ({
     auth: {
       clientId: options.clientId,
       authority: `${authorityHost}/${options.tenantId}`,
       // Trusted as is: no instance discovery call (the local stand-in is not a Microsoft cloud).
       knownAuthorities: [new URL(authorityHost).host],
     },
-    cache: { cachePlugin },
+    ...(plugin ? { cache: { cachePlugin: plugin } } : {}),
     system: {
       loggerOptions: {
         piiLoggingEnabled: false,
@@ -188,6 +190,9 @@ export function createPartnerCenterAuth(options: PartnerCenterAuthOptions): Part
       },
     },
   });
+  const app = new PublicClientApplication(appConfiguration(cachePlugin));
+  /** The last stored cache checked by `canReadCache`, and whether the key opened it. */
+  let checked: { data: string; readable: boolean } | null = null;
 
   async function accounts(): Promise<AccountInfo[]> {
     return app.getTokenCache().getAllAccounts();
@@ -205,21 +210,17 @@ export function createPartnerCenterAuth(options: PartnerCenterAuthOptions): Part
   }
 
   return {
-    async startSignIn() {
+    async startSignIn(signInOptions = {}) {
       let showPrompt!: (prompt: DeviceCodePrompt) => void;
       const promptShown = new Promise<DeviceCodePrompt>((resolve) => (showPrompt = resolve));
+      // Its own in-memory cache: the new tokens reach neither the store nor the connection's
+      // cache until the signer is approved, so a refused sign-in is never used and leaves the
+      // current connection as it was.
+      const signInApp = new PublicClientApplication(appConfiguration(null));
       const grant = (async (): Promise<SignedIn> => {
-        // A new sign-in replaces whatever was there (another account, an unreadable cache).
-        replacing = true;
-        try {
-          for (const account of await app.getTokenCache().getAllAccounts()) await app.getTokenCache().removeAccount(account);
-        } finally {
-          replacing = false;
-        }
         let result: AuthenticationResult | null;
         try {
-          replacing = true;
-          result = await app.acquireTokenByDeviceCode({
+          result = await signInApp.acquireTokenByDeviceCode({
             scopes: [scope],
             deviceCodeCallback: (response) => {
               showPrompt({
@@ -232,32 +233,49 @@ export function createPartnerCenterAuth(options: PartnerCenterAuthOptions): Part
           });
         } catch (err) {
           throw loginError(err, 'sign-in-failed');
-        } finally {
-          replacing = false;
         }
         if (!result?.accessToken || !result.account)
           throw new PartnerCenterError(0, 'sign-in-failed', 'Microsoft sign-in returned no token');
         const amr = tokenClaims(result.accessToken).amr;
         if (Array.isArray(amr) && !amr.includes('mfa')) {
           // Partner Center would refuse every call with 900421: keep nothing, and say why.
-          await forgetAll();
           throw new PartnerCenterError(
             401,
             '900421',
             'The sign-in did not use multi-factor authentication, which Partner Center requires. Sign in again with MFA.',
           );
         }
-        const account = result.account.username || signedIn?.account || '';
-        signedIn = {
-          account,
-          refreshExpiresAt: signedIn?.refreshExpiresAt ?? new Date(clock.now().getTime() + REFRESH_TOKEN_DAYS * DAY_MS).toISOString(),
+        const claims = (result.idTokenClaims ?? {}) as { tid?: unknown; oid?: unknown };
+        const signer: Signer = {
+          account: result.account.username,
+          tenantId: typeof claims.tid === 'string' ? claims.tid : result.account.tenantId,
+          objectId: typeof claims.oid === 'string' ? claims.oid : result.account.localAccountId,
         };
+        await signInOptions.approve?.(signer);
+        signedIn = { account: signer.account, refreshExpiresAt: new Date(clock.now().getTime() + REFRESH_TOKEN_DAYS * DAY_MS).toISOString() };
+        // Approved: this sign-in replaces whatever was stored (another account, an unreadable cache).
+        await cache.save(encryptCache(key, signInApp.getTokenCache().serialize()), signedIn);
         return signedIn;
       })();
       // Either the prompt comes first, or the grant failed before Entra gave a code.
       const prompt = await Promise.race([promptShown, grant.then(() => null)]);
       if (prompt === null) throw new PartnerCenterError(0, 'sign-in-failed', 'Microsoft sign-in finished without showing a device code');
       return { prompt, done: grant };
+    },
+
+    canReadCache() {
+      const data = cache.load();
+      if (!data) return true;
+      if (data !== checked?.data) {
+        let readable = true;
+        try {
+          decryptCache(key, data);
+        } catch {
+          readable = false;
+        }
+        checked = { data, readable };
+      }
+      return checked.readable;
     },
 
     async accessToken() {

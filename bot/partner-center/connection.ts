@@ -14,7 +14,11 @@ import {
   type PartnerCenterAuth,
   type PartnerCenterClient,
   type SignedIn,
+  type Signer,
 } from './port.js';
+
+/** `checkConnection`'s code for a stored cache the key cannot open. */
+export const KEY_CHANGED = 'key-changed';
 
 export const CONNECTION_ID = 'partner-center';
 
@@ -27,7 +31,13 @@ export type Capabilities = Record<Capability, { allowed: boolean; code: string |
 export interface PartnerCenterLink {
   /** False when TOKEN_ENCRYPTION_KEY is not set: no token may be kept, so no sign-in. */
   readonly ready: boolean;
-  startSignIn(by: ActorRef): Promise<{ prompt: DeviceCodePrompt; done: Promise<SignedIn> }>;
+  /** A device-code sign-in for `by`; `approve` vets the signer before any token is kept (port.ts). */
+  startSignIn(by: ActorRef, approve?: (signer: Signer) => Promise<void>): Promise<{ prompt: DeviceCodePrompt; done: Promise<SignedIn> }>;
+  /**
+   * True when a connection is stored whose token cache TOKEN_ENCRYPTION_KEY cannot decrypt (the
+   * key was rotated, or the data altered): no call can be made until an admin connects again.
+   */
+  keyChanged(): boolean;
   signOut(): Promise<void>;
   checkCapabilities(): Promise<Capabilities>;
   /** The client, when someone is signed in and Partner Center allows `capability`; null otherwise. */
@@ -97,16 +107,18 @@ export function createPartnerCenterLink(options: {
   const { store, auth, client, logger } = options;
   let signingIn: ActorRef | null = null;
   const connection = () => store.get('connections', CONNECTION_ID);
+  const keyChanged = () => Boolean(auth && connection() && !auth.canReadCache());
   return {
     ready: auth !== null && client !== null,
     setSigningIn(by) {
       signingIn = by;
     },
     signingIn: () => signingIn,
-    async startSignIn(by) {
+    keyChanged,
+    async startSignIn(by, approve) {
       if (!auth) throw new Error('Partner Center sign-in needs TOKEN_ENCRYPTION_KEY');
       signingIn = by;
-      const started = await auth.startSignIn();
+      const started = await auth.startSignIn({ approve });
       return {
         prompt: started.prompt,
         done: started.done.finally(() => {
@@ -131,6 +143,8 @@ export function createPartnerCenterLink(options: {
     async checkConnection() {
       const current = connection();
       if (!auth || !current || current.lostAt) return null;
+      // Not a failure to retry: no token can come out of this cache until someone signs in again.
+      if (keyChanged()) return { code: KEY_CHANGED };
       try {
         await auth.accessToken();
         return null;
@@ -143,7 +157,7 @@ export function createPartnerCenterLink(options: {
     },
     clientFor(capability) {
       const current = connection();
-      if (!client || !current || current.lostAt) return null;
+      if (!client || !current || current.lostAt || keyChanged()) return null;
       return current.capabilities[capability]?.allowed ? client : null;
     },
   };

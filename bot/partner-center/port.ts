@@ -97,6 +97,31 @@ export interface DeviceCodePrompt {
   message: string;
 }
 
+/** Who signed in with the device code, from the id token: checked before anything is kept. */
+export interface Signer {
+  /** The UPN (preferred_username). */
+  account: string;
+  /** `tid`: the tenant the account signed in to. */
+  tenantId: string;
+  /** `oid`: the account's object id in that tenant. */
+  objectId: string;
+}
+
+/**
+ * A sign-in refused because of who signed in (another tenant, no admin role, not the person who
+ * asked): its tokens were discarded before anything was stored.
+ */
+export class SignInRefused extends PartnerCenterError {
+  constructor(
+    code: 'signer-other-tenant' | 'signer-not-admin' | 'signer-not-asker' | 'signer-unverified',
+    /** The account that signed in, to say who was refused. */
+    readonly account: string,
+    description: string,
+  ) {
+    super(403, code, description);
+  }
+}
+
 export interface SignedIn {
   account: string;
   /** 90 days after the sign-in: when the refresh token lapses unless it is used. */
@@ -109,8 +134,14 @@ export interface SignedIn {
  * silent refresh. Implemented by `createPartnerCenterAuth` (auth.ts).
  */
 export interface PartnerCenterAuth {
-  /** Starts a sign-in: the prompt as soon as Entra gives it; `done` settles when the person signed in with MFA, or the code expired. */
-  startSignIn(): Promise<{ prompt: DeviceCodePrompt; done: Promise<SignedIn> }>;
+  /**
+   * Starts a sign-in: the prompt as soon as Entra gives it; `done` settles when the person signed
+   * in with MFA, or the code expired. The new tokens stay in memory until `approve` resolved for
+   * the signer; if it throws, they are discarded, nothing is stored, and `done` rejects with it.
+   */
+  startSignIn(options?: { approve?(signer: Signer): Promise<void> }): Promise<{ prompt: DeviceCodePrompt; done: Promise<SignedIn> }>;
+  /** False when a cache is stored that TOKEN_ENCRYPTION_KEY cannot decrypt (the key changed, or the data was altered). */
+  canReadCache(): boolean;
   /** A Partner Center access token, refreshed silently; PartnerCenterError code `not-connected` or `refresh-expired` otherwise. */
   accessToken(): Promise<string>;
   /** Forgets every token (the encrypted cache is deleted). */

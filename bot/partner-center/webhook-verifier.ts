@@ -28,7 +28,20 @@ export type AcceptanceEventName = (typeof ACCEPTANCE_EVENTS)[number];
 /** The event Partner Center sends for `POST /webhooks/v1/registration/validationEvents`. */
 export const VALIDATION_EVENT = 'test-created';
 
-/** How long a handled event's record is kept to drop Partner Center's retries of it. */
+/**
+ * How far a signed event's ResourceChangeUtcDate may lie from now, either way: older (or later)
+ * events are refused, so a captured event cannot be replayed once its day has passed. Partner
+ * Center posts within seconds and retries for a few hours; a day leaves room for clock skew.
+ */
+export const WEBHOOK_FRESHNESS_MS = 86_400_000;
+/** The body's `error` for an event outside the window (operators see it in Partner Center's delivery log). */
+export const STALE_ANSWER = 'Event date outside the accepted window';
+
+/**
+ * How long a handled event's record is kept to drop Partner Center's retries of it. An event
+ * dated D is accepted while now is within D ± WEBHOOK_FRESHNESS_MS, up to twice the window after
+ * it was first received: the record must outlive that, or a replay would act again.
+ */
 export const WEBHOOK_EVENT_RETENTION_MS = 30 * 86_400_000;
 
 const isoDate = z.iso.datetime({ offset: true, local: false });
@@ -54,13 +67,15 @@ export type PartnerCenterEvent = z.infer<typeof PartnerCenterEvent>;
 /**
  * A refused event, with a short reason for the logs. `status` is what the route answers: 401
  * for anything about the signature or certificate, 400 for a payload that is signed but
- * malformed, 503 when Microsoft's certificate could not be fetched (Partner Center retries).
+ * malformed or dated outside the freshness window, 503 when Microsoft's certificate could not be fetched (Partner Center retries).
  */
 export class WebhookRejected extends Error {
   override readonly name = 'WebhookRejected';
   constructor(
     readonly reason: string,
     readonly status: 400 | 401 | 503 = 401,
+    /** What the answer's body says; by default one word per status. */
+    readonly answer: string = status === 400 ? 'Bad event' : status === 503 ? 'Try again later' : 'Unauthorized',
   ) {
     super(`Partner Center webhook rejected: ${reason}`);
   }
@@ -81,6 +96,8 @@ export interface WebhookVerifierOptions {
   cacheMs?: number;
   /** Per certificate download; 5 s by default. */
   timeoutMs?: number;
+  /** How far ResourceChangeUtcDate may be from now, either way; WEBHOOK_FRESHNESS_MS by default. */
+  freshnessMs?: number;
 }
 
 export interface WebhookVerifier {
@@ -129,6 +146,7 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
   const doFetch = options.fetch ?? globalThis.fetch;
   const cacheMs = options.cacheMs ?? 86_400_000;
   const timeoutMs = options.timeoutMs ?? 5_000;
+  const freshnessMs = options.freshnessMs ?? WEBHOOK_FRESHNESS_MS;
   const cache = new Map<string, { at: number; certificate: Promise<FetchedCertificate> }>();
 
   const hostAllowed = (url: URL) => {
@@ -279,6 +297,9 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
       }
       const parsed = PartnerCenterEvent.safeParse(json);
       if (!parsed.success) throw new WebhookRejected('payload does not match the event shape', 400);
+      // The date is signed with the rest, so every retry of a stale event is refused the same way.
+      const age = now.getTime() - Date.parse(parsed.data.ResourceChangeUtcDate);
+      if (!(Math.abs(age) <= freshnessMs)) throw new WebhookRejected(age > 0 ? 'event too old' : 'event dated in the future', 400, STALE_ANSWER);
       return parsed.data;
     },
   };

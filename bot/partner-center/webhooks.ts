@@ -86,9 +86,7 @@ export function createPartnerCenterWebhookSurface(options: PartnerCenterWebhookS
             if (error instanceof WebhookRejected) {
               logger.warn({ reason: error.reason, status: error.status }, 'Partner Center webhook rejected');
               if (error.status === 503) res.setHeader('retry-after', '60');
-              return send(res, error.status, {
-                error: error.status === 400 ? 'Bad event' : error.status === 503 ? 'Try again later' : 'Unauthorized',
-              });
+              return send(res, error.status, { error: error.answer });
             }
             logger.error({ err: error }, 'Partner Center webhook verification failed unexpectedly');
             return send(res, 401, { error: 'Unauthorized' });

@@ -53,7 +53,12 @@ export interface CustomerDetails {
   dapGranted: boolean;
   activeSubscriptions: number;
   /** With the Microsoft directory: the customer's GDAP relationships and its Partner Center page. */
-  microsoft: { adminAccess: GdapRecord[]; partnerCenterLink: string | null } | null;
+  microsoft: {
+    adminAccess: GdapRecord[];
+    partnerCenterLink: string | null;
+    /** Set when the stored Partner Center sign-in cannot be decrypted: the live extras are missing for that reason. */
+    partnerCenterKeyChanged?: true;
+  } | null;
 }
 
 export function sliceOf<T>(all: readonly T[], requested: number | undefined, pageSize = DETAILS_PAGE_SIZE): Slice<T> {
@@ -113,6 +118,7 @@ export function createCustomerOperations(ctx: ServiceContext) {
               adminAccess: gdapOf(ctx, customer.tenantId),
               // Where to see subscriptions, users and licences when the bot cannot read them.
               partnerCenterLink: extras ? null : (ctx.directory.removalFollowUp(customer)?.link ?? null),
+              ...(!extras && ctx.directory.partnerCenter?.keyChanged() ? { partnerCenterKeyChanged: true as const } : {}),
             }
           : null,
     };

@@ -13,6 +13,7 @@
 import type { CustomerUser, Invitation, License, Provider, Role, Subscription } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import type { PartnerCenterLink } from '../partner-center/connection.js';
+import type { Signer } from '../partner-center/port.js';
 
 /** What a Microsoft invitation carries besides the email: the links the customer follows. */
 export interface PreparedInvitation {
@@ -83,6 +84,19 @@ export interface Directory {
   removeResellerRelationship?(tenantId: string): Promise<'removed' | null>;
   /** Partner Center's API, for partners it gives access (the `microsoft` directory only). */
   readonly partnerCenter?: PartnerCenterLink;
+  /**
+   * Who signed in to Partner Center, as the partner tenant knows them: whether the account is in
+   * the partner tenant, its role there, and whether it is `actor` (null when the actor cannot be
+   * matched to an account). Throws when the partner tenant cannot be asked.
+   */
+  partnerCenterSigner?(actor: Actor, signer: Signer): Promise<SignerStanding>;
+}
+
+/** What the partner tenant says about the account that signed in to Partner Center. */
+export interface SignerStanding {
+  inPartnerTenant: boolean;
+  role: Role | null;
+  isActor: boolean | null;
 }
 
 export interface DirectoryStatus {

@@ -42,7 +42,8 @@ export interface PartnerCenterSignInEvent {
 /** The Partner Center connection needs an admin: it lapses soon (`expiring`) or was lost (`lost`). Posted once each. */
 export interface PartnerCenterReconnectEvent {
   type: 'partnerCenter.reconnect';
-  reason: 'expiring' | 'lost';
+  /** `keyChanged`: the stored sign-in cannot be decrypted with TOKEN_ENCRYPTION_KEY. */
+  reason: 'expiring' | 'lost' | 'keyChanged';
   /** When it lapses (expiring) or when it was lost. */
   at: string;
   deliveryIds: string[];

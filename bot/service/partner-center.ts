@@ -6,14 +6,14 @@
  */
 import type { Connection, DeliveryTarget } from '../../store/schema.js';
 import type { Tx } from '../../store/store.js';
-import { CONNECTION_ID, type Capabilities } from '../partner-center/connection.js';
-import { PartnerCenterError, type DeviceCodePrompt } from '../partner-center/port.js';
+import { CONNECTION_ID, KEY_CHANGED, type Capabilities } from '../partner-center/connection.js';
+import { PartnerCenterError, SignInRefused, type DeviceCodePrompt, type Signer } from '../partner-center/port.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, Unavailable } from './errors.js';
 import type { PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from './events.js';
 import { queueDelivery } from './deliveries.js';
-import { requirePermission } from './roles.js';
+import { isAdminRole, requirePermission } from './roles.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Admins are nudged this long before the refresh token lapses. */
@@ -29,6 +29,8 @@ export interface PartnerCenterState {
   connectedAt: string | null;
   refreshExpiresAt: string | null;
   lost: boolean;
+  /** A connection is stored that TOKEN_ENCRYPTION_KEY cannot decrypt: an admin must connect again. */
+  keyChanged: boolean;
   capabilities: Record<string, { allowed: boolean; code: string | null }>;
 }
 
@@ -39,6 +41,28 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
     if (target) queueDelivery(ctx, tx, target, event);
   };
 
+  /**
+   * The account that signed in must be a partner-tenant user with an admin role, and the person
+   * who asked wherever the platform tells us who that is (Teams' aadObjectId, Slack's profile
+   * email); otherwise its tokens are discarded before anything is stored.
+   */
+  const vetSigner = async (actor: Actor, signer: Signer): Promise<void> => {
+    const check = ctx.directory.partnerCenterSigner;
+    let standing;
+    try {
+      if (!check) throw new Error('this directory cannot say who signed in');
+      standing = await check(actor, signer);
+    } catch {
+      throw new SignInRefused('signer-unverified', signer.account, 'The partner tenant could not be asked who signed in.');
+    }
+    if (!standing.inPartnerTenant)
+      throw new SignInRefused('signer-other-tenant', signer.account, 'The account signed in to another tenant than the partner tenant.');
+    if (standing.isActor === false)
+      throw new SignInRefused('signer-not-asker', signer.account, 'The code was used by someone other than the admin who asked for it.');
+    if (!isAdminRole(standing.role))
+      throw new SignInRefused('signer-not-admin', signer.account, 'The account is neither a Global admin nor an Admin agent of the partner tenant.');
+  };
+
   const toCapabilityCodes = (capabilities: Capabilities) =>
     Object.fromEntries(Object.entries(capabilities).map(([name, c]) => [name, c.allowed ? null : (c.code ?? 'refused')]));
 
@@ -46,15 +70,20 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
     /**
      * `connect partner center`: starts a device-code sign-in and returns what to show. The
      * sign-in finishes on its own; its outcome is posted to `where` once the tokens are stored.
+     *
+     * Whoever enters the code becomes the account every Partner Center call runs as, so the code
+     * is shown only in a personal chat (`personal`: the conversation has no one else in it), and
+     * the tokens are kept only if the signer passes `vetSigner`.
      */
-    async connectPartnerCenter(actor: Actor, where: ConversationTarget | null): Promise<DeviceCodePrompt> {
+    async connectPartnerCenter(actor: Actor, where: ConversationTarget | null, options: { personal?: boolean } = {}): Promise<DeviceCodePrompt> {
       requirePermission(ctx, actor, 'adminAccess');
       const pc = link();
       if (!pc) throw new InvalidInput('partnerCenter.needsMicrosoft');
       if (!pc.ready) throw new InvalidInput('partnerCenter.needsKey');
+      if (options.personal !== true) throw new InvalidInput('partnerCenter.personalOnly');
       let started: Awaited<ReturnType<typeof pc.startSignIn>>;
       try {
-        started = await pc.startSignIn(toActorRef(actor));
+        started = await pc.startSignIn(toActorRef(actor), (signer) => vetSigner(actor, signer));
       } catch (error) {
         // Entra unreachable or refusing before any code was given: say so; nothing was stored.
         if (error instanceof PartnerCenterError && error.status > 0 && error.status < 500) throw new Unavailable('partnerCenter.refused', { code: error.code });
@@ -90,10 +119,11 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
         .catch(async (error: unknown) => {
           const code =
             error instanceof PartnerCenterError ? error.code : ((error as { errorCode?: string })?.errorCode ?? 'sign-in-failed');
+          const account = error instanceof SignInRefused ? error.account : null;
           const event: PartnerCenterSignInEvent = {
             type: 'partnerCenter.signIn',
             outcome: 'failed',
-            account: null,
+            account,
             capabilities: {},
             code,
             deliveryIds: [],
@@ -101,7 +131,7 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
           await ctx.store
             .transact((tx) => {
               deliver(tx, where, event);
-              ctx.audit(tx, actor, 'partnerCenter.signInFailed', CONNECTION_ID, { code });
+              ctx.audit(tx, actor, 'partnerCenter.signInFailed', CONNECTION_ID, { code, ...(account ? { account } : {}) });
             })
             .then(() => ctx.notifier.publish(event))
             .catch(() => {});
@@ -134,6 +164,7 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
         connectedAt: current?.connectedAt ?? null,
         refreshExpiresAt: current?.refreshExpiresAt ?? null,
         lost: Boolean(current?.lostAt),
+        keyChanged: Boolean(pc?.keyChanged()),
         capabilities: { ...(current?.capabilities ?? {}) },
       };
     },
@@ -148,7 +179,7 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
       if (!current) return null;
       const now = ctx.now();
       let reason: PartnerCenterReconnectEvent['reason'] | null = null;
-      if (lost && !current.lostAt) reason = 'lost';
+      if (lost && !current.lostAt) reason = lost.code === KEY_CHANGED ? 'keyChanged' : 'lost';
       else if (
         !lost &&
         !current.lostAt &&
@@ -161,13 +192,13 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
       const event: PartnerCenterReconnectEvent = {
         type: 'partnerCenter.reconnect',
         reason,
-        at: reason === 'lost' ? now.toISOString() : current.refreshExpiresAt!,
+        at: reason === 'expiring' ? current.refreshExpiresAt! : now.toISOString(),
         deliveryIds: [],
       };
       await ctx.store.transact((tx, read) => {
         const fresh = read.get('connections', CONNECTION_ID);
         if (!fresh) return;
-        const next: Connection = reason === 'lost' ? { ...fresh, lostAt: now.toISOString() } : { ...fresh, nudgedAt: now.toISOString() };
+        const next: Connection = reason === 'expiring' ? { ...fresh, nudgedAt: now.toISOString() } : { ...fresh, lostAt: now.toISOString() };
         tx.put('connections', next);
         deliver(tx, fresh.announceTo ? { kind: 'conversation', ...fresh.announceTo } : null, event);
       });

@@ -48,7 +48,14 @@ export function createPeople(client: webApi.WebClient, app: App, logger: Logger)
     const me = await profile(userId, fallbackName);
     return {
       actor: { platform: 'slack', userId, displayName: me.name, locale: me.locale, ...(me.email ? { email: me.email } : {}) },
-      conversation: { platform: 'slack', conversationId: channel, name: channelName ? `#${channelName}` : channel, reference: { channel } },
+      conversation: {
+        platform: 'slack',
+        conversationId: channel,
+        name: channelName ? `#${channelName}` : channel,
+        reference: { channel },
+        // A DM's id starts with D (slash commands name it "directmessage"); from the App Home we post to the user's own id.
+        personal: channel.startsWith('D') || channel === userId || channelName === 'directmessage',
+      },
       timeZone: me.tz,
     };
   }

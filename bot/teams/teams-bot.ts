@@ -26,6 +26,7 @@ export function toTurn(activity: Activity): Turn {
       conversationId: activity.conversation?.id ?? '',
       name,
       reference: TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>,
+      personal: activity.conversation?.conversationType === 'personal',
     },
     timeZone: activity.localTimezone ?? undefined,
   };

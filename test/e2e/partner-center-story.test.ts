@@ -69,7 +69,7 @@ async function connect(teams: ReturnType<typeof teamsClient>): Promise<string> {
   expect(card).toContain(code!);
   expect(card).toContain('Sign in to Partner Center');
   connector.clear();
-  partnerCenter.completeSignIn({ upn: 'alice@northwind.example', mfa: true });
+  partnerCenter.completeSignIn({ upn: 'alice@northwind.example', mfa: true, oid: ALICE_ID });
   await expect
     .poll(() => connector.calls.find((c) => c.method === 'POST' && /Partner Center/.test(cardText(c))), { timeout: 15_000 })
     .toBeTruthy();

@@ -9,7 +9,9 @@
  * `POST {tenant}/oauth2/v2.0/token` for the device code grant (`authorization_pending` until the
  * test calls `completeSignIn`) and the refresh_token grant (a new refresh token each time; the old
  * one stops working). Access tokens are JWT-shaped: `aud` from the scope, `amr` with `mfa` when
- * the sign-in used it.
+ * the sign-in used it; the id token carries the signer's `oid` and `tid` (`completeSignIn` may set
+ * both, to sign in as someone else or to another tenant), and the request log says whose token
+ * each request carried (`as`).
  *
  * Partner Center: shapes from the REST docs (collections `{totalCount, items, links, attributes}`,
  * `links.next` relative to /v1 with an `MS-ContinuationToken` header, the PascalCase customer
@@ -71,6 +73,8 @@ export interface PcLoggedRequest {
   /** Lower-case header names; the authorization header is reduced to whether a bearer was sent. */
   headers: Record<string, string>;
   bearer: boolean;
+  /** The account whose token this stand-in issued and the request carried; null for none or an unknown one. */
+  as: string | null;
   status: number;
   body: unknown;
 }
@@ -88,6 +92,14 @@ interface IssuedToken {
   mfa: boolean;
   appOnly: boolean;
   upn: string;
+}
+
+/** Who signs in at "Microsoft's page": `oid` defaults to `oid-<upn>`, `tenantId` to the partner tenant. */
+interface Person {
+  upn: string;
+  mfa: boolean;
+  oid?: string;
+  tenantId?: string;
 }
 
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -122,9 +134,9 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
   const providers: Array<{ id: string; name: string; mpnId: string }> = [];
   const deviceCodes = new Map<
     string,
-    { userCode: string; scope: string; expiresAtMs: number; completed: { upn: string; mfa: boolean } | null }
+    { userCode: string; scope: string; expiresAtMs: number; completed: Person | null }
   >();
-  const refreshTokens = new Map<string, { upn: string; mfa: boolean; scope: string; valid: boolean }>();
+  const refreshTokens = new Map<string, Person & { scope: string; valid: boolean }>();
   const accessTokens = new Map<string, IssuedToken>();
   const continuations = new Map<string, { kind: string; offset: number; key: string }>();
   const failures: Array<PcFailure & { left: number }> = [];
@@ -183,6 +195,7 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
       path: url.pathname,
       headers,
       bearer: authorization.startsWith('Bearer '),
+      as: accessTokens.get(authorization.replace(/^Bearer /, ''))?.upn ?? null,
       status: 0,
       body: undefined,
     };
@@ -225,7 +238,7 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
 
   // ---- login.microsoftonline.com ----
 
-  function issueAccessToken(claims: { upn: string; mfa: boolean; aud: string; appOnly?: boolean }): string {
+  function issueAccessToken(claims: { upn: string; mfa: boolean; aud: string; appOnly?: boolean; oid?: string; tid?: string }): string {
     const issuedAt = Math.floor(now().getTime() / 1000);
     const appOnly = claims.appOnly === true;
     const token = [
@@ -237,11 +250,11 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
         nbf: issuedAt,
         exp: issuedAt + tokenLifetime,
         appid: clientId,
-        tid: tenantId,
+        tid: claims.tid ?? tenantId,
         ver: '1.0',
         ...(appOnly
           ? { idtyp: 'app', roles: [] }
-          : { idtyp: 'user', amr: claims.mfa ? ['pwd', 'mfa'] : ['pwd'], upn: claims.upn, scp: 'user_impersonation', oid: randomUUID() }),
+          : { idtyp: 'user', amr: claims.mfa ? ['pwd', 'mfa'] : ['pwd'], upn: claims.upn, scp: 'user_impersonation', oid: claims.oid ?? randomUUID() }),
       }),
       randomBytes(48).toString('base64url'),
     ].join('.');
@@ -255,11 +268,13 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
     return resource.replace(/\/(\.default|user_impersonation)$/, '');
   }
 
-  function tokenResponse(upn: string, mfa: boolean, scope: string) {
+  function tokenResponse(person: Person, scope: string) {
+    const { upn, mfa } = person;
     const aud = audienceOf(scope);
     const refreshToken = `rt.${randomBytes(32).toString('base64url')}`;
-    refreshTokens.set(refreshToken, { upn, mfa, scope, valid: true });
-    const oid = `oid-${upn}`;
+    refreshTokens.set(refreshToken, { ...person, scope, valid: true });
+    const oid = person.oid ?? `oid-${upn}`;
+    const tid = person.tenantId ?? tenantId;
     const issuedAt = Math.floor(now().getTime() / 1000);
     const idToken = [
       b64url({ typ: 'JWT', alg: 'RS256', kid: 'fake-partner-center' }),
@@ -273,7 +288,7 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
         oid,
         preferred_username: upn,
         sub: `sub-${upn}`,
-        tid: tenantId,
+        tid,
         ver: '2.0',
       }),
       randomBytes(32).toString('base64url'),
@@ -287,10 +302,10 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
       expires_in: tokenLifetime,
       ext_expires_in: tokenLifetime,
       refresh_token_expires_in: 90 * 86_400,
-      access_token: issueAccessToken({ upn, mfa, aud }),
+      access_token: issueAccessToken({ upn, mfa, aud, oid, tid }),
       refresh_token: refreshToken,
       id_token: idToken,
-      client_info: b64url({ uid: oid, utid: tenantId }),
+      client_info: b64url({ uid: oid, utid: tid }),
     };
   }
 
@@ -382,7 +397,7 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
           };
         }
         deviceCodes.delete(form.get('device_code') ?? '');
-        return { status: 200, body: tokenResponse(pending.completed.upn, pending.completed.mfa, form.get('scope') ?? pending.scope) };
+        return { status: 200, body: tokenResponse(pending.completed, form.get('scope') ?? pending.scope) };
       }
       if (grant === 'refresh_token') {
         const old = refreshTokens.get(form.get('refresh_token') ?? '');
@@ -397,7 +412,7 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
         }
         old.valid = false;
         refreshGrants++;
-        return { status: 200, body: tokenResponse(old.upn, old.mfa, form.get('scope') ?? old.scope) };
+        return { status: 200, body: tokenResponse(old, form.get('scope') ?? old.scope) };
       }
       return { status: 400, body: entraBody('unsupported_grant_type', 70003, 'The app requested an unsupported grant type.') };
     }
@@ -693,13 +708,13 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
     /** The device codes handed out so far (for `completeSignIn`). */
     pendingUserCodes: () => [...deviceCodes.values()].filter((d) => !d.completed).map((d) => d.userCode),
     /** The person at Microsoft's page finishes the sign-in of the latest (or the given) pending device code. */
-    completeSignIn(person: { upn: string; mfa: boolean; userCode?: string }) {
+    completeSignIn(person: Person & { userCode?: string }) {
       const pending = [...deviceCodes.values()].filter(
         (d) => !d.completed && (person.userCode === undefined || d.userCode === person.userCode),
       );
       const target = pending.at(-1);
       if (!target) throw new Error('No device code is waiting for a sign-in');
-      target.completed = { upn: person.upn, mfa: person.mfa };
+      target.completed = { upn: person.upn, mfa: person.mfa, oid: person.oid, tenantId: person.tenantId };
     },
     /** A token as Entra would issue it, for client tests that need no sign-in. */
     issueToken(claims: { upn?: string; mfa?: boolean; audience?: string; appOnly?: boolean } = {}) {

@@ -189,6 +189,43 @@ describe('Partner Center sign-in with the device code, against the stand-in', ()
     expect(state.data).toBeTruthy();
   });
 
+  it('hands the signer (tid, oid, account) to approve before keeping anything; a refusal keeps nothing and leaves the stored sign-in working', async () => {
+    const { store, state } = memoryStore();
+    const pc = auth(store, randomBytes(32));
+    await (
+      await signIn(pc, { upn: 'admin@partner.example', mfa: true })
+    ).done;
+    const saved = state.data;
+    const before = await pc.accessToken();
+
+    const seen: unknown[] = [];
+    const { prompt, done } = await pc.startSignIn({
+      approve: async (signer) => {
+        seen.push(signer);
+        throw new Error('not this one');
+      },
+    });
+    fake.completeSignIn({ upn: 'sales@partner.example', mfa: true, oid: '11111111-2222-4333-8444-555555555555', userCode: prompt.userCode });
+    await expect(done).rejects.toThrow('not this one');
+    expect(seen).toEqual([{ account: 'sales@partner.example', tenantId: fake.tenantId, objectId: '11111111-2222-4333-8444-555555555555' }]);
+    expect(state.data).toBe(saved);
+    expect(state.signedIn?.account).toBe('admin@partner.example');
+    const after = await pc.accessToken();
+    expect(after).toBe(before);
+    expect(fake.tokenInfo(after)).toMatchObject({ upn: 'admin@partner.example' });
+  });
+
+  it('says whether the stored cache can be read with its key', async () => {
+    const { store } = memoryStore();
+    const first = auth(store, randomBytes(32));
+    expect(first.canReadCache()).toBe(true);
+    await (
+      await signIn(first, { upn: 'admin@partner.example', mfa: true })
+    ).done;
+    expect(first.canReadCache()).toBe(true);
+    expect(auth(store, randomBytes(32)).canReadCache()).toBe(false);
+  });
+
   it('signOut forgets every token', async () => {
     const { store, state } = memoryStore();
     const pc = auth(store, randomBytes(32));

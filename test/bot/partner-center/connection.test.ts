@@ -72,7 +72,7 @@ describe('the Partner Center connection over time', () => {
     // The card shows the code Entra handed out for this sign-in; then the person signs in with it.
     await expect.poll(() => partnerCenter.pendingUserCodes().length, { timeout: 10_000 }).toBe(1);
     expect(cardText(connector.calls.at(-1))).toContain(partnerCenter.pendingUserCodes()[0]!);
-    partnerCenter.completeSignIn({ upn: 'alice@northwind.example', mfa: true });
+    partnerCenter.completeSignIn({ upn: 'alice@northwind.example', mfa: true, oid: ALICE_ID });
     await expect.poll(() => posted(/Partner Center is connected/).length, { timeout: 15_000 }).toBe(times);
   }
 

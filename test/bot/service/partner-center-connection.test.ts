@@ -94,6 +94,7 @@ describe('the Partner Center connection, as the service keeps it', () => {
       connectedAt: '2026-11-22T12:00:00.000Z',
       refreshExpiresAt: LAPSES,
       lost: false,
+      keyChanged: false,
       capabilities: { customers: { allowed: true, code: null, checkedAt: '2026-11-22T12:00:00.000Z' } },
     });
     expect(JSON.stringify(state)).not.toContain('opaque');
@@ -105,6 +106,7 @@ describe('the Partner Center connection, as the service keeps it', () => {
       connectedAt: null,
       refreshExpiresAt: null,
       lost: false,
+      keyChanged: false,
       capabilities: {},
     });
   });
