@@ -8,7 +8,7 @@ import type { ServiceContext } from './context.js';
 import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import { requireAdmin, requireRole } from './roles.js';
 import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
-import { multiLine, optionalLine, singleLine } from './text.js';
+import { multiLine, optionalLine, platformData, singleLine } from './text.js';
 
 export const INVITATION_TTL_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -239,7 +239,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
       requireAdmin(ctx, actor);
       load(invitationId);
       await ctx.store.transact((tx, read) => {
-        tx.put('invitations', { ...read.get('invitations', invitationId)!, draftMessage: message });
+        tx.put('invitations', { ...read.get('invitations', invitationId)!, draftMessage: platformData(message) });
       });
     },
 

@@ -7,7 +7,7 @@ import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput } from './errors.js';
 import { requireRole } from './roles.js';
-import { singleLine } from './text.js';
+import { platformData, singleLine } from './text.js';
 
 export interface SubscribeInput {
   platform: 'teams' | 'slack';
@@ -32,7 +32,7 @@ export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
           platform: input.platform,
           conversationId: input.conversationId,
           name: singleLine(input.name ?? '') || existing?.name || singleLine(input.conversationId),
-          reference: input.reference ?? existing?.reference ?? null,
+          reference: input.reference ? platformData(input.reference) : (existing?.reference ?? null),
           locale: actor.locale,
           createdBy: existing?.createdBy ?? toActorRef(actor),
           createdAt: existing?.createdAt ?? ctx.now().toISOString(),

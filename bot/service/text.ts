@@ -49,3 +49,15 @@ export function lineOf(value: unknown): string {
 export function optionalLine(value: string | null | undefined): string | null {
   return typeof value === 'string' ? singleLine(value) || null : null;
 }
+
+/**
+ * A platform's own data kept to use later (a Teams conversation reference, which holds the user's
+ * and the conversation's names): a copy with every string passed through `multiLine`, so the names
+ * in it are clean and no store refuses it. Ids and URLs hold none of those characters: they stay.
+ */
+export function platformData<T>(value: T): T {
+  if (typeof value === 'string') return multiLine(value) as T;
+  if (Array.isArray(value)) return value.map(platformData) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [multiLine(k), platformData(v)])) as T;
+}

@@ -4,7 +4,7 @@
  * text every store keeps and no renderer can be steered by.
  */
 import { describe, expect, it } from 'vitest';
-import { lineOf, multiLine, optionalLine, singleLine } from '../../../bot/service/text.js';
+import { lineOf, multiLine, optionalLine, platformData, singleLine } from '../../../bot/service/text.js';
 import { unstorablePath } from '../../../store/storable.js';
 import { admin, contact, testService } from '../../helpers.js';
 
@@ -103,6 +103,23 @@ describe('several lines of text from outside', () => {
     const text = 'Ciao Giulia,\n\nti invitiamo a 🤝 Northwind.';
     expect(multiLine(text)).toBe(text);
     for (const [name, c] of Object.entries(FORBIDDEN)) expect(multiLine(`a${c}b`), name).not.toMatch(ANY_FORBIDDEN);
+  });
+});
+
+describe("a platform's own data kept for later", () => {
+  it('is copied with every string and key as multiLine makes it, ids and URLs unchanged', () => {
+    const reference = {
+      serviceUrl: 'https://smba.trafficmanager.net/emea/',
+      user: { id: '29:1a-b_c', name: '\u202eAlice\u0000 Admin\r\n', aadObjectId: 'aad-1' },
+      conversation: { id: '19:abc@thread.tacv2;messageid=1', isGroup: true, 'k\u0000': ['\u2066x\u2069', 1, null, false] },
+    };
+    expect(platformData(reference)).toEqual({
+      serviceUrl: 'https://smba.trafficmanager.net/emea/',
+      user: { id: '29:1a-b_c', name: 'Alice Admin\n', aadObjectId: 'aad-1' },
+      conversation: { id: '19:abc@thread.tacv2;messageid=1', isGroup: true, k: ['x', 1, null, false] },
+    });
+    expect(unstorablePath(platformData(reference))).toBeNull();
+    expect(reference.user.name).toBe('\u202eAlice\u0000 Admin\r\n');
   });
 });
 
