@@ -7,6 +7,7 @@
 import type { JournalOp } from './journal.js';
 import { collectionNames, collections, Partner, type CollectionName, type Collections } from './schema.js';
 import type { Change, StoreReader, Tx } from './store.js';
+import { assertStorable } from './storable.js';
 
 type AnyRecord = Collections[CollectionName];
 type Tables = Record<CollectionName, Map<string, AnyRecord>>;
@@ -156,17 +157,27 @@ export function parseRecord<C extends CollectionName>(collection: C, data: unkno
   return collections[collection].parse(data) as Collections[C];
 }
 
-/** The `Tx` of one transaction: each write is checked against its schema, then added to `ops`. */
+/**
+ * The `Tx` of one transaction: each write is checked against its schema and against what either
+ * store can keep (storable.ts), then added to `ops`. Both stores collect through here, so they
+ * refuse the same values, and a refused write throws inside its own transaction's function: that
+ * caller alone gets the error, before anything of it joins a batch.
+ */
 export function collectInto(ops: JournalOp[]): Tx {
   return {
     put: (c, record) => {
-      ops.push({ op: 'put', c, r: parseRecord(c, record) });
+      const r = parseRecord(c, record);
+      assertStorable(c, r);
+      ops.push({ op: 'put', c, r });
     },
     delete: (c, id) => {
+      assertStorable(c, id);
       ops.push({ op: 'del', c, id });
     },
     setPartner: (partner) => {
-      ops.push({ op: 'partner', r: Partner.parse(partner) });
+      const r = Partner.parse(partner);
+      assertStorable('partner', r);
+      ops.push({ op: 'partner', r });
     },
   };
 }

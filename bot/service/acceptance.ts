@@ -8,6 +8,7 @@ import type { InvitationAcceptedEvent } from './events.js';
 import { effectiveStatus, findByToken } from './invitations.js';
 import { isPending } from './invitation-status.js';
 import { queueDelivery } from './deliveries.js';
+import { lineOf, singleLine } from './text.js';
 
 export interface AcceptingContact {
   companyName: string;
@@ -19,9 +20,9 @@ export interface AcceptingContact {
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@([a-z0-9-]+\.)+[a-z]{2,63}$/i;
 
-/** Validates and normalises the form; each bad field gets its own message. */
+/** Validates and normalises the form (one line each, see text.ts); each bad field gets its own message. */
 export function validateContact(input: Partial<Record<keyof AcceptingContact, unknown>>): AcceptingContact {
-  const text = (v: unknown) => (typeof v === 'string' ? v.trim().replace(/\s+/g, ' ') : '');
+  const text = lineOf;
   const contact: AcceptingContact = {
     companyName: text(input.companyName),
     domain: text(input.domain)
@@ -67,7 +68,8 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
      * that is no longer pending is left alone (`accepted: false`), so a sync that runs again, or
      * after a restart, changes nothing.
      */
-    async acceptFromDirectory(invitationId: string, customer: { tenantId: string; companyName: string }) {
+    async acceptFromDirectory(invitationId: string, fromMicrosoft: { tenantId: string; companyName: string }) {
+      const customer = { tenantId: fromMicrosoft.tenantId, companyName: singleLine(fromMicrosoft.companyName) || fromMicrosoft.tenantId };
       const invitation = ctx.store.get('invitations', invitationId);
       if (!invitation) throw new NotFound('invitation.notFound');
       if (!isPending(effectiveStatus(invitation, ctx.now()))) return { accepted: false as const };

@@ -1,5 +1,6 @@
 /** Who is acting, on which platform, in which language. Roles are looked up by the service. */
 import type { ActorRef, Locale, Platform } from '../../store/schema.js';
+import { singleLine } from './text.js';
 
 export interface Actor {
   platform: Platform;
@@ -10,8 +11,14 @@ export interface Actor {
   email?: string;
 }
 
+/** The actor as records name them; the display name comes from the platform, so it is normalised (text.ts). */
 export function toActorRef(actor: Actor): ActorRef {
-  return { platform: actor.platform, userId: actor.userId, displayName: actor.displayName };
+  return { platform: actor.platform, userId: actor.userId, displayName: displayNameOf(actor) };
+}
+
+/** The name the platform gives, as one line of text; the user id when nothing is left of it. */
+export function displayNameOf(actor: Pick<Actor, 'displayName' | 'userId'>): string {
+  return singleLine(typeof actor.displayName === 'string' ? actor.displayName : '') || actor.userId;
 }
 
 /** The key a role is granted under: "teams:<aadObjectId>", "slack:U0123", "cli:alice". */

@@ -7,6 +7,7 @@ import type { ServiceContext } from './context.js';
 import { InvalidInput, NotFound } from './errors.js';
 import { requireRole } from './roles.js';
 import { normalise } from './indexes.js';
+import { lineOf, singleLine } from './text.js';
 
 export const PAGE_SIZE = 10;
 /** Users, subscriptions and licenses are shown this many at a time: a tenant can have thousands. */
@@ -140,7 +141,7 @@ export function createCustomerOperations(ctx: ServiceContext) {
         page,
         pageCount,
         pageSize: PAGE_SIZE,
-        query: input.query?.trim() ?? '',
+        query: lineOf(input.query),
       };
     },
 
@@ -161,7 +162,16 @@ export function createCustomerOperations(ctx: ServiceContext) {
       requireRole(ctx, actor);
       const customer = resolveCustomer(ctx, ref);
       const extras = customer.tenantId && ctx.directory.customerExtras ? await ctx.directory.customerExtras(customer.tenantId) : null;
-      return detailsOf(customer, pages, extras);
+      return detailsOf(customer, pages, extras && extrasAsText(extras));
     },
+  };
+}
+
+/** What Partner Center says of a customer's users, subscriptions and licences, its texts normalised (text.ts). */
+function extrasAsText(extras: CustomerExtras): CustomerExtras {
+  return {
+    users: extras.users.map((u) => ({ ...u, displayName: singleLine(u.displayName), email: singleLine(u.email), licenses: u.licenses.map(singleLine) })),
+    subscriptions: extras.subscriptions.map((s) => ({ ...s, offer: singleLine(s.offer) })),
+    licenses: extras.licenses.map((l) => ({ ...l, sku: singleLine(l.sku) })),
   };
 }

@@ -10,6 +10,7 @@ import type { AdminAccessEndingEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
 import { queueDelivery } from './deliveries.js';
+import { singleLine } from './text.js';
 
 type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
 
@@ -66,6 +67,8 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
       providers?: Array<{ tenantId: string; name: string }> | null;
     }) {
       const at = ctx.now().toISOString();
+      // Every name Graph and Partner Center give is text from outside: one line each (text.ts).
+      const line = (text: string | null | undefined) => singleLine(text ?? '');
       const invitationOf = new Map<string, string>();
       for (const invitation of ctx.store.all('invitations'))
         if (invitation.microsoft) invitationOf.set(invitation.microsoft.gdapRelationshipId, invitation.id);
@@ -78,8 +81,8 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
           tx.put('customers', customer);
         };
         for (const listed of snapshot.customers) {
-          const name = listed.displayName.trim() || listed.tenantId;
-          const domain = (listed.domain ?? '').trim().toLowerCase();
+          const name = line(listed.displayName) || listed.tenantId;
+          const domain = line(listed.domain).toLowerCase();
           const existing = customers.get(listed.tenantId);
           if (!existing) {
             added++;
@@ -118,17 +121,17 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
         for (const provider of snapshot.providers ?? []) {
           if (providersByTenant.has(provider.tenantId.toLowerCase())) continue;
           const id = ctx.newId();
-          tx.put('providers', { id, name: provider.name.trim() || provider.tenantId, tenantId: provider.tenantId, createdAt: at });
+          tx.put('providers', { id, name: line(provider.name) || provider.tenantId, tenantId: provider.tenantId, createdAt: at });
           providersByTenant.set(provider.tenantId.toLowerCase(), id);
         }
         for (const r of snapshot.relationships) {
           const before = read.get('gdap', r.id);
           const record: GdapRecord = {
             id: r.id,
-            displayName: r.displayName,
+            displayName: line(r.displayName),
             status: r.status,
             customerTenantId: r.customer?.tenantId ?? null,
-            customerName: r.customer?.displayName ?? null,
+            customerName: typeof r.customer?.displayName === 'string' ? line(r.customer.displayName) : null,
             roleDefinitionIds: [...r.roleDefinitionIds],
             autoExtendDuration: r.autoExtendDuration,
             endDateTime: r.endDateTime,
@@ -195,8 +198,8 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
      */
     async acceptCustomerFromPartnerCenter(customer: { tenantId: string; companyName: string; domain: string }): Promise<{ invitationId: string | null }> {
       const now = ctx.now();
-      const domain = customer.domain.toLowerCase();
-      const name = customer.companyName.trim().toLowerCase();
+      const domain = singleLine(customer.domain).toLowerCase();
+      const name = singleLine(customer.companyName).toLowerCase();
       const pending = [...ctx.indexes.pendingInvitationIds()]
         .map((id) => ctx.store.get('invitations', id)!)
         .filter((i) => isPending(effectiveStatus(i, now)));

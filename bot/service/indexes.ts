@@ -8,8 +8,10 @@ import { hashToken } from '../../store/invitation-secret.js';
 import type { Customer, Invitation, Relationship } from '../../store/schema.js';
 import type { Change, Store } from '../../store/store.js';
 import { isPending } from './invitation-status.js';
+import { singleLine } from './text.js';
 
-export const normalise = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+/** Text as searches and lookups compare it: one line (text.ts), lower case. */
+export const normalise = (s: string) => singleLine(s).toLowerCase();
 
 /** A listed customer in sort order: by name (case and accents folded), then domain, then id. */
 export interface ListedEntry {

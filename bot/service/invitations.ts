@@ -8,6 +8,7 @@ import type { ServiceContext } from './context.js';
 import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import { requireAdmin, requireRole } from './roles.js';
 import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
+import { multiLine, optionalLine, platformData, singleLine } from './text.js';
 
 export const INVITATION_TTL_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -95,8 +96,8 @@ export function createInvitationOperations(ctx: ServiceContext) {
         provider = ctx.store.get('providers', input.providerId) ?? null;
         if (!provider) throw new NotFound('provider.notFound');
       }
-      const companyName = input.companyName?.trim() || null;
-      const customerEmail = input.customerEmail?.trim() || null;
+      const companyName = optionalLine(input.companyName);
+      const customerEmail = optionalLine(input.customerEmail);
       const token = newInvitationToken();
       const id = ctx.newId();
       // Made outside the store first (a GDAP request at Microsoft); withdrawn if the draft is not stored.
@@ -165,8 +166,8 @@ export function createInvitationOperations(ctx: ServiceContext) {
     ): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requireAdmin(ctx, actor);
       const current = load(invitationId);
-      const body = typeof edited.body === 'string' ? edited.body.replace(/\r\n/g, '\n') : '';
-      const subject = typeof edited.subject === 'string' && edited.subject.trim() ? edited.subject.trim() : current.subject;
+      const body = typeof edited.body === 'string' ? multiLine(edited.body) : '';
+      const subject = (typeof edited.subject === 'string' && singleLine(edited.subject)) || current.subject;
       const acquisition =
         edited.acquisition === undefined || edited.acquisition === '' ? current.acquisition : Acquisition.safeParse(edited.acquisition).data;
       if (!acquisition) throw new InvalidInput('invitation.badAcquisition', {}, { acquisition: 'invitation.badAcquisition' });
@@ -238,7 +239,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
       requireAdmin(ctx, actor);
       load(invitationId);
       await ctx.store.transact((tx, read) => {
-        tx.put('invitations', { ...read.get('invitations', invitationId)!, draftMessage: message });
+        tx.put('invitations', { ...read.get('invitations', invitationId)!, draftMessage: platformData(message) });
       });
     },
 

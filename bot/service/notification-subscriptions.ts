@@ -7,6 +7,7 @@ import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput } from './errors.js';
 import { requireRole } from './roles.js';
+import { platformData, singleLine } from './text.js';
 
 export interface SubscribeInput {
   platform: 'teams' | 'slack';
@@ -30,8 +31,8 @@ export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
           id,
           platform: input.platform,
           conversationId: input.conversationId,
-          name: input.name || existing?.name || input.conversationId,
-          reference: input.reference ?? existing?.reference ?? null,
+          name: singleLine(input.name ?? '') || existing?.name || singleLine(input.conversationId),
+          reference: input.reference ? platformData(input.reference) : (existing?.reference ?? null),
           locale: actor.locale,
           createdBy: existing?.createdBy ?? toActorRef(actor),
           createdAt: existing?.createdAt ?? ctx.now().toISOString(),

@@ -4,6 +4,7 @@ import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { Conflict, InvalidInput } from './errors.js';
 import { requireAdmin, requirePermission, requireRole } from './roles.js';
+import { lineOf, optionalLine } from './text.js';
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,9 +24,9 @@ export function createProviderOperations(ctx: ServiceContext) {
     /** A Global admin records a provider, with its Microsoft tenant id when known. */
     async addProvider(actor: Actor, input: { name: string; tenantId?: string | null }): Promise<Provider> {
       requirePermission(ctx, actor, 'addProvider');
-      const name = input.name.trim().replace(/\s+/g, ' ');
+      const name = lineOf(input.name);
       if (name.length < 2 || name.length > 120) throw new InvalidInput('provider.nameRequired');
-      const tenantId = input.tenantId?.trim() || null;
+      const tenantId = optionalLine(input.tenantId);
       if (tenantId && !TENANT_ID.test(tenantId)) throw new InvalidInput('provider.badTenantId', { tenantId });
       return ctx.store.transact((tx, read) => {
         for (const p of read.all('providers')) {

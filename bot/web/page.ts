@@ -1,9 +1,11 @@
 /** The customer's page: plain, escaped HTML that works without JavaScript. */
 import type { Locale } from '../../store/schema.js';
 import { t, type MessageKey, type MessageParams } from '../../i18n/catalogue.js';
+import { multiLine } from '../service/text.js';
 
+/** `value` as HTML text; controls and direction overrides dropped (bot/service/text.ts), as for the form values echoed back. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return multiLine(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 const STYLE = `

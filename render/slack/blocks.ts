@@ -7,6 +7,7 @@
  * hands both to the conversation handler, which hands ids to the service to re-check.
  */
 import { t } from '../../i18n/catalogue.js';
+import { multiLine } from '../../bot/service/text.js';
 import { escapeControl, escapeMrkdwn } from './mrkdwn.js';
 import type { Verb } from '../../views/verbs.js';
 import type { ActionModel, AttestationView, DraftView, Fact, HomeView, LinkModel, View } from '../../views/index.js';
@@ -26,7 +27,8 @@ export interface ModalMeta {
 
 export { escapeMrkdwn };
 
-const plain = (text: string, max: number = MAX.plain) => ({ type: 'plain_text' as const, text: clip(text || ' ', max), emoji: true });
+// Plain text is not parsed, but shown: controls and direction overrides go (bot/service/text.ts).
+const plain = (text: string, max: number = MAX.plain) => ({ type: 'plain_text' as const, text: clip(multiLine(text) || ' ', max), emoji: true });
 // `verbatim`: Slack would otherwise link bare URLs and channel names, and parse some mentions.
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: clip(text, MAX.section), verbatim: true });
 const header = (text: string): Block => ({ type: 'header', text: plain(text, MAX.header) });

@@ -19,6 +19,8 @@
  *   (and in blocks unless `verbatim`).
  */
 
+import { multiLine } from '../../bot/service/text.js';
+
 const WJ = '\u2060';
 const LOOK_ALIKE: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c' };
 
@@ -31,10 +33,12 @@ const SCHEME = /\b([A-Za-z][A-Za-z0-9+.-]*):\/\//g;
 const WWW = /\b(www)\./gi;
 
 /** Slack's three control characters as entities: enough for code blocks and the bot's own links. */
-export const escapeControl = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+export const escapeControl = (text: string) => multiLine(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** What Slack's mrkdwn will show as exactly `text`, with no link, mention or formatting. */
-export function escapeMrkdwn(text: string): string {
+export function escapeMrkdwn(shown: string): string {
+  // Controls and direction overrides go (see bot/service/text.ts), for text that did not pass the service.
+  const text = multiLine(shown);
   if (!SPECIAL.test(text)) return text;
   return escapeControl(text)
     .replace(FORMAT, (c) => LOOK_ALIKE[c]!)

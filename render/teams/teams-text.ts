@@ -22,6 +22,8 @@
  * #6173), so they are left as they are.
  */
 
+import { multiLine } from '../../bot/service/text.js';
+
 const WJ = '\u2060';
 
 // Regular expressions built once: a literal in the function would be a new object per call.
@@ -46,7 +48,10 @@ const backslashed = (c: string) => (c === '\\' ? `\\${WJ}` : `\\${c}`);
  * What a markdown parser in Teams will show as exactly `text`. Each step runs only when its
  * character is there: cards hold hundreds of texts and most need nothing.
  */
-export function teamsText(text: string, keepUrls = false): string {
+export function teamsText(shown: string, keepUrls = false): string {
+  // Controls and direction overrides go, as the service already removed them from what it was given
+  // (bot/service/text.ts): here for any text that did not pass through it.
+  const text = multiLine(shown);
   if (!SPECIAL.test(text)) return text;
   // Copy text: a URL is left exactly as it is (a client links it whole, and a backslash before an
   // `_` in an invitation token would break the pasted link); only the text around it is escaped.

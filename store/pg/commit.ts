@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { collectInto, type MemoryState, type Undo } from '../memory-state.js';
 import { SCHEMA_VERSION } from '../schema.js';
 import { StoreUnavailableError, type StoreReader, type Tx } from '../store.js';
+import { UnstorableValueError } from '../storable.js';
 import type { JournalOp } from '../journal.js';
 import { describe } from './connection.js';
 import { NOTIFY_CHANNEL, type FeedRow } from './feed.js';
@@ -67,6 +68,8 @@ export class BatchWriter {
     const done: Array<{ p: Pending; result: unknown }> = [];
     const ran = new Set<Pending>();
     let broken = false;
+    let writing = false;
+    let refused: { pending: Pending[]; why: string } | null = null;
     try {
       await this.lockAndCatchUp(client);
       const ops: JournalOp[] = [];
@@ -75,6 +78,7 @@ export class BatchWriter {
         const mine: JournalOp[] = [];
         let result: unknown;
         try {
+          // A record the store cannot keep throws here (collectInto): that caller alone is refused.
           result = p.fn(collectInto(mine), this.options.reader);
         } catch (error) {
           p.reject(error);
@@ -84,24 +88,42 @@ export class BatchWriter {
         ops.push(...mine);
         done.push({ p, result });
       }
+      writing = true;
       const seq = ops.length > 0 ? await this.write(client, ops) : memory.seq;
+      writing = false;
       await client.query('COMMIT');
       memory.seq = seq;
       health.failing = false;
       for (const { p, result } of done) p.resolve(result);
     } catch (error) {
-      broken = true;
-      await client.query('ROLLBACK').catch(() => {});
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
       // Memory goes back to what the database holds. Had the commit gone through after all (the
       // connection died during COMMIT), the feed brings it back, as the feed position did not move.
       memory.undo(undo);
-      health.failing = true;
-      // Those whose function threw were answered already; every other one is refused.
-      const answered = new Set(batch.filter((p) => !done.some((d) => d.p === p) && ran.has(p)));
-      for (const p of batch) if (!answered.has(p)) p.reject(new StoreUnavailableError(`Could not save: ${describe(error)}`));
+      if (writing && rolledBack && isRefusedValue(error)) {
+        // The database is fine and refused a value of one of these transactions: not a reason to
+        // look unhealthy, nor to refuse the others. Each is tried again alone, below.
+        refused = { pending: done.map((d) => d.p), why: describe(error) };
+      } else {
+        broken = true;
+        health.failing = true;
+        // Those whose function threw were answered already; every other one is refused.
+        const answered = new Set(batch.filter((p) => !done.some((d) => d.p === p) && ran.has(p)));
+        for (const p of batch) if (!answered.has(p)) p.reject(new StoreUnavailableError(`Could not save: ${describe(error)}`));
+      }
     } finally {
       client.release(broken);
     }
+    if (refused === null) return;
+    if (refused.pending.length === 1) {
+      refused.pending[0]!.reject(new UnstorableValueError(`Refused a write: the database cannot keep one of its values (${refused.why})`));
+      return;
+    }
+    // One at a time, in the order they came: only the transaction that holds the value fails.
+    for (const p of refused.pending) await this.commit([p]);
   }
 
   /** Opens the transaction, takes the write lock, and brings memory up to what is committed. */
@@ -166,6 +188,15 @@ export class BatchWriter {
     }
     return seq;
   }
+}
+
+/**
+ * PostgreSQL refused a value, not the work: a data exception (SQLSTATE class 22, e.g. 22P05 for a
+ * character `text` cannot hold) or a value past one of its limits (class 54).
+ */
+function isRefusedValue(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
 }
 
 /** The last state of each record a batch touched: what the `records` table must hold after it. */
