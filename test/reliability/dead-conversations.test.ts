@@ -29,6 +29,8 @@ const personal: TeamsConversation = { id: 'a:personal-alice', conversationType: 
 const samChat: TeamsConversation = { id: 'a:personal-sam', conversationType: 'personal' };
 const ops: TeamsConversation = { id: '19:ops@thread.tacv2', conversationType: 'channel', channelName: 'Ops' };
 const OPS_ID = 'teams:19:ops@thread.tacv2';
+/** The machine may be busy: polls wait this long before they fail. */
+const WAIT = { timeout: 10_000 };
 
 /** The bot's clock: it moves only when the test moves it. */
 function steppedClock() {
@@ -102,7 +104,7 @@ describe('a Teams conversation that always answers 500', () => {
       await b.dispatcher.runDue();
       const [givenUp] = opsDeliveries(b);
       expect(givenUp).toMatchObject({ attempts: 4, givenUpAt: b.clock.now().toISOString(), lastError: expect.stringMatching(/500/) });
-      await expect.poll(() => noticesTo('a:personal-alice', /Notifications to Ops are not getting through/).length).toBe(1);
+      await expect.poll(() => noticesTo('a:personal-alice', /Notifications to Ops are not getting through/).length, WAIT).toBe(1);
       expect(cardText(noticesTo('a:personal-alice', /not getting through/)[0])).toMatch(/refused a notification for Ops 4 times/);
 
       // Never tried again, never announced again, however long the bot runs.
@@ -135,17 +137,17 @@ describe.each(['file', 'postgres'] as const)('conversations that are gone (%s st
       connector.clear();
       connector.fail('19:ops@thread', 1_000_000, status);
       await acceptance(b);
-      await expect.poll(() => b.store.get('notificationSubscriptions', OPS_ID)).toBeUndefined();
+      await expect.poll(() => b.store.get('notificationSubscriptions', OPS_ID), WAIT).toBeUndefined();
       await b.idle();
       expect(to('19:ops@thread', connector.failed)).toHaveLength(1);
       expect(opsDeliveries(b)).toEqual([]);
       expect(audit(b, 'channel.dropped')).toMatchObject([{ target: OPS_ID, details: { reason: status === 403 ? 'removed' : 'notFound' } }]);
-      await expect.poll(() => noticesTo('a:personal-alice', /Notifications to Ops stopped/).length).toBe(1);
+      await expect.poll(() => noticesTo('a:personal-alice', /Notifications to Ops stopped/).length, WAIT).toBe(1);
       expect(cardText(noticesTo('a:personal-alice', /Ops stopped/)[0])).toMatch(status === 403 ? /I was removed from Ops/ : /Ops no longer exists/);
 
       // The next acceptance reaches Alice and is not even tried in Ops; nothing is announced again.
       await acceptance(b, 'Fabrikam Inc');
-      await expect.poll(() => noticesTo('a:personal-alice', /Fabrikam Inc accepted/).length).toBe(1);
+      await expect.poll(() => noticesTo('a:personal-alice', /Fabrikam Inc accepted/).length, WAIT).toBe(1);
       b.clock.set(b.clock.ms + DAY);
       await b.dispatcher.runDue();
       await b.idle();
@@ -161,17 +163,17 @@ describe.each(['file', 'postgres'] as const)('conversations that are gone (%s st
     try {
       expect((await b.slack.command('UADMIN', 'notify here', { channel: 'C0ADMINS', channelName: 'admins' })).status).toBe(200);
       expect((await b.slack.command('UADMIN', 'notify here', { channel: 'C0NEWS', channelName: 'news' })).status).toBe(200);
-      await expect.poll(() => b.store.count('notificationSubscriptions')).toBe(2);
+      await expect.poll(() => b.store.count('notificationSubscriptions'), WAIT).toBe(2);
       await b.idle(); // the replies to those commands are posted before the channel starts refusing
       api.fail('chat.postMessage', code, 1_000, (args) => args.channel === 'C0NEWS');
       await acceptance(b);
-      await expect.poll(() => b.store.get('notificationSubscriptions', 'slack:C0NEWS')).toBeUndefined();
-      await expect.poll(() => slackPosts('C0ADMINS', /Notifications to #news stopped/).length).toBe(1);
+      await expect.poll(() => b.store.get('notificationSubscriptions', 'slack:C0NEWS'), WAIT).toBeUndefined();
+      await expect.poll(() => slackPosts('C0ADMINS', /Notifications to #news stopped/).length, WAIT).toBe(1);
       await b.idle();
       expect(api.failed.filter((c) => c.args.channel === 'C0NEWS')).toHaveLength(1);
       expect(audit(b, 'channel.dropped')).toMatchObject([{ target: 'slack:C0NEWS', details: { name: '#news' } }]);
       await acceptance(b, 'Fabrikam Inc');
-      await expect.poll(() => slackPosts('C0ADMINS', /Fabrikam Inc accepted/).length).toBe(1);
+      await expect.poll(() => slackPosts('C0ADMINS', /Fabrikam Inc accepted/).length, WAIT).toBe(1);
       await b.idle();
       expect(api.failed.filter((c) => c.args.channel === 'C0NEWS')).toHaveLength(1);
       expect(slackPosts('C0ADMINS', /stopped/)).toHaveLength(1);
@@ -185,12 +187,12 @@ describe.each(['file', 'postgres'] as const)('conversations that are gone (%s st
     try {
       await b.slack.command('UADMIN', 'notify here', { channel: 'C0ADMINS', channelName: 'admins' });
       await b.slack.command('UADMIN', 'notify here', { channel: 'C0NEWS', channelName: 'news' });
-      await expect.poll(() => b.store.count('notificationSubscriptions')).toBe(2);
+      await expect.poll(() => b.store.count('notificationSubscriptions'), WAIT).toBe(2);
       await b.idle(); // the replies to those commands are posted before the channel starts refusing
       api.fail('chat.postMessage', 'internal_error', 1_000, (args) => args.channel === 'C0NEWS');
       await acceptance(b);
       const toNews = () => [...b.store.all('deliveries')].filter((d) => d.target.kind === 'subscription' && d.target.subscriptionId === 'slack:C0NEWS');
-      await expect.poll(() => toNews().map((d) => d.attempts)).toEqual([1]);
+      await expect.poll(() => toNews().map((d) => d.attempts), WAIT).toEqual([1]);
       await b.dispatcher.idle();
       for (let attempt = 2; attempt <= GIVE_UP_AFTER_ATTEMPTS; attempt++) {
         b.clock.set(Date.parse(toNews()[0]!.nextAttemptAt));
@@ -200,7 +202,7 @@ describe.each(['file', 'postgres'] as const)('conversations that are gone (%s st
       expect(toNews()[0]!.givenUpAt).toBe(b.clock.now().toISOString());
       // The cap came before the age limit: the back-off reached an hour and stayed there.
       expect(b.clock.ms - Date.parse(toNews()[0]!.createdAt)).toBeLessThan(GIVE_UP_AFTER_DAYS * DAY);
-      await expect.poll(() => slackPosts('C0ADMINS', /Notifications to #news are not getting through/).length).toBe(1);
+      await expect.poll(() => slackPosts('C0ADMINS', /Notifications to #news are not getting through/).length, WAIT).toBe(1);
       b.clock.set(b.clock.ms + 7 * DAY);
       await b.dispatcher.runDue();
       await b.idle();
@@ -235,7 +237,7 @@ describe('notifications: the health, and Remove', () => {
       await b.teams.say(alice, personal, 'grant sales-agent teams:aad-sales');
       await b.teams.say(alice, ops, 'notify here');
       await acceptance(b);
-      await expect.poll(() => b.store.get('notificationSubscriptions', OPS_ID)?.lastDeliveredAt).toBeDefined();
+      await expect.poll(() => b.store.get('notificationSubscriptions', OPS_ID)?.lastDeliveredAt, WAIT).toBeDefined();
 
       connector.clear();
       await b.teams.say(alice, personal, 'notifications');
@@ -278,8 +280,8 @@ describe('notifications: the health, and Remove', () => {
     try {
       await b.slack.command('UADMIN', 'grant sales-agent slack:USALES');
       await b.slack.command('UADMIN', 'notify here', { channel: 'C0NEWS', channelName: 'news' });
-      await expect.poll(() => b.store.count('notificationSubscriptions')).toBe(1);
-      await expect.poll(() => b.store.get('roles', 'slack:USALES')?.role).toBe('sales-agent');
+      await expect.poll(() => b.store.count('notificationSubscriptions'), WAIT).toBe(1);
+      await expect.poll(() => b.store.get('roles', 'slack:USALES')?.role, WAIT).toBe('sales-agent');
       const after = api.calls.length;
       // The Italian command; the answer is in the person's language (Slack's profile: English here).
       await b.slack.command('UADMIN', 'notifiche');
