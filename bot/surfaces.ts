@@ -24,7 +24,7 @@ export async function createSurfaces(
     onPartnerCenterEvent?: (event: PartnerCenterEvent) => Promise<void>;
   } = {},
 ) {
-  const dispatcher = createDispatcher({ store: app.store, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs, cluster: app.cluster, leaseMs: options.leaseMs });
+  const dispatcher = createDispatcher({ store: app.store, outcomes: app.service, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs, cluster: app.cluster, leaseMs: options.leaseMs });
   app.events.on((event) => dispatcher.onAccepted(event));
   // With several replicas, a form served by one is accepted by any: they share the form secret.
   const formSecret = app.cluster ? await app.cluster.secret('invitation-form') : undefined;

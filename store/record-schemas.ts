@@ -202,6 +202,14 @@ export const NotificationSubscription = z.object({
   locale: Locale.default('en'),
   createdBy: ActorRef,
   createdAt: isoDate,
+  // Health, for `notifications` (absent in records written before it was kept: no migration).
+  /** When a notification last reached this conversation. */
+  lastDeliveredAt: isoDate.optional(),
+  /** When a post here last failed, and why (the platform's words, shortened). */
+  lastFailedAt: isoDate.optional(),
+  lastError: z.string().optional(),
+  /** When a delivery here was given up and the admins told; cleared by the next success, so they are told once per outage. */
+  givenUpAt: isoDate.optional(),
 });
 export type NotificationSubscription = z.infer<typeof NotificationSubscription>;
 
@@ -245,6 +253,11 @@ export const Delivery = z.object({
   nextAttemptAt: isoDate,
   lastError: z.string().nullable(),
   createdAt: isoDate,
+  /**
+   * When the dispatcher stopped trying (too many attempts, too old, or the conversation or card is
+   * gone). Kept for the health view; never sent. Absent in older records, like every live delivery.
+   */
+  givenUpAt: isoDate.optional(),
 });
 export type Delivery = z.infer<typeof Delivery>;
 

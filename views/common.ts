@@ -75,6 +75,8 @@ export interface ListView extends Base {
   kind: 'list';
   rows: Array<{ text: string; actions: ActionModel[] }>;
   empty: string | null;
+  /** What the click that produced this list did, said on the list itself. */
+  note?: string;
 }
 
 /** Building an Intl.DateTimeFormat costs far more than formatting with one: keep them. */

@@ -8,6 +8,7 @@ import type { DeviceCodePrompt } from '../bot/partner-center/port.js';
 import type { Locale } from '../store/schema.js';
 import { formatDate, outcomeView, type OutcomeView, type Viewer } from './common.js';
 import { toAcceptedView, type AcceptedView } from './invitations.js';
+import { toNotificationsTroubleView } from './notifications.js';
 
 /** One sentence per capability Partner Center refused, naming the cause. */
 export function refusalLines(l: Locale, capabilities: Record<string, string | null>): string[] {
@@ -199,6 +200,8 @@ export function toNotificationView(viewer: Viewer, event: ServiceEvent): Accepte
       return toSignInOutcomeView(viewer, event);
     case 'partnerCenter.reconnect':
       return toReconnectView(viewer, event);
+    case 'notifications.trouble':
+      return toNotificationsTroubleView(viewer, event);
     default:
       return toAcceptedView(viewer, event);
   }

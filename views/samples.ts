@@ -30,6 +30,8 @@ import {
   toDeviceCodeView,
   toSignInOutcomeView,
   toReconnectView,
+  toNotificationsView,
+  toNotificationsTroubleView,
   type View,
   type Viewer,
 } from './index.js';
@@ -249,6 +251,42 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     ]),
     audit: toAuditView(viewer, [{ id: 'a1', at, actor: who, action: 'invitation.sent', target: 'inv-1', details: {} }]),
     ...microsoftSamples(viewer, o, customer),
+    ...notificationSamples(viewer, o),
+  };
+}
+
+/** `notifications` and the admins' notices: conversation names and platform errors come from outside. */
+function notificationSamples(viewer: Viewer, o: Outside): Record<string, View> {
+  const subscription = (id: string, name: string) => ({
+    id,
+    platform: 'teams' as const,
+    conversationId: id.slice('teams:'.length),
+    name: o(name),
+    reference: null,
+    locale: viewer.locale,
+    createdBy: person(o),
+    createdAt: at,
+  });
+  const health = [
+    { subscription: { ...subscription('teams:19:sales@thread.tacv2', 'Sales'), lastDeliveredAt: at }, pending: 0, givenUp: 0 },
+    {
+      subscription: {
+        ...subscription('teams:19:ops@thread.tacv2', 'Ops'),
+        lastDeliveredAt: '2026-11-20T09:00:00.000Z',
+        lastFailedAt: at,
+        lastError: o('RestError 500'),
+        givenUpAt: at,
+      },
+      pending: 2,
+      givenUp: 1,
+    },
+  ];
+  const trouble = { subscriptionId: 'teams:19:ops@thread.tacv2', name: o('Ops'), platform: 'slack' as const, attempts: 48, since: at, deliveryIds: [] };
+  return {
+    notifications: toNotificationsView(viewer, health),
+    'notifications-removed': toNotificationsView(viewer, health.slice(0, 1), { name: o('Ops') }),
+    'notifications-gone': toNotificationsTroubleView(viewer, { type: 'notifications.trouble', outcome: 'gone', reason: 'archived', ...trouble }),
+    'notifications-given-up': toNotificationsTroubleView(viewer, { type: 'notifications.trouble', outcome: 'givenUp', reason: null, ...trouble }),
   };
 }
 

@@ -19,6 +19,7 @@ export const VERBS = [
   'removal.cancel',
   'adminAccess.end',
   'adminAccess.keep',
+  'subscription.remove',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];

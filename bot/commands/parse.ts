@@ -25,6 +25,7 @@ export const COMMAND_NAMES = [
   'endAdminAccess',
   'connectPartnerCenter',
   'disconnectPartnerCenter',
+  'notifications',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -87,6 +88,7 @@ export const commands: CommandSpec[] = [
   { name: 'invitations', phrases: { en: ['invitations'], it: ['inviti'] }, usage: { en: 'invitations', it: 'inviti' } },
   { name: 'notifyHere', phrases: { en: ['notify here'], it: ['notifica qui'] }, usage: { en: 'notify here', it: 'notifica qui' } },
   { name: 'notifyOff', phrases: { en: ['stop notifications'], it: ['disattiva notifiche'] }, usage: { en: 'stop notifications', it: 'disattiva notifiche' } },
+  { name: 'notifications', phrases: { en: ['notifications'], it: ['notifiche'] }, usage: { en: 'notifications', it: 'notifiche' }, permission: 'look' },
   { name: 'whoami', phrases: { en: ['whoami', 'who am i'], it: ['chi sono'] }, usage: { en: 'whoami', it: 'chi sono' } },
   {
     name: 'grant',

@@ -26,6 +26,7 @@ import {
   toRemovalOutcomeView,
   toRevokedView,
   toSentView,
+  toNotificationsView,
   type View,
   type Viewer,
 } from '../../views/index.js';
@@ -133,6 +134,8 @@ export function createConversation(service: Service, logger: Logger) {
         const { removed } = await service.unsubscribeFromNotifications(actor, { platform, conversationId });
         return [toMessageView(viewer, 'success', removed ? 'ui.notify.off' : 'ui.notify.wasOff')];
       }
+      case 'notifications':
+        return [toNotificationsView(viewer, service.notificationHealth(actor))];
       case 'whoami': {
         const me = service.whoami(actor);
         return [toMessageView(viewer, 'info', 'ui.whoami', { name: me.displayName, principal: me.principal, role: roleName(actor.locale, me.role) })];
@@ -271,6 +274,10 @@ export function createConversation(service: Service, logger: Logger) {
           case 'adminAccess.keep': {
             const access = service.adminAccessOf(actor, str('customerId'));
             return { mode: 'replace', views: [toMessageView(viewer, 'info', 'ui.endAccess.kept', { company: access.companyName })] };
+          }
+          case 'subscription.remove': {
+            const { name } = await service.removeNotificationSubscription(actor, str('subscriptionId'));
+            return { mode: 'replace', views: [toNotificationsView(viewer, service.notificationHealth(actor), { name })] };
           }
           default: {
             const unrouted: never = verb; // every verb of the union is routed above

@@ -2,12 +2,15 @@
  * The one way out for messages sent outside a turn: notifications to the subscribed conversations
  * and updates of posted cards. Each delivery was written with the event that causes it, so none is
  * lost: a failed send is logged, kept with a back-off, and retried (also after a restart); one
- * failing conversation never holds up the others.
+ * failing conversation never holds up the others. What a failure leads to (given up after too
+ * many attempts, a conversation that is gone dropped, the admins told) is the service's rule
+ * (service/delivery-outcomes.ts): the dispatcher reports each outcome there.
  */
 import type { CardLocation, NotificationSubscription, Delivery } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import type { Cluster } from '../../store/cluster.js';
-import type { ServiceEvent } from '../service/events.js';
+import type { GoneReason, ServiceEvent } from '../service/events.js';
+import type { DeliveryFailure, FailureOutcome } from '../service/delivery-outcomes.js';
 import type { Logger } from '../logger.js';
 import { systemClock } from '../clock.js';
 
@@ -16,7 +19,28 @@ type ChatPlatform = NotificationSubscription['platform'];
 /** A conversation to post in: a subscribed one, or the one a delivery names. */
 export type Destination = Pick<NotificationSubscription, 'platform' | 'conversationId' | 'reference' | 'locale'>;
 
-/** What a surface registers: how to send on its platform. Each throws when the platform refuses. */
+/**
+ * Thrown by a sender when the platform says the conversation (or the card) will never take this
+ * post: the bot was removed, the conversation deleted or archived. Any other error is retried.
+ */
+export class ConversationGone extends Error {
+  override readonly name = 'ConversationGone';
+  constructor(
+    readonly reason: GoneReason,
+    /** What the platform said (a status or an error code), for the records. */
+    readonly detail: string,
+  ) {
+    super(`conversation gone (${reason}): ${detail}`);
+  }
+}
+
+/** The service's side of a delivery's outcome. */
+export interface DeliveryOutcomes {
+  recordDelivered(deliveryId: string): Promise<void>;
+  recordDeliveryFailure(deliveryId: string, failure: DeliveryFailure): Promise<FailureOutcome>;
+}
+
+/** What a surface registers: how to send on its platform. Each throws when the platform refuses (`ConversationGone` when for good). */
 export interface Sender<P extends ChatPlatform = ChatPlatform> {
   /** Posts the event to a conversation. */
   post(destination: Destination & { platform: P }, event: ServiceEvent): Promise<void>;
@@ -26,6 +50,8 @@ export interface Sender<P extends ChatPlatform = ChatPlatform> {
 
 export interface DispatcherOptions {
   store: Store;
+  /** Where outcomes are recorded and decided on (the service). */
+  outcomes: DeliveryOutcomes;
   logger: Logger;
   now?: () => Date;
   /** First retry delay; doubles per attempt up to `maxDelayMs`. */
@@ -42,7 +68,7 @@ export interface DispatcherOptions {
 }
 
 export function createDispatcher(options: DispatcherOptions) {
-  const { store, logger } = options;
+  const { store, logger, outcomes } = options;
   const now = options.now ?? (() => systemClock.now());
   const baseDelay = options.baseDelayMs ?? 30_000;
   const maxDelay = options.maxDelayMs ?? 60 * 60_000;
@@ -82,7 +108,7 @@ export function createDispatcher(options: DispatcherOptions) {
         if (!(await cluster.claim(claim, leaseMs))) return void inFlight.delete(delivery.id); // another replica sends it
         // Claimed: is it still to be sent? A transaction sees what the other replicas committed.
         const fresh = await store.transact((_tx, read) => read.get('deliveries', delivery.id));
-        if (!fresh || fresh.attempts !== delivery.attempts) {
+        if (!fresh || fresh.attempts !== delivery.attempts || fresh.givenUpAt) {
           inFlight.delete(delivery.id);
           return await cluster.release(claim);
         }
@@ -96,19 +122,19 @@ export function createDispatcher(options: DispatcherOptions) {
       const event = delivery.event as unknown as ServiceEvent;
       if (destination) await sender.post(destination, event);
       else if (target.kind === 'card') await sender.update(target.card, event);
-      await store.transact((tx) => tx.delete('deliveries', delivery.id));
+      await outcomes.recordDelivered(delivery.id);
     } catch (error) {
-      const attempts = delivery.attempts + 1;
-      const delay = Math.min(maxDelay, baseDelay * 2 ** (attempts - 1));
-      logger.warn({ err: error, deliveryId: delivery.id, ...where, attempts, retryInMs: delay }, 'notification not delivered; will retry');
-      await store
-        .transact((tx, read) => {
-          const current = read.get('deliveries', delivery.id);
-          if (current) {
-            tx.put('deliveries', { ...current, attempts, lastError: describeError(error).slice(0, 500), nextAttemptAt: new Date(now().getTime() + delay).toISOString() });
-          }
-        })
-        .catch((err: unknown) => logger.error({ err }, 'could not record a failed delivery'));
+      const delay = Math.min(maxDelay, baseDelay * 2 ** delivery.attempts);
+      const gone = error instanceof ConversationGone ? error.reason : null;
+      const failure = { error: describeError(error), gone, retryAt: new Date(now().getTime() + delay).toISOString() };
+      const result = await outcomes.recordDeliveryFailure(delivery.id, failure).catch((err: unknown) => {
+        logger.error({ err }, 'could not record a failed delivery');
+        return null;
+      });
+      const context = { err: error, deliveryId: delivery.id, ...where, attempts: result?.attempts ?? delivery.attempts + 1 };
+      if (result?.outcome === 'retry') logger.warn({ ...context, retryInMs: delay }, 'notification not delivered; will retry');
+      else if (result?.outcome === 'givenUp') logger.warn(context, 'notification not delivered; given up');
+      else if (result?.outcome === 'dropped') logger.warn({ ...context, gone }, 'the conversation is gone; its subscription was dropped');
     } finally {
       inFlight.delete(delivery.id);
       // Released once the outcome is committed: whoever claims it next sees that outcome.
@@ -118,7 +144,7 @@ export function createDispatcher(options: DispatcherOptions) {
 
   /** Delivers every delivery that is due now, in parallel. */
   async function runDue(): Promise<void> {
-    const due = [...store.all('deliveries')].filter((d) => Date.parse(d.nextAttemptAt) <= now().getTime());
+    const due = [...store.all('deliveries')].filter((d) => !d.givenUpAt && Date.parse(d.nextAttemptAt) <= now().getTime());
     await Promise.allSettled(due.map((d) => deliver(d)));
   }
 

@@ -49,4 +49,35 @@ export interface PartnerCenterReconnectEvent {
   deliveryIds: string[];
 }
 
-export type ServiceEvent = InvitationAcceptedEvent | AdminAccessEndingEvent | PartnerCenterSignInEvent | PartnerCenterReconnectEvent;
+/**
+ * Why a platform says a conversation will never take a post: the bot was removed from it (Teams
+ * 403, Slack `not_in_channel`), it no longer exists (Teams 404, Slack `channel_not_found`), or it
+ * was archived (Slack `is_archived`).
+ */
+export type GoneReason = 'removed' | 'notFound' | 'archived';
+
+/**
+ * Told once to the admins' conversation: a subscribed conversation was dropped because it is gone
+ * (`gone`), or its notifications stopped getting through and were given up (`givenUp`).
+ */
+export interface NotificationsTroubleEvent {
+  type: 'notifications.trouble';
+  outcome: 'gone' | 'givenUp';
+  subscriptionId: string;
+  /** The conversation's name as it was subscribed (from the platform: outside text). */
+  name: string;
+  platform: 'teams' | 'slack';
+  /** Why it is gone (`gone` only). */
+  reason: GoneReason | null;
+  /** How many times the given-up delivery was tried, and since when. */
+  attempts: number;
+  since: string;
+  deliveryIds: string[];
+}
+
+export type ServiceEvent =
+  | InvitationAcceptedEvent
+  | AdminAccessEndingEvent
+  | PartnerCenterSignInEvent
+  | PartnerCenterReconnectEvent
+  | NotificationsTroubleEvent;

@@ -2,6 +2,7 @@
 import { createAcceptanceOperations } from './acceptance.js';
 import { createAuditOperations } from './audit.js';
 import { createNotificationSubscriptionOperations } from './notification-subscriptions.js';
+import { createDeliveryOutcomeOperations } from './delivery-outcomes.js';
 import { createContext, type ServiceDeps } from './context.js';
 import { createCustomerOperations } from './customers.js';
 import { createDirectorySyncOperations } from './directory-sync.js';
@@ -24,6 +25,7 @@ export function createService(deps: ServiceDeps) {
     ...createRemovalOperations(ctx),
     ...createProviderOperations(ctx),
     ...createNotificationSubscriptionOperations(ctx),
+    ...createDeliveryOutcomeOperations(ctx),
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
     ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),

@@ -6,8 +6,9 @@ import type { NotificationSubscription } from '../../store/schema.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput } from './errors.js';
-import { requireRole } from './roles.js';
+import { requirePermission, requireRole } from './roles.js';
 import { platformData, singleLine } from './text.js';
+import type { StoreReader, Tx } from '../../store/store.js';
 
 export interface SubscribeInput {
   platform: 'teams' | 'slack';
@@ -28,6 +29,8 @@ export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
       return ctx.store.transact((tx, read) => {
         const existing = read.get('notificationSubscriptions', id);
         const subscription: NotificationSubscription = {
+          // Its health (last delivery, last error) stays with the conversation.
+          ...existing,
           id,
           platform: input.platform,
           conversationId: input.conversationId,
@@ -50,7 +53,7 @@ export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
       return ctx.store.transact((tx, read) => {
         const existed = read.get('notificationSubscriptions', id) !== undefined;
         if (existed) {
-          tx.delete('notificationSubscriptions', id);
+          deleteSubscription(tx, read, id);
           ctx.audit(tx, actor, 'channel.unsubscribed', id);
         }
         return { removed: existed };
@@ -61,5 +64,46 @@ export function createNotificationSubscriptionOperations(ctx: ServiceContext) {
       requireRole(ctx, actor);
       return [...ctx.store.all('notificationSubscriptions')];
     },
+
+    /** `notifications`: every subscribed conversation with its health, for anyone with a role. */
+    notificationHealth(actor: Actor): SubscriptionHealth[] {
+      requireRole(ctx, actor);
+      const byId = new Map<string, SubscriptionHealth>();
+      for (const s of ctx.store.all('notificationSubscriptions')) byId.set(s.id, { subscription: s, pending: 0, givenUp: 0 });
+      for (const d of ctx.store.all('deliveries')) {
+        const health = d.target.kind === 'subscription' ? byId.get(d.target.subscriptionId) : undefined;
+        if (health) health[d.givenUpAt ? 'givenUp' : 'pending']++;
+      }
+      return [...byId.values()].sort((a, b) => a.subscription.name.localeCompare(b.subscription.name) || a.subscription.id.localeCompare(b.subscription.id));
+    },
+
+    /**
+     * The Remove button of `notifications`: only admins, only a subscription that exists (a second
+     * click, or one on a stale card, says it is already gone and changes nothing).
+     */
+    async removeNotificationSubscription(actor: Actor, subscriptionId: string): Promise<{ removed: boolean; name: string | null }> {
+      requirePermission(ctx, actor, 'manageNotifications');
+      if (!subscriptionId) throw new InvalidInput('notifications.unknown');
+      return ctx.store.transact((tx, read) => {
+        const subscription = read.get('notificationSubscriptions', subscriptionId);
+        if (!subscription) return { removed: false, name: null };
+        deleteSubscription(tx, read, subscription.id);
+        ctx.audit(tx, actor, 'channel.removed', subscription.id, { name: subscription.name });
+        return { removed: true, name: subscription.name };
+      });
+    },
   };
+}
+
+/** A subscription's health as `notifications` shows it: deliveries waiting and given up. */
+export interface SubscriptionHealth {
+  subscription: Readonly<NotificationSubscription>;
+  pending: number;
+  givenUp: number;
+}
+
+/** A subscription and every delivery still kept for it (given-up ones too: nothing would ever clear them). */
+export function deleteSubscription(tx: Tx, read: StoreReader, id: string): void {
+  tx.delete('notificationSubscriptions', id);
+  for (const d of read.all('deliveries')) if (d.target.kind === 'subscription' && d.target.subscriptionId === id) tx.delete('deliveries', d.id);
 }

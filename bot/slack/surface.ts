@@ -15,6 +15,7 @@ import type { SlackConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
 import type { Dispatcher } from '../notifications/dispatcher.js';
+import { rethrowGone } from './gone.js';
 import { toNotificationView } from '../../views/index.js';
 import { toSlackMessage } from '../../render/slack/blocks.js';
 import { createReplayGuard, refuseFutureTimestamp, refuseOversizedBody, requestSignature, watchSlackIdentity } from './guards.js';
@@ -143,17 +144,22 @@ export function createSlackSurface(
 
   // --- notifications -----------------------------------------------------------------------------------------
 
-  // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw.
+  // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw,
+  // except when Slack says the channel is gone for good.
   dispatcher.register('slack', {
     async post(destination, event) {
-      await client.chat.postMessage({ channel: destination.conversationId, ...toSlackMessage(toNotificationView({ locale: destination.locale }, event)) });
+      await client.chat
+        .postMessage({ channel: destination.conversationId, ...toSlackMessage(toNotificationView({ locale: destination.locale }, event)) })
+        .catch(rethrowGone);
     },
     async update(card, event) {
-      await client.chat.update({
-        channel: card.channel,
-        ts: card.ts,
-        ...toSlackMessage(toNotificationView({ locale: card.locale }, event)),
-      });
+      await client.chat
+        .update({
+          channel: card.channel,
+          ts: card.ts,
+          ...toSlackMessage(toNotificationView({ locale: card.locale }, event)),
+        })
+        .catch(rethrowGone);
     },
   });
 

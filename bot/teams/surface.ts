@@ -5,7 +5,7 @@ import type { App } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
-import type { Dispatcher } from '../notifications/dispatcher.js';
+import { ConversationGone, type Dispatcher } from '../notifications/dispatcher.js';
 import { CspTeamsBot } from './teams-bot.js';
 import { activitySizeGuard } from './size-guard.js';
 import { toAttachment } from '../../render/teams/adaptive.js';
@@ -89,20 +89,21 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
     if (failure) throw failure;
   };
 
-  // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw.
+  // Messages sent outside a turn: the dispatcher calls these, and retries them when they throw,
+  // except when Teams says the conversation is gone for good.
   dispatcher.register('teams', {
     async post(destination, event) {
       if (!destination.reference) throw new Error('no conversation reference recorded for this conversation');
       const view = toNotificationView({ locale: destination.locale }, event);
       await post(destination.reference as Partial<ConversationReference>, async (context) => {
         await context.sendActivity({ attachments: [toAttachment(view)] });
-      });
+      }).catch(rethrowGone);
     },
     async update(card, event) {
       const view = toNotificationView({ locale: card.locale }, event);
       await post(card.reference as Partial<ConversationReference>, async (context) => {
         await context.updateActivity({ type: 'message', id: card.activityId, attachments: [toAttachment(view)] });
-      });
+      }).catch(rethrowGone);
     },
   });
 
@@ -126,4 +127,16 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
       });
     },
   };
+}
+
+/**
+ * The connector answers 403 when the bot was removed from the conversation (or blocked in it) and
+ * 404 when the conversation, or the message to update, no longer exists: posting again will not
+ * help. Anything else (throttling, 5xx, a network error) is worth another try.
+ */
+function rethrowGone(error: unknown): never {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (status === 403) throw new ConversationGone('removed', 'Teams answered 403');
+  if (status === 404) throw new ConversationGone('notFound', 'Teams answered 404');
+  throw error;
 }

@@ -215,6 +215,7 @@ export function toSlackMessage(view: View): SlackMessage {
       break;
     case 'list':
       blocks.push(header(view.title));
+      if (view.note) blocks.push(context(escapeMrkdwn(view.note)));
       if (view.empty) blocks.push(section(escapeMrkdwn(view.empty)));
       view.rows.forEach((row, i) => {
         const [first] = row.actions;

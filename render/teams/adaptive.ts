@@ -117,7 +117,7 @@ function modelOf(view: View): Record<string, unknown> {
     case 'attestation':
       return { ...view, actions, requiredMessage: t(view.locale, 'removal.attestationRequired') };
     case 'list':
-      return { ...view, rows: view.rows.map((row) => ({ ...row, actions: row.actions.map(toAdaptiveAction) })) };
+      return { ...view, note: view.note ?? null, rows: view.rows.map((row) => ({ ...row, actions: row.actions.map(toAdaptiveAction) })) };
     case 'outcome':
       return { ...view, actions: withLink(actions, view.link) };
     case 'providerPicker':

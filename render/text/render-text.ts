@@ -141,6 +141,7 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       break;
     case 'list':
       title(view.title);
+      if (view.note) lines.push(view.note);
       if (view.empty) lines.push(view.empty);
       for (const row of view.rows) {
         lines.push(`  ${row.text}`);

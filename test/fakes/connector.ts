@@ -12,7 +12,7 @@ export async function startConnector() {
   const calls: ConnectorCall[] = [];
   /** Requests answered with an error (see `fail`): proof that a post was attempted and refused. */
   const failed: Array<ConnectorCall & { status: number }> = [];
-  let failing: { match: (path: string) => boolean; count: number } | null = null;
+  let failing: { match: (path: string) => boolean; count: number; status: number } | null = null;
   let slow: { match: (path: string) => boolean; ms: number } | null = null;
   let n = 0;
   const read = (req: IncomingMessage) =>
@@ -25,8 +25,8 @@ export async function startConnector() {
     const text = await read(req);
     if (failing && failing.count > 0 && failing.match(req.url ?? '')) {
       failing.count--;
-      failed.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {}, status: 403 });
-      res.statusCode = 403; // what Teams answers when the bot was removed from the conversation
+      failed.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {}, status: failing.status });
+      res.statusCode = failing.status;
       res.end();
       return;
     }
@@ -41,9 +41,14 @@ export async function startConnector() {
     url,
     calls,
     failed,
-    /** Makes the next `count` requests whose path contains `fragment` fail with 403. */
-    fail(fragment: string, count: number) {
-      failing = { match: (path) => decodeURIComponent(path).includes(fragment), count };
+    /**
+     * Makes the next `count` requests whose path contains `fragment` fail with `status`: 429 by
+     * default (throttled: a refusal for now, which botbuilder's client does not retry itself);
+     * 500 is retried three times by that client before it gives up (about 5 s); 403 and 404 are
+     * what Teams answers when the bot was removed from the conversation or it is gone.
+     */
+    fail(fragment: string, count: number, status = 429) {
+      failing = { match: (path) => decodeURIComponent(path).includes(fragment), count, status };
     },
     /** Answers requests whose path contains `fragment` only after `ms` (recorded on arrival). */
     slow(fragment: string, ms: number) {

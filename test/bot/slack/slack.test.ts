@@ -178,7 +178,8 @@ describe('Slack surface', () => {
 
   it('retries a failed channel post later and does not lose it', async () => {
     await command(ADMIN, 'notify here', 'chat.postMessage', { channel: 'C0NEWS' });
-    api.fail('chat.postMessage', 'channel_not_found', 1, (args) => args.channel === 'C0NEWS');
+    // Slack's own trouble: worth another try (channel_not_found would drop the subscription).
+    api.fail('chat.postMessage', 'internal_error', 1, (args) => args.channel === 'C0NEWS');
     const after = api.calls.length;
     await acceptedCustomer();
     // The refused post was tried and its failure recorded (no sleep: wait for the record itself).
