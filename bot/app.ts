@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { StoreFs } from '../store/durable-file.js';
 import type { Config, MicrosoftConfig } from './config.js';
 import type { GraphClient } from './microsoft/graph.js';
+import { describeCredential } from './microsoft/credential-config.js';
 import { createMicrosoftDirectory } from './microsoft/directory.js';
 import { createMicrosoftSync } from './microsoft/sync.js';
 import { createPartnerCenterLink, storedCache } from './partner-center/connection.js';
@@ -123,7 +124,10 @@ async function connectMicrosoft(config: MicrosoftConfig, store: Store, logger: L
       'could not check the Microsoft Graph permissions at start; the status command checks again',
     );
   } else {
-    logger.info({ tenant: config.tenantId }, 'connected to Microsoft Graph with every permission the directory needs');
+    logger.info(
+      { tenant: config.tenantId, credential: describeCredential(config.credential) },
+      'connected to Microsoft Graph with every permission the directory needs',
+    );
   }
   return { graph, directory, partnerCenter };
 }
