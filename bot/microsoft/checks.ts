@@ -61,14 +61,16 @@ export async function graphChecks(graph: GraphClient, app: GraphCheckApp): Promi
       return { check: refusal(probe, error, app.clientId), json: null };
     }
   };
-  const fromToken = (area: MessageKey, permission: string, any: string[]) =>
-    any.some((p) => roles.has(p))
-      ? check(area, 'ok', 'doctor.graph.grantedWrite', { permission })
-      : check(area, 'fail', 'doctor.graph.missing', { permission, ...app_ });
 
   const checks: Check[] = [check('doctor.area.graphCredential', 'ok', 'doctor.graph.credential', { credential: app.credential, tenant })];
   checks.push((await tried(RELATIONSHIPS)).check);
-  checks.push(fromToken('doctor.area.graph.write', 'DelegatedAdminRelationship.ReadWrite.All', ['DelegatedAdminRelationship.ReadWrite.All']));
+  // Requesting GDAP cannot be tried without creating a relationship: the token says whether it may.
+  const write = 'DelegatedAdminRelationship.ReadWrite.All';
+  checks.push(
+    roles.has(write)
+      ? check('doctor.area.graph.write', 'ok', 'doctor.graph.grantedWrite', { permission: write })
+      : check('doctor.area.graph.write', 'fail', 'doctor.graph.missing', { permission: write, ...app_ }),
+  );
   checks.push((await tried(CUSTOMERS)).check);
   const users = await tried(USERS);
   checks.push(users.check);

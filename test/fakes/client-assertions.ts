@@ -32,7 +32,7 @@ function decode(part: string | undefined): Record<string, unknown> | null {
 export function createAssertionChecker(options: { clientId: string; now: () => number; fakeNow?: () => number }) {
   const { clientId } = options;
   const fakeNow = options.fakeNow ?? options.now;
-  const certificates: Array<{ sha1: string; sha256: string; hex: string; key: KeyObject }> = [];
+  const certificates: Array<{ sha1: string; sha256: string; key: KeyObject }> = [];
   const federated = new Set<string>();
   const identities = new Set<string>();
   const issued = new Map<string, { identity: string; audience: string; exp: number }>();
@@ -107,7 +107,6 @@ export function createAssertionChecker(options: { clientId: string; now: () => n
       certificates.push({
         sha1: createHash('sha1').update(der).digest('base64url'),
         sha256: createHash('sha256').update(der).digest('base64url'),
-        hex: certificate.fingerprint256,
         key: certificate.publicKey,
       });
     },
