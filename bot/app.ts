@@ -4,9 +4,12 @@ import type { Store } from '../store/store.js';
 import type { StoreFs } from '../store/durable-file.js';
 import type { Config, MicrosoftConfig } from './config.js';
 import type { GraphClient } from './microsoft/graph.js';
+import { describeCredential } from './microsoft/credential-config.js';
 import { createMicrosoftDirectory } from './microsoft/directory.js';
 import { createMicrosoftSync } from './microsoft/sync.js';
-import { createPartnerCenterLink, storedCache } from './partner-center/connection.js';
+import { CONNECTION_ID, createPartnerCenterLink, storedCache } from './partner-center/connection.js';
+import { deploymentChecks } from './deployment-checks.js';
+import { runningStoreCheck } from './doctor/store.js';
 import { createPartnerCenterFeatures } from './partner-center/features.js';
 import type { ActorRef } from '../store/schema.js';
 import type { Cluster } from '../store/cluster.js';
@@ -68,7 +71,8 @@ async function openStore(
 }
 
 export async function createApp(
-  config: Pick<Config, 'dataFile' | 'databaseUrl' | 'publicUrl' | 'bootstrapAdmins' | 'partner'> & Partial<Pick<Config, 'microsoft'>>,
+  config: Pick<Config, 'dataFile' | 'databaseUrl' | 'publicUrl' | 'bootstrapAdmins' | 'partner'> &
+    Partial<Pick<Config, 'microsoft' | 'teams' | 'slack' | 'partnerCenterWebhook'>>,
   logger: Logger,
   options: { demo?: boolean; store?: Store; clock?: Clock; graph?: GraphClient; storeFs?: StoreFs } = {},
 ) {
@@ -86,6 +90,15 @@ export async function createApp(
     notifier: events,
     now: () => clock.now(),
     directory: microsoft?.directory,
+    // `status` shows admins what `npm run doctor` checks, from inside: this store, this Graph client.
+    checks: () =>
+      deploymentChecks(config, {
+        graph: microsoft?.graph ?? null,
+        store: runningStoreCheck(store),
+        partnerCenter: store.get('connections', CONNECTION_ID) ?? null,
+        partnerCenterToken: microsoft?.partnerCenter.accessToken ?? null,
+        now: clock.now(),
+      }),
   });
   const sync = microsoft
     ? createMicrosoftSync({
@@ -123,7 +136,10 @@ async function connectMicrosoft(config: MicrosoftConfig, store: Store, logger: L
       'could not check the Microsoft Graph permissions at start; the status command checks again',
     );
   } else {
-    logger.info({ tenant: config.tenantId }, 'connected to Microsoft Graph with every permission the directory needs');
+    logger.info(
+      { tenant: config.tenantId, credential: describeCredential(config.credential) },
+      'connected to Microsoft Graph with every permission the directory needs',
+    );
   }
   return { graph, directory, partnerCenter };
 }
@@ -165,7 +181,11 @@ async function connectPartnerCenter(config: MicrosoftConfig, store: Store, logge
       return link.startSignIn(by, approve);
     },
   };
-  return { link: tracked, features: createPartnerCenterFeatures({ link: tracked, clock, logger }) };
+  return {
+    link: tracked,
+    features: createPartnerCenterFeatures({ link: tracked, clock, logger }),
+    accessToken: auth ? () => auth.accessToken() : null,
+  };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

@@ -1,6 +1,7 @@
 /** The only reader of the environment: validates the variables README's Configuration lists and returns typed slices. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readGraphCredential, type GraphCredential } from './microsoft/credential-config.js';
 import { resellerLinkProblem } from './microsoft/reseller-link.js';
 import { DEFAULT_GDAP_ROLES, GLOBAL_ADMINISTRATOR } from './microsoft/roles.js';
 
@@ -11,6 +12,9 @@ export interface TeamsConfig {
   tenantId: string;
   /** Where the channel's token signing keys are published (BotOpenIdMetadata); Microsoft's by default. */
   openIdMetadata: string | null;
+  /** botbuilder's ToChannelFromBotLoginUrl and ToChannelFromBotOAuthScope: where the bot's own token comes from (the doctor asks there). */
+  loginUrl: string | null;
+  oauthScope: string | null;
 }
 
 export interface SlackConfig {
@@ -23,7 +27,8 @@ export interface SlackConfig {
 export interface MicrosoftConfig {
   tenantId: string;
   clientId: string;
-  clientSecret: string;
+  /** How the app proves who it is to Microsoft login: a secret, a certificate, workload or managed identity. */
+  credential: GraphCredential;
   resellerLink: string;
   graphUrl: string;
   loginUrl: string;
@@ -111,7 +116,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (tenantId && !GUID.test(tenantId)) problems.push('MicrosoftAppTenantId must be a tenant id (GUID).');
     const openIdMetadata = get('BotOpenIdMetadata') ?? null;
     if (openIdMetadata && !isHttpUrl(openIdMetadata)) problems.push(`BotOpenIdMetadata must be an http(s) URL, got "${openIdMetadata}".`);
-    teams = { appId, appPassword: appPassword ?? '', appType: appTypeText as TeamsConfig['appType'], tenantId: tenantId ?? '', openIdMetadata };
+    const loginUrl = get('ToChannelFromBotLoginUrl')?.replace(/\/+$/, '') ?? null;
+    const oauthScope = get('ToChannelFromBotOAuthScope')?.replace(/\/+$/, '') ?? null;
+    for (const [name, value] of [['ToChannelFromBotLoginUrl', loginUrl], ['ToChannelFromBotOAuthScope', oauthScope]] as const) {
+      if (value && !isHttpUrl(value)) problems.push(`${name} must be an http(s) URL, got "${value}".`);
+    }
+    teams = { appId, appPassword: appPassword ?? '', appType: appTypeText as TeamsConfig['appType'], tenantId: tenantId ?? '', openIdMetadata, loginUrl, oauthScope };
   } else if (appPassword || tenantId) {
     problems.push('MicrosoftAppPassword or MicrosoftAppTenantId is set without MicrosoftAppId: set all of them, or none for local mode.');
   }
@@ -183,12 +193,13 @@ function readMicrosoft(
   bot: { appId?: string; appPassword?: string; tenantId?: string },
   problems: string[],
 ): MicrosoftConfig {
-  const tenantId = get('MICROSOFT_TENANT_ID') ?? bot.tenantId ?? '';
-  const clientId = get('MICROSOFT_CLIENT_ID') ?? bot.appId ?? '';
-  const clientSecret = get('MICROSOFT_CLIENT_SECRET') ?? bot.appPassword ?? '';
+  const credential = readGraphCredential(get, bot.appPassword, problems);
+  // Workload identity's webhook names the app and tenant in AZURE_CLIENT_ID and AZURE_TENANT_ID.
+  const workload = credential?.kind === 'workload-identity';
+  const tenantId = get('MICROSOFT_TENANT_ID') ?? (workload ? get('AZURE_TENANT_ID') : undefined) ?? bot.tenantId ?? '';
+  const clientId = get('MICROSOFT_CLIENT_ID') ?? (workload ? get('AZURE_CLIENT_ID') : undefined) ?? bot.appId ?? '';
   if (!GUID.test(tenantId)) problems.push('DIRECTORY=microsoft needs MICROSOFT_TENANT_ID (or MicrosoftAppTenantId): your partner tenant id, a GUID.');
   if (!GUID.test(clientId)) problems.push('DIRECTORY=microsoft needs MICROSOFT_CLIENT_ID (or MicrosoftAppId): the app registration\'s client id, a GUID.');
-  if (!clientSecret) problems.push('DIRECTORY=microsoft needs MICROSOFT_CLIENT_SECRET (or MicrosoftAppPassword): a client secret of that app registration.');
   const resellerLink = get('RESELLER_LINK') ?? '';
   if (!resellerLink) problems.push('DIRECTORY=microsoft needs RESELLER_LINK: copy it from Partner Center > Customers > Request a reseller relationship.');
   else if (GUID.test(tenantId)) {
@@ -226,7 +237,7 @@ function readMicrosoft(
   return {
     tenantId,
     clientId,
-    clientSecret,
+    credential: credential ?? { kind: 'secret', secret: '' },
     resellerLink,
     graphUrl,
     loginUrl,

@@ -16,13 +16,13 @@ type Layer = { name: string; parts: string[]; siblings?: true };
 const layers: Layer[] = [
   { name: 'store and plumbing', parts: ['store/', 'bot/clock.ts', 'bot/logger.ts', 'bot/server/'] },
   { name: 'i18n', parts: ['i18n/'] },
-  { name: 'service', parts: ['bot/service/', 'bot/partner-center/', 'bot/microsoft/'] },
+  { name: 'service', parts: ['bot/service/', 'bot/partner-center/', 'bot/microsoft/', 'bot/doctor/'] },
   { name: 'commands', parts: ['bot/commands/'] },
   { name: 'views', parts: ['views/'] },
   { name: 'renderers and conversation', parts: ['render/teams/', 'render/slack/', 'render/text/', 'bot/conversation/'], siblings: true },
-  { name: 'app', parts: ['bot/app.ts', 'bot/config.ts', 'bot/demo.ts', 'bot/notifications/'] },
+  { name: 'app', parts: ['bot/app.ts', 'bot/config.ts', 'bot/demo.ts', 'bot/notifications/', 'bot/deployment-checks.ts'] },
   { name: 'surfaces', parts: ['bot/teams/', 'bot/slack/', 'bot/cli/', 'bot/web/'], siblings: true },
-  { name: 'entry', parts: ['bot/surfaces.ts', 'bot/main.ts', 'bot/start.ts'] },
+  { name: 'entry', parts: ['bot/surfaces.ts', 'bot/main.ts', 'bot/start.ts', 'bot/doctor-main.ts'] },
 ];
 
 const roots = ['store', 'i18n', 'bot', 'views', 'render'];

@@ -9,6 +9,7 @@ import type { Locale } from '../store/schema.js';
 import { formatDate, outcomeView, type OutcomeView, type Viewer } from './common.js';
 import { toAcceptedView, type AcceptedView } from './invitations.js';
 import { toNotificationsTroubleView } from './notifications.js';
+import { checkLines } from './checks.js';
 
 /** One sentence per capability Partner Center refused, naming the cause. */
 export function refusalLines(l: Locale, capabilities: Record<string, string | null>): string[] {
@@ -75,8 +76,10 @@ export function toStatusView(viewer: Viewer, s: DirectoryStatus, pc?: PartnerCen
     });
     if (pc) facts.push(...partnerCenterFacts(viewer, pc));
   }
-  const text = facts.map((f) => `${f.title}: ${f.value}`).join('\n');
-  return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${text}`, text: '', facts, actions: [] };
+  const factText = facts.map((f) => `${f.title}: ${f.value}`).join('\n');
+  // The doctor's checks as lines of text: a FactSet (Slack: 10 fields) would cut them off.
+  const checks = s.checks?.length ? [t(l, 'doctor.title'), ...checkLines(l, s.checks)].join('\n') : '';
+  return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${factText}${checks ? `\n${checks}` : ''}`, text: checks, facts, actions: [] };
 }
 
 /** The confirmation card of `end admin access`: the relationships it ends, and two buttons. */

@@ -209,7 +209,9 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
         const granted = new Set(await graph.grantedPermissions());
         missing = (Object.keys(REQUIRED_PERMISSIONS) as RequiredPermission[]).filter((p) => !granted.has(p));
       } catch (error) {
-        permissionError = error instanceof GraphError ? `${error.code} (${error.status})` : (error as Error).message;
+        // A refused login names Entra's AADSTS code, which says what to fix (a certificate not registered: 700027).
+        const aadsts = error instanceof GraphError ? /AADSTS\d+/.exec(error.message)?.[0] : undefined;
+        permissionError = error instanceof GraphError ? `${error.code} (${error.status}${aadsts ? `, ${aadsts}` : ''})` : (error as Error).message;
       }
       return {
         kind: 'microsoft',

@@ -1,13 +1,14 @@
 /**
  * The Microsoft Graph client behind the `GraphClient` port (graph.ts): app-only tokens from
- * @azure/identity (client credentials), Graph v1.0 over fetch, `@odata.nextLink` paging,
+ * @azure/identity (client credentials with a secret, a certificate, workload or managed identity:
+ * credential.ts), Graph v1.0 over fetch, `@odata.nextLink` paging,
  * If-Match on GDAP requests and deletes, and bounded retries (429/503 after Retry-After, other
  * 5xx and network failures with exponential backoff).
  *
  * Tokens and the client secret are never logged; logged paths leave out query strings (a user
  * lookup carries an email address there).
  */
-import { ClientSecretCredential } from '@azure/identity';
+import { createTokenCredential, type GraphCredential } from './credential.js';
 import type { GdapCustomer, GdapRelationship, GraphClient, NewRelationship, PartnerMembership } from './graph.js';
 import { GraphError } from './graph.js';
 import { MAX_PAGES, attemptJson, tokenClaims, trimSlash } from './http.js';
@@ -25,7 +26,9 @@ export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } f
 export interface GraphClientOptions {
   tenantId: string;
   clientId: string;
-  clientSecret: string;
+  /** How the app proves who it is; `clientSecret` alone is short for a secret. */
+  credential?: GraphCredential;
+  clientSecret?: string;
   /** Default https://graph.microsoft.com; the token scope is `${graphUrl}/.default`. */
   graphUrl?: string;
   /** Default https://login.microsoftonline.com. */
@@ -51,9 +54,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxRetries = Math.max(0, options.maxRetries ?? 4);
   const logger = options.logger;
-  const credential = new ClientSecretCredential(options.tenantId, options.clientId, options.clientSecret, {
-    authorityHost: loginUrl,
-    disableInstanceDiscovery: true,
+  const credential = createTokenCredential(options.credential ?? { kind: 'secret', secret: options.clientSecret ?? '' }, {
+    tenantId: options.tenantId,
+    clientId: options.clientId,
+    loginUrl,
   });
 
   /** A token for Graph (identity caches it and renews it before it expires). */
@@ -224,6 +228,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const first = users[0];
       return first ? { id: first.id } : null;
     },
+
+    async probe(path) {
+      const { json } = await call('GET', `${graphUrl}/v1.0${path}`);
+      return json;
+    },
+
+    accessTokenClaims: async () => tokenClaims(await token()),
 
     async grantedPermissions() {
       const roles = tokenClaims(await token()).roles;

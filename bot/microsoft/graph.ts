@@ -80,6 +80,10 @@ export interface GraphClient {
   findUserByEmail(email: string): Promise<{ id: string } | null>;
   /** The application permissions granted to the app, from the access token's `roles` claim. */
   grantedPermissions(): Promise<string[]>;
+  /** One GET of `path` (under /v1.0, query included) that changes nothing, for the doctor: its JSON, or a GraphError. */
+  probe(path: string): Promise<unknown>;
+  /** The claims of the app's access token (tid, roles…), unverified: our own token, fresh from Entra. */
+  accessTokenClaims(): Promise<Record<string, unknown>>;
 }
 
 /** A refusal or failure from Graph, after the client's own retries. */

@@ -18,15 +18,17 @@ export function createAdminAccessOperations(ctx: ServiceContext) {
     /** The directory's connection, the permissions it lacks and its last sync (admins only). */
     async directoryStatus(actor: Actor): Promise<DirectoryStatus> {
       requirePermission(ctx, actor, 'adminAccess');
-      if (ctx.directory.status) return ctx.directory.status();
-      return {
-        kind: ctx.directory.kind,
-        tenantId: ctx.store.partner()?.tenantId ?? null,
-        appId: null,
-        missingPermissions: null,
-        permissionError: null,
-        sync: null,
-      };
+      const status: DirectoryStatus = ctx.directory.status
+        ? await ctx.directory.status()
+        : {
+            kind: ctx.directory.kind,
+            tenantId: ctx.store.partner()?.tenantId ?? null,
+            appId: null,
+            missingPermissions: null,
+            permissionError: null,
+            sync: null,
+          };
+      return ctx.checks ? { ...status, checks: await ctx.checks() } : status;
     },
 
     /** `refresh customers`: reads Microsoft now; null with a directory that has nothing to read. */

@@ -1,4 +1,5 @@
 /** What every part of the service layer shares: the store, the clock, and the ports. */
+import type { Check } from '../doctor/check.js';
 import { randomUUID } from 'node:crypto';
 import type { Store, Tx } from '../../store/store.js';
 import type { Role } from '../../store/schema.js';
@@ -25,6 +26,8 @@ export interface ServiceDeps {
   directory?: Directory;
   now?: () => Date;
   newId?: () => string;
+  /** The deployment's checks (the doctor's), shown to admins by `status`. */
+  checks?: () => Promise<Check[]>;
 }
 
 export interface ServiceContext {
@@ -35,6 +38,7 @@ export interface ServiceContext {
   directory: Directory;
   now: () => Date;
   newId: () => string;
+  checks: (() => Promise<Check[]>) | null;
   /** Lookups kept current from the store's change feed. */
   indexes: ServiceIndexes;
   /** Records an audit event inside the same transaction as the change it describes. */
@@ -52,6 +56,7 @@ export function createContext(deps: ServiceDeps): ServiceContext {
     directory: deps.directory ?? embeddedDirectory,
     now,
     newId,
+    checks: deps.checks ?? null,
     indexes: new ServiceIndexes(deps.store),
     audit(tx, actor, action, target, details = {}) {
       tx.put('audit', { id: newId(), at: now().toISOString(), actor: toActorRef(actor), action, target, details });

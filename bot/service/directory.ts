@@ -10,6 +10,7 @@
  *
  * The chat flows, cards and rules are the same for both; only the facts' source changes.
  */
+import type { Check } from '../doctor/check.js';
 import type { CustomerUser, Invitation, License, Provider, Role, Subscription } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import type { PartnerCenterLink } from '../partner-center/connection.js';
@@ -107,6 +108,8 @@ export interface DirectoryStatus {
   missingPermissions: string[] | null;
   permissionError: string | null;
   sync: { lastSuccessAt: string | null; lastError: string | null; stale: boolean } | null;
+  /** The deployment's checks, as `npm run doctor` prints them. */
+  checks?: Check[];
 }
 
 /** The default directory: nothing outside the bot. */

@@ -12,6 +12,11 @@
  *
  * Tokens keep the roles they were issued with (as Entra's do): after `setGrantedRoles`, use a new
  * client (a new credential) to see the change.
+ *
+ * Besides the client secret, the token endpoint takes a client assertion (client-assertions.ts):
+ * a JWT signed with a certificate registered with `addCertificate`, or a federated token the test
+ * trusts (`trustFederatedToken`), or one issued by the managed identity endpoint
+ * (`GET /msi/token`, App Service's 2019-08-01 protocol) to an identity `addManagedIdentity` made.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -19,6 +24,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { GdapStatus } from '../../bot/microsoft/graph.js';
+import { createAssertionChecker } from './client-assertions.js';
 
 export const ALL_ROLES = [
   'DelegatedAdminRelationship.ReadWrite.All',
@@ -104,6 +110,11 @@ export interface FakeMicrosoftOptions {
   pageSize?: number;
   /** The `roles` claim of the tokens issued from now on (default ALL_ROLES). */
   roles?: readonly string[];
+  /**
+   * The clock of whoever signs client assertions, in ms: msal reads Date.now(), the worker's
+   * shifted date in this process and the real one in a child process. Default: `now`.
+   */
+  assertionNow?: () => number;
 }
 
 const DEFAULT_ERROR_CODES: Record<number, string> = {
@@ -215,6 +226,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const assertions = createAssertionChecker({ clientId, now: options.assertionNow ?? (() => now().getTime()), fakeNow: () => now().getTime() });
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -290,6 +302,10 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
         const code = injected.code ?? DEFAULT_ERROR_CODES[injected.status] ?? 'UnknownError';
         return reply(injected.status, graphError(injected.status, code, injected.message ?? `Injected ${injected.status}.`), headers);
       }
+      if (url.pathname === '/msi/token') {
+        const result = assertions.managedIdentityToken(method, url, req.headers['x-identity-header']);
+        return reply(result.status, result.body);
+      }
       if (url.pathname.startsWith('/v1.0/')) {
         entry.body = text ? JSON.parse(text) : undefined;
         const result = graph(method, url, authorization, entry.ifMatch, entry.body);
@@ -358,7 +374,13 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
           `Application with identifier '${form.get('client_id')}' was not found in the directory '${tenant}'.`,
         );
       }
-      if (form.get('client_secret') !== clientSecret) {
+      const assertion = form.get('client_assertion');
+      if (assertion !== null) {
+        if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+          return loginError(400, 'invalid_request', 90002, "The client_assertion_type must be 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.");
+        const refused = assertions.check(assertion, `${authority}/oauth2/v2.0/token`);
+        if (refused) return loginError(refused.status, refused.error, refused.aadsts, refused.description);
+      } else if (form.get('client_secret') !== clientSecret) {
         return loginError(
           401,
           'invalid_client',
@@ -735,6 +757,17 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
         directoryRoleTemplateIds: [...(user.directoryRoleTemplateIds ?? [])],
       });
     },
+    /** Registers a certificate (PEM) on the app, as uploading it under Certificates & secrets does. */
+    addCertificate: assertions.addCertificate,
+    /** The app trusts this exact token as a federated credential (what a workload identity's token file holds). */
+    trustFederatedToken: assertions.trustFederatedToken,
+    /** A managed identity (its client id, or 'system') that the app registration trusts as a federated credential. */
+    addManagedIdentity: assertions.addManagedIdentity,
+    /** App Service's IDENTITY_ENDPOINT and IDENTITY_HEADER for this stand-in. */
+    identityEndpoint: `${base}/msi/token`,
+    identityHeader: assertions.identityHeader,
+    /** Client assertions received, and why each was refused (null: accepted). */
+    assertionsSeen: assertions.seen,
     /** The `roles` claim of tokens issued from now on. */
     setGrantedRoles(roles: readonly string[]) {
       grantedRoles = [...roles];

@@ -33,6 +33,8 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   const held = new Map<string, Set<() => void>>();
   const failures: Array<{ method: string; match: (args: SlackCall['args']) => boolean; error: string; count: number }> = [];
   let seq = 0;
+  /** The scopes the token carries, sent as Slack does in every answer's x-oauth-scopes header: the manifest's by default. */
+  let scopes: string[] = ['app_mentions:read', 'chat:write', 'commands', 'im:history', 'users:read', 'users:read.email'];
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
       let data = '';
@@ -95,6 +97,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     const method = path.startsWith('/respond/') ? 'respond' : path.replace(/^\/api\//, '');
     const args = parse(text, req.headers['content-type'] ?? '');
     res.setHeader('content-type', 'application/json');
+    res.setHeader('x-oauth-scopes', scopes.join(','));
     if (method !== 'respond' && req.headers.authorization !== 'Bearer xoxb-test-token') {
       res.end(JSON.stringify({ ok: false, error: 'not_authed' }));
       return;
@@ -138,6 +141,10 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     responseUrl: (id: string) => `${base}/respond/${id}`,
     calls,
     failed,
+    /** The scopes the token carries from now on (x-oauth-scopes). */
+    setScopes(next: string[]) {
+      scopes = [...next];
+    },
     /** The next `count` calls of `method` matching `match` answer `{ ok: false, error }`. */
     fail(method: string, error: string, count = 1, match: (args: SlackCall['args']) => boolean = () => true) {
       failures.push({ method, match, error, count });

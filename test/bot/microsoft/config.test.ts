@@ -67,7 +67,7 @@ describe('DIRECTORY=microsoft', () => {
       MicrosoftAppTenantId: TENANT,
       RESELLER_LINK: link(),
     });
-    expect(config.microsoft).toMatchObject({ tenantId: TENANT, clientId: CLIENT, clientSecret: 'bot-secret' });
+    expect(config.microsoft).toMatchObject({ tenantId: TENANT, clientId: CLIENT, credential: { kind: 'secret', secret: 'bot-secret' } });
     const missing = problems({ PORT: '3978', DIRECTORY: 'microsoft', RESELLER_LINK: link() }).join('\n');
     for (const name of ['MICROSOFT_TENANT_ID', 'MICROSOFT_CLIENT_ID', 'MICROSOFT_CLIENT_SECRET']) expect(missing).toContain(name);
   });
