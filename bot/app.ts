@@ -97,6 +97,7 @@ export async function createApp(
         store: runningStoreCheck(store),
         partnerCenter: store.get('connections', CONNECTION_ID) ?? null,
         partnerCenterToken: microsoft?.partnerCenter.accessToken ?? null,
+        partnerCenterKeyChanged: microsoft?.partnerCenter.link.keyChanged() ?? false,
         now: clock.now(),
       }),
   });

@@ -27,6 +27,8 @@ export interface CheckInputs {
   /** The Partner Center sign-in's record, and a token from it (null when there is none). */
   partnerCenter: Connection | null;
   partnerCenterToken: (() => Promise<string>) | null;
+  /** The stored sign-in cannot be decrypted with TOKEN_ENCRYPTION_KEY (the key changed). */
+  partnerCenterKeyChanged?: boolean;
   now: Date;
   fetch?: typeof fetch;
 }
@@ -45,7 +47,8 @@ export function slackManifestScopes(): string[] {
 
 export async function deploymentChecks(config: CheckedConfig, inputs: CheckInputs): Promise<Check[]> {
   const microsoft = config.microsoft ?? null;
-  const connected = inputs.partnerCenter && !inputs.partnerCenter.lostAt ? inputs.partnerCenterToken : null;
+  const usable = inputs.partnerCenter && !inputs.partnerCenter.lostAt && !inputs.partnerCenterKeyChanged;
+  const connected = usable ? inputs.partnerCenterToken : null;
   const graph = inputs.graph;
   const groups = await Promise.all([
     [publicUrlCheck(config.publicUrl)],
@@ -58,7 +61,7 @@ export async function deploymentChecks(config: CheckedConfig, inputs: CheckInput
           return graphChecks(graph, { clientId: microsoft.clientId, credential: describeCredential(microsoft.credential), resellerLink: microsoft.resellerLink });
         })
       : [],
-    [partnerCenterCheck({ microsoft: Boolean(microsoft), encryptionKey: Boolean(microsoft?.partnerCenter.encryptionKey), connection: inputs.partnerCenter }, inputs.now)],
+    [partnerCenterCheck({ microsoft: Boolean(microsoft), encryptionKey: Boolean(microsoft?.partnerCenter.encryptionKey), connection: inputs.partnerCenter, keyChanged: Boolean(inputs.partnerCenterKeyChanged) }, inputs.now)],
     guarded('doctor.area.webhooks', () =>
       webhookCheck({
         token: config.partnerCenterWebhook?.token ?? null,
@@ -79,6 +82,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
   const key = microsoft?.partnerCenter.encryptionKey;
   const connection = found.partnerCenter;
   let partnerCenterToken: (() => Promise<string>) | null = null;
+  let partnerCenterKeyChanged = false;
   if (microsoft && key && connection) {
     const { createPartnerCenterAuth } = await import('./partner-center/auth.js');
     // The stored cache, read only: a refreshed token is used here and never written back.
@@ -91,6 +95,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
       clock: systemClock,
     });
     partnerCenterToken = () => auth.accessToken();
+    partnerCenterKeyChanged = !auth.canReadCache();
   }
-  return deploymentChecks(config, { graph, store: storeCheck(found), partnerCenter: connection, partnerCenterToken, now: systemClock.now() });
+  return deploymentChecks(config, { graph, store: storeCheck(found), partnerCenter: connection, partnerCenterToken, partnerCenterKeyChanged, now: systemClock.now() });
 }

@@ -421,6 +421,7 @@ export const en = {
   'doctor.pc.ok': { one: 'connected as {account}; the sign-in lapses in {count} day unless the bot uses it', other: 'connected as {account}; the sign-in lapses in {count} days unless the bot uses it' },
   'doctor.pc.soon': { one: 'connected as {account}, but the sign-in lapses in {count} day: type connect partner center in the chat.', other: 'connected as {account}, but the sign-in lapses in {count} days: type connect partner center in the chat.' },
   'doctor.pc.lost': 'the sign-in lapsed or was revoked: type connect partner center in the chat.',
+  'doctor.pc.keyChanged': 'the saved sign-in cannot be decrypted: TOKEN_ENCRYPTION_KEY changed. Type connect partner center in a personal chat with the bot.',
   'doctor.pc.off': 'not connected (type connect partner center in the chat to use its API)',
   'doctor.pc.noKey': 'not used: TOKEN_ENCRYPTION_KEY is not set',
   'doctor.webhooks.ok': 'registered for {url}',

@@ -420,6 +420,7 @@ export const it: Record<keyof typeof en, Message> = {
   'doctor.pc.ok': { one: 'collegato come {account}; l\'accesso scade tra {count} giorno se il bot non lo usa', other: 'collegato come {account}; l\'accesso scade tra {count} giorni se il bot non lo usa' },
   'doctor.pc.soon': { one: 'collegato come {account}, ma l\'accesso scade tra {count} giorno: scrivi collega partner center nella chat.', other: 'collegato come {account}, ma l\'accesso scade tra {count} giorni: scrivi collega partner center nella chat.' },
   'doctor.pc.lost': 'l\'accesso è scaduto o è stato revocato: scrivi collega partner center nella chat.',
+  'doctor.pc.keyChanged': "l'accesso salvato non si può decifrare: TOKEN_ENCRYPTION_KEY è cambiata. Scrivi collega partner center in una chat personale con il bot.",
   'doctor.pc.off': 'non collegato (scrivi collega partner center nella chat per usare le sue API)',
   'doctor.pc.noKey': 'non usato: TOKEN_ENCRYPTION_KEY non è impostata',
   'doctor.webhooks.ok': 'registrati per {url}',

@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 const SOON_DAYS = 14;
 
 export function partnerCenterCheck(
-  options: { microsoft: boolean; encryptionKey: boolean; connection: Connection | null },
+  options: { microsoft: boolean; encryptionKey: boolean; connection: Connection | null; keyChanged?: boolean },
   now: Date,
 ): Check {
   const area = 'doctor.area.partnerCenter';
@@ -21,6 +21,7 @@ export function partnerCenterCheck(
   const connection = options.connection;
   if (!connection) return check(area, 'off', 'doctor.pc.off');
   if (connection.lostAt) return check(area, 'fail', 'doctor.pc.lost');
+  if (options.keyChanged) return check(area, 'fail', 'doctor.pc.keyChanged');
   const account = connection.account ?? '?';
   const left = connection.refreshExpiresAt ? Math.floor((Date.parse(connection.refreshExpiresAt) - now.getTime()) / DAY_MS) : null;
   if (left === null) return check(area, 'ok', 'doctor.pc.ok', { account, count: '?' });

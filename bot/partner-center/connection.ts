@@ -17,6 +17,15 @@ import {
   type Signer,
 } from './port.js';
 
+/**
+ * Why the sign-in can no longer give tokens, and which saved sign-in that was found on (its
+ * encrypted cache): an admin who connects again meanwhile makes the finding stale.
+ */
+export interface ConnectionLost {
+  code: string;
+  cache?: string;
+}
+
 /** `checkConnection`'s code for a stored cache the key cannot open. */
 export const KEY_CHANGED = 'key-changed';
 
@@ -43,7 +52,7 @@ export interface PartnerCenterLink {
   /** The client, when someone is signed in and Partner Center allows `capability`; null otherwise. */
   clientFor(capability: Capability): PartnerCenterClient | null;
   /** With someone signed in: null while a token can still be had silently, else why not (the sign-in lapsed or was revoked). */
-  checkConnection(): Promise<{ code: string } | null>;
+  checkConnection(): Promise<ConnectionLost | null>;
 }
 
 /** The `connections` record as the token cache's home: the cache is written encrypted, in a transaction. */
@@ -144,13 +153,13 @@ export function createPartnerCenterLink(options: {
       const current = connection();
       if (!auth || !current || current.lostAt) return null;
       // Not a failure to retry: no token can come out of this cache until someone signs in again.
-      if (keyChanged()) return { code: KEY_CHANGED };
+      if (keyChanged()) return { code: KEY_CHANGED, cache: current.encryptedCache };
       try {
         await auth.accessToken();
         return null;
       } catch (error) {
         // Only a refusal means the connection is gone; Entra being unreachable is not.
-        if (error instanceof PartnerCenterError && error.status !== 0 && error.status < 500) return { code: error.code };
+        if (error instanceof PartnerCenterError && error.status !== 0 && error.status < 500) return { code: error.code, cache: current.encryptedCache };
         logger.warn({ err: error }, 'could not refresh the Partner Center token; will try again');
         return null;
       }

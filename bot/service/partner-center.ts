@@ -174,9 +174,12 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
      * token lapses, and announces once that the connection was lost (`lost` from a failed silent
      * refresh). Returns what it posted.
      */
-    async checkPartnerCenterConnection(lost: { code: string } | null): Promise<PartnerCenterReconnectEvent | null> {
+    async checkPartnerCenterConnection(found: { code: string; cache?: string } | null): Promise<PartnerCenterReconnectEvent | null> {
       const current = ctx.store.get('connections', CONNECTION_ID);
       if (!current) return null;
+      // A finding about a sign-in that was replaced while it was checked says nothing of this one.
+      const lost = found && (found.cache === undefined || found.cache === current.encryptedCache) ? found : null;
+      if (found && !lost) return null;
       const now = ctx.now();
       let reason: PartnerCenterReconnectEvent['reason'] | null = null;
       if (lost && !current.lostAt) reason = lost.code === KEY_CHANGED ? 'keyChanged' : 'lost';
@@ -195,13 +198,15 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
         at: reason === 'expiring' ? current.refreshExpiresAt! : now.toISOString(),
         deliveryIds: [],
       };
-      await ctx.store.transact((tx, read) => {
+      const written = await ctx.store.transact((tx, read) => {
         const fresh = read.get('connections', CONNECTION_ID);
-        if (!fresh) return;
+        if (!fresh || (lost?.cache !== undefined && fresh.encryptedCache !== lost.cache)) return false;
         const next: Connection = reason === 'expiring' ? { ...fresh, nudgedAt: now.toISOString() } : { ...fresh, lostAt: now.toISOString() };
         tx.put('connections', next);
         deliver(tx, fresh.announceTo ? { kind: 'conversation', ...fresh.announceTo } : null, event);
+        return true;
       });
+      if (!written) return null;
       ctx.notifier.publish(event);
       return event;
     },

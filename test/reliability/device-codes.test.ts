@@ -88,7 +88,7 @@ async function askForCode(teams: ReturnType<typeof teamsClient>, user: TeamsUser
 async function connectAlice(teams: ReturnType<typeof teamsClient>) {
   const code = await askForCode(teams, alice, alicePersonal);
   partnerCenter.completeSignIn({ upn: 'alice@northwind.example', mfa: true, oid: ALICE_ID, userCode: code });
-  await expect.poll(() => postedIn(alicePersonal.id, /Partner Center is connected/).length, { timeout: 15_000 }).toBe(1);
+  await expect.poll(() => postedIn(alicePersonal.id, /(^|\n)Partner Center is connected\n/).length, { timeout: 15_000 }).toBe(1);
   await bot.dispatcher.idle();
 }
 
@@ -177,7 +177,7 @@ describe('finding 4: device codes', () => {
   it('connects the admin who asked and signed in: from a Teams personal chat, and from a Slack DM matched by profile email', async () => {
     const teams = teamsClient(bot.url, connector.url);
     await connectAlice(teams);
-    expect(cardText(postedIn(alicePersonal.id, /Partner Center is connected/)[0])).toContain('alice@northwind.example');
+    expect(cardText(postedIn(alicePersonal.id, /(^|\n)Partner Center is connected\n/)[0])).toContain('alice@northwind.example');
     await bot.sync!.runOnce();
     await teams.say(alice, alicePersonal, 'status');
     expect(cardText(connector.calls.at(-1))).toContain('connected as alice@northwind.example');

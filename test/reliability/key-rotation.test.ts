@@ -79,7 +79,7 @@ describe.each(['file', 'postgres'] as const)('finding 9: a rotated TOKEN_ENCRYPT
       await teams(bot).say(alice, personal, 'connect partner center');
       await expect.poll(() => partnerCenter.pendingUserCodes().length, { timeout: 10_000 }).toBe(1);
       partnerCenter.completeSignIn({ upn: 'alice@northwind.example', mfa: true, oid: ALICE_ID });
-      await expect.poll(() => postedHere(/Partner Center is connected/).length, { timeout: 15_000 }).toBe(times);
+      await expect.poll(() => postedHere(/(^|\n)Partner Center is connected\n/).length, { timeout: 15_000 }).toBe(times);
       await bot.dispatcher.idle();
     };
 

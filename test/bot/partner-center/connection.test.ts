@@ -73,7 +73,7 @@ describe('the Partner Center connection over time', () => {
     await expect.poll(() => partnerCenter.pendingUserCodes().length, { timeout: 10_000 }).toBe(1);
     expect(cardText(connector.calls.at(-1))).toContain(partnerCenter.pendingUserCodes()[0]!);
     partnerCenter.completeSignIn({ upn: 'alice@northwind.example', mfa: true, oid: ALICE_ID });
-    await expect.poll(() => posted(/Partner Center is connected/).length, { timeout: 15_000 }).toBe(times);
+    await expect.poll(() => posted(/(^|\n)Partner Center is connected\n/).length, { timeout: 15_000 }).toBe(times);
   }
 
   it("nudges the admins' conversation once, ten days before the 90-day refresh window lapses", async () => {

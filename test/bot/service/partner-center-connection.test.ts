@@ -71,6 +71,18 @@ describe('the Partner Center connection, as the service keeps it', () => {
     expect(f.service.partnerCenterState()).toMatchObject({ lost: true, available: false, ready: false });
   });
 
+  it('ignores a finding about a sign-in that was replaced while it was checked (an admin connected again meanwhile)', async () => {
+    const now = new Date('2026-12-01T08:00:00.000Z');
+    const f = await withConnection({ encryptedCache: 'signed-in-again' }, now);
+    expect(await f.service.checkPartnerCenterConnection({ code: 'key-changed', cache: 'the-old-one' })).toBeNull();
+    expect(f.store.get('connections', 'partner-center')).toMatchObject({ lostAt: null });
+    expect(f.store.count('deliveries')).toBe(0);
+    expect(f.events).toEqual([]);
+    // The same finding about the sign-in that is stored does count.
+    expect(await f.service.checkPartnerCenterConnection({ code: 'key-changed', cache: 'signed-in-again' })).toMatchObject({ reason: 'keyChanged' });
+    expect(f.store.get('connections', 'partner-center')).toMatchObject({ lostAt: now.toISOString() });
+  });
+
   it('says nothing with no connection, no known lapse, or no conversation to tell (but still marks it)', async () => {
     const now = new Date(Date.parse(LAPSES) - DAY);
     expect(await (await withConnection(null, now)).service.checkPartnerCenterConnection({ code: 'x' })).toBeNull();
