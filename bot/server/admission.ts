@@ -25,9 +25,9 @@ export interface BodyBudget {
 }
 
 /**
- * 8 MB and 64 bodies hold memory well under the 24 MB the design allows for 200 slow bodies, and
- * are far above what Teams and Slack send at once: their bodies are a few KB and arrive in
- * milliseconds. 30 s is the design's body time.
+ * 4 MB and 64 bodies keep 200 slow bodies well under the 24 MB of growth the design allows (the
+ * rest of that is the connections themselves), and are far above what Teams and Slack send at
+ * once: their bodies are a few KB, declared, and arrive in milliseconds. 30 s is the design's body time.
  */
 export const DEFAULT_BODY_BUDGET: BodyBudget = { maxReads: 64, maxBytes: 4 * 1024 * 1024, maxBody: 1024 * 1024, readTimeoutMs: 30_000, retryAfterS: 5 };
 
