@@ -127,7 +127,9 @@ describe('200 unfinished 520 KB bodies before authentication', () => {
       // Those past the budget were answered at once (503, Retry-After, Connection: close) and
       // closed without waiting for their bodies; the others are cut off at the body time, 30 s.
       const closed = await Promise.all(answers);
-      expect(Math.max(...closed.map((c) => c.at)) - opened).toBeLessThan(65_000);
+      const lastClosedMs = Math.max(...closed.map((c) => c.at)) - opened;
+      console.log(`slow bodies: ${closed.filter((c) => c.answer.startsWith('HTTP/1.1 503')).length} refused with 503, the last socket closed after ${lastClosedMs} ms`);
+      expect(lastClosedMs).toBeLessThan(65_000);
       const refusals = closed.filter((c) => c.answer.startsWith('HTTP/1.1 503'));
       expect(refusals.length).toBeGreaterThanOrEqual(150);
       for (const { answer, at } of refusals) {
