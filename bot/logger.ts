@@ -1,7 +1,11 @@
-/** Structured logs; invitation tokens are redacted wherever they appear in a URL. */
+/**
+ * Structured logs; invitation tokens are redacted wherever they appear in a URL, and so are the
+ * secrets of a database URL (store/pg/redact.ts) in any form.
+ */
 import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 import type * as PinoPretty from 'pino-pretty';
+import { redactSecrets } from '../store/pg/redact.js';
 
 export type { Logger };
 
@@ -18,7 +22,15 @@ export function redactTokens(text: string): string {
   return text.replace(TOKEN_IN_PATH, '$1[redacted]').replace(TOKEN_FIELD, '$1[redacted]');
 }
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+/** What a logger hides besides invitation tokens. */
+export interface LoggerOptions {
+  /** Literal secrets to hide wherever they appear (the DATABASE_URL's, see urlSecrets). */
+  secrets?: readonly string[];
+}
+
+/** A pino logger at `level` that writes to `destination` (stdout by default) with every secret redacted. */
+export function createLogger(level: string, destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
+  const secrets = options.secrets ?? [];
   return pino(
     {
       level,
@@ -32,16 +44,17 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         },
       },
     },
-    scrubbing(destination ?? (process.stdout.isTTY ? prettyStdout() : pino.destination({ dest: 1, sync: true }))),
+    scrubbing(destination ?? (process.stdout.isTTY ? prettyStdout() : pino.destination({ dest: 1, sync: true })), secrets),
   );
 }
 
 /**
  * Every written line is scrubbed once more: errors (a failed call's request body, say) are
- * serialised by pino after the hook above has run, so a token nested in one would pass it.
+ * serialised by pino after the hook above has run, so a token nested in one would pass it. The
+ * database URL's secrets are hidden here, once per line, since an error is where they turn up.
  */
-function scrubbing(stream: NodeJS.WritableStream | pino.DestinationStream): pino.DestinationStream {
-  return { write: (line: string) => void stream.write(redactTokens(line)) };
+function scrubbing(stream: NodeJS.WritableStream | pino.DestinationStream, secrets: readonly string[]): pino.DestinationStream {
+  return { write: (line: string) => void stream.write(redactSecrets(redactTokens(line), secrets)) };
 }
 
 /**

@@ -1,15 +1,20 @@
 /** Composition root: config -> store -> service -> surfaces -> server. */
+import { inspect } from 'node:util';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server/server.js';
 import { createSurfaces } from './surfaces.js';
 import { StoreOpenError } from '../store/store.js';
-import { redactUrl } from '../store/pg-store.js';
+import { redactSecrets, redactUrl, urlSecrets } from '../store/pg/redact.js';
+
+/** The DATABASE_URL's secrets, hidden from every log line and from the start-up failure. */
+let secrets: string[] = [];
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  secrets = config.databaseUrl ? urlSecrets(config.databaseUrl) : [];
+  const logger = createLogger(config.logLevel, undefined, { secrets });
   const app = await createApp(config, logger, { demo: process.argv.includes('--demo') });
   const { surfaces } = await createSurfaces(config, app, logger);
   const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
@@ -37,10 +42,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StoreOpenError) {
-    console.error(`Cannot start: ${error.message}`);
-  } else {
-    console.error('Cannot start:', error);
-  }
+  const told = error instanceof ConfigError || error instanceof StoreOpenError ? error.message : inspect(error);
+  console.error(`Cannot start: ${redactSecrets(told, secrets)}`);
   process.exit(1);
 });

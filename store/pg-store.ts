@@ -26,6 +26,7 @@ import { StoreOpenError, StoreUnavailableError, type Store, type StoreReader, ty
 import type { Cluster } from './cluster.js';
 import { DatabaseTooNewError, applyMigrations } from './pg/migrations.js';
 import { DatabaseOpenError, createPool, describe, readOnly, redactUrl } from './pg/connection.js';
+import { urlSecrets } from './pg/redact.js';
 import { ChangeListener, FEED_PAGE, feedEntries, readFeedAfter, type FeedRow } from './pg/feed.js';
 import { BatchWriter, type Health, type Pending } from './pg/commit.js';
 import { checkFeedOp, loadRecords } from './pg/records.js';
@@ -63,6 +64,8 @@ export interface PgStoreHandle extends Store {
 /** Connects, migrates (under an advisory lock) and loads every record; refuses clearly when it cannot. */
 export async function openPgStore(options: PgStoreOptions): Promise<PgStoreHandle> {
   const where = redactUrl(options.url);
+  // A failure can quote a secret of the URL on its own (the path of an sslkey that cannot be read).
+  const secrets = urlSecrets(options.url);
   const pool = createPool(options.url, options.poolSize ?? 4, options.onError);
   let client: pg.PoolClient;
   try {
@@ -71,7 +74,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStoreHandl
     await pool.end().catch(() => {});
     throw new DatabaseOpenError(
       where,
-      `it cannot be reached (${describe(error)}). Check DATABASE_URL, the firewall rules and that the server is running.`,
+      `it cannot be reached (${describe(error, secrets)}). Check DATABASE_URL, the firewall rules and that the server is running.`,
     );
   }
   try {
@@ -80,7 +83,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStoreHandl
     client.release(true);
     await pool.end().catch(() => {});
     if (error instanceof DatabaseTooNewError) throw new DatabaseOpenError(where, error.message);
-    throw new DatabaseOpenError(where, `its schema could not be brought up to date (${describe(error)})`);
+    throw new DatabaseOpenError(where, `its schema could not be brought up to date (${describe(error, secrets)})`);
   }
   client.release();
   const store = new PgStore(pool, options);
@@ -90,7 +93,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStoreHandl
   } catch (error) {
     await store.close().catch(() => {});
     if (error instanceof StoreOpenError) throw error;
-    throw new DatabaseOpenError(where, `its records could not be loaded (${describe(error)})`);
+    throw new DatabaseOpenError(where, `its records could not be loaded (${describe(error, secrets)})`);
   }
   store.startPolling();
   return store;

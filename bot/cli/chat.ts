@@ -6,6 +6,7 @@ import { createApp } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { StoreOpenError } from '../../store/store.js';
+import { urlSecrets } from '../../store/pg/redact.js';
 import { toLocale } from '../../i18n/catalogue.js';
 import { createChatSession } from './session.js';
 import { ansi, plain } from '../../render/text/render-text.js';
@@ -17,7 +18,9 @@ async function main(): Promise<void> {
   });
   const config = loadConfig(process.env);
   const dataFile = values.data ?? (values.demo ? join(dirname(config.dataFile), 'demo.json') : config.dataFile);
-  const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stderr);
+  const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stderr, {
+    secrets: config.databaseUrl ? urlSecrets(config.databaseUrl) : [],
+  });
   // Whoever runs the terminal chat can read the data file anyway: "cli:admin" is a Global admin here.
   const app = await createApp({ ...config, dataFile, databaseUrl: values.data || values.demo ? null : config.databaseUrl, bootstrapAdmins: [...config.bootstrapAdmins, 'cli:admin'] }, logger, { demo: values.demo });
   const locale = toLocale(values.locale ?? process.env.LANG);

@@ -2,6 +2,18 @@
 import restify, { type Server } from 'restify';
 import type { Logger } from '../logger.js';
 import type { Store } from '../../store/store.js';
+import { admitBodies, DEFAULT_BODY_BUDGET, type BodyBudget } from './admission.js';
+
+/** How long a client may take to send its request, and how many bodies may be read at once. */
+export interface ServerLimits extends BodyBudget {
+  /** Node's `headersTimeout`: the request line and headers must arrive within it (a slow-headers client). */
+  headersTimeoutMs: number;
+  /** Node's `requestTimeout`: the whole request within it, a backstop behind `readTimeoutMs` (Node checks every 30 s). */
+  requestTimeoutMs: number;
+}
+
+/** The production limits: headers in 10 s, the body in 30 s, bodies within DEFAULT_BODY_BUDGET. */
+export const DEFAULT_LIMITS: ServerLimits = { ...DEFAULT_BODY_BUDGET, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
 
 /** A surface (Teams, Slack, the customer's page) adds its routes; it may stop background work on close. */
 export interface Surface {
@@ -26,9 +38,17 @@ export async function startServer(options: {
   store: Store;
   logger: Logger;
   surfaces: Surface[];
+  /** Tighter limits for tests; production uses DEFAULT_LIMITS. */
+  limits?: Partial<ServerLimits>;
 }): Promise<RunningServer> {
   const { store, logger, surfaces } = options;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const server = restify.createServer({ name: 'csp-connect-bot', handleUncaughtExceptions: false });
+  // Node's defaults give a client 60 s for its headers and 300 s for its request.
+  server.server.headersTimeout = limits.headersTimeoutMs;
+  server.server.requestTimeout = limits.requestTimeoutMs;
+  // First of every pre handler, so before Slack's (which hands the raw body to Bolt) and every route.
+  server.pre(admitBodies(limits, logger));
   server.get('/healthz', (_req, res, next) => {
     const healthy = store.healthy;
     // Background work that fell behind (a stale Microsoft sync) is reported, not a reason to restart.

@@ -51,38 +51,78 @@ export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, l
 /** Bolt's receiver hands this to every listener's context: the request's signature. */
 export const requestSignature = (req: IncomingMessage) => ({ requestSignature: String(req.headers['x-slack-signature'] ?? '') });
 
+/** How long a shared check (a claim in the database) may take: Slack wants its acknowledgement within 3 s. */
+export const SHARED_CHECK_MS = 1_000;
+
+/**
+ * A once-only claim across replicas, or null when the shared store cannot say: known to be
+ * unreachable (`reachable` false, so not even tried), failing, or not answering within `timeoutMs`.
+ * Waiting longer would cost the acknowledgement: Bolt answers 404 to a request not acknowledged in
+ * 3 s, and Slack shows its generic error.
+ */
+export async function claimInTime(
+  cluster: Cluster,
+  key: string,
+  ttlMs: number,
+  options: { reachable: () => boolean; timeoutMs?: number },
+): Promise<boolean | null> {
+  if (!options.reachable()) return null;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), options.timeoutMs ?? SHARED_CHECK_MS)));
+  try {
+    return await Promise.race([cluster.claim(key, ttlMs).catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * A signed request replayed within the window (same body, same timestamp, so the same signature)
  * is acknowledged and ignored: slash commands and interactions carry no event id to spot it by.
  * Registered as global middleware, so it runs only after Bolt has verified the signature.
+ *
+ * With several replicas the signatures seen are shared through the database. While it cannot be
+ * reached the request is checked against this replica's own memory and goes on, as a Teams turn
+ * does: reads are answered from memory, and a change is refused with the store's sentence, since
+ * it cannot be saved either. A replay that reaches another replica meanwhile can change nothing.
  */
-export function createReplayGuard(logger: Logger, now: () => number, cluster: Cluster | null = null): Middleware<AnyMiddlewareArgs> {
+export function createReplayGuard(
+  logger: Logger,
+  now: () => number,
+  cluster: Cluster | null = null,
+  options: { reachable?: () => boolean; timeoutMs?: number } = {},
+): Middleware<AnyMiddlewareArgs> {
   const seen = new Map<string, number>();
+  const replayed = async (args: AnyMiddlewareArgs) => {
+    logger.warn({ surface: 'slack' }, 'Slack request replayed (a signature already seen); acknowledged and ignored');
+    const ack = (args as { ack?: () => Promise<void> }).ack;
+    if (ack) await ack();
+  };
+  /** True when this replica saw the signature already; remembers it otherwise. */
+  const seenHere = (signature: string): boolean => {
+    const at = now();
+    // Entries are in arrival order: drop the expired ones from the front, and the oldest past the cap.
+    for (const [key, seenAt] of seen) {
+      if (at - seenAt < SEEN_TTL_MS && seen.size < MAX_SEEN) break;
+      seen.delete(key);
+    }
+    if (seen.has(signature)) return true;
+    seen.set(signature, at);
+    return false;
+  };
   return async (args) => {
     const signature = (args.context as { requestSignature?: unknown }).requestSignature;
-    if (typeof signature === 'string' && signature && cluster) {
-      // Several replicas: the replay may reach another one, so the signatures seen are shared.
-      if (!(await cluster.claim(`slack-signature:${signature}`, SEEN_TTL_MS))) {
-        logger.warn({ surface: 'slack' }, 'Slack request replayed (a signature already seen); acknowledged and ignored');
-        const ack = (args as { ack?: () => Promise<void> }).ack;
-        if (ack) await ack();
-        return;
-      }
-    } else if (typeof signature === 'string' && signature) {
-      const at = now();
-      // Entries are in arrival order: drop the expired ones from the front, and the oldest past the cap.
-      for (const [key, seenAt] of seen) {
-        if (at - seenAt < SEEN_TTL_MS && seen.size < MAX_SEEN) break;
-        seen.delete(key);
-      }
-      if (seen.has(signature)) {
-        logger.warn({ surface: 'slack' }, 'Slack request replayed (a signature already seen); acknowledged and ignored');
-        const ack = (args as { ack?: () => Promise<void> }).ack;
-        if (ack) await ack();
-        return;
-      }
-      seen.set(signature, at);
+    if (typeof signature !== 'string' || !signature) return args.next();
+    if (cluster) {
+      const claimed = await claimInTime(cluster, `slack-signature:${signature}`, SEEN_TTL_MS, {
+        reachable: options.reachable ?? (() => true),
+        timeoutMs: options.timeoutMs,
+      });
+      if (claimed === false) return replayed(args);
+      if (claimed === true) return args.next();
+      logger.warn({ surface: 'slack' }, 'the shared replay check could not be made (database unreachable); checked on this replica only');
     }
+    if (seenHere(signature)) return replayed(args);
     await args.next();
   };
 }

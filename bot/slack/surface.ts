@@ -18,7 +18,7 @@ import type { Dispatcher } from '../notifications/dispatcher.js';
 import { rethrowGone } from './gone.js';
 import { toNotificationView } from '../../views/index.js';
 import { toSlackMessage } from '../../render/slack/blocks.js';
-import { createReplayGuard, refuseFutureTimestamp, refuseOversizedBody, requestSignature, watchSlackIdentity } from './guards.js';
+import { claimInTime, createReplayGuard, refuseFutureTimestamp, refuseOversizedBody, requestSignature, watchSlackIdentity } from './guards.js';
 import { createPeople, trimOldest } from './profiles.js';
 import { createReplies } from './replies.js';
 import type { SlackContext } from './listeners/context.js';
@@ -109,17 +109,20 @@ export function createSlackSurface(
 
   // --- Slack's retries: one event acts once -------------------------------------------------------
 
-  bolt.use(createReplayGuard(logger, () => app.clock.now().getTime(), app.cluster));
+  // The shared checks are skipped while the database is known to be unreachable, and given up on
+  // when it does not answer in time: either way the request is checked on this replica instead.
+  const reachable = () => app.store.healthy;
+  bolt.use(createReplayGuard(logger, () => app.clock.now().getTime(), app.cluster, { reachable }));
   const seenEvents = new Map<string, number>();
   bolt.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && app.cluster) {
-      // Several replicas: Slack's retry may reach another one, so the event ids seen are shared.
-      if (!(await app.cluster.claim(`slack-event:${eventId}`, SEEN_EVENTS_TTL_MS))) {
-        logger.info({ eventId }, 'Slack event delivered again; already handled');
-        return;
-      }
-    } else if (typeof eventId === 'string') {
+    // Several replicas: Slack's retry may reach another one, so the event ids seen are shared.
+    const claimed = typeof eventId === 'string' && app.cluster ? await claimInTime(app.cluster, `slack-event:${eventId}`, SEEN_EVENTS_TTL_MS, { reachable }) : null;
+    if (claimed === false) {
+      logger.info({ eventId }, 'Slack event delivered again; already handled');
+      return;
+    }
+    if (claimed === null && typeof eventId === 'string') {
       const seenAt = seenEvents.get(eventId);
       if (seenAt !== undefined && app.clock.now().getTime() - seenAt < SEEN_EVENTS_TTL_MS) {
         logger.info({ eventId }, 'Slack event delivered again; already handled');

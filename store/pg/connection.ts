@@ -4,17 +4,9 @@
  */
 import pg from 'pg';
 import { StoreOpenError } from '../store.js';
+import { redactSecrets } from './redact.js';
 
-/** The URL with its password replaced, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the DATABASE_URL (not a valid URL)';
-  }
-}
+export { redactUrl } from './redact.js';
 
 /** Refused at start-up: the database cannot be reached, or is newer than this code. */
 export class DatabaseOpenError extends StoreOpenError {
@@ -24,11 +16,11 @@ export class DatabaseOpenError extends StoreOpenError {
   }
 }
 
-/** An error's message for a sentence, any database URL in it redacted. */
-export function describe(error: unknown): string {
+/** An error's message for a sentence, any database URL in it redacted, and the `secrets` of ours (see urlSecrets). */
+export function describe(error: unknown, secrets: readonly string[] = []): string {
   const e = error as { message?: string; code?: string } | undefined;
   const text = e?.message || e?.code || String(error);
-  return text.replace(/postgres(ql)?:\/\/[^\s]*/g, (url) => redactUrl(url));
+  return redactSecrets(text, secrets);
 }
 
 /** The pool every commit, feed read and claim takes its connection from. */

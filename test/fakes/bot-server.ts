@@ -5,7 +5,7 @@ import { createApp } from '../../bot/app.js';
 import type { Clock } from '../../bot/clock.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
-import { startServer } from '../../bot/server/server.js';
+import { startServer, type ServerLimits } from '../../bot/server/server.js';
 import { createSurfaces } from '../../bot/surfaces.js';
 import type { StoreFs } from '../../store/durable-file.js';
 import { tempDir } from '../helpers.js';
@@ -13,11 +13,12 @@ import { tempDir } from '../helpers.js';
 /**
  * `dataFile` restarts a bot on the data file of an earlier one (stopped first); `clock` pins the
  * bot's time, so back-offs are stepped through instead of waited for; `storeFs` is the disk under
- * the data file (test/fakes/faulty-fs.ts fails it on request).
+ * the data file (test/fakes/faulty-fs.ts fails it on request); `limits` tightens the server's bounds
+ * on bodies read before authentication.
  */
 export async function startBot(
   env: Record<string, string> = {},
-  options: { slackMaxInFlight?: number; slackRetryMs?: number; dataFile?: string; clock?: Clock; storeFs?: StoreFs } = {},
+  options: { slackMaxInFlight?: number; slackRetryMs?: number; dataFile?: string; clock?: Clock; storeFs?: StoreFs; limits?: Partial<ServerLimits> } = {},
 ) {
   const dataFile = options.dataFile ?? join(tempDir(), 'db.json');
   const config = loadConfig({
@@ -46,7 +47,7 @@ export async function startBot(
     slackMaxInFlight: options.slackMaxInFlight,
     slackRetryMs: options.slackRetryMs,
   });
-  const running = await startServer({ port: 0, host: '127.0.0.1', store: app.store, logger, surfaces });
+  const running = await startServer({ port: 0, host: '127.0.0.1', store: app.store, logger, surfaces, limits: options.limits });
   return {
     ...app,
     config,

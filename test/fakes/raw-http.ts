@@ -127,3 +127,48 @@ export function requestFromPeer(
     req.end(options.body);
   });
 }
+
+/** A socket holding an upload it never finishes (see unfinishedUpload). */
+export interface HeldUpload {
+  /** Resolves once every byte was handed to the network, or the socket closed first. */
+  written: Promise<void>;
+  /** Resolves once the server closed the socket: what it wrote back, and when (ms since the epoch). */
+  closed: Promise<{ answer: string; at: number }>;
+  /** Closes it from this end (cleanup). */
+  destroy(): void;
+}
+
+/**
+ * A slow client: the headers and `sent` bytes of a body, declared longer (`declared`) or chunked
+ * and never terminated, and then nothing; the socket stays open until the server closes it.
+ */
+export function unfinishedUpload(
+  url: string,
+  options: { path: string; headers: Record<string, string>; sent: Buffer; declared?: number },
+): HeldUpload {
+  const { hostname, port } = new URL(url);
+  const framing = options.declared === undefined ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(options.declared) };
+  const headers = { host: `${hostname}:${port}`, ...options.headers, ...framing };
+  const head = `POST ${options.path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
+  let answer = '';
+  let wrote!: () => void;
+  const written = new Promise<void>((resolve) => (wrote = resolve));
+  const socket = connect({ host: hostname, port: Number(port) }, () => {
+    socket.write(head);
+    if (options.declared === undefined) socket.write(`${options.sent.length.toString(16)}\r\n`);
+    socket.write(options.sent);
+    socket.write(options.declared === undefined ? '\r\n' : '', () => wrote());
+  });
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+  // The server may close while bytes are still on their way: that is its answer.
+  socket.on('error', () => {});
+  const closed = new Promise<{ answer: string; at: number }>((resolve) =>
+    socket.once('close', () => {
+      wrote();
+      resolve({ answer, at: Date.now() });
+    }),
+  );
+  return { written, closed, destroy: () => socket.destroy() };
+}

@@ -5,6 +5,7 @@ import { startServer } from '../../../bot/server/server.js';
 import { createLogger } from '../../../bot/logger.js';
 import { tempStore } from '../../helpers.js';
 import { mailtoLink } from '../../../views/index.js';
+import { urlSecrets } from '../../../store/pg/redact.js';
 
 describe('server', () => {
   it('answers /healthz and reports a store that can no longer write as unhealthy', async () => {
@@ -64,6 +65,18 @@ describe('logger', () => {
     const text = chunks.join('');
     expect(text).toContain('notification not delivered');
     expect(text).not.toContain('Err0r_Token');
+  });
+
+  it('never writes a database URL secret: in a URL anywhere, or quoted alone inside an error', async () => {
+    const chunks: string[] = [];
+    const url = 'postgres://bot:Userinfo-Pw-1@db.example.com/csp?password=Query-Pw-2&sslpassword=Ssl-Pw-3&sslkey=/keys/Bot-Key-4.pem';
+    const logger = createLogger('info', { write: (c: string) => chunks.push(c) } as unknown as NodeJS.WritableStream, { secrets: urlSecrets(url) });
+    const err = Object.assign(new Error(`cannot open '/keys/Bot-Key-4.pem' for ${url}`), { config: { password: 'Query-Pw-2' } });
+    logger.warn({ err, database: url }, `database background work failed on ${url}; retrying`);
+    const text = chunks.join('');
+    expect(text).toContain('retrying');
+    expect(text).toContain('postgres://bot:***@db.example.com/csp?password=***&sslpassword=***&sslkey=***');
+    for (const secret of ['Userinfo-Pw-1', 'Query-Pw-2', 'Ssl-Pw-3', 'Bot-Key-4']) expect(text).not.toContain(secret);
   });
 
   it('prints readable lines at a terminal and JSON lines into a pipe, both redacted', async () => {
