@@ -1,6 +1,7 @@
 /** Runs the project's real entry points as child processes, in a clean environment, on free ports. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -86,3 +87,7 @@ const running = new Set<ChildProcess>();
 export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
 }
+
+/** The refusal a process gets for a data file that live process `pid` holds (store/data-file-lock.ts). */
+export const heldBy = (pid: number, dataFile: string) =>
+  `another process (pid ${pid} on ${hostname()}) is using it and keeps its lock ${dataFile}.lock fresh; stop that process, or use another data file.`;
