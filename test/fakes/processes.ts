@@ -40,9 +40,13 @@ export interface Running {
   exited(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node --import tsx <script> ...args`; killed at the end of the test file if still running. */
-export function run(script: string, args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Starts `node --import tsx <script> ...args`, or `<wrap...> node ...` (e.g. in a fresh PID
+ * namespace, in its own process group); killed at the end of the test file if still running.
+ */
+export function run(script: string, args: string[], env: NodeJS.ProcessEnv, wrap: string[] = []): Running {
+  const command = [...wrap, process.execPath, '--import', 'tsx', join(ROOT, script), ...args];
+  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: wrap.length > 0 });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -85,7 +89,14 @@ export function run(script: string, args: string[], env: NodeJS.ProcessEnv): Run
 const running = new Set<ChildProcess>();
 /** Kills what a failed test left running. */
 export function killAll(): void {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) {
+    try {
+      // A wrapped child leads its own process group: take all of it (a namespace's processes too).
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }
 }
 
 /** The refusal a process gets for a data file that live process `pid` holds (store/data-file-lock.ts). */
