@@ -45,8 +45,12 @@ export interface Running {
  * namespace, in its own process group); killed at the end of the test file if still running.
  */
 export function run(script: string, args: string[], env: NodeJS.ProcessEnv, wrap: string[] = []): Running {
-  const command = [...wrap, process.execPath, '--import', 'tsx', join(ROOT, script), ...args];
-  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: wrap.length > 0 });
+  return runCommand([...wrap, process.execPath, '--import', 'tsx', join(ROOT, script), ...args], env, { group: wrap.length > 0 });
+}
+
+/** Starts any command (in its own process group with `group`); killed at the end of the test file if still running. */
+export function runCommand(command: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; group?: boolean } = {}): Running {
+  const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: options.group ?? false });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
