@@ -64,6 +64,8 @@ async function openStore(
         'snapshot rewrite failed; writes go on in the journal, and /healthz reports degraded until the snapshot is written at shutdown',
       ),
     fs,
+    onLockWait: (message) => logger.warn({ file: config.dataFile }, message),
+    onLockLost: (err) => logger.error({ err, file: config.dataFile }, 'the data file lock was taken over: this process stopped writing and /healthz answers 503; restart it'),
     // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.
     archive: { audit: AUDIT_KEPT },
   });

@@ -1,5 +1,5 @@
-/** File primitives that survive a crash at any instant: fsynced temp file + rename, and a lock. */
-import { constants, promises as fs, openSync, closeSync, writeSync, readFileSync, unlinkSync } from 'node:fs';
+/** File primitives that survive a crash at any instant: fsynced temp file + rename (the lock: data-file-lock.ts). */
+import { constants, promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
@@ -126,44 +126,5 @@ export class DurableJSONFile<T> implements Adapter<T> {
 
   async write(data: T): Promise<void> {
     await writeFileAtomic(this.file, JSON.stringify(data));
-  }
-}
-
-/**
- * An exclusive lock beside the data file, so two processes never write the same store.
- * A lock left by a process that no longer runs is taken over.
- */
-export function acquireLock(file: string): () => void {
-  const lockFile = `${file}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockFile, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
-        try {
-          unlinkSync(lockFile);
-        } catch {
-          // Already gone: nothing to release.
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(lockFile, 'utf8'));
-      if (owner && isRunning(owner)) {
-        throw new Error(`it is in use by process ${owner} (lock file ${lockFile})`);
-      }
-      unlinkSync(lockFile);
-    }
-  }
-  throw new Error(`could not take the lock ${lockFile}`);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -18,7 +18,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { migrate, upgradeOp } from './migrations.js';
-import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices, type StoreFs } from './durable-file.js';
+import { DurableJSONFile, appendJsonLines, writeJsonInSlices, type StoreFs } from './durable-file.js';
+import { LockHeldError, LockLostError, acquireLock, type DataFileLock } from './data-file-lock.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
 import { MemoryState, ReadsFromMemory, checkOp, collectInto, parseRecord } from './memory-state.js';
 import { SCHEMA_VERSION, Snapshot, collectionNames, Partner, type CollectionName } from './schema.js';
@@ -38,6 +39,12 @@ export interface JournalStoreOptions {
   archive?: Partial<Record<CollectionName, number>>;
   /** The file operations of journal appends and snapshot rewrites (node:fs; tests inject faults). */
   fs?: StoreFs;
+  /** How long a crashed process's lock holds the file (data-file-lock.ts; tests shorten it). */
+  lockStaleMs?: number;
+  /** Told, once, that the start waits for the lock of a process that may have crashed. */
+  onLockWait?: (message: string) => void;
+  /** Told that another process took the lock over: the store has stopped writing. */
+  onLockLost?: (error: Error) => void;
 }
 
 interface Pending {
@@ -61,14 +68,14 @@ export interface JournalStoreHandle extends Store {
 /** Opens (or creates) the store; refuses, without touching it, a file that is not valid. */
 export async function openJournalStore(options: JournalStoreOptions): Promise<JournalStoreHandle> {
   const { file } = options;
-  if (file === null) return new JournalStore(null, null, () => {}, options, emptySnapshot());
+  if (file === null) return new JournalStore(null, null, null, options, emptySnapshot());
   // The folder holds customers' contacts and the audit trail: only this user may read it.
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  let release: () => void;
+  let lock: DataFileLock;
   try {
-    release = acquireLock(file);
+    lock = await acquireLock(file, { staleMs: options.lockStaleMs, onWait: options.onLockWait });
   } catch (error) {
-    throw new StoreOpenError(file, (error as Error).message);
+    throw new StoreOpenError(file, error instanceof LockHeldError ? error.message : `its lock cannot be taken (${(error as Error).message})`);
   }
   try {
     // lowdb reads the snapshot (and creates it when missing); rewrites go through writeJsonInSlices.
@@ -83,13 +90,13 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
     const oldJournal = existsSync(`${journalFile}.old`) ? await read(`${journalFile}.old`) : null;
     const journal = await read(journalFile);
     const writer = await JournalWriter.open(journalFile, journal.validBytes, options.fs);
-    const store = new JournalStore(file, writer, release, options, snapshot);
+    const store = new JournalStore(file, writer, lock, options, snapshot);
     if (oldJournal) store.replay(oldJournal.entries);
     store.replay(journal.entries);
     if (oldJournal || migrated) await store.writeFullSnapshot();
     return store;
   } catch (error) {
-    release();
+    await lock.release();
     throw error;
   }
 }
@@ -150,7 +157,7 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
   constructor(
     private readonly file: string | null,
     private readonly journal: JournalWriter | null,
-    private readonly release: () => void,
+    private readonly lock: DataFileLock | null,
     private readonly options: JournalStoreOptions,
     snapshot: Snapshot,
   ) {
@@ -160,6 +167,11 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
     this.memory.replaceAll(snapshot.partner, snapshotRecords(snapshot));
     this.memory.seq = snapshot.journalSeq;
+    // Writing beside the process that took the lock over would lose its writes or ours.
+    lock?.onLost((error) => {
+      this.failure ??= error;
+      options.onLockLost?.(error);
+    });
   }
 
   get healthy(): boolean {
@@ -173,7 +185,7 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
 
   transact<T>(fn: (tx: Tx, read: StoreReader) => T): Promise<T> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('The store is closed.'));
-    if (this.failure) return Promise.reject(new StoreUnavailableError('The store could not write to disk; restart the bot.'));
+    if (this.failure) return Promise.reject(this.unavailable());
     const ops: JournalOp[] = [];
     let result: T;
     try {
@@ -188,6 +200,11 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
       this.queue.push({ entry, resolve: () => resolve(result), reject });
       if (!this.committing) this.idle = this.commitLoop();
     });
+  }
+
+  private unavailable(): StoreUnavailableError {
+    if (this.failure instanceof LockLostError) return new StoreUnavailableError(this.failure.message);
+    return new StoreUnavailableError('The store could not write to disk; restart the bot.');
   }
 
   /** Re-applies journal entries written after the snapshot. */
@@ -208,7 +225,10 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
     const journal = this.journal!;
     const old = `${this.journalFile!}.old`;
     try {
-      await this.serialIO(() => journal.rotate(old));
+      await this.serialIO(() => {
+        this.lock?.verify();
+        return journal.rotate(old);
+      });
       // Everything in the old journal is in memory now: capture it (references only, records are frozen).
       await this.writeSnapshotFile(this.capture());
       await rm(old, { force: true });
@@ -228,6 +248,7 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
 
   private async writeSnapshotFile(state: ReturnType<JournalStore['capture']>): Promise<void> {
     if (!this.file) return;
+    this.lock?.verify();
     // Oldest first (insertion order): what goes past the limit moves to the archive, durably,
     // before a snapshot without it replaces the old one. A crash in between can only repeat lines
     // in the archive (the old snapshot still has them), never lose one.
@@ -266,7 +287,7 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
     if (!this.failure && this.journal && (this.journal.bytes > 0 || this.compactionFailed)) await this.writeFullSnapshot();
     this.closed = true;
     await this.journal?.close();
-    this.release();
+    await this.lock?.release();
   }
 
   private validateOp(op: JournalOp, seq: number): JournalOp {
@@ -290,8 +311,14 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
         const batch = this.queue;
         this.queue = [];
         try {
-          if (this.failure) throw new StoreUnavailableError('The store could not write to disk; restart the bot.');
-          if (this.journal) await this.serialIO(() => this.journal!.append(batch.map((p) => p.entry)));
+          if (this.failure) throw this.unavailable();
+          if (this.journal) {
+            await this.serialIO(() => {
+              // Checked right before the append: a lock taken over while this process was paused stops it here.
+              this.lock?.verify();
+              return this.journal!.append(batch.map((p) => p.entry));
+            });
+          }
           for (const p of batch) p.resolve();
         } catch (error) {
           // Memory now holds writes the disk does not: refuse everything until a restart.

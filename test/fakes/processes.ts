@@ -1,6 +1,7 @@
 /** Runs the project's real entry points as child processes, in a clean environment, on free ports. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -39,9 +40,17 @@ export interface Running {
   exited(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node --import tsx <script> ...args`; killed at the end of the test file if still running. */
-export function run(script: string, args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Starts `node --import tsx <script> ...args`, or `<wrap...> node ...` (e.g. in a fresh PID
+ * namespace, in its own process group); killed at the end of the test file if still running.
+ */
+export function run(script: string, args: string[], env: NodeJS.ProcessEnv, wrap: string[] = []): Running {
+  return runCommand([...wrap, process.execPath, '--import', 'tsx', join(ROOT, script), ...args], env, { group: wrap.length > 0 });
+}
+
+/** Starts any command (in its own process group with `group`); killed at the end of the test file if still running. */
+export function runCommand(command: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; group?: boolean } = {}): Running {
+  const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: options.group ?? false });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -84,5 +93,16 @@ export function run(script: string, args: string[], env: NodeJS.ProcessEnv): Run
 const running = new Set<ChildProcess>();
 /** Kills what a failed test left running. */
 export function killAll(): void {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) {
+    try {
+      // A wrapped child leads its own process group: take all of it (a namespace's processes too).
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }
 }
+
+/** The refusal a process gets for a data file that live process `pid` holds (store/data-file-lock.ts). */
+export const heldBy = (pid: number, dataFile: string) =>
+  `another process (pid ${pid} on ${hostname()}) is using it and keeps its lock ${dataFile}.lock fresh; stop that process, or use another data file.`;

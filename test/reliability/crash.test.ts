@@ -130,7 +130,8 @@ describe('crash safety', () => {
         if (existsSync(`${file}.journal.old`)) killedMidCompaction++;
         // The snapshot is always whole JSON: the old one or the new one, never half of each.
         expect(() => JSON.parse(readFileSync(file, 'utf8')), `seed ${SEED} round ${round}`).not.toThrow();
-        const store = await openJournalStore({ file, archive: { audit: 30 } });
+        // The killed worker's lock goes stale after the shortest window proper-lockfile allows, so a round waits at most ~2 s for it.
+        const store = await openJournalStore({ file, archive: { audit: 30 }, lockStaleMs: 2_000 });
         const wrong = [...acknowledged].filter(([id, name]) => store.get('providers', id)?.name !== name).map(([id]) => id);
         expect(wrong, `seed ${SEED} round ${round} (${JSON.stringify(kill)}): acknowledged writes lost or changed`).toEqual([]);
         // Each write's audit event is in memory or in the archive file (whole lines only).

@@ -2,10 +2,11 @@
  * What the store does when the disk fails under it: a full disk (ENOSPC) or a broken one (EIO) on
  * the journal append and on the snapshot rename, injected through the store's `fs` option.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openJournalStore, type JournalStoreHandle } from '../../store/journal-store.js';
+import { abandonLock } from '../../store/data-file-lock.js';
 import { StoreUnavailableError } from '../../store/store.js';
 import { startServer } from '../../bot/server/server.js';
 import { createLogger } from '../../bot/logger.js';
@@ -15,8 +16,8 @@ import { tempDir } from '../helpers.js';
 
 const provider = (id: string) => ({ id, name: `Provider ${id}`, tenantId: null, createdAt: '2026-11-23T10:00:00.000Z' });
 const put = (id: string) => (tx: { put: (c: 'providers', r: ReturnType<typeof provider>) => void }) => tx.put('providers', provider(id));
-/** A crash: the process is gone without closing, so its lock names a dead process. */
-const crash = (file: string) => writeFileSync(`${file}.lock`, '999999999');
+/** A crash: the process is gone without closing, and its lock is left behind, no longer refreshed. */
+const crash = (file: string) => abandonLock(file);
 const ids = (store: { all: (c: 'providers') => Iterable<{ id: string }> }) => [...store.all('providers')].map((p) => p.id).sort();
 const journalIds = (file: string) =>
   existsSync(file)

@@ -6,6 +6,8 @@ import { StoreOpenError } from '../../store/store.js';
 import { SCHEMA_VERSION } from '../../store/schema.js';
 import { LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { abandonLock } from '../../store/data-file-lock.js';
 import { tempDir, tempStore } from '../helpers.js';
 
 const provider = (id: string, name = id) => ({ id, name, tenantId: null, createdAt: '2026-11-23T10:00:00.000Z' });
@@ -27,8 +29,8 @@ describe('journal store', () => {
     const file = join(dir, 'db.json');
     const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1')));
-    // Simulate a crash: drop the lock as a dead process would, without close().
-    writeFileSync(`${file}.lock`, '999999999');
+    // A crash: no close(), and the lock left behind as a killed process leaves it.
+    abandonLock(file);
     const reopened = await openJournalStore({ file });
     expect(reopened.get('providers', 'p1')).toBeDefined();
     await reopened.close();
@@ -40,7 +42,7 @@ describe('journal store', () => {
     const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1')));
     appendFileSync(`${file}.journal`, '{"seq":99,"ops":[{"op":"put","c":"provid');
-    writeFileSync(`${file}.lock`, '999999999');
+    abandonLock(file);
     const reopened = await openJournalStore({ file });
     expect([...reopened.all('providers')].map((p) => p.id)).toEqual(['p1']);
     await reopened.close();
@@ -91,7 +93,7 @@ describe('journal store', () => {
     const file = join(tempDir(), 'db.json');
     const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1')));
-    writeFileSync(`${file}.lock`, '999999999'); // as if the process died: the entry stays in the journal
+    abandonLock(file); // as if the process died: the entry stays in the journal
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), schemaVersion: SCHEMA_VERSION + 1 }));
     const before = [readFileSync(file), readFileSync(`${file}.journal`)];
     await expect(openJournalStore({ file })).rejects.toThrow(`schema ${SCHEMA_VERSION + 1}; this one reads up to ${SCHEMA_VERSION}`);
@@ -252,7 +254,7 @@ describe('journal store', () => {
 
   it('refuses to open a data file that another live process holds', async () => {
     const { file } = await tempStore();
-    await expect(openJournalStore({ file })).rejects.toThrow(/in use by process/);
+    await expect(openJournalStore({ file })).rejects.toThrow(`Cannot open data file ${file}: another process (pid ${process.pid} on ${hostname()}) is using it and keeps its lock`);
   });
 
   it('loses none of 200 concurrent read-modify-write mutations', async () => {
@@ -291,7 +293,7 @@ describe('journal store', () => {
     const during = Array.from({ length: 50 }, (_, i) => store.transact((tx) => tx.put('providers', provider(`b${i}`))));
     await Promise.all([compaction, ...during]);
     expect(existsSync(`${file}.journal.old`)).toBe(false);
-    writeFileSync(`${file}.lock`, '999999999'); // a crash: no close
+    abandonLock(file); // a crash: no close
     const reopened = await openJournalStore({ file });
     expect(reopened.count('providers')).toBe(250);
     await reopened.close();
@@ -302,7 +304,7 @@ describe('journal store', () => {
     const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1')));
     await store.transact((tx) => tx.put('providers', provider('p2')));
-    writeFileSync(`${file}.lock`, '999999999');
+    abandonLock(file);
     // As if the journal was moved aside and the process died before the snapshot was replaced.
     const { renameSync } = await import('node:fs');
     renameSync(`${file}.journal`, `${file}.journal.old`);
@@ -319,10 +321,10 @@ describe('journal store', () => {
     const store = await openJournalStore({ file });
     await store.transact((tx) => tx.put('providers', provider('p1')));
     appendFileSync(`${file}.journal`, '{"seq":99,"ops":[{"op":"put"');
-    writeFileSync(`${file}.lock`, '999999999');
+    abandonLock(file);
     const second = await openJournalStore({ file });
     await second.transact((tx) => tx.put('providers', provider('p2')));
-    writeFileSync(`${file}.lock`, '999999999');
+    abandonLock(file);
     const third = await openJournalStore({ file });
     expect([...third.all('providers')].map((p) => p.id).sort()).toEqual(['p1', 'p2']);
     await third.close();
@@ -354,7 +356,7 @@ describe('journal store', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).audit.map((e: { id: string }) => e.id)).toEqual(['e07', 'e08', 'e09', 'e10', 'e11']);
     // More events, a crash, a reopen: the archive only grows, nothing is in both or in neither.
     for (let i = 12; i < 15; i++) await store.transact((tx) => tx.put('audit', event(i)));
-    writeFileSync(`${file}.lock`, '999999999');
+    abandonLock(file);
     const reopened = await openJournalStore({ file, archive: { audit: 5 } });
     expect(reopened.count('audit')).toBe(8);
     await reopened.close();

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { spawn, type IPty } from '@homebridge/node-pty-prebuilt-multiarch';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanEnv, freePort, killAll, ROOT, run } from '../../fakes/processes.js';
+import { cleanEnv, freePort, heldBy, killAll, ROOT, run } from '../../fakes/processes.js';
 import { tempDir } from '../../helpers.js';
 
 const terminals = new Set<IPty>();
@@ -112,7 +112,7 @@ describe('npm run chat in a terminal', () => {
     await server.waitFor(/listening on/, 30_000);
     const chat = chatInTerminal(dataFile);
     expect(await chat.exited()).toBe(1);
-    expect(chat.screen()).toContain(`Cannot open data file ${dataFile}: it is in use by process ${server.child.pid}`);
+    expect(chat.screen()).toContain(`Cannot open data file ${dataFile}: ${heldBy(server.child.pid!, dataFile)}`);
     expect(chat.screen()).not.toContain('Acting as');
     server.child.kill('SIGTERM');
     expect((await server.exited()).code).toBe(0);

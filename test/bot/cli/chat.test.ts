@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanEnv, freePort, killAll, run } from '../../fakes/processes.js';
+import { cleanEnv, freePort, heldBy, killAll, run } from '../../fakes/processes.js';
 import { tempDir } from '../../helpers.js';
 
 afterEach(() => killAll());
@@ -40,7 +40,7 @@ describe('npm run chat', () => {
     await server.waitFor(/listening on/, 30_000);
     const refused = await chat(dataFile, [], ['help']);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain(`in use by process ${server.child.pid}`);
+    expect(refused.err).toContain(`Cannot open data file ${dataFile}: ${heldBy(server.child.pid!, dataFile)}`);
     expect(refused.out).not.toContain('Acting as');
     server.child.kill('SIGTERM');
     expect((await server.exited()).code).toBe(0);
@@ -51,7 +51,7 @@ describe('npm run chat', () => {
     const second = run('bot/main.ts', [], cleanEnv({ PORT: String(await freePort()), DATA_FILE: dataFile, LOG_LEVEL: 'info' }));
     const exit = await second.exited(30_000);
     expect(exit.code).toBe(1);
-    expect(second.stderr()).toContain(`Cannot start: Cannot open data file ${dataFile}: it is in use by process ${open.child.pid}`);
+    expect(second.stderr()).toContain(`Cannot start: Cannot open data file ${dataFile}: ${heldBy(open.child.pid!, dataFile)}`);
     open.child.stdin!.end('exit\n');
     expect((await open.exited()).code).toBe(0);
   });
