@@ -84,9 +84,16 @@ export class RecordHolds {
         await this.release(key, state);
         return null;
       }
-      // Checked as every record this replica loads is; a conditional type TypeScript cannot resolve
-      // for a generic collection, hence the widening to the collection's record.
-      const record: Collections[C] = parseRow<CollectionName>(this.options.where, collection, found.rows[0]!.data, key) as Collections[C];
+      let record: Collections[C];
+      try {
+        // Checked as every record this replica loads is; a conditional type TypeScript cannot
+        // resolve for a generic collection, hence the widening to the collection's record.
+        record = parseRow<CollectionName>(this.options.where, collection, found.rows[0]!.data, key) as Collections[C];
+      } catch (error) {
+        // A record this version cannot read: let go of it alone, the connection is fine.
+        await this.release(key, state);
+        throw error;
+      }
       return {
         record,
         get held() {
@@ -95,6 +102,7 @@ export class RecordHolds {
         release: () => this.release(key, state),
       };
     } catch (error) {
+      if (!state.held && state.client && this.holding.get(key) !== state) throw error; // let go already
       // The lock may have been taken without our knowing (a timeout, a dropped reply): ending the
       // connection is the one sure way to let it go.
       if (client) this.drop(client);

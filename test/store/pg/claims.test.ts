@@ -100,4 +100,16 @@ describe('holds on records across replicas', () => {
     expect(again?.held).toBe(true);
     await again!.release();
   });
+
+  it('refuses a record that does not match the schema, letting go of it and of nothing else', async () => {
+    const { url, a, b } = await twoReplicasWith('d1');
+    const kept = await a.cluster.hold('deliveries', 'd1');
+    await query(url, `INSERT INTO records (collection, id, data) VALUES ('deliveries', 'bad', '{"id": "bad"}')`);
+    await expect(a.cluster.hold('deliveries', 'bad')).rejects.toThrow('deliveries/bad');
+    // Its lock was given back, and the connection that holds d1 was kept.
+    await expect(b.cluster.hold('deliveries', 'bad')).rejects.toThrow('deliveries/bad');
+    expect(kept!.held).toBe(true);
+    expect(await b.cluster.hold('deliveries', 'd1')).toBeNull();
+    await kept!.release();
+  });
 });
