@@ -17,14 +17,13 @@ export async function createSurfaces(
   options: {
     pollMs?: number;
     baseDelayMs?: number;
-    leaseMs?: number;
     slackMaxInFlight?: number;
     slackRetryMs?: number;
     /** Where verified Partner Center acceptance events go (PARTNER_CENTER_WEBHOOK_TOKEN); until connected, they are only logged. */
     onPartnerCenterEvent?: (event: PartnerCenterEvent) => Promise<void>;
   } = {},
 ) {
-  const dispatcher = createDispatcher({ store: app.store, outcomes: app.service, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs, cluster: app.cluster, leaseMs: options.leaseMs });
+  const dispatcher = createDispatcher({ store: app.store, outcomes: app.service, logger, now: () => app.clock.now(), pollMs: options.pollMs, baseDelayMs: options.baseDelayMs, cluster: app.cluster });
   app.events.on((event) => dispatcher.onAccepted(event));
   // With several replicas, a form served by one is accepted by any: they share the form secret.
   const formSecret = app.cluster ? await app.cluster.secret('invitation-form') : undefined;
@@ -47,7 +46,13 @@ export async function createSurfaces(
     surfaces.push(createPartnerCenterWebhookSurface({ verifier, secretToken: token, store: app.store, onEvent, logger, clock: app.clock }));
   }
   dispatcher.start();
-  surfaces.push({ name: 'notifications', register: () => {}, close: async () => dispatcher.stop() });
+  // On shutdown, the posts under way are finished and recorded before the store closes: a post
+  // cut off between the platform and the record could be made again by another replica.
+  const closeNotifications = async () => {
+    dispatcher.stop();
+    await dispatcher.idle();
+  };
+  surfaces.push({ name: 'notifications', register: () => {}, close: closeNotifications });
   const { sync } = app;
   if (sync) {
     sync.start();

@@ -11,8 +11,9 @@
  *   every commit and reads the new rows, and polls as a safety net; reads see other replicas'
  *   writes within milliseconds, a poll interval at worst. Old rows are pruned; a replica that fell
  *   behind the pruning reloads every record.
- * - `cluster` gives the replicas leases and once-only keys (the `claims` table) and shared secrets
- *   (pg/cluster.ts).
+ * - `cluster` gives the replicas once-only keys (the `claims` table), holds on records that end
+ *   with the holder's connection (pg/claims.ts: session advisory locks, no lease), and shared
+ *   secrets (pg/cluster.ts).
  * - The tables are created and upgraded by numbered migrations at start (pg/migrations.ts).
  *
  * This file is the replica itself: opening it, and its one line of work (commit batches and feed
@@ -31,6 +32,7 @@ import { ChangeListener, FEED_PAGE, feedEntries, readFeedAfter, type FeedRow } f
 import { BatchWriter, type Health, type Pending } from './pg/commit.js';
 import { checkFeedOp, loadRecords } from './pg/records.js';
 import { pgCluster } from './pg/cluster.js';
+import { RecordHolds } from './pg/claims.js';
 
 export { DatabaseOpenError, redactUrl };
 
@@ -53,7 +55,7 @@ const MAX_BATCH = 1_000;
 
 export interface PgStoreHandle extends Store {
   readonly cluster: Cluster;
-  /** This replica's name in claims (host, process, random). */
+  /** This replica's name in claims and in pg_stat_activity (host, process, random). */
   readonly replicaId: string;
   /** The last change applied in memory (tests). */
   readonly seq: number;
@@ -107,6 +109,7 @@ class PgStore extends ReadsFromMemory implements PgStoreHandle {
   private readonly health: Health = { failing: false, outdated: false };
   private readonly writer: BatchWriter;
   private readonly listener: ChangeListener;
+  private readonly holds: RecordHolds;
   private queue: Pending[] = [];
   private feedWanted = false;
   private feedWaiters: Array<() => void> = [];
@@ -120,7 +123,8 @@ class PgStore extends ReadsFromMemory implements PgStoreHandle {
   ) {
     super(new MemoryState({ tellDeletesOfAbsent: false }));
     this.where = redactUrl(options.url);
-    this.cluster = pgCluster(pool, this.replicaId);
+    this.holds = new RecordHolds({ url: options.url, applicationName: applicationName(this.replicaId), where: this.where, onError: options.onError });
+    this.cluster = pgCluster(pool, this.replicaId, this.holds);
     this.writer = new BatchWriter({
       pool,
       memory: this.memory,
@@ -172,6 +176,7 @@ class PgStore extends ReadsFromMemory implements PgStoreHandle {
     this.timer = null;
     while (this.running) await this.running;
     this.closed = true;
+    await this.holds.close();
     await this.listener.close();
     await this.pool.end().catch(() => {});
   }
@@ -247,4 +252,9 @@ class PgStore extends ReadsFromMemory implements PgStoreHandle {
   private applyFeed(rows: FeedRow[]): void {
     this.memory.replay(feedEntries(rows), (op, seq) => checkFeedOp(this.where, op, seq));
   }
+}
+
+/** The replica as pg_stat_activity shows it (at most 63 bytes, PostgreSQL's limit). */
+export function applicationName(replicaId: string): string {
+  return `csp-connect ${replicaId}`.slice(0, 63);
 }

@@ -4,11 +4,13 @@
  * lost: a failed send is logged, kept with a back-off, and retried (also after a restart); one
  * failing conversation never holds up the others. What a failure leads to (given up after too
  * many attempts, a conversation that is gone dropped, the admins told) is the service's rule
- * (service/delivery-outcomes.ts): the dispatcher reports each outcome there.
+ * (service/delivery-outcomes.ts): the dispatcher reports each outcome there. With several
+ * replicas, one replica at a time holds a delivery (a hold the database decides and ends when the
+ * holder dies, see store/cluster.ts) from before the post until the outcome is committed.
  */
 import type { CardLocation, NotificationSubscription, Delivery } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
-import type { Cluster } from '../../store/cluster.js';
+import type { Cluster, Held } from '../../store/cluster.js';
 import type { GoneReason, ServiceEvent } from '../service/events.js';
 import type { DeliveryFailure, FailureOutcome } from '../service/delivery-outcomes.js';
 import type { Logger } from '../logger.js';
@@ -57,15 +59,20 @@ export interface DispatcherOptions {
   /** First retry delay; doubles per attempt up to `maxDelayMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** How often due retries are looked for. */
+  /**
+   * How often due deliveries are looked for: retries, and with several replicas the deliveries a
+   * replica that died was holding (free the moment its connection ended), taken over at the next look.
+   */
   pollMs?: number;
   /**
-   * With several replicas: a delivery is sent by the replica that claims it, and a claim held by a
-   * replica that died is free again after `leaseMs` (longer than any send takes).
+   * With several replicas: a delivery is sent by the replica that holds it (Cluster.hold), from the
+   * hold until its outcome is committed; a replica that dies lets go of it at once.
    */
   cluster?: Cluster | null;
-  leaseMs?: number;
 }
+
+/** Tries to record a sent delivery before giving it up (each failure risks a second post). */
+const RECORD_SENT_TRIES = 3;
 
 export function createDispatcher(options: DispatcherOptions) {
   const { store, logger, outcomes } = options;
@@ -73,7 +80,6 @@ export function createDispatcher(options: DispatcherOptions) {
   const baseDelay = options.baseDelayMs ?? 30_000;
   const maxDelay = options.maxDelayMs ?? 60 * 60_000;
   const cluster = options.cluster ?? null;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
   const senders = new Map<ChatPlatform, Sender>();
   const inFlight = new Set<string>();
   /** Attempts under way, so `idle()` can wait for them (tests, and anything stepping a clock). */
@@ -81,19 +87,56 @@ export function createDispatcher(options: DispatcherOptions) {
   let timer: NodeJS.Timeout | null = null;
 
   function deliver(delivery: Delivery): Promise<void> {
-    const attempt = attemptDelivery(delivery);
+    const attempt = attemptDelivery(delivery.id);
     running.add(attempt);
     void attempt.finally(() => running.delete(attempt)).catch(() => {});
     return attempt;
   }
 
-  async function attemptDelivery(delivery: Delivery): Promise<void> {
-    if (inFlight.has(delivery.id)) return;
+  /**
+   * One attempt at a delivery, known here by its id only: what is sent is the delivery as the
+   * database holds it once this replica holds it (with one process, as the store holds it now),
+   * never an older copy. Sent already, or rescheduled by another attempt: nothing to do.
+   */
+  async function attemptDelivery(id: string): Promise<void> {
+    if (inFlight.has(id)) return;
+    inFlight.add(id);
+    let held: Held<Delivery> | null = null;
+    try {
+      if (cluster) {
+        try {
+          held = await cluster.hold('deliveries', id);
+        } catch (error) {
+          logger.warn({ err: error, deliveryId: id }, 'could not claim a delivery; the next poll retries');
+          return;
+        }
+        if (!held) return; // another replica is sending it, or it is gone (sent)
+      }
+      const delivery = held ? held.record : store.get('deliveries', id);
+      if (!delivery || delivery.givenUpAt || Date.parse(delivery.nextAttemptAt) > now().getTime()) return;
+      await send(delivery, held);
+    } finally {
+      inFlight.delete(id);
+      // Released once the outcome is committed: whoever holds it next reads that outcome.
+      if (held) await held.release().catch(() => {});
+    }
+  }
+
+  async function send(delivery: Delivery, held: Held<Delivery> | null): Promise<void> {
     const { target } = delivery;
-    const subscription = target.kind === 'subscription' ? store.get('notificationSubscriptions', target.subscriptionId) : null;
+    const subscription =
+      target.kind === 'subscription'
+        ? (store.get('notificationSubscriptions', target.subscriptionId) ??
+          // Unsubscribed since, or this replica's memory is a moment behind: a transaction reads
+          // the latest state, and only a conversation really gone drops its delivery.
+          (await store.transact((tx, read) => {
+            const current = read.get('notificationSubscriptions', target.subscriptionId);
+            if (!current) tx.delete('deliveries', delivery.id);
+            return current ?? null;
+          })))
+        : null;
     if (target.kind === 'subscription' && !subscription) {
-      // The conversation unsubscribed since: nothing left to deliver.
-      await store.transact((tx) => tx.delete('deliveries', delivery.id));
+      logger.info({ deliveryId: delivery.id, subscription: target.subscriptionId }, 'conversation unsubscribed: its delivery is dropped');
       return;
     }
     const destination: Destination | null = subscription ?? (target.kind === 'conversation' ? target : null);
@@ -101,28 +144,12 @@ export function createDispatcher(options: DispatcherOptions) {
     const sender = platform ? senders.get(platform) : undefined;
     if (!sender) return; // That platform is not configured in this process; kept for when it is.
     const where = subscription ? { subscription: subscription.id } : target.kind === 'conversation' ? { conversation: platform } : { card: platform };
-    inFlight.add(delivery.id);
-    const claim = `delivery:${delivery.id}`;
-    if (cluster) {
-      try {
-        if (!(await cluster.claim(claim, leaseMs))) return void inFlight.delete(delivery.id); // another replica sends it
-        // Claimed: is it still to be sent? A transaction sees what the other replicas committed.
-        const fresh = await store.transact((_tx, read) => read.get('deliveries', delivery.id));
-        if (!fresh || fresh.attempts !== delivery.attempts || fresh.givenUpAt) {
-          inFlight.delete(delivery.id);
-          return await cluster.release(claim);
-        }
-      } catch (error) {
-        inFlight.delete(delivery.id);
-        logger.warn({ err: error, deliveryId: delivery.id }, 'could not claim a delivery; the next poll retries');
-        return;
-      }
-    }
+    // The hold went with a dropped connection: another replica may be sending it now.
+    if (held && !held.held) return;
     try {
       const event = delivery.event as unknown as ServiceEvent;
       if (destination) await sender.post(destination, event);
       else if (target.kind === 'card') await sender.update(target.card, event);
-      await outcomes.recordDelivered(delivery.id);
     } catch (error) {
       const delay = Math.min(maxDelay, baseDelay * 2 ** delivery.attempts);
       const gone = error instanceof ConversationGone ? error.reason : null;
@@ -135,10 +162,28 @@ export function createDispatcher(options: DispatcherOptions) {
       if (result?.outcome === 'retry') logger.warn({ ...context, retryInMs: delay }, 'notification not delivered; will retry');
       else if (result?.outcome === 'givenUp') logger.warn(context, 'notification not delivered; given up');
       else if (result?.outcome === 'dropped') logger.warn({ ...context, gone }, 'the conversation is gone; its subscription was dropped');
-    } finally {
-      inFlight.delete(delivery.id);
-      // Released once the outcome is committed: whoever claims it next sees that outcome.
-      if (cluster) await cluster.release(claim).catch(() => {});
+      return;
+    }
+    await recordSent(delivery.id);
+  }
+
+  /**
+   * Records the sent delivery (the service deletes it and notes the conversation's health),
+   * retrying a moment later if the store refuses: until it is recorded, the post can be made
+   * again (after this hold, by any replica).
+   */
+  async function recordSent(id: string): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        await outcomes.recordDelivered(id);
+        return;
+      } catch (error) {
+        if (tries >= RECORD_SENT_TRIES) {
+          logger.error({ err: error, deliveryId: id }, 'notification sent, but not recorded as sent: it may be sent again');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 * tries));
+      }
     }
   }
 
@@ -164,11 +209,12 @@ export function createDispatcher(options: DispatcherOptions) {
       while (running.size > 0) await Promise.allSettled([...running]);
     },
     start(): void {
-      const poll = options.pollMs ?? 15_000;
+      const poll = options.pollMs ?? 5_000;
       timer = setInterval(() => void runDue(), poll);
       timer.unref();
       void runDue();
     },
+    /** Starts no more polls; `idle()` then waits for the attempts under way. */
     stop(): void {
       if (timer) clearInterval(timer);
       timer = null;

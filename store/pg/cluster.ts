@@ -1,10 +1,14 @@
-/** What the replicas share besides the records (see store/cluster.ts), in the `claims` and `secrets` tables. */
+/**
+ * What the replicas share besides the records (see store/cluster.ts): once-only keys in the
+ * `claims` table, holds on records (claims.ts), and the `secrets` table.
+ */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Cluster } from '../cluster.js';
+import type { RecordHolds } from './claims.js';
 
-/** Claims held in the name of `replicaId`. */
-export function pgCluster(pool: pg.Pool, replicaId: string): Cluster {
+/** Claims held in the name of `replicaId`; holds taken on `holds`' connection. */
+export function pgCluster(pool: pg.Pool, replicaId: string, holds: RecordHolds): Cluster {
   return {
     claim: async (key, ttlMs) => {
       const { rowCount } = await pool.query(
@@ -17,6 +21,7 @@ export function pgCluster(pool: pg.Pool, replicaId: string): Cluster {
     release: async (key) => {
       await pool.query('DELETE FROM claims WHERE key = $1 AND holder = $2', [key, replicaId]);
     },
+    hold: (collection, id) => holds.hold(collection, id),
     secret: async (name) => {
       await pool.query('INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32)]);
       const { rows } = await pool.query<{ value: Buffer }>('SELECT value FROM secrets WHERE name = $1', [name]);

@@ -133,7 +133,7 @@ export class BatchWriter {
       `BEGIN;
        SELECT pg_advisory_xact_lock(${LOCK_SPACE}, ${WRITE_LOCK});
        SELECT pruned_through::text AS pruned, data_schema_version AS version FROM store_state WHERE id = 1;
-       SELECT seq::text AS seq, ops FROM changes WHERE seq > ${memory.seq} ORDER BY seq`,
+       SELECT seq::text AS seq, ops FROM changes WHERE seq > ${memory.seq} ORDER BY changes.seq`,
     )) as unknown as pg.QueryResult[];
     const state = results[2]!.rows[0] as { pruned: string; version: number };
     if (state.version > SCHEMA_VERSION) {

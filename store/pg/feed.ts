@@ -21,10 +21,12 @@ export function feedEntries(rows: FeedRow[]): Array<{ seq: number; ops: JournalO
 
 /** From one snapshot: how far the feed was pruned, and the rows after `seq` (a page at most). */
 export async function readFeedAfter(client: pg.ClientBase, seq: number): Promise<{ pruned: number; rows: FeedRow[] }> {
+  // Ordered by the column, `changes.seq`: a bare `seq` would be the text alias, and "10" sorts
+  // before "9", so a replica catching up across such a step skipped the rows after its position.
   const results = (await client.query(
     `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
      SELECT pruned_through::text AS pruned FROM store_state WHERE id = 1;
-     SELECT seq::text AS seq, ops FROM changes WHERE seq > ${seq} ORDER BY seq LIMIT ${FEED_PAGE};
+     SELECT seq::text AS seq, ops FROM changes WHERE seq > ${seq} ORDER BY changes.seq LIMIT ${FEED_PAGE};
      COMMIT`,
   )) as unknown as pg.QueryResult[];
   return { pruned: Number((results[1]!.rows[0] as { pruned: string }).pruned), rows: results[2]!.rows as FeedRow[] };

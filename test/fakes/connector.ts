@@ -14,6 +14,8 @@ export async function startConnector() {
   const failed: Array<ConnectorCall & { status: number }> = [];
   let failing: { match: (path: string) => boolean; count: number; status: number } | null = null;
   let slow: { match: (path: string) => boolean; ms: number } | null = null;
+  /** The answers `slow` is holding back, so that turning it off sends them at once. */
+  const waiting = new Set<() => void>();
   let n = 0;
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
@@ -31,7 +33,18 @@ export async function startConnector() {
       return;
     }
     calls.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {} });
-    if (slow?.match(req.url ?? '')) await new Promise((resolve) => setTimeout(resolve, slow!.ms));
+    if (slow?.match(req.url ?? '')) {
+      const ms = slow.ms;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiting.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        waiting.add(done);
+      });
+    }
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ id: `activity-${++n}` }));
   });
@@ -50,9 +63,10 @@ export async function startConnector() {
     fail(fragment: string, count: number, status = 429) {
       failing = { match: (path) => decodeURIComponent(path).includes(fragment), count, status };
     },
-    /** Answers requests whose path contains `fragment` only after `ms` (recorded on arrival). */
+    /** Answers requests whose path contains `fragment` only after `ms` (recorded on arrival); 0 answers those waiting at once. */
     slow(fragment: string, ms: number) {
       slow = ms > 0 ? { match: (path) => decodeURIComponent(path).includes(fragment), ms } : null;
+      if (!slow) for (const done of [...waiting]) done();
     },
     clear() {
       calls.length = 0;

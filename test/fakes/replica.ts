@@ -1,8 +1,8 @@
 /**
  * One replica of the bot as its own process, for the multi-replica tests: the composition of
  * bot/main.ts (config from the environment, DATABASE_URL selecting the PostgreSQL store), with
- * the background timings short enough for a test: argv[2] the dispatcher's poll, argv[3] its
- * lease on a delivery, argv[4] the first retry delay (all in ms). A line `<token>` on its stdin
+ * the background timings short enough for a test: argv[2] the dispatcher's poll, argv[3] the
+ * first retry delay (in ms; empty: the production default). A line `<token>` on its stdin
  * is answered `<token> idle` once it has read every change committed so far and no delivery
  * attempt of its own is under way: from then on it starts none for a delivery already gone.
  */
@@ -13,11 +13,11 @@ import { createLogger } from '../../bot/logger.js';
 import { startServer } from '../../bot/server/server.js';
 import { createSurfaces } from '../../bot/surfaces.js';
 
-const [pollMs, leaseMs, baseDelayMs] = process.argv.slice(2, 5).map(Number);
+const [pollMs, baseDelayMs] = process.argv.slice(2, 4).map((arg) => (arg ? Number(arg) : undefined));
 const config = loadConfig(process.env);
 const logger = createLogger(config.logLevel);
 const app = await createApp(config, logger);
-const { surfaces, dispatcher } = await createSurfaces(config, app, logger, { pollMs, leaseMs, baseDelayMs });
+const { surfaces, dispatcher } = await createSurfaces(config, app, logger, { pollMs, baseDelayMs });
 const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
 logger.info({ url: running.url }, `listening on ${running.url}`);
 createInterface({ input: process.stdin }).on('line', (token) => {

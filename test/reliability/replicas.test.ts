@@ -5,13 +5,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cardText, startConnector, type ConnectorCall } from '../fakes/connector.js';
-import { cleanEnv, freePort, killAll, run, type Running } from '../fakes/processes.js';
-import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
+import { killAll } from '../fakes/processes.js';
+import type { TeamsConversation } from '../fakes/teams-client.js';
 import { query, testDatabase } from '../pg.js';
-
-const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
-const personal: TeamsConversation = { id: 'a:personal-alice', conversationType: 'personal' };
-const salesChannel: TeamsConversation = { id: '19:sales@thread.tacv2', conversationType: 'channel', channelName: 'Sales' };
+import * as harness from './replicas.js';
+import { accept, alice, personal, salesChannel, settled, type Replica } from './replicas.js';
 
 let connector: Awaited<ReturnType<typeof startConnector>>;
 beforeAll(async () => {
@@ -27,58 +25,12 @@ afterEach(() => {
   connector.clear();
 });
 
-interface Replica {
-  process: Running;
-  url: string;
-  teams: ReturnType<typeof teamsClient>;
-}
-
-/** A replica process; `timings`: the dispatcher's poll, its lease on a delivery, its first retry delay. */
-async function startReplica(databaseUrl: string, timings = { pollMs: 200, leaseMs: 1_500, baseDelayMs: 100 }): Promise<Replica> {
-  const port = await freePort();
-  const child = run(
-    'test/fakes/replica.ts',
-    [String(timings.pollMs), String(timings.leaseMs), String(timings.baseDelayMs)],
-    cleanEnv({
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      PARTNER_NAME: 'Northwind Cloud',
-      BOOTSTRAP_ADMINS: 'teams:aad-admin',
-      LOG_LEVEL: 'info',
-    }),
-  );
-  const [, url] = await child.waitFor(/"msg":"listening on (http:\/\/[^ "]+)/, 30_000);
-  return { process: child, url: url!, teams: teamsClient(url!, connector.url) };
-}
-
+/** A replica posting to this file's connector; `timings`: the dispatcher's poll and its first retry delay. */
+const startReplica = (databaseUrl: string, timings?: { pollMs: number; baseDelayMs: number }) =>
+  harness.startReplica(databaseUrl, connector.url, timings);
 const channelPosts = () => connector.calls.filter((c) => c.method === 'POST' && decodeURIComponent(c.path).includes('19:sales'));
-/** The last reply posted in the conversation (card updates, PUTs, come from deliveries at any time). */
-const lastReplyTo = (conversation: TeamsConversation): ConnectorCall | undefined =>
-  connector.calls.filter((c) => c.method === 'POST' && decodeURIComponent(c.path).includes(conversation.id)).at(-1);
-
-/** Drafts an invitation in Teams on `replica`; returns the path of its link. */
-async function draft(replica: Replica): Promise<string> {
-  const res = await replica.teams.say(alice, personal, 'invite customer');
-  expect(res.status).toBe(200);
-  return new URL(/https?:\/\/[^\s"/]+\/invitations\/[A-Za-z0-9_-]+/.exec(cardText(lastReplyTo(personal)))![0]).pathname;
-}
-
-/** The customer opens the form on `formFrom` and submits it to `submitTo` (any replica). */
-async function accept(formFrom: Replica, submitTo: Replica, path: string, company: string) {
-  const form = await fetch(`${formFrom.url}${path}`);
-  const html = await form.text();
-  const cookie = form.headers.get('set-cookie')?.split(';')[0] ?? '';
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  const slug = company.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  const fields = { csrf, companyName: company, domain: `${slug}.example.com`, name: 'Giulia Rossi', email: `giulia@${slug}.example.com` };
-  const res = await fetch(`${submitTo.url}${path}/accept`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-  return { status: res.status, text: await res.text() };
-}
+const lastReplyTo = (conversation: TeamsConversation): ConnectorCall | undefined => harness.lastReplyTo(connector.calls, conversation);
+const draft = (replica: Replica) => harness.draft(replica, connector.calls);
 
 /** The data of the card's `Action.Execute` with this verb. */
 const actionData = (call: ConnectorCall | undefined, verb: string): Record<string, string> | null => {
@@ -96,18 +48,6 @@ const actionData = (call: ConnectorCall | undefined, verb: string): Record<strin
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let asked = 0;
-/**
- * Resolves once `replica` has read every change committed so far and no delivery attempt of its
- * own is under way (test/fakes/replica.ts answers on its stdin): it starts none after that for a
- * delivery that is already gone.
- */
-async function settled(replica: Replica): Promise<void> {
-  const token = `settled-${++asked}`;
-  replica.process.child.stdin!.write(`${token}\n`);
-  await replica.process.waitFor(new RegExp(`^${token} idle$`, 'm'), 10_000);
-}
 
 describe('two replicas on one PostgreSQL database', () => {
   it(
@@ -182,8 +122,8 @@ describe('two replicas on one PostgreSQL database', () => {
     { timeout: 90_000 },
     async () => {
       const db = await testDatabase();
-      // Retries 1.5 s after a failure; a dead replica's claim is free after 1.5 s.
-      const timings = { pollMs: 200, leaseMs: 1_500, baseDelayMs: 1_500 };
+      // Retries 1.5 s after a failure; a dead replica's holds end with its connections.
+      const timings = { pollMs: 200, baseDelayMs: 1_500 };
       const [victim, survivor] = await Promise.all([startReplica(db, timings), startReplica(db, timings)]);
       await survivor.teams.say(alice, salesChannel, '<at>CSP Connect</at> notify here');
       const paths: string[] = [];
