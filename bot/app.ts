@@ -18,6 +18,7 @@ import { ensurePartner } from './service/partner.js';
 import type { ServiceEvent } from './service/events.js';
 import { seedDemo } from './demo.js';
 import { systemClock, type Clock } from './clock.js';
+import { commitTimer } from './telemetry.js';
 
 /**
  * Lets the dispatcher hear of service events after the service exists, so deliveries written with
@@ -50,6 +51,7 @@ async function openStore(
     const store = await openPgStore({
       url: config.databaseUrl,
       onError: (err, what) => logger.warn({ err, what }, 'database background work failed; retrying'),
+      onCommit: commitTimer('postgres'),
     });
     return { store, cluster: store.cluster };
   }
@@ -61,6 +63,7 @@ async function openStore(
         'snapshot rewrite failed; writes go on in the journal, and /healthz reports degraded until the snapshot is written at shutdown',
       ),
     fs,
+    onCommit: commitTimer('journal'),
     // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.
     archive: { audit: AUDIT_KEPT },
   });

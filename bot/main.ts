@@ -4,13 +4,18 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server/server.js';
 import { createSurfaces } from './surfaces.js';
+import { observe, startTelemetry } from './telemetry.js';
 import { StoreOpenError } from '../store/store.js';
 import { redactUrl } from '../store/pg-store.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
+  // Before the app, so the store's commits are timed from the first one.
+  const telemetry = await startTelemetry(config.telemetry, logger);
   const app = await createApp(config, logger, { demo: process.argv.includes('--demo') });
+  const { sync } = app;
+  observe({ store: app.store, lastSyncSuccess: sync ? () => sync.health().lastSuccessAt : undefined });
   const { surfaces } = await createSurfaces(config, app, logger);
   const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
   logger.info(
@@ -30,6 +35,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await running.close();
     await app.store.close();
+    await telemetry?.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -22,7 +22,7 @@ import { DurableJSONFile, acquireLock, appendJsonLines, writeJsonInSlices, type 
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
 import { MemoryState, ReadsFromMemory, checkOp, collectInto, parseRecord } from './memory-state.js';
 import { SCHEMA_VERSION, Snapshot, collectionNames, Partner, type CollectionName } from './schema.js';
-import { StoreOpenError, StoreUnavailableError, type Store, type StoreReader, type Tx } from './store.js';
+import { StoreOpenError, StoreUnavailableError, untimed, type CommitHook, type Store, type StoreReader, type Tx } from './store.js';
 
 export interface JournalStoreOptions {
   /** The snapshot file; the journal and lock sit beside it. `null` keeps everything in memory. */
@@ -38,6 +38,8 @@ export interface JournalStoreOptions {
   archive?: Partial<Record<CollectionName, number>>;
   /** The file operations of journal appends and snapshot rewrites (node:fs; tests inject faults). */
   fs?: StoreFs;
+  /** Wraps each journal append of a batch (the store's write latency, measured from above). */
+  onCommit?: CommitHook;
 }
 
 interface Pending {
@@ -291,7 +293,7 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
         this.queue = [];
         try {
           if (this.failure) throw new StoreUnavailableError('The store could not write to disk; restart the bot.');
-          if (this.journal) await this.serialIO(() => this.journal!.append(batch.map((p) => p.entry)));
+          if (this.journal) await (this.options.onCommit ?? untimed)(() => this.serialIO(() => this.journal!.append(batch.map((p) => p.entry))));
           for (const p of batch) p.resolve();
         } catch (error) {
           // Memory now holds writes the disk does not: refuse everything until a restart.

@@ -11,6 +11,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import type { GdapCustomer, GdapRelationship, GraphClient, NewRelationship, PartnerMembership } from './graph.js';
 import { GraphError } from './graph.js';
 import { MAX_PAGES, attemptJson, tokenClaims, trimSlash } from './http.js';
+import { entraPolicy } from '../telemetry.js';
 import {
   loginError,
   odataString,
@@ -54,6 +55,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const credential = new ClientSecretCredential(options.tenantId, options.clientId, options.clientSecret, {
     authorityHost: loginUrl,
     disableInstanceDiscovery: true,
+    additionalPolicies: [entraPolicy],
   });
 
   /** A token for Graph (identity caches it and renews it before it expires). */

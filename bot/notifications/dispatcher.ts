@@ -10,6 +10,7 @@ import type { Cluster } from '../../store/cluster.js';
 import type { ServiceEvent } from '../service/events.js';
 import type { Logger } from '../logger.js';
 import { systemClock } from '../clock.js';
+import { inDelivery } from '../telemetry.js';
 
 type ChatPlatform = NotificationSubscription['platform'];
 
@@ -55,7 +56,7 @@ export function createDispatcher(options: DispatcherOptions) {
   let timer: NodeJS.Timeout | null = null;
 
   function deliver(delivery: Delivery): Promise<void> {
-    const attempt = attemptDelivery(delivery);
+    const attempt = inDelivery(delivery, () => attemptDelivery(delivery), () => store.get('deliveries', delivery.id));
     running.add(attempt);
     void attempt.finally(() => running.delete(attempt)).catch(() => {});
     return attempt;
