@@ -20,9 +20,13 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Logger } from './logger.js';
 import { activate, TELEMETRY_NAME, type TelemetryHandle, type TelemetryOptions } from './telemetry.js';
 
+const SHUTDOWN_FLUSH_MS = 3_000;
+
 /** The SDK's own troubles (an export that failed, say) in our log, as warnings. */
 function diagLogger(logger: Logger): DiagLogger {
-  const warn = (message: string, ...args: unknown[]) => logger.warn({ otel: args.map(String) }, `OpenTelemetry: ${message}`);
+  // The SDK hands over an error as its JSON text: kept as a field, the message says what it is.
+  const warn = (message: string, ...args: unknown[]) =>
+    logger.warn({ otel: [message, ...args.map(String)].map((m) => m.slice(0, 500)) }, 'OpenTelemetry reported a problem (an export that failed, say)');
   const quiet = () => {};
   return { error: warn, warn, info: quiet, debug: quiet, verbose: quiet };
 }
@@ -77,8 +81,10 @@ export async function startSdk(options: TelemetryOptions, logger: Logger): Promi
     metricsUrl,
     async shutdown() {
       activate(null);
-      // Spans still batched are sent now; the metrics server stops answering.
-      await Promise.allSettled([sdk?.shutdown(), meterProvider?.shutdown()]);
+      // Spans still batched are sent now, for at most a few seconds: an unreachable collector must
+      // not hold up a shutdown that a container's stop timeout would end with SIGKILL.
+      const flushed = Promise.allSettled([sdk?.shutdown(), meterProvider?.shutdown()]);
+      await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_FLUSH_MS).unref())]);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       trace.disable();
       metrics.disable();
