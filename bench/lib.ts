@@ -23,6 +23,8 @@ export interface Running {
   /** Spawn to the first healthy answer. */
   startupMs: number;
   rssMb(): number;
+  /** CPU time the process has used so far (user + system), in ms: what a turn costs, whatever the neighbours do. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,11 @@ export async function startProcess(command: string, args: string[], env: Record<
     pid: child.pid!,
     startupMs,
     rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
+    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name), in ticks of 10 ms.
+    cpuMs: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -64,14 +71,21 @@ export async function startProcess(command: string, args: string[], env: Record<
   };
 }
 
-/** The Bot Framework connector and Slack's Web API, answering as fast as they can. */
-export async function startStandIns(): Promise<{ connectorUrl: string; slackApiUrl: string; counts: Record<string, number>; close(): Promise<void> }> {
+/** The Bot Framework connector, Slack's Web API and an OTLP/HTTP collector (`/v1/…`), answering as fast as they can. */
+export async function startStandIns(): Promise<{ connectorUrl: string; slackApiUrl: string; otlpUrl: string; counts: Record<string, number>; close(): Promise<void> }> {
   const counts: Record<string, number> = {};
   let seq = 0;
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0]!;
+      if (path.startsWith('/v1/')) {
+        // An empty protobuf message is OTLP's "all accepted".
+        counts.otlp = (counts.otlp ?? 0) + 1;
+        res.setHeader('content-type', 'application/x-protobuf');
+        res.end();
+        return;
+      }
       res.setHeader('content-type', 'application/json');
       if (path.startsWith('/slack/api/')) {
         const method = path.slice('/slack/api/'.length);
@@ -92,13 +106,15 @@ export async function startStandIns(): Promise<{ connectorUrl: string; slackApiU
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { connectorUrl: base, slackApiUrl: `${base}/slack/api/`, counts, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { connectorUrl: base, slackApiUrl: `${base}/slack/api/`, otlpUrl: base, counts, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 export interface Load {
   rps: number;
   p50: number;
   p99: number;
+  /** Requests answered. */
+  total: number;
   errors: number;
   non2xx: number;
 }
@@ -109,6 +125,7 @@ export async function load(options: autocannon.Options): Promise<Load> {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    total: result.requests.total,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };

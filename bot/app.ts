@@ -21,6 +21,7 @@ import { ensurePartner } from './service/partner.js';
 import type { ServiceEvent } from './service/events.js';
 import { seedDemo } from './demo.js';
 import { systemClock, type Clock } from './clock.js';
+import { commitTimer } from './telemetry.js';
 
 /**
  * Lets the dispatcher hear of service events after the service exists, so deliveries written with
@@ -53,6 +54,7 @@ async function openStore(
     const store = await openPgStore({
       url: config.databaseUrl,
       onError: (err, what) => logger.warn({ err, what }, 'database background work failed; retrying'),
+      onCommit: commitTimer('postgres'),
     });
     return { store, cluster: store.cluster };
   }
@@ -66,6 +68,7 @@ async function openStore(
     fs,
     onLockWait: (message) => logger.warn({ file: config.dataFile }, message),
     onLockLost: (err) => logger.error({ err, file: config.dataFile }, 'the data file lock was taken over: this process stopped writing and /healthz answers 503; restart it'),
+    onCommit: commitTimer('journal'),
     // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.
     archive: { audit: AUDIT_KEPT },
   });

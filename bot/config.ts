@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { readGraphCredential, type GraphCredential } from './microsoft/credential-config.js';
 import { resellerLinkProblem } from './microsoft/reseller-link.js';
 import { DEFAULT_GDAP_ROLES, GLOBAL_ADMINISTRATOR } from './microsoft/roles.js';
+import { OTLP_PROTOCOLS, type OtlpProtocol, type TelemetryOptions } from './telemetry.js';
 
 export interface TeamsConfig {
   appId: string;
@@ -67,6 +68,8 @@ export interface Config {
   microsoft: MicrosoftConfig | null;
   partnerCenterWebhook: PartnerCenterWebhookConfig | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Metrics (METRICS_PORT) and traces (OTEL_EXPORTER_OTLP_*); both off by default. */
+  telemetry: TelemetryOptions;
 }
 
 export class ConfigError extends Error {
@@ -165,10 +168,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
 
+  const host = get('HOST') ?? (teams ? '0.0.0.0' : '127.0.0.1');
+  const telemetry = readTelemetry(get, port, host, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
-    host: get('HOST') ?? (teams ? '0.0.0.0' : '127.0.0.1'),
+    host,
     localMode: teams === null,
     publicUrl,
     dataFile: resolve(get('DATA_FILE') ?? './data/db.json'),
@@ -181,6 +187,31 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     microsoft,
     partnerCenterWebhook,
     logLevel: logLevel as Config['logLevel'],
+    telemetry,
+  };
+}
+
+/**
+ * METRICS_PORT, and the standard OTEL_* variables that decide whether traces are exported and
+ * how. The OpenTelemetry SDK reads the rest of the standard set itself (see bot/telemetry-sdk.ts).
+ */
+function readTelemetry(get: (name: string) => string | undefined, port: number, host: string, problems: string[]): TelemetryOptions {
+  const metricsText = get('METRICS_PORT');
+  let metricsPort: number | null = null;
+  if (metricsText) {
+    metricsPort = Number(metricsText);
+    if (!/^\d+$/.test(metricsText) || metricsPort < 1 || metricsPort > 65535) problems.push(`METRICS_PORT must be a port number (1-65535), got "${metricsText}".`);
+    else if (metricsPort === port) problems.push(`METRICS_PORT must differ from PORT (${port}): metrics are never served on the public port.`);
+  }
+  const disabled = (get('OTEL_SDK_DISABLED') ?? 'false').toLowerCase() === 'true';
+  const endpoint = get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? get('OTEL_EXPORTER_OTLP_ENDPOINT');
+  const protocol = get('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? get('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
+  if (!(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL must be one of ${OTLP_PROTOCOLS.join(', ')}, got "${protocol}".`);
+  if (endpoint && !isHttpUrl(endpoint)) problems.push('OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL (the collector, e.g. http://collector:4318).');
+  return {
+    metricsPort,
+    metricsHost: host,
+    otlp: endpoint && !disabled ? { endpoint, protocol: protocol as OtlpProtocol } : null,
   };
 }
 

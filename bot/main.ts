@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server/server.js';
 import { createSurfaces } from './surfaces.js';
+import { observe, startTelemetry } from './telemetry.js';
 import { StoreOpenError } from '../store/store.js';
 import { redactSecrets, redactUrl, urlSecrets } from '../store/pg/redact.js';
 
@@ -15,7 +16,11 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   secrets = config.databaseUrl ? urlSecrets(config.databaseUrl) : [];
   const logger = createLogger(config.logLevel, undefined, { secrets });
+  // Before the app, so the store's commits are timed from the first one.
+  const telemetry = await startTelemetry(config.telemetry, logger);
   const app = await createApp(config, logger, { demo: process.argv.includes('--demo') });
+  const { sync } = app;
+  observe({ store: app.store, lastSyncSuccess: sync ? () => sync.health().lastSuccessAt : undefined });
   const { surfaces } = await createSurfaces(config, app, logger);
   const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
   logger.info(
@@ -35,6 +40,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await running.close();
     await app.store.close();
+    await telemetry?.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

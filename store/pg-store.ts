@@ -23,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { MemoryState, ReadsFromMemory } from './memory-state.js';
-import { StoreOpenError, StoreUnavailableError, type Store, type StoreReader, type Tx } from './store.js';
+import { StoreOpenError, StoreUnavailableError, untimed, type CommitHook, type Store, type StoreReader, type Tx } from './store.js';
 import type { Cluster } from './cluster.js';
 import { DatabaseTooNewError, applyMigrations } from './pg/migrations.js';
 import { DatabaseOpenError, createPool, describe, readOnly, redactUrl } from './pg/connection.js';
@@ -49,6 +49,8 @@ export interface PgStoreOptions {
   pruneEveryMs?: number;
   /** Called with errors of the background work (feed, listener); they are retried. */
   onError?: (error: unknown, what: string) => void;
+  /** Wraps each commit of a batch (the store's write latency, measured from above). */
+  onCommit?: CommitHook;
 }
 
 const MAX_BATCH = 1_000;
@@ -221,7 +223,7 @@ class PgStore extends ReadsFromMemory implements PgStoreHandle {
         // A batch catches up first, which serves anyone waiting for the feed too.
         const waiters = this.feedWaiters.splice(0);
         this.feedWanted = false;
-        await this.writer.commit(batch);
+        await (this.options.onCommit ?? untimed)(() => this.writer.commit(batch));
         for (const resolve of waiters) resolve();
       } else {
         const waiters = this.feedWaiters.splice(0);

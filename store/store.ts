@@ -63,3 +63,11 @@ export class StoreOpenError extends Error {
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }
+
+/**
+ * Wraps each commit of a batch to the disk or the database (the telemetry times it from above,
+ * since the store imports nothing of the bot). It must call `commit` once and return its result.
+ */
+export type CommitHook = <T>(commit: () => Promise<T>) => Promise<T>;
+/** The hook when nothing measures: the commit itself. */
+export const untimed: CommitHook = (commit) => commit();

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 type Layer = { name: string; parts: string[]; siblings?: true };
 
 const layers: Layer[] = [
-  { name: 'store and plumbing', parts: ['store/', 'bot/clock.ts', 'bot/logger.ts', 'bot/server/'] },
+  { name: 'store and plumbing', parts: ['store/', 'bot/clock.ts', 'bot/logger.ts', 'bot/telemetry.ts', 'bot/telemetry-sdk.ts', 'bot/server/'] },
   { name: 'i18n', parts: ['i18n/'] },
   { name: 'service', parts: ['bot/service/', 'bot/partner-center/', 'bot/microsoft/', 'bot/doctor/'] },
   { name: 'commands', parts: ['bot/commands/'] },

@@ -31,6 +31,7 @@ import {
   type Viewer,
 } from '../../views/index.js';
 import { isVerb } from '../../views/verbs.js';
+import { noteFailure, noteRefusal } from '../telemetry.js';
 
 export interface ConversationRef {
   platform: 'teams' | 'slack' | 'cli';
@@ -70,7 +71,11 @@ export function createConversation(service: Service, logger: Logger) {
 
   const errorView = (turn: Turn, error: unknown): View => {
     const viewer = viewerOf(turn);
-    if (isServiceError(error)) return toMessageView(viewer, 'error', error.key, error.params);
+    if (isServiceError(error)) {
+      noteRefusal(error.key, error.code);
+      return toMessageView(viewer, 'error', error.key, error.params);
+    }
+    noteFailure();
     if (error instanceof StoreUnavailableError) return toMessageView(viewer, 'error', 'error.unavailable');
     logger.error({ err: error }, 'unexpected error in a conversation turn');
     return toMessageView(viewer, 'error', 'error.unexpected');
@@ -224,6 +229,7 @@ export function createConversation(service: Service, logger: Logger) {
               return { mode: 'replace', views: [toSentView(viewer, sent)] };
             } catch (error) {
               if (isServiceError(error) && error.fields.body) {
+                noteRefusal(error.fields.body, error.code);
                 const invitation = service.getInvitation(actor, id, str('token'));
                 return {
                   mode: 'replace',
@@ -261,6 +267,7 @@ export function createConversation(service: Service, logger: Logger) {
               return { mode: 'replace', views: [toRemovalOutcomeView(viewer, await service.confirmRemoval(actor, str('removalId'), { attested }))] };
             } catch (error) {
               if (isServiceError(error) && error.fields.attest) {
+                noteRefusal(error.fields.attest, error.code);
                 const pending = service.getRemoval(actor, str('removalId'));
                 return { mode: 'replace', views: [toAttestationView(viewer, pending, error.fields.attest)] };
               }

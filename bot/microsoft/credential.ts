@@ -12,6 +12,7 @@ import {
   ManagedIdentityCredential,
   WorkloadIdentityCredential,
   type TokenCredential,
+  type TokenCredentialOptions,
 } from '@azure/identity';
 import type { GraphCredential } from './credential-config.js';
 
@@ -23,8 +24,9 @@ export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
 export function createTokenCredential(
   credential: GraphCredential,
   app: { tenantId: string; clientId: string; loginUrl: string },
+  extra: Pick<TokenCredentialOptions, 'additionalPolicies'> = {},
 ): TokenCredential {
-  const options = { authorityHost: app.loginUrl, disableInstanceDiscovery: true };
+  const options = { ...extra, authorityHost: app.loginUrl, disableInstanceDiscovery: true };
   switch (credential.kind) {
     case 'secret':
       return new ClientSecretCredential(app.tenantId, app.clientId, credential.secret, options);

@@ -12,6 +12,7 @@ import { createTokenCredential, type GraphCredential } from './credential.js';
 import type { GdapCustomer, GdapRelationship, GraphClient, NewRelationship, PartnerMembership } from './graph.js';
 import { GraphError } from './graph.js';
 import { MAX_PAGES, attemptJson, tokenClaims, trimSlash } from './http.js';
+import { entraPolicy } from '../telemetry.js';
 import {
   loginError,
   odataString,
@@ -58,7 +59,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     tenantId: options.tenantId,
     clientId: options.clientId,
     loginUrl,
-  });
+  }, { additionalPolicies: [entraPolicy] });
 
   /** A token for Graph (identity caches it and renews it before it expires). */
   async function token(): Promise<string> {

@@ -3,6 +3,8 @@
  * jittered exponential back-off, the reason a request never reached the server, and a token's
  * claims.
  */
+import { tracedFetch } from '../telemetry.js';
+
 export const MAX_RETRY_AFTER_SECONDS = 60;
 /** First back-off for 5xx and network failures; doubles per attempt up to BACKOFF_MAX_MS. */
 export const BACKOFF_BASE_MS = 500;
@@ -39,7 +41,7 @@ export async function attemptJson(doFetch: typeof fetch, target: URL, init: Requ
   const canRetry = c.attempt < c.maxRetries;
   let response: Response;
   try {
-    response = await doFetch(target, init);
+    response = await tracedFetch({ service: c.service, method: c.method, httpMethod: c.method, url: target }, () => doFetch(target, init));
   } catch (err) {
     const code = networkErrorCode(err);
     if (!c.idempotent || !canRetry) return { kind: 'unreachable', code };

@@ -21,6 +21,7 @@ import type { Logger } from '../logger.js';
 import type { GdapRelationship, GraphClient } from './graph.js';
 import type { SyncHealth } from './directory.js';
 import type { PartnerCenterFeatures } from '../partner-center/features.js';
+import { inSpan } from '../telemetry.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -105,7 +106,7 @@ export function createMicrosoftSync(options: SyncOptions) {
 
   /** One pass now; a pass already under way is shared, never run twice at once. */
   function runOnce(): Promise<SyncPass> {
-    running ??= pass()
+    running ??= inSpan('microsoft.sync', {}, pass)
       .then(
         (result) => {
           lastSuccessAt = clock.now().getTime();

@@ -15,6 +15,7 @@ import type { GoneReason, ServiceEvent } from '../service/events.js';
 import type { DeliveryFailure, FailureOutcome } from '../service/delivery-outcomes.js';
 import type { Logger } from '../logger.js';
 import { systemClock } from '../clock.js';
+import { inDelivery } from '../telemetry.js';
 
 type ChatPlatform = NotificationSubscription['platform'];
 
@@ -87,7 +88,7 @@ export function createDispatcher(options: DispatcherOptions) {
   let timer: NodeJS.Timeout | null = null;
 
   function deliver(delivery: Delivery): Promise<void> {
-    const attempt = attemptDelivery(delivery.id);
+    const attempt = inDelivery(delivery, () => attemptDelivery(delivery.id), () => store.get('deliveries', delivery.id));
     running.add(attempt);
     void attempt.finally(() => running.delete(attempt)).catch(() => {});
     return attempt;

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
 import { readBody } from '../server/body.js';
 import type { Store } from '../../store/store.js';
+import { noteWebhookRejection } from '../telemetry.js';
 import {
   ACCEPTANCE_EVENTS,
   WEBHOOK_EVENT_RETENTION_MS,
@@ -70,6 +71,7 @@ export function createPartnerCenterWebhookSurface(options: PartnerCenterWebhookS
         (req: Request, res: Response, next) => {
           // The second factor comes first: a wrong token never reaches the body or the certificate host.
           if (!tokenMatches(String(req.params.token ?? ''))) {
+            noteWebhookRejection('token');
             res.setHeader('connection', 'close');
             send(res, 404, { error: 'Not found' });
             return next(false);
@@ -84,6 +86,7 @@ export function createPartnerCenterWebhookSurface(options: PartnerCenterWebhookS
             event = await verifier.verify(raw, req.headers);
           } catch (error) {
             if (error instanceof WebhookRejected) {
+              noteWebhookRejection(error.reason);
               logger.warn({ reason: error.reason, status: error.status }, 'Partner Center webhook rejected');
               if (error.status === 503) res.setHeader('retry-after', '60');
               return send(res, error.status, { error: error.answer });

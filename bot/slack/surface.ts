@@ -26,6 +26,7 @@ import { registerCommands } from './listeners/commands.js';
 import { registerActions } from './listeners/actions.js';
 import { registerModals } from './listeners/modals.js';
 import { registerHome } from './listeners/home.js';
+import { inTurn, slackFetch, type TurnKind } from '../telemetry.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's payloads are a few KB; Bolt would buffer up to 4 MB. */
@@ -56,6 +57,15 @@ export interface SlackSurfaceOptions {
   identityRetryMs?: number;
 }
 
+/** A slash command, a message (direct or a mention), a button, a modal submitted, or anything else. */
+function turnKind(body: unknown): TurnKind {
+  const { command, type, event } = body as { command?: unknown; type?: unknown; event?: { type?: unknown } };
+  if (typeof command === 'string') return 'command';
+  if (type === 'block_actions') return 'action';
+  if (type === 'view_submission') return 'view_submission';
+  return type === 'event_callback' && (event?.type === 'message' || event?.type === 'app_mention') ? 'message' : 'event';
+}
+
 export function createSlackSurface(
   slack: SlackConfig,
   app: App,
@@ -77,6 +87,8 @@ export function createSlackSurface(
     // Replies should fail fast; notifications have their own durable retries.
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
     logger: boltLogger(logger),
+    // Each Web API call a client span (when tracing is on).
+    fetch: slackFetch(globalThis.fetch),
   };
   // Our own client with the token, and an authorize of our own: given the token, Bolt would call
   // auth.test in its constructor and end the process when Slack is unreachable.
@@ -133,6 +145,9 @@ export function createSlackSurface(
     }
     await next();
   });
+
+  // One span and one count per request that passed the guards above, its work after the ack included.
+  bolt.use(({ body, next }) => inTurn('slack', turnKind(body), next));
 
   // Registered in this order: a catch-all in modals.ts acknowledges what the others do not handle.
   const context: SlackContext = { bolt, client, app, logger, people, replies };

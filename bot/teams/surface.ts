@@ -13,6 +13,7 @@ import { toNotificationView, toMessageView } from '../../views/index.js';
 import { toLocale } from '../../i18n/catalogue.js';
 import { readBody } from '../server/body.js';
 import { isLoopbackUrl, localOnly } from './local-mode.js';
+import { inTurn, type TurnKind } from '../telemetry.js';
 
 export { isLoopbackAddress, isLoopbackUrl } from './local-mode.js';
 
@@ -49,6 +50,13 @@ class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
       throw error;
     }
   }
+}
+
+/** A card click (Universal Action, or Action.Submit from an older client), a typed message, or anything else. */
+function turnKind(activity: Activity): TurnKind {
+  const value = activity.value as { verb?: unknown } | undefined;
+  if (activity.type === 'invoke' || (activity.type === 'message' && typeof value?.verb === 'string')) return 'action';
+  return activity.type === 'message' ? 'message' : 'event';
 }
 
 export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, app: App, dispatcher: Dispatcher, logger: Logger): Surface {
@@ -123,7 +131,7 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
           res.send(403, { error: 'In local mode (no MicrosoftAppId) only a loopback http(s) serviceUrl is accepted.' });
           return;
         }
-        await adapter.process(req, res, (context) => bot.run(context));
+        await adapter.process(req, res, (context) => inTurn('teams', turnKind(context.activity), () => bot.run(context)));
       });
     },
   };

@@ -54,4 +54,20 @@ describe('loadConfig', () => {
     const found = problems({ DATABASE_URL: 'mysql://bot:s3cret@db/csp' });
     expect(found).toEqual(['DATABASE_URL must be a postgres:// (or postgresql://) connection URL.']);
   });
+  it('keeps metrics and traces off unless METRICS_PORT or an OTLP endpoint is set, and binds the metrics port like the server', () => {
+    expect(loadConfig({}).telemetry).toEqual({ metricsPort: null, metricsHost: '127.0.0.1', otlp: null });
+    expect(loadConfig({ METRICS_PORT: '9464', HOST: '10.0.0.5' }).telemetry).toMatchObject({ metricsPort: 9464, metricsHost: '10.0.0.5', otlp: null });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).telemetry.otlp).toEqual({ endpoint: 'http://collector:4318', protocol: 'http/protobuf' });
+    const json = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+    expect(loadConfig(json).telemetry.otlp?.protocol).toBe('http/json');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).telemetry.otlp).toEqual({ endpoint: 'https://collector:4317', protocol: 'grpc' });
+    expect(loadConfig({ ...json, OTEL_SDK_DISABLED: 'true' }).telemetry.otlp).toBeNull();
+  });
+
+  it('refuses metrics on the public port, an unknown OTLP protocol and an endpoint that is not a URL', () => {
+    expect(problems({ PORT: '8080', METRICS_PORT: '8080' }).join('\n')).toMatch(/METRICS_PORT must differ from PORT/);
+    expect(problems({ METRICS_PORT: 'ninety' }).join('\n')).toMatch(/METRICS_PORT must be a port number/);
+    expect(problems({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml' }).join('\n')).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/protobuf, http\/json, grpc/);
+    expect(problems({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }).join('\n')).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/);
+  });
 });
