@@ -1,5 +1,5 @@
 /** Shared test helpers: temp folders, a real store on a temp file, actors, a fixed clock. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -88,4 +88,11 @@ export async function putLargeCustomers(store: Store, count: number, size: { use
       tx.put('relationships', { id: `rel-${id}`, customerId: id, kind: 'reseller', providerId: null, status: 'active', dapGranted: true, invitationId: null, createdAt: at, endedAt: null });
     }
   });
+}
+
+/** The text of every file in `dir` and the folders under it (the data file, its journal, its lock's owner file): what a copy of the folder would give away. */
+export function everyFileText(dir: string): string {
+  return readdirSync(dir, { withFileTypes: true })
+    .map((entry) => (entry.isDirectory() ? everyFileText(join(dir, entry.name)) : readFileSync(join(dir, entry.name), 'utf8')))
+    .join('\n');
 }

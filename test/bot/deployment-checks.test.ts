@@ -78,6 +78,14 @@ describe('the Partner Center sign-in', () => {
     expect(t('en', result.text, result.params)).toMatch(text);
   });
 
+  it('fails a saved sign-in the key cannot open, naming TOKEN_ENCRYPTION_KEY, however many days it has left', async () => {
+    const result = partnerCenterCheck({ microsoft: true, encryptionKey: true, connection: connection({}), keyChanged: true }, NOW);
+    expect(result.state).toBe('fail');
+    const { t } = await import('../../i18n/catalogue.js');
+    expect(t('en', result.text, result.params)).toMatch(/cannot be decrypted: TOKEN_ENCRYPTION_KEY changed/);
+    expect(t('it', result.text, result.params)).toMatch(/non si può decifrare/);
+  });
+
   it('is not configured without the Microsoft directory, the key, or a sign-in, which fails nothing', () => {
     expect(partnerCenterCheck({ microsoft: false, encryptionKey: false, connection: null }, NOW)).toMatchObject({ state: 'off', text: 'doctor.off' });
     expect(partnerCenterCheck({ microsoft: true, encryptionKey: false, connection: null }, NOW)).toMatchObject({ state: 'off', text: 'doctor.pc.noKey' });

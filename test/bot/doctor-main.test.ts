@@ -4,6 +4,7 @@
  * 403 or hide group names as Graph does), Slack's Web API and a real PostgreSQL. The exit code and
  * the table's lines are what is checked.
  */
+import { encryptCache } from '../../bot/partner-center/auth.js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -69,7 +70,8 @@ describe('npm run doctor', () => {
       await running.transact((tx) =>
         tx.put('connections', {
           id: 'partner-center',
-          encryptedCache: 'not-read-by-the-doctor',
+          // A cache the key opens (an empty MSAL cache); the doctor only checks that it can be read.
+          encryptedCache: encryptCache(Buffer.alloc(32, 7), '{}'),
           account: 'ada@northwind.example',
           connectedBy: { platform: 'teams', userId: 'aad-ada', displayName: 'Ada' },
           connectedAt: new Date(realNow()).toISOString(),

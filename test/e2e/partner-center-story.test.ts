@@ -6,8 +6,8 @@
  * indirect reseller), the bot says why and the Graph story goes on.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { everyFileText } from '../helpers.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { microsoftEnv } from '../bot/microsoft/harness.js';
 import { startBot } from '../fakes/bot-server.js';
@@ -93,9 +93,7 @@ describe('Partner Center API with DIRECTORY=microsoft, against the stand-ins', (
     // No token in clear anywhere in the store: the cache is encrypted.
     const connection = bot.store.get('connections', 'partner-center')!;
     expect(connection.encryptedCache).toMatch(/^aes256gcm\.v1\.[A-Za-z0-9+/=.]+$/);
-    const onDisk = readdirSync(dirname(bot.config.dataFile))
-      .map((f) => readFileSync(join(dirname(bot.config.dataFile), f), 'utf8'))
-      .join('\n');
+    const onDisk = everyFileText(dirname(bot.config.dataFile));
     expect(onDisk).toContain('aes256gcm.v1.');
     // MSAL's cache is JSON with these keys; none of it may reach the disk in clear.
     expect(onDisk).not.toMatch(/RefreshToken|AccessToken|"secret"|"credential_type"/);

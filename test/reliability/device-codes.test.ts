@@ -7,8 +7,8 @@
  * stored: the connection that was there goes on with its own account's token.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { everyFileText } from '../helpers.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { microsoftEnv } from '../bot/microsoft/harness.js';
 import { startBot } from '../fakes/bot-server.js';
@@ -70,10 +70,7 @@ const deviceCodeRequests = () => partnerCenter.requests().filter((r) => r.path.e
 const postedIn = (conversationId: string, pattern: RegExp) =>
   connector.calls.filter((c) => c.method === 'POST' && decodeURIComponent(c.path).includes(conversationId) && pattern.test(cardText(c)));
 /** Everything the bot wrote next to its data file, as text. */
-const onDisk = () =>
-  readdirSync(dirname(bot.config.dataFile))
-    .map((f) => readFileSync(join(dirname(bot.config.dataFile), f), 'utf8'))
-    .join('\n');
+const onDisk = () => everyFileText(dirname(bot.config.dataFile));
 
 /** `connect partner center` in a personal chat: the card must show the code Entra handed out. */
 async function askForCode(teams: ReturnType<typeof teamsClient>, user: TeamsUser, conversation: TeamsConversation): Promise<string> {
