@@ -10,7 +10,7 @@
  * is dropped from the copy first, and a tripwire checks the linked files afterwards.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,12 @@ import { freePort, killAll, ROOT, runCommand } from '../fakes/processes.js';
 
 afterEach(() => killAll());
 
-const NODE_24 = dirname(process.execPath);
+/**
+ * Node 24 as the image's base provides it: a copy of the Node running the tests in a folder of the
+ * image's own, since the checkout's (node_modules/node, or wherever CI cloned it) may sit under a
+ * folder the unprivileged user cannot enter.
+ */
+let NODE_24 = dirname(process.execPath);
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const root = process.getuid?.() === 0;
 // Docker's `USER node`: here `nobody` when the tests run as root, else the user running them.
@@ -48,6 +53,16 @@ beforeAll(() => {
   chmodSync(out, 0o755);
   home = join(out, 'home');
   mkdirSync(home);
+  NODE_24 = join(out, 'usr-local', 'bin');
+  mkdirSync(NODE_24, { recursive: true });
+  const node = join(NODE_24, 'node');
+  try {
+    linkSync(realpathSync(process.execPath), node);
+  } catch {
+    copyFileSync(realpathSync(process.execPath), node); // another file system
+    chmodSync(node, 0o755);
+  }
+  chmodSync(join(out, 'usr-local'), 0o755);
   execFileSync('chown', [`${user.uid}:${user.gid}`, home]);
   const marker = join(out, 'marker');
   execFileSync('touch', [marker]);
