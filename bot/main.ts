@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const telemetry = await startTelemetry(config.telemetry, logger);
   const app = await createApp(config, logger, { demo: process.argv.includes('--demo') });
   const { sync } = app;
-  observe({ store: app.store, lastSyncSuccess: sync ? () => sync.health().lastSuccessAt : undefined });
+  observe({ store: app.store, lastSyncSuccess: sync ? () => sync.health().lastSuccessAt : undefined, now: () => app.clock.now() });
   const { surfaces } = await createSurfaces(config, app, logger);
   const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
   logger.info(

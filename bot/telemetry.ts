@@ -85,17 +85,18 @@ export function activate(meter: Meter | null, tracing = false): void {
 }
 
 /** Gauges read when scraped: deliveries waiting and failed (from the store), and the age of the last Microsoft sync. */
-export function observe(sources: { store: StoreReader; lastSyncSuccess?: () => string | null }): void {
+export function observe(sources: { store: StoreReader; lastSyncSuccess?: () => string | null; now: () => Date }): void {
   if (!live) return;
   const { meter } = live;
-  const waiting = meter.createObservableGauge('cspbot.deliveries.waiting', { description: 'Deliveries not yet sent' });
-  const failed = meter.createObservableGauge('cspbot.deliveries.failed', { description: 'Deliveries not yet sent that failed at least once' });
+  const waiting = meter.createObservableGauge('cspbot.deliveries.waiting', { description: 'Deliveries not yet sent and still tried' });
+  const failed = meter.createObservableGauge('cspbot.deliveries.failed', { description: 'Deliveries still tried that failed at least once, and those given up' });
   meter.addBatchObservableCallback(
     (result) => {
       let all = 0;
       let failing = 0;
       for (const delivery of sources.store.all('deliveries')) {
-        all++;
+        // A given-up delivery is kept for the health view; it waits for nothing.
+        if (!delivery.givenUpAt) all++;
         if (delivery.attempts > 0) failing++;
       }
       result.observe(waiting, all);
@@ -109,7 +110,8 @@ export function observe(sources: { store: StoreReader; lastSyncSuccess?: () => s
     .createObservableGauge('cspbot.microsoft.sync.age', { unit: 's', description: 'Seconds since the last successful Microsoft sync (absent until one succeeds)' })
     .addCallback((result) => {
       const at = lastSyncSuccess();
-      if (at) result.observe(Math.max(0, (Date.now() - Date.parse(at)) / 1000));
+      // The sync stamps its successes with the bot's clock: the age is read on the same one.
+      if (at) result.observe(Math.max(0, (sources.now().getTime() - Date.parse(at)) / 1000));
     });
 }
 

@@ -39,13 +39,14 @@ export function admitBodies(budget: BodyBudget, logger: Logger) {
   let reads = 0;
   let bytes = 0;
   let refused = 0;
-  let lastWarnAt = 0;
+  let lastWarnAt = -Infinity;
 
   const refuse = (res: ServerResponse) => {
     refused++;
     // A flood would write a line per request: one line every 10 s says how many.
-    if (Date.now() - lastWarnAt > 10_000) {
-      lastWarnAt = Date.now();
+    // A warning at most every 10 s, on the monotonic clock: housekeeping, not a date anyone sees.
+    if (performance.now() - lastWarnAt > 10_000) {
+      lastWarnAt = performance.now();
       logger.warn({ refused, reads, bytes }, 'request bodies refused (503): too many being read at once before authentication');
       refused = 0;
     }
