@@ -184,7 +184,6 @@ export const en = {
   'ui.attest.confirm': 'Remove relationship',
   'ui.attest.cancel': 'Cancel',
   'ui.attest.review': "Review and confirm",
-  'ui.attest.tick': "I attest to the statements above",
   'ui.attest.short': "Remove relationship",
   'ui.slack.notMember': "Only you can see this: I'm not a member of this channel. To let me post here (notifications included), invite me with `/invite @CSP Connect`.",
   'ui.modal.close': "Close",

@@ -184,7 +184,6 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.attest.confirm': 'Rimuovi relazione',
   'ui.attest.cancel': 'Annulla',
   'ui.attest.review': "Leggi e conferma",
-  'ui.attest.tick': "Confermo le dichiarazioni qui sopra",
   'ui.attest.short': "Rimuovi relazione",
   'ui.slack.notMember': 'Solo tu vedi questo messaggio: non sono membro di questo canale. Per permettermi di scrivere qui (notifiche comprese), invitami con `/invite @CSP Connect`.',
   'ui.modal.close': "Chiudi",

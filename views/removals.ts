@@ -8,7 +8,7 @@ export interface AttestationView extends Base {
   removalId: string;
   intro: string;
   attestationTitle: string;
-  statements: string[];
+  statement: string;
   dapNotice: string;
   legalNotice: string;
   toggleLabel: string;
@@ -28,7 +28,7 @@ export function toAttestationView(viewer: Viewer, r: RemovalRecord, error?: Mess
     removalId: r.removal.id,
     intro: t(l, 'ui.attest.intro', { company: r.companyName, domain: r.domain }),
     attestationTitle: r.attestation.title,
-    statements: r.attestation.statements,
+    statement: r.attestation.statement,
     dapNotice: r.attestation.dapNotice,
     legalNotice: r.attestation.legalNotice,
     toggleLabel: r.attestation.confirmLabel,

@@ -14,7 +14,7 @@ const words = {
     askBody: 'Type the new email text; finish with a line holding only a dot (.)',
     askAcquisition: 'Pick a number:',
     askSearch: 'Search for:',
-    askAttest: 'Type "yes" if you attest:',
+    askAttest: 'Type "yes" to confirm the statement above:',
     yes: ['yes', 'y'],
   },
   it: {
@@ -25,7 +25,7 @@ const words = {
     askBody: "Scrivi il nuovo testo dell'email; termina con una riga che contiene solo un punto (.)",
     askAcquisition: 'Scegli un numero:',
     askSearch: 'Cerca:',
-    askAttest: 'Scrivi "sì" se confermi l\'attestazione:',
+    askAttest: 'Scrivi "sì" per confermare la dichiarazione qui sopra:',
     yes: ['sì', 'si', 's', 'yes', 'y'],
   },
 };

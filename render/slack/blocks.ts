@@ -272,7 +272,7 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView 
   };
 }
 
-/** The attestation: statements, DAP and legal notices, a required checkbox. */
+/** The attestation: Microsoft's statement once, the DAP and legal notices, a required checkbox confirming it. */
 export function toAttestationModal(view: AttestationView, meta: ModalMeta): types.ModalView {
   const l = view.locale;
   return {
@@ -283,13 +283,12 @@ export function toAttestationModal(view: AttestationView, meta: ModalMeta): type
     blocks: withinLimits(
       [
         section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
-        section(`*${escapeMrkdwn(view.attestationTitle)}*\n${bullets(view.statements)}`),
+        section(`*${escapeMrkdwn(view.attestationTitle)}*\n${escapeMrkdwn(view.statement)}`),
         section(escapeMrkdwn(view.dapNotice)),
         context(escapeMrkdwn(view.legalNotice)),
-        section(`_${escapeMrkdwn(view.toggleLabel)}_`),
         input(INPUT.attest, t(l, 'ui.attest.review'), {
           type: 'checkboxes',
-          options: [{ text: plain(t(l, 'ui.attest.tick'), MAX.option), value: 'attest' }],
+          options: [{ text: plain(view.toggleLabel, MAX.option), value: 'attest' }],
         }),
         context(escapeMrkdwn(view.version)),
       ],

@@ -123,7 +123,7 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
         view.intro,
         '',
         style.bold(view.attestationTitle),
-        ...view.statements.map((s) => `  - ${s}`),
+        view.statement,
         '',
         view.dapNotice,
         view.legalNotice,

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { ATTESTATION_VERSION, attestationText } from '../../../bot/service/attestation.js';
 
 const PINNED: Record<string, Record<'en' | 'it', string>> = {
-  '2026-11-01': {
-    en: 'a9c94b7d66a29692ac22294e56474428473fb3e12aeca1d70da6c0a37ba6e04a',
-    it: '6567c21fbe96cedb7ac59f13914cc3f71417acd29c8a51abc8d4b8f9e28aa95a',
+  '2026-12-07': {
+    en: 'fdf0f79955ccfe7ae5ed8c4bc4459fadaa9dd1e2635296c71c3695172df621c7',
+    it: 'c50db4cf641e54c6c6cbaffd575509a2b5629057b0281ef02c9ec45f0a339baf',
   },
 };
 
@@ -20,10 +20,22 @@ describe('the removal attestation', () => {
     for (const locale of ['en', 'it'] as const) {
       const text = attestationText(locale);
       expect(text).toMatchObject({ version: ATTESTATION_VERSION, locale });
-      for (const part of [text.title, text.dapNotice, text.legalNotice, text.confirmLabel, ...text.statements])
+      for (const part of [text.title, text.statement, text.dapNotice, text.legalNotice, text.confirmLabel])
         expect(part.trim().length).toBeGreaterThan(3);
-      expect(text.statements).toHaveLength(3);
       expect(createHash('sha256').update(JSON.stringify(text)).digest('hex'), locale).toBe(PINNED[ATTESTATION_VERSION]![locale]);
     }
+  });
+
+  // Partner Center's representation, clause by clause: a paraphrase that narrows or widens any of
+  // them (as "hold Microsoft harmless from any claim arising from this removal" did) fails here.
+  it.each([
+    ['en', ['in good faith', 'for a legitimate business purpose', 'in accordance with our agreement with our customer or partner', 'defend and hold Microsoft harmless from and against any third-party claims to the contrary']],
+    ['it', ['in buona fede', 'per uno scopo aziendale legittimo', 'in conformità con il nostro accordo con il cliente o partner', 'difendere e sollevare Microsoft da qualsiasi responsabilità in caso di reclami da parte di terzi']],
+  ] as const)('states every clause of Partner Center\'s representation, once, in %s', (locale, clauses) => {
+    const text = attestationText(locale);
+    for (const clause of clauses) expect(text.statement).toContain(clause);
+    // The control confirms the statement; it never restates it in other words.
+    expect(text.confirmLabel).not.toMatch(/harmless|manlev|sollevare|buona fede|good faith/i);
+    expect(text.confirmLabel.length).toBeLessThan(60);
   });
 });

@@ -14,7 +14,7 @@ describe('removing a reseller relationship', () => {
   it('asks for the attestation, refuses without it, and removes with it, leaving DAP as recorded', async () => {
     const { service, customer, store } = await withCustomer();
     const request = await service.requestRemoval(admin, 'Contoso Ltd');
-    expect(request.attestation.statements).toHaveLength(3);
+    expect(request.attestation.statement).toMatch(/^I represent that this removal is made in good faith/);
     expect(request.attestation.dapNotice).toMatch(/stay as they are/);
     expect(request.attestation.legalNotice).toMatch(/does not generate or send/);
     await expect(service.confirmRemoval(admin, request.removal.id, { attested: false })).rejects.toMatchObject({ code: ErrorCode.InvalidInput, fields: { attest: 'removal.attestationRequired' } });
@@ -24,7 +24,7 @@ describe('removing a reseller relationship', () => {
     expect(service.listCustomers(admin).total).toBe(0);
     const relationship = [...store.all('relationships')].find((r) => r.customerId === customer.id)!;
     expect(relationship).toMatchObject({ status: 'removed', dapGranted: true });
-    expect(service.listAudit(admin)[0]).toMatchObject({ action: 'removal.confirmed', details: { attestationVersion: '2026-11-01', attestationLocale: 'en' } });
+    expect(service.listAudit(admin)[0]).toMatchObject({ action: 'removal.confirmed', details: { attestationVersion: '2026-12-07', attestationLocale: 'en' } });
   });
 
   it('treats a second confirmation as harmless', async () => {
@@ -67,6 +67,6 @@ describe('removing a reseller relationship', () => {
   it('shows the attestation in Italian for an Italian admin', async () => {
     const { service } = await withCustomer();
     const request = await service.requestRemoval({ ...admin, locale: 'it' }, 'contoso');
-    expect(request.attestation.statements[0]).toMatch(/buona fede/);
+    expect(request.attestation.statement).toMatch(/buona fede/);
   });
 });

@@ -77,12 +77,14 @@ describe('Block Kit views', () => {
       element: {
         type: 'checkboxes',
         action_id: 'value',
-        options: [{ text: { type: 'plain_text', text: 'I attest to the statements above', emoji: true }, value: 'attest' }],
+        options: [{ text: { type: 'plain_text', text: 'I confirm the statement above', emoji: true }, value: 'attest' }],
       },
     });
     const text = JSON.stringify(modal);
-    for (const part of [...view.statements, view.dapNotice, view.legalNotice])
+    for (const part of [view.statement, view.dapNotice, view.legalNotice])
       expect(text).toContain(JSON.stringify(escapeMrkdwn(part)).slice(1, -1));
+    // Microsoft's statement appears once, whole; nothing restates it in other words.
+    expect(text.split('good faith')).toHaveLength(2);
   });
 
   it('carries button data as JSON and reads it back, distrusting anything malformed', () => {
