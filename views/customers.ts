@@ -106,7 +106,6 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
         : []),
       ...(d.customer.tenantId ? [{ title: t(l, 'ui.customer.tenant'), value: d.customer.tenantId }] : []),
       ...(reseller ? [{ title: t(l, 'ui.customer.since'), value: formatDate(viewer, reseller.createdAt, false) }] : []),
-      { title: t(l, 'ui.customer.dap'), value: t(l, d.dapGranted ? 'ui.customer.dapYes' : 'ui.customer.dapNo') },
     ],
     sections: [
       {

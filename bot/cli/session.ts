@@ -20,7 +20,7 @@ const words = {
   it: {
     editSubject: 'Modifica oggetto',
     editBody: "Modifica il testo dell'email",
-    acquisition: 'Cambia come è arrivato il cliente',
+    acquisition: "Cambia l'origine del cliente",
     askSubject: 'Nuovo oggetto:',
     askBody: "Scrivi il nuovo testo dell'email; termina con una riga che contiene solo un punto (.)",
     askAcquisition: 'Scegli un numero:',

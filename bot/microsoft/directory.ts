@@ -132,6 +132,7 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
         resellerLink: fromApi ?? resellerLinkFor(options.resellerLink, provider?.tenantId ?? null),
         gdapRelationshipId: created.id,
         approvalLink: gdapApprovalLink(created.id),
+        access: { roleDefinitionIds: options.gdap.roleDefinitionIds, durationDays: options.gdap.durationDays },
       };
     },
 

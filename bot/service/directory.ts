@@ -21,6 +21,8 @@ export interface PreparedInvitation {
   resellerLink: string;
   gdapRelationshipId: string;
   approvalLink: string;
+  /** What the GDAP request asks for, so the email can say it in words (not stored with the invitation). */
+  access?: { roleDefinitionIds: string[]; durationDays: number };
 }
 
 /** What is left to do outside the bot once a removal is attested, and where. */

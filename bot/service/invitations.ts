@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Acquisition, type CardLocation, type Invitation, type Locale, type Provider } from '../../store/schema.js';
 import { t } from '../../i18n/catalogue.js';
+import { formatEntraRoles, formatGdapDuration } from '../../i18n/gdap-words.js';
 import { isPending, type InvitationStatus } from './invitation-status.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -101,7 +102,10 @@ export function createInvitationOperations(ctx: ServiceContext) {
       const token = newInvitationToken();
       const id = ctx.newId();
       // Made outside the store first (a GDAP request at Microsoft); withdrawn if the draft is not stored.
-      const microsoft = await ctx.directory.prepareInvitation({ invitationId: id, provider, companyName });
+      const prepared = await ctx.directory.prepareInvitation({ invitationId: id, provider, companyName });
+      const access = prepared?.access;
+      // Only the links are the invitation's to keep; what was requested is said in the email.
+      const microsoft = prepared ? { resellerLink: prepared.resellerLink, gdapRelationshipId: prepared.gdapRelationshipId, approvalLink: prepared.approvalLink } : null;
       const params = {
         partner: partnerName(),
         provider: provider?.name ?? '',
@@ -109,6 +113,9 @@ export function createInvitationOperations(ctx: ServiceContext) {
         days: INVITATION_TTL_DAYS,
         resellerLink: microsoft?.resellerLink ?? '',
         approvalLink: microsoft?.approvalLink ?? '',
+        // The customer's admin approves roles they can read, for a length they can read.
+        roles: access ? formatEntraRoles(input.locale, access.roleDefinitionIds) : '',
+        duration: access ? formatGdapDuration(input.locale, access.durationDays) : '',
       };
       const bodyKey = microsoft ? (provider ? 'email.microsoft.bodyWithProvider' : 'email.microsoft.body') : provider ? 'email.bodyWithProvider' : 'email.body';
       const now = ctx.now();

@@ -69,7 +69,6 @@ export function createWebSurface(app: App, logger: Logger, options: { secureCook
       : tx(locale, 'web.title', { partner: inv.partnerName });
     const grants = [
       tx(locale, 'web.grant.reseller', { partner: inv.partnerName }),
-      tx(locale, 'web.grant.dap', { partner: inv.partnerName }),
       ...(inv.providerName ? [tx(locale, 'web.grant.provider', { provider: inv.providerName })] : []),
     ];
     // Looked up by the token in the request, so the view holds it.

@@ -27,7 +27,7 @@ describe('npm run chat', () => {
     expect(admin.out).toContain('cli:alice is now Sales agent.');
     const alice = await chat(dataFile, ['--as', 'alice', '--locale', 'it'], ['whoami', 'invite customer']);
     expect(alice.code).toBe(0);
-    expect(alice.out).toContain('Stai agendo come alice (Agente vendite)');
+    expect(alice.out).toContain('Usi il bot come alice (Agente vendite)');
     expect(alice.out).toContain('Sei alice (cli:alice); il tuo ruolo: Agente vendite.');
     // A Sales agent cannot invite: the refusal, not a draft.
     expect(alice.out).toMatch(/Solo un amministratore globale o un agente amministratore/);

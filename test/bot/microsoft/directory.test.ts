@@ -65,13 +65,29 @@ describe('GDAP requests for invitations', () => {
     // The email carries both links.
     expect(draft.body).toContain(draft.microsoft!.resellerLink);
     expect(draft.body).toContain(draft.microsoft!.approvalLink);
+    // ...and says what the approval grants, in the words of the customer's admin center.
+    expect(draft.body).toContain('for 2 years with these roles only: Directory Readers, License Administrator, and Service Support Administrator.');
+    const approval = draft.body.split('\n').find((line) => line.startsWith('2. '))!;
+    for (const role of DEFAULT_GDAP_ROLES) expect(approval).not.toContain(role);
+    expect(draft.microsoft).not.toHaveProperty('access');
   });
 
-  it('requests the roles GDAP_ROLES names', async () => {
-    const roles = [randomUUID(), randomUUID()];
+  it('names the requested roles and length in Italian too, in the formal register', async () => {
+    const a = await app();
+    const draft = await a.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'it' });
+    expect(draft.subject).toContain('vi invita');
+    expect(draft.body).toContain(
+      'per 2 anni solo con questi ruoli: Ruolo con autorizzazioni di lettura della directory, Amministratore licenze e Amministratore supporto servizi.',
+    );
+  });
+
+  it('requests the roles GDAP_ROLES names, and counts the ones it cannot name instead of showing their ids', async () => {
+    const roles = [randomUUID(), randomUUID(), GLOBAL_ADMINISTRATOR];
     const a = await app({ GDAP_ROLES: roles.join(','), GDAP_DURATION_DAYS: '90' });
-    await a.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    const draft = await a.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
     expect(fake.relationships()[0]).toMatchObject({ roleDefinitionIds: roles, duration: 'P90D' });
+    expect(draft.body).toContain('for 90 days with these roles only: Global Administrator and 2 other roles.');
+    expect(draft.body).not.toContain(roles[0]!);
   });
 
   it('refuses Done with a body missing either link, naming the missing one', async () => {

@@ -141,7 +141,10 @@ describe('Teams surface', () => {
     const open = actionsOf(card).find((a) => a.verb === 'customer.show')!;
     const opened = await teams.invoke(alice, personal, open.verb, open.data);
     expect(opened.body.type).toBe('application/vnd.microsoft.activity.message');
-    expect(cardText(connector.calls.at(-1))).toContain('Delegated admin privileges');
+    const details = cardText(connector.calls.at(-1));
+    expect(details).toContain('Reseller (active)');
+    // Nothing at Microsoft was read or granted by the embedded directory: no DAP state is claimed.
+    expect(details).not.toContain('Delegated admin privileges');
     const res = await teams.submit(alice, personal, { verb: 'customers.search', query: 'nomatch' }, 'activity-9');
     expect(res.status).toBe(200);
     const update = connector.calls.at(-1)!;

@@ -32,13 +32,15 @@ describe("the customer's invitation page", () => {
     const { res, html } = await openForm(path);
     expect(res.status).toBe(200);
     expect(html).toContain('Northwind Cloud invites you to a reseller relationship');
-    expect(html).toContain('delegated administrative privileges');
+    expect(html).toContain('Northwind Cloud becomes your reseller');
+    // The bot's own page grants nothing at Microsoft: it promises no delegated admin privileges.
+    expect(html).not.toMatch(/delegated admin/i);
     expect(html).toMatch(/<label for="companyName">/);
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     const it = await openForm(path, 'it-IT,it;q=0.9');
-    expect(it.html).toContain('ti invita a stabilire una relazione come rivenditore');
+    expect(it.html).toContain('vi invita a stabilire una relazione come rivenditore');
     expect(it.html).toContain('<html lang="it">');
   });
 
