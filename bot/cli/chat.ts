@@ -9,6 +9,7 @@ import { StoreOpenError } from '../../store/store.js';
 import { urlSecrets } from '../../store/pg/redact.js';
 import { toLocale } from '../../i18n/catalogue.js';
 import { createChatSession } from './session.js';
+import { chatLogDestination } from './chat-log.js';
 import { ansi, plain } from '../../render/text/render-text.js';
 import { roleName } from '../../views/index.js';
 
@@ -18,9 +19,9 @@ async function main(): Promise<void> {
   });
   const config = loadConfig(process.env);
   const dataFile = values.data ?? (values.demo ? join(dirname(config.dataFile), 'demo.json') : config.dataFile);
-  const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stderr, {
-    secrets: config.databaseUrl ? urlSecrets(config.databaseUrl) : [],
-  });
+  // The terminal shows the conversation only: logs go to stderr when LOG_LEVEL asks, to a file otherwise.
+  const logs = chatLogDestination(process.env.LOG_LEVEL ? config.logLevel : null, dataFile);
+  const logger = createLogger(logs.level, logs.stream, { secrets: config.databaseUrl ? urlSecrets(config.databaseUrl) : [] });
   // Whoever runs the terminal chat can read the data file anyway: "cli:admin" is a Global admin here.
   const app = await createApp({ ...config, dataFile, databaseUrl: values.data || values.demo ? null : config.databaseUrl, bootstrapAdmins: [...config.bootstrapAdmins, 'cli:admin'] }, logger, { demo: values.demo });
   const locale = toLocale(values.locale ?? process.env.LANG);

@@ -15,7 +15,9 @@ const words = {
     askAcquisition: 'Pick a number:',
     askSearch: 'Search for:',
     askAttest: 'Type "yes" to confirm the statement above:',
+    attestRequired: 'Type "yes" to confirm the statement above, or pick Cancel.',
     yes: ['yes', 'y'],
+    pickRange: (max: number) => (max === 1 ? 'Pick 1, or type a command.' : `Pick a number from 1 to ${max}, or type a command.`),
   },
   it: {
     editSubject: 'Modifica oggetto',
@@ -26,7 +28,9 @@ const words = {
     askAcquisition: 'Scegli un numero:',
     askSearch: 'Cerca:',
     askAttest: 'Scrivi "sì" per confermare la dichiarazione qui sopra:',
+    attestRequired: 'Scrivi "sì" per confermare la dichiarazione qui sopra, oppure scegli Annulla.',
     yes: ['sì', 'si', 's', 'yes', 'y'],
+    pickRange: (max: number) => (max === 1 ? 'Scegli 1, o scrivi un comando.' : `Scegli un numero da 1 a ${max}, o scrivi un comando.`),
   },
 };
 
@@ -40,7 +44,9 @@ export function createChatSession(options: { conversation: Conversation; turn: T
 
   const show = (views: View[]) => {
     choices = [];
-    for (const view of views) {
+    for (const shown of views) {
+      // Nothing can be ticked in a terminal: the attestation is confirmed by typing, and says so.
+      const view = shown.kind === 'attestation' && shown.error ? { ...shown, error: w.attestRequired } : shown;
       const rendered = renderText(view, style);
       const offset = choices.length;
       for (const line of rendered.lines) out(line.replace(/\[(\d+)\]/, (_, n: string) => `[${Number(n) + offset}]`));
@@ -68,9 +74,14 @@ export function createChatSession(options: { conversation: Conversation; turn: T
     if (verb === 'local.body' && current) return ask(w.askBody, true, async (b) => show([{ ...current, body: b, bodyError: null }]));
     if (verb === 'local.acquisition' && current) {
       current.acquisitionChoices.forEach((c, i) => out(`  ${i + 1}. ${c.title}`));
-      return ask(w.askAcquisition, false, async (n) =>
-        show([{ ...current, acquisition: current.acquisitionChoices[Number(n) - 1]?.value ?? current.acquisition }]),
-      );
+      const pick = (): void =>
+        ask(w.askAcquisition, false, async (n) => {
+          const chosen = /^\d+$/.test(n.trim()) ? current.acquisitionChoices[Number(n) - 1] : undefined;
+          // A number out of range is asked again, with the range, rather than silently ignored.
+          if (!chosen) return (out(w.pickRange(current.acquisitionChoices.length)), pick());
+          show([{ ...current, acquisition: chosen.value }]);
+        });
+      return pick();
     }
     if (verb === 'invitation.done' && current) {
       return run(verb, { ...data, subject: current.subject, body: current.body, acquisition: current.acquisition });
@@ -105,8 +116,12 @@ export function createChatSession(options: { conversation: Conversation; turn: T
       }
       const trimmed = line.trim();
       if (!trimmed) return;
-      const picked = /^\d+$/.test(trimmed) ? choices[Number(trimmed) - 1] : undefined;
-      if (picked) return act(picked);
+      if (/^\d+$/.test(trimmed) && choices.length > 0) {
+        const picked = choices[Number(trimmed) - 1];
+        if (picked) return act(picked);
+        out(w.pickRange(choices.length));
+        return;
+      }
       show(await conversation.handleText(turn, trimmed));
     },
   };

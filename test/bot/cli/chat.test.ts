@@ -32,6 +32,8 @@ describe('npm run chat', () => {
     // A Sales agent cannot invite: the refusal, not a draft.
     expect(alice.out).toMatch(/Solo un amministratore globale o un agente amministratore/);
     expect(alice.out).not.toContain('/invitations/');
+    // The terminal shows the conversation only: no log line on stdout or stderr without LOG_LEVEL.
+    for (const session of [admin, alice]) expect(session.out + session.err).not.toContain('"level"');
   });
 
   it('refuses a data file the server has open, and the server refuses one the chat has open', { timeout: 60_000 }, async () => {

@@ -63,7 +63,10 @@ describe('terminal chat', () => {
     expect(out).toContain('Remove Contoso Ltd?');
     expect(out).toContain('good faith');
     out = await me.say('1', 'no');
-    expect(out).toContain('Tick the attestation');
+    expect(out).toContain('Type "yes" to confirm the statement above, or pick Cancel.');
+    expect(out).not.toContain('Tick');
+    // A number that is no choice says which numbers are.
+    expect(await me.say('7')).toContain('Pick a number from 1 to 2, or type a command.');
     out = await me.say('1', 'yes');
     expect(out).toContain('Relationship with Contoso Ltd removed');
     expect(out).toContain('Delegated admin privileges stay as they were');
@@ -75,6 +78,12 @@ describe('terminal chat', () => {
     expect(await me.say('aiuto')).toContain('Cosa posso fare');
     expect(await me.say('elenca clienti')).toContain('Nessun cliente per ora');
     expect(await me.say('invta cliente')).toContain('Forse intendevi `invita cliente`');
+    // Picking the customer's origin: a number out of range is asked again, with the range.
+    const draft = await me.say('invita cliente');
+    const origin = /\[(\d+)\] Cambia l'origine del cliente/.exec(draft)![1]!;
+    const asked = await me.say(origin, '9');
+    expect(asked).toContain('Scegli un numero da 1 a 3, o scrivi un comando.');
+    expect(asked.split('Scegli un numero:').length).toBe(3);
   });
 
   it('shows a large tenant ten users at a time, with the counts, and the next ten on a numbered choice', async () => {
