@@ -1,9 +1,10 @@
 /** What every view shares (who reads it, facts, buttons), messages, help, and the generic lists. */
 import type { Verb } from './verbs.js';
-import type { AuditEvent, Locale, Provider, Role } from '../store/schema.js';
+import type { Locale, Provider, Role } from '../store/schema.js';
 import { t, type MessageKey, type MessageParams } from '../i18n/catalogue.js';
 import { commands, type CommandName } from '../bot/commands/parse.js';
 import type { Permission } from '../bot/service/permissions.js';
+import type { AuditEntry } from '../bot/service/audit.js';
 
 /** How the viewer reads dates. */
 export interface Viewer {
@@ -154,11 +155,39 @@ export function toProvidersView(viewer: Viewer, providers: Provider[]): ListView
   return toListView(viewer, 'ui.providers.title', 'provider.noneYet', rows);
 }
 
-export function toAuditView(viewer: Viewer, events: AuditEvent[]): ListView {
-  const rows = events.map((e) => ({
-    text: `${formatDate(viewer, e.at)}: ${e.actor.displayName} (${e.actor.platform}) ${e.action} ${e.target}`,
-    actions: [],
-  }));
+/** Each audit event as a sentence in the reader's language, with names: no action codes, no ids. */
+const AUDIT_SENTENCES: Record<string, MessageKey> = {
+  'invitation.drafted': 'audit.invitation.drafted',
+  'invitation.sent': 'audit.invitation.sent',
+  'invitation.revoked': 'audit.invitation.revoked',
+  'invitation.accepted': 'audit.invitation.accepted',
+  'invitation.endedAtMicrosoft': 'audit.invitation.endedAtMicrosoft',
+  'removal.requested': 'audit.removal.requested',
+  'removal.confirmed': 'audit.removal.confirmed',
+  'removal.cancelled': 'audit.removal.cancelled',
+  'adminAccess.ended': 'audit.adminAccess.ended',
+  'role.granted': 'audit.role.granted',
+  'role.revoked': 'audit.role.revoked',
+  'provider.added': 'audit.provider.added',
+  'channel.subscribed': 'audit.channel.subscribed',
+  'channel.unsubscribed': 'audit.channel.unsubscribed',
+  'channel.removed': 'audit.channel.removed',
+  'channel.dropped': 'audit.channel.dropped',
+  'partnerCenter.connected': 'audit.partnerCenter.connected',
+  'partnerCenter.signInFailed': 'audit.partnerCenter.signInFailed',
+  'partnerCenter.disconnected': 'audit.partnerCenter.disconnected',
+};
+
+export function toAuditView(viewer: Viewer, events: AuditEntry[]): ListView {
+  const l = viewer.locale;
+  const rows = events.map((e) => {
+    const sentence = t(l, AUDIT_SENTENCES[e.action] ?? 'audit.other', {
+      who: e.actor.displayName || t(l, 'audit.someone'),
+      subject: e.subject ?? t(l, 'audit.unnamed'),
+      role: e.role ? roleName(l, e.role) : '',
+    });
+    return { text: `${formatDate(viewer, e.at)}: ${sentence}`, actions: [] };
+  });
   return toListView(viewer, 'ui.audit.title', 'ui.audit.empty', rows);
 }
 

@@ -249,7 +249,7 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     providers: toProvidersView(viewer, [
       { id: 'p1', name: o('Contoso Distribution'), tenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70', createdAt: at },
     ]),
-    audit: toAuditView(viewer, [{ id: 'a1', at, actor: who, action: 'invitation.sent', target: 'inv-1', details: {} }]),
+    audit: toAuditView(viewer, [{ id: 'a1', at, actor: who, action: 'invitation.sent', target: 'inv-1', details: {}, subject: o('Adatum Studio'), role: null }]),
     ...microsoftSamples(viewer, o, customer),
     ...notificationSamples(viewer, o),
   };

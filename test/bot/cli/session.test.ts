@@ -73,6 +73,26 @@ describe('terminal chat', () => {
     expect(await me.say('list customers')).toContain('No customers yet');
   });
 
+  it('tells the audit as sentences with names, in the reader\'s language, without codes or ids', async () => {
+    const { me, session, service } = await chat('admin');
+    const admin = { platform: 'cli' as const, userId: 'admin', displayName: 'admin', locale: 'en' as const };
+    const named = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en', companyName: 'Adatum Studio' });
+    await service.revokeInvitation(admin, named.id);
+    const accepted = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+    await service.acceptInvitation(accepted.token, contact());
+    await me.say('grant sales-agent cli:bob');
+    await session('bob').say('whoami');
+    const out = await me.say('audit');
+    expect(out).toContain('admin revoked the invitation to Adatum Studio');
+    expect(out).toContain('admin drafted an invitation to Contoso Ltd');
+    expect(out).toContain('Contoso Ltd accepted the invitation');
+    expect(out).toContain('admin made cli:bob Sales agent');
+    for (const code of ['invitation.', 'role.granted', named.id, accepted.id, '(cli)']) expect(out).not.toContain(code);
+    const italian = await session('admin', 'it').say('registro');
+    expect(italian).toContain("admin ha revocato l'invito a Adatum Studio");
+    expect(italian).toContain('admin ha assegnato a cli:bob il ruolo Agente vendite');
+  });
+
   it('speaks Italian', async () => {
     const { me } = await chat('admin', 'it');
     expect(await me.say('aiuto')).toContain('Cosa posso fare');
