@@ -161,6 +161,10 @@ export const en = {
   'ui.customer.licenses': 'Licenses',
   'ui.customer.license': '{sku}: {assigned} of {total} assigned',
   'ui.customer.none': 'none',
+  'ui.customer.removalBlocked': {
+    one: 'To remove this relationship, first cancel its active subscription in Partner Center: {subscriptions}.',
+    other: 'To remove this relationship, first cancel its {count} active subscriptions in Partner Center: {subscriptions}.',
+  },
   'ui.customer.remove': 'Remove relationship',
   'ui.customer.userCount': { one: '1 user', other: '{count} users' },
   'ui.customer.subscriptionCount': { one: '1 subscription', other: '{count} subscriptions' },

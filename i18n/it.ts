@@ -161,6 +161,10 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.customer.licenses': 'Licenze',
   'ui.customer.license': '{sku}: {assigned} assegnate su {total}',
   'ui.customer.none': 'nessuna',
+  'ui.customer.removalBlocked': {
+    one: 'Per rimuovere questa relazione, annulla prima in Partner Center la sua sottoscrizione attiva: {subscriptions}.',
+    other: 'Per rimuovere questa relazione, annulla prima in Partner Center le sue {count} sottoscrizioni attive: {subscriptions}.',
+  },
   'ui.customer.remove': 'Rimuovi relazione con il cliente',
   'ui.customer.userCount': { one: '1 utente', other: '{count} utenti' },
   'ui.customer.subscriptionCount': { one: '1 sottoscrizione', other: '{count} sottoscrizioni' },

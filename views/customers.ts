@@ -110,11 +110,14 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
     sections: [
       {
         title: t(l, 'ui.customer.relationships'),
-        lines: d.relationships.map((r) =>
-          r.kind === 'reseller'
-            ? t(l, 'ui.customer.relReseller', { status: status(r.status) })
-            : t(l, 'ui.customer.relProvider', { provider: r.providerName ?? '?', status: status(r.status) }),
-        ),
+        lines: [
+          ...d.relationships.map((r) =>
+            r.kind === 'reseller'
+              ? t(l, 'ui.customer.relReseller', { status: status(r.status) })
+              : t(l, 'ui.customer.relProvider', { provider: r.providerName ?? '?', status: status(r.status) }),
+          ),
+          ...(viewer.isAdmin && reseller && d.removalBlocked ? [t(l, 'ui.customer.removalBlocked', { ...d.removalBlocked })] : []),
+        ],
         actions: [],
       },
       ...(d.microsoft ? [adminAccessSection(viewer, d.microsoft.adminAccess)] : []),
@@ -143,8 +146,9 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
         actions: [],
       },
     ],
+    // A removal Partner Center would refuse is not offered: the card says what to do first instead.
     actions:
-      viewer.isAdmin && reseller
+      viewer.isAdmin && reseller && !d.removalBlocked
         ? [{ verb: 'removal.request', title: t(l, 'ui.customer.remove'), style: 'destructive', data: { customerId } }]
         : [],
   };

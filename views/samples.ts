@@ -4,6 +4,7 @@
  * goes through `outside`, so a test can make all of them hostile at once.
  */
 import { permissionsOf } from '../bot/service/permissions.js';
+import { removalBlocker } from '../bot/service/removal-rules.js';
 import { hashToken } from '../store/invitation-secret.js';
 import type { Customer, GdapRecord, Locale } from '../store/schema.js';
 import type { InvitationRecord } from '../bot/service/invitations.js';
@@ -95,6 +96,7 @@ function detailsOf(o: Outside, c: Customer, pages: { users?: number; subscriptio
     ],
     dapGranted: true,
     activeSubscriptions: subscriptions.filter((x) => x.status === 'active').length,
+    removalBlocked: removalBlocker(subscriptions),
     microsoft: null,
   };
 }

@@ -3,6 +3,7 @@ import type { Customer, CustomerUser, GdapRecord, License, Relationship, Subscri
 import { gdapOf } from './directory-sync.js';
 import type { CustomerExtras } from './directory.js';
 import type { Actor } from './actor.js';
+import { removalBlocker, type RemovalBlocker } from './removal-rules.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, NotFound } from './errors.js';
 import { requireRole } from './roles.js';
@@ -53,6 +54,8 @@ export interface CustomerDetails {
   relationships: RelationshipView[];
   dapGranted: boolean;
   activeSubscriptions: number;
+  /** Why the relationship cannot be removed now (the same rule `requestRemoval` refuses on), or null. */
+  removalBlocked: RemovalBlocker | null;
   /** With the Microsoft directory: the customer's GDAP relationships and its Partner Center page. */
   microsoft: {
     adminAccess: GdapRecord[];
@@ -113,6 +116,7 @@ export function createCustomerOperations(ctx: ServiceContext) {
       relationships,
       dapGranted: relationships.some((r) => r.kind === 'reseller' && r.status === 'active' && r.dapGranted),
       activeSubscriptions: subscriptions.filter((s) => s.status === 'active').length,
+      removalBlocked: removalBlocker(subscriptions),
       microsoft:
         ctx.directory.kind === 'microsoft'
           ? {

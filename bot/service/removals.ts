@@ -2,6 +2,7 @@
 import type { Removal, Relationship } from '../../store/schema.js';
 import { toActorRef, type Actor } from './actor.js';
 import { attestationText, type AttestationText } from './attestation.js';
+import { removalBlocker } from './removal-rules.js';
 import type { ServiceContext } from './context.js';
 import { Conflict, InvalidInput, NotFound } from './errors.js';
 import { resolveCustomer } from './customers.js';
@@ -35,14 +36,8 @@ async function refuseActiveSubscriptions(ctx: ServiceContext, customerId: string
   // A record that is gone has no subscriptions to refuse on (the view names it by its id).
   if (!customer) return;
   const live = customer.tenantId && ctx.directory.customerExtras ? await ctx.directory.customerExtras(customer.tenantId, { fresh: true }) : null;
-  const active = (live?.subscriptions ?? customer.subscriptions).filter((s) => s.status === 'active');
-  if (active.length > 0) {
-    throw new Conflict('removal.activeSubscriptions', {
-      company: customer.companyName,
-      count: active.length,
-      subscriptions: active.map((s) => `${s.offer} (${s.quantity})`).join(', '),
-    });
-  }
+  const blocker = removalBlocker(live?.subscriptions ?? customer.subscriptions);
+  if (blocker) throw new Conflict('removal.activeSubscriptions', { company: customer.companyName, ...blocker });
 }
 
 export function createRemovalOperations(ctx: ServiceContext) {

@@ -128,6 +128,26 @@ describe('Teams surface', () => {
     expect(bot.store.count('deliveries')).toBe(0);
   });
 
+  it('offers no Remove on a customer Partner Center would refuse to remove, and says what to do first', async () => {
+    const draft = await draftInvitation();
+    const { customer } = await bot.service.acceptInvitation(draft.link.split('/').pop()!, contact());
+    const active = (id: string, offer: string) => ({ id, offer, quantity: 10, status: 'active' as const, renewsOn: null });
+    await bot.store.transact((tx, read) => {
+      tx.put('customers', { ...read.get('customers', customer.id)!, subscriptions: [active('s1', 'Microsoft 365 E3'), active('s2', 'Exchange Online (Plan 1)')] });
+    });
+    await teams.say(alice, personal, 'customer contoso');
+    const card = lastCard()!;
+    expect(cardText(card)).toContain('To remove this relationship, first cancel its 2 active subscriptions in Partner Center: Microsoft 365 E3 (10), Exchange Online (Plan 1) (10).');
+    expect(actionsOf(card).map((a) => a.verb)).not.toContain('removal.request');
+    await teams.say({ ...alice, locale: 'it-IT' }, personal, 'cliente contoso');
+    expect(cardText(lastCard())).toContain('annulla prima in Partner Center le sue 2 sottoscrizioni attive');
+    // Without subscriptions the button is back.
+    await bot.store.transact((tx, read) => tx.put('customers', { ...read.get('customers', customer.id)!, subscriptions: [] }));
+    await teams.say(alice, personal, 'customer contoso');
+    expect(actionsOf(lastCard()).map((a) => a.verb)).toContain('removal.request');
+    expect(cardText(lastCard())).not.toContain('first cancel');
+  });
+
   it('lists customers as rows, opens details on request, and searches with Action.Submit too', async () => {
     const draft = await draftInvitation();
     await bot.service.acceptInvitation(draft.link.split('/').pop()!, contact());
