@@ -152,42 +152,72 @@ export function toProviderPickerView(viewer: Viewer, providers: Provider[]): Pro
   };
 }
 
+/** A discarded draft was never an invitation: it says "Draft discarded", never "revoked". */
 export function toRevokedView(viewer: Viewer, inv: InvitationRecord): OutcomeView {
   const l = viewer.locale;
-  const title = t(l, 'ui.status.revoked');
-  const text = t(l, 'ui.invitations.revoked', {
-    name: inv.revokedBy?.displayName ?? '',
-    when: formatDate(viewer, inv.revokedAt ?? inv.createdAt),
-  });
-  return { kind: 'outcome', locale: l, title: title[0]!.toUpperCase() + title.slice(1), fallbackText: text, text, facts: [], actions: [] };
+  const discarded = inv.sentAt === null;
+  const params = { name: inv.revokedBy?.displayName ?? '', when: formatDate(viewer, inv.revokedAt ?? inv.createdAt), who: invitee(l, inv) };
+  const title = t(l, discarded ? 'ui.invitations.discardedTitle' : 'ui.invitations.revokedTitle', params);
+  const text = t(l, discarded ? 'ui.invitations.discarded' : 'ui.invitations.revoked', params);
+  return { kind: 'outcome', locale: l, title, fallbackText: text, text, facts: [], actions: [] };
 }
 
-export function toInvitationsView(viewer: Viewer, invitations: InvitationRecord[], now: Date): ListView {
+/** Who an invitation is for, by name: the customer's name once accepted, never an id. */
+function invitee(l: Viewer['locale'], inv: InvitationRecord): string {
+  return inv.customerName ?? inv.companyName ?? inv.customerEmail ?? t(l, 'ui.invitations.unnamed');
+}
+
+const DAY_MS = 86_400_000;
+const relative: Partial<Record<Viewer['locale'], Intl.RelativeTimeFormat>> = {};
+/** "today", "yesterday", "3 days ago", on calendar days in the viewer's time zone. */
+function ago(viewer: Viewer, iso: string, now: Date): string {
+  const day = (d: Date) => Date.parse(new Intl.DateTimeFormat('en-CA', { timeZone: viewer.timeZone ?? 'UTC' }).format(d));
+  const days = Math.round((day(now) - day(new Date(iso))) / DAY_MS);
+  const format = (relative[viewer.locale] ??= new Intl.RelativeTimeFormat(viewer.locale, { numeric: 'auto' }));
+  return format.format(-Math.max(0, days), 'day');
+}
+
+/** An invitation's state in words, with its age: "sent 3 days ago", "accepted yesterday", "expired on 5 Dec 2026". */
+function stateOf(viewer: Viewer, inv: InvitationRecord, now: Date): string {
+  const l = viewer.locale;
+  switch (inv.effectiveStatus) {
+    case 'accepted':
+      return t(l, 'ui.invitations.state.accepted', { ago: ago(viewer, inv.acceptedAt ?? inv.createdAt, now) });
+    case 'expired':
+      return t(l, 'ui.invitations.state.expired', { date: formatDate(viewer, inv.expiresAt, false) });
+    case 'revoked':
+      return t(l, 'ui.invitations.state.revoked', { ago: ago(viewer, inv.revokedAt ?? inv.createdAt, now) });
+    default:
+      return t(l, 'ui.invitations.state.sent', { ago: ago(viewer, inv.sentAt ?? inv.createdAt, now) });
+  }
+}
+
+/**
+ * The invitations sent, numbered as `revoke invitation <n>` counts them, each by its customer's
+ * name with its recipient and its state in words; then the drafts never sent, apart, unnumbered,
+ * each with Discard. Revoke is offered only on a sent invitation still pending, and names it.
+ */
+export function toInvitationsView(viewer: Viewer, invitations: InvitationRecord[], now: Date, drafts: InvitationRecord[] = []): ListView {
   const l = viewer.locale;
   const rows: ListView['rows'] = invitations.slice(0, 20).map((inv, index) => {
-    const pending = isPending(inv.effectiveStatus);
-    const days = Math.floor((now.getTime() - Date.parse(inv.sentAt ?? inv.createdAt)) / 86_400_000);
-    const status =
-      pending && days > 0
-        ? `${t(l, `ui.status.${inv.effectiveStatus}`)}, ${t(l, 'ui.invitations.pendingFor', { count: days })}`
-        : t(l, `ui.status.${inv.effectiveStatus}`);
-    const who = inv.companyName ?? inv.customerEmail ?? (inv.customerId ? inv.customerId : t(l, 'ui.invitations.unnamed'));
+    const who = invitee(l, inv);
+    const recipient = inv.customerEmail && inv.customerEmail !== who ? ` <${inv.customerEmail}>` : '';
+    const provider = inv.providerName ? ` (${inv.providerName})` : '';
+    const by = t(l, 'ui.invitations.by', { by: inv.sentBy?.displayName ?? inv.createdBy.displayName });
     return {
-      text: `${index + 1}. ${t(l, 'ui.invitations.row', { who, status, by: inv.createdBy.displayName, when: formatDate(viewer, inv.createdAt, false) })}${inv.providerName ? ` (${inv.providerName})` : ''}`,
+      text: `${index + 1}. ${who}${recipient}${provider}: ${stateOf(viewer, inv, now)}, ${by}`,
       actions:
-        pending && viewer.isAdmin
-          ? [
-              {
-                verb: 'invitation.revoke',
-                title: t(l, 'ui.invitations.revoke'),
-                style: 'destructive' as const,
-                data: { invitationId: inv.id },
-              },
-            ]
+        isPending(inv.effectiveStatus) && viewer.isAdmin
+          ? [{ verb: 'invitation.revoke', title: t(l, 'ui.invitations.revokeOne', { who }), style: 'destructive' as const, data: { invitationId: inv.id } }]
           : [],
     };
   });
-  return toListView(viewer, 'ui.invitations.title', 'ui.invitations.empty', rows);
+  const draftRows: ListView['rows'] = drafts.slice(0, 20).map((inv) => ({
+    text: `– ${t(l, 'ui.invitations.draftRow', { who: invitee(l, inv), by: inv.createdBy.displayName, ago: ago(viewer, inv.createdAt, now) })}`,
+    actions: viewer.isAdmin ? [{ verb: 'invitation.revoke', title: t(l, 'ui.draft.revoke'), data: { invitationId: inv.id } }] : [],
+  }));
+  const all = draftRows.length ? [...rows, { text: t(l, 'ui.invitations.drafts', { count: drafts.length }), actions: [] }, ...draftRows] : rows;
+  return toListView(viewer, 'ui.invitations.title', 'ui.invitations.empty', all);
 }
 
 export function toAcceptedView(viewer: Viewer, e: InvitationAcceptedEvent): AcceptedView {

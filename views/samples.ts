@@ -154,18 +154,19 @@ function invitation(locale: Locale, o: Outside): InvitationRecord {
     acquisition: 'indirect-provider',
     providerId: 'p1',
     providerName: o('Contoso Distribution'),
+    customerName: null,
     partnerName: o('Northwind Cloud'),
     companyName: null,
     customerEmail: o('giulia.rossi@adatum.com'),
     locale,
     link,
     subject: o(
-      locale === 'it' ? 'Northwind Cloud e Contoso Distribution ti invitano' : 'Northwind Cloud and Contoso Distribution invite you',
+      locale === 'it' ? 'Northwind Cloud e Contoso Distribution vi invitano' : 'Northwind Cloud and Contoso Distribution invite you',
     ),
     microsoft: null,
     body:
       locale === 'it'
-        ? `${o('Buongiorno,')}\n\napri questo link per accettare:\n${link}\n\nCordiali saluti`
+        ? `${o('Buongiorno,')}\n\naprite questo link per accettare:\n${link}\n\nCordiali saluti`
         : `${o('Hello,')}\n\nopen this link to accept:\n${link}\n\nKind regards`,
     createdBy: who,
     createdAt: at,
@@ -245,8 +246,12 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     }),
     invitations: toInvitationsView(
       viewer,
-      [inv, { ...inv, id: 'inv-2', status: 'accepted', effectiveStatus: 'accepted', companyName: o('Tailspin Toys') }],
+      [
+        { ...inv, status: 'sent', effectiveStatus: 'sent', sentAt: at, sentBy: who, companyName: o('Adatum Studio') },
+        { ...inv, id: 'inv-2', status: 'accepted', effectiveStatus: 'accepted', sentAt: at, sentBy: who, acceptedAt: at, customerId: 'c1', customerName: o('Tailspin Toys') },
+      ],
       new Date('2026-12-02T10:00:00Z'),
+      [{ ...inv, id: 'inv-3' }],
     ),
     providers: toProvidersView(viewer, [
       { id: 'p1', name: o('Contoso Distribution'), tenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70', createdAt: at },

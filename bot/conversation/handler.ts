@@ -120,9 +120,16 @@ export function createConversation(service: Service, logger: Logger) {
         return [toMessageView(viewer, 'success', 'ui.providers.added', { name: provider.name })];
       }
       case 'invitations':
-        return [toInvitationsView(viewer, service.listInvitations(actor, { limit: INVITATIONS_SHOWN }), service.now())];
+        return [
+          toInvitationsView(
+            viewer,
+            service.listInvitations(actor, { limit: INVITATIONS_SHOWN, kind: 'sent' }),
+            service.now(),
+            service.listInvitations(actor, { limit: INVITATIONS_SHOWN, kind: 'drafts' }),
+          ),
+        ];
       case 'revokeInvitation': {
-        const list = service.listInvitations(actor, { limit: INVITATIONS_SHOWN });
+        const list = service.listInvitations(actor, { limit: INVITATIONS_SHOWN, kind: 'sent' });
         const index = Number(args) - 1;
         const target = Number.isInteger(index) && list[index] ? list[index]!.id : args;
         return [toRevokedView(viewer, await service.revokeInvitation(actor, target))];

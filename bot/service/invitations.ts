@@ -20,6 +20,8 @@ export type { InvitationStatus } from './invitation-status.js';
 export interface InvitationRecord extends Invitation {
   effectiveStatus: InvitationStatus;
   providerName: string | null;
+  /** The customer's name once accepted (as it is in the customer list), else null. */
+  customerName: string | null;
   partnerName: string;
   /** The token and its link when the caller holds the token; null otherwise (the store has only its hash). */
   token: string | null;
@@ -75,6 +77,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
     link: token ? linkFor(token) : null,
     effectiveStatus: effectiveStatus(invitation, ctx.now()),
     providerName: invitation.providerId ? (ctx.store.get('providers', invitation.providerId)?.name ?? null) : null,
+    customerName: invitation.customerId ? (ctx.store.get('customers', invitation.customerId)?.companyName ?? null) : null,
     partnerName: partnerName(),
   });
 
@@ -257,13 +260,24 @@ export function createInvitationOperations(ctx: ServiceContext) {
     },
 
     /** Newest first; `status` filters on the effective status ("pending" = draft or sent). */
-    listInvitations(actor: Actor, input: { status?: InvitationStatus | 'pending'; limit?: number } = {}): InvitationRecord[] {
+    /**
+     * Newest first. `kind: 'sent'`: only what was sent to a customer (a draft never marked sent is
+     * not an invitation yet); `kind: 'drafts'`: only the live drafts, never sent. Neither lists a
+     * discarded draft.
+     */
+    listInvitations(
+      actor: Actor,
+      input: { status?: InvitationStatus | 'pending'; limit?: number; kind?: 'sent' | 'drafts' } = {},
+    ): InvitationRecord[] {
       requireRole(ctx, actor);
       const wanted = input.status;
       const limit = input.limit ?? Number.POSITIVE_INFINITY;
-      const matches = (v: InvitationRecord) => !wanted || v.effectiveStatus === wanted || (wanted === 'pending' && isPending(v.effectiveStatus));
+      const ofKind = (v: InvitationRecord) =>
+        input.kind === 'sent' ? v.sentAt !== null : input.kind === 'drafts' ? v.effectiveStatus === 'draft' : true;
+      const matches = (v: InvitationRecord) =>
+        ofKind(v) && (!wanted || v.effectiveStatus === wanted || (wanted === 'pending' && isPending(v.effectiveStatus)));
       // Only drafts and sent invitations can be pending or expired: no need to walk the accepted ones.
-      const pendingOnly = wanted === 'pending' || wanted === 'draft' || wanted === 'sent' || wanted === 'expired';
+      const pendingOnly = wanted === 'pending' || wanted === 'draft' || wanted === 'sent' || wanted === 'expired' || input.kind === 'drafts';
       const out: InvitationRecord[] = [];
       for (const id of ctx.indexes.invitationsNewestFirst(pendingOnly)) {
         if (out.length >= limit) break;

@@ -34,18 +34,41 @@ describe('admin commands in a chat', () => {
   it('revokes the invitation numbered in the list, and its link stops working', async () => {
     const { service, session } = await chat();
     const admin = session('admin');
+    const me = { platform: 'cli' as const, userId: 'admin', displayName: 'admin', locale: 'en' as const };
+    for (const companyName of ['Adatum Studio', 'Tailspin Toys']) {
+      const draft = await service.draftInvitation(me, { acquisition: 'own-marketing', locale: 'en', companyName, customerEmail: 'it@example.com' });
+      await service.markInvitationSent(me, draft.id, { body: draft.body, token: draft.token });
+    }
     await admin('invite customer');
-    await admin('invite customer');
-    const [newest, older] = service.listInvitations({ platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' });
+    const [newest, older] = service.listInvitations(me, { kind: 'sent' });
     const list = await admin('invitations');
-    expect(list).toMatch(/1\. .*draft/);
-    expect(list).toMatch(/2\. .*draft/);
+    // Sent invitations are numbered by name, with the recipient and the state in words; the draft stands apart.
+    const second = older!.companyName!;
+    expect(list).toContain(`1. ${newest!.companyName} <it@example.com>: sent today, waiting, by admin`);
+    expect(list).toContain(`2. ${second} <it@example.com>: sent today, waiting, by admin`);
+    expect(list).toMatch(/Draft never sent \(not an invitation until you select Done\):\n\s*– Customer not named yet, drafted by admin today/);
+    expect(list).toMatch(/\[\d\] Revoke Adatum Studio/);
+    expect(list).toMatch(/\[\d\] Revoke Tailspin Toys/);
+    expect(list).toMatch(/\[\d\] Discard: – Customer not named yet/);
+    expect(list).not.toMatch(/3\. /);
     const out = await admin('revoke invitation 2');
-    expect(out).toMatch(/revoked/i);
+    expect(out).toContain(`Invitation to ${second} revoked`);
+    expect(out).toContain(`The link in the email to ${second} no longer works.`);
     expect(service.getInvitation({ platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' }, older!.id).effectiveStatus).toBe('revoked');
-    expect(service.getInvitation({ platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' }, newest!.id).effectiveStatus).toBe('draft');
+    expect(service.getInvitation({ platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' }, newest!.id).effectiveStatus).toBe('sent');
     expect(await admin('revoke invitation 9')).not.toMatch(/revoked by/i);
     expect(service.listInvitations({ platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' }).filter((i) => i.effectiveStatus === 'revoked')).toHaveLength(1);
+  });
+
+  it('discards a draft as a draft, never calling it revoked, and lists nothing afterwards', async () => {
+    const { session } = await chat();
+    const admin = session('admin');
+    const draft = await admin('invite customer');
+    const out = await admin(/\[(\d+)\] Discard/.exec(draft)![1]!);
+    expect(out).toContain('Draft discarded');
+    expect(out).toContain('It was never sent, so nobody has its link.');
+    expect(out).not.toMatch(/revoked/i);
+    expect(await admin('invitations')).toContain('No invitations yet');
   });
 
   it('shows the audit trail to admins only, newest first', async () => {
@@ -54,10 +77,10 @@ describe('admin commands in a chat', () => {
     await admin('grant sales-agent cli:bob');
     await admin('add provider Contoso Distribution');
     const out = await admin('audit');
-    expect(out.indexOf('provider.added')).toBeGreaterThanOrEqual(0);
-    expect(out.indexOf('provider.added')).toBeLessThan(out.indexOf('role.granted'));
+    expect(out.indexOf('admin added the indirect provider Contoso Distribution')).toBeGreaterThanOrEqual(0);
+    expect(out.indexOf('admin added the indirect provider Contoso Distribution')).toBeLessThan(out.indexOf('admin made cli:bob Sales agent'));
     const refused = await session('bob')('audit');
-    expect(refused).not.toContain('role.granted');
+    expect(refused).not.toContain('made cli:bob');
     expect(refused).toMatch(/Global admin or an Admin agent/i);
   });
 

@@ -38,7 +38,7 @@ describe('terminal chat', () => {
     expect(out).toContain('Invitation sent');
     expect(out).toContain('Marked as sent by admin');
     out = await me.say('invitations');
-    expect(out).toMatch(/1\. Customer not named yet: sent, by admin/);
+    expect(out).toMatch(/1\. Customer not named yet: sent today, waiting, by admin/);
   });
 
   it('refuses a person without a role with a sentence saying what to do', async () => {
