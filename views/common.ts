@@ -1,6 +1,6 @@
 /** What every view shares (who reads it, facts, buttons), messages, help, and the generic lists. */
 import type { Verb } from './verbs.js';
-import type { Locale, Provider, Role } from '../store/schema.js';
+import { Role, type Locale, type Provider } from '../store/schema.js';
 import { t, type MessageKey, type MessageParams } from '../i18n/catalogue.js';
 import { commands, type CommandName } from '../bot/commands/parse.js';
 import type { Permission } from '../bot/service/permissions.js';
@@ -107,7 +107,9 @@ export function formatDate(viewer: Viewer, iso: string, withTime = true): string
 }
 
 export function toMessageView(viewer: Viewer, tone: MessageView['tone'], key: MessageKey, params: MessageParams = {}): MessageView {
-  const text = t(viewer.locale, key, params);
+  // A role travels as its id (the service's word); people read it in Partner Center's words.
+  const role = Role.safeParse(params.role);
+  const text = t(viewer.locale, key, role.success ? { ...params, role: roleName(viewer.locale, role.data) } : params);
   const title = tone === 'error' ? t(viewer.locale, 'ui.error.title') : '';
   return { kind: 'message', locale: viewer.locale, tone, title, text, fallbackText: text };
 }

@@ -31,6 +31,9 @@ describe('npm run chat', () => {
     expect(alice.out).toContain('Sei alice (cli:alice); il tuo ruolo: Agente vendite.');
     // A Sales agent cannot invite: the refusal, not a draft.
     expect(alice.out).toMatch(/Solo un amministratore globale o un agente amministratore/);
+    // Her role in Partner Center's words, never its id.
+    expect(alice.out).toContain('il tuo ruolo è Agente vendite');
+    expect(alice.out).not.toContain('sales-agent.');
     expect(alice.out).not.toContain('/invitations/');
     // The terminal shows the conversation only: no log line on stdout or stderr without LOG_LEVEL.
     for (const session of [admin, alice]) expect(session.out + session.err).not.toContain('"level"');

@@ -51,7 +51,8 @@ describe('terminal chat', () => {
   it('refuses a sales agent who tries to invite', async () => {
     const { me, session } = await chat('admin');
     await me.say('grant sales-agent cli:bob');
-    expect(await session('bob').say('invite customer')).toContain('Only a Global admin or an Admin agent can do that');
+    const refused = await session('bob').say('invite customer');
+    expect(refused).toContain('Only a Global admin or an Admin agent can do that; your role is Sales agent.');
   });
 
   it('lists a customer after an acceptance and walks the removal through the attestation', async () => {
