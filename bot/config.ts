@@ -1,6 +1,7 @@
 /** The only reader of the environment: validates the variables README's Configuration lists and returns typed slices. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readBotFrameworkCloud, type BotFrameworkCloud } from './doctor/bot-framework-cloud.js';
 import { readGraphCredential, type GraphCredential } from './microsoft/credential-config.js';
 import { resellerLinkProblem } from './microsoft/reseller-link.js';
 import { DEFAULT_GDAP_ROLES, GLOBAL_ADMINISTRATOR } from './microsoft/roles.js';
@@ -11,11 +12,8 @@ export interface TeamsConfig {
   appPassword: string;
   appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
   tenantId: string;
-  /** Where the channel's token signing keys are published (BotOpenIdMetadata); Microsoft's by default. */
-  openIdMetadata: string | null;
-  /** botbuilder's ToChannelFromBotLoginUrl and ToChannelFromBotOAuthScope: where the bot's own token comes from (the doctor asks there). */
-  loginUrl: string | null;
-  oauthScope: string | null;
+  /** The Bot Framework cloud, under botbuilder's setting names (the public cloud by default). */
+  cloud: BotFrameworkCloud;
 }
 
 export interface SlackConfig {
@@ -117,14 +115,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!appPassword && appTypeText !== 'UserAssignedMSI') problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set.');
     if (appTypeText !== 'MultiTenant' && !tenantId) problems.push(`MicrosoftAppTenantId is required for MicrosoftAppType ${appTypeText}.`);
     if (tenantId && !GUID.test(tenantId)) problems.push('MicrosoftAppTenantId must be a tenant id (GUID).');
-    const openIdMetadata = get('BotOpenIdMetadata') ?? null;
-    if (openIdMetadata && !isHttpUrl(openIdMetadata)) problems.push(`BotOpenIdMetadata must be an http(s) URL, got "${openIdMetadata}".`);
-    const loginUrl = get('ToChannelFromBotLoginUrl')?.replace(/\/+$/, '') ?? null;
-    const oauthScope = get('ToChannelFromBotOAuthScope')?.replace(/\/+$/, '') ?? null;
-    for (const [name, value] of [['ToChannelFromBotLoginUrl', loginUrl], ['ToChannelFromBotOAuthScope', oauthScope]] as const) {
-      if (value && !isHttpUrl(value)) problems.push(`${name} must be an http(s) URL, got "${value}".`);
-    }
-    teams = { appId, appPassword: appPassword ?? '', appType: appTypeText as TeamsConfig['appType'], tenantId: tenantId ?? '', openIdMetadata, loginUrl, oauthScope };
+    const cloud = readBotFrameworkCloud(get, problems);
+    teams = { appId, appPassword: appPassword ?? '', appType: appTypeText as TeamsConfig['appType'], tenantId: tenantId ?? '', cloud };
   } else if (appPassword || tenantId) {
     problems.push('MicrosoftAppPassword or MicrosoftAppTenantId is set without MicrosoftAppId: set all of them, or none for local mode.');
   }

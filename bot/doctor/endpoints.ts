@@ -3,10 +3,8 @@
  * customers open, the Bot Framework login (the bot's own token, as botbuilder gets it) and Slack
  * (`auth.test`, whose `x-oauth-scopes` header lists the scopes the token carries).
  */
+import { tokenAuthority, type BotFrameworkCloud } from './bot-framework-cloud.js';
 import { check, notConfigured, reasonOf, TIMEOUT_MS, type Check } from './check.js';
-
-const PUBLIC_LOGIN = 'https://login.microsoftonline.com';
-const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com';
 
 function onLoopback(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -27,9 +25,8 @@ export interface BotFrameworkSettings {
   appPassword: string;
   appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
   tenantId: string;
-  /** botbuilder's ToChannelFromBotLoginUrl and ToChannelFromBotOAuthScope, when set. */
-  loginUrl: string | null;
-  oauthScope: string | null;
+  /** The cloud the Teams surface uses: the doctor asks for a token where it would. */
+  cloud: BotFrameworkCloud;
 }
 
 /** A client-credentials token for the Bot Connector, from where botbuilder would ask for it. */
@@ -37,7 +34,7 @@ export async function botFrameworkCheck(teams: BotFrameworkSettings | null, doFe
   const area = 'doctor.area.teams';
   if (!teams) return notConfigured(area);
   if (teams.appType === 'UserAssignedMSI') return check(area, 'warn', 'doctor.teams.msi', { app: teams.appId });
-  const login = teams.loginUrl ?? `${PUBLIC_LOGIN}/${teams.appType === 'SingleTenant' ? teams.tenantId : 'botframework.com'}`;
+  const login = tokenAuthority(teams.cloud, teams.appType, teams.tenantId);
   let response: Response;
   try {
     response = await doFetch(`${login}/oauth2/v2.0/token`, {
@@ -47,7 +44,7 @@ export async function botFrameworkCheck(teams: BotFrameworkSettings | null, doFe
         grant_type: 'client_credentials',
         client_id: teams.appId,
         client_secret: teams.appPassword,
-        scope: `${teams.oauthScope ?? BOT_FRAMEWORK_SCOPE}/.default`,
+        scope: `${teams.cloud.oauthScope}/.default`,
       }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });

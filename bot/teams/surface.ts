@@ -1,8 +1,10 @@
 /** The Teams surface: `POST /api/messages` on botbuilder's CloudAdapter, and proactive posts. */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
-import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { AuthenticationError, MsalServiceClientCredentialsFactory, type AuthenticateRequestResult } from 'botframework-connector';
 import type { App } from '../app.js';
-import type { Config } from '../config.js';
+import type { Config, TeamsConfig } from '../config.js';
+import { tokenAuthority, toBotbuilderSettings } from '../doctor/bot-framework-cloud.js';
 import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
 import { ConversationGone, type Dispatcher } from '../notifications/dispatcher.js';
@@ -18,20 +20,20 @@ import { inTurn, type TurnKind } from '../telemetry.js';
 export { isLoopbackAddress, isLoopbackUrl } from './local-mode.js';
 
 /**
- * Overriding one endpoint makes botbuilder expect all of them, so this is the public cloud's
- * configuration with only the token signing keys fetched from elsewhere.
+ * The bot's own token, from MSAL told that the configured login host is a known authority: MSAL
+ * otherwise asks Microsoft's instance discovery about any host it does not know, which would
+ * leave for login.microsoftonline.com however the login endpoint is configured. A managed
+ * identity has no secret: botbuilder's own factory handles it.
  */
-function publicCloudWithKeysFrom(openIdMetadata: string): Record<string, string | boolean> {
-  return {
-    ValidateAuthority: true,
-    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
-    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
-    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
-    OAuthUrl: 'https://api.botframework.com',
-    ToBotFromChannelOpenIdMetadataUrl: openIdMetadata,
-    ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadata,
-    CallerId: 'urn:botframework:azure',
-  };
+function botCredentials(teams: TeamsConfig): MsalServiceClientCredentialsFactory | undefined {
+  if (teams.appType === 'UserAssignedMSI') return undefined;
+  const authority = tokenAuthority(teams.cloud, teams.appType, teams.tenantId);
+  const client = new ConfidentialClientApplication({
+    auth: { clientId: teams.appId, clientSecret: teams.appPassword, authority, knownAuthorities: [new URL(authority).host] },
+  });
+  // botframework-connector types this with its own older copy of msal-node; it calls only
+  // acquireTokenByClientCredential({ scopes, skipCache }), which the project's msal-node keeps.
+  return new MsalServiceClientCredentialsFactory(teams.appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]);
 }
 
 /**
@@ -68,9 +70,10 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
           MicrosoftAppPassword: teams.appPassword,
           MicrosoftAppType: teams.appType,
           MicrosoftAppTenantId: teams.tenantId,
-          ...(teams.openIdMetadata ? publicCloudWithKeysFrom(teams.openIdMetadata) : {}),
+          ...toBotbuilderSettings(teams.cloud),
         }
       : {},
+    teams ? botCredentials(teams) : undefined,
   );
   const adapter = new CloudAdapter(auth);
   // Every activity the bot sends, in a turn or proactively, stays within what Teams accepts.

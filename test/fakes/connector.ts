@@ -6,9 +6,17 @@ export interface ConnectorCall {
   method: string;
   path: string;
   body: Record<string, unknown> & { attachments?: Array<{ content: Record<string, unknown> }>; text?: string };
+  /** The Authorization header the bot sent (undefined: none). */
+  authorization?: string;
 }
 
-export async function startConnector() {
+/**
+ * `acceptToken`: the connector checks `Authorization: Bearer <token>` as the real one does, and
+ * answers 401 (recorded in `refused`) when the header is missing or the token is not accepted.
+ */
+export async function startConnector(options: { acceptToken?: (token: string) => boolean } = {}) {
+  /** Requests answered 401 because of their Authorization header. */
+  const refused: ConnectorCall[] = [];
   const calls: ConnectorCall[] = [];
   /** Requests answered with an error (see `fail`): proof that a post was attempted and refused. */
   const failed: Array<ConnectorCall & { status: number }> = [];
@@ -25,6 +33,16 @@ export async function startConnector() {
     });
   const server = createServer(async (req, res) => {
     const text = await read(req);
+    const authorization = req.headers.authorization;
+    if (options.acceptToken) {
+      const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+      if (!token || !options.acceptToken(token)) {
+        refused.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {}, authorization });
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Authorization has been denied for this request.' }));
+        return;
+      }
+    }
     if (failing && failing.count > 0 && failing.match(req.url ?? '')) {
       failing.count--;
       failed.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {}, status: failing.status });
@@ -32,7 +50,7 @@ export async function startConnector() {
       res.end();
       return;
     }
-    calls.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {} });
+    calls.push({ method: req.method ?? '', path: req.url ?? '', body: text ? JSON.parse(text) : {}, authorization });
     if (slow?.match(req.url ?? '')) {
       const ms = slow.ms;
       await new Promise<void>((resolve) => {
@@ -54,6 +72,7 @@ export async function startConnector() {
     url,
     calls,
     failed,
+    refused,
     /**
      * Makes the next `count` requests whose path contains `fragment` fail with `status`: 429 by
      * default (throttled: a refusal for now, which botbuilder's client does not retry itself);
@@ -71,6 +90,7 @@ export async function startConnector() {
     clear() {
       calls.length = 0;
       failed.length = 0;
+      refused.length = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

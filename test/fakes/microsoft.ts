@@ -782,6 +782,8 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
     get tokensIssued() {
       return tokensIssued;
     },
+    /** Whether this stand-in issued `token` (what a resource server checks before it answers). */
+    issued: (token: string) => tokens.has(token),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -13,7 +13,8 @@ export interface TeamsConversation {
   channelName?: string;
 }
 
-export function teamsClient(botUrl: string, serviceUrl: string) {
+/** `token`: each post carries `Authorization: Bearer <token()>`, as the Bot Framework channel sends. */
+export function teamsClient(botUrl: string, serviceUrl: string, options: { token?: () => string } = {}) {
   const activity = (user: TeamsUser, conversation: TeamsConversation, extra: Record<string, unknown>) => ({
     id: randomUUID(),
     channelId: 'msteams',
@@ -28,7 +29,7 @@ export function teamsClient(botUrl: string, serviceUrl: string) {
   });
 
   const post = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token()}` } : {}) }, body: JSON.stringify(body) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };

@@ -10,6 +10,7 @@ import { slackClient } from '../fakes/slack-client.js';
 import { teamsClient, type TeamsUser } from '../fakes/teams-client.js';
 import { contact } from '../helpers.js';
 import { startOpenId } from '../fakes/openid.js';
+import { startFakeMicrosoft } from '../fakes/microsoft.js';
 
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
 const bob: TeamsUser = { aadObjectId: 'aad-bob', name: 'Bob Sales' };
@@ -120,11 +121,15 @@ describe('Teams authentication', () => {
   it('answers 401 to a post without a valid Bot Framework token when credentials are configured', async () => {
     const APP_ID = '6f1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d';
     const openId = await startOpenId();
+    const login = await startFakeMicrosoft({ clientId: APP_ID, tenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70' });
     const secured = await startBot({
       MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'not-a-real-secret',
-      MicrosoftAppTenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70',
+      MicrosoftAppPassword: login.clientSecret,
+      MicrosoftAppTenantId: login.tenantId,
+      // The older name for ToBotFromChannelOpenIdMetadataUrl still works.
       BotOpenIdMetadata: openId.metadataUrl,
+      ToChannelFromBotLoginUrl: `${login.loginUrl}/${login.tenantId}`,
+      ToChannelFromBotOAuthScope: login.url,
     });
     try {
       const client = teamsClient(secured.url, connector.url);
@@ -150,9 +155,14 @@ describe('Teams authentication', () => {
       // The same request with a genuine token is served: 200, and the draft card is posted.
       expect(await post(`Bearer ${openId.sign(claims)}`)).toBe(200);
       expect(secured.store.count('invitations')).toBe(1);
+      expect(connector.calls).toHaveLength(1);
+      expect(connector.calls[0]!.method).toBe('POST');
+      expect(cardText(connector.calls[0])).toContain('Invite a customer');
+      expect(login.issued(/^Bearer (\S+)$/.exec(connector.calls[0]!.authorization ?? '')?.[1] ?? '')).toBe(true);
     } finally {
       await secured.stop();
       await openId.close();
+      await login.close();
     }
   });
 });
