@@ -1,5 +1,5 @@
 /** The customer accepts: customer, relationships and notifications recorded in one durable step. */
-import type { CardLocation, Customer, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
+import type { Customer, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -169,21 +169,13 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
         contactName: customer.contact.name,
         providerName: invitation.providerId ? (read.get('providers', invitation.providerId)?.name ?? null) : null,
         invitedBy: invitation.createdBy.displayName,
-        inviter: { platform: invitation.createdBy.platform, userId: invitation.createdBy.userId },
         acceptedAt: now,
         deliveryIds,
       };
       const deliver = (target: DeliveryTarget) => queueDelivery(ctx, tx, target, event);
       for (const subscription of read.all('notificationSubscriptions')) deliver({ kind: 'subscription', subscriptionId: subscription.id });
-      // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft; and the
-      // news is a new message there too (an edited card notifies nobody), unless that conversation
-      // is subscribed and hears it anyway.
-      if (invitation.draftMessage) {
-        deliver({ kind: 'card', card: invitation.draftMessage });
-        const inviter = conversationOfCard(invitation.draftMessage);
-        const subscribed = inviter && [...read.all('notificationSubscriptions')].some((s) => s.platform === inviter.platform && s.conversationId === inviter.conversationId);
-        if (inviter && !subscribed) deliver(inviter);
-      }
+      // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft.
+      if (invitation.draftMessage) deliver({ kind: 'card', card: invitation.draftMessage });
       ctx.audit(tx, actor, 'invitation.accepted', invitation.id, { customerId: customer.id, providerId: invitation.providerId });
       return { event, customer };
     });
@@ -195,15 +187,6 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
     for (const customer of ctx.store.all('customers')) if (customer.tenantId === tenantId) return customer;
     return undefined;
   }
-}
-
-/** The conversation a posted card sits in, as a target for a new message there. */
-function conversationOfCard(card: CardLocation): Extract<DeliveryTarget, { kind: 'conversation' }> | null {
-  if (card.platform === 'slack') return { kind: 'conversation', platform: 'slack', conversationId: card.channel, reference: null, locale: card.locale };
-  const conversation = (card.reference as { conversation?: { id?: unknown } }).conversation;
-  return typeof conversation?.id === 'string' && conversation.id
-    ? { kind: 'conversation', platform: 'teams', conversationId: conversation.id, reference: card.reference, locale: card.locale }
-    : null;
 }
 
 /** Who the audit trail names for what the directory's sync does on its own. */

@@ -8,8 +8,6 @@ export interface InvitationAcceptedEvent {
   contactName: string;
   providerName: string | null;
   invitedBy: string;
-  /** Who invited, to mention them where the news is posted on their own platform (absent in older deliveries). */
-  inviter?: { platform: string; userId: string };
   acceptedAt: string;
   /**
    * Deliveries recorded with the acceptance: one per subscribed conversation, and the update of
