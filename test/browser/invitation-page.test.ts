@@ -85,7 +85,7 @@ describe("the customer's invitation page in a browser", () => {
     const page = await context.newPage();
     await page.goto(inv.url);
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Northwind Cloud ti invita a stabilire una relazione come rivenditore');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Northwind Cloud vi invita a stabilire una relazione come rivenditore');
     await screenshot(page, 'invitation-it');
 
     await page.getByLabel("Nome dell'azienda").focus();

@@ -156,7 +156,7 @@ describe('finding 4: device codes', () => {
     partnerCenter.completeSignIn({ upn: 'dave@northwind.example', mfa: true, oid: DAVE_ID, userCode: daveCode });
     await expect.poll(() => postedIn(davePersonal.id, /Partner Center non è collegato/).length, { timeout: 15_000 }).toBe(1);
     expect(cardText(postedIn(davePersonal.id, /Partner Center non è collegato/)[0])).toContain(
-      'dave@northwind.example ha eseguito l\'accesso, ma non è amministratore globale né Admin agent del tenant del partner',
+      'dave@northwind.example ha eseguito l\'accesso, ma non è amministratore globale né agente amministratore del tenant del partner',
     );
 
     const aliceCode = await askForCode(teams, alice, alicePersonal);
