@@ -104,3 +104,111 @@ describe('architecture', () => {
     ]);
   });
 });
+
+/** The folder a file belongs to, for the folder-level cycle check: `bot/<area>`, `store`, `store/pg`, `views`, `i18n`, `render/<x>`. */
+function folderOf(file: string): string {
+  return posix.dirname(file).split('/').slice(0, 2).join('/');
+}
+
+/** Edges of the import graph, every import counted (type-only ones too), imports of files outside the set dropped. */
+function importGraph(files: Map<string, string>, nodeOf: (file: string) => string = (f) => f): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const [file, source] of files) {
+    const from = nodeOf(file);
+    const edges = graph.get(from) ?? new Set<string>();
+    graph.set(from, edges);
+    for (const target of importsOf(file, source)) {
+      if (!files.has(target)) continue;
+      const to = nodeOf(target);
+      if (to !== from) edges.add(to);
+    }
+  }
+  return graph;
+}
+
+/** The shortest way from `start` back to itself, as "a -> b -> a" (BFS, neighbours in sorted order). */
+function shortestCycle(graph: Map<string, Set<string>>, start: string): string {
+  const cameFrom = new Map<string, string>();
+  const queue = [...(graph.get(start) ?? [])].sort();
+  for (const next of queue) cameFrom.set(next, start);
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i]!;
+    if (node === start) break;
+    for (const next of [...(graph.get(node) ?? [])].sort()) {
+      if (cameFrom.has(next)) continue;
+      cameFrom.set(next, node);
+      queue.push(next);
+    }
+  }
+  const path = [start];
+  for (let node = cameFrom.get(start)!; node !== start; node = cameFrom.get(node)!) path.unshift(node);
+  return [start, ...path].join(' -> ');
+}
+
+/** One line per import circle (a strongly connected component of two or more nodes, Tarjan), through its first node. */
+function cycles(graph: Map<string, Set<string>>): string[] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1) found.push(shortestCycle(graph, component.sort()[0]!));
+  };
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
+  return found.sort();
+}
+
+describe('import circles', () => {
+  const files = new Map(sourceFiles().map((f) => [f, readFileSync(posix.join(repo, f), 'utf8')]));
+
+  /**
+   * Circles still in the code, to be taken out (issue 24); the list must match exactly, so a new
+   * circle fails, and so does removing one without striking it here. The goal is two empty lists.
+   */
+  const remaining = {
+    files: [
+      'bot/service/admin-access.ts -> bot/service/customers.ts -> bot/service/directory-sync.ts -> bot/service/admin-access.ts',
+      'bot/telemetry-sdk.ts -> bot/telemetry.ts -> bot/telemetry-sdk.ts',
+      'i18n/catalogue.ts -> i18n/it.ts -> i18n/catalogue.ts',
+    ],
+    folders: ['bot -> bot/conversation -> bot', 'store -> store/pg -> store'],
+  };
+
+  it('has no file that imports itself back, and no folder that imports a folder importing it back', () => {
+    expect({ files: cycles(importGraph(files)), folders: cycles(importGraph(files, folderOf)) }).toEqual(remaining);
+  });
+
+  it('catches a planted file circle, a type-only one and a folder circle', () => {
+    const planted = new Map([
+      ['bot/service/a.ts', "import { b } from './b.js';"],
+      ['bot/service/b.ts', "import type { C } from './c.js';"],
+      ['bot/service/c.ts', "export { a } from './a.js';"],
+      ['bot/microsoft/graph.ts', "import { x } from '../partner-center/port.js';"],
+      ['bot/partner-center/port.ts', "const m = await import('../microsoft/other.js');"],
+      ['bot/microsoft/other.ts', ''],
+      ['store/store.ts', "import { y } from './pg/feed.js';"],
+      ['store/pg/feed.ts', ''],
+    ]);
+    expect(cycles(importGraph(planted))).toEqual(['bot/service/a.ts -> bot/service/b.ts -> bot/service/c.ts -> bot/service/a.ts']);
+    expect(cycles(importGraph(planted, folderOf))).toEqual(['bot/microsoft -> bot/partner-center -> bot/microsoft']);
+  });
+});

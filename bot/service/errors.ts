@@ -1,6 +1,6 @@
 /** Coded errors of the service layer: every refusal carries a code, a message key and its values. */
 import type { MessageKey, MessageParams } from '../../i18n/catalogue.js';
-import type { InvitationStatus } from './invitations.js';
+import type { InvitationStatus } from './invitation-status.js';
 
 export enum ErrorCode {
   NotAllowed = 'NotAllowed',
