@@ -2,7 +2,7 @@
 import type { GdapRecord, Locale, Relationship, Subscription } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { CustomerDetails, CustomerPage, Slice } from '../bot/service/customers.js';
-import { formatDate, type ActionModel, type Base, type Fact, type LinkModel, type Viewer } from './common.js';
+import { formatDate, may, type ActionModel, type Base, type Fact, type LinkModel, type Viewer } from './common.js';
 
 /** One row of the list: what tells customers apart, and the action that opens the details. */
 export interface CustomerRow {
@@ -145,7 +145,7 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
       },
     ],
     actions:
-      viewer.isAdmin && reseller
+      may(viewer, 'remove') && reseller
         ? [{ verb: 'removal.request', title: t(l, 'ui.customer.remove'), style: 'destructive', data: { customerId } }]
         : [],
   };

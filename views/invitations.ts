@@ -4,7 +4,7 @@ import { t, type MessageKey } from '../i18n/catalogue.js';
 import type { InvitationRecord } from '../bot/service/invitations.js';
 import { isPending } from '../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../bot/service/events.js';
-import { formatDate, toListView, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
+import { formatDate, may, toListView, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
 
 export interface DraftView extends Base {
   kind: 'draft';
@@ -175,7 +175,7 @@ export function toInvitationsView(viewer: Viewer, invitations: InvitationRecord[
     return {
       text: `${index + 1}. ${t(l, 'ui.invitations.row', { who, status, by: inv.createdBy.displayName, when: formatDate(viewer, inv.createdAt, false) })}${inv.providerName ? ` (${inv.providerName})` : ''}`,
       actions:
-        pending && viewer.isAdmin
+        pending && may(viewer, 'invite')
           ? [
               {
                 verb: 'invitation.revoke',
