@@ -1,6 +1,6 @@
 /**
  * `npm run test:mutation:guards`: Stryker on the lines of bot/service/ that guard something, and
- * nothing else: every role check (`requireRole`, `requireAdmin`, `requirePermission`), every state
+ * nothing else: every role check (`requireRole`, `requirePermission`), every state
  * guard that refuses with `Conflict` or `InvitationUnusable`, and the role checks themselves in
  * roles.ts. A few minutes instead of the whole folder's hour; a surviving mutant here is an
  * authorization check or a state guard that no test would miss.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const FOLDER = 'bot/service';
-const GUARD = /\b(requireRole|requireAdmin|requirePermission)\(ctx\b|\bnew (Conflict|InvitationUnusable)\(/;
+const GUARD = /\b(requireRole|requirePermission)\(ctx\b|\bnew (Conflict|InvitationUnusable)\(/;
 
 const ranges: string[] = [];
 for (const name of readdirSync(join(ROOT, FOLDER))
@@ -23,11 +23,10 @@ for (const name of readdirSync(join(ROOT, FOLDER))
     if (GUARD.test(line) && !/^\s*(import|export function)\b/.test(line)) ranges.push(`${path}:${i + 1}-${i + 1}`);
   });
   if (name === 'roles.ts') {
-    // The checks' own bodies: requireRole, requireAdmin and requirePermission (isAdminRole, after
-    // them, only decides what the App Home shows).
+    // The checks' own bodies: requireRole and requirePermission, up to the role operations.
     const start = lines.findIndex((l) => l.startsWith('export function requireRole'));
-    const end = lines.findIndex((l) => l.startsWith('export function isAdminRole'));
-    if (start < 0 || end < start) throw new Error('roles.ts: requireRole or isAdminRole not found');
+    const end = lines.findIndex((l) => l.startsWith('export function createRoleOperations'));
+    if (start < 0 || end < start) throw new Error('roles.ts: requireRole or createRoleOperations not found');
     ranges.push(`${path}:${start + 1}-${end}`);
   }
 }

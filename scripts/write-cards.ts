@@ -35,7 +35,6 @@ for (const locale of ['en', 'it'] as const) {
   }
   const home = toHomeView({ locale, timeZone: 'Europe/Rome' }, {
     role: 'global-admin',
-    isAdmin: true,
     permissions: permissionsOf('global-admin'),
     customers: 42,
     pending: 3,

@@ -10,10 +10,12 @@ import type { AuditEntry } from '../bot/service/audit.js';
 export interface Viewer {
   locale: Locale;
   timeZone?: string;
-  isAdmin?: boolean;
   /** What the viewer may do, from the service's permission table (help offers only these). */
   permissions?: readonly Permission[];
 }
+
+/** Whether the viewer holds a permission of the service's table: what views offer follows it. */
+export const may = (viewer: Viewer, permission: Permission): boolean => viewer.permissions?.includes(permission) === true;
 
 export interface Fact {
   title: string;
@@ -116,7 +118,7 @@ export function toMessageView(viewer: Viewer, tone: MessageView['tone'], key: Me
 
 export function toHelpView(viewer: Viewer): HelpView {
   const l = viewer.locale;
-  const visible = commands.filter((c) => !c.permission || viewer.permissions?.includes(c.permission));
+  const visible = commands.filter((c) => !c.permission || may(viewer, c.permission));
   const title = t(l, 'ui.help.title');
   return {
     kind: 'help',
@@ -130,7 +132,7 @@ export function toHelpView(viewer: Viewer): HelpView {
       adminOnly: Boolean(c.permission && c.permission !== 'look'),
     })),
     actions: [
-      ...(viewer.permissions?.includes('invite')
+      ...(may(viewer, 'invite')
         ? [{ verb: 'command', title: commandUsage(l, 'invite'), style: 'positive', data: { command: 'invite' } } satisfies ActionModel]
         : []),
       { verb: 'command', title: commandUsage(l, 'listCustomers').replace(/ \[.*\]$/, ''), data: { command: 'listCustomers' } },

@@ -2,7 +2,7 @@
 import type { GdapRecord, Locale, Relationship, Subscription } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { CustomerDetails, CustomerPage, Slice } from '../bot/service/customers.js';
-import { formatDate, type ActionModel, type Base, type Fact, type LinkModel, type Viewer } from './common.js';
+import { formatDate, may, type ActionModel, type Base, type Fact, type LinkModel, type Viewer } from './common.js';
 
 /** One row of the list: what tells customers apart, and the action that opens the details. */
 export interface CustomerRow {
@@ -116,7 +116,7 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
               ? t(l, 'ui.customer.relReseller', { status: status(r.status) })
               : t(l, 'ui.customer.relProvider', { provider: r.providerName ?? '?', status: status(r.status) }),
           ),
-          ...(viewer.isAdmin && reseller && d.removalBlocked ? [t(l, 'ui.customer.removalBlocked', { ...d.removalBlocked })] : []),
+          ...(may(viewer, 'remove') && reseller && d.removalBlocked ? [t(l, 'ui.customer.removalBlocked', { ...d.removalBlocked })] : []),
         ],
         actions: [],
       },
@@ -148,7 +148,7 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
     ],
     // A removal Partner Center would refuse is not offered: the card says what to do first instead.
     actions:
-      viewer.isAdmin && reseller && !d.removalBlocked
+      may(viewer, 'remove') && reseller && !d.removalBlocked
         ? [{ verb: 'removal.request', title: t(l, 'ui.customer.remove'), style: 'destructive', data: { customerId } }]
         : [],
   };

@@ -16,7 +16,6 @@ export interface HomeView extends Base {
 
 export interface Summary {
   role: Role | null;
-  isAdmin: boolean;
   permissions: readonly Permission[];
   customers: number;
   pending: number;
@@ -26,7 +25,7 @@ export interface Summary {
 export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.home.title');
-  const help = toHelpView({ ...viewer, isAdmin: summary.isAdmin, permissions: summary.permissions });
+  const help = toHelpView({ ...viewer, permissions: summary.permissions });
   return {
     kind: 'home',
     locale: l,

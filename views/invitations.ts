@@ -4,7 +4,7 @@ import { t, type MessageKey } from '../i18n/catalogue.js';
 import type { InvitationRecord } from '../bot/service/invitations.js';
 import { isPending } from '../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../bot/service/events.js';
-import { formatDate, toListView, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
+import { formatDate, may, toListView, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
 
 export interface DraftView extends Base {
   kind: 'draft';
@@ -207,14 +207,14 @@ export function toInvitationsView(viewer: Viewer, invitations: InvitationRecord[
     return {
       text: `${index + 1}. ${who}${recipient}${provider}: ${stateOf(viewer, inv, now)}, ${by}`,
       actions:
-        isPending(inv.effectiveStatus) && viewer.isAdmin
+        isPending(inv.effectiveStatus) && may(viewer, 'invite')
           ? [{ verb: 'invitation.revoke', title: t(l, 'ui.invitations.revokeOne', { who }), style: 'destructive' as const, data: { invitationId: inv.id } }]
           : [],
     };
   });
   const draftRows: ListView['rows'] = drafts.slice(0, 20).map((inv) => ({
     text: `– ${t(l, 'ui.invitations.draftRow', { who: invitee(l, inv), by: inv.createdBy.displayName, ago: ago(viewer, inv.createdAt, now) })}`,
-    actions: viewer.isAdmin ? [{ verb: 'invitation.revoke', title: t(l, 'ui.draft.revoke'), data: { invitationId: inv.id } }] : [],
+    actions: may(viewer, 'invite') ? [{ verb: 'invitation.revoke', title: t(l, 'ui.draft.revoke'), data: { invitationId: inv.id } }] : [],
   }));
   const all = draftRows.length ? [...rows, { text: t(l, 'ui.invitations.drafts', { count: drafts.length }), actions: [] }, ...draftRows] : rows;
   return toListView(viewer, 'ui.invitations.title', 'ui.invitations.empty', all);

@@ -182,7 +182,7 @@ function invitation(locale: Locale, o: Outside): InvitationRecord {
 }
 
 export function sampleViews(locale: Locale, o: Outside = (text) => text): Record<string, View> {
-  const viewer = { locale, isAdmin: true, permissions: permissionsOf('global-admin'), timeZone: 'Europe/Rome' };
+  const viewer = { locale, permissions: permissionsOf('global-admin'), timeZone: 'Europe/Rome' };
   const inv = invitation(locale, o);
   const who = person(o);
   const customer = customerOf(o);

@@ -66,7 +66,7 @@ const INVITATIONS_SHOWN = 20;
 export function createConversation(service: Service, logger: Logger) {
   const viewerOf = (turn: Turn): Viewer => {
     const me = service.whoami(turn.actor);
-    return { locale: turn.actor.locale, timeZone: turn.timeZone, isAdmin: me.isAdmin, permissions: me.permissions };
+    return { locale: turn.actor.locale, timeZone: turn.timeZone, permissions: me.permissions };
   };
 
   const errorView = (turn: Turn, error: unknown): View => {

@@ -9,7 +9,8 @@ import type { StoreReader } from '../../store/store.js';
 import { CONNECTION_ID } from '../partner-center/connection.js';
 import type { ServiceContext } from './context.js';
 import type { ConversationTarget } from './partner-center.js';
-import { isAdminRole, roleOf } from './roles.js';
+import { roleOf } from './roles.js';
+import { isPermitted } from './permissions.js';
 
 type Place = Pick<NotificationSubscription, 'platform' | 'conversationId'>;
 const same = (a: Place, b: Place) => a.platform === b.platform && a.conversationId === b.conversationId;
@@ -22,7 +23,7 @@ export function adminsConversation(ctx: ServiceContext, read: StoreReader, about
   for (const subscription of read.all('notificationSubscriptions')) {
     // One that is failing itself would not get the news either.
     if (same(subscription, about) || subscription.givenUpAt) continue;
-    if (!isAdminRole(roleOf(ctx, subscription.createdBy))) continue;
+    if (!isPermitted(roleOf(ctx, subscription.createdBy), 'adminAccess')) continue;
     if (!best || subscription.createdAt > best.createdAt) best = subscription;
   }
   if (!best) return null;

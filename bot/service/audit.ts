@@ -2,7 +2,7 @@
 import type { AuditEvent, Role } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import { requireAdmin } from './roles.js';
+import { requirePermission } from './roles.js';
 
 /** An event with what it was about, by name: the reader sees "Adatum Studio", not a record id. */
 export interface AuditEntry extends AuditEvent {
@@ -51,7 +51,7 @@ export function createAuditOperations(ctx: ServiceContext) {
   return {
     /** Newest first; admins only, as it names people and customers. */
     listAudit(actor: Actor, input: { limit?: number; target?: string } = {}): AuditEntry[] {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'audit');
       const limit = Math.min(Math.max(1, input.limit ?? 20), 500);
       // Insertion order breaks ties between events of the same millisecond (newest last in the store).
       const events = [...store.all('audit')].filter((e) => !input.target || e.target === input.target).reverse();

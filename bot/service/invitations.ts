@@ -7,7 +7,7 @@ import { isPending, type InvitationStatus } from './invitation-status.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
-import { requireAdmin, requireRole } from './roles.js';
+import { requirePermission, requireRole } from './roles.js';
 import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
 import { multiLine, optionalLine, platformData, singleLine } from './text.js';
 
@@ -90,7 +90,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
   return {
     /** Creates a draft with its personalised link and an email the admin may edit. */
     async draftInvitation(actor: Actor, input: DraftInput): Promise<DraftedInvitation> {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'invite');
       const acquisition = Acquisition.safeParse(input.acquisition);
       if (!acquisition.success) throw new InvalidInput('invitation.badAcquisition', {}, { acquisition: 'invitation.badAcquisition' });
       let provider: Provider | null = null;
@@ -174,7 +174,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
       invitationId: string,
       edited: { subject?: string; body: string; acquisition?: string; token?: string },
     ): Promise<InvitationRecord & { alreadyDone: boolean }> {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'invite');
       const current = load(invitationId);
       const body = typeof edited.body === 'string' ? multiLine(edited.body) : '';
       const subject = (typeof edited.subject === 'string' && singleLine(edited.subject)) || current.subject;
@@ -215,7 +215,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
 
     /** The draft to edit again before Done; only a draft can be edited. The link shows when `token` is its own. */
     openDraft(actor: Actor, invitationId: string, token?: unknown): InvitationRecord {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'invite');
       const invitation = load(invitationId);
       const status = effectiveStatus(invitation, ctx.now());
       if (status !== 'draft') throw new InvitationUnusable(status);
@@ -227,7 +227,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
      * deleted or terminated at Microsoft first, so nothing stays pending in the customer's admin center.
      */
     async revokeInvitation(actor: Actor, invitationId: string): Promise<InvitationRecord & { alreadyDone: boolean }> {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'invite');
       const current = load(invitationId);
       if (current.microsoft && current.status !== 'revoked' && current.status !== 'accepted') await ctx.directory.withdrawInvitation(current);
       return ctx.store.transact((tx, read) => {
@@ -246,7 +246,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
      * write per invitation: where a card lands is known only once it is posted, after the draft.
      */
     async recordDraftMessage(actor: Actor, invitationId: string, message: CardLocation): Promise<void> {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'invite');
       load(invitationId);
       await ctx.store.transact((tx, read) => {
         tx.put('invitations', { ...read.get('invitations', invitationId)!, draftMessage: platformData(message) });

@@ -13,7 +13,8 @@ import type { ServiceContext } from './context.js';
 import { InvalidInput, Unavailable } from './errors.js';
 import type { PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from './events.js';
 import { queueDelivery } from './deliveries.js';
-import { isAdminRole, requirePermission } from './roles.js';
+import { requirePermission } from './roles.js';
+import { isPermitted } from './permissions.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Admins are nudged this long before the refresh token lapses. */
@@ -59,7 +60,7 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
       throw new SignInRefused('signer-other-tenant', signer.account, 'The account signed in to another tenant than the partner tenant.');
     if (standing.isActor === false)
       throw new SignInRefused('signer-not-asker', signer.account, 'The code was used by someone other than the admin who asked for it.');
-    if (!isAdminRole(standing.role))
+    if (!isPermitted(standing.role, 'adminAccess'))
       throw new SignInRefused('signer-not-admin', signer.account, 'The account is neither a Global admin nor an Admin agent of the partner tenant.');
   };
 

@@ -3,7 +3,7 @@ import type { Provider } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { Conflict, InvalidInput } from './errors.js';
-import { requireAdmin, requirePermission, requireRole } from './roles.js';
+import { requirePermission, requireRole } from './roles.js';
 import { lineOf, optionalLine } from './text.js';
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,7 +17,7 @@ export function createProviderOperations(ctx: ServiceContext) {
 
     /** The providers an admin may name on an invitation; refuses non-admins up front. */
     providersToInviteWith(actor: Actor): Provider[] {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'invite');
       return [...ctx.store.all('providers')].sort((a, b) => a.name.localeCompare(b.name));
     },
 

@@ -6,7 +6,7 @@ import { removalBlocker } from './removal-rules.js';
 import type { ServiceContext } from './context.js';
 import { Conflict, InvalidInput, NotFound } from './errors.js';
 import { resolveCustomer } from './customers.js';
-import { requireAdmin } from './roles.js';
+import { requirePermission } from './roles.js';
 import type { RemovalFollowUp } from './directory.js';
 
 export interface RemovalRecord {
@@ -68,7 +68,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
   return {
     /** Starts a removal and returns the attestation to confirm; asking twice reuses the request. */
     async requestRemoval(actor: Actor, customerRef: string): Promise<RemovalRecord> {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'remove');
       const customer = resolveCustomer(ctx, customerRef);
       await refuseActiveSubscriptions(ctx, customer.id);
       return ctx.store.transact((tx, read) => {
@@ -102,7 +102,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
      * Confirming a removal that is already confirmed returns its outcome and changes nothing.
      */
     async confirmRemoval(actor: Actor, removalId: string, input: { attested: unknown }): Promise<RemovalRecord> {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'remove');
       const current = load(removalId);
       if (current.status === 'confirmed') return view(current, true);
       if (current.status === 'cancelled') throw new Conflict('removal.cancelled');
@@ -140,13 +140,13 @@ export function createRemovalOperations(ctx: ServiceContext) {
     },
 
     getRemoval(actor: Actor, removalId: string): RemovalRecord {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'remove');
       return view(load(removalId), false);
     },
 
     /** A removal that is still waiting for its attestation (to show the attestation again). */
     openRemoval(actor: Actor, removalId: string): RemovalRecord {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'remove');
       const removal = load(removalId);
       if (removal.status === 'confirmed') throw new Conflict('removal.alreadyConfirmed');
       if (removal.status === 'cancelled') throw new Conflict('removal.cancelled');
@@ -154,7 +154,7 @@ export function createRemovalOperations(ctx: ServiceContext) {
     },
 
     async cancelRemoval(actor: Actor, removalId: string): Promise<RemovalRecord> {
-      requireAdmin(ctx, actor);
+      requirePermission(ctx, actor, 'remove');
       const current = load(removalId);
       if (current.status === 'cancelled') return view(current, true);
       if (current.status === 'confirmed') throw new Conflict('removal.alreadyConfirmed');

@@ -1,7 +1,7 @@
 /** Who may do what: Global admins and Admin agents act; everyone with a role may look. */
 import { Role, Platform, type RoleGrant } from '../../store/schema.js';
 import { principalOf, toActorRef, type Actor } from './actor.js';
-import { ADMIN_ROLES, type ServiceContext } from './context.js';
+import type { ServiceContext } from './context.js';
 import { Conflict, InvalidInput, NotAllowed, NotFound } from './errors.js';
 import type { StoreReader } from '../../store/store.js';
 import { isPermitted, permissionsOf, type Permission } from './permissions.js';
@@ -26,23 +26,12 @@ export function requireRole(ctx: ServiceContext, actor: Actor): Role {
   return role;
 }
 
-/** Only Global admins and Admin agents may invite, remove or grant. */
-export function requireAdmin(ctx: ServiceContext, actor: Actor): Role {
-  const role = requireRole(ctx, actor);
-  if (!ADMIN_ROLES.includes(role)) throw new NotAllowed('error.adminOnly', { role });
-  return role;
-}
-
 /** A permission from the table; the refusal names the least role that has it. */
 export function requirePermission(ctx: ServiceContext, actor: Actor, permission: Permission): Role {
   const role = requireRole(ctx, actor);
   if (isPermitted(role, permission)) return role;
   if (isPermitted('admin-agent', permission)) throw new NotAllowed('error.adminOnly', { role });
   throw new NotAllowed('error.globalAdminOnly');
-}
-
-export function isAdminRole(role: Role | null): boolean {
-  return role !== null && ADMIN_ROLES.includes(role);
 }
 
 export function createRoleOperations(ctx: ServiceContext) {
@@ -55,7 +44,7 @@ export function createRoleOperations(ctx: ServiceContext) {
     /** Who the actor is to the bot, with no role required. */
     whoami(actor: Actor) {
       const role = roleOf(ctx, actor);
-      return { principal: principalOf(actor), displayName: actor.displayName, role, isAdmin: isAdminRole(role), permissions: permissionsOf(role) };
+      return { principal: principalOf(actor), displayName: actor.displayName, role, permissions: permissionsOf(role) };
     },
 
     /**
@@ -63,7 +52,7 @@ export function createRoleOperations(ctx: ServiceContext) {
      * admin's decision; bootstrap admins are fixed by configuration; the last Global admin stays.
      */
     async grantRole(actor: Actor, input: { principal: string; role: string }): Promise<RoleGrant> {
-      const actorRole = requireAdmin(ctx, actor);
+      const actorRole = requirePermission(ctx, actor, 'grant');
       // Roles managed in the partner tenant cannot be granted here: say where they are.
       if (ctx.directory.kind === 'microsoft') throw new InvalidInput('error.rolesInPartnerTenant');
       const role = Role.safeParse(input.role);
@@ -123,7 +112,7 @@ function parsePrincipal(text: string): { id: string; platform: Platform; userId:
 function guardRoleChange(ctx: ServiceContext, read: StoreReader, actor: Actor, principal: string, next: Role | null): void {
   if (ctx.bootstrapAdmins.has(principal)) throw new Conflict('error.bootstrapAdminFixed', { principal });
   // The actor's own role as of this write: a Global admin demoted a moment ago is one no more.
-  const actorRole = requireAdmin(ctx, actor);
+  const actorRole = requirePermission(ctx, actor, 'grant');
   const current = read.get('roles', principal)?.role ?? null;
   if (current !== 'global-admin' || next === 'global-admin') return;
   if (actorRole !== 'global-admin') throw new NotAllowed('error.globalAdminOnly');

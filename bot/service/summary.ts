@@ -3,14 +3,14 @@ import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { effectiveStatus } from './invitations.js';
 import { isPending } from './invitation-status.js';
-import { isAdminRole, roleOf } from './roles.js';
+import { roleOf } from './roles.js';
 import { permissionsOf } from './permissions.js';
 
 export function createSummaryOperations(ctx: ServiceContext) {
   return {
     summary(actor: Actor) {
       const role = roleOf(ctx, actor);
-      if (!role) return { role, isAdmin: false, permissions: permissionsOf(role), customers: 0, pending: 0, recentAcceptances: [] as Array<{ companyName: string; acceptedAt: string }> };
+      if (!role) return { role, permissions: permissionsOf(role), customers: 0, pending: 0, recentAcceptances: [] as Array<{ companyName: string; acceptedAt: string }> };
       const now = ctx.now();
       let pending = 0;
       for (const id of ctx.indexes.pendingInvitationIds()) {
@@ -20,7 +20,7 @@ export function createSummaryOperations(ctx: ServiceContext) {
       const recentAcceptances = ctx.indexes
         .latestAcceptances(5)
         .map((inv) => ({ companyName: (inv.customerId && ctx.store.get('customers', inv.customerId)?.companyName) || inv.companyName || '', acceptedAt: inv.acceptedAt! }));
-      return { role, isAdmin: isAdminRole(role), permissions: permissionsOf(role), customers: ctx.indexes.listedCustomers().length, pending, recentAcceptances };
+      return { role, permissions: permissionsOf(role), customers: ctx.indexes.listedCustomers().length, pending, recentAcceptances };
     },
   };
 }

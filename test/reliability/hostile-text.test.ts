@@ -85,7 +85,6 @@ describe('hostile text in Slack messages, modals and the App Home', () => {
         { locale: 'en' },
         {
           role: 'global-admin',
-          isAdmin: true,
           permissions: [],
           customers: 1,
           pending: 0,

@@ -41,13 +41,19 @@ describe('roles', () => {
     await expect(service.addProvider(actor('bob'), { name: 'Contoso Distribution' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
   });
 
-  it('says who is an admin: Global admins and Admin agents, nobody else', async () => {
+  it('says what each role may do, from the one table: agents look, Admin agents act, Global admins also add providers', async () => {
     const { service } = await testService();
     for (const role of ['admin-agent', 'sales-agent', 'helpdesk-agent']) await service.grantRole(admin, { role, principal: `cli:${role}` });
-    const isAdmin = (userId: string) => service.whoami(actor(userId)).isAdmin;
-    expect(['admin', 'admin-agent', 'sales-agent', 'helpdesk-agent', 'nobody'].map(isAdmin)).toEqual([true, true, false, false, false]);
-    expect(service.summary(actor('sales-agent')).isAdmin).toBe(false);
-    expect(service.summary(actor('admin-agent')).isAdmin).toBe(true);
+    const acting = ['invite', 'remove', 'grant', 'audit', 'adminAccess', 'manageNotifications'];
+    const held = (userId: string) => service.whoami(actor(userId)).permissions;
+    expect(held('admin')).toEqual(['look', ...acting.slice(0, 5), 'addProvider', 'manageNotifications']);
+    expect(held('admin-agent')).toEqual(['look', ...acting]);
+    expect(held('sales-agent')).toEqual(['look']);
+    expect(held('helpdesk-agent')).toEqual(['look']);
+    expect(held('nobody')).toEqual([]);
+    // The App Home reads the same table.
+    expect(service.summary(actor('admin-agent')).permissions).toEqual(held('admin-agent'));
+    expect(service.summary(actor('sales-agent')).permissions).toEqual(['look']);
   });
 
   it('names the role that is missing: the caller\'s own role for admin work, Global admin for adding a provider', async () => {

@@ -118,7 +118,7 @@ describe('Block Kit views', () => {
 
   it('builds the App Home for someone without a role: how to get one, no buttons', () => {
     const home = toHomeTab(
-      toHomeView({ locale: 'en' }, { role: null, isAdmin: false, permissions: [], customers: 0, pending: 0, recentAcceptances: [] }),
+      toHomeView({ locale: 'en' }, { role: null, permissions: [], customers: 0, pending: 0, recentAcceptances: [] }),
     );
     expect(home.type).toBe('home');
     expect(JSON.stringify(home)).toContain('You have no role yet');
