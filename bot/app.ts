@@ -92,6 +92,7 @@ export async function createApp(
     store,
     publicUrl: config.publicUrl,
     bootstrapAdmins: config.bootstrapAdmins,
+    partnerNameFromConfig: Boolean(config.partner.name),
     notifier: events,
     now: () => clock.now(),
     directory: microsoft?.directory,

@@ -18,7 +18,8 @@ export type Locale = z.infer<typeof Locale>;
 
 export const Partner = z.object({
   id,
-  name: z.string().min(1),
+  /** The company's name as customers know it; null until someone gives it (nothing customer-facing is written before). */
+  name: z.string().min(1).nullable(),
   tenantId: z.string().min(1),
 });
 export type Partner = z.infer<typeof Partner>;

@@ -180,6 +180,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'partnerCenter.connected': 'audit.partnerCenter.connected',
   'partnerCenter.signInFailed': 'audit.partnerCenter.signInFailed',
   'partnerCenter.disconnected': 'audit.partnerCenter.disconnected',
+  'partner.named': 'audit.partner.named',
 };
 
 export function toAuditView(viewer: Viewer, events: AuditEntry[]): ListView {

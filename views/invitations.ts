@@ -4,7 +4,7 @@ import { t, type MessageKey } from '../i18n/catalogue.js';
 import type { InvitationRecord } from '../bot/service/invitations.js';
 import { isPending } from '../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../bot/service/events.js';
-import { formatDate, may, toListView, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
+import { formatDate, may, outcomeView, toListView, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
 
 export interface DraftView extends Base {
   kind: 'draft';
@@ -150,6 +150,11 @@ export function toProviderPickerView(viewer: Viewer, providers: Provider[]): Pro
     choices: providers.map((p) => ({ title: p.name, value: p.id })),
     actions: [{ verb: 'invitation.draftWithProvider', title: t(l, 'ui.picker.next'), style: 'positive' }],
   };
+}
+
+/** Asked of a Global admin before the first invitation: the company's name customers will read. */
+export function toPartnerSetupView(viewer: Viewer): OutcomeView {
+  return outcomeView(viewer.locale, t(viewer.locale, 'ui.partner.setupTitle'), t(viewer.locale, 'partner.nameNeeded'));
 }
 
 /** A discarded draft was never an invitation: it says "Draft discarded", never "revoked". */

@@ -52,10 +52,11 @@ function partnerCenterFacts(viewer: Viewer, pc: PartnerCenterState): Array<{ tit
   return [{ title: t(l, 'ui.pc.status'), value }];
 }
 
-export function toStatusView(viewer: Viewer, s: DirectoryStatus, pc?: PartnerCenterState): OutcomeView {
+export function toStatusView(viewer: Viewer, s: DirectoryStatus & { partnerName?: string | null }, pc?: PartnerCenterState): OutcomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.status.title');
   const facts = [
+    { title: t(l, 'ui.status.partnerName'), value: s.partnerName ?? t(l, 'ui.status.partnerNameMissing') },
     {
       title: t(l, 'ui.status.directory'),
       value: s.kind === 'microsoft' ? t(l, 'ui.status.microsoft', { tenant: s.tenantId ?? '?' }) : t(l, 'ui.status.embedded'),

@@ -26,6 +26,7 @@ export const COMMAND_NAMES = [
   'connectPartnerCenter',
   'disconnectPartnerCenter',
   'notifications',
+  'partnerName',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -76,6 +77,13 @@ export const commands: CommandSpec[] = [
     usage: { en: 'add provider <name> [tenant id]', it: 'aggiungi provider <nome> [ID tenant]' },
     needsArgs: true,
     permission: 'addProvider',
+  },
+  {
+    name: 'partnerName',
+    phrases: { en: ['company name'], it: ['nome azienda'] },
+    usage: { en: 'company name <name customers know>', it: 'nome azienda <nome noto ai clienti>' },
+    needsArgs: true,
+    permission: 'namePartner',
   },
   { name: 'providers', phrases: { en: ['providers'], it: ['provider', 'provider indiretti'] }, usage: { en: 'providers', it: 'provider' } },
   {

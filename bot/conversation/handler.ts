@@ -27,6 +27,7 @@ import {
   toRevokedView,
   toSentView,
   toNotificationsView,
+  toPartnerSetupView,
   type View,
   type Viewer,
 } from '../../views/index.js';
@@ -73,6 +74,8 @@ export function createConversation(service: Service, logger: Logger) {
     const viewer = viewerOf(turn);
     if (isServiceError(error)) {
       noteRefusal(error.key, error.code);
+      // Nothing customer-facing is written before the company's name: whoever may set it is asked for it.
+      if (error.key === 'partner.nameNeeded') return toPartnerSetupView(viewer);
       return toMessageView(viewer, 'error', error.key, error.params);
     }
     noteFailure();
@@ -184,6 +187,10 @@ export function createConversation(service: Service, logger: Logger) {
       }
       case 'endAdminAccess':
         return [toEndAccessConfirmView(viewer, service.adminAccessOf(actor, args))];
+      case 'partnerName': {
+        const { name, previous } = await service.namePartner(actor, { name: args });
+        return [toMessageView(viewer, 'success', previous && previous !== name ? 'ui.partner.renamed' : 'ui.partner.named', { name, previous: previous ?? '' })];
+      }
     }
   }
 

@@ -16,7 +16,7 @@ export const LIVE_GDAP = new Set(['approved', 'activating', 'active', 'expiring'
 export function createAdminAccessOperations(ctx: ServiceContext) {
   return {
     /** The directory's connection, the permissions it lacks and its last sync (admins only). */
-    async directoryStatus(actor: Actor): Promise<DirectoryStatus> {
+    async directoryStatus(actor: Actor): Promise<DirectoryStatus & { partnerName: string | null }> {
       requirePermission(ctx, actor, 'adminAccess');
       const status: DirectoryStatus = ctx.directory.status
         ? await ctx.directory.status()
@@ -28,7 +28,9 @@ export function createAdminAccessOperations(ctx: ServiceContext) {
             permissionError: null,
             sync: null,
           };
-      return ctx.checks ? { ...status, checks: await ctx.checks() } : status;
+      // The name customers see comes first: `status` says when it is missing.
+      const partnerName = ctx.store.partner()?.name ?? null;
+      return ctx.checks ? { ...status, partnerName, checks: await ctx.checks() } : { ...status, partnerName };
     },
 
     /** `refresh customers`: reads Microsoft now; null with a directory that has nothing to read. */

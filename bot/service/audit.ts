@@ -43,6 +43,8 @@ export function createAuditOperations(ctx: ServiceContext) {
         return store.get('notificationSubscriptions', e.target)?.name ?? text(e.details.name);
       case 'partnerCenter':
         return text(e.details.account);
+      case 'partner':
+        return text(e.details.name);
       default:
         return null;
     }

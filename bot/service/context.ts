@@ -28,6 +28,8 @@ export interface ServiceDeps {
   newId?: () => string;
   /** The deployment's checks (the doctor's), shown to admins by `status`. */
   checks?: () => Promise<Check[]>;
+  /** True when `PARTNER_NAME` sets the partner's name: then nobody renames it from a chat. */
+  partnerNameFromConfig?: boolean;
 }
 
 export interface ServiceContext {
@@ -39,6 +41,7 @@ export interface ServiceContext {
   now: () => Date;
   newId: () => string;
   checks: (() => Promise<Check[]>) | null;
+  partnerNameFromConfig: boolean;
   /** Lookups kept current from the store's change feed. */
   indexes: ServiceIndexes;
   /** Records an audit event inside the same transaction as the change it describes. */
@@ -57,6 +60,7 @@ export function createContext(deps: ServiceDeps): ServiceContext {
     now,
     newId,
     checks: deps.checks ?? null,
+    partnerNameFromConfig: deps.partnerNameFromConfig ?? false,
     indexes: new ServiceIndexes(deps.store),
     audit(tx, actor, action, target, details = {}) {
       tx.put('audit', { id: newId(), at: now().toISOString(), actor: toActorRef(actor), action, target, details });

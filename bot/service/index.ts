@@ -8,6 +8,7 @@ import { createCustomerOperations } from './customers.js';
 import { createDirectorySyncOperations } from './directory-sync.js';
 import { createAdminAccessOperations } from './admin-access.js';
 import { createPartnerCenterOperations } from './partner-center.js';
+import { createPartnerOperations } from './partner.js';
 import { createInvitationOperations } from './invitations.js';
 import { createProviderOperations } from './providers.js';
 import { createRemovalOperations } from './removals.js';
@@ -33,8 +34,7 @@ export function createService(deps: ServiceDeps) {
     ...createPartnerCenterOperations(ctx),
     /** Which directory the facts come from: `embedded` or `microsoft`. */
     directoryKind: () => ctx.directory.kind,
-    /** The partner we act for, as recorded in the store. */
-    partner: () => deps.store.partner(),
+    ...createPartnerOperations(ctx),
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
   };

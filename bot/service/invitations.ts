@@ -10,6 +10,7 @@ import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import { requirePermission, requireRole } from './roles.js';
 import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
 import { multiLine, optionalLine, platformData, singleLine } from './text.js';
+import { partnerNameOrRefuse } from './partner.js';
 
 export const INVITATION_TTL_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,7 +54,8 @@ export function effectiveStatus(invitation: Invitation, now: Date): InvitationSt
 }
 
 export function createInvitationOperations(ctx: ServiceContext) {
-  const partnerName = () => ctx.store.partner()?.name ?? 'CSP partner';
+  /** Recorded invitations were written with a name; only a store emptied of its partner has none. */
+  const partnerName = () => ctx.store.partner()?.name ?? '';
 
   const linkFor = (token: string) => `${ctx.publicUrl}/invitations/${token}`;
   /** `token` if it is this invitation's (cards carry it; nothing they carry is trusted). */
@@ -91,6 +93,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
     /** Creates a draft with its personalised link and an email the admin may edit. */
     async draftInvitation(actor: Actor, input: DraftInput): Promise<DraftedInvitation> {
       requirePermission(ctx, actor, 'invite');
+      const partner = partnerNameOrRefuse(ctx, actor);
       const acquisition = Acquisition.safeParse(input.acquisition);
       if (!acquisition.success) throw new InvalidInput('invitation.badAcquisition', {}, { acquisition: 'invitation.badAcquisition' });
       let provider: Provider | null = null;
@@ -110,7 +113,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
       // Only the links are the invitation's to keep; what was requested is said in the email.
       const microsoft = prepared ? { resellerLink: prepared.resellerLink, gdapRelationshipId: prepared.gdapRelationshipId, approvalLink: prepared.approvalLink } : null;
       const params = {
-        partner: partnerName(),
+        partner,
         provider: provider?.name ?? '',
         link: LINK_PLACEHOLDER,
         days: INVITATION_TTL_DAYS,

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   /** End a customer's GDAP relationships at Microsoft; see the directory's status and permissions. */
   adminAccess: ADMIN_ROLES,
   addProvider: ['global-admin'],
+  /** Set the company's name customers see in emails and on the invitation page. */
+  namePartner: ['global-admin'],
   /** Remove any conversation's notifications from the `notifications` list (its own `stop notifications` needs only a role). */
   manageNotifications: ADMIN_ROLES,
 } as const satisfies Record<string, readonly Role[]>;

@@ -72,6 +72,7 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['connectPartnerCenter', 'admin', (f, who) => f.service.connectPartnerCenter(who, null).catch(notMicrosoft)],
   ['disconnectPartnerCenter', 'admin', (f, who) => f.service.disconnectPartnerCenter(who).catch(notMicrosoft)],
   ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
+  ['namePartner', 'globalAdmin', (f, who) => f.service.namePartner(who, { name: 'Northwind Cloud Services' })],
 ];
 
 /** Everything in the store, to prove a refusal wrote nothing. */

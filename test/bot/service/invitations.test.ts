@@ -163,17 +163,16 @@ describe('invitations', () => {
     expect((await service.markInvitationSent(admin, draft.id, { body: 'x', token: 42 as unknown as string })).link).toBeNull();
   });
 
-  it('keeps the subject unless a new one is given, tidies line ends, and names a partner that is not configured', async () => {
-    const { store } = await tempStore();
-    const service = createService({ store, publicUrl: 'https://bot.example.com', bootstrapAdmins: ['cli:admin'] });
+  it('keeps the subject unless a new one is given, and tidies line ends', async () => {
+    const { service } = await testService();
     const draft = await service.draftInvitation(admin, {
       acquisition: 'own-marketing',
       locale: 'en',
       companyName: '  ',
       customerEmail: ' anna@contoso.com ',
     });
-    expect(draft).toMatchObject({ partnerName: 'CSP partner', companyName: null, customerEmail: 'anna@contoso.com', providerName: null });
-    expect(draft.subject).toContain('CSP partner');
+    expect(draft).toMatchObject({ partnerName: 'Northwind Cloud', companyName: null, customerEmail: 'anna@contoso.com', providerName: null });
+    expect(draft.subject).toContain('Northwind Cloud');
     const sent = await service.markInvitationSent(admin, draft.id, { subject: '   ', body: `Hello\r\n${draft.link}\r\n` });
     expect(sent).toMatchObject({ subject: draft.subject, body: `Hello\n${draft.link}\n`, acquisition: 'own-marketing' });
     await expect(service.markInvitationSent(admin, draft.id, { body: draft.body, acquisition: 'door-to-door' })).rejects.toMatchObject({

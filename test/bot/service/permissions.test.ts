@@ -11,6 +11,7 @@ const ARGS: Partial<Record<string, string>> = {
   customer: 'nobody-here',
   endAdminAccess: 'nobody-here',
   addProvider: 'Fabrikam Distribution',
+  partnerName: 'Northwind Cloud',
   revokeInvitation: '1',
   grant: 'sales-agent cli:someone-else',
   revokeRole: 'cli:someone-else',

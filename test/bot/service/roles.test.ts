@@ -46,7 +46,7 @@ describe('roles', () => {
     for (const role of ['admin-agent', 'sales-agent', 'helpdesk-agent']) await service.grantRole(admin, { role, principal: `cli:${role}` });
     const acting = ['invite', 'remove', 'grant', 'audit', 'adminAccess', 'manageNotifications'];
     const held = (userId: string) => service.whoami(actor(userId)).permissions;
-    expect(held('admin')).toEqual(['look', ...acting.slice(0, 5), 'addProvider', 'manageNotifications']);
+    expect(held('admin')).toEqual(['look', ...acting.slice(0, 5), 'addProvider', 'namePartner', 'manageNotifications']);
     expect(held('admin-agent')).toEqual(['look', ...acting]);
     expect(held('sales-agent')).toEqual(['look']);
     expect(held('helpdesk-agent')).toEqual(['look']);

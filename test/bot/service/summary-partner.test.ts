@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actor, admin, contact, tempStore, testService } from '../../helpers.js';
 import { ensurePartner } from '../../../bot/service/partner.js';
+import { createService } from '../../../bot/service/index.js';
 
 describe('home summary', () => {
   it('gives someone without a role nothing but that', async () => {
@@ -53,7 +54,8 @@ describe('the partner record', () => {
     const { store } = await tempStore();
     await ensurePartner(store, { name: null, id: null });
     const first = store.partner()!;
-    expect(first.name).toBe('Your CSP partner');
+    // No name is invented: customers would read a placeholder.
+    expect(first.name).toBeNull();
     expect(first.tenantId).toMatch(/^[0-9a-f-]{36}$/);
     await ensurePartner(store, { name: null, id: null });
     expect(store.partner()).toEqual(first);
@@ -61,5 +63,43 @@ describe('the partner record', () => {
     expect(store.partner()).toEqual({ ...first, name: 'Northwind Cloud' });
     await ensurePartner(store, { name: null, id: 'tenant-given' });
     expect(store.partner()).toEqual({ id: first.id, name: 'Northwind Cloud', tenantId: 'tenant-given' });
+    // A name from the environment is one line, like any text from outside.
+    await ensurePartner(store, { name: '  Northwind\u202e Cloud\n', id: null });
+    expect(store.partner()!.name).toBe('Northwind Cloud');
+  });
+
+  it("is named once by a Global admin before the first invitation, audited, and shown by status; others are told who can", async () => {
+    const { store } = await tempStore();
+    await ensurePartner(store, { name: null, id: null });
+    const service = createService({ store, publicUrl: 'https://bot.example.com', bootstrapAdmins: ['cli:admin'] });
+    await service.grantRole(admin, { role: 'admin-agent', principal: 'cli:ada' });
+    const ada = actor('ada');
+    await expect(service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' })).rejects.toMatchObject({ key: 'partner.nameNeeded' });
+    await expect(service.draftInvitation(ada, { acquisition: 'own-marketing', locale: 'it' })).rejects.toMatchObject({ key: 'partner.askGlobalAdmin' });
+    // Nothing was drafted (and nothing prepared at Microsoft) without the name.
+    expect([...store.all('invitations')]).toHaveLength(0);
+    expect((await service.directoryStatus(admin)).partnerName).toBeNull();
+
+    await expect(service.namePartner(ada, { name: 'Ada Cloud' })).rejects.toMatchObject({ key: 'error.globalAdminOnly' });
+    await expect(service.namePartner(admin, { name: ' \u200e ' })).rejects.toMatchObject({ key: 'partner.nameRequired', fields: { partnerName: 'partner.nameRequired' } });
+    await expect(service.namePartner(admin, { name: 'N'.repeat(101) })).rejects.toMatchObject({ key: 'partner.nameTooLong', params: { max: 100 } });
+    await expect(service.namePartner(admin, { name: 42 })).rejects.toMatchObject({ key: 'partner.nameRequired' });
+    expect(await service.namePartner(admin, { name: '  Northwind   Cloud ' })).toEqual({ name: 'Northwind Cloud', previous: null });
+    expect(store.partner()).toMatchObject({ name: 'Northwind Cloud' });
+    expect((await service.directoryStatus(ada)).partnerName).toBe('Northwind Cloud');
+    expect(service.listAudit(admin, { limit: 1 })[0]).toMatchObject({ action: 'partner.named', subject: 'Northwind Cloud', details: { name: 'Northwind Cloud', previous: null } });
+
+    const draft = await service.draftInvitation(ada, { acquisition: 'own-marketing', locale: 'it' });
+    expect(draft.subject).toContain('Northwind Cloud');
+    expect(draft.partnerName).toBe('Northwind Cloud');
+    expect(await service.namePartner(admin, { name: 'Northwind Cloud Italia' })).toEqual({ name: 'Northwind Cloud Italia', previous: 'Northwind Cloud' });
+  });
+
+  it('is renamed only in configuration when PARTNER_NAME sets it', async () => {
+    const { store } = await tempStore();
+    await ensurePartner(store, { name: 'Northwind Cloud', id: null });
+    const service = createService({ store, publicUrl: 'https://bot.example.com', bootstrapAdmins: ['cli:admin'], partnerNameFromConfig: true });
+    await expect(service.namePartner(admin, { name: 'Someone Else' })).rejects.toMatchObject({ key: 'partner.nameFromConfig' });
+    expect(store.partner()!.name).toBe('Northwind Cloud');
   });
 });
