@@ -42,7 +42,13 @@ const serialised = (message: SlackMessage) => ({
  * `localeOf`: the person's language as far as it is known without asking Slack (the profile the
  * turn read), for the sentence sent when work fails after the acknowledgement.
  */
-export function createReplies(client: webApi.WebClient, app: App, logger: Logger, maxInFlight: number, localeOf: (userId: string) => Locale) {
+export function createReplies(
+  client: webApi.WebClient,
+  app: App,
+  logger: Logger,
+  maxInFlight: number,
+  localeOf: (userId: string) => Locale,
+) {
   const { service } = app;
   let inFlight = 0;
   /** Work acknowledged and not yet finished, for `idle`. */
@@ -120,7 +126,9 @@ export function createReplies(client: webApi.WebClient, app: App, logger: Logger
       const text = t(localeOf(place.userId), 'error.unexpected');
       await client.chat
         .postEphemeral({ channel: place.channel, user: place.userId, text })
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not tell the person that their request failed; they were left without an answer'));
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not tell the person that their request failed; they were left without an answer'),
+        );
     } finally {
       inFlight--;
       running.delete(done);
