@@ -6,6 +6,7 @@ import { readGraphCredential, type GraphCredential } from './microsoft/credentia
 import { resellerLinkProblem } from './microsoft/reseller-link.js';
 import { DEFAULT_GDAP_ROLES, GLOBAL_ADMINISTRATOR } from './microsoft/roles.js';
 import { OTLP_PROTOCOLS, type OtlpProtocol, type TelemetryOptions } from './telemetry.js';
+import { trimSlash } from './server/url.js';
 
 export interface TeamsConfig {
   appId: string;
@@ -133,7 +134,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (slackApiUrl && !isHttpUrl(slackApiUrl)) problems.push(`SLACK_API_URL must be an http(s) URL, got "${slackApiUrl}".`);
 
-  const publicUrl = (get('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const publicUrl = trimSlash(get('PUBLIC_URL') ?? `http://localhost:${port}`);
   if (!isHttpUrl(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) URL, got "${publicUrl}".`);
 
   const bootstrapAdmins = (get('BOOTSTRAP_ADMINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -229,8 +230,8 @@ function readMicrosoft(
     const problem = resellerLinkProblem(resellerLink, tenantId);
     if (problem) problems.push(problem);
   }
-  const graphUrl = (get('GRAPH_URL') ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
-  const loginUrl = (get('MICROSOFT_LOGIN_URL') ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
+  const graphUrl = trimSlash(get('GRAPH_URL') ?? 'https://graph.microsoft.com');
+  const loginUrl = trimSlash(get('MICROSOFT_LOGIN_URL') ?? 'https://login.microsoftonline.com');
   for (const [name, value] of [['GRAPH_URL', graphUrl], ['MICROSOFT_LOGIN_URL', loginUrl]] as const) {
     if (!value.startsWith('https://')) problems.push(`${name} must be an https URL, got "${value}".`);
   }
@@ -246,9 +247,9 @@ function readMicrosoft(
   if (autoExtendText !== 'true' && autoExtendText !== 'false') problems.push('GDAP_AUTO_EXTEND must be true or false.');
   // Microsoft refuses auto-extend with Global Administrator: never request it silently.
   const autoExtend = autoExtendText === 'true' && !roles.includes(GLOBAL_ADMINISTRATOR);
-  const apiUrl = (get('PARTNER_CENTER_URL') ?? 'https://api.partnercenter.microsoft.com').replace(/\/+$/, '');
+  const apiUrl = trimSlash(get('PARTNER_CENTER_URL') ?? 'https://api.partnercenter.microsoft.com');
   if (!apiUrl.startsWith('https://')) problems.push(`PARTNER_CENTER_URL must be an https URL, got "${apiUrl}".`);
-  const pcLoginUrl = (get('PARTNER_CENTER_LOGIN_URL') ?? loginUrl).replace(/\/+$/, '');
+  const pcLoginUrl = trimSlash(get('PARTNER_CENTER_LOGIN_URL') ?? loginUrl);
   if (!pcLoginUrl.startsWith('https://')) problems.push(`PARTNER_CENTER_LOGIN_URL must be an https URL, got "${pcLoginUrl}".`);
   const pcClientId = get('PARTNER_CENTER_CLIENT_ID') ?? clientId;
   if (pcClientId && !GUID.test(pcClientId)) problems.push('PARTNER_CENTER_CLIENT_ID must be an app (client) id, a GUID.');

@@ -7,6 +7,8 @@
  * Government cloud. Each endpoint may be overridden on its own: the others keep the chosen
  * cloud's values (botbuilder alone would expect all of them once one is set).
  */
+import { trimSlash } from '../server/url.js';
+
 export interface BotFrameworkCloud {
   /** ToChannelFromBotLoginUrl: the Entra authority the bot's own token comes from. */
   loginUrl: string;
@@ -59,14 +61,16 @@ const SETTINGS: ReadonlyArray<[keyof BotFrameworkCloud, string]> = [
 
 /** The cloud the environment names, each problem pushed onto `problems`. */
 export function readBotFrameworkCloud(get: (name: string) => string | undefined, problems: string[]): BotFrameworkCloud {
-  const channelService = get('ChannelService')?.replace(/\/+$/, '');
+  const given = get('ChannelService');
+  const channelService = given && trimSlash(given);
   if (channelService && channelService !== US_GOVERNMENT_CHANNEL_SERVICE) {
     problems.push(`ChannelService must be empty (the public cloud) or ${US_GOVERNMENT_CHANNEL_SERVICE} (US Government), got "${channelService}".`);
   }
   const base = channelService === US_GOVERNMENT_CHANNEL_SERVICE ? US_GOVERNMENT_CLOUD : PUBLIC_CLOUD;
   const cloud = { ...base };
   for (const [key, name] of SETTINGS) {
-    const value = (get(name) ?? (key === 'openIdMetadataUrl' ? get('BotOpenIdMetadata') : undefined))?.replace(/\/+$/, '');
+    const raw = get(name) ?? (key === 'openIdMetadataUrl' ? get('BotOpenIdMetadata') : undefined);
+    const value = raw && trimSlash(raw);
     if (!value) continue;
     if (!/^https?:\/\/[^/\s]+/.test(value)) problems.push(`${name} must be an http(s) URL, got "${value}".`);
     cloud[key] = value;

@@ -11,7 +11,8 @@
 import { createTokenCredential, type GraphCredential } from './credential.js';
 import type { GdapCustomer, GdapRelationship, GraphClient, NewRelationship, PartnerMembership } from './graph.js';
 import { GraphError } from './graph.js';
-import { MAX_PAGES, attemptJson, tokenClaims, trimSlash } from './http.js';
+import { MAX_PAGES, attemptJson, tokenClaims } from './http.js';
+import { trimSlash } from '../server/url.js';
 import { entraPolicy } from '../telemetry.js';
 import {
   loginError,

@@ -109,7 +109,3 @@ export function tokenClaims(token: string): Record<string, unknown> {
     return {};
   }
 }
-
-export function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}

@@ -21,6 +21,7 @@ import {
 import type { DeviceCodePrompt, EncryptedCacheStore, PartnerCenterAuth, SignedIn, Signer } from './port.js';
 import { PartnerCenterError } from './port.js';
 import { tokenClaims } from '../microsoft/http.js';
+import { trimSlash } from '../server/url.js';
 
 export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
 /** Entra's refresh tokens for Partner Center live 90 days (each use gives a new one). */
@@ -142,7 +143,7 @@ function loginError(err: unknown, fallbackCode: string): PartnerCenterError {
 export function createPartnerCenterAuth(options: PartnerCenterAuthOptions): PartnerCenterAuth {
   checkKey(options.encryptionKey);
   const key = options.encryptionKey;
-  const authorityHost = (options.authorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
+  const authorityHost = trimSlash(options.authorityHost ?? 'https://login.microsoftonline.com');
   const scope = options.scope ?? PARTNER_CENTER_SCOPE;
   const { cache, clock, logger } = options;
   /** What the store records next to the cache; kept fresh on every token grant. */

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { ACCEPTANCE_EVENTS, VALIDATION_EVENT } from './webhooks.js';
 import { PartnerCenterError } from './port.js';
+import { trimSlash } from '../server/url.js';
 
 export const PARTNER_CENTER_API_URL = 'https://api.partnercenter.microsoft.com';
 
@@ -61,7 +62,7 @@ function toRegistration(body: unknown): WebhookRegistration | null {
 }
 
 export function createWebhookRegistrationClient(options: WebhookRegistrationOptions): WebhookRegistrationClient {
-  const base = (options.baseUrl ?? PARTNER_CENTER_API_URL).replace(/\/+$/, '');
+  const base = trimSlash(options.baseUrl ?? PARTNER_CENTER_API_URL);
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
 

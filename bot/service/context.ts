@@ -8,6 +8,7 @@ import { toActorRef } from './actor.js';
 import { ServiceIndexes } from './indexes.js';
 import type { ServiceEvent } from './events.js';
 import { systemClock } from '../clock.js';
+import { trimSlash } from '../server/url.js';
 import { embeddedDirectory, type Directory } from './directory.js';
 
 /** Receives events once the writes that caused them are on disk. */
@@ -53,7 +54,7 @@ export function createContext(deps: ServiceDeps): ServiceContext {
   const newId = deps.newId ?? randomUUID;
   return {
     store: deps.store,
-    publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+    publicUrl: trimSlash(deps.publicUrl),
     bootstrapAdmins: new Set(deps.bootstrapAdmins ?? []),
     notifier: deps.notifier ?? { publish: () => {} },
     directory: deps.directory ?? embeddedDirectory,

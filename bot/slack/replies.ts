@@ -38,7 +38,17 @@ const serialised = (message: SlackMessage) => ({
   blocks: JSON.stringify(message.blocks) as unknown as SlackMessage['blocks'],
 });
 
-export function createReplies(client: webApi.WebClient, app: App, logger: Logger, maxInFlight: number) {
+/**
+ * `localeOf`: the person's language as far as it is known without asking Slack (the profile the
+ * turn read), for the sentence sent when work fails after the acknowledgement.
+ */
+export function createReplies(
+  client: webApi.WebClient,
+  app: App,
+  logger: Logger,
+  maxInFlight: number,
+  localeOf: (userId: string) => Locale,
+) {
   const { service } = app;
   let inFlight = 0;
   /** Work acknowledged and not yet finished, for `idle`. */
@@ -103,8 +113,8 @@ export function createReplies(client: webApi.WebClient, app: App, logger: Logger
     }
   }
 
-  /** Work after the acknowledgement: a failure is logged and the person told, never silent. */
-  async function afterAck(place: Place, locale: Locale | undefined, work: () => Promise<void>): Promise<void> {
+  /** Work after the acknowledgement: a failure is logged and the person told in their language, never silent. */
+  async function afterAck(place: Place, work: () => Promise<void>): Promise<void> {
     inFlight++;
     let finished!: () => void;
     const done = new Promise<void>((resolve) => (finished = resolve));
@@ -113,8 +123,12 @@ export function createReplies(client: webApi.WebClient, app: App, logger: Logger
       await work();
     } catch (err) {
       logger.error({ err }, 'Slack request failed after it was acknowledged');
-      const text = t(locale ?? 'en', 'error.unexpected');
-      await client.chat.postEphemeral({ channel: place.channel, user: place.userId, text }).catch(() => {});
+      const text = t(localeOf(place.userId), 'error.unexpected');
+      await client.chat
+        .postEphemeral({ channel: place.channel, user: place.userId, text })
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not tell the person that their request failed; they were left without an answer'),
+        );
     } finally {
       inFlight--;
       running.delete(done);

@@ -104,7 +104,7 @@ export function createSlackSurface(
     clientOptions,
   });
   const people = createPeople(client, app, logger);
-  const replies = createReplies(client, app, logger, maxInFlight);
+  const replies = createReplies(client, app, logger, maxInFlight, people.knownLocale);
 
   // Every request from its first middleware to the end of its listener (work after the ack
   // included), so `idle` can wait for all of it: tests, and a shutdown that finishes what it acked.

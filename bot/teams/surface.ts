@@ -83,7 +83,9 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
     logger.error({ err: error, activityType: context.activity.type }, 'Teams turn failed');
     if (context.activity.type !== 'message') return;
     const view = toMessageView({ locale: toLocale(context.activity.locale) }, 'error', 'error.unexpected');
-    await context.sendActivity({ attachments: [toAttachment(view)] }).catch(() => {});
+    await context
+      .sendActivity({ attachments: [toAttachment(view)] })
+      .catch((err: unknown) => logger.warn({ err }, 'could not tell the person that the turn failed; they were left without an answer'));
   };
   const bot = new CspTeamsBot(app, logger);
 

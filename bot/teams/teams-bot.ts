@@ -58,7 +58,9 @@ export class CspTeamsBot extends TeamsActivityHandler {
 
     this.onInstallationUpdateAdd(async (context, next) => {
       const turn = toTurn(context.activity);
-      await this.app.service.identify(turn.actor).catch(() => {});
+      await this.app.service
+        .identify(turn.actor)
+        .catch((err: unknown) => this.logger.warn({ err }, 'could not identify the person; the welcome card shows the role known so far'));
       await context.sendActivity({
         attachments: [toAttachment(toHelpView({ locale: turn.actor.locale, ...this.app.service.whoami(turn.actor) }))],
       });

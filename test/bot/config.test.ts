@@ -44,6 +44,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toEqual({ signingSecret: 's', botToken: 'xoxb-1', apiUrl: 'http://127.0.0.1:9/api/' });
   });
 
+  it('drops trailing slashes from PUBLIC_URL, so the links it starts never carry a double one', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://bot.example.com//' }).publicUrl).toBe('https://bot.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'https://bot.example.com/csp/' }).publicUrl).toBe('https://bot.example.com/csp');
+  });
+
   it('refuses a Teams password without an app id', () => {
     expect(problems({ MicrosoftAppPassword: 'x' })[0]).toMatch(/without MicrosoftAppId/);
   });

@@ -16,7 +16,11 @@ export function registerActions({ bolt, app, logger, people, replies }: SlackCon
     if (body.type !== 'block_actions' || !decoded) return;
     if (overloaded()) {
       logger.warn({ inFlight: replies.inFlight() }, 'Slack action refused: too much work in flight');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: t(knownLocale(body.user.id), 'error.busy') }).catch(() => {});
+      // At debug: under overload a warning per refused click would double the log at the worst
+      // moment, and the refusal itself is logged just above.
+      await respond({ response_type: 'ephemeral', replace_original: false, text: t(knownLocale(body.user.id), 'error.busy') }).catch((err: unknown) =>
+        logger.debug({ err }, 'could not tell the person that the click was refused as busy'),
+      );
       return;
     }
     const container = body.container as { type?: string; is_ephemeral?: boolean; message_ts?: string } | undefined;
@@ -30,7 +34,7 @@ export function registerActions({ bolt, app, logger, people, replies }: SlackCon
       triggerId: body.trigger_id,
       respond,
     };
-    await afterAck(place, undefined, async () => {
+    await afterAck(place, async () => {
       const turn = await turnFor(body.user.id, channel, body.channel?.name ?? '', body.user.name ?? '');
       const result = await conversation.handleAction(turn, decoded.verb, decoded.data);
       const [only] = result.views;

@@ -16,7 +16,7 @@ export function registerCommands({ bolt, app, logger, people, replies }: SlackCo
     }
     await ack();
     const place: Place = { channel: command.channel_id, userId: command.user_id, triggerId: command.trigger_id, respond };
-    await afterAck(place, undefined, async () => {
+    await afterAck(place, async () => {
       const turn = await turnFor(command.user_id, command.channel_id, command.channel_name, command.user_name);
       await deliver(turn, place, await conversation.handleText(turn, command.text));
     });
@@ -25,7 +25,7 @@ export function registerCommands({ bolt, app, logger, people, replies }: SlackCo
   bolt.event('app_mention', async ({ event }) => {
     if (!event.user) return;
     const place: Place = { channel: event.channel, userId: event.user, threadTs: event.thread_ts };
-    await afterAck(place, undefined, async () => {
+    await afterAck(place, async () => {
       const turn = await turnFor(event.user!, event.channel, '', '');
       await deliver(turn, place, await conversation.handleText(turn, event.text));
     });
@@ -36,7 +36,7 @@ export function registerCommands({ bolt, app, logger, people, replies }: SlackCo
     if (event.channel_type !== 'im' || event.subtype !== undefined || !('user' in event) || !event.user || 'bot_id' in event) return;
     const place: Place = { channel: event.channel, userId: event.user };
     const text = 'text' in event && typeof event.text === 'string' ? event.text : '';
-    await afterAck(place, undefined, async () => {
+    await afterAck(place, async () => {
       const turn = await turnFor(event.user, event.channel, '', '');
       await deliver(turn, place, await conversation.handleText(turn, text));
     });

@@ -4,7 +4,7 @@ import { toHomeTab } from '../../../render/slack/blocks.js';
 import type { Place } from '../replies.js';
 import type { SlackContext } from './context.js';
 
-export function registerHome({ bolt, client, app, people, replies }: SlackContext): void {
+export function registerHome({ bolt, client, app, logger, people, replies }: SlackContext): void {
   const { service } = app;
   const { turnFor } = people;
   const { afterAck } = replies;
@@ -12,9 +12,11 @@ export function registerHome({ bolt, client, app, people, replies }: SlackContex
   bolt.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     const place: Place = { channel: event.user, userId: event.user };
-    await afterAck(place, undefined, async () => {
+    await afterAck(place, async () => {
       const turn = await turnFor(event.user, event.channel, '', '');
-      await service.identify(turn.actor).catch(() => {});
+      await service
+        .identify(turn.actor)
+        .catch((err: unknown) => logger.warn({ err }, 'could not identify the person; the App Home shows the role known so far'));
       const view = toHomeView({ locale: turn.actor.locale, timeZone: turn.timeZone }, service.summary(turn.actor));
       await client.views.publish({ user_id: event.user, view: toHomeTab(view) });
     });

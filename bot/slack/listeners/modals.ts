@@ -61,7 +61,7 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
         return ack({ response_action: 'update', view: toNoticeModal(view, view.title || ' ') });
       await ack();
     }
-    await afterAck(place, turn.actor.locale, async () => {
+    await afterAck(place, async () => {
       if (place.ts && result.mode === 'replace') await update(turn, { ...place, ts: place.ts }, view);
       else await post(turn, place, view);
     });

@@ -4,10 +4,11 @@
  * clicks past the in-flight limit (the default 200 included). The bot's clock is pinned, so the
  * profile cache's hour is stepped over, not waited for.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startBot } from '../../fakes/bot-server.js';
 import { startSlackApi, type SlackApi } from '../../fakes/slack-api.js';
 import { slackClient, type SlackClient } from '../../fakes/slack-client.js';
+import { t } from '../../../i18n/catalogue.js';
 
 const SECRET = 'test-signing-secret';
 const env = (api: SlackApi) => ({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl });
@@ -61,6 +62,27 @@ describe('Slack when Slack is slow or refuses', () => {
     clock.t += 60_001;
     expect((await say('UITALO', 'chi sono')).args.text).toMatch(/Sei Italo Rossi/);
     expect(infoCalls('UITALO')).toBe(1);
+  });
+
+  it('tells an Italian user in Italian that something went wrong after the acknowledgement', async () => {
+    api.fail('chat.postMessage', 'fatal_error', 1);
+    const after = api.calls.length;
+    expect((await slack.command('UITALO', 'aiuto')).status).toBe(200);
+    const apology = await api.waitFor('chat.postEphemeral', () => true, { after });
+    expect(apology.args).toMatchObject({ user: 'UITALO', text: t('it', 'error.unexpected') });
+    expect(apology.args.text).not.toBe(t('en', 'error.unexpected'));
+    expect(bot.logs.some((l) => l.msg === 'Slack request failed after it was acknowledged')).toBe(true);
+  });
+
+  it('publishes the App Home even when the directory cannot say who the person is, and logs why', async () => {
+    // The directory port rejecting (neither built-in directory does today; the surface must not hide it if one does).
+    vi.spyOn(bot.service, 'identify').mockRejectedValueOnce(new Error('directory unreachable'));
+    const after = api.calls.length;
+    await slack.event({ type: 'app_home_opened', user: 'UADMIN', channel: 'D0ALICE', tab: 'home' }, 'EvHomeNoDirectory');
+    const home = await api.waitFor('views.publish', () => true, { after });
+    expect(home.args.user_id).toBe('UADMIN');
+    const line = bot.logs.find((l) => String(l.msg).startsWith('could not identify the person'));
+    expect(line).toMatchObject({ level: 40, err: { message: 'directory unreachable' } });
   });
 
   it('posts the draft as a message when views.open fails (an expired trigger)', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startBot } from '../../fakes/bot-server.js';
 import { cardText, startConnector, type ConnectorCall } from '../../fakes/connector.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../../fakes/teams-client.js';
@@ -226,6 +226,24 @@ describe('Teams surface', () => {
     expect(cardText(refused.body.value)).toContain("Lascia il link dell'invito nell'email");
     await teams.say(italian, personal, 'elenca clienti');
     expect(cardText(connector.calls.at(-1))).toContain('Nessun cliente per ora');
+  });
+
+  it('welcomes a new installation even when the directory cannot say who the person is, and logs why', async () => {
+    // The directory port rejecting (neither built-in directory does today; the surface must not hide it if one does).
+    vi.spyOn(bot.service, 'identify').mockRejectedValueOnce(new Error('directory unreachable'));
+    const res = await teams.post(teams.activity(alice, personal, { type: 'installationUpdate', action: 'add' }));
+    expect(res.status).toBe(200);
+    expect(cardText(connector.calls.at(-1))).toContain('What I can do');
+    const line = bot.logs.find((l) => String(l.msg).startsWith('could not identify the person'));
+    expect(line).toMatchObject({ level: 40, err: { message: 'directory unreachable' } });
+  });
+
+  it('logs that the person got no answer when the turn fails and its apology is refused too', async () => {
+    connector.fail('personal-alice', 2, 400);
+    await teams.say(alice, personal, 'help');
+    // The help card refused, then the "something went wrong" card refused.
+    expect(connector.failed).toHaveLength(2);
+    expect(bot.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['Teams turn failed', expect.stringMatching(/^could not tell the person that the turn failed/)]));
   });
 
   it('refuses, in local mode, an activity whose serviceUrl is not on loopback', async () => {
