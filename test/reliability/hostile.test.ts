@@ -122,7 +122,9 @@ async function brokenUploadTo(target: Bot, options: Parameters<typeof brokenUplo
   let ended = false;
   target.httpServer.once('request', (_req, res: ServerResponse) => res.once('close', () => (ended = true)));
   const answer = await brokenUpload(target.url, options);
-  await expect.poll(() => ended, { timeout: 10_000, message: `the server saw the ${options.how} upload on ${options.path} end` }).toBe(true);
+  await expect
+    .poll(() => ended, { timeout: 10_000, message: `the server saw the ${options.how} upload on ${options.path} end` })
+    .toBe(true);
   return answer;
 }
 

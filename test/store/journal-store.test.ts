@@ -132,8 +132,17 @@ describe('journal store', () => {
     // The current shape: no token, no link, the hash instead, the link placeholder in the body,
     // `channel` named `acquisition`, and no Microsoft directory data (null by the schema's default).
     const migrated = (id: string, t: string) => {
-      const { token: _token, link: _link, channel, ...rest } = v1Invitation(id, t);
-      return { ...rest, acquisition: channel, body: `Accept: ${LINK_PLACEHOLDER}`, tokenHash: createHash('sha256').update(t).digest('hex'), microsoft: null };
+      const { channel, ...rest } = v1Invitation(id, t);
+      const current: Record<string, unknown> = {
+        ...rest,
+        acquisition: channel,
+        body: `Accept: ${LINK_PLACEHOLDER}`,
+        tokenHash: createHash('sha256').update(t).digest('hex'),
+        microsoft: null,
+      };
+      delete current.token;
+      delete current.link;
+      return current;
     };
     expect(store.get('invitations', 'i1')).toEqual(migrated('i1', token));
     expect(store.get('invitations', 'i2')).toEqual(migrated('i2', journalToken));
