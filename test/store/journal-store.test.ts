@@ -28,11 +28,11 @@ describe('journal store', () => {
     const dir = tempDir();
     const file = join(dir, 'db.json');
     const store = await openJournalStore({ file });
-    await store.transact((tx) => tx.put('providers', provider('p1')));
+    await store.transact((tx) => tx.put('providers', provider('p1', 'Contoso')));
     // A crash: no close(), and the lock left behind as a killed process leaves it.
     abandonLock(file);
     const reopened = await openJournalStore({ file });
-    expect(reopened.get('providers', 'p1')).toBeDefined();
+    expect(reopened.get('providers', 'p1')).toEqual(provider('p1', 'Contoso'));
     await reopened.close();
   });
 
@@ -106,7 +106,7 @@ describe('journal store', () => {
     const v0 = { providers: [provider('p1')], customers: [], relationships: [], invitations: [], removals: [], channels: [], roles: [], audit: [] };
     writeFileSync(file, JSON.stringify(v0));
     const store = await openJournalStore({ file });
-    expect(store.get('providers', 'p1')).toBeDefined();
+    expect(store.get('providers', 'p1')).toEqual(provider('p1'));
     await store.close();
     expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
     expect(JSON.parse(readFileSync(`${file}.v0.bak`, 'utf8'))).toEqual(v0);
@@ -129,8 +129,23 @@ describe('journal store', () => {
     const journalToken = 'J0urnal_token_0123456789abcdefghijklmnopqr';
     writeFileSync(`${file}.journal`, `${JSON.stringify({ seq: 1, ops: [{ op: 'put', c: 'invitations', r: v1Invitation('i2', journalToken) }] })}\n`);
     const store = await openJournalStore({ file });
-    expect(store.get('invitations', 'i1')).toMatchObject({ tokenHash: createHash('sha256').update(token).digest('hex'), body: `Accept: ${LINK_PLACEHOLDER}` });
-    expect(store.get('invitations', 'i2')).toMatchObject({ tokenHash: createHash('sha256').update(journalToken).digest('hex') });
+    // The current shape: no token, no link, the hash instead, the link placeholder in the body,
+    // `channel` named `acquisition`, and no Microsoft directory data (null by the schema's default).
+    const migrated = (id: string, t: string) => {
+      const { channel, ...rest } = v1Invitation(id, t);
+      const current: Record<string, unknown> = {
+        ...rest,
+        acquisition: channel,
+        body: `Accept: ${LINK_PLACEHOLDER}`,
+        tokenHash: createHash('sha256').update(t).digest('hex'),
+        microsoft: null,
+      };
+      delete current.token;
+      delete current.link;
+      return current;
+    };
+    expect(store.get('invitations', 'i1')).toEqual(migrated('i1', token));
+    expect(store.get('invitations', 'i2')).toEqual(migrated('i2', journalToken));
     await store.close();
     const onDisk = readFileSync(file, 'utf8') + (existsSync(`${file}.journal`) ? readFileSync(`${file}.journal`, 'utf8') : '');
     expect(onDisk).not.toContain(token);

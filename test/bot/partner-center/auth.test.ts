@@ -126,10 +126,15 @@ describe('Partner Center sign-in with the device code, against the stand-in', ()
     expect(prompt.expiresAt).toBe(new Date(NOW.getTime() + 900_000).toISOString());
     expect(prompt.message).toContain(prompt.userCode);
 
-    // Polling says authorization_pending until the person finishes.
+    // Polling says authorization_pending until the person finishes: the sign-in keeps polling
+    // (two pending answers seen by the stand-in) and has not settled.
     let settled = false;
-    void done.then(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    void done.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const pendingAnswers = () => fake.requests().filter((r) => r.path.endsWith('/oauth2/v2.0/token') && r.status === 400).length;
+    await expect.poll(pendingAnswers, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     expect(settled).toBe(false);
 
     fake.completeSignIn({ upn: 'admin@partner.example', mfa: true });
