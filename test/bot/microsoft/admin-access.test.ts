@@ -179,6 +179,7 @@ describe('directory status without Microsoft', () => {
       missingPermissions: null,
       permissionError: null,
       sync: null,
+      partnerName: 'Northwind Cloud',
     });
     expect(await service.refreshCustomers(admin)).toBeNull();
     const customer = await service.acceptInvitation(
