@@ -471,4 +471,15 @@ export const en = {
   'doctor.webhooks.elsewhere': 'registered for {registered}, not for this bot: run npm run partner-center:webhooks -- register {publicUrl}',
   'doctor.webhooks.events': 'registered without {missing}: run npm run partner-center:webhooks -- register {publicUrl}',
   'doctor.webhooks.notConnected': 'PARTNER_CENTER_WEBHOOK_TOKEN is set, but the registration cannot be read until Partner Center is connected (connect partner center)',
+  // The language a person is answered in
+  'ui.language.en': 'English',
+  'ui.language.it': 'Italian',
+  'ui.language.set': "From now on I'll answer you in {language}, whatever language you write in. Type `language auto` to be answered in the language you write.",
+  'ui.language.auto': "I'll answer you in the language you write in (English or Italian), and otherwise in your app's language.",
+  'ui.language.current': 'I always answer you in {language}. To change it: `language english`, `language italiano`, or `language auto` to be answered in the language you write.',
+  'ui.language.currentAuto': 'I answer you in the language you write in. To always get the same one: `language english` or `language italiano`.',
+  'language.unknown': 'I can answer in English or Italian: type `language english`, `language italiano` or `language auto`.',
+  'ui.help.language': 'Choose the language I answer you in: English, Italian, or the one you write in.',
+  'audit.person.language': '{who} chose to be answered in {subject}',
+  'audit.person.languageAuto': '{who} chose to be answered in the language they write',
 } as const;

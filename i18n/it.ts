@@ -470,4 +470,15 @@ export const it: Record<keyof typeof en, Message> = {
   'doctor.webhooks.elsewhere': 'registrati per {registered}, non per questo bot: esegui npm run partner-center:webhooks -- register {publicUrl}',
   'doctor.webhooks.events': 'registrati senza {missing}: esegui npm run partner-center:webhooks -- register {publicUrl}',
   'doctor.webhooks.notConnected': 'PARTNER_CENTER_WEBHOOK_TOKEN è impostato, ma la registrazione si può leggere solo dopo aver collegato Partner Center (collega partner center)',
+  // La lingua in cui si risponde a una persona
+  'ui.language.en': 'inglese',
+  'ui.language.it': 'italiano',
+  'ui.language.set': "D'ora in poi ti rispondo in {language}, in qualunque lingua tu scriva. Scrivi `lingua automatica` per avere risposta nella lingua in cui scrivi.",
+  'ui.language.auto': 'Ti rispondo nella lingua in cui scrivi (italiano o inglese) e, se non si capisce, in quella della tua app.',
+  'ui.language.current': 'Ti rispondo sempre in {language}. Per cambiare: `lingua italiano`, `lingua inglese` oppure `lingua automatica` per avere risposta nella lingua in cui scrivi.',
+  'ui.language.currentAuto': 'Ti rispondo nella lingua in cui scrivi. Per avere sempre la stessa: `lingua italiano` o `lingua inglese`.',
+  'language.unknown': 'Posso rispondere in italiano o in inglese: scrivi `lingua italiano`, `lingua inglese` o `lingua automatica`.',
+  'ui.help.language': 'Scegli la lingua in cui ti rispondo: italiano, inglese o quella in cui scrivi.',
+  'audit.person.language': '{who} ha scelto di ricevere risposte in {subject}',
+  'audit.person.languageAuto': '{who} ha scelto di ricevere risposte nella lingua in cui scrive',
 };

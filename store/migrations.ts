@@ -92,6 +92,9 @@ const migrations: Record<number, (raw: Raw) => Raw> = {
       schemaVersion: 5,
     };
   },
+  // Version 6 adds `people`: what each person chose for themselves (the language they are answered in).
+  // The partner's name may be null from version 5 on (nothing is invented until someone gives it).
+  5: (raw) => ({ ...raw, people: Array.isArray(raw.people) ? raw.people : [], schemaVersion: 6 }),
 };
 
 /** One record of a journal entry written by an older version, in the current shape (idempotent). */

@@ -224,6 +224,14 @@ export const RoleGrant = z.object({
 });
 export type RoleGrant = z.infer<typeof RoleGrant>;
 
+/** What a person chose for themselves: the language the bot answers them in, whatever they type or their client says. */
+export const Person = z.object({
+  id, // "<platform>:<userId>"
+  language: Locale,
+  updatedAt: isoDate,
+});
+export type Person = z.infer<typeof Person>;
+
 /**
  * Where a delivery goes: a new post to a subscribed conversation, an update of a posted card, or a
  * new post to the one conversation where someone started something that finishes later (a Partner

@@ -12,6 +12,7 @@ import {
   GdapRecord,
   Invitation,
   Partner,
+  Person,
   Provider,
   Relationship,
   Removal,
@@ -21,7 +22,7 @@ import {
 
 export * from './record-schemas.js';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Every collection of the store, keyed by name, with its record schema. */
 export const collections = {
@@ -37,6 +38,7 @@ export const collections = {
   gdap: GdapRecord,
   connections: Connection,
   webhookEvents: WebhookEvent,
+  people: Person,
 } as const;
 
 export type Collections = { [K in keyof typeof collections]: z.infer<(typeof collections)[K]> };

@@ -1,6 +1,6 @@
 /** What every view shares (who reads it, facts, buttons), messages, help, and the generic lists. */
 import type { Verb } from './verbs.js';
-import { Role, type Locale, type Provider } from '../store/schema.js';
+import { Locale, Role, type Provider } from '../store/schema.js';
 import { t, type MessageKey, type MessageParams } from '../i18n/catalogue.js';
 import { commands, type CommandName } from '../bot/commands/parse.js';
 import type { Permission } from '../bot/service/permissions.js';
@@ -181,14 +181,29 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'partnerCenter.signInFailed': 'audit.partnerCenter.signInFailed',
   'partnerCenter.disconnected': 'audit.partnerCenter.disconnected',
   'partner.named': 'audit.partner.named',
+  'person.language': 'audit.person.language',
 };
+
+/** The sentence an audit event reads as, and what it names (a language chosen is named in the reader's language). */
+function auditSentence(l: Locale, e: AuditEntry): { key: MessageKey; subject: string | null } {
+  if (e.action !== 'person.language') return { key: AUDIT_SENTENCES[e.action] ?? 'audit.other', subject: e.subject };
+  const chosen = Locale.safeParse(e.subject);
+  return chosen.success
+    ? { key: 'audit.person.language', subject: languageName(l, chosen.data) }
+    : { key: 'audit.person.languageAuto', subject: null };
+}
+
+/** A language's name, in the reader's language. */
+export const languageName = (reader: Locale, language: Locale): string =>
+  t(reader, language === 'it' ? 'ui.language.it' : 'ui.language.en');
 
 export function toAuditView(viewer: Viewer, events: AuditEntry[]): ListView {
   const l = viewer.locale;
   const rows = events.map((e) => {
-    const sentence = t(l, AUDIT_SENTENCES[e.action] ?? 'audit.other', {
+    const { key, subject } = auditSentence(l, e);
+    const sentence = t(l, key, {
       who: e.actor.displayName || t(l, 'audit.someone'),
-      subject: e.subject ?? t(l, 'audit.unnamed'),
+      subject: subject ?? t(l, 'audit.unnamed'),
       role: e.role ? roleName(l, e.role) : '',
     });
     return { text: `${formatDate(viewer, e.at)}: ${sentence}`, actions: [] };

@@ -37,13 +37,15 @@ const words = {
 export function createChatSession(options: { conversation: Conversation; turn: Turn; out: (line: string) => void; style?: Style }) {
   const { conversation, turn, out } = options;
   const style = options.style ?? plain;
-  const w = words[turn.actor.locale];
+  // The session's own words follow the language the bot last answered in (see conversation/language.ts).
+  let w = words[turn.actor.locale];
   let choices: Choice[] = [];
   let draft: DraftView | null = null;
   let prompt: Prompt | null = null;
 
   const show = (views: View[]) => {
     choices = [];
+    if (views[0]) w = words[views[0].locale];
     for (const shown of views) {
       // Nothing can be ticked in a terminal: the attestation is confirmed by typing, and says so.
       const view = shown.kind === 'attestation' && shown.error ? { ...shown, error: w.attestRequired } : shown;
@@ -86,7 +88,7 @@ export function createChatSession(options: { conversation: Conversation; turn: T
     if (verb === 'invitation.done' && current) {
       return run(verb, { ...data, subject: current.subject, body: current.body, acquisition: current.acquisition });
     }
-    if (verb === 'customers.search') return ask(w.askSearch, false, (q) => run(verb, { query: q }));
+    if (verb === 'customers.search') return ask(w.askSearch, false, (q) => run(verb, { ...data, query: q }));
     if (verb === 'removal.confirm') {
       return ask(w.askAttest, false, (a) => run(verb, { ...data, attest: w.yes.includes(a.trim().toLowerCase()) }));
     }

@@ -27,6 +27,7 @@ export const COMMAND_NAMES = [
   'disconnectPartnerCenter',
   'notifications',
   'partnerName',
+  'language',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -85,6 +86,11 @@ export const commands: CommandSpec[] = [
     needsArgs: true,
     permission: 'namePartner',
   },
+  {
+    name: 'language',
+    phrases: { en: ['language'], it: ['lingua'] },
+    usage: { en: 'language [english | italiano | auto]', it: 'lingua [italiano | inglese | automatica]' },
+  },
   { name: 'providers', phrases: { en: ['providers'], it: ['provider', 'provider indiretti'] }, usage: { en: 'providers', it: 'provider' } },
   {
     name: 'revokeInvitation',
@@ -140,10 +146,14 @@ export const commands: CommandSpec[] = [
   },
 ];
 
+/**
+ * `language` is the language of the phrase the person typed (null for a phrase both languages
+ * share); for an unknown text, the language of the suggestion.
+ */
 export type ParsedCommand =
-  | { kind: 'command'; name: CommandName; args: string; language: Locale }
-  | { kind: 'missingArgs'; name: CommandName; language: Locale }
-  | { kind: 'unknown'; text: string; suggestion: string | null }
+  | { kind: 'command'; name: CommandName; args: string; language: Locale | null }
+  | { kind: 'missingArgs'; name: CommandName; language: Locale | null }
+  | { kind: 'unknown'; text: string; suggestion: string | null; language: Locale | null }
   | { kind: 'tooLong'; max: number };
 
 /**
@@ -164,10 +174,13 @@ export function cleanText(text: string): string {
     .replace(/^\/csp\s*/i, '');
 }
 
+/** Every phrase with the language it belongs to; a phrase both languages use belongs to neither. */
 const byLength = commands
-  .flatMap((spec) =>
-    (Object.keys(spec.phrases) as Locale[]).flatMap((language) => spec.phrases[language].map((phrase) => ({ spec, phrase, language }))),
-  )
+  .flatMap((spec) => {
+    const locales = Object.keys(spec.phrases) as Locale[];
+    const shared = (phrase: string, language: Locale) => locales.some((other) => other !== language && spec.phrases[other].includes(phrase));
+    return locales.flatMap((language) => spec.phrases[language].map((phrase) => ({ spec, phrase, language: shared(phrase, language) ? null : language })));
+  })
   .sort((a, b) => b.phrase.length - a.phrase.length);
 
 export function parseCommand(raw: string): ParsedCommand {
@@ -183,12 +196,13 @@ export function parseCommand(raw: string): ParsedCommand {
       return { kind: 'command', name: spec.name, args, language };
     }
   }
-  return { kind: 'unknown', text, suggestion: closestPhrase(lower) };
+  const suggestion = closestPhrase(lower);
+  return { kind: 'unknown', text, suggestion, language: byLength.find((p) => p.phrase === suggestion)?.language ?? null };
 }
 
 /** Commands whose text after the phrase is optional (a search, a provider's name). */
 function acceptsArgs(name: CommandName): boolean {
-  return name === 'listCustomers' || name === 'inviteWithProvider';
+  return name === 'listCustomers' || name === 'inviteWithProvider' || name === 'language';
 }
 
 /** The command phrase nearest to what was typed, if it is near enough to be a typo. */

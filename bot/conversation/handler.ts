@@ -28,11 +28,13 @@ import {
   toSentView,
   toNotificationsView,
   toPartnerSetupView,
+  languageName,
   type View,
   type Viewer,
 } from '../../views/index.js';
 import { isVerb } from '../../views/verbs.js';
 import { noteFailure, noteRefusal } from '../telemetry.js';
+import { answeringIn, languageOfAction, withLanguage } from './language.js';
 
 export interface ConversationRef {
   platform: 'teams' | 'slack' | 'cli';
@@ -48,6 +50,8 @@ export interface Turn {
   actor: Actor;
   conversation: ConversationRef;
   timeZone?: string;
+  /** The locale the person's client reported, when the turn answers in another (see language.ts). */
+  clientLocale?: Locale;
 }
 
 /** `replace`: the views replace the card the action came from; `reply`: they are new messages. */
@@ -85,11 +89,14 @@ export function createConversation(service: Service, logger: Logger) {
   };
 
   /** The person's role from the directory (cached there); a failure leaves them with what was known. */
-  const identify = (turn: Turn) => service.identify(turn.actor).catch((err: unknown) => logger.warn({ err }, 'could not identify the person'));
+  const identify = (turn: Turn) =>
+    service.identify(turn.actor).catch((err: unknown) => logger.warn({ err }, 'could not identify the person'));
 
-  const listPage = (turn: Turn, viewer: Viewer, query: string, page: number) => toCustomerListView(viewer, service.listCustomers(turn.actor, { query, page }));
+  const listPage = (turn: Turn, viewer: Viewer, query: string, page: number) =>
+    toCustomerListView(viewer, service.listCustomers(turn.actor, { query, page }));
 
-  async function runCommand(turn: Turn, name: CommandName, args: string): Promise<View[]> {
+  /** `spoken`: the language the command was typed in (null for a button or a phrase both languages share). */
+  async function runCommand(turn: Turn, name: CommandName, args: string, spoken: Locale | null = null): Promise<View[]> {
     const { actor } = turn;
     const viewer = viewerOf(turn);
     switch (name) {
@@ -103,7 +110,11 @@ export function createConversation(service: Service, logger: Logger) {
         const providers = service.providersToInviteWith(actor);
         const named = args ? providers.filter((p) => p.name.toLowerCase().includes(args.toLowerCase())) : [];
         if (named.length === 1) {
-          const invitation = await service.draftInvitation(actor, { acquisition: 'indirect-provider', providerId: named[0]!.id, locale: actor.locale });
+          const invitation = await service.draftInvitation(actor, {
+            acquisition: 'indirect-provider',
+            providerId: named[0]!.id,
+            locale: actor.locale,
+          });
           return [toDraftView(viewer, invitation)];
         }
         if (providers.length === 0) return [toMessageView(viewer, 'info', 'provider.noneYet')];
@@ -119,7 +130,10 @@ export function createConversation(service: Service, logger: Logger) {
         return [toProvidersView(viewer, service.listProviders(actor))];
       case 'addProvider': {
         const tenant = /\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(args);
-        const provider = await service.addProvider(actor, { name: tenant ? args.slice(0, tenant.index) : args, tenantId: tenant?.[1] ?? null });
+        const provider = await service.addProvider(actor, {
+          name: tenant ? args.slice(0, tenant.index) : args,
+          tenantId: tenant?.[1] ?? null,
+        });
         return [toMessageView(viewer, 'success', 'ui.providers.added', { name: provider.name })];
       }
       case 'invitations':
@@ -153,7 +167,13 @@ export function createConversation(service: Service, logger: Logger) {
         return [toNotificationsView(viewer, service.notificationHealth(actor))];
       case 'whoami': {
         const me = service.whoami(actor);
-        return [toMessageView(viewer, 'info', 'ui.whoami', { name: me.displayName, principal: me.principal, role: roleName(actor.locale, me.role) })];
+        return [
+          toMessageView(viewer, 'info', 'ui.whoami', {
+            name: me.displayName,
+            principal: me.principal,
+            role: roleName(actor.locale, me.role),
+          }),
+        ];
       }
       case 'grant': {
         const [role = '', principal = ''] = args.split(/\s+/);
@@ -162,7 +182,12 @@ export function createConversation(service: Service, logger: Logger) {
       }
       case 'revokeRole': {
         const revoked = await service.revokeRole(actor, { principal: args.trim() });
-        return [toMessageView(viewer, 'success', 'ui.revokeRole.done', { principal: revoked.principal, role: roleName(actor.locale, revoked.role) })];
+        return [
+          toMessageView(viewer, 'success', 'ui.revokeRole.done', {
+            principal: revoked.principal,
+            role: roleName(actor.locale, revoked.role),
+          }),
+        ];
       }
       case 'audit':
         return [toAuditView(viewer, service.listAudit(actor))];
@@ -171,7 +196,10 @@ export function createConversation(service: Service, logger: Logger) {
       case 'connectPartnerCenter': {
         const { platform, conversationId, reference } = turn.conversation;
         // The outcome is posted where the sign-in started (the terminal has nowhere to post later).
-        const where = platform === 'cli' ? null : { kind: 'conversation' as const, platform, conversationId, reference: reference ?? null, locale: actor.locale };
+        const where =
+          platform === 'cli'
+            ? null
+            : { kind: 'conversation' as const, platform, conversationId, reference: reference ?? null, locale: actor.locale };
         // The terminal is one person at one keyboard; elsewhere the platform says whether others read along.
         const personal = platform === 'cli' || turn.conversation.personal === true;
         return [toDeviceCodeView(viewer, await service.connectPartnerCenter(actor, where, { personal }))];
@@ -183,140 +211,212 @@ export function createConversation(service: Service, logger: Logger) {
       case 'refreshCustomers': {
         const refreshed = await service.refreshCustomers(actor);
         if (!refreshed) return [toMessageView(viewer, 'info', 'ui.customers.refreshEmbedded')];
-        return [toMessageView(viewer, 'success', 'ui.customers.refreshed', { count: service.listCustomers(actor).total, added: refreshed.added })];
+        return [
+          toMessageView(viewer, 'success', 'ui.customers.refreshed', { count: service.listCustomers(actor).total, added: refreshed.added }),
+        ];
       }
       case 'endAdminAccess':
         return [toEndAccessConfirmView(viewer, service.adminAccessOf(actor, args))];
+      case 'language': {
+        if (!args.trim()) {
+          const chosen = service.languageOf(actor);
+          return [
+            toMessageView(viewer, 'info', chosen ? 'ui.language.current' : 'ui.language.currentAuto', {
+              language: chosen ? languageName(chosen, chosen) : '',
+            }),
+          ];
+        }
+        const { language } = await service.chooseLanguage(actor, { language: args });
+        // The answer is already in the new language; back to automatic, in the one the command was typed in.
+        const locale = language ?? spoken ?? turn.clientLocale ?? actor.locale;
+        const now = { ...viewer, locale };
+        return [
+          language
+            ? toMessageView(now, 'success', 'ui.language.set', { language: languageName(locale, language) })
+            : toMessageView(now, 'success', 'ui.language.auto'),
+        ];
+      }
       case 'partnerName': {
         const { name, previous } = await service.namePartner(actor, { name: args });
-        return [toMessageView(viewer, 'success', previous && previous !== name ? 'ui.partner.renamed' : 'ui.partner.named', { name, previous: previous ?? '' })];
+        return [
+          toMessageView(viewer, 'success', previous && previous !== name ? 'ui.partner.renamed' : 'ui.partner.named', {
+            name,
+            previous: previous ?? '',
+          }),
+        ];
       }
     }
   }
 
   return {
     /** Answers a typed message. */
-    async handleText(turn: Turn, text: string): Promise<View[]> {
-      await identify(turn);
-      const viewer = viewerOf(turn);
+    async handleText(asTyped: Turn, text: string): Promise<View[]> {
       const parsed = parseCommand(text);
-      try {
-        if (parsed.kind === 'tooLong') return [toMessageView(viewer, 'info', 'command.tooLong', { max: parsed.max.toLocaleString(viewer.locale) })];
-        if (parsed.kind === 'unknown') {
-          if (!parsed.text) return [toHelpView(viewer)];
-          return parsed.suggestion
-            ? [toMessageView(viewer, 'info', 'command.unknown', { text: parsed.text, suggestion: parsed.suggestion })]
-            : [toMessageView(viewer, 'info', 'command.unknownNoSuggestion', { text: parsed.text })];
-        }
-        if (parsed.kind === 'missingArgs') {
-          return [toMessageView(viewer, 'info', 'command.usage', { usage: usageOf(parsed.name, turn.actor.locale) })];
-        }
-        return await runCommand(turn, parsed.name, parsed.args);
-      } catch (error) {
-        return [errorView(turn, error)];
-      }
+      const spoken = parsed.kind === 'tooLong' ? null : parsed.language;
+      const turn = answeringIn(asTyped, service.languageOf(asTyped.actor), spoken);
+      return withLanguage(await answerText(turn, parsed, spoken), turn.actor.locale);
     },
 
     /**
      * Handles a card button. Nothing in `data` is trusted: ids go back to the service, which
      * re-checks role and state; a field problem re-renders the same card with the message.
      */
-    async handleAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<ActionResult> {
-      await identify(turn);
-      const { actor } = turn;
-      const viewer = viewerOf(turn);
-      const str = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : typeof data[key] === 'number' ? String(data[key]) : '');
-      try {
-        // A verb is whatever the client sent: only the known ones are routed.
-        if (!isVerb(verb)) return { mode: 'reply', views: [toMessageView(viewer, 'error', 'error.badAction')] };
-        switch (verb) {
-          case 'command': {
-            const name = str('command');
-            return { mode: 'reply', views: await runCommand(turn, isCommandName(name) ? name : 'help', str('args')) };
-          }
-          case 'invitation.done': {
-            const id = str('invitationId');
-            // Draft cards posted before the input was renamed (still in Teams chats) send it as `channel`.
-            const acquisition = str('acquisition') || str('channel');
-            try {
-              const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), acquisition, token: str('token') });
-              return { mode: 'replace', views: [toSentView(viewer, sent)] };
-            } catch (error) {
-              if (isServiceError(error) && error.fields.body) {
-                noteRefusal(error.fields.body, error.code);
-                const invitation = service.getInvitation(actor, id, str('token'));
-                return {
-                  mode: 'replace',
-                  views: [toDraftView(viewer, invitation, { subject: str('subject'), body: str('body'), acquisition: acquisition || undefined, error: error.fields.body })],
-                };
-              }
-              throw error;
-            }
-          }
-          case 'invitation.open':
-            return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId'), str('token')))] };
-          case 'invitation.revoke':
-            return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };
-          case 'invitation.draftWithProvider': {
-            const invitation = await service.draftInvitation(actor, { acquisition: 'indirect-provider', providerId: str('providerId'), locale: actor.locale });
-            return { mode: 'replace', views: [toDraftView(viewer, invitation)] };
-          }
-          case 'customers.page':
-          case 'customers.search':
-            return { mode: 'replace', views: [listPage(turn, viewer, str('query'), verb === 'customers.search' ? 1 : Number(str('page')) || 1)] };
-          case 'customer.show':
-            return { mode: 'reply', views: [toCustomerDetailsView(viewer, await service.customerDetails(actor, str('customerId')))] };
-          case 'customer.page': {
-            // Another page of the users or subscriptions, in place of the details card it came from.
-            const pages = { users: Number(str('users')) || 1, subscriptions: Number(str('subscriptions')) || 1 };
-            return { mode: 'replace', views: [toCustomerDetailsView(viewer, await service.customerDetails(actor, str('customerId'), pages))] };
-          }
-          case 'removal.request':
-            return { mode: 'reply', views: [toAttestationView(viewer, await service.requestRemoval(actor, str('customerId')))] };
-          case 'removal.open':
-            return { mode: 'reply', views: [toAttestationView(viewer, service.openRemoval(actor, str('removalId')))] };
-          case 'removal.confirm': {
-            const attested = data.attest === true || data.attest === 'true';
-            try {
-              return { mode: 'replace', views: [toRemovalOutcomeView(viewer, await service.confirmRemoval(actor, str('removalId'), { attested }))] };
-            } catch (error) {
-              if (isServiceError(error) && error.fields.attest) {
-                noteRefusal(error.fields.attest, error.code);
-                const pending = service.getRemoval(actor, str('removalId'));
-                return { mode: 'replace', views: [toAttestationView(viewer, pending, error.fields.attest)] };
-              }
-              throw error;
-            }
-          }
-          case 'removal.cancel':
-            return { mode: 'replace', views: [toRemovalOutcomeView(viewer, await service.cancelRemoval(actor, str('removalId')))] };
-          case 'adminAccess.end':
-            return { mode: 'replace', views: [toEndAccessOutcomeView(viewer, await service.endAdminAccess(actor, str('customerId')))] };
-          case 'adminAccess.keep': {
-            const access = service.adminAccessOf(actor, str('customerId'));
-            return { mode: 'replace', views: [toMessageView(viewer, 'info', 'ui.endAccess.kept', { company: access.companyName })] };
-          }
-          case 'subscription.remove': {
-            const { name } = await service.removeNotificationSubscription(actor, str('subscriptionId'));
-            return { mode: 'replace', views: [toNotificationsView(viewer, service.notificationHealth(actor), { name })] };
-          }
-          default: {
-            const unrouted: never = verb; // every verb of the union is routed above
-            return unrouted;
-          }
-        }
-      } catch (error) {
-        // Refused card actions are the ones a forged or replayed payload produces: keep a trail.
-        if (isServiceError(error)) {
-          logger.warn(
-            { audit: 'action.refused', principal: `${actor.platform}:${actor.userId}`, verb, code: error.code, reason: error.key, ids: idsOf(data) },
-            'card action refused',
-          );
-        }
-        return { mode: 'reply', views: [errorView(turn, error)] };
-      }
+    async handleAction(asSent: Turn, verb: string, data: Record<string, unknown>): Promise<ActionResult> {
+      const turn = answeringIn(asSent, service.languageOf(asSent.actor), languageOfAction(data));
+      const result = await answerAction(turn, verb, data);
+      return { ...result, views: withLanguage(result.views, turn.actor.locale) };
     },
   };
+
+  async function answerText(turn: Turn, parsed: ReturnType<typeof parseCommand>, spoken: Locale | null): Promise<View[]> {
+    await identify(turn);
+    const viewer = viewerOf(turn);
+    try {
+      if (parsed.kind === 'tooLong')
+        return [toMessageView(viewer, 'info', 'command.tooLong', { max: parsed.max.toLocaleString(viewer.locale) })];
+      if (parsed.kind === 'unknown') {
+        if (!parsed.text) return [toHelpView(viewer)];
+        return parsed.suggestion
+          ? [toMessageView(viewer, 'info', 'command.unknown', { text: parsed.text, suggestion: parsed.suggestion })]
+          : [toMessageView(viewer, 'info', 'command.unknownNoSuggestion', { text: parsed.text })];
+      }
+      if (parsed.kind === 'missingArgs') {
+        return [toMessageView(viewer, 'info', 'command.usage', { usage: usageOf(parsed.name, turn.actor.locale) })];
+      }
+      return await runCommand(turn, parsed.name, parsed.args, spoken);
+    } catch (error) {
+      return [errorView(turn, error)];
+    }
+  }
+
+  async function answerAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<ActionResult> {
+    await identify(turn);
+    const { actor } = turn;
+    const viewer = viewerOf(turn);
+    const str = (key: string) =>
+      typeof data[key] === 'string' ? (data[key] as string) : typeof data[key] === 'number' ? String(data[key]) : '';
+    try {
+      // A verb is whatever the client sent: only the known ones are routed.
+      if (!isVerb(verb)) return { mode: 'reply', views: [toMessageView(viewer, 'error', 'error.badAction')] };
+      switch (verb) {
+        case 'command': {
+          const name = str('command');
+          return { mode: 'reply', views: await runCommand(turn, isCommandName(name) ? name : 'help', str('args')) };
+        }
+        case 'invitation.done': {
+          const id = str('invitationId');
+          // Draft cards posted before the input was renamed (still in Teams chats) send it as `channel`.
+          const acquisition = str('acquisition') || str('channel');
+          try {
+            const sent = await service.markInvitationSent(actor, id, {
+              subject: str('subject'),
+              body: str('body'),
+              acquisition,
+              token: str('token'),
+            });
+            return { mode: 'replace', views: [toSentView(viewer, sent)] };
+          } catch (error) {
+            if (isServiceError(error) && error.fields.body) {
+              noteRefusal(error.fields.body, error.code);
+              const invitation = service.getInvitation(actor, id, str('token'));
+              return {
+                mode: 'replace',
+                views: [
+                  toDraftView(viewer, invitation, {
+                    subject: str('subject'),
+                    body: str('body'),
+                    acquisition: acquisition || undefined,
+                    error: error.fields.body,
+                  }),
+                ],
+              };
+            }
+            throw error;
+          }
+        }
+        case 'invitation.open':
+          return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId'), str('token')))] };
+        case 'invitation.revoke':
+          return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };
+        case 'invitation.draftWithProvider': {
+          const invitation = await service.draftInvitation(actor, {
+            acquisition: 'indirect-provider',
+            providerId: str('providerId'),
+            locale: actor.locale,
+          });
+          return { mode: 'replace', views: [toDraftView(viewer, invitation)] };
+        }
+        case 'customers.page':
+        case 'customers.search':
+          return {
+            mode: 'replace',
+            views: [listPage(turn, viewer, str('query'), verb === 'customers.search' ? 1 : Number(str('page')) || 1)],
+          };
+        case 'customer.show':
+          return { mode: 'reply', views: [toCustomerDetailsView(viewer, await service.customerDetails(actor, str('customerId')))] };
+        case 'customer.page': {
+          // Another page of the users or subscriptions, in place of the details card it came from.
+          const pages = { users: Number(str('users')) || 1, subscriptions: Number(str('subscriptions')) || 1 };
+          return {
+            mode: 'replace',
+            views: [toCustomerDetailsView(viewer, await service.customerDetails(actor, str('customerId'), pages))],
+          };
+        }
+        case 'removal.request':
+          return { mode: 'reply', views: [toAttestationView(viewer, await service.requestRemoval(actor, str('customerId')))] };
+        case 'removal.open':
+          return { mode: 'reply', views: [toAttestationView(viewer, service.openRemoval(actor, str('removalId')))] };
+        case 'removal.confirm': {
+          const attested = data.attest === true || data.attest === 'true';
+          try {
+            return {
+              mode: 'replace',
+              views: [toRemovalOutcomeView(viewer, await service.confirmRemoval(actor, str('removalId'), { attested }))],
+            };
+          } catch (error) {
+            if (isServiceError(error) && error.fields.attest) {
+              noteRefusal(error.fields.attest, error.code);
+              const pending = service.getRemoval(actor, str('removalId'));
+              return { mode: 'replace', views: [toAttestationView(viewer, pending, error.fields.attest)] };
+            }
+            throw error;
+          }
+        }
+        case 'removal.cancel':
+          return { mode: 'replace', views: [toRemovalOutcomeView(viewer, await service.cancelRemoval(actor, str('removalId')))] };
+        case 'adminAccess.end':
+          return { mode: 'replace', views: [toEndAccessOutcomeView(viewer, await service.endAdminAccess(actor, str('customerId')))] };
+        case 'adminAccess.keep': {
+          const access = service.adminAccessOf(actor, str('customerId'));
+          return { mode: 'replace', views: [toMessageView(viewer, 'info', 'ui.endAccess.kept', { company: access.companyName })] };
+        }
+        case 'subscription.remove': {
+          const { name } = await service.removeNotificationSubscription(actor, str('subscriptionId'));
+          return { mode: 'replace', views: [toNotificationsView(viewer, service.notificationHealth(actor), { name })] };
+        }
+        default: {
+          const unrouted: never = verb; // every verb of the union is routed above
+          return unrouted;
+        }
+      }
+    } catch (error) {
+      // Refused card actions are the ones a forged or replayed payload produces: keep a trail.
+      if (isServiceError(error)) {
+        logger.warn(
+          {
+            audit: 'action.refused',
+            principal: `${actor.platform}:${actor.userId}`,
+            verb,
+            code: error.code,
+            reason: error.key,
+            ids: idsOf(data),
+          },
+          'card action refused',
+        );
+      }
+      return { mode: 'reply', views: [errorView(turn, error)] };
+    }
+  }
 }
 
 /** The ids an action named, for the trail (strings only, bounded). */
@@ -327,7 +427,6 @@ const idsOf = (data: Record<string, unknown>) =>
       .slice(0, 5)
       .map(([key, value]) => [key, (value as string).slice(0, 80)]),
   );
-
 
 export type Conversation = ReturnType<typeof createConversation>;
 export type { Locale };

@@ -45,6 +45,9 @@ export function createAuditOperations(ctx: ServiceContext) {
         return text(e.details.account);
       case 'partner':
         return text(e.details.name);
+      case 'person':
+        // The language chosen (its code: the reader's view names it); null when left to the bot.
+        return text(e.details.language);
       default:
         return null;
     }

@@ -9,6 +9,7 @@ import { createDirectorySyncOperations } from './directory-sync.js';
 import { createAdminAccessOperations } from './admin-access.js';
 import { createPartnerCenterOperations } from './partner-center.js';
 import { createPartnerOperations } from './partner.js';
+import { createPeopleOperations } from './people.js';
 import { createInvitationOperations } from './invitations.js';
 import { createProviderOperations } from './providers.js';
 import { createRemovalOperations } from './removals.js';
@@ -35,6 +36,7 @@ export function createService(deps: ServiceDeps) {
     /** Which directory the facts come from: `embedded` or `microsoft`. */
     directoryKind: () => ctx.directory.kind,
     ...createPartnerOperations(ctx),
+    ...createPeopleOperations(ctx),
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
   };

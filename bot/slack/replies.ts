@@ -92,7 +92,7 @@ export function createReplies(
   /** Opens the modal a draft or attestation view asks for; false when Slack refuses (an old trigger). */
   async function openModal(place: Place, view: View): Promise<boolean> {
     if (!place.triggerId || (view.kind !== 'draft' && view.kind !== 'attestation')) return false;
-    const meta: ModalMeta = { channel: place.channel, ...(place.ts ? { ts: place.ts } : {}) };
+    const meta: ModalMeta = { channel: place.channel, ...(place.ts ? { ts: place.ts } : {}), lang: view.locale };
     try {
       await client.views.open({
         trigger_id: place.triggerId,

@@ -10,6 +10,7 @@ import { t } from '../../i18n/catalogue.js';
 import { multiLine } from '../../bot/service/text.js';
 import { escapeControl, escapeMrkdwn } from './mrkdwn.js';
 import type { Verb } from '../../views/verbs.js';
+import type { Locale } from '../../store/schema.js';
 import type { ActionModel, AttestationView, DraftView, Fact, HomeView, LinkModel, View } from '../../views/index.js';
 import type { types } from '@slack/bolt';
 import { clip, MAX, withinLimits, type Block } from './limits.js';
@@ -23,6 +24,8 @@ export interface ModalMeta {
   /** Where the modal was opened from: the channel, and the message to update afterwards. */
   channel: string;
   ts?: string;
+  /** The language the modal is in, so its submission is answered in it too. */
+  lang?: Locale;
 }
 
 export { escapeMrkdwn };

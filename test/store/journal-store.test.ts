@@ -247,6 +247,25 @@ describe('journal store', () => {
     await reopened.close();
   });
 
+  it("opens a file written by version 5: no `people` yet, a partner without a name; both kept, the old file kept aside", async () => {
+    const file = join(tempDir(), 'db.json');
+    const store = await openJournalStore({ file });
+    await store.transact((tx) => tx.setPartner({ id: 'p1', name: null, tenantId: 't1' }));
+    await store.close();
+    const { people, ...v5 } = { ...JSON.parse(readFileSync(file, 'utf8')), schemaVersion: 5 };
+    expect(people).toEqual([]);
+    writeFileSync(file, JSON.stringify(v5));
+    const reopened = await openJournalStore({ file });
+    expect(reopened.partner()).toEqual({ id: 'p1', name: null, tenantId: 't1' });
+    expect(reopened.count('people')).toBe(0);
+    await reopened.transact((tx) => tx.put('people', { id: 'teams:aad-1', language: 'it', updatedAt: '2026-12-08T10:00:00.000Z' }));
+    await reopened.close();
+    const onDisk = JSON.parse(readFileSync(file, 'utf8'));
+    expect(onDisk.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(onDisk.people).toEqual([{ id: 'teams:aad-1', language: 'it', updatedAt: '2026-12-08T10:00:00.000Z' }]);
+    expect(JSON.parse(readFileSync(`${file}.v5.bak`, 'utf8'))).toEqual(v5);
+  });
+
   it('refuses a version-4 file whose invitation names no known way the customer came, and leaves it untouched', async () => {
     const file = join(tempDir(), 'db.json');
     const store = await openJournalStore({ file });

@@ -80,6 +80,7 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
         subject: values[INPUT.subject]?.[INPUT.action]?.value ?? '',
         body: values[INPUT.body]?.[INPUT.action]?.value ?? '',
         acquisition: values[INPUT.acquisition]?.[INPUT.action]?.selected_option?.value ?? '',
+        lang: meta.lang,
       }),
       (v) => (v.kind === 'draft' && v.bodyError ? { [INPUT.body]: v.bodyError } : null),
     );
@@ -93,7 +94,7 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
       view.private_metadata,
       ack,
       'removal.confirm',
-      (meta) => ({ removalId: meta.removalId, attest: ticked }),
+      (meta) => ({ removalId: meta.removalId, attest: ticked, lang: meta.lang }),
       (v) => (v.kind === 'attestation' && v.error ? { [INPUT.attest]: v.error } : null),
     );
   });

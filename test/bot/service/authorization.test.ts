@@ -72,6 +72,7 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['connectPartnerCenter', 'admin', (f, who) => f.service.connectPartnerCenter(who, null).catch(notMicrosoft)],
   ['disconnectPartnerCenter', 'admin', (f, who) => f.service.disconnectPartnerCenter(who).catch(notMicrosoft)],
   ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
+  ['chooseLanguage', 'anyRole', (f, who) => f.service.chooseLanguage(who, { language: 'italiano' })],
   ['namePartner', 'globalAdmin', (f, who) => f.service.namePartner(who, { name: 'Northwind Cloud Services' })],
 ];
 
@@ -109,7 +110,8 @@ describe('authorization of every service operation', () => {
     const system = ['acceptFromDirectory', 'expireFromDirectory', 'invitationsAwaitingMicrosoft', 'recordDirectorySnapshot', 'announceEndingAdminAccess', 'identify', 'directoryKind', 'partnerCenterState', 'checkPartnerCenterConnection', 'acceptCustomerFromPartnerCenter'];
     // The dispatcher reports what became of a delivery; the rules for it need no person.
     system.push('recordDelivered', 'recordDeliveryFailure');
-    const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', ...system];
+    // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
+    const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', ...system];
     const all = Object.keys(f.service).filter((k) => !noActor.includes(k));
     expect(operations.map(([name]) => name).sort()).toEqual(all.sort());
   });
