@@ -20,7 +20,8 @@ export const en = {
   'error.staleCard': 'This card is out of date. Type `{command}` to start again.',
   'error.badAction': "I couldn't read that action. Type `help` to see what I can do.",
   'provider.nameRequired': 'Give the provider a name, e.g. `add provider Contoso Distribution`.',
-  'provider.badTenantId': '"{tenantId}" is not a tenant id. A tenant id looks like 8-4-4-4-12 hexadecimal digits.',
+  'provider.badTenantId':
+    '"{tenantId}" is not a tenant ID: a tenant ID is 8-4-4-4-12 hexadecimal digits, such as 72f988bf-86f1-41af-91ab-2d7cd011db47. Copy it from the provider\'s profile in Partner Center, or leave it out: `add provider {name}`.',
   'provider.exists': '{name} is already one of your indirect providers.',
   'provider.notFound': "I can't find that indirect provider. Type `providers` to see the list.",
   'provider.choose': 'Choose the indirect provider to invite the customer with, then select Next.',

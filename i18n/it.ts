@@ -22,7 +22,8 @@ export const it: Record<keyof typeof en, Message> = {
   'error.staleCard': 'Questa scheda non è più aggiornata. Scrivi `{command}` per ricominciare.',
   'error.badAction': 'Non riesco a leggere questa azione. Scrivi `aiuto` per vedere cosa posso fare.',
   'provider.nameRequired': 'Dai un nome al provider, ad esempio `aggiungi provider Contoso Distribuzione`.',
-  'provider.badTenantId': '"{tenantId}" non è un ID tenant. Un ID tenant è fatto di cifre esadecimali nel formato 8-4-4-4-12.',
+  'provider.badTenantId':
+    '"{tenantId}" non è un ID tenant: un ID tenant è fatto di cifre esadecimali nel formato 8-4-4-4-12, come 72f988bf-86f1-41af-91ab-2d7cd011db47. Copialo dal profilo del provider in Partner Center, oppure non indicarlo: `aggiungi provider {name}`.',
   'provider.exists': '{name} è già uno dei tuoi provider indiretti.',
   'provider.notFound': 'Non trovo questo provider indiretto. Scrivi `provider` per vedere l’elenco.',
   'provider.choose': "Scegli il provider indiretto con cui invitare il cliente, poi seleziona Avanti.",

@@ -129,11 +129,7 @@ export function createConversation(service: Service, logger: Logger) {
       case 'providers':
         return [toProvidersView(viewer, service.listProviders(actor))];
       case 'addProvider': {
-        const tenant = /\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(args);
-        const provider = await service.addProvider(actor, {
-          name: tenant ? args.slice(0, tenant.index) : args,
-          tenantId: tenant?.[1] ?? null,
-        });
+        const provider = await service.addProvider(actor, { text: args });
         return [toMessageView(viewer, 'success', 'ui.providers.added', { name: provider.name })];
       }
       case 'invitations':

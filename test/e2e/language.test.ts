@@ -150,3 +150,18 @@ describe('replies in the language the person writes', () => {
     expect(since()).toMatch(/Customers/);
   });
 });
+
+describe('a provider tenant id that is not a GUID', () => {
+  it('gets a sentence in the language typed, with the command that adds the provider without it; nothing is added', async () => {
+    const teams = teamsClient(bot.url, connector.url);
+    await teams.say(alice, personal, 'add provider Foo not-a-guid');
+    expect(lastCard()).toContain('"not-a-guid" is not a tenant ID');
+    expect(lastCard()).toContain('`add provider Foo`');
+    await teams.say(alice, personal, 'aggiungi provider Foo not-a-guid');
+    expect(lastCard()).toContain('"not-a-guid" non è un ID tenant');
+    expect(lastCard()).toContain('`aggiungi provider Foo`');
+    expect(bot.store.count('providers')).toBe(0);
+    await teams.say(alice, personal, 'add provider Foo');
+    expect(bot.store.count('providers')).toBe(1);
+  });
+});

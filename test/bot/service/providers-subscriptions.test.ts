@@ -128,3 +128,23 @@ describe('audit', () => {
     ).toEqual(['invitation.drafted', 'invitation.sent', 'provider.added']);
   });
 });
+
+describe('indirect providers, as typed after `add provider`', () => {
+  const tenantId = '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70';
+
+  it('reads a last word meant as a tenant id as one, and refuses it when it is not a GUID', async () => {
+    const { service } = await testService();
+    await expect(service.addProvider(admin, { text: 'Foo not-a-guid' })).rejects.toMatchObject({
+      code: ErrorCode.InvalidInput,
+      key: 'provider.badTenantId',
+      params: { tenantId: 'not-a-guid', name: 'Foo' },
+    });
+    await expect(service.addProvider(admin, { text: 'Foo 0b2d6c1a8e3f4a7bb5c91f4e2d3a6b70' })).rejects.toMatchObject({ key: 'provider.badTenantId' });
+    await expect(service.addProvider(admin, { text: `Foo {${tenantId}}` })).rejects.toMatchObject({ key: 'provider.badTenantId' });
+    expect(service.listProviders(admin)).toEqual([]);
+    expect(await service.addProvider(admin, { text: `Contoso Distribution ${tenantId}` })).toMatchObject({ name: 'Contoso Distribution', tenantId });
+    expect(await service.addProvider(admin, { text: 'TD SYNNEX Italia' })).toMatchObject({ name: 'TD SYNNEX Italia', tenantId: null });
+    // One word is a name, whatever it looks like.
+    expect(await service.addProvider(admin, { text: 'Also-Energy' })).toMatchObject({ name: 'Also-Energy', tenantId: null });
+  });
+});
