@@ -60,8 +60,8 @@ export function createPeople(client: webApi.WebClient, app: App, logger: Logger)
     };
   }
 
-  /** The person's language if we know it already (no call to Slack when we are overloaded). */
-  const knownLocale = (userId: string): Locale => profiles.get(userId)?.locale ?? 'en';
+  /** The person's language if we know it already (their choice, else their profile's; no call to Slack when we are overloaded). */
+  const knownLocale = (userId: string): Locale => app.service.languageOf({ platform: 'slack', userId }) ?? profiles.get(userId)?.locale ?? 'en';
   return { turnFor, knownLocale };
 }
 

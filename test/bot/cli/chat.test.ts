@@ -25,7 +25,8 @@ describe('npm run chat', () => {
     expect(admin.code).toBe(0);
     expect(admin.out).toContain('Acting as admin (Global admin)');
     expect(admin.out).toContain('cli:alice is now Sales agent.');
-    const alice = await chat(dataFile, ['--as', 'alice', '--locale', 'it'], ['whoami', 'invite customer']);
+    // An Italian terminal, and Italian commands (an English command would be answered in English).
+    const alice = await chat(dataFile, ['--as', 'alice', '--locale', 'it'], ['chi sono', 'invita cliente', 'whoami']);
     expect(alice.code).toBe(0);
     expect(alice.out).toContain('Usi il bot come alice (Agente vendite)');
     expect(alice.out).toContain('Sei alice (cli:alice); il tuo ruolo: Agente vendite.');
@@ -35,6 +36,7 @@ describe('npm run chat', () => {
     expect(alice.out).toContain('il tuo ruolo è Agente vendite');
     expect(alice.out).not.toContain('sales-agent.');
     expect(alice.out).not.toContain('/invitations/');
+    expect(alice.out).toContain('You are alice (cli:alice); your role: Sales agent.');
     // The terminal shows the conversation only: no log line on stdout or stderr without LOG_LEVEL.
     for (const session of [admin, alice]) expect(session.out + session.err).not.toContain('"level"');
   });
