@@ -483,4 +483,7 @@ export const en = {
   'ui.help.language': 'Choose the language I answer you in: English, Italian, or the one you write in.',
   'audit.person.language': '{who} chose to be answered in {subject}',
   'audit.person.languageAuto': '{who} chose to be answered in the language they write',
+  'invitation.badEmail': '"{email}" is not an email address. Write it like ada@fabrikam.example, or leave it out and add it in the email client.',
+  'invitation.companyTooLong': "That company name is longer than {max} characters. Use the name the customer is known by; you can add detail in the email.",
+  'provider.unknownNamed': 'None of your indirect providers is called "{name}". Pick one of them:',
 } as const;

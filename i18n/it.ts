@@ -482,4 +482,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.help.language': 'Scegli la lingua in cui ti rispondo: italiano, inglese o quella in cui scrivi.',
   'audit.person.language': '{who} ha scelto di ricevere risposte in {subject}',
   'audit.person.languageAuto': '{who} ha scelto di ricevere risposte nella lingua in cui scrive',
+  'invitation.badEmail': '"{email}" non è un indirizzo email. Scrivilo come ada@fabrikam.example, oppure lascialo fuori e aggiungilo nel client di posta.',
+  'invitation.companyTooLong': "Il nome dell'azienda supera i {max} caratteri. Usa il nome con cui il cliente è conosciuto; i dettagli puoi scriverli nell'email.",
+  'provider.unknownNamed': 'Nessuno dei tuoi provider indiretti si chiama "{name}". Scegline uno:',
 };

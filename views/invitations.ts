@@ -137,7 +137,16 @@ export function toSentView(viewer: Viewer, inv: InvitationRecord): SentView {
   };
 }
 
-export function toProviderPickerView(viewer: Viewer, providers: Provider[]): ProviderPickerView {
+/** `who`: the company and email typed with the command, carried to the draft made once a provider is picked. */
+export function toProviderPickerView(
+  viewer: Viewer,
+  providers: Provider[],
+  who: { companyName: string | null; customerEmail: string | null } = { companyName: null, customerEmail: null },
+): ProviderPickerView {
+  const carried = {
+    ...(who.companyName ? { companyName: who.companyName } : {}),
+    ...(who.customerEmail ? { customerEmail: who.customerEmail } : {}),
+  };
   const l = viewer.locale;
   const title = t(l, 'ui.picker.title');
   return {
@@ -148,7 +157,7 @@ export function toProviderPickerView(viewer: Viewer, providers: Provider[]): Pro
     intro: t(l, 'ui.picker.intro'),
     label: t(l, 'ui.picker.provider'),
     choices: providers.map((p) => ({ title: p.name, value: p.id })),
-    actions: [{ verb: 'invitation.draftWithProvider', title: t(l, 'ui.picker.next'), style: 'positive' }],
+    actions: [{ verb: 'invitation.draftWithProvider', title: t(l, 'ui.picker.next'), style: 'positive', data: carried }],
   };
 }
 

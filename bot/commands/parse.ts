@@ -53,7 +53,12 @@ export const commands: CommandSpec[] = [
     usage: { en: 'invite customer with provider [provider]', it: 'invita cliente con provider [provider]' },
     permission: 'invite',
   },
-  { name: 'invite', phrases: { en: ['invite customer'], it: ['invita cliente'] }, usage: { en: 'invite customer', it: 'invita cliente' }, permission: 'invite' },
+  {
+    name: 'invite',
+    phrases: { en: ['invite customer'], it: ['invita cliente'] },
+    usage: { en: 'invite customer [company] [email] [with provider <name>]', it: 'invita cliente [azienda] [email] [con provider <nome>]' },
+    permission: 'invite',
+  },
   {
     name: 'listCustomers',
     phrases: { en: ['list customers', 'customers'], it: ['elenca clienti', 'clienti'] },
@@ -162,11 +167,27 @@ export type ParsedCommand =
  */
 export const MAX_COMMAND_LENGTH = 2_000;
 
+/**
+ * What `invite customer [company] [email] [with provider <name>]` names: the email wherever it
+ * stands, the provider after "with provider" / "con provider" ('' when the phrase ends there: pick
+ * one), the rest as the company. Checking them is the service's.
+ */
+export function invitationArgs(text: string): { companyName: string | null; customerEmail: string | null; provider: string | null } {
+  const withProvider = /(?:^|\s)(?:with|con) provider(?:\s+(.*))?$/i.exec(text);
+  const rest = withProvider ? text.slice(0, withProvider.index) : text;
+  const words = rest.split(/\s+/).filter(Boolean);
+  const email = words.find((w) => w.includes('@')) ?? null;
+  const company = words.filter((w) => w !== email).join(' ');
+  return { companyName: company || null, customerEmail: email, provider: withProvider ? (withProvider[1] ?? '').trim() : null };
+}
+
 /** Removes Teams `<at>` mentions, Slack `<@U123>` mentions, a leading "@bot", and extra spaces. */
 export function cleanText(text: string): string {
   return text
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ')
+    // Slack links a typed email as <mailto:ada@fabrikam.example|ada@fabrikam.example>: keep the address.
+    .replace(/<mailto:([^|>\s]+)(\|[^>]*)?>/gi, '$1')
     .replace(/^\s*@\S+/, ' ')
     .replace(/\u00a0/g, ' ')
     .replace(/\s+/g, ' ')
@@ -202,7 +223,7 @@ export function parseCommand(raw: string): ParsedCommand {
 
 /** Commands whose text after the phrase is optional (a search, a provider's name). */
 function acceptsArgs(name: CommandName): boolean {
-  return name === 'listCustomers' || name === 'inviteWithProvider' || name === 'language';
+  return name === 'listCustomers' || name === 'inviteWithProvider' || name === 'language' || name === 'invite';
 }
 
 /** The command phrase nearest to what was typed, if it is near enough to be a typo. */

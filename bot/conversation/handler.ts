@@ -3,7 +3,8 @@
  * Surfaces turn their payloads into a `Turn` and render the views; rules stay in the service.
  */
 import type { Locale } from '../../store/schema.js';
-import { isCommandName, parseCommand, usageOf, type CommandName } from '../commands/parse.js';
+import { invitationArgs, isCommandName, parseCommand, usageOf, type CommandName } from '../commands/parse.js';
+import { invitee } from '../service/invitations.js';
 import { isServiceError, type Service } from '../service/index.js';
 import type { Actor } from '../service/actor.js';
 import { StoreUnavailableError } from '../../store/store.js';
@@ -102,23 +103,23 @@ export function createConversation(service: Service, logger: Logger) {
     switch (name) {
       case 'help':
         return [toHelpView(viewer)];
-      case 'invite': {
-        const invitation = await service.draftInvitation(actor, { acquisition: 'own-marketing', locale: actor.locale });
-        return [toDraftView(viewer, invitation)];
-      }
+      case 'invite':
       case 'inviteWithProvider': {
-        const providers = service.providersToInviteWith(actor);
-        const named = args ? providers.filter((p) => p.name.toLowerCase().includes(args.toLowerCase())) : [];
+        // `invite customer [company] [email] [with provider <name>]`; the longer phrase names only the provider.
+        const wanted = name === 'inviteWithProvider' ? { companyName: null, customerEmail: null, provider: args } : invitationArgs(args);
+        const who = invitee(wanted);
+        if (wanted.provider === null) {
+          return [toDraftView(viewer, await service.draftInvitation(actor, { acquisition: 'own-marketing', ...who, locale: actor.locale }))];
+        }
+        const named = wanted.provider ? service.providersToInviteWith(actor, wanted.provider) : [];
         if (named.length === 1) {
-          const invitation = await service.draftInvitation(actor, {
-            acquisition: 'indirect-provider',
-            providerId: named[0]!.id,
-            locale: actor.locale,
-          });
+          const invitation = await service.draftInvitation(actor, { acquisition: 'indirect-provider', providerId: named[0]!.id, ...who, locale: actor.locale });
           return [toDraftView(viewer, invitation)];
         }
+        const providers = service.providersToInviteWith(actor);
         if (providers.length === 0) return [toMessageView(viewer, 'info', 'provider.noneYet')];
-        return [toProviderPickerView(viewer, providers)];
+        const picker = toProviderPickerView(viewer, named.length > 1 ? named : providers, who);
+        return wanted.provider && named.length === 0 ? [toMessageView(viewer, 'info', 'provider.unknownNamed', { name: wanted.provider }), picker] : [picker];
       }
       case 'listCustomers':
         return [listPage(turn, viewer, args, 1)];
@@ -335,9 +336,12 @@ export function createConversation(service: Service, logger: Logger) {
         case 'invitation.revoke':
           return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };
         case 'invitation.draftWithProvider': {
+          // The company and email typed with the command ride on the picker; the service checks them again.
           const invitation = await service.draftInvitation(actor, {
             acquisition: 'indirect-provider',
             providerId: str('providerId'),
+            companyName: str('companyName') || null,
+            customerEmail: str('customerEmail') || null,
             locale: actor.locale,
           });
           return { mode: 'replace', views: [toDraftView(viewer, invitation)] };

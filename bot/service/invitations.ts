@@ -41,6 +41,24 @@ export interface DraftInput {
   locale: Locale;
 }
 
+/** Longer than any company's name in Partner Center; a pasted page is refused, not stored. */
+export const COMPANY_NAME_MAX = 120;
+/** RFC 5321's limit on a forward path. */
+const EMAIL_MAX = 254;
+/** An address a mail client can send to: one @, no spaces or brackets, a dot in the domain. */
+const EMAIL = /^[^\s@<>()[\]",;:]+@[^\s@<>()[\]",;:]+\.[^\s@<>()[\]",;:.][^\s@<>()[\]",;:]*$/;
+
+/** Who the invitation is for, as given (both optional), checked: a sentence for what cannot be used. */
+export function invitee(input: { companyName?: string | null; customerEmail?: string | null }): { companyName: string | null; customerEmail: string | null } {
+  const companyName = optionalLine(input.companyName);
+  const customerEmail = optionalLine(input.customerEmail)?.replace(/^mailto:/i, '') ?? null;
+  if (companyName && companyName.length > COMPANY_NAME_MAX)
+    throw new InvalidInput('invitation.companyTooLong', { max: COMPANY_NAME_MAX }, { companyName: 'invitation.companyTooLong' });
+  if (customerEmail && (customerEmail.length > EMAIL_MAX || !EMAIL.test(customerEmail)))
+    throw new InvalidInput('invitation.badEmail', { email: customerEmail.slice(0, 80) }, { customerEmail: 'invitation.badEmail' });
+  return { companyName, customerEmail };
+}
+
 /** 256 random bits, URL-safe. */
 export function newInvitationToken(): string {
   return randomBytes(32).toString('base64url');
@@ -103,8 +121,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         provider = ctx.store.get('providers', input.providerId) ?? null;
         if (!provider) throw new NotFound('provider.notFound');
       }
-      const companyName = optionalLine(input.companyName);
-      const customerEmail = optionalLine(input.customerEmail);
+      const { companyName, customerEmail } = invitee(input);
       const token = newInvitationToken();
       const id = ctx.newId();
       // Made outside the store first (a GDAP request at Microsoft); withdrawn if the draft is not stored.

@@ -27,10 +27,17 @@ export function createProviderOperations(ctx: ServiceContext) {
       return [...ctx.store.all('providers')].sort((a, b) => a.name.localeCompare(b.name));
     },
 
-    /** The providers an admin may name on an invitation; refuses non-admins up front. */
-    providersToInviteWith(actor: Actor): Provider[] {
+    /**
+     * The providers an admin may name on an invitation (those whose name contains `named`, when
+     * given: one match is the provider meant); refuses non-admins up front.
+     */
+    providersToInviteWith(actor: Actor, named?: string): Provider[] {
       requirePermission(ctx, actor, 'invite');
-      return [...ctx.store.all('providers')].sort((a, b) => a.name.localeCompare(b.name));
+      const all = [...ctx.store.all('providers')].sort((a, b) => a.name.localeCompare(b.name));
+      const wanted = named?.trim().toLowerCase();
+      if (!wanted) return all;
+      const exact = all.filter((p) => p.name.toLowerCase() === wanted);
+      return exact.length ? exact : all.filter((p) => p.name.toLowerCase().includes(wanted));
     },
 
     /** A Global admin records a provider, with its Microsoft tenant id when known (or as typed: `{ text }`). */

@@ -60,6 +60,7 @@ export const actionId = (verb: Verb, n: number) => `csp:${verb}:${n}`;
 /** The verb and data of a `csp:` action; the data is whatever the client sent, to be re-checked. */
 export function decodeAction(action: {
   action_id?: unknown;
+  block_id?: unknown;
   value?: unknown;
   selected_option?: unknown;
 }): { verb: string; data: Record<string, unknown> } | null {
@@ -67,7 +68,7 @@ export function decodeAction(action: {
   if (!match) return null;
   const verb = match[1]!;
   const selected = action.selected_option as { value?: unknown } | undefined;
-  if (selected && typeof selected.value === 'string') return { verb, data: { providerId: selected.value } };
+  if (selected && typeof selected.value === 'string') return { verb, data: { ...carriedData(action.block_id), providerId: selected.value } };
   if (typeof action.value !== 'string' || !action.value) return { verb, data: {} };
   if (verb === 'customers.search') return { verb, data: { query: action.value } };
   try {
@@ -75,6 +76,25 @@ export function decodeAction(action: {
     return { verb, data: data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {} };
   } catch {
     return { verb, data: {} };
+  }
+}
+
+/**
+ * A select sends only the option chosen: what its card carries besides (the company and email
+ * typed with the command, the language) rides in its block's id, when it fits Slack's 255 characters.
+ */
+const CARRIED = 'csp-data:';
+function carriedBlockId(data: ActionModel['data']): { block_id?: string } {
+  const id = data && Object.keys(data).length ? CARRIED + JSON.stringify(data) : '';
+  return id && id.length <= MAX.blockId ? { block_id: id } : {};
+}
+function carriedData(blockId: unknown): Record<string, unknown> {
+  if (typeof blockId !== 'string' || !blockId.startsWith(CARRIED)) return {};
+  try {
+    const data: unknown = JSON.parse(blockId.slice(CARRIED.length));
+    return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 
@@ -150,6 +170,7 @@ export function toSlackMessage(view: View): SlackMessage {
       blocks.push(header(view.title), section(escapeMrkdwn(view.intro)));
       blocks.push({
         type: 'actions',
+        ...carriedBlockId(view.actions[0]?.data),
         elements: [
           {
             type: 'static_select',

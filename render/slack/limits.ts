@@ -19,6 +19,7 @@ export const MAX = {
   modalTitle: 24,
   option: 75,
   value: 2000,
+  blockId: 255,
   messageBlocks: 50,
   /** Modals and the App Home. */
   viewBlocks: 100,
