@@ -283,8 +283,8 @@ describe('notifications: the health, and Remove', () => {
       await expect.poll(() => b.store.count('notificationSubscriptions'), WAIT).toBe(1);
       await expect.poll(() => b.store.get('roles', 'slack:USALES')?.role, WAIT).toBe('sales-agent');
       const after = api.calls.length;
-      // The Italian command; the answer is in the person's language (Slack's profile: English here).
-      await b.slack.command('UADMIN', 'notifiche');
+      // An English command on an English profile (an Italian one would be answered in Italian, test/e2e/language.test.ts).
+      await b.slack.command('UADMIN', 'notifications');
       const list = await api.waitFor('chat.postMessage', (c) => /Notifications/.test(api.text(c)), { after });
       expect(api.text(list)).toMatch(/#news \(Slack\): nothing delivered yet/);
       const button = (call: SlackCall) =>

@@ -75,7 +75,8 @@ const onDisk = () => everyFileText(dirname(bot.config.dataFile));
 /** `connect partner center` in a personal chat: the card must show the code Entra handed out. */
 async function askForCode(teams: ReturnType<typeof teamsClient>, user: TeamsUser, conversation: TeamsConversation): Promise<string> {
   const before = new Set(partnerCenter.pendingUserCodes());
-  await teams.say(user, conversation, 'connect partner center');
+  // In the person's language: an Italian command gets its answers, and the sign-in's outcome, in Italian.
+  await teams.say(user, conversation, user.locale?.startsWith('it') ? 'collega partner center' : 'connect partner center');
   await expect.poll(() => partnerCenter.pendingUserCodes().filter((c) => !before.has(c)).length, { timeout: 10_000 }).toBe(1);
   const code = partnerCenter.pendingUserCodes().find((c) => !before.has(c))!;
   expect(cardText(connector.calls.at(-1))).toContain(code);
