@@ -17,15 +17,27 @@ const plurals: Record<Locale, Intl.PluralRules> = { en: new Intl.PluralRules('en
  * their form from `params.count`.
  */
 export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
+  const text = messageOf(locale, key, params);
+  return text === undefined ? key : fill(text, params);
+}
+
+/**
+ * The sentence for `key` in two halves, split where `{slot}` goes, each filled in with `params`:
+ * for a renderer that writes that part itself (a mention is markup, the rest is escaped text).
+ * Split before filling, so a value that happens to say `{slot}` stays text.
+ */
+export function tAround(locale: Locale, key: MessageKey, slot: string, params: MessageParams = {}): [string, string] {
+  const text = messageOf(locale, key, params) ?? key;
+  const at = text.indexOf(`{${slot}}`);
+  if (at < 0) return [fill(text, params), ''];
+  return [fill(text.slice(0, at), params), fill(text.slice(at + slot.length + 2), params)];
+}
+
+/** The message's text in `locale` (English when missing), its plural form picked from `params.count`. */
+function messageOf(locale: Locale, key: MessageKey, params: MessageParams): string | undefined {
   const message = catalogues[locale][key] ?? en[key];
-  if (message === undefined) return key;
-  const text =
-    typeof message === 'string'
-      ? message
-      : plurals[locale].select(Number(params.count ?? 0)) === 'one'
-        ? message.one
-        : message.other;
-  return fill(text, params);
+  if (message === undefined || typeof message === 'string') return message;
+  return plurals[locale].select(Number(params.count ?? 0)) === 'one' ? message.one : message.other;
 }
 
 /** Messages split once into text and placeholders: filling them is then a short loop, not a regex. */

@@ -127,7 +127,7 @@ export const en = {
   'ui.accepted.domain': 'Domain',
   'ui.accepted.contact': 'Accepted by',
   'ui.accepted.provider': 'Indirect provider',
-  'ui.accepted.invitedBy': 'Invited by',
+  'ui.accepted.invitedBy': 'Invited by {inviter}.',
   'ui.accepted.at': 'Accepted',
   'ui.accepted.show': 'Show customer',
   'ui.picker.title': 'Invite a customer with an indirect provider',

@@ -127,7 +127,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.accepted.domain': 'Dominio',
   'ui.accepted.contact': 'Accettato da',
   'ui.accepted.provider': 'Provider indiretto',
-  'ui.accepted.invitedBy': 'Invitato da',
+  'ui.accepted.invitedBy': 'Invitato da {inviter}.',
   'ui.accepted.at': 'Accettato',
   'ui.accepted.show': 'Mostra cliente',
   'ui.picker.title': 'Invita un cliente con un provider indiretto',

@@ -1,6 +1,6 @@
 /** What every view shares (who reads it, facts, buttons), messages, help, and the generic lists. */
 import type { Verb } from './verbs.js';
-import { Locale, Role, type Provider } from '../store/schema.js';
+import { Locale, Role, type Platform, type Provider } from '../store/schema.js';
 import { t, type MessageKey, type MessageParams } from '../i18n/catalogue.js';
 import { commands, type CommandName } from '../bot/commands/parse.js';
 import type { Permission } from '../bot/service/permissions.js';
@@ -21,6 +21,26 @@ export interface Fact {
   title: string;
   value: string;
 }
+
+/** A person a message names, with where they are: a renderer mentions them on that platform only. */
+export interface PersonRef {
+  name: string;
+  platform: Platform;
+  userId: string;
+}
+
+/**
+ * A sentence that names one person, split around them: a renderer writes the person as a mention
+ * where the platform is theirs, or their name in words, and escapes the rest as text.
+ */
+export interface Naming {
+  before: string;
+  person: PersonRef;
+  after: string;
+}
+
+/** The sentence as words, for the terminal and anything else that mentions nobody. */
+export const namingText = (n: Naming): string => `${n.before}${n.person.name}${n.after}`;
 
 /** A button: `verb` routes it, `data` carries ids that the service re-checks. */
 export interface ActionModel {

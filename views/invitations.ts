@@ -1,10 +1,23 @@
 /** Invitation views: the email draft, the sent email, the provider picker, the list, the acceptance. */
 import { Acquisition, type Provider } from '../store/schema.js';
-import { t, type MessageKey } from '../i18n/catalogue.js';
+import { t, tAround, type MessageKey } from '../i18n/catalogue.js';
 import type { InvitationRecord } from '../bot/service/invitations.js';
 import { isPending } from '../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../bot/service/events.js';
-import { formatDate, may, outcomeView, toListView, type ActionModel, type Base, type Fact, type ListView, type OutcomeView, type Viewer } from './common.js';
+import {
+  formatDate,
+  may,
+  outcomeView,
+  toListView,
+  type ActionModel,
+  type Base,
+  type Fact,
+  type ListView,
+  type Naming,
+  type OutcomeView,
+  type PersonRef,
+  type Viewer,
+} from './common.js';
 
 export interface DraftView extends Base {
   kind: 'draft';
@@ -54,6 +67,8 @@ export interface ProviderPickerView extends Base {
 export interface AcceptedView extends Base {
   kind: 'accepted';
   text: string;
+  /** "Invited by …": who drafted the invitation, mentioned where the post is on their platform. */
+  invitedBy: Naming;
   facts: Fact[];
   actions: ActionModel[];
 }
@@ -237,19 +252,26 @@ export function toInvitationsView(viewer: Viewer, invitations: InvitationRecord[
 export function toAcceptedView(viewer: Viewer, e: InvitationAcceptedEvent): AcceptedView {
   const l = viewer.locale;
   const title = t(l, 'ui.accepted.title', { company: e.companyName });
+  const [before, after] = tAround(l, 'ui.accepted.invitedBy', 'inviter');
   return {
     kind: 'accepted',
     locale: l,
     title,
     fallbackText: title,
     text: t(l, 'ui.accepted.text', { company: e.companyName }),
+    invitedBy: { before, person: inviterOf(e), after },
     facts: [
       { title: t(l, 'ui.accepted.domain'), value: e.domain },
       { title: t(l, 'ui.accepted.contact'), value: e.contactName },
       ...(e.providerName ? [{ title: t(l, 'ui.accepted.provider'), value: e.providerName }] : []),
-      { title: t(l, 'ui.accepted.invitedBy'), value: e.invitedBy },
       { title: t(l, 'ui.accepted.at'), value: formatDate(viewer, e.acceptedAt) },
     ],
     actions: [{ verb: 'customer.show', title: t(l, 'ui.accepted.show'), style: 'positive', data: { customerId: e.customerId } }],
   };
+}
+
+/** The inviter the service named; an acceptance queued before it did names them in words only (on no platform). */
+function inviterOf(e: InvitationAcceptedEvent): PersonRef {
+  if (!e.inviter) return { name: e.invitedBy, platform: 'web', userId: '' };
+  return { name: e.inviter.displayName, platform: e.inviter.platform, userId: e.inviter.userId };
 }

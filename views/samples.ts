@@ -241,6 +241,7 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
       contactName: o('Giulia Rossi'),
       providerName: o('Contoso Distribution'),
       invitedBy: o('Alice Bianchi'),
+      inviter: who,
       acceptedAt: at,
       deliveryIds: [],
     }),

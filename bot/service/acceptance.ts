@@ -1,5 +1,5 @@
 /** The customer accepts: customer, relationships and notifications recorded in one durable step. */
-import type { Customer, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
+import type { CardLocation, Customer, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -8,6 +8,7 @@ import type { InvitationAcceptedEvent } from './events.js';
 import { effectiveStatus, findByToken } from './invitations.js';
 import { isPending } from './invitation-status.js';
 import { queueDelivery } from './deliveries.js';
+import { subscriptionKey } from './notification-subscriptions.js';
 import { lineOf, singleLine } from './text.js';
 
 export interface AcceptingContact {
@@ -169,13 +170,21 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
         contactName: customer.contact.name,
         providerName: invitation.providerId ? (read.get('providers', invitation.providerId)?.name ?? null) : null,
         invitedBy: invitation.createdBy.displayName,
+        inviter: invitation.createdBy,
         acceptedAt: now,
         deliveryIds,
       };
       const deliver = (target: DeliveryTarget) => queueDelivery(ctx, tx, target, event);
       for (const subscription of read.all('notificationSubscriptions')) deliver({ kind: 'subscription', subscriptionId: subscription.id });
-      // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft.
-      if (invitation.draftMessage) deliver({ kind: 'card', card: invitation.draftMessage });
+      // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft; and the
+      // news is a new message in that conversation, which an edited card is not. A subscribed
+      // conversation has its post already: one message, not two.
+      if (invitation.draftMessage) {
+        deliver({ kind: 'card', card: invitation.draftMessage });
+        const conversation = conversationOf(invitation.draftMessage);
+        if (conversation && !read.get('notificationSubscriptions', subscriptionKey(conversation.platform, conversation.conversationId)))
+          deliver(conversation);
+      }
       ctx.audit(tx, actor, 'invitation.accepted', invitation.id, { customerId: customer.id, providerId: invitation.providerId });
       return { event, customer };
     });
@@ -187,6 +196,15 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
     for (const customer of ctx.store.all('customers')) if (customer.tenantId === tenantId) return customer;
     return undefined;
   }
+}
+
+/** The conversation a posted card lives in, to post there anew; null when the card's record does not say. */
+function conversationOf(card: CardLocation): Extract<DeliveryTarget, { kind: 'conversation' }> | null {
+  if (card.platform === 'slack')
+    return { kind: 'conversation', platform: 'slack', conversationId: card.channel, reference: null, locale: card.locale };
+  const id = (card.reference.conversation as { id?: unknown } | undefined)?.id;
+  if (typeof id !== 'string' || !id) return null;
+  return { kind: 'conversation', platform: 'teams', conversationId: id, reference: card.reference, locale: card.locale };
 }
 
 /** Who the audit trail names for what the directory's sync does on its own. */

@@ -1,4 +1,6 @@
 /** Events the service publishes after the change behind them is durable. */
+import type { ActorRef } from '../../store/schema.js';
+
 export interface InvitationAcceptedEvent {
   type: 'invitation.accepted';
   invitationId: string;
@@ -8,10 +10,16 @@ export interface InvitationAcceptedEvent {
   contactName: string;
   providerName: string | null;
   invitedBy: string;
+  /**
+   * Who drafted the invitation, for the posts to mention them on their own platform. Absent in
+   * deliveries queued before it was recorded: those name `invitedBy` in words.
+   */
+  inviter?: ActorRef;
   acceptedAt: string;
   /**
-   * Deliveries recorded with the acceptance: one per subscribed conversation, and the update of
-   * the inviter's draft card when a surface recorded where it is.
+   * Deliveries recorded with the acceptance: one per subscribed conversation and, when a surface
+   * recorded where the inviter's card is, the update of that card and a new post in its
+   * conversation (the news, unless that conversation is subscribed and hears of it anyway).
    */
   deliveryIds: string[];
 }

@@ -8,7 +8,7 @@
  */
 import { t } from '../../i18n/catalogue.js';
 import { multiLine } from '../../bot/service/text.js';
-import { escapeControl, escapeMrkdwn } from './mrkdwn.js';
+import { escapeControl, escapeMrkdwn, namingMrkdwn } from './mrkdwn.js';
 import type { Verb } from '../../views/verbs.js';
 import type { Locale } from '../../store/schema.js';
 import type { ActionModel, AttestationView, DraftView, Fact, HomeView, LinkModel, View } from '../../views/index.js';
@@ -233,9 +233,12 @@ export function toSlackMessage(view: View): SlackMessage {
       );
       break;
     case 'outcome':
-    case 'accepted':
       blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
-      blocks.push(...actionsBlock(view.actions), ...linkBlock(view.kind === 'outcome' ? view.link : undefined));
+      blocks.push(...actionsBlock(view.actions), ...linkBlock(view.link));
+      break;
+    case 'accepted':
+      blocks.push(header(view.title), section(`${escapeMrkdwn(view.text)}\n${namingMrkdwn(view.invitedBy)}`), ...factsBlock(view.facts));
+      blocks.push(...actionsBlock(view.actions));
       break;
     case 'list':
       blocks.push(header(view.title));

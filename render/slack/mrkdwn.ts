@@ -20,6 +20,7 @@
  */
 
 import { multiLine } from '../../bot/service/text.js';
+import type { Naming } from '../../views/index.js';
 
 const WJ = '\u2060';
 const LOOK_ALIKE: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c' };
@@ -46,4 +47,18 @@ export function escapeMrkdwn(shown: string): string {
     .replace(QUOTE, '\u00ad&gt;')
     .replace(SCHEME, `$1:${WJ}//`)
     .replace(WWW, `$1${WJ}.`);
+}
+
+/** A Slack user id as Slack writes it (U…, or W… in an Enterprise Grid): nothing else goes in `<@…>`. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * A sentence naming a person: a Slack user is mentioned (`<@U…>`, which Slack shows with their
+ * current name and notifies them of), anyone else named in words; the rest escaped as text.
+ */
+export function namingMrkdwn(naming: Naming): string {
+  const { person } = naming;
+  if (person.platform !== 'slack' || !SLACK_USER_ID.test(person.userId))
+    return escapeMrkdwn(`${naming.before}${person.name}${naming.after}`);
+  return `${escapeMrkdwn(naming.before)}<@${person.userId}>${escapeMrkdwn(naming.after)}`;
 }

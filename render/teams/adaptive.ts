@@ -1,9 +1,11 @@
 /** Renders view models as Adaptive Cards 1.5 for Teams, from the JSON templates in render/teams/templates/. */
 import { createRequire } from 'node:module';
 import type * as ACDataModule from 'adaptivecards-templating';
-import type { ActionModel, LinkModel, View } from '../../views/index.js';
+import { namingText, type ActionModel, type LinkModel, type View } from '../../views/index.js';
 import { escapeCardText, teamsText } from './teams-text.js';
+import { placeNaming } from './mention.js';
 import { t } from '../../i18n/catalogue.js';
+import accepted from './templates/accepted.json' with { type: 'json' };
 import attestation from './templates/attestation.json' with { type: 'json' };
 import customerDetails from './templates/customer-details.json' with { type: 'json' };
 import customerList from './templates/customer-list.json' with { type: 'json' };
@@ -26,7 +28,7 @@ const sources: Record<View['kind'], object> = {
   list,
   message,
   outcome,
-  accepted: outcome,
+  accepted,
   providerPicker,
   sent,
 };
@@ -122,6 +124,9 @@ function modelOf(view: View): Record<string, unknown> {
       return { ...view, actions: withLink(actions, view.link) };
     case 'providerPicker':
       return { ...view, actions, requiredMessage };
+    case 'accepted':
+      // In words here; renderAdaptiveCard writes the mention once the card's text is escaped.
+      return { ...view, invitedBy: namingText(view.invitedBy), actions };
     default:
       return { ...view, actions };
   }
@@ -131,6 +136,7 @@ export function renderAdaptiveCard(view: View): AdaptiveCard {
   const card = expand(view.kind, modelOf(view)) as AdaptiveCard;
   // View models carry plain text; the one place it becomes Teams markdown.
   escapeCardText(card);
+  if (view.kind === 'accepted') placeNaming(card, 'invitedBy', view.invitedBy);
   return card;
 }
 

@@ -1,5 +1,5 @@
 /** Renders views as aligned terminal text, with their actions as numbered choices. */
-import type { ActionModel, Fact, View } from '../../views/index.js';
+import { namingText, type ActionModel, type Fact, type View } from '../../views/index.js';
 
 /** Choices the terminal chat answers itself (editing the draft before Done), never sent as verbs. */
 export interface LocalAction {
@@ -135,7 +135,7 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
     case 'outcome':
     case 'accepted':
       title(view.title);
-      lines.push(view.text, ...facts(view.facts));
+      lines.push(view.text, ...(view.kind === 'accepted' ? [namingText(view.invitedBy)] : []), ...facts(view.facts));
       if (view.kind === 'outcome' && view.link) lines.push(`${view.link.title}: ${view.link.url}`);
       add(view.actions);
       break;

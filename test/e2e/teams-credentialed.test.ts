@@ -99,14 +99,17 @@ describe('Teams with credentials', () => {
     expect(decodeURIComponent(update.path)).toContain(`/activities/${draftId}`);
     expect(cardText(update)).toContain('Invitation sent');
 
-    // The customer accepts: the channel hears of it proactively, and the draft card says so.
+    // The customer accepts: the channel hears of it proactively, the draft card says so, and the
+    // inviter's chat gets the news as a new message.
     expectSigned(connector.calls);
     connector.clear();
     await bot.service.acceptInvitation(link.split('/').pop()!, contact());
-    await expect.poll(() => connector.calls.filter((c) => cardText(c).includes('Contoso Ltd accepted the invitation')).length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => connector.calls.filter((c) => cardText(c).includes('Contoso Ltd accepted the invitation')).length, { timeout: 15_000 }).toBe(3);
     const notified = connector.calls.find((c) => c.method === 'POST' && decodeURIComponent(c.path).includes(salesChannel.id))!;
     expect(cardText(notified)).toContain('Contoso Ltd accepted the invitation');
     expect(connector.calls.find((c) => c.method === 'PUT')!.path).toContain(draftId);
+    const news = connector.calls.find((c) => c.method === 'POST' && decodeURIComponent(c.path).includes(personal.id))!;
+    expect(cardText(news)).toContain('Contoso Ltd accepted the invitation');
     expect(bot.store.count('deliveries')).toBe(0);
 
     expectSigned(connector.calls);

@@ -9,7 +9,7 @@ import { startConnector, type ConnectorCall } from '../fakes/connector.js';
 import { startSlackApi } from '../fakes/slack-api.js';
 import { slackClient } from '../fakes/slack-client.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
-import { markdownTexts, slackProblems, slackVisible, squash, teamsRendering } from './hostile.js';
+import { markdownTexts, ownMentionsAsText, slackProblems, slackVisible, squash, teamsRendering } from './hostile.js';
 
 const SECRET = 'hostile-signing-secret';
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
@@ -52,7 +52,7 @@ async function acceptOnPage(link: string, fields: Record<string, string>) {
 function expectInertCard(call: ConnectorCall | undefined) {
   const card = call?.body.attachments?.[0]?.content;
   expect(card).toBeDefined();
-  const texts = markdownTexts(card);
+  const texts = markdownTexts(card).map(ownMentionsAsText(card));
   for (const text of texts) expect(teamsRendering(text).markup, text.text).toBeNull();
   // The card's fallbackText (clients that cannot render the card) is markdown too.
   const fallback = teamsRendering({ text: String((card as Record<string, unknown>).fallbackText), copy: false });
@@ -93,6 +93,15 @@ describe('names built to be markup, end to end', () => {
     const inviterCard = () => connector.calls.find((c) => c.method === 'PUT');
     await expect.poll(inviterCard, { timeout: 5_000 }).toBeTruthy();
     expectInertCard(inviterCard());
+    // The news in the inviter's chat, a new message: inert too, but for the mention of the inviter.
+    const inviterNews = () => connector.calls.find((c) => c.method === 'POST' && decodeURIComponent(c.path).includes(personal.id));
+    await expect.poll(inviterNews, { timeout: 5_000 }).toBeTruthy();
+    expectInertCard(inviterNews());
+    for (const post of [channelPost(), inviterNews()]) {
+      expect((post!.body.attachments![0]!.content as { msteams?: unknown }).msteams).toEqual({
+        entities: [{ type: 'mention', text: '<at>Alice Admin</at>', mentioned: { id: 'aad-admin', name: 'Alice Admin' } }],
+      });
+    }
 
     // Slack: the blocks and the notification text.
     const notice = await api.waitFor('chat.postMessage', (c) => c.args.channel === 'C0NEWS', { after: slackBefore });

@@ -60,6 +60,19 @@ export function markdownTexts(card: unknown): Array<{ text: string; copy: boolea
 }
 
 /**
+ * The card's own @mentions (`<at>…</at>`, each declared in its `msteams.entities`) are markup the
+ * bot means: each is read as the name inside it, which must itself be inert. Any other `<at>` stays.
+ */
+export function ownMentionsAsText(card: unknown): (text: { text: string; copy: boolean }) => { text: string; copy: boolean } {
+  const entities = (card as { msteams?: { entities?: Array<{ type?: string; text?: string }> } } | undefined)?.msteams?.entities ?? [];
+  const tags = entities.filter((e) => e.type === 'mention' && typeof e.text === 'string').map((e) => e.text!);
+  return ({ text, copy }) => ({
+    copy,
+    text: tags.reduce((out, tag) => out.replaceAll(tag, tag.slice('<at>'.length, -'</at>'.length)), text),
+  });
+}
+
+/**
  * A Teams text as markdown would show it, and the markup it would produce. Monospace blocks are
  * the link and the email body people copy: their URLs stay whole (an invisible character would
  * break the pasted link), so a client may link a bare URL there, showing exactly where it goes;

@@ -136,7 +136,7 @@ describe('notification deliveries over time', () => {
     }
   });
 
-  it("turns the inviter's draft card into the acceptance after a restart, when the stopped bot could not", async () => {
+  it("turns the inviter's draft card into the acceptance and posts the news there after a restart, when the stopped bot could not", async () => {
     const clock = fakeClock();
     const first = await startBot({}, { clock });
     const teams = teamsClient(first.url, connector.url);
@@ -144,14 +144,18 @@ describe('notification deliveries over time', () => {
     const draft = connector.calls.at(-1)!;
     const token = /http:\/\/localhost:3978\/invitations\/([A-Za-z0-9_-]+)/.exec(cardText(draft))![1]!;
     await expect.poll(() => [...first.store.all('invitations')][0]?.draftMessage?.platform).toBe('teams');
-    // The acceptance is on disk; the card update is refused, so this bot never updates the card.
+    // The acceptance is on disk; the card update and the new post are refused, so this bot never
+    // updates the card nor tells the conversation.
     connector.fail('a:personal-alice', 1_000);
     await first.service.acceptInvitation(token, contact());
-    await expect.poll(() => connector.failed.length).toBe(1);
+    await expect.poll(() => connector.failed.length).toBe(2);
     await first.dispatcher.idle();
     const pending = [...first.store.all('deliveries')];
-    expect(pending).toMatchObject([{ target: { kind: 'card', card: { platform: 'teams' } }, attempts: 1 }]);
-    clock.set(Date.parse(pending[0]!.nextAttemptAt));
+    expect(pending).toMatchObject([
+      { target: { kind: 'card', card: { platform: 'teams' } }, attempts: 1 },
+      { target: { kind: 'conversation', platform: 'teams', conversationId: 'a:personal-alice' }, attempts: 1 },
+    ]);
+    clock.set(Math.max(...pending.map((d) => Date.parse(d.nextAttemptAt))));
     await first.stop();
 
     connector.fail('a:personal-alice', 0);
@@ -163,6 +167,10 @@ describe('notification deliveries over time', () => {
       const updated = connector.calls.find((c) => c.method === 'PUT')!;
       expect(updated.path).toContain('/activities/');
       expect(cardText(updated)).toContain('accepted the invitation');
+      await expect.poll(() => connector.calls.filter((c) => c.method === 'POST').length).toBe(1);
+      const posted = connector.calls.find((c) => c.method === 'POST')!;
+      expect(decodeURIComponent(posted.path)).toContain('a:personal-alice');
+      expect(cardText(posted)).toContain('accepted the invitation');
       await expect.poll(() => second.store.count('deliveries')).toBe(0);
     } finally {
       await second.stop();

@@ -39,6 +39,29 @@ describe('accepting an invitation', () => {
     for (const id of events[0]!.deliveryIds) expect(journal).toContain(id);
   });
 
+  it("posts the news anew in the inviter's conversation, once: not again when that conversation is subscribed", async () => {
+    const { service, store } = await testService();
+    await service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C0NEWS', name: '#news' });
+    const targets = async (card: Parameters<typeof service.recordDraftMessage>[2]) => {
+      const draft = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+      await service.recordDraftMessage(admin, draft.id, card);
+      const before = new Set([...store.all('deliveries')].map((d) => d.id));
+      await service.acceptInvitation(draft.token, contact(`${draft.id.slice(0, 8)}.example`));
+      return [...store.all('deliveries')].filter((d) => !before.has(d.id)).map((d) => d.target);
+    };
+    const reference = { conversation: { id: 'a:personal-alice' }, serviceUrl: 'http://localhost:1' };
+    expect(await targets({ platform: 'teams', activityId: 'act-1', reference, locale: 'it' })).toEqual([
+      { kind: 'subscription', subscriptionId: 'slack:C0NEWS' },
+      { kind: 'card', card: { platform: 'teams', activityId: 'act-1', reference, locale: 'it' } },
+      { kind: 'conversation', platform: 'teams', conversationId: 'a:personal-alice', reference, locale: 'it' },
+    ]);
+    // Drafted in the subscribed channel: its post is the news there, with the card turned into the acceptance.
+    expect(await targets({ platform: 'slack', channel: 'C0NEWS', ts: '1.2', locale: 'en' })).toEqual([
+      { kind: 'subscription', subscriptionId: 'slack:C0NEWS' },
+      { kind: 'card', card: { platform: 'slack', channel: 'C0NEWS', ts: '1.2', locale: 'en' } },
+    ]);
+  });
+
   it('refuses a used, revoked, expired or unknown link and changes nothing', async () => {
     const { service, clock, store } = await testService();
     const used = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });

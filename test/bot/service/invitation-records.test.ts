@@ -120,11 +120,13 @@ describe('acceptance records', () => {
     expect(result).toMatchObject({ invitationId: draft.id, providerName: 'Contoso Distribution' });
     const event = events.find((e) => e.type === 'invitation.accepted')!;
     expect(event).toMatchObject({ invitationId: draft.id, customerId: result.customer.id, companyName: 'Contoso Ltd', domain: 'contoso.com', contactName: 'Anna Verdi', providerName: 'Contoso Distribution', invitedBy: 'admin', acceptedAt: clock.now.toISOString() });
-    // One delivery to the subscribed channel, one that turns the draft card into the acceptance.
-    const [toChannel, toCard] = [...store.all('deliveries')];
-    expect(event).toMatchObject({ deliveryIds: [toChannel!.id, toCard!.id] });
+    // One delivery to the subscribed channel, one that turns the draft card into the acceptance,
+    // and one new post in the inviter's conversation (the news, which an edited card is not).
+    const [toChannel, toCard, toInviter] = [...store.all('deliveries')];
+    expect(event).toMatchObject({ deliveryIds: [toChannel!.id, toCard!.id, toInviter!.id], inviter: { platform: 'cli', userId: 'admin', displayName: 'admin' } });
     expect(toChannel).toMatchObject({ target: { kind: 'subscription', subscriptionId: 'teams:19:ops' }, attempts: 0, nextAttemptAt: clock.now.toISOString(), lastError: null });
     expect(toCard).toMatchObject({ target: { kind: 'card', card }, attempts: 0, nextAttemptAt: clock.now.toISOString(), lastError: null });
+    expect(toInviter).toMatchObject({ target: { kind: 'conversation', platform: 'slack', conversationId: 'C1', reference: null, locale: 'it' }, attempts: 0, nextAttemptAt: clock.now.toISOString(), lastError: null });
     expect(service.listAudit(admin, { target: draft.id })[0]).toMatchObject({ action: 'invitation.accepted', actor: { platform: 'web', userId: 'anna@contoso.com' }, details: { customerId: result.customer.id, providerId: provider.id } });
     expect(service.getInvitation(admin, draft.id)).toMatchObject({ status: 'accepted', acceptedAt: clock.now.toISOString(), customerId: result.customer.id });
   });
