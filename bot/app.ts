@@ -93,6 +93,7 @@ export async function createApp(
     publicUrl: config.publicUrl,
     bootstrapAdmins: config.bootstrapAdmins,
     partnerNameFromConfig: Boolean(config.partner.name),
+    logger,
     notifier: events,
     now: () => clock.now(),
     directory: microsoft?.directory,

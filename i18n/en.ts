@@ -486,4 +486,7 @@ export const en = {
   'invitation.badEmail': '"{email}" is not an email address. Write it like ada@fabrikam.example, or leave it out and add it in the email client.',
   'invitation.companyTooLong': "That company name is longer than {max} characters. Use the name the customer is known by; you can add detail in the email.",
   'provider.unknownNamed': 'None of your indirect providers is called "{name}". Pick one of them:',
+  'ui.endAccess.noneEnded': 'Admin access for {company} is still in place: nothing could be ended yet.',
+  'ui.endAccess.notYetActive': '{name} is approved but not active yet, and Microsoft ends a relationship only once it is active (usually within minutes). Type `end admin access` again shortly.',
+  'ui.endAccess.refused': 'Microsoft did not end {name}: {reason}',
 } as const;

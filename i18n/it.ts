@@ -485,4 +485,7 @@ export const it: Record<keyof typeof en, Message> = {
   'invitation.badEmail': '"{email}" non è un indirizzo email. Scrivilo come ada@fabrikam.example, oppure lascialo fuori e aggiungilo nel client di posta.',
   'invitation.companyTooLong': "Il nome dell'azienda supera i {max} caratteri. Usa il nome con cui il cliente è conosciuto; i dettagli puoi scriverli nell'email.",
   'provider.unknownNamed': 'Nessuno dei tuoi provider indiretti si chiama "{name}". Scegline uno:',
+  'ui.endAccess.noneEnded': "L'accesso amministrativo a {company} è ancora attivo: per ora non è stato possibile terminare nulla.",
+  'ui.endAccess.notYetActive': '{name} è approvata ma non ancora attiva, e Microsoft termina una relazione solo quando è attiva (di solito entro pochi minuti). Scrivi di nuovo `termina accesso amministrativo` tra poco.',
+  'ui.endAccess.refused': 'Microsoft non ha terminato {name}: {reason}',
 };

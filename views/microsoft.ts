@@ -107,12 +107,23 @@ export function toEndAccessConfirmView(
   };
 }
 
-export function toEndAccessOutcomeView(viewer: Viewer, r: { companyName: string; ended: GdapRecord[]; alreadyDone: boolean }): OutcomeView {
+export function toEndAccessOutcomeView(
+  viewer: Viewer,
+  r: { companyName: string; ended: GdapRecord[]; notEnded?: Array<{ displayName: string; reason: string }>; alreadyDone: boolean },
+): OutcomeView {
   const l = viewer.locale;
-  const text = r.alreadyDone
+  const left = (r.notEnded ?? []).map((n) =>
+    n.reason === 'notYetActive'
+      ? t(l, 'ui.endAccess.notYetActive', { name: n.displayName })
+      : t(l, 'ui.endAccess.refused', { name: n.displayName, reason: n.reason }),
+  );
+  const summary = r.alreadyDone
     ? t(l, 'ui.endAccess.already', { company: r.companyName })
-    : t(l, 'ui.endAccess.done', { company: r.companyName, count: r.ended.length });
-  return { kind: 'outcome', locale: l, title: '', fallbackText: text, text, facts: [], actions: [] };
+    : r.ended.length > 0 || left.length === 0
+      ? t(l, 'ui.endAccess.done', { company: r.companyName, count: r.ended.length })
+      : t(l, 'ui.endAccess.noneEnded', { company: r.companyName });
+  const text = [summary, ...left].join('\n\n');
+  return { kind: 'outcome', locale: l, title: '', fallbackText: summary, text, facts: [], actions: [] };
 }
 
 /** Posted to subscribed conversations: a GDAP relationship ends soon, with an offer to request a new one. */

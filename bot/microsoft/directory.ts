@@ -194,8 +194,19 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
         const ended: EndedAccess[] = [];
         for (const r of relationships) {
           if (!['approved', 'activating', 'active', 'expiring'].includes(r.status)) continue;
-          await graph.terminateRelationship(r);
-          ended.push({ relationshipId: r.id, displayName: r.displayName, status: 'terminationRequested' });
+          // Approved but not active yet: Graph refuses to terminate it until Microsoft activates it (minutes).
+          if (r.status === 'approved' || r.status === 'activating') {
+            ended.push({ relationshipId: r.id, displayName: r.displayName, status: r.status, notEnded: 'notYetActive' });
+            continue;
+          }
+          try {
+            await graph.terminateRelationship(r);
+            ended.push({ relationshipId: r.id, displayName: r.displayName, status: 'terminationRequested' });
+          } catch (error) {
+            // One refusal does not keep the others alive; a login or permission problem stops them all.
+            if (!(error instanceof GraphError) || error.status === 401 || error.status === 403) throw error;
+            ended.push({ relationshipId: r.id, displayName: r.displayName, status: r.status, notEnded: error.message });
+          }
         }
         return ended;
       } catch (error) {

@@ -64,8 +64,12 @@ export function createAdminAccessOperations(ctx: ServiceContext) {
       const live = gdapOf(ctx, customer.tenantId).filter((r) => LIVE_GDAP.has(r.status));
       // Nothing live (or a directory without GDAP): nothing to end, which is what was asked.
       if (live.length === 0 || !ctx.directory.endAdminAccess || !customer.tenantId)
-        return { companyName: customer.companyName, ended: [] as GdapRecord[], alreadyDone: true };
-      const ended = await ctx.directory.endAdminAccess(customer.tenantId);
+        return { companyName: customer.companyName, ended: [] as GdapRecord[], notEnded: [] as NotEnded[], alreadyDone: true };
+      const outcomes = await ctx.directory.endAdminAccess(customer.tenantId);
+      const ended = outcomes.filter((e) => !e.notEnded);
+      const notEnded = outcomes.filter((e) => e.notEnded).map((e) => ({ displayName: e.displayName, reason: e.notEnded! }));
+      // Nothing ended: nothing changed, so nothing is recorded; the card says why.
+      if (ended.length === 0) return { companyName: customer.companyName, ended: [] as GdapRecord[], notEnded, alreadyDone: false };
       const at = ctx.now().toISOString();
       const records = await ctx.store.transact((tx, read) => {
         const out: GdapRecord[] = [];
@@ -82,9 +86,15 @@ export function createAdminAccessOperations(ctx: ServiceContext) {
         });
         return out;
       });
-      return { companyName: customer.companyName, ended: records, alreadyDone: false };
+      return { companyName: customer.companyName, ended: records, notEnded, alreadyDone: false };
     },
   };
+}
+
+/** A relationship `end admin access` left as it was, and why (`notYetActive`, or Microsoft's refusal). */
+export interface NotEnded {
+  displayName: string;
+  reason: string;
 }
 
 /** A customer tenant's GDAP relationships, newest end date first. */

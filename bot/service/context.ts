@@ -31,6 +31,13 @@ export interface ServiceDeps {
   checks?: () => Promise<Check[]>;
   /** True when `PARTNER_NAME` sets the partner's name: then nobody renames it from a chat. */
   partnerNameFromConfig?: boolean;
+  /** Where what went wrong without failing the request is said (a clean-up at Microsoft that failed). */
+  logger?: ServiceLogger;
+}
+
+/** The part of the bot's logger the service uses. */
+export interface ServiceLogger {
+  warn(obj: object, msg: string): void;
 }
 
 export interface ServiceContext {
@@ -43,6 +50,7 @@ export interface ServiceContext {
   newId: () => string;
   checks: (() => Promise<Check[]>) | null;
   partnerNameFromConfig: boolean;
+  logger: ServiceLogger;
   /** Lookups kept current from the store's change feed. */
   indexes: ServiceIndexes;
   /** Records an audit event inside the same transaction as the change it describes. */
@@ -62,6 +70,7 @@ export function createContext(deps: ServiceDeps): ServiceContext {
     newId,
     checks: deps.checks ?? null,
     partnerNameFromConfig: deps.partnerNameFromConfig ?? false,
+    logger: deps.logger ?? { warn: () => {} },
     indexes: new ServiceIndexes(deps.store),
     audit(tx, actor, action, target, details = {}) {
       tx.put('audit', { id: newId(), at: now().toISOString(), actor: toActorRef(actor), action, target, details });

@@ -43,6 +43,11 @@ export interface EndedAccess {
   relationshipId: string;
   displayName: string;
   status: string;
+  /**
+   * Why this one was not ended, when it was not: `notYetActive` (Microsoft ends a relationship only
+   * once it is active), or Microsoft's own words for a refusal. The others are ended all the same.
+   */
+  notEnded?: string;
 }
 
 export interface Directory {

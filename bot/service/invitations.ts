@@ -178,7 +178,12 @@ export function createInvitationOperations(ctx: ServiceContext) {
         });
       } catch (error) {
         // No half-made invitation: a request at Microsoft without its draft is withdrawn.
-        await ctx.directory.withdrawInvitation(invitation).catch(() => {});
+        await ctx.directory.withdrawInvitation(invitation).catch((err: unknown) =>
+          ctx.logger.warn(
+            { err, invitationId: invitation.id, gdapRelationshipId: invitation.microsoft?.gdapRelationshipId ?? null },
+            'a GDAP request made for a draft that could not be saved could not be withdrawn: end it in Partner Center (Customers > Admin relationships)',
+          ),
+        );
         throw error;
       }
       return toRecord(stored, token) as DraftedInvitation;

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../../fakes/microsoft.js';
 import { testService } from '../../helpers.js';
 import { admin, openApp, sentInvitation } from './harness.js';
+import { toEndAccessOutcomeView } from '../../../views/index.js';
 
 let now: Date;
 const clock = { now: () => now };
@@ -78,8 +79,42 @@ describe('end admin access', () => {
     expect((audit[0]!.details.relationships as string[]).length).toBe(2);
 
     const again = await app.service.endAdminAccess(admin, listed[0]!.id);
-    expect(again).toEqual({ companyName: 'Contoso Ltd', ended: [], alreadyDone: true });
+    expect(again).toEqual({ companyName: 'Contoso Ltd', ended: [], notEnded: [], alreadyDone: true });
     expect(app.service.listAudit(admin, { target: listed[0]!.id }).filter((e) => e.action === 'adminAccess.ended')).toHaveLength(1);
+  });
+});
+
+describe('end admin access on a relationship approved but not active yet', () => {
+  it('ends the active one and says why the approved one is left; with only that one, nothing is recorded', async () => {
+    const app = await openApp(fake, clock);
+    cleanups.push(() => app.store.close());
+    const tenantId = randomUUID();
+    const customer = { tenantId, displayName: 'Contoso Ltd' };
+    const active = await sentInvitation(app, { companyName: 'Contoso Ltd' });
+    const pending = await sentInvitation(app, { companyName: 'Contoso Ltd' });
+    fake.approve(active.relationshipId, customer);
+    fake.approve(pending.relationshipId, customer, { activate: false });
+    await app.sync!.runOnce();
+    const [listed] = [...app.store.all('customers')].filter((c) => c.tenantId === tenantId);
+
+    const result = await app.service.endAdminAccess(admin, listed!.id);
+    expect(result.ended.map((r) => r.id)).toEqual([active.relationshipId]);
+    expect(result.notEnded).toEqual([{ displayName: expect.any(String), reason: 'notYetActive' }]);
+    const statuses = new Map(fake.relationships().map((r) => [r.id, r.status]));
+    expect(statuses.get(active.relationshipId)).toMatch(/^terminat/);
+    expect(statuses.get(pending.relationshipId)).toBe('approved');
+
+    const audited = () => app.service.listAudit(admin, { target: listed!.id }).filter((e) => e.action === 'adminAccess.ended');
+    expect(audited()).toHaveLength(1);
+    const again = await app.service.endAdminAccess(admin, listed!.id);
+    expect(again).toMatchObject({ ended: [], alreadyDone: false, notEnded: [{ reason: 'notYetActive' }] });
+    expect(audited()).toHaveLength(1);
+    expect(app.store.get('gdap', pending.relationshipId)!.status).toBe('approved');
+    // What the card says, in both languages: the reason, and what to do.
+    const en = toEndAccessOutcomeView({ locale: 'en', permissions: [] }, again).text;
+    expect(en).toContain('Admin access for Contoso Ltd is still in place');
+    expect(en).toMatch(/is approved but not active yet, and Microsoft ends a relationship only once it is active .*Type `end admin access` again shortly\./);
+    expect(toEndAccessOutcomeView({ locale: 'it', permissions: [] }, again).text).toMatch(/è approvata ma non ancora attiva.*`termina accesso amministrativo`/);
   });
 });
 
@@ -197,6 +232,6 @@ describe('directory status without Microsoft', () => {
       tenantId: customer.customer.tenantId,
       relationships: [],
     });
-    expect(await service.endAdminAccess(admin, customer.customer.id)).toEqual({ companyName: 'Contoso Ltd', ended: [], alreadyDone: true });
+    expect(await service.endAdminAccess(admin, customer.customer.id)).toEqual({ companyName: 'Contoso Ltd', ended: [], notEnded: [], alreadyDone: true });
   });
 });

@@ -172,6 +172,23 @@ describe('GDAP requests for invitations', () => {
     expect((await a.service.revokeInvitation(admin, id)).alreadyDone).toBe(true);
   });
 
+  it('says in the log what to end in Partner Center when a draft the store refused leaves a GDAP request Microsoft would not delete', async () => {
+    const a = await app();
+    const before = fake.relationships().length;
+    // The request is made awaiting approval, so withdrawing it is a terminate request: Microsoft refuses it.
+    let requests = 0;
+    const terminate = (r: { method: string; path: string }) => r.method === 'POST' && r.path.endsWith('/requests') && ++requests === 2;
+    fake.failNext(terminate, { status: 403, code: 'Authorization_RequestDenied' });
+    // The store closed under the draft: Microsoft has the request, the store cannot take the draft.
+    // (The first POST to `/requests` locks the request for approval; the second is the terminate.)
+    await a.store.close();
+    await expect(a.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' })).rejects.toThrow();
+    const made = fake.relationships().slice(before);
+    expect(made).toHaveLength(1);
+    const line = a.logs.find((l) => String(l.msg).startsWith('a GDAP request made for a draft that could not be saved could not be withdrawn'));
+    expect(line).toMatchObject({ gdapRelationshipId: made[0]!.id, msg: expect.stringContaining('end it in Partner Center') });
+  });
+
   it('keeps the invitation when Microsoft refuses to withdraw its request', async () => {
     const a = await app();
     const { id } = await sentInvitation(a);
