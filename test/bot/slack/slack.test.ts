@@ -79,7 +79,7 @@ describe('Slack surface', () => {
     expect(call.args.channel).toBe('C0SALES');
     expect(call.args.text).toBe('What I can do');
     expect(blocksOf(call)[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'What I can do', emoji: true } });
-    expect(api.text(call)).toContain('`/csp invite customer`');
+    expect(api.text(call)).toContain('`/csp invite customer [company] [email] [with provider &lt;name&gt;]`');
     expect(await api.waitFor('users.info')).toMatchObject({ args: { user: ADMIN, include_locale: 'true' } });
   });
 
