@@ -62,6 +62,12 @@ describe('a webhook signed by a leaf under an intermediate CA (Microsoft product
     expect(h.calls).toHaveLength(1);
   });
 
+  it('is accepted with the intermediate as the trust root (PARTNER_CENTER_WEBHOOK_TRUST_ROOTS naming it), when the URL serves the leaf alone', async () => {
+    const h = await route({ trustRoots: [storage.intermediate.cert] });
+    const { bytes, headers } = storage.signed(body, { key: storage.intermediateLeaf.key, certPath: '/cert/intermediate-leaf.cer' });
+    expect(await h.post(bytes, headers)).toEqual({ status: 200, json: { status: 'accepted' } });
+  });
+
   it('is refused with 401 when the intermediate is nowhere to be found: the chain stops short of the root', async () => {
     const h = await route();
     const { bytes, headers } = storage.signed(body, { key: storage.intermediateLeaf.key, certPath: '/cert/intermediate-leaf.cer' });
