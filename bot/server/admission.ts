@@ -29,7 +29,13 @@ export interface BodyBudget {
  * rest of that is the connections themselves), and are far above what Teams and Slack send at
  * once: their bodies are a few KB, declared, and arrive in milliseconds. 30 s is the design's body time.
  */
-export const DEFAULT_BODY_BUDGET: BodyBudget = { maxReads: 64, maxBytes: 4 * 1024 * 1024, maxBody: 1024 * 1024, readTimeoutMs: 30_000, retryAfterS: 5 };
+export const DEFAULT_BODY_BUDGET: BodyBudget = {
+  maxReads: 64,
+  maxBytes: 4 * 1024 * 1024,
+  maxBody: 1024 * 1024,
+  readTimeoutMs: 30_000,
+  retryAfterS: 5,
+};
 
 const hasBody = (req: IncomingMessage) =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
@@ -80,8 +86,17 @@ export function admitBodies(budget: BodyBudget, logger: Logger) {
       req.socket.destroy();
     }, budget.readTimeoutMs);
     timer.unref();
-    req.once('end', release);
-    req.once('close', release);
+    let ended = false;
+    req.once('end', () => {
+      ended = true;
+      release();
+    });
+    req.once('close', () => {
+      // The client went (or the connection was closed on it) before the body's end: said at
+      // debug level, without the path (a webhook's path carries its secret token).
+      if (!ended && !req.complete) logger.debug({ method: req.method }, 'request closed before its body was read to the end');
+      release();
+    });
     res.once('close', release);
     next();
   };

@@ -61,7 +61,15 @@ export function createWebSurface(app: App, logger: Logger, options: { secureCook
     send(res, reason === 'unknown' ? 404 : 410, p.html, p.nonce);
   };
 
-  const formPage = (res: Response, req: Request, inv: InvitationRecord, status: number, values: Record<string, string>, errors: Partial<Record<string, MessageKey>>, notice?: MessageKey) => {
+  const formPage = (
+    res: Response,
+    req: Request,
+    inv: InvitationRecord,
+    status: number,
+    values: Record<string, string>,
+    errors: Partial<Record<string, MessageKey>>,
+    notice?: MessageKey,
+  ) => {
     const locale = pageLocale(req);
     const cookieNonce = randomBytes(16).toString('base64url');
     const title = inv.providerName
@@ -83,7 +91,30 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(to
 <p class="muted">${tx(locale, 'web.privacy')}</p>
 <p class="muted">${tx(locale, 'web.expires', { date: formatDate({ locale }, inv.expiresAt, false) })}</p>`;
     const p = page(locale, inv.partnerName, title, body, `${path}?lang=${locale === 'it' ? 'en' : 'it'}`);
-    send(res, status, p.html, p.nonce, `csp_form=${cookieNonce}; Path=/invitations/; HttpOnly; SameSite=Strict${options.secureCookie ? '; Secure' : ''}`);
+    send(
+      res,
+      status,
+      p.html,
+      p.nonce,
+      `csp_form=${cookieNonce}; Path=/invitations/; HttpOnly; SameSite=Strict${options.secureCookie ? '; Secure' : ''}`,
+    );
+  };
+
+  /** Something failed on the bot's side (the store): nothing was changed, try again later. */
+  const unavailablePage = (res: Response, locale: Locale, partner: string) => {
+    const p = page(locale, partner, tx(locale, 'ui.error.title'), `<p>${tx(locale, 'error.unexpected')}</p>`, null);
+    send(res, 503, p.html, p.nonce);
+  };
+
+  /**
+   * A store that failed a write holds in memory what may not be on disk (an acceptance the
+   * customer was told failed): until a restart, the page answers that it is unavailable rather
+   * than show a link as used, or take a submission it cannot keep.
+   */
+  const storeFailed = (res: Response, locale: Locale) => {
+    if (app.store.healthy) return false;
+    unavailablePage(res, locale, partnerName());
+    return true;
   };
 
   const lookup = (token: string): InvitationRecord | null => {
@@ -101,6 +132,7 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(to
     register(server) {
       server.get('/invitations/:token', async (req: Request, res: Response) => {
         const locale = pageLocale(req);
+        if (storeFailed(res, locale)) return;
         const inv = lookup(String(req.params.token));
         if (!inv) return gonePage(res, locale, partnerName(), 'unknown');
         const reason = goneReason(inv.effectiveStatus);
@@ -114,10 +146,13 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(to
         async (req: Request, res: Response) => {
           const locale = pageLocale(req);
           const token = String(req.params.token);
+          if (storeFailed(res, locale)) return;
           const inv = lookup(token);
           if (!inv) return gonePage(res, locale, partnerName(), 'unknown');
           const form = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-          const values = Object.fromEntries(['companyName', 'domain', 'name', 'email'].map((k) => [k, typeof form[k] === 'string' ? (form[k] as string) : '']));
+          const values = Object.fromEntries(
+            ['companyName', 'domain', 'name', 'email'].map((k) => [k, typeof form[k] === 'string' ? (form[k] as string) : '']),
+          );
           const cookieNonce = /(?:^|;\s*)csp_form=([A-Za-z0-9_-]+)/.exec(String(req.headers.cookie ?? ''))?.[1] ?? '';
           const expected = Buffer.from(csrfFor(token, cookieNonce));
           const given = Buffer.from(typeof form.csrf === 'string' ? form.csrf : '');
@@ -131,13 +166,13 @@ ${acceptForm({ locale, action: `${path}/accept?lang=${locale}`, csrf: csrfFor(to
             const p = page(locale, inv.partnerName, title, body, null);
             send(res, 200, p.html, p.nonce);
           } catch (error) {
-            if (isServiceError(error) && error.code === ErrorCode.InvalidInput) return formPage(res, req, inv, 422, values, error.fields, 'web.fix');
+            if (isServiceError(error) && error.code === ErrorCode.InvalidInput)
+              return formPage(res, req, inv, 422, values, error.fields, 'web.fix');
             // The link was used up, revoked or expired meanwhile.
             const reason = error instanceof InvitationUnusable ? goneReason(error.status) : null;
             if (reason) return gonePage(res, locale, inv.partnerName, reason);
             logger.error({ err: error }, 'accepting an invitation failed');
-            const p = page(locale, inv.partnerName, tx(locale, 'ui.error.title'), `<p>${tx(locale, 'error.unexpected')}</p>`, null);
-            send(res, 503, p.html, p.nonce);
+            unavailablePage(res, locale, inv.partnerName);
           }
         },
       );

@@ -16,6 +16,7 @@ import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
 import { startFakePartnerCenter } from '../fakes/partner-center.js';
 import { TEAMS_LIMIT_BYTES, jsonBytes } from '../fakes/platform-limits.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
+import { connectPartnerCenter } from './partner-center-connect.js';
 
 const ALICE_ID = '0a1b2c3d-0000-4000-8000-00000000a11c';
 const alice: TeamsUser = { aadObjectId: ALICE_ID, name: 'Alice Agent' };
@@ -61,21 +62,14 @@ afterEach(async () => {
 });
 
 /** Alice connects from Teams: the device-code card, the sign-in at "Microsoft", then the outcome posted in the chat. */
-async function connect(teams: ReturnType<typeof teamsClient>): Promise<string> {
-  await teams.say(alice, personal, 'connect partner center');
-  const card = cardText(connector.calls.at(-1));
-  const [code] = partnerCenter.pendingUserCodes();
-  expect(code).toBeTruthy();
-  expect(card).toContain(code!);
-  expect(card).toContain('Sign in to Partner Center');
-  connector.clear();
-  partnerCenter.completeSignIn({ upn: 'alice@northwind.example', mfa: true, oid: ALICE_ID });
-  await expect
-    .poll(() => connector.calls.find((c) => c.method === 'POST' && /Partner Center/.test(cardText(c))), { timeout: 15_000 })
-    .toBeTruthy();
-  await bot.dispatcher.idle();
-  return cardText(connector.calls.find((c) => c.method === 'POST' && /Partner Center/.test(cardText(c))));
-}
+const connect = (teams: ReturnType<typeof teamsClient>) =>
+  connectPartnerCenter({
+    teams,
+    connector,
+    partnerCenter,
+    dispatcher: bot.dispatcher,
+    who: { user: alice, conversation: personal, upn: 'alice@northwind.example' },
+  });
 
 describe('Partner Center API with DIRECTORY=microsoft, against the stand-ins', () => {
   it('connects from Teams with a device code, shows a real-sized customer within limits, and removes only once nothing is active', async () => {

@@ -3,8 +3,11 @@
  * posts `granular-admin-relationship-approved`, signed with a certificate from a "Microsoft storage"
  * stand-in chained to the configured root. The bot verifies it, looks at Microsoft at once, and
  * the subscribed channel hears of the acceptance once: not again for the replayed event, nor for
- * the Graph sync that sees the same approval; forged events change nothing.
+ * the Graph sync that sees the same approval; forged events change nothing. With Partner Center's
+ * API connected, a reseller acceptance (`reseller-relationship-accepted-by-customer`) fetches the
+ * customer from Partner Center and accepts it the same way, once.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,9 +15,11 @@ import { microsoftEnv } from '../bot/microsoft/harness.js';
 import { startBot } from '../fakes/bot-server.js';
 import { cardText, startConnector } from '../fakes/connector.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
+import { startFakePartnerCenter, type FakePartnerCenter } from '../fakes/partner-center.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
 import { startCertificateStorage } from '../fakes/webhook-certificates.js';
 import { tempDir } from '../helpers.js';
+import { connectPartnerCenter } from './partner-center-connect.js';
 
 const ALICE_ID = '0a1b2c3d-0000-4000-8000-00000000a11c';
 const CUSTOMER_TENANT = '7c0ffee0-1234-4abc-9def-000000000002';
@@ -26,40 +31,61 @@ const salesChannel: TeamsConversation = { id: '19:sales@thread.tacv2', conversat
 let microsoft: FakeMicrosoft;
 let storage: Awaited<ReturnType<typeof startCertificateStorage>>;
 let connector: Awaited<ReturnType<typeof startConnector>>;
+let partnerCenter: FakePartnerCenter | undefined;
 let bot: Awaited<ReturnType<typeof startBot>>;
+let roots: string;
 
 beforeEach(async () => {
   microsoft = await startFakeMicrosoft();
   microsoft.addUser({ id: ALICE_ID, mail: 'alice@northwind.example', groups: ['AdminAgents'] });
   storage = await startCertificateStorage({ now: new Date() });
-  const roots = join(tempDir(), 'roots.pem');
+  roots = join(tempDir(), 'roots.pem');
   writeFileSync(roots, storage.root.cert);
   connector = await startConnector();
+});
+afterEach(async () => {
+  await bot?.stop();
+  await connector?.close();
+  await partnerCenter?.close();
+  partnerCenter = undefined;
+  await storage?.close();
+  await microsoft?.close();
+});
+
+/** The bot with the webhook route on, its certificates from the storage stand-in; `env` adds to it. */
+async function start(env: Record<string, string> = {}) {
   bot = await startBot({
     ...microsoftEnv(microsoft),
     PARTNER_CENTER_WEBHOOK_TOKEN: TOKEN,
     PARTNER_CENTER_WEBHOOK_CERT_HOSTS: storage.host,
     PARTNER_CENTER_WEBHOOK_TRUST_ROOTS: roots,
     BOOTSTRAP_ADMINS: '',
+    ...env,
   });
-});
-afterEach(async () => {
-  await bot?.stop();
-  await connector?.close();
-  await storage?.close();
-  await microsoft?.close();
-});
+}
+
+/** The channel's acceptance notices for `company`. */
+const noticesOf = (company: string) =>
+  connector.calls.filter(
+    (c) => c.method === 'POST' && decodeURIComponent(c.path).includes('19:sales') && cardText(c).includes(`${company} accepted`),
+  );
+
+/** Alice subscribes the Sales channel and drafts an invitation: its id. */
+async function subscribeAndInvite(teams: ReturnType<typeof teamsClient>): Promise<string> {
+  await teams.say(alice, salesChannel, '<at>CSP Connect</at> notify here');
+  await teams.say(alice, personal, 'invite customer');
+  return /"invitationId":"([^"]+)"/.exec(JSON.stringify(connector.calls.at(-1)!.body))![1]!;
+}
 
 const post = (body: Buffer, headers: Record<string, string>, token = TOKEN) =>
   fetch(`${bot.url}/partner-center/events/${token}`, { method: 'POST', headers, body }).then((r) => r.status);
 
 describe('signed Partner Center acceptance webhooks', () => {
   it('notifies the channel once for a verified approval, whatever else sees it, and forged events change nothing', async () => {
+    await start();
     const teams = teamsClient(bot.url, connector.url);
-    await teams.say(alice, salesChannel, '<at>CSP Connect</at> notify here');
-    await teams.say(alice, personal, 'invite customer');
+    const invitationId = await subscribeAndInvite(teams);
     const [relationship] = microsoft.relationships();
-    const invitationId = /"invitationId":"([^"]+)"/.exec(JSON.stringify(connector.calls.at(-1)!.body))![1]!;
     microsoft.approve(relationship!.id, { tenantId: CUSTOMER_TENANT, displayName: 'Adatum Corporation' });
 
     const event = {
@@ -85,11 +111,7 @@ describe('signed Partner Center acceptance webhooks', () => {
     connector.clear();
     expect(await post(good.bytes, good.headers)).toBe(200);
     await bot.dispatcher.idle();
-    const notices = () =>
-      connector.calls.filter(
-        (c) =>
-          c.method === 'POST' && decodeURIComponent(c.path).includes('19:sales') && cardText(c).includes('Adatum Corporation accepted'),
-      );
+    const notices = () => noticesOf('Adatum Corporation');
     await expect.poll(() => notices().length).toBe(1);
     expect(
       bot.service.getInvitation({ platform: 'teams', userId: ALICE_ID, displayName: 'Alice', locale: 'en' }, invitationId).status,
@@ -101,5 +123,59 @@ describe('signed Partner Center acceptance webhooks', () => {
     await bot.dispatcher.idle();
     expect(notices()).toHaveLength(1);
     expect(bot.store.count('webhookEvents')).toBe(1);
+  });
+
+  it('accepts the customer once for a verified reseller acceptance, fetched from Partner Center, and notifies the channel once', async () => {
+    partnerCenter = await startFakePartnerCenter({ tenantId: microsoft.tenantId, clientId: microsoft.clientId, deviceCodeInterval: 1 });
+    await start({
+      PARTNER_CENTER_URL: partnerCenter.url,
+      PARTNER_CENTER_LOGIN_URL: partnerCenter.url,
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
+    const teams = teamsClient(bot.url, connector.url);
+    const pc = partnerCenter;
+    const connected = await connectPartnerCenter({
+      teams,
+      connector,
+      partnerCenter: pc,
+      dispatcher: bot.dispatcher,
+      who: { user: alice, conversation: personal, upn: 'alice@northwind.example' },
+    });
+    expect(connected).toContain('Partner Center is connected');
+    const invitationId = await subscribeAndInvite(teams);
+
+    // At Microsoft, the customer accepts the reseller relationship (and approves the GDAP request with it).
+    const [relationship] = microsoft.relationships();
+    microsoft.approve(relationship!.id, { tenantId: CUSTOMER_TENANT, displayName: 'Adatum Corporation' });
+    pc.addCustomer({ id: CUSTOMER_TENANT, companyName: 'Adatum Corporation', domain: 'adatum.example' });
+    const event = storage.signed(
+      JSON.stringify({
+        EventName: 'reseller-relationship-accepted-by-customer',
+        ResourceUri: `${pc.url}/v1/customers/${CUSTOMER_TENANT}`,
+        ResourceName: 'Customer',
+        AuditUri: null,
+        ResourceChangeUtcDate: new Date().toISOString(),
+      }),
+    );
+    connector.clear();
+    const answer = await fetch(`${bot.url}/partner-center/events/${TOKEN}`, { method: 'POST', headers: event.headers, body: event.bytes });
+    expect({ status: answer.status, json: await answer.json() }).toEqual({ status: 200, json: { status: 'accepted' } });
+
+    // The customer came from its ResourceUri at Partner Center, and its invitation is accepted.
+    expect(pc.requests({ pathStartsWith: `/v1/customers/${CUSTOMER_TENANT}` }).filter((r) => r.method === 'GET')).toHaveLength(1);
+    const admin = { platform: 'teams' as const, userId: ALICE_ID, displayName: 'Alice', locale: 'en' as const };
+    expect(bot.service.getInvitation(admin, invitationId).status).toBe('accepted');
+    await bot.dispatcher.idle();
+    await expect.poll(() => noticesOf('Adatum Corporation').length).toBe(1);
+    await teams.say(alice, personal, 'list customers');
+    expect(cardText(connector.calls.at(-1))).toContain('Adatum Corporation');
+
+    // Partner Center retries the event, and the Graph sync sees the approval: still one notice.
+    const again = await fetch(`${bot.url}/partner-center/events/${TOKEN}`, { method: 'POST', headers: event.headers, body: event.bytes });
+    expect({ status: again.status, json: await again.json() }).toEqual({ status: 200, json: { status: 'duplicate' } });
+    await bot.sync!.runOnce();
+    await bot.dispatcher.idle();
+    expect(noticesOf('Adatum Corporation')).toHaveLength(1);
+    expect([...bot.store.all('customers')].filter((c) => c.companyName === 'Adatum Corporation')).toHaveLength(1);
   });
 });

@@ -23,7 +23,7 @@ async function pool(tasks: Array<() => Promise<unknown>>, width: number): Promis
   );
 }
 
-/** Fisher-Yates with a seeded generator: a failing order can be replayed (FUZZ_SEED). */
+/** Fisher-Yates with a seeded generator: a failing order can be replayed (TEST_SEED). */
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -7,7 +7,7 @@
  * sizes and payloads come from argv[4], the round's seed, so a round can be replayed.
  */
 import { openJournalStore } from '../../store/journal-store.js';
-import { seeded } from '../seed.js';
+import { seeded } from '../seeded.js';
 
 const file = process.argv[2]!;
 const round = process.argv[3] ?? '0';

@@ -114,7 +114,7 @@ describe('crash safety', () => {
     `keeps every acknowledged write, with its content, across ${ROUNDS} SIGKILLs at random moments and mid-compaction`,
     { timeout: 180_000 },
     async () => {
-      const SEED = runSeed('crash test: kill schedule, burst sizes and payloads', 'CRASH_SEED');
+      const SEED = runSeed('crash test: kill schedule, burst sizes and payloads');
       const random = seeded(SEED);
       const file = join(tempDir(), 'db.json');
       const acknowledged = new Map<string, string>();

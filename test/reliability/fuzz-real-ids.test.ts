@@ -24,9 +24,10 @@ import { collectionNames } from '../../store/schema.js';
 import { VERBS as ALL_VERBS } from '../../views/verbs.js';
 import { contact } from '../helpers.js';
 import { microsoftEnv } from '../bot/microsoft/harness.js';
+import { reportSeedOnFailure, runSeed } from '../seed.js';
 
-// FUZZ_SEED=<n> replays a failing run (the seed is printed at the start).
-const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// TEST_SEED=<n> replays a failing run (the seed is printed at the start, and beside each failure).
+const SEED = runSeed('fuzz-real-ids');
 const RUNS = 80;
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
 const sam: TeamsUser = { aadObjectId: 'aad-sales', name: 'Sam Sales' };
@@ -74,7 +75,7 @@ let ids: Record<'invitationId' | 'draftId' | 'customerId' | 'removalId' | 'provi
 let links: string[];
 
 beforeEach(async () => {
-  console.log(`fuzz-real-ids seed ${SEED} (FUZZ_SEED=${SEED} replays it)`);
+  reportSeedOnFailure(SEED, 'fuzz-real-ids');
   connector = await startConnector();
   api = await startSlackApi({ UADMIN: { name: 'Sam Admin' }, USALES: { name: 'Sal Sales' }, UNOBODY: { name: 'No Role' } });
   bot = await startBot({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl });

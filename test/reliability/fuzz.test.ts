@@ -1,7 +1,7 @@
 /**
  * Random text, card actions, Slack payloads and raw bodies through both surfaces: only typed
  * refusals or normal replies, never a 5xx or a crash, and no change to the data from input that
- * is not a valid request. Each property prints its seed first; `FUZZ_SEED=<n>` replays it. Where
+ * is not a valid request. Each property prints its seed first (and again if it fails); `TEST_SEED=<n>` replays it. Where
  * Slack acknowledges before working, the data is compared once `bot.idle()` says the work is done.
  */
 import { createHash } from 'node:crypto';

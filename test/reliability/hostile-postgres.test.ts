@@ -1,7 +1,8 @@
 /**
  * The hostile suite's checks that depend on the store, on the PostgreSQL store (a real server,
- * test/setup/postgres.ts): no invitation token reaches any table, only its SHA-256; and a signed
- * Slack request replayed to another replica of the same database acts once.
+ * test/setup/postgres.ts): no invitation token reaches any table, only its SHA-256; a signed
+ * Slack request replayed to another replica of the same database acts once, and so does one
+ * Slack event delivered to two replicas (its event id claimed in the database).
  */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -133,5 +134,33 @@ describe('Slack replays across replicas', () => {
     expect(again.status).toBe(200);
     await second.idle();
     expect(await invitationCount(db)).toBe(2);
+  });
+
+  it('acts once on an event Slack delivers to both replicas at once, each copy signed anew (its retry)', async () => {
+    const db = await testDatabase();
+    const api = await startSlackApi({ UADMIN: { name: 'Alice Admin' } });
+    cleanups.push(() => api.close());
+    const replicas = [await slackBot(db, api.apiUrl), await slackBot(db, api.apiUrl)];
+    const event = { type: 'app_mention', user: 'UADMIN', text: '<@UBOT> whoami', channel: 'C0SALES', ts: '1.1' };
+    // Not a replayed request (each has its own signature and time): only the event id tells them apart.
+    const now = Math.floor(Date.now() / 1000);
+    const answers = await Promise.all(
+      replicas.map((replica, i) =>
+        slackClient(replica.url, SECRET, api.responseUrl).event(event, 'EvAcrossReplicas', {
+          timestamp: now - i,
+          ...(i ? { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } } : {}),
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    for (const replica of replicas) await replica.idle();
+    expect(api.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    // Claimed once, in the database the replicas share.
+    expect(await query(db, 'SELECT key FROM claims WHERE key = $1', ['slack-event:EvAcrossReplicas'])).toHaveLength(1);
+
+    // Another event still acts, on either replica.
+    expect((await slackClient(replicas[1]!.url, SECRET, api.responseUrl).event(event, 'EvNext', { timestamp: now })).status).toBe(200);
+    await replicas[1]!.idle();
+    expect(api.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
   });
 });

@@ -9,17 +9,15 @@ import { startCertificateStorage, type Pair } from '../../fakes/webhook-certific
 import { startServer, type RunningServer } from '../../../bot/server/server.js';
 import { createLogger } from '../../../bot/logger.js';
 import {
-  createPartnerCenterWebhookSurface,
   createWebhookVerifier,
   WebhookRejected,
   type PartnerCenterEvent,
+  type WebhookVerifierOptions,
 } from '../../../bot/partner-center/webhooks.js';
-import { tempStore } from '../../helpers.js';
-import type { Store } from '../../../store/store.js';
+import { startWebhookRoute, TOKEN, type WebhookRoute } from './webhook-route.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
-const TOKEN = 'pc-webhook-token-0123456789abcdefghijklmnop';
 
 let storage: Awaited<ReturnType<typeof startCertificateStorage>>;
 let root: Pair;
@@ -49,83 +47,20 @@ const event = (overrides: Partial<PartnerCenterEvent> = {}) => ({
 const signedRequest = (body: string | Buffer, options: { key?: string; certPath?: string; certUrl?: string } = {}) =>
   storage.signed(body, options);
 
-interface Harness {
-  server: RunningServer;
-  store: Store;
-  calls: PartnerCenterEvent[];
-  fetches: string[];
-  /** Requests whose event the verifier accepted: the route goes on with them at once (no await before its duplicate check). */
-  verified(): number;
-  post(body: Buffer | string, headers: Record<string, string>, token?: string): Promise<{ status: number; json: unknown }>;
-  setOnEvent(fn: (e: PartnerCenterEvent) => Promise<void>): void;
-}
-
 const running: RunningServer[] = [];
 afterEach(async () => {
   while (running.length) await running.pop()!.close();
 });
 
-async function harness(verifierOverrides: Partial<Parameters<typeof createWebhookVerifier>[0]> = {}): Promise<Harness> {
-  const { store } = await tempStore();
-  const clock = { now: () => NOW };
-  const calls: PartnerCenterEvent[] = [];
-  const fetches: string[] = [];
-  let onEvent = async (_e: PartnerCenterEvent) => {};
-  let verified = 0;
-  const real = createWebhookVerifier({
+async function harness(verifierOverrides: Partial<WebhookVerifierOptions> = {}): Promise<WebhookRoute> {
+  const h = await startWebhookRoute({
     allowedCertificateHosts: [storageHost],
     trustRoots: [root.cert],
-    clock,
-    fetch: (input, init) => {
-      fetches.push(String(input));
-      return fetch(input, init);
-    },
+    clock: { now: () => NOW },
     ...verifierOverrides,
   });
-  const verifier: typeof real = {
-    ...real,
-    verify: async (raw, headers) => {
-      const event = await real.verify(raw, headers);
-      verified++;
-      return event;
-    },
-  };
-  const surface = createPartnerCenterWebhookSurface({
-    verifier,
-    secretToken: TOKEN,
-    store,
-    clock,
-    logger: createLogger('silent'),
-    onEvent: async (e) => {
-      calls.push(e);
-      await onEvent(e);
-    },
-  });
-  const server = await startServer({ port: 0, host: '127.0.0.1', store, logger: createLogger('silent'), surfaces: [surface] });
-  running.push(server);
-  return {
-    server,
-    store,
-    calls,
-    fetches,
-    verified: () => verified,
-    setOnEvent: (fn) => (onEvent = fn),
-    async post(body, headers, token = TOKEN) {
-      const res = await fetch(`${server.url}/partner-center/events/${token}`, {
-        method: 'POST',
-        headers,
-        body: Buffer.isBuffer(body) ? new Uint8Array(body) : body,
-      });
-      const text = await res.text();
-      let json: unknown = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = text;
-      }
-      return { status: res.status, json };
-    },
-  };
+  running.push(h.server);
+  return h;
 }
 
 describe('Partner Center webhook route', () => {
