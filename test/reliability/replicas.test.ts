@@ -89,6 +89,12 @@ describe('two replicas on one PostgreSQL database', () => {
       const both = await Promise.all([accept(b, a, second, 'Fabrikam Inc'), accept(b, b, second, 'Fabrikam Inc')]);
       expect(both.map((r) => r.status).sort()).toEqual([200, 410]);
 
+      // The acceptance is also news in the chat where the invitation was drafted: once it is posted
+      // (no delivery left), the last answer in that chat is the list's.
+      await expect
+        .poll(() => query(db, `SELECT id FROM records WHERE collection = 'deliveries'`), { timeout: 10_000, interval: 50 })
+        .toEqual([]);
+      await Promise.all([settled(a), settled(b)]);
       // A lists what B wrote.
       await a.teams.say(alice, personal, 'list customers');
       const list = cardText(lastReplyTo(personal));
