@@ -2,7 +2,9 @@
 import type { Role } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { Permission } from '../bot/service/permissions.js';
-import { commandUsage, formatDate, roleName, toHelpView, type ActionModel, type Base, type Fact, type Viewer } from './common.js';
+import type { Capability } from '../bot/service/capabilities.js';
+import { formatDate, roleName, type ActionModel, type Base, type Fact, type Viewer } from './common.js';
+import { homeActions, noRoleHint } from './help.js';
 
 /** A home page (Slack's App Home): who you are and what is going on. Not a message, so not a `View`. */
 export interface HomeView extends Base {
@@ -17,6 +19,8 @@ export interface HomeView extends Base {
 export interface Summary {
   role: Role | null;
   permissions: readonly Permission[];
+  /** What the deployment can do (the service's); the buttons follow it. */
+  capabilities?: readonly Capability[];
   customers: number;
   pending: number;
   recentAcceptances: Array<{ companyName: string; acceptedAt: string }>;
@@ -25,13 +29,13 @@ export interface Summary {
 export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.home.title');
-  const help = toHelpView({ ...viewer, permissions: summary.permissions });
+  const me: Viewer = { ...viewer, permissions: summary.permissions, capabilities: summary.capabilities ?? viewer.capabilities };
   return {
     kind: 'home',
     locale: l,
     title,
     fallbackText: title,
-    role: summary.role ? t(l, 'ui.home.role', { role: roleName(l, summary.role) }) : t(l, 'ui.home.noRole'),
+    role: summary.role ? t(l, 'ui.home.role', { role: roleName(l, summary.role) }) : noRoleHint(me),
     facts: summary.role
       ? [
           { title: t(l, 'ui.home.customers'), value: String(summary.customers) },
@@ -40,6 +44,6 @@ export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
       : [],
     recentTitle: t(l, 'ui.home.recent'),
     recent: summary.recentAcceptances.map((a) => t(l, 'ui.home.acceptedOn', { company: a.companyName, when: formatDate(viewer, a.acceptedAt, false) })),
-    actions: summary.role ? [...help.actions, { verb: 'command', title: commandUsage(l, 'help'), data: { command: 'help' } }] : [],
+    actions: summary.role ? homeActions(me) : [],
   };
 }

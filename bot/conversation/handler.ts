@@ -19,6 +19,8 @@ import {
   toEndAccessOutcomeView,
   toStatusView,
   toHelpView,
+  toHomeView,
+  toWelcomeView,
   toInvitationsView,
   toMessageView,
   toProviderPickerView,
@@ -28,6 +30,8 @@ import {
   toSentView,
   toNotificationsView,
   toPartnerSetupView,
+  type HomeView,
+  type OutcomeView,
   type View,
   type Viewer,
 } from '../../views/index.js';
@@ -67,7 +71,7 @@ const INVITATIONS_SHOWN = 20;
 export function createConversation(service: Service, logger: Logger) {
   const viewerOf = (turn: Turn): Viewer => {
     const me = service.whoami(turn.actor);
-    return { locale: turn.actor.locale, timeZone: turn.timeZone, permissions: me.permissions };
+    return { locale: turn.actor.locale, timeZone: turn.timeZone, permissions: me.permissions, capabilities: service.capabilities() };
   };
 
   const errorView = (turn: Turn, error: unknown): View => {
@@ -195,6 +199,18 @@ export function createConversation(service: Service, logger: Logger) {
   }
 
   return {
+    /** The first message to someone (an installation, a first chat, the terminal): short, with the main buttons. */
+    async welcome(turn: Turn): Promise<OutcomeView> {
+      await identify(turn);
+      return toWelcomeView(viewerOf(turn), { role: service.whoami(turn.actor).role, partnerName: service.partner()?.name ?? null });
+    },
+
+    /** The App Home: the person's role, the figures, the main buttons. */
+    async home(turn: Turn): Promise<HomeView> {
+      await identify(turn);
+      return toHomeView(viewerOf(turn), service.summary(turn.actor));
+    },
+
     /** Answers a typed message. */
     async handleText(turn: Turn, text: string): Promise<View[]> {
       await identify(turn);
