@@ -50,9 +50,21 @@ export function toHelpView(viewer: Viewer): HelpView {
     title: t(l, `ui.help.section.${section}`),
     commands: commands
       .filter((c) => c.section === section && offered(viewer, c))
-      .map((c) => ({ usage: c.usage[l], description: t(l, `ui.help.${c.name}`), adminOnly: Boolean(c.permission && c.permission !== 'look') })),
+      .map((c) => ({
+        usage: c.usage[l],
+        description: t(l, `ui.help.${c.name}`),
+        adminOnly: Boolean(c.permission && c.permission !== 'look'),
+      })),
   })).filter((s) => s.commands.length > 0);
-  return { kind: 'help', locale: l, title, intro: t(l, 'ui.help.intro'), fallbackText: title, sections, actions: mainActions(viewer, ['invitations']) };
+  return {
+    kind: 'help',
+    locale: l,
+    title,
+    intro: t(l, 'ui.help.intro'),
+    fallbackText: title,
+    sections,
+    actions: mainActions(viewer, ['invitations']),
+  };
 }
 
 /** Who the person is to the bot, and whose bot it is, for the first message. */
@@ -62,7 +74,8 @@ export interface Welcome {
 }
 
 /** Where a person without a role gets one: granted in the bot, or from the partner tenant's groups. */
-export const noRoleHint = (viewer: Viewer) => t(viewer.locale, can(viewer, 'microsoft') ? 'ui.home.noRoleInPartnerTenant' : 'ui.home.noRole');
+export const noRoleHint = (viewer: Viewer) =>
+  t(viewer.locale, can(viewer, 'microsoft') ? 'ui.home.noRoleInPartnerTenant' : 'ui.home.noRole');
 
 /**
  * The first message (installing the app, opening the bot's chat, starting the terminal chat):

@@ -43,7 +43,9 @@ export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
         ]
       : [],
     recentTitle: t(l, 'ui.home.recent'),
-    recent: summary.recentAcceptances.map((a) => t(l, 'ui.home.acceptedOn', { company: a.companyName, when: formatDate(viewer, a.acceptedAt, false) })),
+    recent: summary.recentAcceptances.map((a) =>
+      t(l, 'ui.home.acceptedOn', { company: a.companyName, when: formatDate(viewer, a.acceptedAt, false) }),
+    ),
     actions: summary.role ? homeActions(me) : [],
   };
 }

@@ -49,7 +49,7 @@ export function escapeMrkdwn(shown: string): string {
 }
 
 /** Where a link may point: the web and email. */
-const LINKABLE = /^(https?:\/\/|mailto:)\S+$/i;
+const LINKABLE = /^(https?:\/\/[^/\s]|mailto:)/i;
 /** What would end `<url|text>` early or break it: percent-encoded in the address. */
 const LINK_BREAKERS = /[<>|\s]/g;
 

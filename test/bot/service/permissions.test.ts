@@ -42,7 +42,10 @@ describe('what help offers and what the service allows', () => {
     for (const command of commands) {
       const text = `${command.phrases.en[0]}${ARGS[command.name] ? ` ${ARGS[command.name]}` : ''}`;
       const refused = refusedForRole(await conversation.handleText(turn, text));
-      expect({ command: command.name, offered: offered.has(command.usage.en) }).toEqual({ command: command.name, offered: !refused && deploymentCan(command) });
+      expect({ command: command.name, offered: offered.has(command.usage.en) }).toEqual({
+        command: command.name,
+        offered: !refused && deploymentCan(command),
+      });
     }
   });
 
