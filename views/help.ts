@@ -1,8 +1,28 @@
 /** What the bot says first (the welcome), `help` grouped by what it is about, and the buttons they share. */
 import type { Role } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
-import { commands, HELP_SECTIONS, type CommandName, type CommandSpec } from '../bot/commands/parse.js';
+import { commands, type CommandName, type CommandSpec } from '../bot/commands/parse.js';
 import { can, may, outcomeView, roleName, type ActionModel, type Base, type OutcomeView, type Viewer } from './common.js';
+
+/** Help's parts, in order, each with its commands in reading order; every command is in one. */
+export const HELP_SECTIONS = {
+  customers: ['listCustomers', 'customer', 'providers', 'removeRelationship', 'refreshCustomers', 'endAdminAccess'],
+  invitations: ['invite', 'inviteWithProvider', 'invitations', 'revokeInvitation', 'notifyHere', 'notifyOff'],
+  admin: [
+    'grant',
+    'revokeRole',
+    'addProvider',
+    'partnerName',
+    'notifications',
+    'audit',
+    'status',
+    'connectPartnerCenter',
+    'disconnectPartnerCenter',
+  ],
+  general: ['whoami', 'help'],
+} as const satisfies Record<string, readonly CommandName[]>;
+
+const specOf = (name: CommandName) => commands.find((c) => c.name === name)!;
 
 export interface HelpCommand {
   usage: string;
@@ -46,16 +66,19 @@ function mainActions(viewer: Viewer, extra: Array<'invitations' | 'help'>): Acti
 export function toHelpView(viewer: Viewer): HelpView {
   const l = viewer.locale;
   const title = t(l, 'ui.help.title');
-  const sections = HELP_SECTIONS.map((section) => ({
-    title: t(l, `ui.help.section.${section}`),
-    commands: commands
-      .filter((c) => c.section === section && offered(viewer, c))
-      .map((c) => ({
-        usage: c.usage[l],
-        description: t(l, `ui.help.${c.name}`),
-        adminOnly: Boolean(c.permission && c.permission !== 'look'),
-      })),
-  })).filter((s) => s.commands.length > 0);
+  const sections = (Object.keys(HELP_SECTIONS) as Array<keyof typeof HELP_SECTIONS>)
+    .map((section) => ({
+      title: t(l, `ui.help.section.${section}`),
+      commands: HELP_SECTIONS[section]
+        .map(specOf)
+        .filter((c) => offered(viewer, c))
+        .map((c) => ({
+          usage: c.usage[l],
+          description: t(l, `ui.help.${c.name}`),
+          adminOnly: Boolean(c.permission && c.permission !== 'look'),
+        })),
+    }))
+    .filter((s) => s.commands.length > 0);
   return {
     kind: 'help',
     locale: l,

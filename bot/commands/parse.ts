@@ -34,14 +34,8 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export const isCommandName = (name: string): name is CommandName => (COMMAND_NAMES as readonly string[]).includes(name);
 
-/** The parts of help, in the order help shows them. */
-export const HELP_SECTIONS = ['customers', 'invitations', 'admin', 'general'] as const;
-export type HelpSection = (typeof HELP_SECTIONS)[number];
-
 export interface CommandSpec {
   name: CommandName;
-  /** Where help lists it. */
-  section: HelpSection;
   phrases: Record<Locale, string[]>;
   /** Shown in help; `<...>` is required, `[...]` optional. */
   usage: Record<Locale, string>;
@@ -54,24 +48,21 @@ export interface CommandSpec {
 }
 
 export const commands: CommandSpec[] = [
-  { name: 'help', section: 'general', phrases: { en: ['help', '?'], it: ['aiuto', 'guida'] }, usage: { en: 'help', it: 'aiuto' } },
+  { name: 'help', phrases: { en: ['help', '?'], it: ['aiuto', 'guida'] }, usage: { en: 'help', it: 'aiuto' } },
   {
     name: 'inviteWithProvider',
-    section: 'invitations',
     phrases: { en: ['invite customer with provider'], it: ['invita cliente con provider'] },
     usage: { en: 'invite customer with provider [provider]', it: 'invita cliente con provider [provider]' },
     permission: 'invite',
   },
-  { name: 'invite', section: 'invitations', phrases: { en: ['invite customer'], it: ['invita cliente'] }, usage: { en: 'invite customer', it: 'invita cliente' }, permission: 'invite' },
+  { name: 'invite', phrases: { en: ['invite customer'], it: ['invita cliente'] }, usage: { en: 'invite customer', it: 'invita cliente' }, permission: 'invite' },
   {
     name: 'listCustomers',
-    section: 'customers',
     phrases: { en: ['list customers', 'customers'], it: ['elenca clienti', 'clienti'] },
     usage: { en: 'list customers [search]', it: 'elenca clienti [ricerca]' },
   },
   {
     name: 'removeRelationship',
-    section: 'customers',
     phrases: { en: ['remove relationship'], it: ['rimuovi relazione'] },
     usage: { en: 'remove relationship <customer>', it: 'rimuovi relazione <cliente>' },
     needsArgs: true,
@@ -79,14 +70,12 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'customer',
-    section: 'customers',
     phrases: { en: ['customer'], it: ['cliente'] },
     usage: { en: 'customer <name or domain>', it: 'cliente <nome o dominio>' },
     needsArgs: true,
   },
   {
     name: 'addProvider',
-    section: 'admin',
     phrases: { en: ['add provider'], it: ['aggiungi provider'] },
     usage: { en: 'add provider <name> [tenant id]', it: 'aggiungi provider <nome> [ID tenant]' },
     needsArgs: true,
@@ -94,29 +83,26 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'partnerName',
-    section: 'admin',
     phrases: { en: ['company name'], it: ['nome azienda'] },
     usage: { en: 'company name <name customers know>', it: 'nome azienda <nome noto ai clienti>' },
     needsArgs: true,
     permission: 'namePartner',
   },
-  { name: 'providers', section: 'customers', phrases: { en: ['providers'], it: ['provider', 'provider indiretti'] }, usage: { en: 'providers', it: 'provider' } },
+  { name: 'providers', phrases: { en: ['providers'], it: ['provider', 'provider indiretti'] }, usage: { en: 'providers', it: 'provider' } },
   {
     name: 'revokeInvitation',
-    section: 'invitations',
     phrases: { en: ['revoke invitation'], it: ['revoca invito'] },
     usage: { en: 'revoke invitation <number>', it: 'revoca invito <numero>' },
     needsArgs: true,
     permission: 'invite',
   },
-  { name: 'invitations', section: 'invitations', phrases: { en: ['invitations'], it: ['inviti'] }, usage: { en: 'invitations', it: 'inviti' } },
-  { name: 'notifyHere', section: 'invitations', phrases: { en: ['notify here'], it: ['notifica qui'] }, usage: { en: 'notify here', it: 'notifica qui' } },
-  { name: 'notifyOff', section: 'invitations', phrases: { en: ['stop notifications'], it: ['disattiva notifiche'] }, usage: { en: 'stop notifications', it: 'disattiva notifiche' } },
-  { name: 'notifications', section: 'admin', phrases: { en: ['notifications'], it: ['notifiche'] }, usage: { en: 'notifications', it: 'notifiche' }, permission: 'look' },
-  { name: 'whoami', section: 'general', phrases: { en: ['whoami', 'who am i'], it: ['chi sono'] }, usage: { en: 'whoami', it: 'chi sono' } },
+  { name: 'invitations', phrases: { en: ['invitations'], it: ['inviti'] }, usage: { en: 'invitations', it: 'inviti' } },
+  { name: 'notifyHere', phrases: { en: ['notify here'], it: ['notifica qui'] }, usage: { en: 'notify here', it: 'notifica qui' } },
+  { name: 'notifyOff', phrases: { en: ['stop notifications'], it: ['disattiva notifiche'] }, usage: { en: 'stop notifications', it: 'disattiva notifiche' } },
+  { name: 'notifications', phrases: { en: ['notifications'], it: ['notifiche'] }, usage: { en: 'notifications', it: 'notifiche' }, permission: 'look' },
+  { name: 'whoami', phrases: { en: ['whoami', 'who am i'], it: ['chi sono'] }, usage: { en: 'whoami', it: 'chi sono' } },
   {
     name: 'grant',
-    section: 'admin',
     needs: 'grantRoles',
     phrases: { en: ['grant'], it: ['assegna'] },
     usage: { en: 'grant <role> <platform:user>', it: 'assegna <ruolo> <piattaforma:utente>' },
@@ -125,25 +111,22 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'revokeRole',
-    section: 'admin',
     needs: 'grantRoles',
     phrases: { en: ['revoke role'], it: ['revoca ruolo'] },
     usage: { en: 'revoke role <platform:user>', it: 'revoca ruolo <piattaforma:utente>' },
     needsArgs: true,
     permission: 'grant',
   },
-  { name: 'audit', section: 'admin', phrases: { en: ['audit'], it: ['registro'] }, usage: { en: 'audit', it: 'registro' }, permission: 'audit' },
-  { name: 'status', section: 'admin', needs: 'microsoft', phrases: { en: ['status'], it: ['stato'] }, usage: { en: 'status', it: 'stato' }, permission: 'adminAccess' },
+  { name: 'audit', phrases: { en: ['audit'], it: ['registro'] }, usage: { en: 'audit', it: 'registro' }, permission: 'audit' },
+  { name: 'status', needs: 'microsoft', phrases: { en: ['status'], it: ['stato'] }, usage: { en: 'status', it: 'stato' }, permission: 'adminAccess' },
   {
     name: 'refreshCustomers',
-    section: 'customers',
     needs: 'microsoft',
     phrases: { en: ['refresh customers'], it: ['aggiorna clienti'] },
     usage: { en: 'refresh customers', it: 'aggiorna clienti' },
   },
   {
     name: 'endAdminAccess',
-    section: 'customers',
     needs: 'microsoft',
     phrases: { en: ['end admin access'], it: ['termina accesso amministrativo'] },
     usage: { en: 'end admin access <customer>', it: 'termina accesso amministrativo <cliente>' },
@@ -152,7 +135,6 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'connectPartnerCenter',
-    section: 'admin',
     needs: 'microsoft',
     phrases: { en: ['connect partner center'], it: ['collega partner center'] },
     usage: { en: 'connect partner center', it: 'collega partner center' },
@@ -160,7 +142,6 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'disconnectPartnerCenter',
-    section: 'admin',
     needs: 'microsoft',
     phrases: { en: ['disconnect partner center'], it: ['scollega partner center'] },
     usage: { en: 'disconnect partner center', it: 'scollega partner center' },

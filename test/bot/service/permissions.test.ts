@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createConversation } from '../../../bot/conversation/handler.js';
 import { commands } from '../../../bot/commands/parse.js';
 import { Role } from '../../../store/schema.js';
-import type { HelpView, View } from '../../../views/index.js';
+import { HELP_SECTIONS, type HelpView, type View } from '../../../views/index.js';
 import { admin, testService } from '../../helpers.js';
 
 /** Arguments that pass parsing, so the only possible refusal is the role check. */
@@ -47,6 +47,11 @@ describe('what help offers and what the service allows', () => {
         offered: !refused && deploymentCan(command),
       });
     }
+  });
+
+  it('lists every command in exactly one part of help', () => {
+    const listed = Object.values(HELP_SECTIONS).flat();
+    expect([...listed].sort()).toEqual(commands.map((c) => c.name).sort());
   });
 
   it('does not offer add provider to an Admin agent, whom the service refuses', async () => {
