@@ -2,7 +2,6 @@
 import type { Role } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { Permission } from '../bot/service/permissions.js';
-import type { Capability } from '../bot/service/capabilities.js';
 import { formatDate, roleName, type ActionModel, type Base, type Fact, type Viewer } from './common.js';
 import { homeActions, noRoleHint } from './help.js';
 
@@ -19,8 +18,6 @@ export interface HomeView extends Base {
 export interface Summary {
   role: Role | null;
   permissions: readonly Permission[];
-  /** What the deployment can do (the service's); the buttons follow it. */
-  capabilities?: readonly Capability[];
   customers: number;
   pending: number;
   recentAcceptances: Array<{ companyName: string; acceptedAt: string }>;
@@ -29,7 +26,7 @@ export interface Summary {
 export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.home.title');
-  const me: Viewer = { ...viewer, permissions: summary.permissions, capabilities: summary.capabilities ?? viewer.capabilities };
+  const me: Viewer = { ...viewer, permissions: summary.permissions };
   return {
     kind: 'home',
     locale: l,

@@ -141,9 +141,16 @@ describe('the first message in Slack', () => {
     // The chat has a message now: opening it again posts nothing.
     const before = api.calls.length;
     await slack.event({ type: 'app_home_opened', user: 'UADMIN', channel: 'D0SAM', tab: 'messages' }, 'EvSecond');
-    await api.waitFor('conversations.history', () => true, { after: before });
     await bot.idle();
     expect(api.calls.slice(before).map((c) => c.method)).not.toContain('chat.postMessage');
+    expect(api.calls.filter((c) => c.method === 'conversations.history')).toHaveLength(1);
+
+    // A chat that already holds messages (here, an answer to a command typed there) gets no welcome.
+    await slack.event({ type: 'message', channel_type: 'im', user: 'UADMIN', text: 'whoami', channel: 'D0OLD', ts: '1.1' }, 'EvOld');
+    await api.waitFor('chat.postMessage', (c) => c.args.channel === 'D0OLD');
+    await slack.event({ type: 'app_home_opened', user: 'UADMIN', channel: 'D0OLD', tab: 'messages' }, 'EvOldOpened');
+    await bot.idle();
+    expect(api.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0OLD')).toHaveLength(1);
 
     await slack.event({ type: 'app_home_opened', user: 'UADMIN', channel: 'D0SAM', tab: 'home' }, 'EvHome');
     const home = await api.waitFor('views.publish');
@@ -180,6 +187,17 @@ describe('the first message in Slack', () => {
     await slack.event({ type: 'app_home_opened', user: 'UITALO', channel: 'D0ITALO', tab: 'home' }, 'EvItaloHome');
     const home = await api.waitFor('views.publish', () => true, { after: before });
     expect(slackButtons(home)).toEqual(['Invita un cliente', 'Elenca i clienti', 'Vedi gli inviti', 'Aiuto']);
+  });
+});
+
+describe('the first message in Slack, when Slack cannot say whether the chat is empty', () => {
+  it('posts nothing rather than a welcome in the middle of a conversation, and logs why', async () => {
+    const slack = slackClient(bot.url, SECRET, api.responseUrl);
+    api.fail('conversations.history', 'missing_scope');
+    await slack.event({ type: 'app_home_opened', user: 'UADMIN', channel: 'D0SAM', tab: 'messages' }, 'EvNoScope');
+    await bot.idle();
+    expect(api.calls.map((c) => c.method)).not.toContain('chat.postMessage');
+    expect(bot.logs.find((l) => String(l.msg).startsWith('could not read the chat history'))).toMatchObject({ level: 40 });
   });
 });
 

@@ -11,11 +11,18 @@ export function registerHome({ bolt, client, app, logger, people, replies }: Sla
   const { turnFor } = people;
   const { afterAck, post } = replies;
 
+  /** Chats known to hold a message already: opening them again asks Slack nothing. */
+  const started = new Set<string>();
+
   /** Whether the bot's chat with the person is still empty, as Slack says (im:history); unknown counts as not. */
   async function firstContact(channel: string): Promise<boolean> {
+    if (started.has(channel)) return false;
     try {
       const history = await client.conversations.history({ channel, limit: 1 });
-      return (history.messages ?? []).length === 0;
+      const empty = (history.messages ?? []).length === 0;
+      // Empty or not, the chat has a message once this answer is posted.
+      started.add(channel);
+      return empty;
     } catch (err) {
       logger.warn({ err }, 'could not read the chat history; no welcome posted');
       return false;
