@@ -98,7 +98,9 @@ function rowButton(locale: View['locale'], row: CustomerRow, n: number): Block {
 /** Help, one section per part (customers, invitations, administration, general). */
 const helpSections = (view: HelpView): Block[] =>
   view.sections.map((s) =>
-    section(`*${escapeMrkdwn(s.title)}*\n${s.commands.map((c) => `\`/csp ${escapeMrkdwn(c.usage)}\`  ${escapeMrkdwn(c.description)}`).join('\n')}`),
+    section(
+      `*${escapeMrkdwn(s.title)}*\n${s.commands.map((c) => `\`/csp ${escapeMrkdwn(c.usage)}\`  ${escapeMrkdwn(c.description)}`).join('\n')}`,
+    ),
   );
 
 function actionsBlock(actions: ActionModel[], offset = 0): Block[] {
