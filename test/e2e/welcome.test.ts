@@ -202,6 +202,27 @@ describe('the first message in Slack, when Slack cannot say whether the chat is 
 });
 
 describe('the first message in the terminal chat', () => {
+  it("says whose bot it is only once the company's name is known", async () => {
+    const unnamed = await startBot({ PARTNER_NAME: '' });
+    try {
+      for (const [locale, sentence] of [
+        ['en', 'I help you invite customers to a Microsoft reseller relationship'],
+        ['it', 'Ti aiuto a invitare i clienti a una relazione come rivenditore Microsoft'],
+      ] as const) {
+        const lines: string[] = [];
+        const turn = {
+          actor: { platform: 'cli' as const, userId: 'admin', displayName: 'Admin', locale },
+          conversation: { platform: 'cli' as const, conversationId: 'terminal', name: 'terminal' },
+        };
+        await createChatSession({ conversation: unnamed.conversation, turn, out: (line) => lines.push(line) }).welcome();
+        expect(lines.join('\n')).toContain(sentence);
+        expect(lines.join('\n')).not.toMatch(/CSP partner|Northwind/);
+      }
+    } finally {
+      await unnamed.stop();
+    }
+  });
+
   it('is the welcome with numbered choices, in English and in Italian, and help is one choice away', async () => {
     const lines: string[] = [];
     const session = (userId: string, locale: 'en' | 'it') =>
