@@ -4,6 +4,7 @@ import { Locale, Role, type Platform, type Provider } from '../store/schema.js';
 import { t, type MessageKey, type MessageParams } from '../i18n/catalogue.js';
 import { commands, type CommandName } from '../bot/commands/parse.js';
 import type { Permission } from '../bot/service/permissions.js';
+import type { Capability } from '../bot/service/capabilities.js';
 import type { AuditEntry } from '../bot/service/audit.js';
 
 /** How the viewer reads dates. */
@@ -12,10 +13,15 @@ export interface Viewer {
   timeZone?: string;
   /** What the viewer may do, from the service's permission table (help offers only these). */
   permissions?: readonly Permission[];
+  /** What the deployment can do, from the service (help offers only these commands). */
+  capabilities?: readonly Capability[];
 }
 
 /** Whether the viewer holds a permission of the service's table: what views offer follows it. */
 export const may = (viewer: Viewer, permission: Permission): boolean => viewer.permissions?.includes(permission) === true;
+
+/** Whether the deployment can do it (the service says, from its directory). */
+export const can = (viewer: Viewer, capability: Capability): boolean => viewer.capabilities?.includes(capability) === true;
 
 export interface Fact {
   title: string;
@@ -55,13 +61,6 @@ export interface Base {
   title: string;
   /** Plain text for notifications and clients that cannot render cards. */
   fallbackText: string;
-}
-
-export interface HelpView extends Base {
-  kind: 'help';
-  intro: string;
-  commands: Array<{ usage: string; description: string; adminOnly: boolean }>;
-  actions: ActionModel[];
 }
 
 export interface MessageView extends Base {
@@ -134,31 +133,6 @@ export function toMessageView(viewer: Viewer, tone: MessageView['tone'], key: Me
   const text = t(viewer.locale, key, role.success ? { ...params, role: roleName(viewer.locale, role.data) } : params);
   const title = tone === 'error' ? t(viewer.locale, 'ui.error.title') : '';
   return { kind: 'message', locale: viewer.locale, tone, title, text, fallbackText: text };
-}
-
-export function toHelpView(viewer: Viewer): HelpView {
-  const l = viewer.locale;
-  const visible = commands.filter((c) => !c.permission || may(viewer, c.permission));
-  const title = t(l, 'ui.help.title');
-  return {
-    kind: 'help',
-    locale: l,
-    title,
-    intro: t(l, 'ui.help.intro'),
-    fallbackText: title,
-    commands: visible.map((c) => ({
-      usage: c.usage[l],
-      description: t(l, `ui.help.${c.name}`),
-      adminOnly: Boolean(c.permission && c.permission !== 'look'),
-    })),
-    actions: [
-      ...(may(viewer, 'invite')
-        ? [{ verb: 'command', title: commandUsage(l, 'invite'), style: 'positive', data: { command: 'invite' } } satisfies ActionModel]
-        : []),
-      { verb: 'command', title: commandUsage(l, 'listCustomers').replace(/ \[.*\]$/, ''), data: { command: 'listCustomers' } },
-      { verb: 'command', title: commandUsage(l, 'invitations'), data: { command: 'invitations' } },
-    ],
-  };
 }
 
 /** How a command is typed, for button titles. */

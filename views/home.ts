@@ -2,7 +2,8 @@
 import type { Role } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { Permission } from '../bot/service/permissions.js';
-import { commandUsage, formatDate, roleName, toHelpView, type ActionModel, type Base, type Fact, type Viewer } from './common.js';
+import { formatDate, roleName, type ActionModel, type Base, type Fact, type Viewer } from './common.js';
+import { homeActions, noRoleHint } from './help.js';
 
 /** A home page (Slack's App Home): who you are and what is going on. Not a message, so not a `View`. */
 export interface HomeView extends Base {
@@ -25,13 +26,13 @@ export interface Summary {
 export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.home.title');
-  const help = toHelpView({ ...viewer, permissions: summary.permissions });
+  const me: Viewer = { ...viewer, permissions: summary.permissions };
   return {
     kind: 'home',
     locale: l,
     title,
     fallbackText: title,
-    role: summary.role ? t(l, 'ui.home.role', { role: roleName(l, summary.role) }) : t(l, 'ui.home.noRole'),
+    role: summary.role ? t(l, 'ui.home.role', { role: roleName(l, summary.role) }) : noRoleHint(me),
     facts: summary.role
       ? [
           { title: t(l, 'ui.home.customers'), value: String(summary.customers) },
@@ -39,7 +40,9 @@ export function toHomeView(viewer: Viewer, summary: Summary): HomeView {
         ]
       : [],
     recentTitle: t(l, 'ui.home.recent'),
-    recent: summary.recentAcceptances.map((a) => t(l, 'ui.home.acceptedOn', { company: a.companyName, when: formatDate(viewer, a.acceptedAt, false) })),
-    actions: summary.role ? [...help.actions, { verb: 'command', title: commandUsage(l, 'help'), data: { command: 'help' } }] : [],
+    recent: summary.recentAcceptances.map((a) =>
+      t(l, 'ui.home.acceptedOn', { company: a.companyName, when: formatDate(viewer, a.acceptedAt, false) }),
+    ),
+    actions: summary.role ? homeActions(me) : [],
   };
 }

@@ -6,9 +6,11 @@
 import type { AttestationView } from './removals.js';
 import type { CustomerDetailsView, CustomerListView } from './customers.js';
 import type { AcceptedView, DraftView, ProviderPickerView, SentView } from './invitations.js';
-import type { HelpView, ListView, MessageView, OutcomeView } from './common.js';
+import type { ListView, MessageView, OutcomeView } from './common.js';
+import type { HelpView } from './help.js';
 
 export * from './common.js';
+export * from './help.js';
 export * from './invitations.js';
 export * from './customers.js';
 export * from './removals.js';

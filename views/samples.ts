@@ -18,6 +18,7 @@ import {
   toCustomerListView,
   toDraftView,
   toHelpView,
+  toWelcomeView,
   toInvitationsView,
   toMessageView,
   toProviderPickerView,
@@ -209,7 +210,10 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     followUp: null,
   };
   return {
-    help: toHelpView(viewer),
+    help: toHelpView({ ...viewer, capabilities: ['grantRoles'] }),
+    'help-microsoft': toHelpView({ ...viewer, capabilities: ['microsoft'] }),
+    welcome: toWelcomeView({ ...viewer, capabilities: ['grantRoles'] }, { role: 'global-admin', partnerName: o('Northwind Cloud') }),
+    'welcome-no-role': toWelcomeView({ locale, capabilities: ['grantRoles'] }, { role: null, partnerName: null }),
     error: toMessageView(viewer, 'error', 'error.adminOnly', { role: 'Sales agent' }),
     'email-draft': toDraftView(viewer, inv),
     'email-draft-error': toDraftView(viewer, inv, { body: o('Hello'), error: 'invitation.linkMissing' }),

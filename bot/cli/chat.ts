@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const me = app.service.whoami(turn.actor);
   console.log(`${app.service.partner()?.name ?? ''} · ${app.cluster ? 'DATABASE_URL' : dataFile}`);
   console.log(`${locale === 'it' ? 'Usi il bot come' : 'Acting as'} ${user} (${roleName(locale, me.role)}). ${locale === 'it' ? 'Scrivi `aiuto`, o `esci` per uscire.' : 'Type `help`, or `exit` to leave.'}\n`);
+  await session.welcome();
 
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) });
   let open = true;

@@ -101,6 +101,10 @@ export function createChatSession(options: { conversation: Conversation; turn: T
   }
 
   return {
+    /** The first message: who the bot is, the person's role, the main choices. */
+    async welcome(): Promise<void> {
+      show([await conversation.welcome(turn)]);
+    },
     get prompt(): string {
       return prompt ? '' : '> ';
     },

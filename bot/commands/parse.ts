@@ -1,6 +1,7 @@
 /** Turns what people type into a command, in English or Italian, forgiving case, spaces and mentions. */
 import type { Locale } from '../../store/schema.js';
 import type { Permission } from '../service/permissions.js';
+import type { Capability } from '../service/capabilities.js';
 
 /** Every command, by the name the code uses: the one list (specs, help and card buttons refer to it). */
 export const COMMAND_NAMES = [
@@ -43,6 +44,8 @@ export interface CommandSpec {
   needsArgs?: boolean;
   /** What the service requires; help offers the command only to people who hold it. */
   permission?: Permission;
+  /** What the deployment must be able to do (the directory's); help leaves the command out otherwise. */
+  needs?: Capability;
 }
 
 export const commands: CommandSpec[] = [
@@ -111,6 +114,7 @@ export const commands: CommandSpec[] = [
   { name: 'whoami', phrases: { en: ['whoami', 'who am i'], it: ['chi sono'] }, usage: { en: 'whoami', it: 'chi sono' } },
   {
     name: 'grant',
+    needs: 'grantRoles',
     phrases: { en: ['grant'], it: ['assegna'] },
     usage: { en: 'grant <role> <platform:user>', it: 'assegna <ruolo> <piattaforma:utente>' },
     needsArgs: true,
@@ -118,20 +122,23 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'revokeRole',
+    needs: 'grantRoles',
     phrases: { en: ['revoke role'], it: ['revoca ruolo'] },
     usage: { en: 'revoke role <platform:user>', it: 'revoca ruolo <piattaforma:utente>' },
     needsArgs: true,
     permission: 'grant',
   },
   { name: 'audit', phrases: { en: ['audit'], it: ['registro'] }, usage: { en: 'audit', it: 'registro' }, permission: 'audit' },
-  { name: 'status', phrases: { en: ['status'], it: ['stato'] }, usage: { en: 'status', it: 'stato' }, permission: 'adminAccess' },
+  { name: 'status', needs: 'microsoft', phrases: { en: ['status'], it: ['stato'] }, usage: { en: 'status', it: 'stato' }, permission: 'adminAccess' },
   {
     name: 'refreshCustomers',
+    needs: 'microsoft',
     phrases: { en: ['refresh customers'], it: ['aggiorna clienti'] },
     usage: { en: 'refresh customers', it: 'aggiorna clienti' },
   },
   {
     name: 'endAdminAccess',
+    needs: 'microsoft',
     phrases: { en: ['end admin access'], it: ['termina accesso amministrativo'] },
     usage: { en: 'end admin access <customer>', it: 'termina accesso amministrativo <cliente>' },
     needsArgs: true,
@@ -139,12 +146,14 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'connectPartnerCenter',
+    needs: 'microsoft',
     phrases: { en: ['connect partner center'], it: ['collega partner center'] },
     usage: { en: 'connect partner center', it: 'collega partner center' },
     permission: 'adminAccess',
   },
   {
     name: 'disconnectPartnerCenter',
+    needs: 'microsoft',
     phrases: { en: ['disconnect partner center'], it: ['scollega partner center'] },
     usage: { en: 'disconnect partner center', it: 'scollega partner center' },
     permission: 'adminAccess',

@@ -20,6 +20,8 @@ import {
   toEndAccessOutcomeView,
   toStatusView,
   toHelpView,
+  toHomeView,
+  toWelcomeView,
   toInvitationsView,
   toMessageView,
   toProviderPickerView,
@@ -30,6 +32,8 @@ import {
   toNotificationsView,
   toPartnerSetupView,
   languageName,
+  type HomeView,
+  type OutcomeView,
   type View,
   type Viewer,
 } from '../../views/index.js';
@@ -72,7 +76,7 @@ const INVITATIONS_SHOWN = 20;
 export function createConversation(service: Service, logger: Logger) {
   const viewerOf = (turn: Turn): Viewer => {
     const me = service.whoami(turn.actor);
-    return { locale: turn.actor.locale, timeZone: turn.timeZone, permissions: me.permissions };
+    return { locale: turn.actor.locale, timeZone: turn.timeZone, permissions: me.permissions, capabilities: service.capabilities() };
   };
 
   const errorView = (turn: Turn, error: unknown): View => {
@@ -246,6 +250,21 @@ export function createConversation(service: Service, logger: Logger) {
   }
 
   return {
+    /** The first message to someone (an installation, a first chat, the terminal): short, with the main buttons. */
+    async welcome(asSent: Turn): Promise<OutcomeView> {
+      const turn = answeringIn(asSent, service.languageOf(asSent.actor), null);
+      await identify(turn);
+      const view = toWelcomeView(viewerOf(turn), { role: service.whoami(turn.actor).role, partnerName: service.partner()?.name ?? null });
+      return withLanguage(view, turn.actor.locale);
+    },
+
+    /** The App Home: the person's role, the figures, the main buttons. */
+    async home(asSent: Turn): Promise<HomeView> {
+      const turn = answeringIn(asSent, service.languageOf(asSent.actor), null);
+      await identify(turn);
+      return withLanguage(toHomeView(viewerOf(turn), service.summary(turn.actor)), turn.actor.locale);
+    },
+
     /** Answers a typed message. */
     async handleText(asTyped: Turn, text: string): Promise<View[]> {
       const parsed = parseCommand(text);

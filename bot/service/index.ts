@@ -15,6 +15,7 @@ import { createProviderOperations } from './providers.js';
 import { createRemovalOperations } from './removals.js';
 import { createRoleOperations } from './roles.js';
 import { createSummaryOperations } from './summary.js';
+import { capabilitiesOf } from './capabilities.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
@@ -35,6 +36,8 @@ export function createService(deps: ServiceDeps) {
     ...createPartnerCenterOperations(ctx),
     /** Which directory the facts come from: `embedded` or `microsoft`. */
     directoryKind: () => ctx.directory.kind,
+    /** What this deployment can do whoever asks (help and the welcome offer only these). */
+    capabilities: () => capabilitiesOf(ctx.directory),
     ...createPartnerOperations(ctx),
     ...createPeopleOperations(ctx),
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
@@ -46,4 +49,5 @@ export type Service = ReturnType<typeof createService>;
 export type { Actor } from './actor.js';
 export type { ServiceDeps, Notifier } from './context.js';
 export type { Directory } from './directory.js';
+export type { Capability } from './capabilities.js';
 export * from './errors.js';

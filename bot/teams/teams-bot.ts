@@ -11,7 +11,10 @@ import type { Logger } from '../logger.js';
 import type { Turn } from '../conversation/handler.js';
 import { toLocale } from '../../i18n/catalogue.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, toAttachment, toInvokeMessageText } from '../../render/teams/adaptive.js';
-import { toHelpView, type View } from '../../views/index.js';
+import type { View } from '../../views/index.js';
+
+/** How long the two events of one installation can be apart. */
+const WELCOME_WINDOW_MS = 5 * 60_000;
 
 /** Who is acting and where, from a Teams activity; nothing else in it is trusted. */
 export function toTurn(activity: Activity): Turn {
@@ -56,16 +59,29 @@ export class CspTeamsBot extends TeamsActivityHandler {
       await next();
     });
 
-    this.onInstallationUpdateAdd(async (context, next) => {
-      const turn = toTurn(context.activity);
-      await this.app.service
-        .identify(turn.actor)
-        .catch((err: unknown) => this.logger.warn({ err }, 'could not identify the person; the welcome card shows the role known so far'));
-      await context.sendActivity({
-        attachments: [toAttachment(toHelpView({ locale: turn.actor.locale, ...this.app.service.whoami(turn.actor) }))],
-      });
+    // Teams says "installed" twice (the bot added to the conversation, and the installation): one welcome.
+    this.onMembersAdded(async (context, next) => {
+      const { membersAdded = [], recipient } = context.activity;
+      if (membersAdded.some((m) => m.id === recipient?.id)) await this.welcome(context);
       await next();
     });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+  }
+
+  /** Conversations welcomed lately, with when: the second of Teams' two install events finds it here. */
+  private readonly welcomed = new Map<string, number>();
+
+  /** The short welcome, once per conversation within a few minutes. */
+  private async welcome(context: TurnContext): Promise<void> {
+    const turn = toTurn(context.activity);
+    const now = this.app.clock.now().getTime();
+    for (const [id, at] of this.welcomed) if (now - at > WELCOME_WINDOW_MS) this.welcomed.delete(id);
+    if (this.welcomed.has(turn.conversation.conversationId)) return;
+    this.welcomed.set(turn.conversation.conversationId, now);
+    await this.send(context, turn, [await this.app.conversation.welcome(turn)]);
   }
 
   /** Universal Actions: the returned card replaces the one that was clicked. */

@@ -7,11 +7,11 @@
  * hands both to the conversation handler, which hands ids to the service to re-check.
  */
 import { t } from '../../i18n/catalogue.js';
-import { multiLine } from '../../bot/service/text.js';
-import { escapeControl, escapeMrkdwn, namingMrkdwn } from './mrkdwn.js';
+import { multiLine, singleLine } from '../../bot/service/text.js';
+import { escapeControl, escapeMrkdwn, mrkdwnLink, namingMrkdwn } from './mrkdwn.js';
 import type { Verb } from '../../views/verbs.js';
 import type { Locale } from '../../store/schema.js';
-import type { ActionModel, AttestationView, DraftView, Fact, HomeView, LinkModel, View } from '../../views/index.js';
+import type { ActionModel, AttestationView, CustomerRow, DraftView, Fact, HelpView, HomeView, LinkModel, View } from '../../views/index.js';
 import type { types } from '@slack/bolt';
 import { clip, MAX, withinLimits, type Block } from './limits.js';
 
@@ -108,6 +108,24 @@ function button(action: ActionModel, n: number): Block {
   };
 }
 
+/**
+ * A customer row's button says which row it opens ("Details: Adatum"): a column of identical
+ * "Details" buttons reads badly and says nothing to a screen reader. The name is what is cut to
+ * keep within Slack's 75 characters.
+ */
+function rowButton(locale: View['locale'], row: CustomerRow, n: number): Block {
+  const room = MAX.button - t(locale, 'ui.list.detailsOf', { name: '' }).length;
+  return button({ ...row.open, title: t(locale, 'ui.list.detailsOf', { name: clip(singleLine(row.name), room) }) }, n);
+}
+
+/** Help, one section per part (customers, invitations, administration, general). */
+const helpSections = (view: HelpView): Block[] =>
+  view.sections.map((s) =>
+    section(
+      `*${escapeMrkdwn(s.title)}*\n${s.commands.map((c) => `\`/csp ${escapeMrkdwn(c.usage)}\`  ${escapeMrkdwn(c.description)}`).join('\n')}`,
+    ),
+  );
+
 function actionsBlock(actions: ActionModel[], offset = 0): Block[] {
   if (!actions.length) return [];
   return [{ type: 'actions', elements: actions.slice(0, MAX.actions).map((a, i) => button(a, offset + i)) }];
@@ -142,14 +160,14 @@ export function toSlackMessage(view: View): SlackMessage {
     }
     case 'help':
       blocks.push(header(view.title), section(catalogue(view.intro)));
-      blocks.push(section(view.commands.map((c) => `\`/csp ${escapeMrkdwn(c.usage)}\`  ${escapeMrkdwn(c.description)}`).join('\n')));
+      blocks.push(...helpSections(view));
       blocks.push(...actionsBlock(view.actions));
       break;
     case 'draft':
       blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), ...factsBlock(view.facts));
       blocks.push(section(`*${escapeMrkdwn(view.subjectLabel)}:* ${escapeMrkdwn(view.subject)}\n${codeBlock(view.body)}`));
       if (view.bodyError) blocks.push(section(`:warning: ${escapeMrkdwn(view.bodyError)}`));
-      blocks.push(context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`));
+      blocks.push(context(`${escapeMrkdwn(view.linkLabel)}: ${mrkdwnLink(view.link)}`));
       blocks.push(
         ...actionsBlock(
           withModalOpener(view.actions, 'invitation.done', {
@@ -164,7 +182,7 @@ export function toSlackMessage(view: View): SlackMessage {
     case 'sent':
       blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
       blocks.push(section(`*${escapeMrkdwn(view.copyLabel)}*\n${codeBlock(`${view.subject}\n\n${view.body}`)}`));
-      blocks.push(section(`<${view.mailto}|${escapeMrkdwn(view.openLabel)}>`), context(escapeMrkdwn(view.next)));
+      blocks.push(section(mrkdwnLink(view.mailto, view.openLabel)), context(escapeMrkdwn(view.next)));
       break;
     case 'providerPicker':
       blocks.push(header(view.title), section(escapeMrkdwn(view.intro)));
@@ -202,7 +220,7 @@ export function toSlackMessage(view: View): SlackMessage {
           text: mrkdwn(
             `*${escapeMrkdwn(row.name)}*\n${escapeMrkdwn(row.domain)} · ${escapeMrkdwn(row.status)} · ${escapeMrkdwn(row.counts)}`,
           ),
-          accessory: button(row.open, i),
+          accessory: rowButton(view.locale, row, i),
         });
       });
       blocks.push(...actionsBlock(view.actions, view.rows.length));
@@ -291,7 +309,7 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView 
           options: view.acquisitionChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
           ...(selected ? { initial_option: { text: plain(selected.title, MAX.option), value: selected.value } } : {}),
         }),
-        context(`${escapeMrkdwn(view.linkLabel)}: ${escapeControl(view.link)}`),
+        context(`${escapeMrkdwn(view.linkLabel)}: ${mrkdwnLink(view.link)}`),
       ],
       MAX.viewBlocks,
       l,

@@ -62,3 +62,22 @@ export function namingMrkdwn(naming: Naming): string {
     return escapeMrkdwn(`${naming.before}${person.name}${naming.after}`);
   return `${escapeMrkdwn(naming.before)}<@${person.userId}>${escapeMrkdwn(naming.after)}`;
 }
+
+/** Where a link may point: the web and email. */
+const LINKABLE = /^(https?:\/\/[^/\s]|mailto:)/i;
+/** What would end `<url|text>` early or break it: percent-encoded in the address. */
+const LINK_BREAKERS = /[<>|\s]/g;
+
+/**
+ * The bot's own link in Slack's explicit markup, `<url|text>`: Slack links nothing by itself in
+ * the bot's texts (they are `verbatim`, and bare URLs get a WORD JOINER), so a link the bot means
+ * is always written out. The address keeps its meaning (only `<`, `>`, `|` and spaces are
+ * percent-encoded, `&` is written as Slack's entity); the text is escaped like any other text.
+ * Anything but an http(s) or mailto address is shown as text, never linked.
+ */
+export function mrkdwnLink(url: string, text: string = url): string {
+  const address = multiLine(url).trim();
+  if (!LINKABLE.test(address)) return escapeMrkdwn(text);
+  const href = address.replace(LINK_BREAKERS, (c) => encodeURIComponent(c)).replaceAll('&', '&amp;');
+  return `<${href}|${escapeMrkdwn(text) || escapeMrkdwn(address)}>`;
+}

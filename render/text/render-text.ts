@@ -66,8 +66,11 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
     case 'help': {
       title(view.title);
       lines.push(view.intro);
-      const width = Math.max(...view.commands.map((c) => c.usage.length));
-      for (const c of view.commands) lines.push(`  ${c.usage.padEnd(width)}  ${style.dim(c.description)}`);
+      const width = Math.max(...view.sections.flatMap((s) => s.commands.map((c) => c.usage.length)));
+      for (const section of view.sections) {
+        lines.push('', style.bold(section.title));
+        for (const c of section.commands) lines.push(`  ${c.usage.padEnd(width)}  ${style.dim(c.description)}`);
+      }
       add(view.actions);
       break;
     }

@@ -82,6 +82,12 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `1700000000.${String(++seq).padStart(6, '0')}` };
+      case 'conversations.history': {
+        // What the bot posted there, newest first (what people wrote is not kept here).
+        const posted = calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === args.channel);
+        const messages = posted.map((c) => ({ type: 'message', text: c.args.text, ts: c.result.ts })).reverse();
+        return { ok: true, messages: messages.slice(0, Number(args.limit ?? 100)), has_more: messages.length > Number(args.limit ?? 100) };
+      }
       case 'views.open':
       case 'views.publish':
       case 'views.update':

@@ -115,9 +115,9 @@ export function textsOf(payload: unknown, type = 'mrkdwn'): string[] {
 /** What in a Slack mrkdwn text would be live: a control sequence, a mention, a URL, formatting. */
 export function slackProblems(text: string): string[] {
   const found: string[] = [];
-  // The only control sequences are the bot's own mailto links (their address, subject and body
-  // percent-encoded, so nothing can close them early).
-  const own = text.replace(/<mailto:[^|>]*\|[^>]*>/g, '');
+  // The only control sequences are the bot's own links: mailto (address, subject and body
+  // percent-encoded, so nothing can close them early) and the invitation link.
+  const own = text.replace(/<mailto:[^|>]*\|[^>]*>/g, '').replace(/<https?:\/\/[\w.:]+\/invitations\/[\w-]+\|[^<>|]*>/g, '');
   if (/[<>]/.test(own)) found.push('control sequence');
   // Inside a code block (the email body, for copying) Slack formats and links nothing.
   const outsideCode = own.replace(/```[^]*?```/g, '');

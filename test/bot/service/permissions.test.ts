@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createConversation } from '../../../bot/conversation/handler.js';
 import { commands } from '../../../bot/commands/parse.js';
 import { Role } from '../../../store/schema.js';
-import type { HelpView, View } from '../../../views/index.js';
+import { HELP_SECTIONS, type HelpView, type View } from '../../../views/index.js';
 import { admin, testService } from '../../helpers.js';
 
 /** Arguments that pass parsing, so the only possible refusal is the role check. */
@@ -35,13 +35,23 @@ describe('what help offers and what the service allows', () => {
       conversation: { platform: 'cli' as const, conversationId: 'terminal', name: 'terminal' },
     };
     const help = (await conversation.handleText(turn, 'help'))[0] as HelpView;
-    const offered = new Set(help.commands.map((c) => c.usage));
+    const offered = new Set(help.sections.flatMap((s) => s.commands.map((c) => c.usage)));
+    // What this deployment (the embedded directory) cannot carry out is not offered to anyone.
+    const deploymentCan = (command: (typeof commands)[number]) => !command.needs || service.capabilities().includes(command.needs);
 
     for (const command of commands) {
       const text = `${command.phrases.en[0]}${ARGS[command.name] ? ` ${ARGS[command.name]}` : ''}`;
       const refused = refusedForRole(await conversation.handleText(turn, text));
-      expect({ command: command.name, offered: offered.has(command.usage.en) }).toEqual({ command: command.name, offered: !refused });
+      expect({ command: command.name, offered: offered.has(command.usage.en) }).toEqual({
+        command: command.name,
+        offered: !refused && deploymentCan(command),
+      });
     }
+  });
+
+  it('lists every command in exactly one part of help', () => {
+    const listed = Object.values(HELP_SECTIONS).flat();
+    expect([...listed].sort()).toEqual(commands.map((c) => c.name).sort());
   });
 
   it('does not offer add provider to an Admin agent, whom the service refuses', async () => {

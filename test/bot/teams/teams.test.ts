@@ -236,7 +236,7 @@ describe('Teams surface', () => {
     vi.spyOn(bot.service, 'identify').mockRejectedValueOnce(new Error('directory unreachable'));
     const res = await teams.post(teams.activity(alice, personal, { type: 'installationUpdate', action: 'add' }));
     expect(res.status).toBe(200);
-    expect(cardText(connector.calls.at(-1))).toContain('What I can do');
+    expect(cardText(connector.calls.at(-1))).toContain("Hello, I'm CSP Connect");
     const line = bot.logs.find((l) => String(l.msg).startsWith('could not identify the person'));
     expect(line).toMatchObject({ level: 40, err: { message: 'directory unreachable' } });
   });

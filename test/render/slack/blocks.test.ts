@@ -90,7 +90,7 @@ describe('Block Kit views', () => {
   it('carries button data as JSON and reads it back, distrusting anything malformed', () => {
     const list = toSlackMessage(sampleViews('en')['customer-list']!);
     const details = list.blocks.find((b) => (b.accessory as Json | undefined)?.action_id)!.accessory as Json;
-    expect(details).toMatchObject({ type: 'button', action_id: 'csp:customer.show:0', text: { text: 'Details' } });
+    expect(details).toMatchObject({ type: 'button', action_id: 'csp:customer.show:0', text: { text: 'Details: Adatum Corporation' } });
     expect(decodeAction(details)).toEqual({ verb: 'customer.show', data: JSON.parse(details.value as string) });
     expect(decodeAction({ action_id: 'csp:customers.search:0', value: 'north' })).toEqual({
       verb: 'customers.search',

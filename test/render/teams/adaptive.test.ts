@@ -47,7 +47,7 @@ describe('Adaptive Cards', () => {
 
   it('shows the <placeholders> of help in Teams (they were taken for HTML tags and vanished)', () => {
     for (const locale of ['en', 'it'] as const) {
-      const card = renderAdaptiveCard(toHelpView({ locale, permissions: permissionsOf('global-admin') }));
+      const card = renderAdaptiveCard(toHelpView({ locale, permissions: permissionsOf('global-admin'), capabilities: ['grantRoles'] }));
       const shown = markdownTexts(card).map((text) => teamsRendering(text).visible);
       expect(shown).toContain(locale === 'en' ? 'grant <role> <platform:user>' : 'assegna <ruolo> <piattaforma:utente>');
       expect(shown).toContain(locale === 'en' ? 'remove relationship <customer>' : 'rimuovi relazione <cliente>');
