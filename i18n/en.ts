@@ -184,6 +184,7 @@ export const en = {
   'ui.customer.users.previous': 'Previous users',
   'ui.customer.subscriptions.next': 'Next subscriptions',
   'ui.customer.subscriptions.previous': 'Previous subscriptions',
+  'ui.customer.namesAndMore': { one: '{names} and 1 more', other: '{names} and {count} more' },
   'ui.customer.summary': '{counts}, {licenses}, {relationships}',
   'ui.customer.licenseCount': { one: '1 license type', other: '{count} license types' },
   'ui.customer.relationshipCount': { one: '1 relationship', other: '{count} relationships' },

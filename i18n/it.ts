@@ -184,6 +184,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.customer.users.previous': 'Utenti precedenti',
   'ui.customer.subscriptions.next': 'Sottoscrizioni successive',
   'ui.customer.subscriptions.previous': 'Sottoscrizioni precedenti',
+  'ui.customer.namesAndMore': { one: "{names} e un'altra", other: '{names} e altre {count}' },
   'ui.customer.summary': '{counts}, {licenses}, {relationships}',
   'ui.customer.licenseCount': { one: '1 tipo di licenza', other: '{count} tipi di licenza' },
   'ui.customer.relationshipCount': { one: '1 relazione', other: '{count} relazioni' },

@@ -132,7 +132,9 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails, opened
             ? t(l, 'ui.customer.relReseller', { status: status(r.status) })
             : t(l, 'ui.customer.relProvider', { provider: r.providerName ?? '?', status: status(r.status) }),
         ),
-        ...(may(viewer, 'remove') && reseller && d.removalBlocked ? [t(l, 'ui.customer.removalBlocked', { ...d.removalBlocked })] : []),
+        ...(may(viewer, 'remove') && reseller && d.removalBlocked
+          ? [t(l, 'ui.customer.removalBlocked', { ...d.removalBlocked, subscriptions: firstNames(l, d.removalBlocked) })]
+          : []),
       ]),
       ...(d.microsoft ? [section('adminAccess', t(l, 'ui.gdap.title'), adminAccessLines(viewer, d.microsoft.adminAccess))] : []),
       ...(d.microsoft?.partnerCenterKeyChanged ? [section('partnerCenter', t(l, 'ui.pc.status'), [t(l, 'partnerCenter.keyChanged')])] : []),
@@ -161,6 +163,22 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails, opened
         ? [{ verb: 'removal.request', title: t(l, 'ui.customer.remove'), style: 'destructive', data: { customerId } }]
         : [],
   };
+}
+
+/** How much of the active subscriptions' names the removal line names: the Subscriptions section lists them all. */
+const NAMES_SHOWN = 240;
+
+/**
+ * The active subscriptions named in the removal line, "Offer (quantity)" each: past about
+ * `NAMES_SHOWN` characters, the first ones and how many more (dozens would bury the summary).
+ */
+function firstNames(l: Locale, blocker: { count: number; subscriptions: string }): string {
+  const names = blocker.subscriptions;
+  const cut = names.length > NAMES_SHOWN ? names.lastIndexOf('), ', NAMES_SHOWN) : -1;
+  if (cut < 0) return names;
+  const shown = names.slice(0, cut + 1);
+  const more = blocker.count - shown.split('), ').length;
+  return more > 0 ? t(l, 'ui.customer.namesAndMore', { names: shown, count: more }) : names;
 }
 
 /** The account: domain, contact, tenant, and since when it is our customer. */

@@ -34,6 +34,7 @@ const words = {
     nextLicenses: 'Next licenses',
     licenses2: 'Licenses (11-20 of 24)',
     show: 'Show ▼',
+    blocked: 'plan 3 (22) and 12 more.',
   },
   it: {
     list: 'elenca clienti',
@@ -48,6 +49,7 @@ const words = {
     nextLicenses: 'Licenze successive',
     licenses2: 'Licenze (11-20 di 24)',
     show: 'Mostra ▼',
+    blocked: 'plan 3 (22) e altre 12.',
   },
 };
 
@@ -171,6 +173,9 @@ describe.each(['en', 'it'] as const)('tenants of 300 users, 15 subscriptions and
       expect(byId(details, `section-${key}-down`)).toMatchObject({ text: '▼', isVisible: true });
     }
     expect(shows(details, 'relationships')).toBe(true);
+    // What blocks a removal names the first active subscriptions and counts the rest, under the summary.
+    expect(shown).toContain(w.blocked);
+    expect(shown).not.toContain('plan 4 (23)');
 
     // Next users, in place: users 11-20, subscriptions where they were.
     const next = executeActions(details).find((a) => a.title === w.nextUsers)!;
