@@ -294,6 +294,43 @@ describe('details on request', () => {
   });
 });
 
+describe('a tenant of 800 users, 60 subscriptions and 40 license types', () => {
+  it('opens within 28 KB in Teams and within Block Kit limits in Slack, on the summary, whatever is unfolded or paged', async () => {
+    await putLargeCustomers(bot.store, 1, { users: 800, subscriptions: 60, licenses: 40, prefix: 'Huge' });
+    const alice = users.en.teams;
+    invokeAnswers.length = 0;
+    await teams.say(alice, personal, 'customer huge-tenant-0.example.com');
+    expect(cardText(lastCard())).toContain('800 users, 60 subscriptions, 40 license types, 1 relationship');
+    for (const data of [
+      { users: 80, subscriptions: 6, licenses: 4, open: 'users' },
+      { users: 2, subscriptions: 3, licenses: 2, open: 'subscriptions' },
+    ]) {
+      const answer = await teams.invoke(alice, personal, 'customer.page', { customerId: 'big-Huge-000', ...data });
+      invokeAnswers.push(answer.body);
+      expect(answer.body.type).toBe('application/vnd.microsoft.card.adaptive');
+      expect(shows(answer.body.value, data.open)).toBe(true);
+    }
+    expectTeamsWithinLimit();
+    expect(connector.calls.map((c) => cardText(c)).join('\n')).not.toMatch(/left out/);
+
+    const after = api.calls.length;
+    await slack.command('UADMIN', 'customer huge-tenant-0.example.com');
+    const posted = await api.waitFor('chat.postMessage', () => true, { after });
+    const open = (posted.args.blocks as Array<Record<string, unknown>>)
+      .flatMap((b) => (b.accessory ? [b.accessory as Record<string, string>] : []))
+      .at(-1)!;
+    await slack.action(
+      'UADMIN',
+      { type: 'button', action_id: open.action_id, value: open.value },
+      { messageTs: posted.result.ts as string },
+    );
+    const unfolded = await api.waitFor('chat.update', () => true, { after });
+    expect(api.text(unfolded)).toContain('Licenses (1-10 of 40)');
+    expect(api.text(unfolded)).toContain('Add-on 10 Microsoft Defender');
+    expectSlackWithinLimits();
+  });
+});
+
 describe('an activity too large for Teams', () => {
   it('is replaced by a shorter card that says what was left out, in a reply and in an invoke answer', async () => {
     // A directory can hand over anything: one subscription whose name alone is 40,000 characters.
