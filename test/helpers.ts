@@ -49,10 +49,15 @@ export async function testService(options: { now?: Date } = {}) {
 export const contact = (domain = 'contoso.com') => ({ companyName: 'Contoso Ltd', domain, name: 'Anna Verdi', email: `anna@${domain}` });
 
 /**
- * Puts `count` listed customers the size of real tenants (by default 300 users and 15
- * subscriptions each, with long names) straight into the store, as a directory sync would.
+ * Puts `count` listed customers the size of real tenants (by default 300 users, 15
+ * subscriptions and 2 license types each, with long names) straight into the store, as a
+ * directory sync would.
  */
-export async function putLargeCustomers(store: Store, count: number, size: { users?: number; subscriptions?: number; prefix?: string } = {}) {
+export async function putLargeCustomers(
+  store: Store,
+  count: number,
+  size: { users?: number; subscriptions?: number; licenses?: number; prefix?: string } = {},
+) {
   const at = '2026-06-01T09:00:00.000Z';
   const prefix = size.prefix ?? 'Large';
   await store.transact((tx) => {
@@ -81,6 +86,12 @@ export async function putLargeCustomers(store: Store, count: number, size: { use
         licenses: [
           { sku: 'Microsoft 365 E5 (no Teams)', assigned: 280, total: 300 },
           { sku: 'Microsoft Copilot for Microsoft 365', assigned: 150, total: 200 },
+          // Past the two above, one SKU per add-on a large tenant buys: "Add-on 03 …".
+          ...Array.from({ length: Math.max(0, (size.licenses ?? 2) - 2) }, (_, n) => ({
+            sku: `Add-on ${String(n + 3).padStart(2, '0')} Microsoft Defender for Office 365 (Plan 2)`,
+            assigned: 10 + n,
+            total: 25 + n,
+          })),
         ],
         createdAt: at,
         updatedAt: at,

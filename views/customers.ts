@@ -29,17 +29,33 @@ export interface CustomerListView extends Base {
   actions: ActionModel[];
 }
 
+/** The sections of a customer's details, in the order they are shown. */
+export const SECTION_KEYS = ['relationships', 'adminAccess', 'partnerCenter', 'inPartnerCenter', 'subscriptions', 'users', 'licenses'] as const;
+export type SectionKey = (typeof SECTION_KEYS)[number];
+export const isSectionKey = (value: unknown): value is SectionKey => typeof value === 'string' && (SECTION_KEYS as readonly string[]).includes(value);
+
+/** A section of this many lines or fewer is always shown open; a longer one folds. */
+export const SHORT_SECTION = 3;
+
 /** A titled list of lines; long lists show one page and carry the actions to move between pages. */
 export interface DetailsSection {
+  key: SectionKey;
   title: string;
   lines: string[];
   actions: ActionModel[];
+  /** Shown unfolded: a short section, or the one the last click was about. */
+  open: boolean;
+  /**
+   * For a long section: the same details with this section unfolded (or folded, when open), for
+   * clients that cannot fold a card themselves (Slack, the terminal). Teams folds in the client.
+   */
+  toggle: ActionModel | null;
 }
 
 export interface CustomerDetailsView extends Base {
   kind: 'customerDetails';
   customerId: string;
-  /** "300 users, 15 subscriptions". */
+  /** "300 users, 15 subscriptions, 2 license types, 1 relationship". */
   summary: string;
   facts: Fact[];
   sections: DetailsSection[];
@@ -64,87 +80,82 @@ function countsOf(l: Locale, users: number, subscriptions: number): string {
   return text;
 }
 
-export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): CustomerDetailsView {
+/**
+ * A customer's details: the summary and the account first, then the sections. Long sections fold
+ * (`open` false) and page; every paging or unfolding action carries the customer and the pages of
+ * all lists, which the service re-checks and clamps, and the section to show unfolded.
+ */
+export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails, opened?: SectionKey): CustomerDetailsView {
   const l = viewer.locale;
   const status = (s: Relationship['status'] | Subscription['status']) => t(l, `ui.status.${s}`);
   const none = t(l, 'ui.customer.none');
-  const orNone = (lines: string[]) => (lines.length ? lines : [none]);
   const reseller = d.relationships.find((r) => r.kind === 'reseller' && r.status === 'active');
   const customerId = d.customer.id;
-  // Paging one list keeps the other where it was: both pages travel with every paging action.
-  const at = { users: d.users.page, subscriptions: d.subscriptions.page };
-  const paged = (key: 'users' | 'subscriptions', slice: Slice<unknown>, lines: string[]): DetailsSection => {
+  // Paging one list keeps the others where they were: every page travels with every action.
+  const at = { users: d.users.page, subscriptions: d.subscriptions.page, licenses: d.licenses.page };
+  const go = (open: SectionKey | '', pages: Partial<typeof at> = {}) => ({ customerId, ...at, ...pages, open });
+  const section = (key: SectionKey, title: string, lines: string[], actions: ActionModel[] = []): DetailsSection => {
+    const shown = lines.length ? lines : [none];
+    if (shown.length <= SHORT_SECTION && actions.length === 0) return { key, title, lines: shown, actions, open: true, toggle: null };
+    const open = opened === key;
+    const toggle: ActionModel = { verb: 'customer.page', title: t(l, open ? 'ui.customer.fold' : 'ui.customer.unfold'), data: go(open ? '' : key) };
+    return { key, title, lines: shown, actions, open, toggle };
+  };
+  const paged = (key: 'users' | 'subscriptions' | 'licenses', slice: Slice<unknown>, lines: string[]): DetailsSection => {
     const base = t(l, `ui.customer.${key}`);
     const from = (slice.page - 1) * slice.pageSize + 1;
     const title =
       slice.pageCount > 1 ? t(l, 'ui.customer.range', { title: base, from, to: from + slice.items.length - 1, total: slice.total }) : base;
-    const go = (page: number): Record<string, string | number> => ({ customerId, ...at, [key]: page });
     const actions: ActionModel[] = [];
-    if (slice.page > 1) actions.push({ verb: 'customer.page', title: t(l, `ui.customer.${key}.previous`), data: go(slice.page - 1) });
+    if (slice.page > 1) actions.push({ verb: 'customer.page', title: t(l, `ui.customer.${key}.previous`), data: go(key, { [key]: slice.page - 1 }) });
     if (slice.page < slice.pageCount)
-      actions.push({ verb: 'customer.page', title: t(l, `ui.customer.${key}.next`), data: go(slice.page + 1) });
-    return { title, lines: orNone(lines), actions };
+      actions.push({ verb: 'customer.page', title: t(l, `ui.customer.${key}.next`), data: go(key, { [key]: slice.page + 1 }) });
+    return section(key, title, lines, actions);
   };
-  const moreLicenses = d.licenses.total - d.licenses.items.length;
   return {
     kind: 'customerDetails',
     locale: l,
     title: d.customer.companyName,
     fallbackText: d.customer.domain ? `${d.customer.companyName} (${d.customer.domain})` : d.customer.companyName,
     customerId,
-    summary: countsOf(l, d.users.total, d.subscriptions.total),
+    summary: t(l, 'ui.customer.summary', {
+      counts: countsOf(l, d.users.total, d.subscriptions.total),
+      licenses: t(l, 'ui.customer.licenseCount', { count: d.licenses.total }),
+      relationships: t(l, 'ui.customer.relationshipCount', { count: d.relationships.length }),
+    }),
     ...(d.microsoft?.partnerCenterLink ? { link: { title: t(l, 'ui.openPartnerCenter'), url: d.microsoft.partnerCenterLink } } : {}),
-    facts: [
-      ...(d.customer.domain ? [{ title: t(l, 'ui.customer.domain'), value: d.customer.domain }] : []),
-      ...(d.customer.contact.name || d.customer.contact.email
-        ? [
-            {
-              title: t(l, 'ui.customer.contact'),
-              value: d.customer.contact.email ? `${d.customer.contact.name} <${d.customer.contact.email}>`.trim() : d.customer.contact.name,
-            },
-          ]
-        : []),
-      ...(d.customer.tenantId ? [{ title: t(l, 'ui.customer.tenant'), value: d.customer.tenantId }] : []),
-      ...(reseller ? [{ title: t(l, 'ui.customer.since'), value: formatDate(viewer, reseller.createdAt, false) }] : []),
-    ],
+    facts: accountFacts(viewer, d, reseller?.createdAt),
     sections: [
-      {
-        title: t(l, 'ui.customer.relationships'),
-        lines: [
-          ...d.relationships.map((r) =>
-            r.kind === 'reseller'
-              ? t(l, 'ui.customer.relReseller', { status: status(r.status) })
-              : t(l, 'ui.customer.relProvider', { provider: r.providerName ?? '?', status: status(r.status) }),
-          ),
-          ...(may(viewer, 'remove') && reseller && d.removalBlocked ? [t(l, 'ui.customer.removalBlocked', { ...d.removalBlocked })] : []),
-        ],
-        actions: [],
-      },
-      ...(d.microsoft ? [adminAccessSection(viewer, d.microsoft.adminAccess)] : []),
-      ...(d.microsoft?.partnerCenterKeyChanged ? [{ title: t(l, 'ui.pc.status'), lines: [t(l, 'partnerCenter.keyChanged')], actions: [] }] : []),
+      section('relationships', t(l, 'ui.customer.relationships'), [
+        ...d.relationships.map((r) =>
+          r.kind === 'reseller'
+            ? t(l, 'ui.customer.relReseller', { status: status(r.status) })
+            : t(l, 'ui.customer.relProvider', { provider: r.providerName ?? '?', status: status(r.status) }),
+        ),
+        ...(may(viewer, 'remove') && reseller && d.removalBlocked
+          ? [t(l, 'ui.customer.removalBlocked', { ...d.removalBlocked, subscriptions: firstNames(l, d.removalBlocked) })]
+          : []),
+      ]),
+      ...(d.microsoft ? [section('adminAccess', t(l, 'ui.gdap.title'), adminAccessLines(viewer, d.microsoft.adminAccess))] : []),
+      ...(d.microsoft?.partnerCenterKeyChanged ? [section('partnerCenter', t(l, 'ui.pc.status'), [t(l, 'partnerCenter.keyChanged')])] : []),
       ...(d.microsoft?.partnerCenterLink && d.subscriptions.total === 0 && d.users.total === 0
-        ? [{ title: t(l, 'ui.customer.subscriptions'), lines: [t(l, 'ui.customer.inPartnerCenter')], actions: [] }]
+        ? [section('inPartnerCenter', t(l, 'ui.customer.subscriptions'), [t(l, 'ui.customer.inPartnerCenter')])]
         : []),
       paged(
         'subscriptions',
         d.subscriptions,
-        d.subscriptions.items.map((s) =>
-          t(l, 'ui.customer.subscription', { offer: s.offer, quantity: s.quantity, status: status(s.status) }),
-        ),
+        d.subscriptions.items.map((s) => t(l, 'ui.customer.subscription', { offer: s.offer, quantity: s.quantity, status: status(s.status) })),
       ),
       paged(
         'users',
         d.users,
         d.users.items.map((u) => `${u.displayName} <${u.email}>${u.licenses.length ? ` (${u.licenses.join(', ')})` : ''}`),
       ),
-      {
-        title: t(l, 'ui.customer.licenses'),
-        lines: [
-          ...orNone(d.licenses.items.map((x) => t(l, 'ui.customer.license', { sku: x.sku, assigned: x.assigned, total: x.total }))),
-          ...(moreLicenses > 0 ? [t(l, 'ui.customer.moreLicenses', { count: moreLicenses })] : []),
-        ],
-        actions: [],
-      },
+      paged(
+        'licenses',
+        d.licenses,
+        d.licenses.items.map((x) => t(l, 'ui.customer.license', { sku: x.sku, assigned: x.assigned, total: x.total })),
+      ),
     ],
     // A removal Partner Center would refuse is not offered: the card says what to do first instead.
     actions:
@@ -154,8 +165,38 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails): Custo
   };
 }
 
+/** How much of the active subscriptions' names the removal line names: the Subscriptions section lists them all. */
+const NAMES_SHOWN = 240;
+
+/**
+ * The active subscriptions named in the removal line, "Offer (quantity)" each: past about
+ * `NAMES_SHOWN` characters, the first ones and how many more (dozens would bury the summary).
+ */
+function firstNames(l: Locale, blocker: { count: number; subscriptions: string }): string {
+  const names = blocker.subscriptions;
+  const cut = names.length > NAMES_SHOWN ? names.lastIndexOf('), ', NAMES_SHOWN) : -1;
+  if (cut < 0) return names;
+  const shown = names.slice(0, cut + 1);
+  const more = blocker.count - shown.split('), ').length;
+  return more > 0 ? t(l, 'ui.customer.namesAndMore', { names: shown, count: more }) : names;
+}
+
+/** The account: domain, contact, tenant, and since when it is our customer. */
+function accountFacts(viewer: Viewer, d: CustomerDetails, since: string | undefined): Fact[] {
+  const l = viewer.locale;
+  const { domain, contact, tenantId } = d.customer;
+  return [
+    ...(domain ? [{ title: t(l, 'ui.customer.domain'), value: domain }] : []),
+    ...(contact.name || contact.email
+      ? [{ title: t(l, 'ui.customer.contact'), value: contact.email ? `${contact.name} <${contact.email}>`.trim() : contact.name }]
+      : []),
+    ...(tenantId ? [{ title: t(l, 'ui.customer.tenant'), value: tenantId }] : []),
+    ...(since ? [{ title: t(l, 'ui.customer.since'), value: formatDate(viewer, since, false) }] : []),
+  ];
+}
+
 /** A customer's GDAP relationships: name, status, end date and auto-extend, one line each. */
-function adminAccessSection(viewer: Viewer, records: readonly GdapRecord[]): DetailsSection {
+function adminAccessLines(viewer: Viewer, records: readonly GdapRecord[]): string[] {
   const l = viewer.locale;
   const lines = records.slice(0, 10).map((r) =>
     t(l, 'ui.gdap.row', {
@@ -165,7 +206,7 @@ function adminAccessSection(viewer: Viewer, records: readonly GdapRecord[]): Det
       extend: t(l, r.autoExtendDuration && r.autoExtendDuration !== 'PT0S' ? 'ui.gdap.extendYes' : 'ui.gdap.extendNo'),
     }),
   );
-  return { title: t(l, 'ui.gdap.title'), lines: lines.length ? lines : [t(l, 'ui.gdap.none')], actions: [] };
+  return lines.length ? lines : [t(l, 'ui.gdap.none')];
 }
 
 /** One page of customers: rows only; a customer's details are built when someone asks for them. */

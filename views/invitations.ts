@@ -37,7 +37,12 @@ export interface DraftView extends Base {
   /** Carried back by the card's actions: the store has only the token's hash, not the link. */
   token: string | null;
   linkLabel: string;
+  /** The email as it stands (subject, then body with the link), to copy before Done. */
   copyLabel: string;
+  copyHint: string;
+  /** Where the client shows the copy text and the inputs in turn (Teams), what switches to the inputs and back. */
+  editLabel: string;
+  copyBackLabel: string;
   mailto: string;
   openLabel: string;
   actions: ActionModel[];
@@ -113,6 +118,9 @@ export function toDraftView(
     token: inv.token,
     linkLabel: t(l, 'ui.draft.link'),
     copyLabel: t(l, 'ui.draft.copy'),
+    copyHint: t(l, 'ui.draft.copyHint'),
+    editLabel: t(l, 'ui.draft.editEmail'),
+    copyBackLabel: t(l, 'ui.draft.copyBack'),
     mailto: mailtoLink(inv.customerEmail, subject, body),
     openLabel: t(l, 'ui.draft.open'),
     actions: [

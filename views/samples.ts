@@ -225,7 +225,7 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     'customer-list': toCustomerListView(viewer, { items: [customer, large], total: 12, page: 1, pageCount: 2, pageSize: 10, query: o('') }),
     'customer-not-found': toMessageView(viewer, 'error', 'customer.notFound', { query: o('Fabrikam') }),
     'customer-details': toCustomerDetailsView(viewer, detailsOf(o, customer)),
-    'customer-details-large': toCustomerDetailsView(viewer, detailsOf(o, large, { users: 2 })),
+    'customer-details-large': toCustomerDetailsView(viewer, detailsOf(o, large, { users: 2 }), 'users'),
     attestation: toAttestationView(viewer, removal),
     'removal-done': toRemovalOutcomeView(viewer, {
       ...removal,

@@ -9,6 +9,7 @@ import { isServiceError, type Service } from '../service/index.js';
 import type { Actor } from '../service/actor.js';
 import { StoreUnavailableError } from '../../store/store.js';
 import {
+  isSectionKey,
   roleName,
   toAttestationView,
   toAuditView,
@@ -374,12 +375,11 @@ export function createConversation(service: Service, logger: Logger) {
         case 'customer.show':
           return { mode: 'reply', views: [toCustomerDetailsView(viewer, await service.customerDetails(actor, str('customerId')))] };
         case 'customer.page': {
-          // Another page of the users or subscriptions, in place of the details card it came from.
-          const pages = { users: Number(str('users')) || 1, subscriptions: Number(str('subscriptions')) || 1 };
-          return {
-            mode: 'replace',
-            views: [toCustomerDetailsView(viewer, await service.customerDetails(actor, str('customerId'), pages))],
-          };
+          // Another page of a list, or another section unfolded, in place of the details card it came from.
+          const pages = { users: Number(str('users')) || 1, subscriptions: Number(str('subscriptions')) || 1, licenses: Number(str('licenses')) || 1 };
+          const open = str('open');
+          const details = await service.customerDetails(actor, str('customerId'), pages);
+          return { mode: 'replace', views: [toCustomerDetailsView(viewer, details, isSectionKey(open) ? open : undefined)] };
         }
         case 'removal.request':
           return { mode: 'reply', views: [toAttestationView(viewer, await service.requestRemoval(actor, str('customerId')))] };

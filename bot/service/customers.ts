@@ -40,6 +40,7 @@ export interface Slice<T> {
 export interface DetailsPages {
   users?: number;
   subscriptions?: number;
+  licenses?: number;
 }
 
 /**
@@ -112,7 +113,7 @@ export function createCustomerOperations(ctx: ServiceContext) {
       customer: account,
       users: sliceOf(users, pages.users),
       subscriptions: sliceOf(subscriptions, pages.subscriptions),
-      licenses: sliceOf(licenses, 1),
+      licenses: sliceOf(licenses, pages.licenses),
       relationships,
       dapGranted: relationships.some((r) => r.kind === 'reseller' && r.status === 'active' && r.dapGranted),
       activeSubscriptions: subscriptions.filter((s) => s.status === 'active').length,

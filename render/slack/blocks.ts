@@ -11,7 +11,7 @@ import { multiLine, singleLine } from '../../bot/service/text.js';
 import { escapeControl, escapeMrkdwn, mrkdwnLink, namingMrkdwn } from './mrkdwn.js';
 import type { Verb } from '../../views/verbs.js';
 import type { Locale } from '../../store/schema.js';
-import type { ActionModel, AttestationView, CustomerRow, DraftView, Fact, HelpView, HomeView, LinkModel, View } from '../../views/index.js';
+import type { ActionModel, AttestationView, CustomerDetailsView, CustomerRow, DraftView, Fact, HelpView, HomeView, LinkModel, View } from '../../views/index.js';
 import type { types } from '@slack/bolt';
 import { clip, MAX, withinLimits, type Block } from './limits.js';
 
@@ -149,6 +149,27 @@ const withModalOpener = (actions: ActionModel[], submitVerb: Verb, opener: Actio
 // Nothing is parsed inside a code block but Slack's control characters; URLs stay whole for copying.
 const codeBlock = (text: string) => '```' + escapeControl(text).replace(/```/g, "'''") + '```';
 
+/** An email to copy: its label, then subject and body in one code block. */
+const copyBlock = (label: string, subject: string, body: string) => section(`*${escapeMrkdwn(label)}*\n${codeBlock(`${subject}\n\n${body}`)}`);
+
+/** "Open in your email app": left out when the link would not fit a section whole (a cut mailto link opens nothing useful). */
+function mailtoBlock(mailto: string, label: string): Block[] {
+  const text = mrkdwnLink(mailto, label);
+  return text.length <= MAX.section ? [section(text)] : [];
+}
+
+/**
+ * A customer's details section. A long one shows its title with a button that unfolds it (the
+ * bot answers with the same message, this section open), and its lines and pager when open.
+ */
+function detailsSection(s: CustomerDetailsView['sections'][number], n: number): Block[] {
+  const pager = actionsBlock(s.actions, n + 1);
+  if (!s.toggle) return [section(`*${escapeMrkdwn(s.title)}*\n${bullets(s.lines)}`), ...pager];
+  const toggle = button({ ...s.toggle, title: `${s.toggle.title} ${s.open ? '▲' : '▼'}` }, n);
+  const head: Block = { type: 'section', text: mrkdwn(`*${escapeMrkdwn(s.title)}*`), accessory: toggle };
+  return s.open ? [head, section(bullets(s.lines)), ...pager] : [head];
+}
+
 /** A chat message for any view. Draft and attestation views get a button that opens their modal. */
 export function toSlackMessage(view: View): SlackMessage {
   const blocks: Block[] = [];
@@ -165,8 +186,10 @@ export function toSlackMessage(view: View): SlackMessage {
       break;
     case 'draft':
       blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), ...factsBlock(view.facts));
-      blocks.push(section(`*${escapeMrkdwn(view.subjectLabel)}:* ${escapeMrkdwn(view.subject)}\n${codeBlock(view.body)}`));
+      // The whole email, subject and body with the link, to copy before Done.
+      blocks.push(copyBlock(view.copyLabel, view.subject, view.body));
       if (view.bodyError) blocks.push(section(`:warning: ${escapeMrkdwn(view.bodyError)}`));
+      blocks.push(...mailtoBlock(view.mailto, view.openLabel));
       blocks.push(context(`${escapeMrkdwn(view.linkLabel)}: ${mrkdwnLink(view.link)}`));
       blocks.push(
         ...actionsBlock(
@@ -181,8 +204,8 @@ export function toSlackMessage(view: View): SlackMessage {
       break;
     case 'sent':
       blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
-      blocks.push(section(`*${escapeMrkdwn(view.copyLabel)}*\n${codeBlock(`${view.subject}\n\n${view.body}`)}`));
-      blocks.push(section(mrkdwnLink(view.mailto, view.openLabel)), context(escapeMrkdwn(view.next)));
+      blocks.push(copyBlock(view.copyLabel, view.subject, view.body));
+      blocks.push(...mailtoBlock(view.mailto, view.openLabel), context(escapeMrkdwn(view.next)));
       break;
     case 'providerPicker':
       blocks.push(header(view.title), section(escapeMrkdwn(view.intro)));
@@ -227,11 +250,11 @@ export function toSlackMessage(view: View): SlackMessage {
       break;
     case 'customerDetails': {
       blocks.push(header(view.title), context(escapeMrkdwn(view.summary)), ...factsBlock(view.facts));
-      // Each section's paging buttons sit under it; action ids stay unique across the message.
+      // Each section's toggle and paging buttons sit with it; action ids stay unique across the message.
       let n = 0;
       for (const s of view.sections) {
-        blocks.push(section(`*${escapeMrkdwn(s.title)}*\n${bullets(s.lines)}`), ...actionsBlock(s.actions, n));
-        n += s.actions.length;
+        blocks.push(...detailsSection(s, n));
+        n += s.actions.length + 1;
       }
       blocks.push(...actionsBlock(view.actions, n), ...linkBlock(view.link));
       break;
@@ -289,7 +312,7 @@ const input = (blockId: string, label: string, element: Block): Block => ({
   element: { ...element, action_id: INPUT.action },
 });
 
-/** The email draft: subject, body with the link, how the customer came to us; Done marks it sent. */
+/** The email draft: the text to copy, then subject and body with the link to edit, how the customer came to us; Done marks it sent. */
 export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView {
   const l = view.locale;
   const selected = view.acquisitionChoices.find((c) => c.value === view.acquisition);
@@ -302,6 +325,9 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView 
       [
         section(`*${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(view.intro)}`),
         ...factsBlock(view.facts),
+        // The whole email to copy before Done, and the same in the inputs below to edit.
+        copyBlock(view.copyLabel, view.subject, view.body),
+        ...mailtoBlock(view.mailto, view.openLabel),
         input(INPUT.subject, view.subjectLabel, { type: 'plain_text_input', initial_value: view.subject, max_length: 300 }),
         input(INPUT.body, view.bodyLabel, { type: 'plain_text_input', multiline: true, initial_value: view.body, max_length: 3000 }),
         input(INPUT.acquisition, view.acquisitionLabel, {

@@ -1,7 +1,7 @@
 /** Renders view models as Adaptive Cards 1.5 for Teams, from the JSON templates in render/teams/templates/. */
 import { createRequire } from 'node:module';
 import type * as ACDataModule from 'adaptivecards-templating';
-import { namingText, type ActionModel, type LinkModel, type View } from '../../views/index.js';
+import { namingText, type ActionModel, type CustomerDetailsView, type LinkModel, type View } from '../../views/index.js';
 import { escapeCardText, teamsText } from './teams-text.js';
 import { placeNaming } from './mention.js';
 import { t } from '../../i18n/catalogue.js';
@@ -79,6 +79,36 @@ const openUrl = (title: string, url: string) => ({ type: 'Action.OpenUrl', title
 
 const withLink = (actions: object[], link: LinkModel | undefined) => (link ? [...actions, openUrl(link.title, link.url)] : actions);
 
+/** One TextBlock per paragraph: Teams collapses the blank lines inside a single TextBlock. */
+const paragraphsOf = (body: string) =>
+  body
+    .split(/\n\s*\n/)
+    .map((text) => ({ text: text.trim() }))
+    .filter((p) => p.text);
+
+const CHEVRON = { down: '▼', up: '▲' };
+
+/**
+ * A section of a customer's details. A long one folds in the client: its title row toggles the
+ * lines and the chevron, with no round trip to the bot (the ids are unique per card: one section
+ * of each key).
+ */
+function foldingSection(section: CustomerDetailsView['sections'][number]) {
+  const ids = { body: `section-${section.key}`, down: `section-${section.key}-down`, up: `section-${section.key}-up` };
+  const toggle = section.toggle
+    ? { type: 'Action.ToggleVisibility', title: section.title, targetElements: [ids.body, ids.down, ids.up] }
+    : null;
+  return {
+    title: section.title,
+    lines: section.lines,
+    open: section.open,
+    ids,
+    chevron: CHEVRON,
+    toggle,
+    actions: section.actions.map(toAdaptiveAction),
+  };
+}
+
 function modelOf(view: View): Record<string, unknown> {
   const actions = 'actions' in view ? view.actions.map(toAdaptiveAction) : [];
   const requiredMessage = t(view.locale, 'ui.required');
@@ -87,18 +117,15 @@ function modelOf(view: View): Record<string, unknown> {
       return { ...view, color: view.tone === 'error' ? 'Attention' : view.tone === 'success' ? 'Good' : 'Default' };
     case 'draft': {
       const [done, ...rest] = actions;
-      return { ...view, requiredMessage, actions: [done, openUrl(view.openLabel, view.mailto), ...rest] };
-    }
-    case 'sent':
-      // One TextBlock per paragraph: Teams collapses the blank lines inside a single TextBlock.
       return {
         ...view,
-        paragraphs: view.body
-          .split(/\n\s*\n/)
-          .map((text) => ({ text: text.trim() }))
-          .filter((p) => p.text),
-        actions: [openUrl(view.openLabel, view.mailto)],
+        requiredMessage,
+        paragraphs: paragraphsOf(view.body),
+        actions: [done, openUrl(view.openLabel, view.mailto), ...rest],
       };
+    }
+    case 'sent':
+      return { ...view, paragraphs: paragraphsOf(view.body), actions: [openUrl(view.openLabel, view.mailto)] };
     case 'customerList':
       return {
         ...view,
@@ -114,7 +141,7 @@ function modelOf(view: View): Record<string, unknown> {
       return {
         ...view,
         actions: withLink(actions, view.link),
-        sections: view.sections.map((section) => ({ ...section, actions: section.actions.map(toAdaptiveAction) })),
+        sections: view.sections.map(foldingSection),
       };
     case 'attestation':
       return { ...view, actions, requiredMessage: t(view.locale, 'removal.attestationRequired') };

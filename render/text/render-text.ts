@@ -35,6 +35,9 @@ function facts(list: Fact[], indent = '  '): string[] {
 
 const indentBlock = (text: string, indent = '  ') => text.split('\n').map((l) => indent + l);
 
+/** An email to copy: its label, then the subject and the body, indented under it. */
+const copyText = (label: string, subject: string, body: string) => [`${label}:`, `  ${subject}`, '', ...indentBlock(body)];
+
 /**
  * C0 and C1 control characters but newline and tab, and bidi overrides: a name typed on the
  * customer's page could otherwise carry ESC sequences that recolour, retitle or clear the
@@ -80,14 +83,14 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       lines.push(
         `  ${view.acquisitionLabel}: ${view.acquisitionChoices.find((c) => c.value === view.acquisition)?.title ?? view.acquisition}`,
       );
-      lines.push('', `${view.subjectLabel}: ${view.subject}`, '', ...indentBlock(view.body));
+      lines.push('', ...copyText(view.copyLabel, view.subject, view.body));
       if (view.bodyError) lines.push('', style.red(view.bodyError));
       lines.push('', `${view.linkLabel}: ${view.link}`);
       add(view.actions);
       break;
     case 'sent':
       title(view.title);
-      lines.push(view.text, view.next, ...facts(view.facts), '', `${view.copyLabel}:`, `  ${view.subject}`, '', ...indentBlock(view.body));
+      lines.push(view.text, view.next, ...facts(view.facts), '', ...copyText(view.copyLabel, view.subject, view.body));
       break;
     case 'providerPicker':
       title(view.title);
@@ -113,8 +116,13 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
     case 'customerDetails':
       title(view.title);
       lines.push(style.dim(view.summary), ...facts(view.facts));
+      // A long section is folded until chosen: its title, and a choice that unfolds it.
       for (const section of view.sections) {
-        lines.push(`  ${style.bold(section.title)}`, ...section.lines.map((l) => `    ${l}`));
+        const marker = section.toggle ? (section.open ? '▲ ' : '▼ ') : '';
+        lines.push(`  ${marker}${style.bold(section.title)}`);
+        if (section.toggle) choices.push({ label: `${section.toggle.title}: ${section.title}`, action: section.toggle });
+        if (!section.open) continue;
+        lines.push(...section.lines.map((l) => `    ${l}`));
         add(section.actions);
       }
       if (view.link) lines.push(`${view.link.title}: ${view.link.url}`);

@@ -1,8 +1,9 @@
 /**
- * Real-sized tenants (26 customers of 300 users and 15 subscriptions) through the real HTTP
- * surfaces, in English and Italian: every Teams activity stays under 28 KB and every Slack message
- * within Block Kit's limits, the list carries rows only, and details page through users and
- * subscriptions on request.
+ * Real-sized tenants (26 customers of 300 users, 15 subscriptions and 24 license types) through
+ * the real HTTP surfaces, in English and Italian: every Teams activity stays under 28 KB and every
+ * Slack message within Block Kit's limits, the list carries rows only, and details open on the
+ * summary with the long sections folded, unfold on request and page through users, subscriptions
+ * and licenses.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot } from '../fakes/bot-server.js';
@@ -24,19 +25,31 @@ const words = {
     list: 'list customers',
     showing: '26 customers, showing 1-10',
     counts: '300 users, 15 subscriptions',
+    summary: '300 users, 15 subscriptions, 24 license types, 1 relationship',
     users: 'Users (1-10 of 300)',
     nextUsers: 'Next users',
     users2: 'Users (11-20 of 300)',
     subs2: 'Subscriptions (11-15 of 15)',
+    licenses: 'Licenses (1-10 of 24)',
+    nextLicenses: 'Next licenses',
+    licenses2: 'Licenses (11-20 of 24)',
+    show: 'Show ▼',
+    blocked: 'plan 3 (22) and 12 more.',
   },
   it: {
     list: 'elenca clienti',
     showing: '26 clienti, visualizzati 1-10',
     counts: '300 utenti, 15 sottoscrizioni',
+    summary: '300 utenti, 15 sottoscrizioni, 24 tipi di licenza, 1 relazione',
     users: 'Utenti (1-10 di 300)',
     nextUsers: 'Utenti successivi',
     users2: 'Utenti (11-20 di 300)',
     subs2: 'Sottoscrizioni (11-15 di 15)',
+    licenses: 'Licenze (1-10 di 24)',
+    nextLicenses: 'Licenze successive',
+    licenses2: 'Licenze (11-20 di 24)',
+    show: 'Mostra ▼',
+    blocked: 'plan 3 (22) e altre 12.',
   },
 };
 
@@ -57,7 +70,7 @@ beforeEach(async () => {
   });
   teams = teamsClient(bot.url, connector.url);
   slack = slackClient(bot.url, SECRET, api.responseUrl);
-  await putLargeCustomers(bot.store, 26);
+  await putLargeCustomers(bot.store, 26, { licenses: 24 });
 });
 afterEach(async () => {
   await bot.stop();
@@ -80,6 +93,33 @@ const executeActions = (card: unknown): Action[] => {
   return found;
 };
 const lastCard = () => connector.calls.at(-1)!.body.attachments![0]!.content;
+/** The element of a card with this id (a folding section's lines, its chevrons). */
+const byId = (card: unknown, id: string): Record<string, unknown> | undefined => {
+  if (Array.isArray(card)) return card.map((c) => byId(c, id)).find(Boolean);
+  if (!card || typeof card !== 'object') return undefined;
+  const o = card as Record<string, unknown>;
+  return o.id === id
+    ? o
+    : Object.values(o)
+        .map((v) => byId(v, id))
+        .find(Boolean);
+};
+/** Whether a section's lines show: folded ones are in the card, hidden until their title is clicked. */
+const shows = (card: unknown, key: string) => byId(card, `section-${key}`)!.isVisible === true;
+/** The client-side toggle of a section (its title row), with the elements it shows and hides. */
+const toggleOf = (card: unknown, key: string) => {
+  const found: Array<Record<string, unknown>> = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'Action.ToggleVisibility') found.push(o);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found.find((a) => (a.targetElements as string[]).includes(`section-${key}`));
+};
 /** Every activity Teams received so far, and every invoke answer, is under the limit. */
 const invokeAnswers: unknown[] = [];
 function expectTeamsWithinLimit() {
@@ -96,11 +136,11 @@ function expectSlackWithinLimits() {
   }
 }
 
-describe.each(['en', 'it'] as const)('tenants of 300 users and 15 subscriptions (%s)', (locale) => {
+describe.each(['en', 'it'] as const)('tenants of 300 users, 15 subscriptions and 24 license types (%s)', (locale) => {
   const w = words[locale];
   const user = users[locale].teams;
 
-  it('Teams: the list carries rows and counts only; details open on request and page through users and subscriptions', async () => {
+  it('Teams: the list carries rows and counts only; details open on request on the summary, fold long sections and page through users, subscriptions and licenses', async () => {
     invokeAnswers.length = 0;
     await teams.say(user, personal, w.list);
     const list = lastCard();
@@ -117,15 +157,25 @@ describe.each(['en', 'it'] as const)('tenants of 300 users and 15 subscriptions 
       expect(cardText(res.body.value)).toContain(page === 3 ? '21-26' : '11-20');
     }
 
-    // Details: a new card, with the counts and the first ten users and subscriptions.
+    // Details: a new card, the summary first, with the first ten users and subscriptions folded.
     const opened = await teams.invoke(user, personal, 'customer.show', opens[0]!.data);
     invokeAnswers.push(opened.body);
     const details = lastCard();
     const shown = cardText(details);
-    expect(shown).toContain(w.counts);
+    expect((details.body as Array<{ text?: string }>)[1]!.text).toBe(w.summary);
     expect(shown).toContain(w.users);
     expect(shown).toMatch(/User 010 Bartolomeo/);
     expect(shown).not.toMatch(/User 011 Bartolomeo/);
+    for (const key of ['subscriptions', 'users', 'licenses']) {
+      expect(shows(details, key), key).toBe(false);
+      // The title row unfolds it in the client, and swaps the down chevron for the up one.
+      expect(toggleOf(details, key)!.targetElements).toEqual([`section-${key}`, `section-${key}-down`, `section-${key}-up`]);
+      expect(byId(details, `section-${key}-down`)).toMatchObject({ text: '▼', isVisible: true });
+    }
+    expect(shows(details, 'relationships')).toBe(true);
+    // What blocks a removal names the first active subscriptions and counts the rest, under the summary.
+    expect(shown).toContain(w.blocked);
+    expect(shown).not.toContain('plan 4 (23)');
 
     // Next users, in place: users 11-20, subscriptions where they were.
     const next = executeActions(details).find((a) => a.title === w.nextUsers)!;
@@ -136,6 +186,21 @@ describe.each(['en', 'it'] as const)('tenants of 300 users and 15 subscriptions 
     expect(page2Text).toContain(w.users2);
     expect(page2Text).toMatch(/User 011 Bartolomeo/);
     expect(page2Text).toMatch(/plan 1:/);
+    // The list paged stays unfolded on the new card.
+    expect(shows(page2.body.value, 'users')).toBe(true);
+    expect(shows(page2.body.value, 'subscriptions')).toBe(false);
+
+    // Next licenses: licenses 11-20, users still on their second page.
+    const nextLicenses = executeActions(page2.body.value).find((a) => a.title === w.nextLicenses)!;
+    expect(nextLicenses.data).toMatchObject({ customerId: opens[0]!.data.customerId, licenses: 2, users: 2, open: 'licenses' });
+    const licenses2 = await teams.invoke(user, personal, nextLicenses.verb, nextLicenses.data);
+    invokeAnswers.push(licenses2.body);
+    const licenses2Text = cardText(licenses2.body.value);
+    expect(licenses2Text).toContain(w.licenses2);
+    expect(licenses2Text).toContain('Add-on 11 Microsoft Defender');
+    expect(licenses2Text).not.toContain('Add-on 10 Microsoft Defender');
+    expect(licenses2Text).toContain(w.users2);
+    expect(shows(licenses2.body.value, 'licenses')).toBe(true);
 
     // The rest of the subscriptions, from a client without Universal Actions (the card is updated).
     const moreSubs = executeActions(page2.body.value).find((a) => String(a.data.subscriptions) === '2')!;
@@ -151,7 +216,7 @@ describe.each(['en', 'it'] as const)('tenants of 300 users and 15 subscriptions 
     expect(connector.calls.map((c) => cardText(c)).join('\n')).not.toMatch(/left out|omesso/);
   });
 
-  it('Slack: list, details and the next page of users stay within Block Kit limits', async () => {
+  it('Slack: list, details, unfolded users and the next pages of users and licenses stay within Block Kit limits', async () => {
     const who = users[locale].slack;
     const after = api.calls.length;
     await slack.command(who, w.list);
@@ -168,24 +233,49 @@ describe.each(['en', 'it'] as const)('tenants of 300 users and 15 subscriptions 
         ])
         .find((e) => String(e.action_id).startsWith(`csp:${verb}:`) && (!title || (e.text as { text: string }).text === title))!;
     const open = button(list, 'customer.show');
-    let mark = api.calls.length;
+    const mark = api.calls.length;
     await slack.action(who, { type: 'button', action_id: open.action_id, value: open.value }, { messageTs: list.result.ts as string });
     const details = await api.waitFor('chat.postMessage', () => true, { after: mark });
+    // The summary first; the long sections show their titles, each with a button that unfolds it.
+    expect(api.text(details)).toContain(w.summary);
     expect(api.text(details)).toContain(w.users);
+    expect(api.text(details)).not.toContain('User 001 Bartolomeo');
+    const ts = details.result.ts as string;
+    /** The button beside a section's title. */
+    const unfold = (call: SlackCall, title: string) => {
+      const row = (call.args.blocks as Array<Record<string, unknown>>).find((b) => JSON.stringify(b.text ?? '').includes(title))!;
+      const toggle = row.accessory as Record<string, unknown>;
+      expect((toggle.text as { text: string }).text).toBe(w.show);
+      return toggle;
+    };
+    const press = async (element: Record<string, unknown>) => {
+      const at = api.calls.length;
+      await slack.action(who, { type: 'button', action_id: element.action_id, value: element.value }, { messageTs: ts });
+      const updated = await api.waitFor('chat.update', () => true, { after: at });
+      expect(updated.args.ts).toBe(ts);
+      return updated;
+    };
 
-    const next = button(details, 'customer.page', w.nextUsers);
-    mark = api.calls.length;
-    await slack.action(who, { type: 'button', action_id: next.action_id, value: next.value }, { messageTs: details.result.ts as string });
-    const page2 = await api.waitFor('chat.update', () => true, { after: mark });
-    expect(page2.args.ts).toBe(details.result.ts);
+    const unfolded = await press(unfold(details, w.users));
+    expect(api.text(unfolded)).toMatch(/User 010 Bartolomeo/);
+    const page2 = await press(button(unfolded, 'customer.page', w.nextUsers));
     expect(api.text(page2)).toContain(w.users2);
     expect(api.text(page2)).toMatch(/User 020 Bartolomeo/);
+
+    // Licenses: unfolded, then their second page, the users still on theirs.
+    const licenses = await press(unfold(page2, w.licenses));
+    expect(api.text(licenses)).toContain('Add-on 10 Microsoft Defender');
+    expect(api.text(licenses)).not.toMatch(/User 020 Bartolomeo/);
+    const licenses2 = await press(button(licenses, 'customer.page', w.nextLicenses));
+    expect(api.text(licenses2)).toContain(w.licenses2);
+    expect(api.text(licenses2)).toContain('Add-on 11 Microsoft Defender');
+    expect(api.text(licenses2)).toContain(w.users2);
     expectSlackWithinLimits();
   });
 });
 
 describe('details on request', () => {
-  it('go back through the service: refused without a role, and for a customer that is not listed', async () => {
+  it('go back through the service: refused without a role, for a customer that is not listed, and clamped to what exists', async () => {
     const stranger = { aadObjectId: 'aad-stranger', name: 'Stranger' };
     const refused = await teams.invoke(stranger, personal, 'customer.page', { customerId: 'big-Large-000', users: 2, subscriptions: 1 });
     expect(refused.body.type).toBe('application/vnd.microsoft.activity.message');
@@ -193,6 +283,51 @@ describe('details on request', () => {
     expect(cardText(connector.calls.at(-1))).not.toContain('Bartolomeo');
     await teams.invoke(users.en.teams, personal, 'customer.show', { customerId: 'made-up' });
     expect(cardText(connector.calls.at(-1))).toContain('No customer in your list matches "made-up"');
+    // A page past the end is the last page; a section the details do not have unfolds nothing.
+    const clamped = await teams.invoke(users.en.teams, personal, 'customer.page', {
+      customerId: 'big-Large-000',
+      licenses: 999,
+      open: 'secrets',
+    });
+    expect(cardText(clamped.body.value)).toContain('Licenses (21-24 of 24)');
+    for (const key of ['subscriptions', 'users', 'licenses']) expect(shows(clamped.body.value, key), key).toBe(false);
+  });
+});
+
+describe('a tenant of 800 users, 60 subscriptions and 40 license types', () => {
+  it('opens within 28 KB in Teams and within Block Kit limits in Slack, on the summary, whatever is unfolded or paged', async () => {
+    await putLargeCustomers(bot.store, 1, { users: 800, subscriptions: 60, licenses: 40, prefix: 'Huge' });
+    const alice = users.en.teams;
+    invokeAnswers.length = 0;
+    await teams.say(alice, personal, 'customer huge-tenant-0.example.com');
+    expect(cardText(lastCard())).toContain('800 users, 60 subscriptions, 40 license types, 1 relationship');
+    for (const data of [
+      { users: 80, subscriptions: 6, licenses: 4, open: 'users' },
+      { users: 2, subscriptions: 3, licenses: 2, open: 'subscriptions' },
+    ]) {
+      const answer = await teams.invoke(alice, personal, 'customer.page', { customerId: 'big-Huge-000', ...data });
+      invokeAnswers.push(answer.body);
+      expect(answer.body.type).toBe('application/vnd.microsoft.card.adaptive');
+      expect(shows(answer.body.value, data.open)).toBe(true);
+    }
+    expectTeamsWithinLimit();
+    expect(connector.calls.map((c) => cardText(c)).join('\n')).not.toMatch(/left out/);
+
+    const after = api.calls.length;
+    await slack.command('UADMIN', 'customer huge-tenant-0.example.com');
+    const posted = await api.waitFor('chat.postMessage', () => true, { after });
+    const open = (posted.args.blocks as Array<Record<string, unknown>>)
+      .flatMap((b) => (b.accessory ? [b.accessory as Record<string, string>] : []))
+      .at(-1)!;
+    await slack.action(
+      'UADMIN',
+      { type: 'button', action_id: open.action_id, value: open.value },
+      { messageTs: posted.result.ts as string },
+    );
+    const unfolded = await api.waitFor('chat.update', () => true, { after });
+    expect(api.text(unfolded)).toContain('Licenses (1-10 of 40)');
+    expect(api.text(unfolded)).toContain('Add-on 10 Microsoft Defender');
+    expectSlackWithinLimits();
   });
 });
 

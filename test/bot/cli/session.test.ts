@@ -107,22 +107,31 @@ describe('terminal chat', () => {
     expect(asked.split('Scegli un numero:').length).toBe(3);
   });
 
-  it('shows a large tenant ten users at a time, with the counts, and the next ten on a numbered choice', async () => {
+  it('shows a large tenant on its summary, unfolds users and licenses ten at a time, and the next ten on a numbered choice', async () => {
     const { me, store } = await chat('admin');
-    await putLargeCustomers(store, 12);
+    await putLargeCustomers(store, 12, { licenses: 24 });
     let out = await me.say('list customers');
     expect(out).toContain('12 customers, showing 1-10');
     expect(out).toContain('active · 300 users, 15 subscriptions');
     expect(out).not.toContain('bartolomeo.cristoforetti');
     out = await me.say('customer large-tenant-3.example.com');
-    expect(out).toContain('300 users, 15 subscriptions');
-    expect(out).toContain('Users (1-10 of 300)');
+    expect(out).toContain('300 users, 15 subscriptions, 24 license types, 1 relationship');
+    expect(out).toContain('▼ Users (1-10 of 300)');
+    expect(out).not.toContain('User 010 Bartolomeo');
+    const choice = (text: string, label: string) => new RegExp(`\\[(\\d+)\\] ${label.replace(/[()]/g, '\\$&')}`).exec(text)![1]!;
+    out = await me.say(choice(out, 'Show: Users (1-10 of 300)'));
+    expect(out).toContain('▲ Users (1-10 of 300)');
     expect(out).toContain('User 010 Bartolomeo');
-    const next = /\[(\d+)\] Next users/.exec(out)![1]!;
-    out = await me.say(next);
+    out = await me.say(choice(out, 'Next users'));
     expect(out).toContain('Users (11-20 of 300)');
     expect(out).toContain('User 020 Bartolomeo');
     expect(out).not.toContain('User 010 Bartolomeo');
     expect(out).toMatch(/\[\d+\] Previous users/);
+    out = await me.say(choice(out, 'Show: Licenses (1-10 of 24)'));
+    expect(out).toContain('Add-on 10 Microsoft Defender');
+    out = await me.say(choice(out, 'Next licenses'));
+    expect(out).toContain('Licenses (11-20 of 24)');
+    expect(out).toContain('Add-on 11 Microsoft Defender');
+    expect(out).toContain('▼ Users (11-20 of 300)');
   });
 });
