@@ -71,7 +71,7 @@ describe('the first message in Teams', () => {
     expect(usages).toEqual(
       expect.arrayContaining([
         'list customers [search]',
-        'invite customer',
+        'invite customer [company] [email] [with provider <name>]',
         'grant <role> <platform:user>',
         'company name <name customers know>',
       ]),
@@ -106,7 +106,7 @@ describe('the first message in Teams', () => {
       expect.objectContaining({ type: 'FactSet', facts: [{ title: 'Il tuo ruolo', value: 'Agente vendite' }] }),
     );
     expect(buttonTitles(again)).toEqual(['Elenca i clienti', 'Aiuto']);
-    expect(text(again)).toMatch(/"title":"Elenca i clienti","data":\{"verb":"command","command":"listCustomers"\},"style":"positive"/);
+    expect(text(again)).toMatch(/"title":"Elenca i clienti","data":\{"verb":"command","command":"listCustomers","lang":"it"\},"style":"positive"/);
 
     await teams.say(ada, adaChat, 'aiuto');
     const usages = usagesOf(card());

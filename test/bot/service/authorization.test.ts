@@ -111,7 +111,8 @@ describe('authorization of every service operation', () => {
     // The dispatcher reports what became of a delivery; the rules for it need no person.
     system.push('recordDelivered', 'recordDeliveryFailure');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
-    const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', ...system];
+    // `capabilities` says what the deployment can do (for help), the same for everyone.
+    const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', 'capabilities', ...system];
     const all = Object.keys(f.service).filter((k) => !noActor.includes(k));
     expect(operations.map(([name]) => name).sort()).toEqual(all.sort());
   });
