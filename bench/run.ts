@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JSONFilePreset } from 'lowdb/node';
 import { writeSnapshot } from './fixtures.js';
-import { activity, freePort, load, machine, median, ROOT, signedCommands, startProcess, startStandIns, type Load } from './lib.js';
+import { activity, firstAndTenthMs, freePort, load, machine, median, ROOT, signedCommands, startProcess, startStandIns, type Load } from './lib.js';
 import { openJournalStore } from '../store/journal-store.js';
 import { openPgStore } from '../store/pg-store.js';
 import type { Store } from '../store/store.js';
@@ -106,6 +106,9 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   });
   f.startupEmptyMs = empty.startupMs;
   f.rssEmptyMb = empty.rssMb();
+  const emptyTurns = await firstAndTenthMs(empty.url, invoke);
+  f.firstInvokeMs = emptyTurns.first;
+  f.tenthInvokeMs = emptyTurns.tenth;
   await empty.stop();
 
   progress(`run ${run}: the bot on ${CUSTOMERS.toLocaleString('en')} customers`);
@@ -118,6 +121,9 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   });
   f.startupMs = bot.startupMs;
   f.rssIdleMb = bot.rssMb();
+  const listTurns = await firstAndTenthMs(bot.url, message);
+  f.firstListMs = listTurns.first;
+  f.tenthListMs = listTurns.tenth;
   f.listTurns = check('list customers', await load({ url: `${bot.url}/api/messages`, ...post(message), duration: SECONDS })).rps;
   f.invokeTurns = check('card action', await load({ url: `${bot.url}/api/messages`, ...post(invoke), duration: SECONDS })).rps;
 
@@ -369,6 +375,14 @@ function table(all: Figures[]): string {
       '-',
       '≤ 1,500 ms',
       verdict(m('npmStartEmptyMs') <= 1500),
+    ],
+    [
+      `the first turn after /healthz says ok, and the tenth: \`list customers\` with ${n(CUSTOMERS)} customers; a card action on an empty data file`,
+      `${n(m('firstListMs'), 1)} ms (tenth ${n(m('tenthListMs'), 1)} ms); ${n(m('firstInvokeMs'), 1)} ms (tenth ${n(m('tenthInvokeMs'), 1)} ms)`,
+      '-',
+      '-',
+      'first as fast as the tenth',
+      '-',
     ],
     [
       `start-up to healthy with ${n(CUSTOMERS)} customers (spawn to first 200 on /healthz)`,
