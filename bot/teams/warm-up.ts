@@ -1,0 +1,109 @@
+/**
+ * The first Teams turn after start took about 300 ms where the tenth takes a few: it loaded the
+ * card templates and ran every function of botbuilder's pipeline, the renderer and the size guard
+ * for the first time, and a reply its connector client's serialiser and HTTP pipeline. Before the
+ * server listens (so before /healthz says ok), a card of every kind is rendered and measured, and a
+ * typed message and a card action run through the adapter, its middleware and an activity handler
+ * that answers as the real bot does, without the service: nothing is stored, and the one reply
+ * goes to a stand-in connector on loopback in this process.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ConfigurationBotFrameworkAuthentication,
+  TeamsActivityHandler,
+  type Activity,
+  type AdaptiveCardInvokeResponse,
+  type CloudAdapter,
+  type TurnContext,
+} from 'botbuilder';
+import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector';
+import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, toAttachment } from '../../render/teams/adaptive.js';
+import { sampleViews } from '../../views/samples.js';
+import type { View } from '../../views/index.js';
+import { fitActivity } from './size-guard.js';
+
+const LOCALES = ['en', 'it'] as const;
+
+/** The card the warm-up turns answer with: a customer list, the card of the turns people repeat most. */
+function listCard(): View {
+  const views = Object.values(sampleViews('en'));
+  return views.find((view) => view.kind === 'customerList') ?? views[0]!;
+}
+
+/** Answers as the real bot does: a page turn with a card in place, a message with a card posted back. */
+class WarmUpBot extends TeamsActivityHandler {
+  constructor() {
+    super();
+    this.onMessage(async (context, next) => {
+      await context.sendActivity({ attachments: [toAttachment(listCard())] });
+      await next();
+    });
+  }
+
+  protected override async onAdaptiveCardInvoke(): Promise<AdaptiveCardInvokeResponse> {
+    return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: renderAdaptiveCard(listCard()) };
+  }
+}
+
+/** The connector for the warm-up's reply: on loopback, in this process, answering as Teams' does. */
+async function standInConnector(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end('{"id":"warm-up-reply"}');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const activity = (serviceUrl: string, extra: Partial<Activity>): Activity =>
+  ({
+    id: 'warm-up',
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: 'warm-up' },
+    recipient: { id: 'warm-up' },
+    conversation: { id: 'warm-up', conversationType: 'personal' },
+    ...extra,
+  }) as Activity;
+
+/**
+ * The turns run on the adapter itself, its middleware included, with claims as if authenticated
+ * (none in local mode: no token is checked) and a connector client without credentials, so no
+ * token is fetched either: the reply goes to the stand-in above.
+ */
+export async function warmUpTeams(adapter: CloudAdapter): Promise<void> {
+  for (const locale of LOCALES) {
+    for (const view of Object.values(sampleViews(locale))) fitActivity({ type: 'message', attachments: [toAttachment(view)] }, locale);
+  }
+  const connector = await standInConnector();
+  try {
+    const claimsIdentity = new ClaimsIdentity([], AuthenticationConstants.AnonymousAuthType);
+    const connectorFactory = new ConfigurationBotFrameworkAuthentication({}).createConnectorFactory(claimsIdentity);
+    const bot = new WarmUpBot();
+    const turn = (extra: Partial<Activity>) =>
+      adapter.processActivityDirect(
+        { audience: AuthenticationConstants.ToChannelFromBotOAuthScope, claimsIdentity, connectorFactory },
+        activity(connector.url, extra),
+        (context: TurnContext) => bot.run(context),
+      );
+    await turn({ type: 'message', text: 'list customers' });
+    await turn({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'warm-up', data: {} } } });
+  } finally {
+    await connector.close();
+  }
+}
