@@ -539,11 +539,9 @@ throughput the bot keeps. The README ("Scale and the store") explains the design
   them), renders a ~6 KB Adaptive Card, checks its size against Teams' limit and has the connector
   client serialise it; the echo bot sends one short string. The store and the service are not the
   limit (the index makes the list a slice of a sorted array): profiles show garbage collection,
-  JSON serialisation in botbuilder's HTTP pipeline and card building. The cards are expanded by
-  adaptivecards-templating itself. A compiled expander used to stand in for it; with the lean cards
-  it no longer paid for itself: measured side by side in one run (24 Nov 2026, median of 3), the
-  list turn was 0.87× the echo bot with it and 0.85× with the library, the card action 0.63× and
-  0.61×, so it was removed.
+  JSON serialisation in botbuilder's HTTP pipeline and card building. The cards are expanded by a
+  compiled expander (render/teams/compiled-template.ts, checked equal to adaptivecards-templating
+  on every sample card); \`npx tsx bench/profile.ts\` shows where a card action's CPU time goes.
   Slack's row counts replies actually posted, not acknowledgements (both are acknowledged first
   and worked after, as Slack requires; past 200 requests in flight the bot answers "busy" instead
   of queueing, and those do not count).

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   // Loading the data file leaves its parse garbage (hundreds of MB for 100,000 customers) in a
   // heap V8 would otherwise keep at its peak size. With --expose-gc (npm start), one full
   // collection hands that memory back: before the server listens, so that it does not hold up
-  // the first request (a second or more with 100,000 customers), and /healthz says ok after it.
+  // the first request, and /healthz says ok after it.
   (globalThis as { gc?: () => void }).gc?.();
   const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
   logger.info(
