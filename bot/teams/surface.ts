@@ -142,7 +142,7 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
 
   return {
     name: 'teams',
-    warmUp: () => warmUpTeams(adapter),
+    warmUp: () => warmUpTeams(adapter, appId),
     register(server) {
       // Local mode checks who is calling before anything is read; then the body, bounded, JSON only.
       const guards = config.localMode ? [localOnly] : [];

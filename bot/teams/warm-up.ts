@@ -81,18 +81,22 @@ const activity = (serviceUrl: string, extra: Partial<Activity>): Activity =>
   }) as Activity;
 
 /**
- * The turns run on the adapter itself, its middleware included, with claims as if authenticated
- * (none in local mode: no token is checked) and a connector client without credentials, so no
- * token is fetched either: the reply goes to the stand-in above.
+ * The turns run on the adapter itself, its middleware included, with the claims a request for this
+ * app carries once authenticated (none in local mode), so the user-token client the adapter builds
+ * for them is the one the first real turn gets. No token is checked, and none is fetched: the
+ * connector client, for the stand-in above, has no credentials.
  */
-export async function warmUpTeams(adapter: CloudAdapter): Promise<void> {
+export async function warmUpTeams(adapter: CloudAdapter, appId: string): Promise<void> {
   const views = oneOfEachKind();
   for (const view of views) fitActivity({ type: 'message', attachments: [toAttachment(view)] }, 'en');
   const list = views.find((view) => view.kind === 'customerList') ?? views[0]!;
   const connector = await standInConnector();
   try {
-    const claimsIdentity = new ClaimsIdentity([], AuthenticationConstants.AnonymousAuthType);
-    const connectorFactory = new ConfigurationBotFrameworkAuthentication({}).createConnectorFactory(claimsIdentity);
+    const claimsIdentity = appId
+      ? new ClaimsIdentity([{ type: AuthenticationConstants.AudienceClaim, value: appId }], true)
+      : new ClaimsIdentity([], AuthenticationConstants.AnonymousAuthType);
+    const anonymous = new ClaimsIdentity([], AuthenticationConstants.AnonymousAuthType);
+    const connectorFactory = new ConfigurationBotFrameworkAuthentication({}).createConnectorFactory(anonymous);
     const bot = new WarmUpBot(list);
     const turn = (extra: Partial<Activity>) =>
       adapter.processActivityDirect(
