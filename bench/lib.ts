@@ -147,6 +147,34 @@ export function activity(serviceUrl: string, extra: Record<string, unknown>): st
   });
 }
 
+/** The two Teams turns the bench measures: a typed `list customers`, and a card action (next page of the list). */
+export function turnBody(kind: 'list' | 'invoke', serviceUrl: string): string {
+  if (kind === 'list') return activity(serviceUrl, { type: 'message', text: 'list customers' });
+  return activity(serviceUrl, {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    replyToId: 'card-1',
+    value: { action: { type: 'Action.Execute', verb: 'customers.page', data: { page: 2, query: '' } } },
+  });
+}
+
+/** One turn posted to `/api/messages` on its own, from the request to the answer, in ms. */
+export async function timedTurnMs(url: string, body: string): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`a single turn answered ${res.status}`);
+  return performance.now() - started;
+}
+
+/** The first turn a bot answers after /healthz says ok, and the tenth, posted one after the other. */
+export async function firstAndTenthMs(url: string, body: string): Promise<{ first: number; tenth: number }> {
+  const first = await timedTurnMs(url, body);
+  let tenth = first;
+  for (let i = 2; i <= 10; i++) tenth = await timedTurnMs(url, body);
+  return { first, tenth };
+}
+
 /** A signed `/csp` slash command body and headers (valid for Slack's 5 minutes). */
 let commandCount = 0;
 

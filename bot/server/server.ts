@@ -22,6 +22,8 @@ export interface Surface {
   close?(): Promise<void>;
   /** Resolves once work the surface acknowledged before doing it (Slack) is done. */
   idle?(): Promise<void>;
+  /** Runs once before the server listens: whatever the first request would otherwise load or build. */
+  warmUp?(): Promise<void>;
   /** What /healthz says about this surface's background work, when it has any. */
   health?(): { ok: boolean; [detail: string]: unknown };
 }
@@ -67,6 +69,12 @@ export async function startServer(options: {
     next();
   });
   for (const surface of surfaces) surface.register(server);
+  // Before listening, so /healthz says ok only once the first turn is as quick as the next ones.
+  for (const surface of surfaces) {
+    await surface
+      .warmUp?.()
+      .catch((err: unknown) => logger.warn({ err, surface: surface.name }, 'warming up failed; the first request will be slower'));
+  }
   server.on('restifyError', (req, res, err, callback) => {
     if ((err.statusCode ?? 500) >= 500) logger.error({ err, method: req.method, path: req.path() }, 'request failed');
     callback();

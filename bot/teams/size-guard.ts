@@ -79,14 +79,38 @@ function leftOutCard(activity: Partial<Activity>, bytes: number, locale: Locale)
 }
 
 /**
+ * The JSON of an answer to a card action, kept from when its size was measured, so the HTTP
+ * answer writes it without serialising the card a second time (`invokeAnswerJson`).
+ */
+const measuredJson = new WeakMap<object, string>();
+
+/** The JSON the size guard made of this invoke answer's body, if it measured it. */
+export const invokeAnswerJson = (body: unknown): string | undefined =>
+  body !== null && typeof body === 'object' ? measuredJson.get(body) : undefined;
+
+/**
+ * The exact size of an `invokeResponse` activity, serialising its body once: the rest of the
+ * activity (a few hundred bytes) is measured around a one-byte stand-in for the body.
+ */
+function invokeResponseBytes(activity: Partial<Activity>): number | undefined {
+  const value = activity.value as { body?: unknown } | undefined;
+  const body = value?.body;
+  if (body === null || typeof body !== 'object' || typeof (body as { toJSON?: unknown }).toJSON === 'function') return undefined;
+  const json = JSON.stringify(body);
+  measuredJson.set(body, json);
+  return byteSize({ ...activity, value: { ...value, body: 0 } }) - 1 + Buffer.byteLength(json);
+}
+
+/**
  * The activity as it may be sent: itself when it fits, otherwise a copy whose card (or text) is
  * replaced by the short card. `bytes` is the size of what was asked for (an upper bound when it fits).
  */
 export function fitActivity<A extends Partial<Activity>>(activity: A, locale: Locale): { activity: A; bytes: number; replaced: boolean } {
   const budget = TEAMS_ACTIVITY_LIMIT - MARGIN;
-  const bound = jsonBytesAtMost(activity);
+  const exact = activity.type === 'invokeResponse' ? invokeResponseBytes(activity) : undefined;
+  const bound = exact ?? jsonBytesAtMost(activity);
   if (bound <= budget) return { activity, bytes: bound, replaced: false };
-  const bytes = byteSize(activity);
+  const bytes = exact ?? byteSize(activity);
   if (bytes <= budget) return { activity, bytes, replaced: false };
   const card = leftOutCard(activity, bytes, locale);
   if (activity.type === 'invokeResponse') {

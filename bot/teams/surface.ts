@@ -1,7 +1,14 @@
 /** The Teams surface: `POST /api/messages` on botbuilder's CloudAdapter, and proactive posts. */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 import { ConfidentialClientApplication } from '@azure/msal-node';
-import { AuthenticationError, MsalServiceClientCredentialsFactory, type AuthenticateRequestResult } from 'botframework-connector';
+import {
+  AuthenticationError,
+  MsalServiceClientCredentialsFactory,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type UserTokenClient,
+} from 'botframework-connector';
 import type { App } from '../app.js';
 import type { Config, TeamsConfig } from '../config.js';
 import { tokenAuthority, toBotbuilderSettings } from '../doctor/bot-framework-cloud.js';
@@ -9,10 +16,13 @@ import type { Logger } from '../logger.js';
 import type { Surface } from '../server/server.js';
 import { ConversationGone, type Dispatcher } from '../notifications/dispatcher.js';
 import { CspTeamsBot } from './teams-bot.js';
-import { activitySizeGuard } from './size-guard.js';
+import { activitySizeGuard, invokeAnswerJson } from './size-guard.js';
+import { appIdOf, cachedConnectorFactory, ClientCache } from './client-cache.js';
+import { warmUpTeams } from './warm-up.js';
 import { toAttachment } from '../../render/teams/adaptive.js';
 import { toNotificationView, toMessageView } from '../../views/index.js';
 import { toLocale } from '../../i18n/catalogue.js';
+import type { Response } from 'restify';
 import { readBody } from '../server/body.js';
 import { isLoopbackUrl, localOnly } from './local-mode.js';
 import { inTurn, type TurnKind } from '../telemetry.js';
@@ -39,11 +49,17 @@ function botCredentials(teams: TeamsConfig): MsalServiceClientCredentialsFactory
 /**
  * botbuilder lets a token with a bad signature, or one that has expired, escape as the JWT
  * library's own error, which CloudAdapter answers with 500. Every token problem is a 401.
+ * The connector and user-token clients a turn gets are kept for the next turns (client-cache.ts).
  */
 class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly connectors = new ClientCache<ConnectorClient>();
+  private readonly tokenClients = new ClientCache<UserTokenClient>();
+
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     try {
-      return await super.authenticateRequest(activity, authHeader);
+      const result = await super.authenticateRequest(activity, authHeader);
+      const factory = result.connectorFactory;
+      return factory ? { ...result, connectorFactory: cachedConnectorFactory(factory, appIdOf(result.claimsIdentity), this.connectors) } : result;
     } catch (error) {
       const name = (error as Error | undefined)?.name;
       if (name === 'JsonWebTokenError' || name === 'TokenExpiredError' || name === 'NotBeforeError') {
@@ -51,6 +67,10 @@ class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
       }
       throw error;
     }
+  }
+
+  override createUserTokenClient(claims: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.tokenClients.get(appIdOf(claims), () => super.createUserTokenClient(claims));
   }
 }
 
@@ -122,6 +142,7 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
 
   return {
     name: 'teams',
+    warmUp: () => warmUpTeams(adapter, appId),
     register(server) {
       // Local mode checks who is calling before anything is read; then the body, bounded, JSON only.
       const guards = config.localMode ? [localOnly] : [];
@@ -136,8 +157,28 @@ export function createTeamsSurface(config: Pick<Config, 'teams' | 'localMode'>, 
           res.send(403, { error: 'In local mode (no MicrosoftAppId) only a loopback http(s) serviceUrl is accepted.' });
           return;
         }
-        await adapter.process(req, res, (context) => inTurn('teams', turnKind(context.activity), () => bot.run(context)));
+        await adapter.process(req, answerOnce(res), (context) => inTurn('teams', turnKind(context.activity), () => bot.run(context)));
       });
+    },
+  };
+}
+
+/**
+ * restify's response as botbuilder writes to it, except that the answer to a card action is
+ * written with the JSON the size guard already made of it, instead of restify serialising the
+ * card again. Anything else (no body, an error text, an answer the guard replaced) goes through
+ * restify's own formatting as before.
+ */
+function answerOnce(res: Response): Pick<Response, 'socket' | 'status' | 'header' | 'end'> & { send(body?: unknown): unknown } {
+  return {
+    socket: res.socket,
+    status: (code: number) => res.status(code),
+    header: (name: string, value?: unknown) => res.header(name, value),
+    end: () => res.end(),
+    send(body?: unknown) {
+      const json = invokeAnswerJson(body);
+      if (json === undefined) return res.send(body);
+      return res.sendRaw(json, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(json)) });
     },
   };
 }

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type * as ACDataModule from 'adaptivecards-templating';
 import { namingText, type ActionModel, type CustomerDetailsView, type LinkModel, type View } from '../../views/index.js';
+import { compileTemplate } from './compiled-template.js';
 import { escapeCardText, teamsText } from './teams-text.js';
 import { placeNaming } from './mention.js';
 import { t } from '../../i18n/catalogue.js';
@@ -36,9 +37,10 @@ const sources: Record<View['kind'], object> = {
 type Expand = (model: object) => unknown;
 
 /**
- * A template expanded by adaptivecards-templating. The library and its expression engine are
- * loaded at the first card (about 100 ms and 24 MB), not at start-up, and each template is parsed
- * once, when first used.
+ * A template expanded by adaptivecards-templating itself: the reference the compiled expanders
+ * are tested against, and the fallback for a template that uses more of the language than
+ * compiled-template.ts takes. The library and its expression engine (about 100 ms and 24 MB to
+ * load) are loaded only then.
  */
 export function expanderOf(source: object): Expand {
   const ACData = createRequire(import.meta.url)('adaptivecards-templating') as typeof ACDataModule;
@@ -46,8 +48,14 @@ export function expanderOf(source: object): Expand {
   return (model) => template.expand({ $root: model });
 }
 
+/**
+ * Each template compiled once, at first use, into plain property lookups: the library evaluates
+ * every `${…}` through its expression engine on every expansion, which was the largest part of a
+ * card action's time (bench/RESULTS.md, "Where a card action's time went").
+ */
 const expanders: Partial<Record<View['kind'], Expand>> = {};
-const expand = (kind: View['kind'], model: object) => (expanders[kind] ??= expanderOf(sources[kind]))(model);
+const expand = (kind: View['kind'], model: object) =>
+  (expanders[kind] ??= compileTemplate(sources[kind]) ?? expanderOf(sources[kind]))(model);
 
 /** The template and the model a view is expanded with (for the tests that look at the card before escaping). */
 export function templateInput(view: View): { source: object; model: Record<string, unknown> } {

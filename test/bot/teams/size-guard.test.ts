@@ -4,7 +4,14 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../bot/logger.js';
 import { cardText, startConnector } from '../../fakes/connector.js';
-import { activitySizeGuard, byteSize, fitActivity, jsonBytesAtMost, TEAMS_ACTIVITY_LIMIT } from '../../../bot/teams/size-guard.js';
+import {
+  activitySizeGuard,
+  byteSize,
+  fitActivity,
+  invokeAnswerJson,
+  jsonBytesAtMost,
+  TEAMS_ACTIVITY_LIMIT,
+} from '../../../bot/teams/size-guard.js';
 import { runSeed } from '../../seed.js';
 
 describe('Teams activity size', () => {
@@ -117,5 +124,40 @@ describe('Teams activity size', () => {
     } finally {
       await connector.close();
     }
+  });
+});
+
+describe("a card action's answer", () => {
+  const card = (text: string) => ({
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: 'Contoso' },
+      { type: 'TextBlock', text },
+    ],
+  });
+  const answer = (text: string) => ({
+    type: 'invokeResponse',
+    replyToId: 'card-1',
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card(text) } },
+  });
+
+  it('is measured exactly, and the JSON it was measured by is the JSON of its body', () => {
+    for (const text of ['ok', 'è'.repeat(12_000), '\u0001"\\'.repeat(100)]) {
+      const activity = answer(text);
+      const fitted = fitActivity(activity, 'en');
+      expect(fitted).toMatchObject({ activity, replaced: false, bytes: byteSize(activity) });
+      expect(invokeAnswerJson(activity.value.body)).toBe(JSON.stringify(activity.value.body));
+    }
+  });
+
+  it('is replaced when too large, and the replacement is serialised as usual', () => {
+    const activity = answer('è'.repeat(20_000));
+    const fitted = fitActivity(activity, 'en');
+    expect(fitted.replaced).toBe(true);
+    expect(fitted.bytes).toBe(byteSize(activity));
+    const body = (fitted.activity.value as { body: object }).body;
+    expect(invokeAnswerJson(body)).toBeUndefined();
+    expect(JSON.stringify(body)).toContain('I left out the content of this card');
   });
 });
