@@ -1,7 +1,8 @@
 /**
  * A compiled expander for the subset of the Adaptive Card Templating language our templates use:
  * `${path}` (with `$root`, `$data`, `a.b`, `a[0].b`), `${count(path) > 0}`, `${path != null}`,
- * `${path != ''}`, interpolated strings, `$data` (object or array) and `$when`.
+ * `${path == null}`, `${!path}`, `${path != ''}`, interpolated strings, `$data` (object or array)
+ * and `$when`.
  *
  * adaptivecards-templating evaluates every expression through adaptive-expressions on every
  * expansion, which made rendering a card the largest cost of a turn. This produces the same
@@ -66,6 +67,18 @@ function compileExpression(source: string, substitute: boolean): Eval {
   if ((match = /^(.+?)\s*!=\s*null$/.exec(text))) {
     const path = compilePath(match[1]!);
     return (scope) => ({ ok: true, value: (path(scope) ?? null) !== null });
+  }
+  if ((match = /^(.+?)\s*==\s*null$/.exec(text))) {
+    const path = compilePath(match[1]!);
+    return (scope) => ({ ok: true, value: (path(scope) ?? null) === null });
+  }
+  if ((match = /^!\s*([A-Za-z_$][\w$.[\]]*)$/.exec(text))) {
+    // adaptive-expressions' logic: only false, null and a missing value are false (0 and '' are true).
+    const path = compilePath(match[1]!);
+    return (scope) => {
+      const value = path(scope);
+      return { ok: true, value: !(typeof value === 'boolean' ? value : value !== null && value !== undefined) };
+    };
   }
   if ((match = /^(.+?)\s*!=\s*''$/.exec(text))) {
     const path = compilePath(match[1]!);
