@@ -21,6 +21,8 @@ const scopeOf: Record<string, string | null> = {
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'users.info': 'users:read',
+  // Only on the bot's own DM with a person (is the chat empty, before the welcome): the DM history scope.
+  'conversations.history': 'im:history',
   'views.open': null,
   'views.publish': null,
   'auth.test': null,
