@@ -121,6 +121,7 @@ export const en = {
   'ui.draft.provider': 'Indirect provider',
   'ui.draft.expires': 'Link expires',
   'ui.draft.acquisition': 'How the customer came to you',
+  'ui.draft.company': "Customer's company (optional)",
   'ui.draft.recipient': 'Customer email (optional)',
   'ui.draft.subject': 'Subject',
   'ui.draft.body': 'Email',

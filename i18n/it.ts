@@ -121,6 +121,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.draft.provider': 'Provider indiretto',
   'ui.draft.expires': 'Il link scade',
   'ui.draft.acquisition': 'Come è arrivato il cliente',
+  'ui.draft.company': 'Azienda del cliente (facoltativa)',
   'ui.draft.recipient': 'Email del cliente (facoltativa)',
   'ui.draft.subject': 'Oggetto',
   'ui.draft.body': 'Email',

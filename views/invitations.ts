@@ -1,7 +1,7 @@
 /** Invitation views: the email draft, the sent email, the provider picker, the list, the acceptance. */
 import { Acquisition, type Provider } from '../store/schema.js';
 import { t, tAround, type MessageKey } from '../i18n/catalogue.js';
-import type { InvitationRecord } from '../bot/service/invitations.js';
+import { COMPANY_NAME_MAX, type InvitationRecord } from '../bot/service/invitations.js';
 import { isPending } from '../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../bot/service/events.js';
 import {
@@ -29,6 +29,14 @@ export interface DraftView extends Base {
   bodyLabel: string;
   body: string;
   bodyError: string | null;
+  /** Who the invitation is for, both optional (the command may have filled them); a sentence when one cannot be used. */
+  companyLabel: string;
+  companyName: string;
+  emailLabel: string;
+  customerEmail: string;
+  inviteeError: string | null;
+  /** Which of the two the sentence is about. */
+  inviteeErrorOn: 'companyName' | 'customerEmail' | null;
   /** How the customer came to us: the label, the chosen `Acquisition`, and the choices. */
   acquisitionLabel: string;
   acquisition: string;
@@ -85,7 +93,15 @@ export function mailtoLink(to: string | null, subject: string, body: string): st
 export function toDraftView(
   viewer: Viewer,
   inv: InvitationRecord,
-  edited?: { subject?: string; body?: string; acquisition?: string; error?: MessageKey },
+  edited?: {
+    subject?: string;
+    body?: string;
+    acquisition?: string;
+    companyName?: string;
+    customerEmail?: string;
+    error?: MessageKey;
+    inviteeError?: { on: 'companyName' | 'customerEmail'; key: MessageKey };
+  },
 ): DraftView {
   const l = viewer.locale;
   const subject = edited?.subject ?? inv.subject;
@@ -110,6 +126,12 @@ export function toDraftView(
     bodyError: edited?.error
       ? t(l, edited.error, { link: inv.link ?? '', links: inv.microsoft ? `${inv.microsoft.resellerLink}\n${inv.microsoft.approvalLink}` : '' })
       : null,
+    companyLabel: t(l, 'ui.draft.company'),
+    companyName: edited?.companyName ?? inv.companyName ?? '',
+    emailLabel: t(l, 'ui.draft.recipient'),
+    customerEmail: edited?.customerEmail ?? inv.customerEmail ?? '',
+    inviteeError: edited?.inviteeError ? t(l, edited.inviteeError.key, { email: (edited.customerEmail ?? '').slice(0, 80), max: COMPANY_NAME_MAX }) : null,
+    inviteeErrorOn: edited?.inviteeError?.on ?? null,
     acquisitionLabel: t(l, 'ui.draft.acquisition'),
     acquisition: edited?.acquisition ?? inv.acquisition,
     acquisitionChoices: Acquisition.options.map((value) => ({ value, title: t(l, `ui.acquisition.${value}`) })),

@@ -197,10 +197,15 @@ export function createInvitationOperations(ctx: ServiceContext) {
     async markInvitationSent(
       actor: Actor,
       invitationId: string,
-      edited: { subject?: string; body: string; acquisition?: string; token?: string },
+      edited: { subject?: string; body: string; acquisition?: string; token?: string; companyName?: string; customerEmail?: string },
     ): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requirePermission(ctx, actor, 'invite');
       const current = load(invitationId);
+      // Who it is for, as the form has it now (absent: as drafted); checked like the command's.
+      const who = invitee({
+        companyName: edited.companyName === undefined ? current.companyName : edited.companyName,
+        customerEmail: edited.customerEmail === undefined ? current.customerEmail : edited.customerEmail,
+      });
       const body = typeof edited.body === 'string' ? multiLine(edited.body) : '';
       const subject = (typeof edited.subject === 'string' && singleLine(edited.subject)) || current.subject;
       const acquisition =
@@ -218,7 +223,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
           const missing = [resellerLink, approvalLink].filter((link) => !body.includes(link));
           if (missing.length > 0) throw new InvalidInput('invitation.linksMissing', { links: missing.join('\n') }, { body: 'invitation.linksMissing' });
           if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
-          const sent: Invitation = { ...invitation, subject, body, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+          const sent: Invitation = { ...invitation, ...who, subject, body, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
           tx.put('invitations', sent);
           ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: body !== invitation.body });
           return { ...toRecord(sent, verified(invitation, edited.token)), alreadyDone: false };
@@ -231,7 +236,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
         // Stored without the link: the token must not be recoverable from the data file.
         const stored = body.split(linkFor(token)).join(LINK_PLACEHOLDER);
-        const sent: Invitation = { ...invitation, subject, body: stored, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+        const sent: Invitation = { ...invitation, ...who, subject, body: stored, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
         tx.put('invitations', sent);
         ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: stored !== invitation.body });
         return { ...toRecord(sent, token), alreadyDone: false };
