@@ -6,6 +6,7 @@ import { isPending } from '../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../bot/service/events.js';
 import {
   formatDate,
+  languageName,
   may,
   outcomeView,
   toListView,
@@ -118,6 +119,7 @@ export function toDraftView(
       { title: t(l, 'ui.draft.partner'), value: inv.partnerName },
       ...(inv.providerName ? [{ title: t(l, 'ui.draft.provider'), value: inv.providerName }] : []),
       { title: t(l, 'ui.draft.expires'), value: formatDate(viewer, inv.expiresAt, false) },
+      { title: t(l, 'ui.draft.language'), value: languageName(l, inv.locale) },
     ],
     subjectLabel: t(l, 'ui.draft.subject'),
     subject,
@@ -152,6 +154,12 @@ export function toDraftView(
         style: 'positive',
         data: { invitationId: inv.id, ...(inv.token ? { token: inv.token } : {}) },
       },
+      // The email in the other language (the customer may not read the inviter's).
+      {
+        verb: 'invitation.language',
+        title: t(l, inv.locale === 'it' ? 'ui.draft.writeIn.en' : 'ui.draft.writeIn.it'),
+        data: { invitationId: inv.id, language: inv.locale === 'it' ? 'en' : 'it', ...(inv.token ? { token: inv.token } : {}) },
+      },
       { verb: 'invitation.revoke', title: t(l, 'ui.draft.revoke'), style: 'destructive', data: { invitationId: inv.id } },
     ],
   };
@@ -173,6 +181,7 @@ export function toSentView(viewer: Viewer, inv: InvitationRecord): SentView {
       { title: t(l, 'ui.draft.acquisition'), value: t(l, `ui.acquisition.${inv.acquisition}`) },
       ...(inv.providerName ? [{ title: t(l, 'ui.draft.provider'), value: inv.providerName }] : []),
       { title: t(l, 'ui.draft.expires'), value: formatDate(viewer, inv.expiresAt, false) },
+      { title: t(l, 'ui.draft.language'), value: languageName(l, inv.locale) },
     ],
     copyLabel: t(l, 'ui.draft.copy'),
     subject: inv.subject,

@@ -342,6 +342,12 @@ export function createConversation(service: Service, logger: Logger) {
             return { mode: 'replace', views: [toDraftView(viewer, invitation, { ...kept, ...problem })] };
           }
         }
+        case 'invitation.language': {
+          // The form's company and email ride along (Teams sends the inputs); the rest of the text is the bot's again.
+          const given = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+          const input = { language: data.language, token: str('token'), companyName: given('companyName'), customerEmail: given('customerEmail') };
+          return { mode: 'replace', views: [toDraftView(viewer, await service.rewriteDraft(actor, str('invitationId'), input))] };
+        }
         case 'invitation.open':
           return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId'), str('token')))] };
         case 'invitation.revoke':

@@ -247,3 +247,45 @@ describe('the draft asks who the invitation is for', () => {
     expect(invitations()).toHaveLength(2);
   });
 });
+
+describe("the email in the customer's language", () => {
+  it('Teams: an English draft is written again in Italian on a click, keeping the company and email typed; audited; a sent one cannot be', async () => {
+    const teams = teamsClient(bot.url, connector.url);
+    await teams.say(alice, personal, 'invite customer Fabrikam Srl');
+    const [drafted] = invitations();
+    expect(drafted).toMatchObject({ locale: 'en', subject: expect.stringContaining('invites you') });
+    const card = JSON.stringify(connector.calls.at(-1)!.body);
+    expect(card).toContain('Write it in Italian');
+    const token = /"token":"([^"]+)"/.exec(card)![1]!;
+
+    const rewritten = await teams.invoke(alice, personal, 'invitation.language', {
+      invitationId: drafted!.id,
+      language: 'it',
+      token,
+      companyName: 'Fabrikam S.r.l.',
+      customerEmail: 'ada@fabrikam.example',
+      lang: 'en',
+    });
+    expect(rewritten.status).toBe(200);
+    const after = bot.store.get('invitations', drafted!.id)!;
+    expect(after).toMatchObject({ locale: 'it', status: 'draft', companyName: 'Fabrikam S.r.l.', customerEmail: 'ada@fabrikam.example' });
+    expect(after.subject).toContain('vi invita');
+    // The card the person reads stays in their language; the email in it is Italian, with its link.
+    const text = JSON.stringify(rewritten.body);
+    expect(text).toContain('Write it in English');
+    expect(text).toContain(`/invitations/${token}`);
+    expect(bot.service.listAudit(GA, { target: drafted!.id }).map((e) => e.action)).toContain('invitation.rewritten');
+
+    const link = `http://localhost:3978/invitations/${token}`;
+    await teams.invoke(alice, personal, 'invitation.done', {
+      invitationId: drafted!.id,
+      token,
+      subject: after.subject,
+      body: `Accetta: ${link}`,
+      acquisition: 'own-marketing',
+    });
+    expect(bot.store.get('invitations', drafted!.id)!.status).toBe('sent');
+    await teams.invoke(alice, personal, 'invitation.language', { invitationId: drafted!.id, language: 'en', token });
+    expect(bot.store.get('invitations', drafted!.id)!.locale).toBe('it');
+  });
+});
