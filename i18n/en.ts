@@ -121,6 +121,7 @@ export const en = {
   'ui.draft.provider': 'Indirect provider',
   'ui.draft.expires': 'Link expires',
   'ui.draft.acquisition': 'How the customer came to you',
+  'ui.draft.company': "Customer's company (optional)",
   'ui.draft.recipient': 'Customer email (optional)',
   'ui.draft.subject': 'Subject',
   'ui.draft.body': 'Email',
@@ -513,4 +514,10 @@ export const en = {
   'ui.endAccess.noneEnded': 'Admin access for {company} is still in place: nothing could be ended yet.',
   'ui.endAccess.notYetActive': '{name} is approved but not active yet, and Microsoft ends a relationship only once it is active (usually within minutes). Type `end admin access` again shortly.',
   'ui.endAccess.refused': 'Microsoft did not end {name}: {reason}',
+  'invitation.badLanguage': 'I can write the email in English or Italian.',
+  'invitation.cannotRewrite': 'This draft was made before I kept what its GDAP request asks for, so I cannot write it again: edit the text yourself, or discard it and type `invite customer` again.',
+  'ui.draft.language': 'Email in',
+  'ui.draft.writeIn.en': 'Write it in English',
+  'ui.draft.writeIn.it': 'Write it in Italian',
+  'audit.invitation.rewritten': '{who} had the invitation email for {subject} written in the other language',
 } as const;

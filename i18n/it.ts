@@ -121,6 +121,7 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.draft.provider': 'Provider indiretto',
   'ui.draft.expires': 'Il link scade',
   'ui.draft.acquisition': 'Come è arrivato il cliente',
+  'ui.draft.company': 'Azienda del cliente (facoltativa)',
   'ui.draft.recipient': 'Email del cliente (facoltativa)',
   'ui.draft.subject': 'Oggetto',
   'ui.draft.body': 'Email',
@@ -512,4 +513,10 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.endAccess.noneEnded': "L'accesso amministrativo a {company} è ancora attivo: per ora non è stato possibile terminare nulla.",
   'ui.endAccess.notYetActive': '{name} è approvata ma non ancora attiva, e Microsoft termina una relazione solo quando è attiva (di solito entro pochi minuti). Scrivi di nuovo `termina accesso amministrativo` tra poco.',
   'ui.endAccess.refused': 'Microsoft non ha terminato {name}: {reason}',
+  'invitation.badLanguage': "Posso scrivere l'email in italiano o in inglese.",
+  'invitation.cannotRewrite': "Questa bozza è stata creata prima che conservassi cosa chiede la sua richiesta GDAP, quindi non posso riscriverla: modifica il testo tu, oppure scartala e scrivi di nuovo `invita cliente`.",
+  'ui.draft.language': 'Email in',
+  'ui.draft.writeIn.en': 'Scrivila in inglese',
+  'ui.draft.writeIn.it': 'Scrivila in italiano',
+  'audit.invitation.rewritten': "{who} ha fatto riscrivere nell'altra lingua l'email di invito per {subject}",
 };

@@ -145,6 +145,8 @@ export const Invitation = z.object({
       resellerLink: z.string().min(1),
       gdapRelationshipId: z.string().min(1),
       approvalLink: z.string().min(1),
+      /** What the GDAP request asks for, so the email can be written again in the other language (absent on older drafts). */
+      access: z.object({ roleDefinitionIds: z.array(z.string().min(1)), durationDays: z.number().int().positive() }).optional(),
     })
     .nullable()
     .default(null),

@@ -158,6 +158,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'invitation.drafted': 'audit.invitation.drafted',
   'invitation.sent': 'audit.invitation.sent',
   'invitation.revoked': 'audit.invitation.revoked',
+  'invitation.rewritten': 'audit.invitation.rewritten',
   'invitation.accepted': 'audit.invitation.accepted',
   'invitation.endedAtMicrosoft': 'audit.invitation.endedAtMicrosoft',
   'removal.requested': 'audit.removal.requested',

@@ -1,11 +1,12 @@
 /** Invitation views: the email draft, the sent email, the provider picker, the list, the acceptance. */
 import { Acquisition, type Provider } from '../store/schema.js';
 import { t, tAround, type MessageKey } from '../i18n/catalogue.js';
-import type { InvitationRecord } from '../bot/service/invitations.js';
+import { COMPANY_NAME_MAX, type InvitationRecord } from '../bot/service/invitations.js';
 import { isPending } from '../bot/service/invitation-status.js';
 import type { InvitationAcceptedEvent } from '../bot/service/events.js';
 import {
   formatDate,
+  languageName,
   may,
   outcomeView,
   toListView,
@@ -29,6 +30,14 @@ export interface DraftView extends Base {
   bodyLabel: string;
   body: string;
   bodyError: string | null;
+  /** Who the invitation is for, both optional (the command may have filled them); a sentence when one cannot be used. */
+  companyLabel: string;
+  companyName: string;
+  emailLabel: string;
+  customerEmail: string;
+  inviteeError: string | null;
+  /** Which of the two the sentence is about. */
+  inviteeErrorOn: 'companyName' | 'customerEmail' | null;
   /** How the customer came to us: the label, the chosen `Acquisition`, and the choices. */
   acquisitionLabel: string;
   acquisition: string;
@@ -85,7 +94,15 @@ export function mailtoLink(to: string | null, subject: string, body: string): st
 export function toDraftView(
   viewer: Viewer,
   inv: InvitationRecord,
-  edited?: { subject?: string; body?: string; acquisition?: string; error?: MessageKey },
+  edited?: {
+    subject?: string;
+    body?: string;
+    acquisition?: string;
+    companyName?: string;
+    customerEmail?: string;
+    error?: MessageKey;
+    inviteeError?: { on: 'companyName' | 'customerEmail'; key: MessageKey };
+  },
 ): DraftView {
   const l = viewer.locale;
   const subject = edited?.subject ?? inv.subject;
@@ -102,6 +119,7 @@ export function toDraftView(
       { title: t(l, 'ui.draft.partner'), value: inv.partnerName },
       ...(inv.providerName ? [{ title: t(l, 'ui.draft.provider'), value: inv.providerName }] : []),
       { title: t(l, 'ui.draft.expires'), value: formatDate(viewer, inv.expiresAt, false) },
+      { title: t(l, 'ui.draft.language'), value: languageName(l, inv.locale) },
     ],
     subjectLabel: t(l, 'ui.draft.subject'),
     subject,
@@ -110,6 +128,12 @@ export function toDraftView(
     bodyError: edited?.error
       ? t(l, edited.error, { link: inv.link ?? '', links: inv.microsoft ? `${inv.microsoft.resellerLink}\n${inv.microsoft.approvalLink}` : '' })
       : null,
+    companyLabel: t(l, 'ui.draft.company'),
+    companyName: edited?.companyName ?? inv.companyName ?? '',
+    emailLabel: t(l, 'ui.draft.recipient'),
+    customerEmail: edited?.customerEmail ?? inv.customerEmail ?? '',
+    inviteeError: edited?.inviteeError ? t(l, edited.inviteeError.key, { email: (edited.customerEmail ?? '').slice(0, 80), max: COMPANY_NAME_MAX }) : null,
+    inviteeErrorOn: edited?.inviteeError?.on ?? null,
     acquisitionLabel: t(l, 'ui.draft.acquisition'),
     acquisition: edited?.acquisition ?? inv.acquisition,
     acquisitionChoices: Acquisition.options.map((value) => ({ value, title: t(l, `ui.acquisition.${value}`) })),
@@ -129,6 +153,12 @@ export function toDraftView(
         title: t(l, 'ui.draft.done'),
         style: 'positive',
         data: { invitationId: inv.id, ...(inv.token ? { token: inv.token } : {}) },
+      },
+      // The email in the other language (the customer may not read the inviter's).
+      {
+        verb: 'invitation.language',
+        title: t(l, inv.locale === 'it' ? 'ui.draft.writeIn.en' : 'ui.draft.writeIn.it'),
+        data: { invitationId: inv.id, language: inv.locale === 'it' ? 'en' : 'it', ...(inv.token ? { token: inv.token } : {}) },
       },
       { verb: 'invitation.revoke', title: t(l, 'ui.draft.revoke'), style: 'destructive', data: { invitationId: inv.id } },
     ],
@@ -151,6 +181,7 @@ export function toSentView(viewer: Viewer, inv: InvitationRecord): SentView {
       { title: t(l, 'ui.draft.acquisition'), value: t(l, `ui.acquisition.${inv.acquisition}`) },
       ...(inv.providerName ? [{ title: t(l, 'ui.draft.provider'), value: inv.providerName }] : []),
       { title: t(l, 'ui.draft.expires'), value: formatDate(viewer, inv.expiresAt, false) },
+      { title: t(l, 'ui.draft.language'), value: languageName(l, inv.locale) },
     ],
     copyLabel: t(l, 'ui.draft.copy'),
     subject: inv.subject,

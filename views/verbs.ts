@@ -9,6 +9,7 @@ export const VERBS = [
   'invitation.open',
   'invitation.revoke',
   'invitation.draftWithProvider',
+  'invitation.language',
   'customers.page',
   'customers.search',
   'customer.show',

@@ -8,6 +8,10 @@ type Prompt = { ask: string; multiline: boolean; collected: string[]; then: (ans
 const words = {
   en: {
     editSubject: 'Edit subject',
+    editCompany: "Edit the customer's company",
+    editEmail: "Edit the customer's email",
+    askCompany: "Customer's company (empty for none):",
+    askEmail: "Customer's email (empty for none):",
     editBody: 'Edit email text',
     acquisition: 'Change how the customer came to you',
     askSubject: 'New subject:',
@@ -21,6 +25,10 @@ const words = {
   },
   it: {
     editSubject: 'Modifica oggetto',
+    editCompany: "Modifica l'azienda del cliente",
+    editEmail: "Modifica l'email del cliente",
+    askCompany: 'Azienda del cliente (vuoto per nessuna):',
+    askEmail: 'Email del cliente (vuoto per nessuna):',
     editBody: "Modifica il testo dell'email",
     acquisition: "Cambia l'origine del cliente",
     askSubject: 'Nuovo oggetto:',
@@ -56,7 +64,14 @@ export function createChatSession(options: { conversation: Conversation; turn: T
       draft = view.kind === 'draft' ? view : draft && view.kind === 'message' ? draft : null;
     }
     if (draft && views.some((v) => v.kind === 'draft')) {
-      for (const [label, verb] of [[w.editSubject, 'local.subject'], [w.editBody, 'local.body'], [w.acquisition, 'local.acquisition']] as const) {
+      const edits = [
+        [w.editSubject, 'local.subject'],
+        [w.editBody, 'local.body'],
+        [w.editCompany, 'local.company'],
+        [w.editEmail, 'local.email'],
+        [w.acquisition, 'local.acquisition'],
+      ] as const;
+      for (const [label, verb] of edits) {
         choices.push({ label, action: { verb, title: label } });
         out(style.dim(`  [${choices.length}] ${label}`));
       }
@@ -74,6 +89,8 @@ export function createChatSession(options: { conversation: Conversation; turn: T
     const current = draft;
     if (verb === 'local.subject' && current) return ask(w.askSubject, false, async (s) => show([{ ...current, subject: s }]));
     if (verb === 'local.body' && current) return ask(w.askBody, true, async (b) => show([{ ...current, body: b, bodyError: null }]));
+    if (verb === 'local.company' && current) return ask(w.askCompany, false, async (c) => show([{ ...current, companyName: c.trim(), inviteeError: null }]));
+    if (verb === 'local.email' && current) return ask(w.askEmail, false, async (e) => show([{ ...current, customerEmail: e.trim(), inviteeError: null }]));
     if (verb === 'local.acquisition' && current) {
       current.acquisitionChoices.forEach((c, i) => out(`  ${i + 1}. ${c.title}`));
       const pick = (): void =>
@@ -86,7 +103,14 @@ export function createChatSession(options: { conversation: Conversation; turn: T
       return pick();
     }
     if (verb === 'invitation.done' && current) {
-      return run(verb, { ...data, subject: current.subject, body: current.body, acquisition: current.acquisition });
+      return run(verb, {
+        ...data,
+        subject: current.subject,
+        body: current.body,
+        acquisition: current.acquisition,
+        companyName: current.companyName,
+        customerEmail: current.customerEmail,
+      });
     }
     if (verb === 'customers.search') return ask(w.askSearch, false, (q) => run(verb, { ...data, query: q }));
     if (verb === 'removal.confirm') {

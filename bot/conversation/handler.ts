@@ -324,32 +324,29 @@ export function createConversation(service: Service, logger: Logger) {
           const id = str('invitationId');
           // Draft cards posted before the input was renamed (still in Teams chats) send it as `channel`.
           const acquisition = str('acquisition') || str('channel');
+          // Cards posted before the company and email inputs existed send neither: the draft keeps its own.
+          const given = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+          const invitee = { companyName: given('companyName'), customerEmail: given('customerEmail') };
           try {
-            const sent = await service.markInvitationSent(actor, id, {
-              subject: str('subject'),
-              body: str('body'),
-              acquisition,
-              token: str('token'),
-            });
+            const sent = await service.markInvitationSent(actor, id, { subject: str('subject'), body: str('body'), acquisition, token: str('token'), ...invitee });
             return { mode: 'replace', views: [toSentView(viewer, sent)] };
           } catch (error) {
-            if (isServiceError(error) && error.fields.body) {
-              noteRefusal(error.fields.body, error.code);
-              const invitation = service.getInvitation(actor, id, str('token'));
-              return {
-                mode: 'replace',
-                views: [
-                  toDraftView(viewer, invitation, {
-                    subject: str('subject'),
-                    body: str('body'),
-                    acquisition: acquisition || undefined,
-                    error: error.fields.body,
-                  }),
-                ],
-              };
-            }
-            throw error;
+            // A field the person can fix: the same draft again, what they typed kept, the sentence beside the field.
+            const field = isServiceError(error) ? (['body', 'companyName', 'customerEmail'] as const).find((f) => error.fields[f]) : undefined;
+            if (!isServiceError(error) || !field) throw error;
+            const key = error.fields[field]!;
+            noteRefusal(key, error.code);
+            const invitation = service.getInvitation(actor, id, str('token'));
+            const kept = { subject: str('subject'), body: str('body'), acquisition: acquisition || undefined, ...invitee };
+            const problem = field === 'body' ? { error: key } : { inviteeError: { on: field, key } };
+            return { mode: 'replace', views: [toDraftView(viewer, invitation, { ...kept, ...problem })] };
           }
+        }
+        case 'invitation.language': {
+          // The form's company and email ride along (Teams sends the inputs); the rest of the text is the bot's again.
+          const given = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+          const input = { language: data.language, token: str('token'), companyName: given('companyName'), customerEmail: given('customerEmail') };
+          return { mode: 'replace', views: [toDraftView(viewer, await service.rewriteDraft(actor, str('invitationId'), input))] };
         }
         case 'invitation.open':
           return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId'), str('token')))] };

@@ -1,18 +1,18 @@
 /** Reseller relationship invitations: draft, Done (sent), revoke, list; acceptance is in acceptance.ts. */
 import { randomBytes } from 'node:crypto';
-import { Acquisition, type CardLocation, type Invitation, type Locale, type Provider } from '../../store/schema.js';
-import { t } from '../../i18n/catalogue.js';
-import { formatEntraRoles, formatGdapDuration } from '../../i18n/gdap-words.js';
+import { Acquisition, Locale, type CardLocation, type Invitation, type Provider } from '../../store/schema.js';
 import { isPending, type InvitationStatus } from './invitation-status.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
+import { Conflict, InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import { requirePermission, requireRole } from './roles.js';
 import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
 import { multiLine, optionalLine, platformData, singleLine } from './text.js';
 import { partnerNameOrRefuse } from './partner.js';
+import { composeEmail, INVITATION_TTL_DAYS } from './invitation-email.js';
 
-export const INVITATION_TTL_DAYS = 90;
+export { INVITATION_TTL_DAYS };
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type { InvitationStatus } from './invitation-status.js';
@@ -126,21 +126,16 @@ export function createInvitationOperations(ctx: ServiceContext) {
       const id = ctx.newId();
       // Made outside the store first (a GDAP request at Microsoft); withdrawn if the draft is not stored.
       const prepared = await ctx.directory.prepareInvitation({ invitationId: id, provider, companyName });
-      const access = prepared?.access;
-      // Only the links are the invitation's to keep; what was requested is said in the email.
-      const microsoft = prepared ? { resellerLink: prepared.resellerLink, gdapRelationshipId: prepared.gdapRelationshipId, approvalLink: prepared.approvalLink } : null;
-      const params = {
-        partner,
-        provider: provider?.name ?? '',
-        link: LINK_PLACEHOLDER,
-        days: INVITATION_TTL_DAYS,
-        resellerLink: microsoft?.resellerLink ?? '',
-        approvalLink: microsoft?.approvalLink ?? '',
-        // The customer's admin approves roles they can read, for a length they can read.
-        roles: access ? formatEntraRoles(input.locale, access.roleDefinitionIds) : '',
-        duration: access ? formatGdapDuration(input.locale, access.durationDays) : '',
-      };
-      const bodyKey = microsoft ? (provider ? 'email.microsoft.bodyWithProvider' : 'email.microsoft.body') : provider ? 'email.bodyWithProvider' : 'email.body';
+      // The links are the invitation's to keep, and what the request asks for (to write the email again).
+      const microsoft = prepared
+        ? {
+            resellerLink: prepared.resellerLink,
+            gdapRelationshipId: prepared.gdapRelationshipId,
+            approvalLink: prepared.approvalLink,
+            ...(prepared.access ? { access: prepared.access } : {}),
+          }
+        : null;
+      const email = composeEmail({ partner, provider: provider?.name ?? null, microsoft }, input.locale);
       const now = ctx.now();
       const invitation: Invitation = {
         id,
@@ -151,8 +146,8 @@ export function createInvitationOperations(ctx: ServiceContext) {
         companyName,
         customerEmail,
         locale: input.locale,
-        subject: t(input.locale, provider ? 'email.subjectWithProvider' : 'email.subject', params),
-        body: t(input.locale, bodyKey, params),
+        subject: email.subject,
+        body: email.body,
         createdBy: toActorRef(actor),
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + INVITATION_TTL_DAYS * DAY_MS).toISOString(),
@@ -197,10 +192,15 @@ export function createInvitationOperations(ctx: ServiceContext) {
     async markInvitationSent(
       actor: Actor,
       invitationId: string,
-      edited: { subject?: string; body: string; acquisition?: string; token?: string },
+      edited: { subject?: string; body: string; acquisition?: string; token?: string; companyName?: string; customerEmail?: string },
     ): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requirePermission(ctx, actor, 'invite');
       const current = load(invitationId);
+      // Who it is for, as the form has it now (absent: as drafted); checked like the command's.
+      const who = invitee({
+        companyName: edited.companyName === undefined ? current.companyName : edited.companyName,
+        customerEmail: edited.customerEmail === undefined ? current.customerEmail : edited.customerEmail,
+      });
       const body = typeof edited.body === 'string' ? multiLine(edited.body) : '';
       const subject = (typeof edited.subject === 'string' && singleLine(edited.subject)) || current.subject;
       const acquisition =
@@ -218,7 +218,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
           const missing = [resellerLink, approvalLink].filter((link) => !body.includes(link));
           if (missing.length > 0) throw new InvalidInput('invitation.linksMissing', { links: missing.join('\n') }, { body: 'invitation.linksMissing' });
           if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
-          const sent: Invitation = { ...invitation, subject, body, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+          const sent: Invitation = { ...invitation, ...who, subject, body, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
           tx.put('invitations', sent);
           ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: body !== invitation.body });
           return { ...toRecord(sent, verified(invitation, edited.token)), alreadyDone: false };
@@ -231,10 +231,43 @@ export function createInvitationOperations(ctx: ServiceContext) {
         if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
         // Stored without the link: the token must not be recoverable from the data file.
         const stored = body.split(linkFor(token)).join(LINK_PLACEHOLDER);
-        const sent: Invitation = { ...invitation, subject, body: stored, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+        const sent: Invitation = { ...invitation, ...who, subject, body: stored, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
         tx.put('invitations', sent);
         ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: stored !== invitation.body });
         return { ...toRecord(sent, token), alreadyDone: false };
+      });
+    },
+
+    /**
+     * The draft's email written again by the bot in `language` (English or Italian), for a
+     * customer who reads the other one; the company and email typed on the form are kept. Only
+     * a draft: an email already sent cannot be changed. Edits to the text are replaced.
+     */
+    async rewriteDraft(
+      actor: Actor,
+      invitationId: string,
+      input: { language: unknown; token?: unknown; companyName?: string; customerEmail?: string },
+    ): Promise<InvitationRecord> {
+      requirePermission(ctx, actor, 'invite');
+      const current = load(invitationId);
+      const language = Locale.safeParse(input.language);
+      if (!language.success) throw new InvalidInput('invitation.badLanguage');
+      // A draft made before the GDAP roles were kept with it: the bot cannot say them again.
+      if (current.microsoft && !current.microsoft.access) throw new Conflict('invitation.cannotRewrite');
+      const who = invitee({
+        companyName: input.companyName === undefined ? current.companyName : input.companyName,
+        customerEmail: input.customerEmail === undefined ? current.customerEmail : input.customerEmail,
+      });
+      return ctx.store.transact((tx, read) => {
+        const invitation = read.get('invitations', invitationId)!;
+        const status = effectiveStatus(invitation, ctx.now());
+        if (status !== 'draft') throw new InvitationUnusable(status);
+        const provider = invitation.providerId ? (read.get('providers', invitation.providerId)?.name ?? null) : null;
+        const email = composeEmail({ partner: partnerName(), provider, microsoft: invitation.microsoft }, language.data);
+        const rewritten: Invitation = { ...invitation, ...who, ...email, locale: language.data };
+        tx.put('invitations', rewritten);
+        ctx.audit(tx, actor, 'invitation.rewritten', invitation.id, { language: language.data });
+        return toRecord(rewritten, verified(invitation, input.token));
       });
     },
 

@@ -301,7 +301,15 @@ const modalBase = (title: string, meta: object) => ({
 });
 
 /** Values the modals' inputs are read back from: `state.values[block][action]`. */
-export const INPUT = { subject: 'subject', body: 'body', acquisition: 'acquisition', attest: 'attest', action: 'value' } as const;
+export const INPUT = {
+  subject: 'subject',
+  body: 'body',
+  acquisition: 'acquisition',
+  companyName: 'companyName',
+  customerEmail: 'customerEmail',
+  attest: 'attest',
+  action: 'value',
+} as const;
 export const CALLBACK = { draft: 'invitation.draft', attestation: 'removal.attest', notice: 'notice' } as const;
 
 /** A modal input, read back as `state.values[blockId].value`. */
@@ -328,6 +336,12 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView 
         // The whole email to copy before Done, and the same in the inputs below to edit.
         copyBlock(view.copyLabel, view.subject, view.body),
         ...mailtoBlock(view.mailto, view.openLabel),
+        // Who it is for: both optional (Slack refuses an empty initial value, so none is given then).
+        { ...input(INPUT.companyName, view.companyLabel, { type: 'plain_text_input', max_length: 120, ...(view.companyName ? { initial_value: view.companyName } : {}) }), optional: true },
+        {
+          ...input(INPUT.customerEmail, view.emailLabel, { type: 'email_text_input', ...(view.customerEmail ? { initial_value: view.customerEmail } : {}) }),
+          optional: true,
+        },
         input(INPUT.subject, view.subjectLabel, { type: 'plain_text_input', initial_value: view.subject, max_length: 300 }),
         input(INPUT.body, view.bodyLabel, { type: 'plain_text_input', multiline: true, initial_value: view.body, max_length: 3000 }),
         input(INPUT.acquisition, view.acquisitionLabel, {

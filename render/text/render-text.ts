@@ -3,7 +3,7 @@ import { namingText, type ActionModel, type Fact, type View } from '../../views/
 
 /** Choices the terminal chat answers itself (editing the draft before Done), never sent as verbs. */
 export interface LocalAction {
-  verb: 'local.subject' | 'local.body' | 'local.acquisition';
+  verb: 'local.subject' | 'local.body' | 'local.acquisition' | 'local.company' | 'local.email';
   title: string;
   data?: undefined;
 }
@@ -81,8 +81,11 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       title(view.title);
       lines.push(view.intro, ...facts(view.facts));
       lines.push(
+        `  ${view.companyLabel}: ${view.companyName || '-'}`,
+        `  ${view.emailLabel}: ${view.customerEmail || '-'}`,
         `  ${view.acquisitionLabel}: ${view.acquisitionChoices.find((c) => c.value === view.acquisition)?.title ?? view.acquisition}`,
       );
+      if (view.inviteeError) lines.push(style.red(view.inviteeError));
       lines.push('', ...copyText(view.copyLabel, view.subject, view.body));
       if (view.bodyError) lines.push('', style.red(view.bodyError));
       lines.push('', `${view.linkLabel}: ${view.link}`);
@@ -98,7 +101,8 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       for (const choice of view.choices) {
         choices.push({
           label: choice.title,
-          action: { verb: view.actions[0]!.verb, title: choice.title, data: { providerId: choice.value } },
+          // What the picker carries (the company and email typed with the command), and the provider chosen.
+          action: { verb: view.actions[0]!.verb, title: choice.title, data: { ...view.actions[0]!.data, providerId: choice.value } },
         });
       }
       break;

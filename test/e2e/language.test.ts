@@ -37,7 +37,8 @@ function executeActions(card: unknown): Array<{ verb: string; title: string; dat
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (o.type === 'Action.Execute') found.push({ verb: o.verb as string, title: o.title as string, data: o.data as Record<string, unknown> });
+      if (o.type === 'Action.Execute')
+        found.push({ verb: o.verb as string, title: o.title as string, data: o.data as Record<string, unknown> });
       Object.values(o).forEach(walk);
     }
   };
@@ -69,7 +70,7 @@ describe('replies in the language the person writes', () => {
     expect(clicked.status).toBe(200);
     expect(lastCard()).toMatch(/Clienti/);
     // The same click without the stamp (a card from before) falls back to the client's language.
-    const { lang: _lang, ...unstamped } = button!.data;
+    const unstamped = Object.fromEntries(Object.entries(button!.data).filter(([key]) => key !== 'lang'));
     await teams.invoke(alice, personal, 'command', unstamped);
     expect(lastCard()).toMatch(/Customers/);
 
@@ -111,7 +112,15 @@ describe('replies in the language the person writes', () => {
     expect(body).toContain('/invitations/');
 
     before = api.calls.length;
-    expect((await slack.submit('UADMIN', modal, { subject: { value: 'Hello' }, body: { value: body }, acquisition: { selected_option: { value: 'own-marketing' } } })).status).toBe(200);
+    expect(
+      (
+        await slack.submit('UADMIN', modal, {
+          subject: { value: 'Hello' },
+          body: { value: body },
+          acquisition: { selected_option: { value: 'own-marketing' } },
+        })
+      ).status,
+    ).toBe(200);
     const sent = await api.waitFor('chat.postMessage', (c) => JSON.stringify(c.args).includes('mailto:'), { after: before });
     expect(api.text(sent)).toContain('Invitation sent');
 
@@ -125,10 +134,16 @@ describe('replies in the language the person writes', () => {
     const lines: string[] = [];
     const chat = createChatSession({
       conversation: bot.conversation,
-      turn: { actor: { platform: 'cli', userId: 'admin', displayName: 'Admin', locale: 'en' }, conversation: { platform: 'cli', conversationId: 'terminal', name: 'terminal' } },
+      turn: {
+        actor: { platform: 'cli', userId: 'admin', displayName: 'Admin', locale: 'en' },
+        conversation: { platform: 'cli', conversationId: 'terminal', name: 'terminal' },
+      },
       out: (line) => lines.push(line),
     });
-    await bot.service.grantRole({ platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' }, { role: 'sales-agent', principal: 'cli:admin' });
+    await bot.service.grantRole(
+      { platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' },
+      { role: 'sales-agent', principal: 'cli:admin' },
+    );
     const since = () => {
       const text = lines.join('\n');
       lines.length = 0;

@@ -80,9 +80,14 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
         subject: values[INPUT.subject]?.[INPUT.action]?.value ?? '',
         body: values[INPUT.body]?.[INPUT.action]?.value ?? '',
         acquisition: values[INPUT.acquisition]?.[INPUT.action]?.selected_option?.value ?? '',
+        companyName: values[INPUT.companyName]?.[INPUT.action]?.value ?? '',
+        customerEmail: values[INPUT.customerEmail]?.[INPUT.action]?.value ?? '',
         lang: meta.lang,
       }),
-      (v) => (v.kind === 'draft' && v.bodyError ? { [INPUT.body]: v.bodyError } : null),
+      (v) =>
+        v.kind === 'draft' && (v.bodyError || v.inviteeError)
+          ? { ...(v.bodyError ? { [INPUT.body]: v.bodyError } : {}), ...(v.inviteeError ? { [INPUT[v.inviteeErrorOn ?? 'customerEmail']]: v.inviteeError } : {}) }
+          : null,
     );
   });
 

@@ -53,6 +53,7 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['draftInvitation', 'admin', (f, who) => f.service.draftInvitation(who, { acquisition: 'own-marketing', locale: 'en' })],
   ['markInvitationSent', 'admin', (f, who) => f.service.markInvitationSent(who, f.draft.id, { body: `Please accept: ${f.draft.link}` })],
   ['openDraft', 'admin', (f, who) => f.service.openDraft(who, f.draft.id)],
+  ['rewriteDraft', 'admin', (f, who) => f.service.rewriteDraft(who, f.draft.id, { language: 'it' })],
   ['revokeInvitation', 'admin', (f, who) => f.service.revokeInvitation(who, f.draft.id)],
   ['recordDraftMessage', 'admin', (f, who) => f.service.recordDraftMessage(who, f.draft.id, { platform: 'teams', activityId: 'x', reference: { conversation: { id: 'a:1' } }, locale: 'en' })],
   ['providersToInviteWith', 'admin', (f, who) => f.service.providersToInviteWith(who)],

@@ -54,7 +54,13 @@ describe('Block Kit views', () => {
       token: draft.token,
     });
     const inputs = (modal.blocks as unknown as Json[]).filter((b) => b.type === 'input');
-    expect(inputs.map((b) => b.block_id)).toEqual(['subject', 'body', 'acquisition']);
+    expect(inputs.map((b) => b.block_id)).toEqual(['companyName', 'customerEmail', 'subject', 'body', 'acquisition']);
+    // Who it is for: optional, prefilled with what the draft has (an empty initial value is not sent: Slack refuses it).
+    expect(inputs[0]).toMatchObject({ optional: true, element: { type: 'plain_text_input', action_id: 'value', max_length: 120 } });
+    expect(inputs[1]).toMatchObject({ optional: true, element: { type: 'email_text_input', action_id: 'value' } });
+    for (const [i, value] of [[0, draft.companyName], [1, draft.customerEmail]] as const)
+      expect(inputs[i]!.element).toEqual(expect.objectContaining(value ? { initial_value: value } : {}));
+    inputs.splice(0, 2);
     expect(inputs[0]).toEqual({
       type: 'input',
       block_id: 'subject',
