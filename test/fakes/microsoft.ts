@@ -538,13 +538,13 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
 
     if (segments[0] === 'tenantRelationships' && segments[1] === 'delegatedAdminCustomers' && segments.length === 2 && method === 'GET') {
       need(CAN.readRelationships);
-      const items = [...customers.values()].map((c) => ({
+      const items = [...customers.values()].map((c): GraphCustomer => ({
         '@odata.type': '#microsoft.graph.delegatedAdminCustomer',
         '@odata.etag': c.etag,
         id: c.tenantId,
         tenantId: c.tenantId,
         displayName: c.displayName,
-      }) satisfies GraphCustomer);
+      }));
       return { status: 200, body: page(url, items, 'tenantRelationships/delegatedAdminCustomers') };
     }
 
@@ -562,9 +562,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
           ),
         );
       }
-      const json = items.map(
-        (u): GraphUser => ({ id: u.id, displayName: u.mail, mail: u.mail, userPrincipalName: u.userPrincipalName }),
-      );
+      const json = items.map((u): GraphUser => ({ id: u.id, displayName: u.mail, mail: u.mail, userPrincipalName: u.userPrincipalName }));
       return { status: 200, body: page(url, json, 'users') };
     }
 

@@ -4,6 +4,18 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type {
+  AuthTestResponse,
+  ChatPostEphemeralResponse,
+  ChatPostMessageResponse,
+  ChatUpdateResponse,
+  UsersInfoResponse,
+  ViewsOpenResponse,
+  WebAPICallResult,
+} from '@slack/web-api';
+
+/** A refusal: `WebAPICallResult` has no `error` (each method's response type adds its own), so it is added here. */
+type SlackRefusal = WebAPICallResult & { ok: false; error: string };
 
 export interface SlackCall {
   method: string;
@@ -60,7 +72,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
           team_id: 'T0001',
           user_id: 'UBOT',
           bot_id: 'BBOT',
-        };
+        } satisfies AuthTestResponse;
       case 'users.info': {
         const id = String(args.user);
         const user = users[id] ?? { name: id };
@@ -74,20 +86,26 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
             locale: args.include_locale ? (user.locale ?? 'en-US') : undefined,
             profile: { display_name: '', real_name: user.name, ...(user.email ? { email: user.email } : {}) },
           },
-        };
+        } satisfies UsersInfoResponse;
       }
       case 'chat.postMessage':
-        return { ok: true, channel: args.channel, ts: `1700000000.${String(++seq).padStart(6, '0')}`, message: { text: args.text } };
+        return {
+          ok: true,
+          channel: args.channel,
+          ts: `1700000000.${String(++seq).padStart(6, '0')}`,
+          message: { text: args.text },
+        } satisfies ChatPostMessageResponse;
       case 'chat.update':
-        return { ok: true, channel: args.channel, ts: args.ts };
+        return { ok: true, channel: args.channel, ts: String(args.ts) } satisfies ChatUpdateResponse;
       case 'chat.postEphemeral':
-        return { ok: true, message_ts: `1700000000.${String(++seq).padStart(6, '0')}` };
+        return { ok: true, message_ts: `1700000000.${String(++seq).padStart(6, '0')}` } satisfies ChatPostEphemeralResponse;
       case 'views.open':
       case 'views.publish':
       case 'views.update':
-        return { ok: true, view: { id: `V${++seq}`, ...(args.view as object) } };
+        // ViewsPublishResponse and ViewsUpdateResponse have the same shape.
+        return { ok: true, view: { id: `V${++seq}`, ...(args.view as object) } } satisfies ViewsOpenResponse;
       default:
-        return { ok: false, error: 'unknown_method' };
+        return { ok: false, error: 'unknown_method' } satisfies SlackRefusal;
     }
   };
 
@@ -121,7 +139,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     const failure = failures.find((f) => f.method === method && f.count > 0 && f.match(args));
     if (failure) {
       failure.count--;
-      const result = { ok: false, error: failure.error };
+      const result = { ok: false, error: failure.error } satisfies SlackRefusal;
       failed.push({ method, args, result });
       res.end(JSON.stringify(result));
       return;
