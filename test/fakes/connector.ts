@@ -1,11 +1,21 @@
 /** A stand-in for the Bot Framework connector: records replies, updates and proactive posts. */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Activity, ResourceResponse } from 'botframework-schema';
+
+/**
+ * What the bot sends: botframework-schema's `Activity`, with `timestamp` as the wire's ISO string
+ * (a Date in the type), and attachment content as objects (`any` in the type).
+ */
+export type ReceivedActivity = Omit<Partial<Activity>, 'timestamp' | 'attachments'> & {
+  timestamp?: string;
+  attachments?: Array<Omit<NonNullable<Activity['attachments']>[number], 'content'> & { content: Record<string, unknown> }>;
+} & Record<string, unknown>;
 
 export interface ConnectorCall {
   method: string;
   path: string;
-  body: Record<string, unknown> & { attachments?: Array<{ content: Record<string, unknown> }>; text?: string };
+  body: ReceivedActivity;
   /** The Authorization header the bot sent (undefined: none). */
   authorization?: string;
 }
@@ -64,7 +74,7 @@ export async function startConnector(options: { acceptToken?: (token: string) =>
       });
     }
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ id: `activity-${++n}` }));
+    res.end(JSON.stringify({ id: `activity-${++n}` } satisfies ResourceResponse));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

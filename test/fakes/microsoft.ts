@@ -4,7 +4,7 @@
  * runs against it. The certificate comes from the globalSetup test/setup/microsoft-tls.ts
  * (FAKE_MICROSOFT_TLS_CERT / FAKE_MICROSOFT_TLS_KEY), which also makes every test process trust it.
  *
- * Shapes follow the Graph v1.0 documentation: delegatedAdminRelationship (with `@odata.etag`,
+ * Shapes follow the Graph v1.0 documentation, typed by `@microsoft/microsoft-graph-types` (graph-shapes.ts): delegatedAdminRelationship (with `@odata.etag`,
  * If-Match on requests and deletes), delegatedAdminCustomer, user, group, directoryRole, the
  * `{"error":{"code","message"}}` error body, `@odata.nextLink` paging, and Entra's OAuth error body
  * (`error`, `error_description` with an AADSTS code, `error_codes`…). Every Graph call needs a
@@ -25,6 +25,16 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { GdapStatus } from '../../bot/microsoft/graph.js';
 import { createAssertionChecker } from './client-assertions.js';
+import type {
+  GraphCustomer,
+  GraphDirectoryRole,
+  GraphErrorJson,
+  GraphGroup,
+  GraphPage,
+  GraphRelationship,
+  GraphRelationshipRequest,
+  GraphUser,
+} from './graph-shapes.js';
 
 export const ALL_ROLES = [
   'DelegatedAdminRelationship.ReadWrite.All',
@@ -206,7 +216,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
   let grantedRoles: string[] = [...(options.roles ?? ALL_ROLES)];
 
   const relationships = new Map<string, FakeRelationship>();
-  const customers = new Map<string, { tenantId: string; displayName: string }>();
+  const customers = new Map<string, { tenantId: string; displayName: string; etag: string }>();
   const users = new Map<string, Required<FakeUser>>();
   const tokens = new Map<string, { roles: string[] }>();
   const failures: Array<{ matcher: RouteMatcher; failure: Failure; left: number }> = [];
@@ -233,7 +243,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
     res.end(body === undefined ? undefined : JSON.stringify(body));
   }
 
-  function graphError(status: number, code: string, message: string) {
+  function graphError(status: number, code: string, message: string): GraphErrorJson {
     return {
       error: {
         code,
@@ -503,7 +513,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
               status: 'created',
               createdDateTime: stamp,
               lastModifiedDateTime: stamp,
-            },
+            } satisfies GraphRelationshipRequest,
           };
         }
         if (segments.length === 3 && method === 'GET') {
@@ -528,8 +538,9 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
 
     if (segments[0] === 'tenantRelationships' && segments[1] === 'delegatedAdminCustomers' && segments.length === 2 && method === 'GET') {
       need(CAN.readRelationships);
-      const items = [...customers.values()].map((c) => ({
+      const items = [...customers.values()].map((c): GraphCustomer => ({
         '@odata.type': '#microsoft.graph.delegatedAdminCustomer',
+        '@odata.etag': c.etag,
         id: c.tenantId,
         tenantId: c.tenantId,
         displayName: c.displayName,
@@ -551,7 +562,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
           ),
         );
       }
-      const json = items.map((u) => ({ id: u.id, displayName: u.mail, mail: u.mail, userPrincipalName: u.userPrincipalName }));
+      const json = items.map((u): GraphUser => ({ id: u.id, displayName: u.mail, mail: u.mail, userPrincipalName: u.userPrincipalName }));
       return { status: 200, body: page(url, json, 'users') };
     }
 
@@ -568,8 +579,8 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
       }
       const readGroups = has(CAN.readGroups);
       const readRoles = has(CAN.readDirectoryRoles);
-      const items: unknown[] = [
-        ...user.groups.map((name) => {
+      const items: Array<GraphGroup | GraphDirectoryRole> = [
+        ...user.groups.map((name): GraphGroup => {
           const id = stableId(`group:${name}`);
           return readGroups
             ? { '@odata.type': '#microsoft.graph.group', id, displayName: name, securityEnabled: true, mailEnabled: false, groupTypes: [] }
@@ -582,14 +593,14 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
                 groupTypes: null,
               };
         }),
-        ...user.directoryRoleTemplateIds.map((roleTemplateId) => {
+        ...user.directoryRoleTemplateIds.map((roleTemplateId): GraphDirectoryRole => {
           const id = stableId(`role:${roleTemplateId}`);
           return readRoles
             ? {
                 '@odata.type': '#microsoft.graph.directoryRole',
                 id,
                 displayName: `Role ${roleTemplateId.slice(0, 8)}`,
-                description: null,
+                description: `Members of role ${roleTemplateId.slice(0, 8)}.`,
                 roleTemplateId,
               }
             : { '@odata.type': '#microsoft.graph.directoryRole', id, displayName: null, description: null, roleTemplateId: null };
@@ -658,7 +669,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
     };
   }
 
-  function toJson(rel: FakeRelationship) {
+  function toJson(rel: FakeRelationship): GraphRelationship {
     return {
       '@odata.type': '#microsoft.graph.delegatedAdminRelationship',
       '@odata.etag': rel.etag,
@@ -678,7 +689,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
   }
 
   /** One page of `items`: `$skiptoken` is the offset, kept opaque-looking; the rest of the query is kept. */
-  function page(url: URL, items: unknown[], context: string) {
+  function page<T>(url: URL, items: T[], context: string): GraphPage<T> {
     const token = url.searchParams.get('$skiptoken');
     const offset =
       token === null
@@ -689,7 +700,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
               .replace(/^offset:/, ''),
           );
     if (!Number.isInteger(offset) || offset < 0) throw new HttpError(400, 'BadRequest', 'Invalid $skiptoken.');
-    const body: Record<string, unknown> = {
+    const body: GraphPage<T> = {
       '@odata.context': `${base}/v1.0/$metadata#${context}`,
       value: items.slice(offset, offset + pageSize),
     };
@@ -721,7 +732,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
       if (rel.status !== 'approvalPending') throw new Error(`relationship ${relationshipId} is ${rel.status}, not approvalPending`);
       rel.customer = { ...customer };
       rel.status = 'approved';
-      customers.set(customer.tenantId, { ...customer });
+      customers.set(customer.tenantId, { ...customer, etag: nextEtag() });
       if (opts.activate !== false) {
         const at = now();
         rel.status = 'active';
@@ -746,7 +757,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
       touch(rel);
     },
     addCustomer(customer: { tenantId: string; displayName: string }) {
-      customers.set(customer.tenantId, { ...customer });
+      customers.set(customer.tenantId, { ...customer, etag: nextEtag() });
     },
     addUser(user: FakeUser) {
       users.set(user.id, {

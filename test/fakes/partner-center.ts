@@ -499,6 +499,7 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
       AllowDelegatedAccess: null,
       UserCredentials: null,
       CustomDomains: null,
+      AssociatedPartnerId: null,
       Links: { Self: { Uri: `/customers/${c.id}`, Method: 'GET', Headers: [] } },
       Attributes: { Etag: randomUUID(), ObjectType: 'Customer' },
     };
@@ -649,7 +650,8 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
           providers.map((p) => ({
             id: p.id,
             name: p.name,
-            relationshipType: 'IsIndirectResellerOf',
+            // The query says IsIndirectResellerOf; the documented answer names the relationship from the provider's side.
+            relationshipType: 'is_indirect_cloud_solution_provider_of',
             state: 'Active',
             mpnId: p.mpnId,
             location: 'US',

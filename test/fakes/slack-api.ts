@@ -4,6 +4,18 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type {
+  AuthTestResponse,
+  ChatPostEphemeralResponse,
+  ChatPostMessageResponse,
+  ChatUpdateResponse,
+  UsersInfoResponse,
+  ViewsOpenResponse,
+  WebAPICallResult,
+} from '@slack/web-api';
+
+/** A refusal: `WebAPICallResult` has no `error` (each method's response type adds its own), so it is added here. */
+type SlackRefusal = WebAPICallResult & { ok: false; error: string };
 
 export interface SlackCall {
   method: string;
@@ -60,7 +72,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
           team_id: 'T0001',
           user_id: 'UBOT',
           bot_id: 'BBOT',
-        };
+        } satisfies AuthTestResponse;
       case 'users.info': {
         const id = String(args.user);
         const user = users[id] ?? { name: id };
@@ -74,26 +86,33 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
             locale: args.include_locale ? (user.locale ?? 'en-US') : undefined,
             profile: { display_name: '', real_name: user.name, ...(user.email ? { email: user.email } : {}) },
           },
-        };
+        } satisfies UsersInfoResponse;
       }
       case 'chat.postMessage':
-        return { ok: true, channel: args.channel, ts: `1700000000.${String(++seq).padStart(6, '0')}`, message: { text: args.text } };
+        return {
+          ok: true,
+          channel: args.channel,
+          ts: `1700000000.${String(++seq).padStart(6, '0')}`,
+          message: { text: args.text },
+        } satisfies ChatPostMessageResponse;
       case 'chat.update':
-        return { ok: true, channel: args.channel, ts: args.ts };
+        return { ok: true, channel: args.channel, ts: String(args.ts) } satisfies ChatUpdateResponse;
       case 'chat.postEphemeral':
-        return { ok: true, message_ts: `1700000000.${String(++seq).padStart(6, '0')}` };
+        return { ok: true, message_ts: `1700000000.${String(++seq).padStart(6, '0')}` } satisfies ChatPostEphemeralResponse;
       case 'conversations.history': {
         // What the bot posted there, newest first (what people wrote is not kept here).
         const posted = calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === args.channel);
-        const messages = posted.map((c) => ({ type: 'message', text: c.args.text, ts: c.result.ts })).reverse();
-        return { ok: true, messages: messages.slice(0, Number(args.limit ?? 100)), has_more: messages.length > Number(args.limit ?? 100) };
+        const messages = posted.map((c) => ({ type: 'message', text: c.args.text as string, ts: c.result.ts as string })).reverse();
+        const limit = Number(args.limit ?? 100);
+        return { ok: true, messages: messages.slice(0, limit), has_more: messages.length > limit } satisfies ConversationsHistoryResponse;
       }
       case 'views.open':
       case 'views.publish':
       case 'views.update':
-        return { ok: true, view: { id: `V${++seq}`, ...(args.view as object) } };
+        // ViewsPublishResponse and ViewsUpdateResponse have the same shape.
+        return { ok: true, view: { id: `V${++seq}`, ...(args.view as object) } } satisfies ViewsOpenResponse;
       default:
-        return { ok: false, error: 'unknown_method' };
+        return { ok: false, error: 'unknown_method' } satisfies SlackRefusal;
     }
   };
 
@@ -127,7 +146,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     const failure = failures.find((f) => f.method === method && f.count > 0 && f.match(args));
     if (failure) {
       failure.count--;
-      const result = { ok: false, error: failure.error };
+      const result = { ok: false, error: failure.error } satisfies SlackRefusal;
       failed.push({ method, args, result });
       res.end(JSON.stringify(result));
       return;

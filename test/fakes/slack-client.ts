@@ -3,6 +3,14 @@
  * submissions, each signed with the signing secret (v0 HMAC-SHA256 over "v0:{ts}:{body}").
  */
 import { createHmac } from 'node:crypto';
+import type { BlockAction, EnvelopedEvent, SlashCommand, ViewOutput, ViewSubmitAction } from '@slack/bolt';
+
+/**
+ * A payload typed by Bolt's own types for what Slack sends, except the parts a test supplies (the
+ * action clicked, the view the bot opened, the values entered), which tests fuzz on purpose and
+ * so pass as given.
+ */
+type Supplied<T, K extends keyof T> = Omit<T, K> & { [P in K]: unknown };
 
 export interface SignOptions {
   /** Seconds since the epoch; defaults to now. */
@@ -32,7 +40,11 @@ export function slackClient(botUrl: string, secret: string, responseUrl: (id: st
   async function send(body: string, contentType: string, options: SignOptions = {}) {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     const signature = options.signature === undefined ? sign(secret, timestamp, body) : options.signature;
-    const headers: Record<string, string> = { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), ...options.headers };
+    const headers: Record<string, string> = {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      ...options.headers,
+    };
     if (signature !== null) headers['x-slack-signature'] = signature;
     const res = await fetch(`${botUrl}/slack/events`, { method: 'POST', headers, body: options.tamper ? options.tamper(body) : body });
     const text = await res.text();
@@ -68,7 +80,7 @@ export function slackClient(botUrl: string, secret: string, responseUrl: (id: st
           api_app_id: 'A0CSP',
           response_url: responseUrl(`cmd-${triggers}`),
           trigger_id: triggerId,
-        }),
+        } satisfies SlashCommand),
         'application/x-www-form-urlencoded',
         options,
       );
@@ -76,7 +88,15 @@ export function slackClient(botUrl: string, secret: string, responseUrl: (id: st
     },
     /** An Events API callback. */
     event(event: Record<string, unknown>, eventId: string, options?: SignOptions) {
-      const body = { token: 'legacy', team_id: 'T0001', api_app_id: 'A0CSP', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event };
+      const body = {
+        token: 'legacy',
+        team_id: 'T0001',
+        api_app_id: 'A0CSP',
+        type: 'event_callback',
+        event_id: eventId,
+        event_time: Math.floor(Date.now() / 1000),
+        event,
+      } satisfies EnvelopedEvent<Record<string, unknown>>;
       return send(JSON.stringify(body), 'application/json', options);
     },
     /** A click (or a selection, or Enter in an input) on a message from the bot. */
@@ -96,10 +116,21 @@ export function slackClient(botUrl: string, secret: string, responseUrl: (id: st
           response_url: responseUrl(`action-${triggers}`),
           container: where.home
             ? { type: 'view', view_id: 'VHOME' }
-            : { type: 'message', message_ts: where.messageTs ?? '1700000000.000001', channel_id: channel, is_ephemeral: where.ephemeral ?? false },
-          ...(where.home ? { view: { id: 'VHOME', type: 'home' } } : { channel: { id: channel, name: 'sales' }, message: { ts: where.messageTs ?? '1700000000.000001', text: '' } }),
+            : {
+                type: 'message',
+                message_ts: where.messageTs ?? '1700000000.000001',
+                channel_id: channel,
+                is_ephemeral: where.ephemeral ?? false,
+              },
+          // A home tab's view is sent with only its id and type: the bot reads no more of it.
+          ...(where.home
+            ? { view: { id: 'VHOME', type: 'home' } satisfies Partial<ViewOutput> }
+            : {
+                channel: { id: channel, name: 'sales' },
+                message: { type: 'message', ts: where.messageTs ?? '1700000000.000001', text: '' },
+              }),
           actions: [{ block_id: 'b', action_ts: String(Date.now() / 1000), ...action }],
-        },
+        } satisfies Omit<BlockAction, 'actions' | 'view'> & { actions: unknown[]; view?: Partial<ViewOutput> },
         options,
       ).then((res) => ({ ...res, triggerId }));
     },
@@ -113,13 +144,24 @@ export function slackClient(botUrl: string, secret: string, responseUrl: (id: st
           view: {
             id: 'VMODAL',
             team_id: 'T0001',
+            app_installed_team_id: 'T0001',
+            app_id: 'A0CSP',
+            bot_id: 'BBOT',
             type: 'modal',
             callback_id: view.callback_id,
             private_metadata: view.private_metadata,
+            title: view.title,
+            close: view.close ?? null,
+            submit: view.submit ?? null,
             blocks: view.blocks,
             state: { values: Object.fromEntries(Object.entries(values).map(([block, v]) => [block, { value: v }])) },
-          },
-        },
+            hash: '1700000000.VMODAL',
+            root_view_id: 'VMODAL',
+            previous_view_id: null,
+            clear_on_close: false,
+            notify_on_close: false,
+          } satisfies Supplied<ViewOutput, 'callback_id' | 'private_metadata' | 'title' | 'close' | 'submit' | 'blocks' | 'state'>,
+        } satisfies Supplied<ViewSubmitAction, 'view'>,
         options,
       );
     },
