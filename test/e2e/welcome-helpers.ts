@@ -45,7 +45,7 @@ export function teamsInstall(teams: ReturnType<typeof teamsClient>, user: TeamsU
   return teams.post({
     ...base,
     type: 'conversationUpdate',
-    membersAdded: [{ id: base.recipient.id }],
+    membersAdded: [{ id: base.recipient!.id }],
     ...(channel
       ? {
           channelData: { ...base.channelData, eventType: 'teamMemberAdded', team: { id: conversation.id, name: conversation.channelName } },

@@ -10,6 +10,7 @@ import type {
   ChatPostMessageResponse,
   ChatUpdateResponse,
   UsersInfoResponse,
+  ConversationsHistoryResponse,
   ViewsOpenResponse,
   WebAPICallResult,
 } from '@slack/web-api';
