@@ -84,7 +84,7 @@ export async function createApp(
   const clock = options.clock ?? systemClock;
   // `cluster`: what replicas share besides the records (leases, once-only keys); null with one process.
   const { store, cluster } = options.store ? { store: options.store, cluster: null } : await openStore(config, logger, options.storeFs);
-  if (options.demo) await seedDemo(store);
+  if (options.demo) await seedDemo(store, clock.now());
   await ensurePartner(store, config.partner);
   const events = new EventHub(logger);
   const microsoft = config.microsoft ? await connectMicrosoft(config.microsoft, store, logger, clock, options.graph) : null;

@@ -1,5 +1,7 @@
 /** Demo data: a partner, two indirect providers and a few customers, for trying the bot. */
-import type { Customer, Relationship } from '../store/schema.js';
+import { randomBytes } from 'node:crypto';
+import type { Customer, Invitation, Relationship } from '../store/schema.js';
+import { hashToken, LINK_PLACEHOLDER } from '../store/invitation-secret.js';
 import type { Store } from '../store/store.js';
 
 const at = '2026-09-01T09:00:00.000Z';
@@ -25,8 +27,42 @@ function relationship(id: string, customerId: string, kind: Relationship['kind']
   return { id, customerId, kind, providerId, status: 'active', dapGranted: true, invitationId: null, createdAt: at, endedAt: null };
 }
 
-/** Fills an empty store; a store that already has a partner is left alone. */
-export async function seedDemo(store: Store): Promise<boolean> {
+const DAY_MS = 86_400_000;
+
+/** An invitation sent `daysAgo` days before `now`, still waiting for the customer (its link is nobody's: a demo). */
+function waiting(id: string, companyName: string, email: string, now: Date, daysAgo: number, providerId: string | null = null): Invitation {
+  const sentAt = new Date(now.getTime() - daysAgo * DAY_MS);
+  const alice = { platform: 'cli' as const, userId: 'alice', displayName: 'alice' };
+  return {
+    id,
+    tokenHash: hashToken(randomBytes(32).toString('base64url')),
+    status: 'sent',
+    acquisition: providerId ? 'indirect-provider' : 'own-marketing',
+    providerId,
+    companyName,
+    customerEmail: email,
+    locale: 'en',
+    subject: `Northwind Cloud invites ${companyName}`,
+    body: `Hello,\n\nopen this link to accept:\n${LINK_PLACEHOLDER}\n\nKind regards`,
+    createdBy: alice,
+    createdAt: sentAt.toISOString(),
+    expiresAt: new Date(sentAt.getTime() + 90 * DAY_MS).toISOString(),
+    sentAt: sentAt.toISOString(),
+    sentBy: alice,
+    acceptedAt: null,
+    customerId: null,
+    revokedAt: null,
+    revokedBy: null,
+    draftMessage: null,
+    microsoft: null,
+  };
+}
+
+/**
+ * Fills an empty store; a store that already has a partner is left alone. Two invitations wait
+ * for their customers, dated from `now`, so the onboarding board has something on it.
+ */
+export async function seedDemo(store: Store, now: Date): Promise<boolean> {
   if (store.partner()) return false;
   await store.transact((tx) => {
     tx.setPartner({ id: 'partner-northwind', name: 'Northwind Cloud', tenantId: '6f1c2a9e-4b7d-4c1e-9a53-2d8e7f0b1c44' });
@@ -68,6 +104,8 @@ export async function seedDemo(store: Store): Promise<boolean> {
     tx.put('relationships', relationship('rel-wingtip', 'cust-wingtip', 'reseller'));
     tx.put('relationships', relationship('rel-alpine', 'cust-alpine', 'reseller'));
     tx.put('relationships', relationship('rel-litware-p', 'cust-litware', 'provider', 'prov-contoso'));
+    tx.put('invitations', waiting('inv-fabrikam', 'Fabrikam Srl', 'giulia@fabrikam.example', now, 2, 'prov-contoso'));
+    tx.put('invitations', waiting('inv-northwind', 'Northwind Traders', 'ops@northwindtraders.example', now, 9));
     for (const [userId, role] of [['alice', 'global-admin'], ['carla', 'admin-agent'], ['bob', 'sales-agent']] as const) {
       tx.put('roles', { id: `cli:${userId}`, platform: 'cli', userId, role, grantedBy: system, grantedAt: at });
     }

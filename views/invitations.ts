@@ -238,7 +238,7 @@ function invitee(l: Viewer['locale'], inv: InvitationRecord): string {
 const DAY_MS = 86_400_000;
 const relative: Partial<Record<Viewer['locale'], Intl.RelativeTimeFormat>> = {};
 /** "today", "yesterday", "3 days ago", on calendar days in the viewer's time zone. */
-function ago(viewer: Viewer, iso: string, now: Date): string {
+export function ago(viewer: Viewer, iso: string, now: Date): string {
   const day = (d: Date) => Date.parse(new Intl.DateTimeFormat('en-CA', { timeZone: viewer.timeZone ?? 'UTC' }).format(d));
   const days = Math.round((day(now) - day(new Date(iso))) / DAY_MS);
   const format = (relative[viewer.locale] ??= new Intl.RelativeTimeFormat(viewer.locale, { numeric: 'auto' }));

@@ -21,6 +21,8 @@ export const VERBS = [
   'adminAccess.end',
   'adminAccess.keep',
   'subscription.remove',
+  'onboarding.page',
+  'onboarding.show',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];

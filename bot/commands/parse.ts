@@ -29,6 +29,7 @@ export const COMMAND_NAMES = [
   'notifications',
   'partnerName',
   'language',
+  'onboarding',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -106,6 +107,11 @@ export const commands: CommandSpec[] = [
     usage: { en: 'revoke invitation <number>', it: 'revoca invito <numero>' },
     needsArgs: true,
     permission: 'invite',
+  },
+  {
+    name: 'onboarding',
+    phrases: { en: ['onboarding'], it: ['onboarding'] },
+    usage: { en: 'onboarding [customer]', it: 'onboarding [cliente]' },
   },
   { name: 'invitations', phrases: { en: ['invitations'], it: ['inviti'] }, usage: { en: 'invitations', it: 'inviti' } },
   { name: 'notifyHere', phrases: { en: ['notify here'], it: ['notifica qui'] }, usage: { en: 'notify here', it: 'notifica qui' } },
@@ -232,7 +238,7 @@ export function parseCommand(raw: string): ParsedCommand {
 
 /** Commands whose text after the phrase is optional (a search, a provider's name). */
 function acceptsArgs(name: CommandName): boolean {
-  return name === 'listCustomers' || name === 'inviteWithProvider' || name === 'language' || name === 'invite';
+  return name === 'listCustomers' || name === 'inviteWithProvider' || name === 'language' || name === 'invite' || name === 'onboarding';
 }
 
 /** The command phrase nearest to what was typed, if it is near enough to be a typo. */

@@ -32,6 +32,8 @@ import {
   toSentView,
   toNotificationsView,
   toPartnerSetupView,
+  toOnboardingView,
+  toOnboardingRecordView,
   languageName,
   type HomeView,
   type OutcomeView,
@@ -238,6 +240,12 @@ export function createConversation(service: Service, logger: Logger) {
             : toMessageView(now, 'success', 'ui.language.auto'),
         ];
       }
+      case 'onboarding':
+        return [
+          args.trim()
+            ? toOnboardingRecordView(viewer, service.onboardingOf(actor, args), service.now())
+            : toOnboardingView(viewer, service.onboarding(actor), service.now()),
+        ];
       case 'partnerName': {
         const { name, previous } = await service.namePartner(actor, { name: args });
         return [
@@ -378,6 +386,10 @@ export function createConversation(service: Service, logger: Logger) {
           const details = await service.customerDetails(actor, str('customerId'), pages);
           return { mode: 'replace', views: [toCustomerDetailsView(viewer, details, isSectionKey(open) ? open : undefined)] };
         }
+        case 'onboarding.page':
+          return { mode: 'replace', views: [toOnboardingView(viewer, service.onboarding(actor, { page: Number(str('page')) || 1 }), service.now())] };
+        case 'onboarding.show':
+          return { mode: 'reply', views: [toOnboardingRecordView(viewer, service.onboardingOf(actor, str('invitationId')), service.now())] };
         case 'removal.request':
           return { mode: 'reply', views: [toAttestationView(viewer, await service.requestRemoval(actor, str('customerId')))] };
         case 'removal.open':

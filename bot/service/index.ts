@@ -10,6 +10,7 @@ import { createAdminAccessOperations } from './admin-access.js';
 import { createPartnerCenterOperations } from './partner-center.js';
 import { createPartnerOperations } from './partner.js';
 import { createPeopleOperations } from './people.js';
+import { createOnboardingOperations } from './onboarding.js';
 import { createInvitationOperations } from './invitations.js';
 import { createProviderOperations } from './providers.js';
 import { createRemovalOperations } from './removals.js';
@@ -40,6 +41,7 @@ export function createService(deps: ServiceDeps) {
     capabilities: () => capabilitiesOf(ctx.directory),
     ...createPartnerOperations(ctx),
     ...createPeopleOperations(ctx),
+    ...createOnboardingOperations(ctx),
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
   };

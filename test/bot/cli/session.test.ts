@@ -31,10 +31,12 @@ describe('terminal chat', () => {
     let out = await me.say('invite customer');
     expect(out).toContain('Invite a customer');
     const link = /https:\/\/bot\.example\.com\/invitations\/\S+/.exec(out)![0];
-    // [4] edits the email text; a body without the link is refused on the same draft.
-    out = await me.say('4', 'Dear customer, please accept.', '.', '1');
+    // The choice that edits the email text (found by its label); a body without the link is refused on the same draft.
+    const editBody = (shown: string) => /\[(\d+)\] Edit email text/.exec(shown)![1]!;
+    expect(out).toMatch(/\[1\] Done/);
+    out = await me.say(editBody(out), 'Dear customer, please accept.', '.', '1');
     expect(out).toContain('Keep the invitation link in the email');
-    out = await me.say('4', 'Dear customer, please accept:', link, '.', '1');
+    out = await me.say(editBody(out), 'Dear customer, please accept:', link, '.', '1');
     expect(out).toContain('Invitation sent');
     expect(out).toContain('Marked as sent by admin');
     out = await me.say('invitations');

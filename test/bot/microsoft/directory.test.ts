@@ -69,7 +69,8 @@ describe('GDAP requests for invitations', () => {
     expect(draft.body).toContain('for 2 years with these roles only: Directory Readers, License Administrator, and Service Support Administrator.');
     const approval = draft.body.split('\n').find((line) => line.startsWith('2. '))!;
     for (const role of DEFAULT_GDAP_ROLES) expect(approval).not.toContain(role);
-    expect(draft.microsoft).not.toHaveProperty('access');
+    // What the request asks for is kept with the draft (role ids and days, nothing secret), so the email can be written again in Italian.
+    expect(draft.microsoft!.access).toEqual({ roleDefinitionIds: [...DEFAULT_GDAP_ROLES], durationDays: 730 });
   });
 
   it('names the requested roles and length in Italian too, in the formal register', async () => {

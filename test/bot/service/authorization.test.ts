@@ -52,6 +52,8 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['unsubscribeFromNotifications', 'anyRole', (f, who) => f.service.unsubscribeFromNotifications(who, { platform: 'teams', conversationId: '19:ops' })],
   ['draftInvitation', 'admin', (f, who) => f.service.draftInvitation(who, { acquisition: 'own-marketing', locale: 'en' })],
   ['markInvitationSent', 'admin', (f, who) => f.service.markInvitationSent(who, f.draft.id, { body: `Please accept: ${f.draft.link}` })],
+  ['onboarding', 'anyRole', (f, who) => f.service.onboarding(who)],
+  ['onboardingOf', 'anyRole', (f, who) => f.service.onboardingOf(who, 'Contoso Ltd')],
   ['openDraft', 'admin', (f, who) => f.service.openDraft(who, f.draft.id)],
   ['rewriteDraft', 'admin', (f, who) => f.service.rewriteDraft(who, f.draft.id, { language: 'it' })],
   ['revokeInvitation', 'admin', (f, who) => f.service.revokeInvitation(who, f.draft.id)],

@@ -34,7 +34,7 @@ async function lookalikes(store: Store) {
 /** The demo data of `npm run demo`: four of our customers and one provider-only customer. */
 async function demoService() {
   const { store } = await tempStore();
-  await seedDemo(store);
+  await seedDemo(store, new Date('2026-12-01T09:00:00Z'));
   return { store, service: createService({ store, publicUrl: 'https://bot.example.com', bootstrapAdmins: ['cli:admin'] }) };
 }
 
