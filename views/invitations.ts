@@ -282,7 +282,8 @@ export function toInvitationsView(viewer: Viewer, invitations: InvitationRecord[
   });
   const draftRows: ListView['rows'] = drafts.slice(0, 20).map((inv) => ({
     text: `– ${t(l, 'ui.invitations.draftRow', { who: invitee(l, inv), by: inv.createdBy.displayName, ago: ago(viewer, inv.createdAt, now) })}`,
-    actions: may(viewer, 'invite') ? [{ verb: 'invitation.revoke', title: t(l, 'ui.draft.revoke'), data: { invitationId: inv.id } }] : [],
+    // The button names its row: in Slack a list of drafts is a column of buttons.
+    actions: may(viewer, 'invite') ? [{ verb: 'invitation.revoke', title: t(l, 'ui.invitations.discardOne', { who: invitee(l, inv) }), data: { invitationId: inv.id } }] : [],
   }));
   const all = draftRows.length ? [...rows, { text: t(l, 'ui.invitations.drafts', { count: drafts.length }), actions: [] }, ...draftRows] : rows;
   return toListView(viewer, 'ui.invitations.title', 'ui.invitations.empty', all);

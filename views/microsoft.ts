@@ -157,6 +157,8 @@ export function toDeviceCodeView(viewer: Viewer, p: DeviceCodePrompt): OutcomeVi
       { title: t(l, 'ui.pc.signIn.expires'), value: deadline },
     ],
     actions: [],
+    // Microsoft's own page, as a button (text would show it inert): only an https address is linked.
+    ...(/^https:\/\/[^\s/]/i.test(p.verificationUri) ? { link: { title: t(l, 'ui.pc.signIn.open'), url: p.verificationUri } } : {}),
   };
 }
 

@@ -31,7 +31,15 @@ export function toNotificationsView(viewer: Viewer, health: SubscriptionHealth[]
   const rows = health.map((h) => ({
     text: `${h.subscription.name} (${platformName(h.subscription.platform)}): ${healthLine(viewer, h)}`,
     actions: mayRemove
-      ? [{ verb: 'subscription.remove', title: t(l, 'ui.notifications.remove'), style: 'destructive', data: { subscriptionId: h.subscription.id } } satisfies ActionModel]
+      ? [
+          {
+            verb: 'subscription.remove',
+            // Named, so a column of Remove buttons (Slack) says which conversation each one removes.
+            title: t(l, 'ui.notifications.remove', { name: `${h.subscription.name} (${platformName(h.subscription.platform)})` }),
+            style: 'destructive',
+            data: { subscriptionId: h.subscription.id },
+          } satisfies ActionModel,
+        ]
       : [],
   }));
   const view = toListView(viewer, 'ui.notifications.title', 'ui.notifications.empty', rows);

@@ -160,7 +160,9 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       if (view.empty) lines.push(view.empty);
       for (const row of view.rows) {
         lines.push(`  ${row.text}`);
-        add(row.actions.map((a) => ({ ...a, title: `${a.title}: ${row.text.replace(/^\d+\.\s*/, '').split(':')[0]}` })));
+        // A choice says which row it acts on: the views' buttons mostly name it already; a generic one gets the row's name.
+        const name = row.text.replace(/^(\d+\.|–)\s*/, '').split(/[:,<]/)[0]!.trim();
+        add(row.actions.map((a) => (a.title.includes(name) ? a : { ...a, title: `${a.title}: ${name}` })));
       }
       break;
   }

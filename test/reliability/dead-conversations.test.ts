@@ -244,7 +244,7 @@ describe('notifications: the health, and Remove', () => {
       const adminCard = connector.calls.at(-1);
       expect(cardText(adminCard)).toMatch(/Ops \(Microsoft Teams\): last delivered /);
       const [remove] = removeButtonOf(adminCard);
-      expect(remove).toMatchObject({ title: 'Remove', style: 'destructive', data: { verb: 'subscription.remove', subscriptionId: OPS_ID } });
+      expect(remove).toMatchObject({ title: 'Remove: Ops (Microsoft Teams)', style: 'destructive', data: { verb: 'subscription.remove', subscriptionId: OPS_ID } });
 
       await b.teams.say(sam, samChat, 'notifications');
       const salesCard = connector.calls.at(-1);

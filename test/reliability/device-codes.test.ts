@@ -80,6 +80,8 @@ async function askForCode(teams: ReturnType<typeof teamsClient>, user: TeamsUser
   await expect.poll(() => partnerCenter.pendingUserCodes().filter((c) => !before.has(c)).length, { timeout: 10_000 }).toBe(1);
   const code = partnerCenter.pendingUserCodes().find((c) => !before.has(c))!;
   expect(cardText(connector.calls.at(-1))).toContain(code);
+  // Microsoft's sign-in page is a button that opens it, not only text.
+  expect(JSON.stringify(connector.calls.at(-1)!.body)).toMatch(/"type":"Action.OpenUrl","title":"[^"]+","url":"https:\/\/microsoft\.com\/devicelogin"/);
   return code;
 }
 

@@ -49,7 +49,7 @@ describe('admin commands in a chat', () => {
     expect(list).toMatch(/Draft never sent \(not an invitation until you select Done\):\n\s*– Customer not named yet, drafted by admin today/);
     expect(list).toMatch(/\[\d\] Revoke Adatum Studio/);
     expect(list).toMatch(/\[\d\] Revoke Tailspin Toys/);
-    expect(list).toMatch(/\[\d\] Discard: – Customer not named yet/);
+    expect(list).toMatch(/\[\d\] Discard the draft for Customer not named yet\n/);
     expect(list).not.toMatch(/3\. /);
     const out = await admin('revoke invitation 2');
     expect(out).toContain(`Invitation to ${second} revoked`);
