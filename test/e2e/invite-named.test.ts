@@ -3,40 +3,25 @@
  * [con provider <nome>]`): the invitation names its customer, the mail link its recipient. Through
  * Teams (/api/messages) and Slack (/slack/events).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot } from '../fakes/bot-server.js';
-import { cardText, startConnector } from '../fakes/connector.js';
-import { startSlackApi } from '../fakes/slack-api.js';
+import { describe, expect, it } from 'vitest';
+import { cardText } from '../fakes/connector.js';
 import { slackClient } from '../fakes/slack-client.js';
+import { SLACK_SECRET, useStack } from './stack.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
 import { createChatSession } from '../../bot/cli/session.js';
 
-const SECRET = 'invite-named-secret';
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
 const personal: TeamsConversation = { id: 'a:personal-alice', conversationType: 'personal' };
 const GA = { platform: 'teams' as const, userId: 'aad-admin', displayName: 'Alice', locale: 'en' as const };
 
-let connector: Awaited<ReturnType<typeof startConnector>>;
-let api: Awaited<ReturnType<typeof startSlackApi>>;
-let bot: Awaited<ReturnType<typeof startBot>>;
+const s = useStack();
 
-beforeEach(async () => {
-  connector = await startConnector();
-  api = await startSlackApi({ UADMIN: { name: 'Sam Slack', locale: 'en-US' } });
-  bot = await startBot({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl });
-});
-afterEach(async () => {
-  await bot?.stop();
-  await api?.close();
-  await connector?.close();
-});
-
-const lastCard = () => cardText(connector.calls.at(-1));
-const invitations = () => [...bot.store.all('invitations')];
+const lastCard = () => cardText(s.connector.calls.at(-1));
+const invitations = () => [...s.bot.store.all('invitations')];
 
 describe('invitations that name their customer', () => {
   it('Teams: the company and the email wherever the email stands; the mail link has the recipient', async () => {
-    const teams = teamsClient(bot.url, connector.url);
+    const teams = teamsClient(s.bot.url, s.connector.url);
     await teams.say(alice, personal, 'invite customer Fabrikam Srl ada@fabrikam.example');
     expect(invitations()).toEqual([
       expect.objectContaining({ companyName: 'Fabrikam Srl', customerEmail: 'ada@fabrikam.example', acquisition: 'own-marketing' }),
@@ -52,9 +37,9 @@ describe('invitations that name their customer', () => {
   });
 
   it('Teams: with a provider by name, or a picker that keeps the company and email; an unknown provider is said', async () => {
-    const contoso = await bot.service.addProvider(GA, { name: 'Contoso Distribution' });
-    await bot.service.addProvider(GA, { name: 'Adatum Distribution' });
-    const teams = teamsClient(bot.url, connector.url);
+    const contoso = await s.bot.service.addProvider(GA, { name: 'Contoso Distribution' });
+    await s.bot.service.addProvider(GA, { name: 'Adatum Distribution' });
+    const teams = teamsClient(s.bot.url, s.connector.url);
 
     await teams.say(alice, personal, 'invite customer Fabrikam ada@fabrikam.example with provider contoso');
     expect(invitations().at(-1)).toMatchObject({
@@ -64,11 +49,11 @@ describe('invitations that name their customer', () => {
       acquisition: 'indirect-provider',
     });
 
-    const before = bot.store.count('invitations');
+    const before = s.bot.store.count('invitations');
     await teams.say(alice, personal, 'invita cliente Northwind Traders nw@northwind.example con provider Globex');
-    const answer = connector.calls.slice(-2).map(cardText).join('\n');
+    const answer = s.connector.calls.slice(-2).map(cardText).join('\n');
     expect(answer).toContain('Nessuno dei tuoi provider indiretti si chiama "Globex"');
-    expect(bot.store.count('invitations')).toBe(before);
+    expect(s.bot.store.count('invitations')).toBe(before);
     // The picker's Next carries what was typed; the service checks it again.
     const res = await teams.invoke(alice, personal, 'invitation.draftWithProvider', {
       providerId: contoso.id,
@@ -84,11 +69,11 @@ describe('invitations that name their customer', () => {
     });
     await teams.invoke(alice, personal, 'invitation.draftWithProvider', { providerId: contoso.id, customerEmail: 'not an email' });
     expect(lastCard()).toContain('"not an email" is not an email address');
-    expect(bot.store.count('invitations')).toBe(before + 1);
+    expect(s.bot.store.count('invitations')).toBe(before + 1);
   });
 
   it('Teams: an email that is not one, and a company name too long, get a sentence; nothing is drafted', async () => {
-    const teams = teamsClient(bot.url, connector.url);
+    const teams = teamsClient(s.bot.url, s.connector.url);
     await teams.say(alice, personal, 'invite customer Fabrikam ada@fabrikam');
     expect(lastCard()).toContain('"ada@fabrikam" is not an email address. Write it like ada@fabrikam.example');
     await teams.say(alice, personal, 'invita cliente Fabrikam @@');
@@ -99,16 +84,16 @@ describe('invitations that name their customer', () => {
   });
 
   it('Slack: an email Slack turned into a mailto link, and a provider picker that carries the company and email', async () => {
-    await bot.service.addProvider(GA, { name: 'Contoso Distribution' });
-    const adatum = await bot.service.addProvider(GA, { name: 'Adatum Distribution' });
-    const slack = slackClient(bot.url, SECRET, api.responseUrl);
+    await s.bot.service.addProvider(GA, { name: 'Contoso Distribution' });
+    const adatum = await s.bot.service.addProvider(GA, { name: 'Adatum Distribution' });
+    const slack = slackClient(s.bot.url, SLACK_SECRET, s.api.responseUrl);
     await slack.command('UADMIN', 'invite customer Fabrikam Srl <mailto:ada@fabrikam.example|ada@fabrikam.example>');
     await expect.poll(() => invitations().length, { timeout: 10_000 }).toBe(1);
     expect(invitations()[0]).toMatchObject({ companyName: 'Fabrikam Srl', customerEmail: 'ada@fabrikam.example' });
 
-    const before = api.calls.length;
+    const before = s.api.calls.length;
     await slack.command('UADMIN', 'invite customer Tailspin ugo@tailspin.example with provider');
-    const picker = await api.waitFor('chat.postMessage', (c) => JSON.stringify(c.args).includes('static_select'), { after: before });
+    const picker = await s.api.waitFor('chat.postMessage', (c) => JSON.stringify(c.args).includes('static_select'), { after: before });
     const blocks = (picker.args.blocks ?? []) as Array<{
       type: string;
       block_id?: string;
@@ -143,9 +128,9 @@ describe('the draft asks who the invitation is for', () => {
   };
 
   it('Teams: the company and email inputs come filled by the command; Done keeps what was typed there, and refuses an email that is not one', async () => {
-    const teams = teamsClient(bot.url, connector.url);
+    const teams = teamsClient(s.bot.url, s.connector.url);
     await teams.say(alice, personal, 'invite customer Fabrikam ada@fabrikam.example');
-    const card = connector.calls.at(-1)!.body;
+    const card = s.connector.calls.at(-1)!.body;
     expect(inputOf(card, 'companyName')).toMatchObject({ value: 'Fabrikam', label: "Customer's company (optional)" });
     expect(inputOf(card, 'customerEmail')).toMatchObject({ value: 'ada@fabrikam.example', style: 'Email' });
     const [invitation] = invitations();
@@ -162,7 +147,7 @@ describe('the draft asks who the invitation is for', () => {
       customerEmail: 'ada at fabrikam',
     });
     expect(JSON.stringify(refused.body)).toContain('\\"ada at fabrikam\\" is not an email address');
-    expect(bot.store.get('invitations', invitation!.id)).toMatchObject({ status: 'draft', customerEmail: 'ada@fabrikam.example' });
+    expect(s.bot.store.get('invitations', invitation!.id)).toMatchObject({ status: 'draft', customerEmail: 'ada@fabrikam.example' });
     // What was typed stays in the form that comes back.
     expect(inputOf(refused.body, 'companyName')).toMatchObject({ value: 'Fabrikam Srl' });
 
@@ -176,7 +161,7 @@ describe('the draft asks who the invitation is for', () => {
       customerEmail: 'giulia@fabrikam.example',
     });
     expect(done.status).toBe(200);
-    expect(bot.store.get('invitations', invitation!.id)).toMatchObject({
+    expect(s.bot.store.get('invitations', invitation!.id)).toMatchObject({
       status: 'sent',
       companyName: 'Fabrikam Srl',
       customerEmail: 'giulia@fabrikam.example',
@@ -185,10 +170,10 @@ describe('the draft asks who the invitation is for', () => {
   });
 
   it('Slack: the modal has both inputs, optional; a bad email is refused beside its input; a good one is kept', async () => {
-    const slack = slackClient(bot.url, SECRET, api.responseUrl);
-    const before = api.calls.length;
+    const slack = slackClient(s.bot.url, SLACK_SECRET, s.api.responseUrl);
+    const before = s.api.calls.length;
     await slack.command('UADMIN', 'invita cliente Tailspin');
-    const modal = (await api.waitFor('views.open', () => true, { after: before })).args.view as {
+    const modal = (await s.api.waitFor('views.open', () => true, { after: before })).args.view as {
       private_metadata: string;
       callback_id: string;
       blocks: Array<{ block_id?: string; optional?: boolean; element?: { type?: string; initial_value?: string } }>;
@@ -226,14 +211,14 @@ describe('the draft asks who the invitation is for', () => {
   it('the terminal: the company and the email are shown and can be edited before Done', async () => {
     const lines: string[] = [];
     const chat = createChatSession({
-      conversation: bot.conversation,
+      conversation: s.bot.conversation,
       turn: {
         actor: { platform: 'cli', userId: 'admin', displayName: 'Admin', locale: 'en' },
         conversation: { platform: 'cli', conversationId: 'terminal', name: 'terminal' },
       },
       out: (line) => lines.push(line),
     });
-    await bot.service.grantRole(GA, { role: 'global-admin', principal: 'cli:admin' });
+    await s.bot.service.grantRole(GA, { role: 'global-admin', principal: 'cli:admin' });
     await chat.input('invite customer Northwind Traders');
     const shown = lines.join('\n');
     expect(shown).toContain("Customer's company (optional): Northwind Traders");
@@ -250,11 +235,11 @@ describe('the draft asks who the invitation is for', () => {
 
 describe("the email in the customer's language", () => {
   it('Teams: an English draft is written again in Italian on a click, keeping the company and email typed; audited; a sent one cannot be', async () => {
-    const teams = teamsClient(bot.url, connector.url);
+    const teams = teamsClient(s.bot.url, s.connector.url);
     await teams.say(alice, personal, 'invite customer Fabrikam Srl');
     const [drafted] = invitations();
     expect(drafted).toMatchObject({ locale: 'en', subject: expect.stringContaining('invites you') });
-    const card = JSON.stringify(connector.calls.at(-1)!.body);
+    const card = JSON.stringify(s.connector.calls.at(-1)!.body);
     expect(card).toContain('Write it in Italian');
     const token = /"token":"([^"]+)"/.exec(card)![1]!;
 
@@ -267,14 +252,14 @@ describe("the email in the customer's language", () => {
       lang: 'en',
     });
     expect(rewritten.status).toBe(200);
-    const after = bot.store.get('invitations', drafted!.id)!;
+    const after = s.bot.store.get('invitations', drafted!.id)!;
     expect(after).toMatchObject({ locale: 'it', status: 'draft', companyName: 'Fabrikam S.r.l.', customerEmail: 'ada@fabrikam.example' });
     expect(after.subject).toContain('vi invita');
     // The card the person reads stays in their language; the email in it is Italian, with its link.
     const text = JSON.stringify(rewritten.body);
     expect(text).toContain('Write it in English');
     expect(text).toContain(`/invitations/${token}`);
-    expect(bot.service.listAudit(GA, { target: drafted!.id }).map((e) => e.action)).toContain('invitation.rewritten');
+    expect(s.bot.service.listAudit(GA, { target: drafted!.id }).map((e) => e.action)).toContain('invitation.rewritten');
 
     const link = `http://localhost:3978/invitations/${token}`;
     await teams.invoke(alice, personal, 'invitation.done', {
@@ -284,8 +269,8 @@ describe("the email in the customer's language", () => {
       body: `Accetta: ${link}`,
       acquisition: 'own-marketing',
     });
-    expect(bot.store.get('invitations', drafted!.id)!.status).toBe('sent');
+    expect(s.bot.store.get('invitations', drafted!.id)!.status).toBe('sent');
     await teams.invoke(alice, personal, 'invitation.language', { invitationId: drafted!.id, language: 'en', token });
-    expect(bot.store.get('invitations', drafted!.id)!.locale).toBe('it');
+    expect(s.bot.store.get('invitations', drafted!.id)!.locale).toBe('it');
   });
 });

@@ -3,32 +3,17 @@
  * English, whatever the client says; `language` / `lingua` overrides both; the buttons that follow
  * keep the language. Through Teams (/api/messages), Slack (/slack/events) and the terminal chat.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot } from '../fakes/bot-server.js';
-import { cardText, startConnector } from '../fakes/connector.js';
-import { startSlackApi } from '../fakes/slack-api.js';
+import { describe, expect, it } from 'vitest';
+import { cardText } from '../fakes/connector.js';
 import { slackClient } from '../fakes/slack-client.js';
+import { SLACK_SECRET, useStack } from './stack.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
 import { createChatSession } from '../../bot/cli/session.js';
 
-const SECRET = 'language-secret';
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin', locale: 'en-US' };
 const personal: TeamsConversation = { id: 'a:personal-alice', conversationType: 'personal' };
 
-let connector: Awaited<ReturnType<typeof startConnector>>;
-let api: Awaited<ReturnType<typeof startSlackApi>>;
-let bot: Awaited<ReturnType<typeof startBot>>;
-
-beforeEach(async () => {
-  connector = await startConnector();
-  api = await startSlackApi({ UADMIN: { name: 'Sam Slack', locale: 'it-IT' } });
-  bot = await startBot({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl });
-});
-afterEach(async () => {
-  await bot?.stop();
-  await api?.close();
-  await connector?.close();
-});
+const s = useStack({ slackUsers: { UADMIN: { name: 'Sam Slack', locale: 'it-IT' } } });
 
 /** Every `Action.Execute` of a card (Teams), with its data, wherever it sits in the card. */
 function executeActions(card: unknown): Array<{ verb: string; title: string; data: Record<string, unknown> }> {
@@ -46,11 +31,11 @@ function executeActions(card: unknown): Array<{ verb: string; title: string; dat
   return found;
 }
 
-const lastCard = () => cardText(connector.calls.at(-1));
+const lastCard = () => cardText(s.connector.calls.at(-1));
 
 describe('replies in the language the person writes', () => {
   it('Teams, on an English client: Italian commands, typos and the buttons that follow get Italian; `language` overrides', async () => {
-    const teams = teamsClient(bot.url, connector.url);
+    const teams = teamsClient(s.bot.url, s.connector.url);
 
     await teams.say(alice, personal, 'elenca clienti');
     expect(lastCard()).toMatch(/Clienti/);
@@ -64,7 +49,7 @@ describe('replies in the language the person writes', () => {
 
     // A help card typed in Italian: its buttons carry the language, so a click is answered in Italian.
     await teams.say(alice, personal, 'aiuto');
-    const button = executeActions(connector.calls.at(-1)!.body).find((a) => a.verb === 'command' && a.data.command === 'listCustomers');
+    const button = executeActions(s.connector.calls.at(-1)!.body).find((a) => a.verb === 'command' && a.data.command === 'listCustomers');
     expect(button?.data.lang).toBe('it');
     const clicked = await teams.invoke(alice, personal, 'command', button!.data);
     expect(clicked.status).toBe(200);
@@ -77,7 +62,7 @@ describe('replies in the language the person writes', () => {
     // The person's own choice beats what they type, and is kept in the store.
     await teams.say(alice, personal, 'language italiano');
     expect(lastCard()).toContain("D'ora in poi ti rispondo in italiano");
-    expect(bot.store.get('people', 'teams:aad-admin')).toMatchObject({ language: 'it' });
+    expect(s.bot.store.get('people', 'teams:aad-admin')).toMatchObject({ language: 'it' });
     await teams.say(alice, personal, 'list customers');
     expect(lastCard()).toMatch(/Clienti/);
     await teams.say(alice, personal, 'language');
@@ -88,7 +73,7 @@ describe('replies in the language the person writes', () => {
     // Back to automatic: answered in the language of that very command.
     await teams.say(alice, personal, 'language auto');
     expect(lastCard()).toContain("I'll answer you in the language you write in");
-    expect(bot.store.get('people', 'teams:aad-admin')).toBeUndefined();
+    expect(s.bot.store.get('people', 'teams:aad-admin')).toBeUndefined();
     await teams.say(alice, personal, 'list customers');
     expect(lastCard()).toMatch(/Customers/);
 
@@ -98,10 +83,10 @@ describe('replies in the language the person writes', () => {
   });
 
   it('Slack, on an Italian profile: an English command gets English, and its modal answers in English too', async () => {
-    const slack = slackClient(bot.url, SECRET, api.responseUrl);
-    let before = api.calls.length;
+    const slack = slackClient(s.bot.url, SLACK_SECRET, s.api.responseUrl);
+    let before = s.api.calls.length;
     await slack.command('UADMIN', 'invite customer');
-    const modal = (await api.waitFor('views.open', () => true, { after: before })).args.view as {
+    const modal = (await s.api.waitFor('views.open', () => true, { after: before })).args.view as {
       private_metadata: string;
       callback_id: string;
       blocks: Array<{ block_id?: string; element?: { initial_value?: string } }>;
@@ -111,7 +96,7 @@ describe('replies in the language the person writes', () => {
     const body = modal.blocks.find((b) => b.block_id === 'body')?.element?.initial_value ?? '';
     expect(body).toContain('/invitations/');
 
-    before = api.calls.length;
+    before = s.api.calls.length;
     expect(
       (
         await slack.submit('UADMIN', modal, {
@@ -121,26 +106,26 @@ describe('replies in the language the person writes', () => {
         })
       ).status,
     ).toBe(200);
-    const sent = await api.waitFor('chat.postMessage', (c) => JSON.stringify(c.args).includes('mailto:'), { after: before });
-    expect(api.text(sent)).toContain('Invitation sent');
+    const sent = await s.api.waitFor('chat.postMessage', (c) => JSON.stringify(c.args).includes('mailto:'), { after: before });
+    expect(s.api.text(sent)).toContain('Invitation sent');
 
-    before = api.calls.length;
+    before = s.api.calls.length;
     await slack.command('UADMIN', 'inviti');
-    const list = await api.waitFor('chat.postMessage', () => true, { after: before });
-    expect(api.text(list)).toContain('Inviti');
+    const list = await s.api.waitFor('chat.postMessage', () => true, { after: before });
+    expect(s.api.text(list)).toContain('Inviti');
   });
 
   it('the terminal chat: an Italian command on an English terminal, its numbered choices, and the setting', async () => {
     const lines: string[] = [];
     const chat = createChatSession({
-      conversation: bot.conversation,
+      conversation: s.bot.conversation,
       turn: {
         actor: { platform: 'cli', userId: 'admin', displayName: 'Admin', locale: 'en' },
         conversation: { platform: 'cli', conversationId: 'terminal', name: 'terminal' },
       },
       out: (line) => lines.push(line),
     });
-    await bot.service.grantRole(
+    await s.bot.service.grantRole(
       { platform: 'teams', userId: 'aad-admin', displayName: 'Alice', locale: 'en' },
       { role: 'sales-agent', principal: 'cli:admin' },
     );
@@ -168,15 +153,15 @@ describe('replies in the language the person writes', () => {
 
 describe('a provider tenant id that is not a GUID', () => {
   it('gets a sentence in the language typed, with the command that adds the provider without it; nothing is added', async () => {
-    const teams = teamsClient(bot.url, connector.url);
+    const teams = teamsClient(s.bot.url, s.connector.url);
     await teams.say(alice, personal, 'add provider Foo not-a-guid');
     expect(lastCard()).toContain('"not-a-guid" is not a tenant ID');
     expect(lastCard()).toContain('`add provider Foo`');
     await teams.say(alice, personal, 'aggiungi provider Foo not-a-guid');
     expect(lastCard()).toContain('"not-a-guid" non è un ID tenant');
     expect(lastCard()).toContain('`aggiungi provider Foo`');
-    expect(bot.store.count('providers')).toBe(0);
+    expect(s.bot.store.count('providers')).toBe(0);
     await teams.say(alice, personal, 'add provider Foo');
-    expect(bot.store.count('providers')).toBe(1);
+    expect(s.bot.store.count('providers')).toBe(1);
   });
 });

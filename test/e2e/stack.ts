@@ -1,0 +1,40 @@
+/**
+ * The whole bot for a story test: a Teams connector stand-in, a Slack Web API stand-in, and the bot
+ * on a temp data file with Slack configured; started before each test and stopped after it.
+ */
+import { afterEach, beforeEach } from 'vitest';
+import { startBot } from '../fakes/bot-server.js';
+import { startConnector } from '../fakes/connector.js';
+import { startSlackApi } from '../fakes/slack-api.js';
+
+export const SLACK_SECRET = 'story-signing-secret';
+
+export interface Stack {
+  connector: Awaited<ReturnType<typeof startConnector>>;
+  api: Awaited<ReturnType<typeof startSlackApi>>;
+  bot: Awaited<ReturnType<typeof startBot>>;
+}
+
+/**
+ * Registers the set-up and tear-down; read the parts from the returned object inside a test.
+ * `slackUsers` are the Slack stand-in's profiles; `env` is added to the bot's configuration.
+ */
+export function useStack(options: { slackUsers?: Parameters<typeof startSlackApi>[0]; env?: Record<string, string> } = {}): Stack {
+  const stack = {} as Stack;
+  beforeEach(async () => {
+    stack.connector = await startConnector();
+    stack.api = await startSlackApi(options.slackUsers ?? { UADMIN: { name: 'Sam Slack', locale: 'en-US' } });
+    stack.bot = await startBot({
+      SLACK_SIGNING_SECRET: SLACK_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: stack.api.apiUrl,
+      ...options.env,
+    });
+  });
+  afterEach(async () => {
+    await stack.bot?.stop();
+    await stack.api?.close();
+    await stack.connector?.close();
+  });
+  return stack;
+}
