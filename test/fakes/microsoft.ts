@@ -83,6 +83,8 @@ export interface FakeAccessAssignment {
   roleDefinitionIds: string[];
   status: 'pending' | 'active' | 'error';
   reads: number;
+  /** Left out of the next list (a list that lags behind a write made elsewhere). */
+  hidden?: boolean;
   createdDateTime: string;
   lastModifiedDateTime: string;
   etag: string;
@@ -664,7 +666,9 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
     if (!rel) throw new HttpError(404, 'NotFound', `The delegated admin relationship '${id}' was not found.`);
     const list = assignments.get(rel.id) ?? [];
     if (method === 'GET') {
-      for (const a of list) {
+      const listed = list.filter((a) => !a.hidden);
+      for (const a of list) a.hidden = false;
+      for (const a of listed) {
         a.reads++;
         if (a.status === 'pending' && a.reads >= activeAfterReads) {
           a.status = 'active';
@@ -672,7 +676,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
           a.etag = nextEtag();
         }
       }
-      return { status: 200, body: page(url, list.map(assignmentJson), `tenantRelationships/delegatedAdminRelationships('${rel.id}')/accessAssignments`) };
+      return { status: 200, body: page(url, listed.map(assignmentJson), `tenantRelationships/delegatedAdminRelationships('${rel.id}')/accessAssignments`) };
     }
     if (method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported here.`);
     const input = body as { accessContainer?: { accessContainerId?: unknown; accessContainerType?: unknown }; accessDetails?: { unifiedRoles?: Array<{ roleDefinitionId?: unknown }> } } | undefined;
@@ -880,11 +884,21 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
       if (!found) throw new Error(`no assignment of ${groupId} on ${relationshipId}`);
       found.status = 'error';
     },
-    /** An assignment made elsewhere (Partner Center, another tool), pending like any other. */
-    assignOutsideTheBot(relationshipId: string, groupId: string, roleDefinitionIds: string[]) {
+    /** An assignment made elsewhere (Partner Center, another replica), pending like any other; `hidden`: not in the next list yet. */
+    assignOutsideTheBot(relationshipId: string, groupId: string, roleDefinitionIds: string[], opts: { hidden?: boolean } = {}) {
       const stamp = iso(now());
       const list = assignments.get(relationshipId) ?? [];
-      list.push({ id: randomUUID(), groupId, roleDefinitionIds, status: 'pending', reads: 0, createdDateTime: stamp, lastModifiedDateTime: stamp, etag: nextEtag() });
+      list.push({
+        id: randomUUID(),
+        groupId,
+        roleDefinitionIds,
+        status: 'pending',
+        reads: 0,
+        hidden: opts.hidden === true,
+        createdDateTime: stamp,
+        lastModifiedDateTime: stamp,
+        etag: nextEtag(),
+      });
       assignments.set(relationshipId, list);
     },
     addCustomer(customer: { tenantId: string; displayName: string }) {
