@@ -50,6 +50,8 @@ export async function assignAccess(options: {
     let group: string | null = null;
     try {
       const wanted = assignmentsFor(rules, roleDefinitionIds);
+      if (wanted.length === 0)
+        throw new AccessProblem('nothingToAssign', "GDAP_ACCESS gives no group any of this relationship's roles.", null);
       let existing = await graph.listAccessAssignments(relationshipId);
       let created = false;
       const states: AccessAssignmentState[] = [];
@@ -75,8 +77,6 @@ export async function assignAccess(options: {
         if (found?.status === 'error')
           throw new AccessProblem('assignmentError', `Microsoft could not assign ${state.group}.`, state.group);
       }
-      if (states.length === 0)
-        throw new AccessProblem('nothingToAssign', "GDAP_ACCESS gives no group any of this relationship's roles.", null);
       if ((await service.recordAccessProgress(relationshipId, { assignments: states })) === 'ready') ready++;
     } catch (err) {
       const error =
