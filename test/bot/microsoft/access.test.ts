@@ -5,6 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../../fakes/microsoft.js';
 import { DEFAULT_GDAP_ROLES } from '../../../bot/microsoft/roles.js';
+import { createGraphClient } from '../../../bot/microsoft/graph-client.js';
+import type { GraphError } from '../../../bot/microsoft/graph.js';
 import { toCustomerDetailsView } from '../../../views/index.js';
 import { permissionsOf } from '../../../bot/service/permissions.js';
 import { renderText } from '../../../render/text/render-text.js';
@@ -97,5 +99,50 @@ describe('GDAP_ACCESS groups', () => {
     expect(app.service.accessOf(relationshipId)).toMatchObject({ state: 'failed', lastError: { code: 'nothingToAssign' } });
     expect(app.service.accessOf(outside.id)).toMatchObject({ state: 'waiting', groups: [] });
     expect(fake.requests().filter((r) => r.path.endsWith('/accessAssignments'))).toHaveLength(0);
+  });
+});
+
+describe('access assignments at Graph (the client against the stand-in)', () => {
+  it('assigns only on an active relationship, only its roles, once per group, pending then active', async () => {
+    app = await openApp(fake, clock);
+    const graph = app.graph;
+    const [readers, licences, support] = DEFAULT_GDAP_ROLES;
+    const made = await graph.createRelationship({
+      displayName: 'Fabrikam',
+      duration: 'P730D',
+      roleDefinitionIds: [readers!, licences!],
+      autoExtendDuration: 'PT0S',
+    });
+    const [groupId] = await graph.groupIdsNamed('AdminAgents');
+    expect(groupId).toBe(fake.groupId('AdminAgents'));
+    expect(await graph.groupIdsNamed("O'Brien's team")).toEqual([]);
+
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (e: unknown) => e as GraphError,
+      );
+    const early = await refusal(graph.createAccessAssignment(made.id, { groupId: groupId!, roleDefinitionIds: [readers!] }));
+    expect(early).toMatchObject({ status: 400, code: 'BadRequest' });
+    await graph.lockForApproval(made);
+    fake.approve(made.id, fabrikam);
+    const outside = await refusal(graph.createAccessAssignment(made.id, { groupId: groupId!, roleDefinitionIds: [readers!, support!] }));
+    expect(outside).toMatchObject({ status: 400, code: 'BadRequest' });
+
+    const assignment = await graph.createAccessAssignment(made.id, { groupId: groupId!, roleDefinitionIds: [readers!] });
+    expect(assignment).toMatchObject({ groupId, roleDefinitionIds: [readers], status: 'pending' });
+    const duplicate = await refusal(graph.createAccessAssignment(made.id, { groupId: groupId!, roleDefinitionIds: [readers!] }));
+    expect(duplicate).toMatchObject({ status: 409, code: 'conflict' });
+    expect((await graph.listAccessAssignments(made.id)).map((a) => a.status)).toEqual(['pending']);
+    expect((await graph.listAccessAssignments(made.id)).map((a) => a.status)).toEqual(['active']);
+
+    // Without DelegatedAdminRelationship.ReadWrite.All (a new token), Graph refuses.
+    fake.setGrantedRoles(['DelegatedAdminRelationship.Read.All', 'GroupMember.Read.All']);
+    const readOnly = createGraphClient({ ...app.config.microsoft!, sleep: async () => {} });
+    const denied = await refusal(
+      readOnly.createAccessAssignment(made.id, { groupId: fake.groupId('HelpdeskAgents'), roleDefinitionIds: [readers!] }),
+    );
+    expect(denied).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
+    expect(await readOnly.listAccessAssignments(made.id)).toHaveLength(1);
   });
 });
