@@ -82,6 +82,33 @@ describe('GDAP_ACCESS groups', () => {
     expect(readyDeliveries(app)).toHaveLength(1);
   });
 
+  it('keeps where it stands across a restart, and says ready once whichever app sees it', async () => {
+    app = await openApp(fake, clock);
+    await app.service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C0NEWS', name: 'customer-news' });
+    const { relationshipId } = await sentInvitation(app, { companyName: 'Fabrikam' });
+    fake.approve(relationshipId, fabrikam);
+    await app.sync!.runOnce();
+    expect(app.service.accessOf(relationshipId)).toMatchObject({ state: 'assigning' });
+
+    // A restart on the same data file: the assignments are not made again, and ready is said once.
+    const { dataFile } = app;
+    await app.store.close();
+    app = await openApp(fake, clock, { dataFile });
+    expect(app.service.accessOf(relationshipId)).toMatchObject({
+      state: 'assigning',
+      groups: [{ group: 'AdminAgents' }, { group: 'HelpdeskAgents' }],
+    });
+    await app.sync!.runOnce();
+    await app.sync!.runOnce();
+    expect(app.service.accessOf(relationshipId)).toMatchObject({ state: 'ready' });
+    expect(fake.requests().filter((r) => r.path.endsWith('/accessAssignments') && r.method === 'POST')).toHaveLength(2);
+    expect(readyDeliveries(app)).toHaveLength(1);
+    expect(readyDeliveries(app)[0]!.event).toMatchObject({
+      companyName: 'Fabrikam Srl',
+      groups: [{ group: 'AdminAgents' }, { group: 'HelpdeskAgents' }],
+    });
+  });
+
   it('leaves relationships made outside the bot alone, and a relationship whose roles no group gets is explained', async () => {
     app = await openApp(fake, clock, { env: { GDAP_ACCESS: `HelpdeskAgents=${'729827e3-9c14-49f7-bb1b-9608f156bbb8'}` } });
     const { relationshipId } = await sentInvitation(app, { companyName: 'Fabrikam' });
