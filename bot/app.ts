@@ -116,6 +116,7 @@ export async function createApp(
         clock,
         logger,
         intervalSeconds: config.microsoft!.syncSeconds,
+        access: config.microsoft!.access,
       })
     : null;
   if (microsoft && sync)

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readBotFrameworkCloud, type BotFrameworkCloud } from './doctor/bot-framework-cloud.js';
 import { readGraphCredential, type GraphCredential } from './microsoft/credential-config.js';
+import { readGdapAccess, type AccessRule } from './microsoft/access-config.js';
 import { resellerLinkProblem } from './microsoft/reseller-link.js';
 import { DEFAULT_GDAP_ROLES, GLOBAL_ADMINISTRATOR } from './microsoft/roles.js';
 import { OTLP_PROTOCOLS, type OtlpProtocol, type TelemetryOptions } from './telemetry.js';
@@ -34,6 +35,8 @@ export interface MicrosoftConfig {
   loginUrl: string;
   syncSeconds: number;
   gdap: { roleDefinitionIds: string[]; durationDays: number; autoExtend: boolean };
+  /** GDAP_ACCESS: the security groups assigned to each approved relationship, and their roles. */
+  access: AccessRule[];
   /** Partner Center's API (device-code sign-in from the chat); `encryptionKey` null: sign-in unavailable. */
   partnerCenter: { apiUrl: string; loginUrl: string; clientId: string; encryptionKey: Buffer | null };
 }
@@ -247,6 +250,7 @@ function readMicrosoft(
   if (autoExtendText !== 'true' && autoExtendText !== 'false') problems.push('GDAP_AUTO_EXTEND must be true or false.');
   // Microsoft refuses auto-extend with Global Administrator: never request it silently.
   const autoExtend = autoExtendText === 'true' && !roles.includes(GLOBAL_ADMINISTRATOR);
+  const access = readGdapAccess(get('GDAP_ACCESS'), problems);
   const apiUrl = trimSlash(get('PARTNER_CENTER_URL') ?? 'https://api.partnercenter.microsoft.com');
   if (!apiUrl.startsWith('https://')) problems.push(`PARTNER_CENTER_URL must be an https URL, got "${apiUrl}".`);
   const pcLoginUrl = trimSlash(get('PARTNER_CENTER_LOGIN_URL') ?? loginUrl);
@@ -267,6 +271,7 @@ function readMicrosoft(
     loginUrl,
     syncSeconds,
     gdap: { roleDefinitionIds: roles, durationDays, autoExtend },
+    access,
     partnerCenter: { apiUrl, loginUrl: pcLoginUrl, clientId: pcClientId, encryptionKey },
   };
 }

@@ -171,8 +171,31 @@ export const GdapRecord = z.object({
   syncedAt: isoDate,
   /** When the subscribed conversations were told it ends soon without auto-extend (once per relationship). */
   expiryNoticeAt: isoDate.nullable().default(null),
+  /**
+   * The partner's security groups assigned to it (GDAP_ACCESS), for relationships the bot
+   * requested: absent until it is active. `readyAt`: every assignment active, announced once.
+   */
+  access: z
+    .object({
+      state: z.enum(['waiting', 'assigning', 'ready', 'failed']),
+      assignments: z.array(
+        z.object({
+          group: z.string(),
+          groupId: z.string().nullable(),
+          roleDefinitionIds: z.array(z.string()),
+          assignmentId: z.string().nullable(),
+          status: z.string(),
+        }),
+      ),
+      attempts: z.number().int().nonnegative(),
+      nextAttemptAt: isoDate.nullable(),
+      lastError: z.object({ code: z.string(), message: z.string(), group: z.string().nullable() }).nullable(),
+      readyAt: isoDate.nullable(),
+    })
+    .optional(),
 });
 export type GdapRecord = z.infer<typeof GdapRecord>;
+export type GdapAccess = NonNullable<GdapRecord['access']>;
 
 export const Removal = z.object({
   id,

@@ -165,6 +165,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'removal.confirmed': 'audit.removal.confirmed',
   'removal.cancelled': 'audit.removal.cancelled',
   'adminAccess.ended': 'audit.adminAccess.ended',
+  'adminAccess.retried': 'audit.adminAccess.retried',
   'role.granted': 'audit.role.granted',
   'role.revoked': 'audit.role.revoked',
   'provider.added': 'audit.provider.added',

@@ -2,6 +2,8 @@
 import type { GdapRecord, Locale, Relationship, Subscription } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { CustomerDetails, CustomerPage, Slice } from '../bot/service/customers.js';
+import { accessLines } from './access.js';
+import { accessViewOf } from '../bot/service/gdap-access.js';
 import { formatDate, may, type ActionModel, type Base, type Fact, type LinkModel, type Viewer } from './common.js';
 
 /** One row of the list: what tells customers apart, and the action that opens the details. */
@@ -112,6 +114,11 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails, opened
       actions.push({ verb: 'customer.page', title: t(l, `ui.customer.${key}.next`), data: go(key, { [key]: slice.page + 1 }) });
     return section(key, title, lines, actions);
   };
+  /** The GDAP relationships, then the security groups assigned to those the bot requested. */
+  const adminAccessSection = (records: readonly GdapRecord[]) => {
+    const access = accessLines(viewer, records.filter((r) => r.invitationId && (r.access || r.status === 'active')).map(accessViewOf));
+    return section('adminAccess', t(l, 'ui.gdap.title'), [...adminAccessLines(viewer, records), ...access.lines], access.actions);
+  };
   return {
     kind: 'customerDetails',
     locale: l,
@@ -136,7 +143,7 @@ export function toCustomerDetailsView(viewer: Viewer, d: CustomerDetails, opened
           ? [t(l, 'ui.customer.removalBlocked', { ...d.removalBlocked, subscriptions: firstNames(l, d.removalBlocked) })]
           : []),
       ]),
-      ...(d.microsoft ? [section('adminAccess', t(l, 'ui.gdap.title'), adminAccessLines(viewer, d.microsoft.adminAccess))] : []),
+      ...(d.microsoft ? [adminAccessSection(d.microsoft.adminAccess)] : []),
       ...(d.microsoft?.partnerCenterKeyChanged ? [section('partnerCenter', t(l, 'ui.pc.status'), [t(l, 'partnerCenter.keyChanged')])] : []),
       ...(d.microsoft?.partnerCenterLink && d.subscriptions.total === 0 && d.users.total === 0
         ? [section('inPartnerCenter', t(l, 'ui.customer.subscriptions'), [t(l, 'ui.customer.inPartnerCenter')])]

@@ -16,6 +16,7 @@ export * from './customers.js';
 export * from './removals.js';
 export * from './home.js';
 export * from './microsoft.js';
+export * from './access.js';
 export * from './notifications.js';
 export * from './onboarding.js';
 

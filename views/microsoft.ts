@@ -10,6 +10,7 @@ import { formatDate, outcomeView, type OutcomeView, type Viewer } from './common
 import { toAcceptedView, type AcceptedView } from './invitations.js';
 import { toNotificationsTroubleView } from './notifications.js';
 import { checkLines } from './checks.js';
+import { toAdminAccessFailedView, toAdminAccessReadyView } from './access.js';
 
 /** One sentence per capability Partner Center refused, naming the cause. */
 export function refusalLines(l: Locale, capabilities: Record<string, string | null>): string[] {
@@ -213,6 +214,10 @@ export function toNotificationView(viewer: Viewer, event: ServiceEvent): Accepte
   switch (event.type) {
     case 'adminAccess.ending':
       return toAdminAccessEndingView(viewer, event);
+    case 'adminAccess.ready':
+      return toAdminAccessReadyView(viewer, event);
+    case 'adminAccess.failed':
+      return toAdminAccessFailedView(viewer, event);
     case 'partnerCenter.signIn':
       return toSignInOutcomeView(viewer, event);
     case 'partnerCenter.reconnect':

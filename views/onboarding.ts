@@ -62,6 +62,14 @@ export function toOnboardingRecordView(viewer: Viewer, r: OnboardingRecord, now:
       data: { invitationId: r.invitationId },
     });
   }
+  if (r.problem && may(viewer, 'adminAccess')) {
+    actions.push({
+      verb: 'adminAccess.retry',
+      title: t(l, 'ui.onboarding.assignAgain'),
+      style: 'positive',
+      data: { relationshipId: r.problem.relationshipId },
+    });
+  }
   if (r.customerId) actions.push({ verb: 'customer.show', title: t(l, 'ui.accepted.show'), data: { customerId: r.customerId } });
   if (r.state === 'expired' && may(viewer, 'invite')) {
     actions.push({
@@ -75,6 +83,7 @@ export function toOnboardingRecordView(viewer: Viewer, r: OnboardingRecord, now:
   const text = [
     waitingFor(viewer, r, now),
     ...(r.providerName ? [t(l, 'ui.onboarding.withProvider', { provider: r.providerName })] : []),
+    ...(r.problem ? [t(l, 'ui.onboarding.problem', { reason: r.problem.message })] : []),
   ].join(' ');
   // The customer's own GDAP approval link, to send again while it waits: a button, never text a client would mangle.
   const link = r.pending && r.approvalLink ? { title: t(l, 'ui.onboarding.approvalLink'), url: r.approvalLink } : undefined;

@@ -29,6 +29,8 @@ import {
   toEndAccessConfirmView,
   toEndAccessOutcomeView,
   toAdminAccessEndingView,
+  toAdminAccessReadyView,
+  toAdminAccessFailedView,
   toDeviceCodeView,
   toSignInOutcomeView,
   toReconnectView,
@@ -141,7 +143,20 @@ function gdapOf(o: Outside, customer: Customer): GdapRecord[] {
     syncedAt: at,
     expiryNoticeAt: null,
   });
-  return [record('g1', 'Northwind_Adatum_Helpdesk', 'active', 'P180D'), record('g2', 'Northwind Adatum setup', 'active', 'PT0S')];
+  // The second one the bot requested: its security groups were refused once, with Graph's words.
+  const requested: GdapRecord = {
+    ...record('g2', 'Northwind Adatum setup', 'active', 'PT0S'),
+    invitationId: 'inv-1',
+    access: {
+      state: 'failed',
+      assignments: [],
+      attempts: 2,
+      nextAttemptAt: '2026-11-23T14:04:00.000Z',
+      lastError: { code: o('BadRequest'), message: o('The roles are not part of the relationship.'), group: o('AdminAgents') },
+      readyAt: null,
+    },
+  };
+  return [record('g1', 'Northwind_Adatum_Helpdesk', 'active', 'P180D'), requested];
 }
 
 function invitation(locale: Locale, o: Outside): InvitationRecord {
@@ -381,5 +396,25 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       deliveryIds: [],
     }),
     'partner-center-reconnect': toReconnectView(viewer, { type: 'partnerCenter.reconnect', reason: 'lost', at, deliveryIds: [] }),
+    'admin-access-ready': toAdminAccessReadyView(viewer, {
+      type: 'adminAccess.ready',
+      relationshipId: 'g2',
+      customerId: customer.id,
+      companyName: customer.companyName,
+      groups: [
+        { group: o('AdminAgents'), roleDefinitionIds: ['88d8e3e3-8f55-4a1e-953a-9b9898b8876b', '4d6ac14f-3453-41d0-bef9-a3e0c569773a'] },
+        { group: o('HelpdeskAgents'), roleDefinitionIds: ['f023fd81-a637-4b56-95fd-791ac0226033'] },
+      ],
+      readyAt: at,
+      deliveryIds: [],
+    }),
+    'admin-access-failed': toAdminAccessFailedView(viewer, {
+      type: 'adminAccess.failed',
+      relationshipId: 'g2',
+      customerId: customer.id,
+      companyName: customer.companyName,
+      error: { code: o('groupNotFound'), message: o('No group named Tier 1 in the partner tenant.'), group: o('Tier 1') },
+      deliveryIds: [],
+    }),
   };
 }

@@ -20,6 +20,7 @@ export const VERBS = [
   'removal.cancel',
   'adminAccess.end',
   'adminAccess.keep',
+  'adminAccess.retry',
   'subscription.remove',
   'onboarding.page',
   'onboarding.show',

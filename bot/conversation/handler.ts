@@ -414,6 +414,12 @@ export function createConversation(service: Service, logger: Logger) {
           return { mode: 'replace', views: [toRemovalOutcomeView(viewer, await service.cancelRemoval(actor, str('removalId')))] };
         case 'adminAccess.end':
           return { mode: 'replace', views: [toEndAccessOutcomeView(viewer, await service.endAdminAccess(actor, str('customerId')))] };
+        case 'adminAccess.retry': {
+          // Tried again now; the customer's details, as they are after that try.
+          const retried = await service.retryAccess(actor, str('relationshipId'));
+          if (!retried.customerId) return { mode: 'reply', views: [toMessageView(viewer, 'info', 'ui.access.retried', { company: retried.companyName })] };
+          return { mode: 'reply', views: [toCustomerDetailsView(viewer, await service.customerDetails(actor, retried.customerId))] };
+        }
         case 'adminAccess.keep': {
           const access = service.adminAccessOf(actor, str('customerId'));
           return { mode: 'replace', views: [toMessageView(viewer, 'info', 'ui.endAccess.kept', { company: access.companyName })] };

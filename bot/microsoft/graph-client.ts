@@ -17,7 +17,9 @@ import { entraPolicy } from '../telemetry.js';
 import {
   loginError,
   odataString,
+  toAccessAssignment,
   toRelationship,
+  type AccessAssignmentJson,
   type DirectoryObjectJson,
   type GraphErrorBody,
   type RelationshipJson,
@@ -219,6 +221,25 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         );
       }
       return { groups, directoryRoleTemplateIds };
+    },
+
+    async groupIdsNamed(displayName) {
+      const filter = `displayName eq ${odataString(displayName)}`;
+      const groups = await all<{ id: string }>(`${graphUrl}/v1.0/groups?$filter=${encodeURIComponent(filter)}&$select=id,displayName`);
+      return groups.map((g) => g.id);
+    },
+
+    async createAccessAssignment(relationshipId, input) {
+      const body = {
+        accessContainer: { accessContainerId: input.groupId, accessContainerType: 'securityGroup' },
+        accessDetails: { unifiedRoles: input.roleDefinitionIds.map((roleDefinitionId) => ({ roleDefinitionId })) },
+      };
+      const { json } = await call('POST', `${relationshipUrl(relationshipId)}/accessAssignments`, { body });
+      return toAccessAssignment(json as AccessAssignmentJson);
+    },
+
+    async listAccessAssignments(relationshipId) {
+      return (await all<AccessAssignmentJson>(`${relationshipUrl(relationshipId)}/accessAssignments`)).map(toAccessAssignment);
     },
 
     async findUserByEmail(email) {

@@ -3,7 +3,7 @@
  * OData string quoting, and a refused token request, each as the Graph port speaks of them.
  */
 import { AuthenticationError } from '@azure/identity';
-import { GraphError, type GdapRelationship, type GdapStatus } from './graph.js';
+import { GraphError, type AccessAssignment, type GdapRelationship, type GdapStatus } from './graph.js';
 
 export interface GraphErrorBody {
   error?: { code?: unknown; message?: unknown };
@@ -21,6 +21,22 @@ export interface RelationshipJson {
   createdDateTime?: string | null;
   activatedDateTime?: string | null;
   endDateTime?: string | null;
+}
+
+export interface AccessAssignmentJson {
+  id: string;
+  status?: string | null;
+  accessContainer?: { accessContainerId?: string; accessContainerType?: string } | null;
+  accessDetails?: { unifiedRoles?: Array<{ roleDefinitionId: string }> | null } | null;
+}
+
+export function toAccessAssignment(json: AccessAssignmentJson): AccessAssignment {
+  return {
+    id: json.id,
+    groupId: json.accessContainer?.accessContainerId ?? '',
+    roleDefinitionIds: (json.accessDetails?.unifiedRoles ?? []).map((role) => role.roleDefinitionId),
+    status: json.status ?? 'pending',
+  };
 }
 
 export interface DirectoryObjectJson {

@@ -51,6 +51,16 @@ export interface NewRelationship {
   customer?: { tenantId: string; displayName?: string } | null;
 }
 
+/** learn.microsoft.com/graph/api/resources/delegatedadminaccessassignment: a security group given some of a relationship's roles. */
+export interface AccessAssignment {
+  id: string;
+  /** The security group's object id in the partner tenant. */
+  groupId: string;
+  roleDefinitionIds: string[];
+  /** pending, active, deleting, deleted, error. */
+  status: string;
+}
+
 /** What the partner tenant says about one of its users, for roles. */
 export interface PartnerMembership {
   /** Display names of the security groups the user is in, directly or not (AdminAgents, SalesAgents…). */
@@ -76,6 +86,12 @@ export interface GraphClient {
   listCustomers(): Promise<GdapCustomer[]>;
   /** GET /users/{id}/transitiveMemberOf (all pages); null when the user is not in the partner tenant. */
   membershipOf(userObjectId: string): Promise<PartnerMembership | null>;
+  /** The object ids of the partner tenant's groups with this exact displayName (GET /groups?$filter=displayName eq …). */
+  groupIdsNamed(displayName: string): Promise<string[]>;
+  /** POST …/{id}/accessAssignments: the group gets these roles (a subset of the relationship's) once it is active. */
+  createAccessAssignment(relationshipId: string, input: { groupId: string; roleDefinitionIds: string[] }): Promise<AccessAssignment>;
+  /** GET …/{id}/accessAssignments (all pages). */
+  listAccessAssignments(relationshipId: string): Promise<AccessAssignment[]>;
   /** The partner-tenant user whose mail or userPrincipalName is `email`, or null. */
   findUserByEmail(email: string): Promise<{ id: string } | null>;
   /** The application permissions granted to the app, from the access token's `roles` claim. */
@@ -113,9 +129,11 @@ export class GraphError extends Error {
  *   DelegatedAdminRelationship.ReadWrite.All includes.
  */
 export const REQUIRED_PERMISSIONS = {
-  'DelegatedAdminRelationship.ReadWrite.All': 'create, read and end GDAP relationships, and list GDAP customers',
+  'DelegatedAdminRelationship.ReadWrite.All':
+    'create, read and end GDAP relationships, assign security groups to them, and list GDAP customers',
   'User.Read.All': "find a Slack user's partner-tenant account by email and list the user's memberships",
-  'GroupMember.Read.All': 'read the names of the AdminAgents, SalesAgents and HelpdeskAgents groups among those memberships',
+  'GroupMember.Read.All':
+    'read the names of the AdminAgents, SalesAgents and HelpdeskAgents groups among those memberships, and find the groups GDAP_ACCESS names',
   'RoleManagement.Read.Directory': 'read the directory roles (Global Administrator…) among those memberships',
 } as const;
 export type RequiredPermission = keyof typeof REQUIRED_PERMISSIONS;

@@ -20,6 +20,8 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { GdapRelationship, GraphClient } from './graph.js';
 import type { SyncHealth } from './directory.js';
+import type { AccessRule } from './access-config.js';
+import { assignAccess } from './access.js';
 import type { PartnerCenterFeatures } from '../partner-center/features.js';
 import { inSpan } from '../telemetry.js';
 
@@ -34,6 +36,8 @@ export interface SyncOptions {
   clock: Clock;
   logger: Logger;
   intervalSeconds: number;
+  /** GDAP_ACCESS: the groups assigned to each active relationship the bot requested (none: nothing assigned). */
+  access?: readonly AccessRule[];
 }
 
 export interface SyncPass {
@@ -42,6 +46,8 @@ export interface SyncPass {
   customers: number;
   added: number;
   announced: number;
+  /** Relationships whose access became ready in this pass. */
+  accessReady: number;
 }
 
 export function createMicrosoftSync(options: SyncOptions) {
@@ -95,13 +101,14 @@ export function createMicrosoftSync(options: SyncOptions) {
       await service.checkPartnerCenterConnection(await features.connectionLost());
     }
     const recorded = await service.recordDirectorySnapshot({ customers, relationships, providers });
+    const accessReady = options.access?.length ? await assignAccess({ graph, service, rules: options.access, logger }) : 0;
     let announced = 0;
     const now = clock.now().getTime();
     if (now - lastExpiryCheck >= DAY_MS) {
       announced = await service.announceEndingAdminAccess();
       lastExpiryCheck = now;
     }
-    return { accepted, expired, customers: recorded.customers, added: recorded.added, announced };
+    return { accepted, expired, customers: recorded.customers, added: recorded.added, announced, accessReady };
   }
 
   /** One pass now; a pass already under way is shared, never run twice at once. */

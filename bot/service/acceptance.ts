@@ -199,7 +199,7 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
 }
 
 /** The conversation a posted card lives in, to post there anew; null when the card's record does not say. */
-function conversationOf(card: CardLocation): Extract<DeliveryTarget, { kind: 'conversation' }> | null {
+export function conversationOf(card: CardLocation): Extract<DeliveryTarget, { kind: 'conversation' }> | null {
   if (card.platform === 'slack')
     return { kind: 'conversation', platform: 'slack', conversationId: card.channel, reference: null, locale: card.locale };
   const id = (card.reference.conversation as { id?: unknown } | undefined)?.id;

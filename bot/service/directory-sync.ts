@@ -138,6 +138,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
             invitationId: before?.invitationId ?? invitationOf.get(r.id) ?? null,
             syncedAt: before?.syncedAt ?? at,
             expiryNoticeAt: before?.expiryNoticeAt ?? null,
+            ...(before?.access ? { access: before.access } : {}),
           };
           const same =
             before &&

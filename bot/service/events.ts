@@ -35,6 +35,30 @@ export interface AdminAccessEndingEvent {
   deliveryIds: string[];
 }
 
+/**
+ * Every security group assigned to a GDAP relationship the bot requested is active: the partner's
+ * people can work in the customer's tenant (posted once, to subscribed conversations and the inviter's).
+ */
+export interface AdminAccessReadyEvent {
+  type: 'adminAccess.ready';
+  relationshipId: string;
+  customerId: string | null;
+  companyName: string;
+  groups: Array<{ group: string; roleDefinitionIds: string[] }>;
+  readyAt: string;
+  deliveryIds: string[];
+}
+
+/** Assigning the security groups failed (the first failure of a run, to the inviter's conversation); retried with back-off. */
+export interface AdminAccessFailedEvent {
+  type: 'adminAccess.failed';
+  relationshipId: string;
+  customerId: string | null;
+  companyName: string;
+  error: { code: string; message: string; group: string | null };
+  deliveryIds: string[];
+}
+
 /** The Partner Center sign-in started in a conversation finished: connected (with what Partner Center allows), or not. */
 export interface PartnerCenterSignInEvent {
   type: 'partnerCenter.signIn';
@@ -86,6 +110,8 @@ export interface NotificationsTroubleEvent {
 export type ServiceEvent =
   | InvitationAcceptedEvent
   | AdminAccessEndingEvent
+  | AdminAccessReadyEvent
+  | AdminAccessFailedEvent
   | PartnerCenterSignInEvent
   | PartnerCenterReconnectEvent
   | NotificationsTroubleEvent;

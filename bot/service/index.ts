@@ -7,6 +7,7 @@ import { createContext, type ServiceDeps } from './context.js';
 import { createCustomerOperations } from './customers.js';
 import { createDirectorySyncOperations } from './directory-sync.js';
 import { createAdminAccessOperations } from './admin-access.js';
+import { createGdapAccessOperations } from './gdap-access.js';
 import { createPartnerCenterOperations } from './partner-center.js';
 import { createPartnerOperations } from './partner.js';
 import { createPeopleOperations } from './people.js';
@@ -34,6 +35,7 @@ export function createService(deps: ServiceDeps) {
     ...createSummaryOperations(ctx),
     ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),
     ...createAdminAccessOperations(ctx),
+    ...createGdapAccessOperations(ctx),
     ...createPartnerCenterOperations(ctx),
     /** Which directory the facts come from: `embedded` or `microsoft`. */
     directoryKind: () => ctx.directory.kind,

@@ -50,6 +50,8 @@ export interface OnboardingRecord {
   approvalLink: string | null;
   /** Still waiting for the customer to accept: it can be revoked. */
   pending: boolean;
+  /** Why the security groups could not be assigned (Microsoft's words), to try again from the record. */
+  problem: { message: string; relationshipId: string } | null;
 }
 
 /** Rows per page of the board: small enough for Teams' 28 KB and Slack's 50 blocks at any size of book. */
@@ -70,6 +72,7 @@ export function createOnboardingOperations(ctx: ServiceContext) {
       : [];
     const since = (kind: 'reseller' | 'provider') => relationships.find((r) => r.kind === kind)?.createdAt ?? null;
     // A link accepted before anyone selected Done was sent all the same: when, the bot cannot know.
+    let problem: OnboardingRecord['problem'] = null;
     const steps: OnboardingStep[] = [
       { name: 'emailSent', at: invitation.sentAt, by: who(invitation.sentBy), ...(invitation.sentAt ? {} : { unknown: true }) },
     ];
@@ -84,9 +87,12 @@ export function createOnboardingOperations(ctx: ServiceContext) {
         at: approved ? (invitation.acceptedAt ?? gdap.syncedAt) : null,
         by: approved ? (customer?.companyName ?? gdap.customerName) : null,
       });
-      // Which security groups Microsoft gave the roles to is not read yet: said, not guessed.
-      steps.push({ name: 'accessAssigned', at: null, by: null, unknown: true });
-      steps.push({ name: 'accessReady', at: null, by: null, unknown: true });
+      // The partner's security groups given the roles (the sync assigns them once the relationship is active).
+      const access = gdap?.access;
+      const assigned = Boolean(access && access.assignments.length > 0 && access.assignments.every((a) => a.assignmentId));
+      steps.push({ name: 'accessAssigned', at: assigned ? (access!.readyAt ?? gdap!.syncedAt) : null, by: null });
+      steps.push({ name: 'accessReady', at: access?.readyAt ?? null, by: null });
+      if (access?.state === 'failed' && access.lastError) problem = { message: access.lastError.message, relationshipId: gdap!.id };
     }
     const open = steps.find((s) => !s.at && !s.unknown) ?? null;
     const last = [...steps].reverse().find((s) => s.at);
@@ -103,6 +109,7 @@ export function createOnboardingOperations(ctx: ServiceContext) {
       customerId: invitation.customerId,
       approvalLink: invitation.microsoft?.approvalLink ?? null,
       pending: isPending(status),
+      problem,
     };
   }
 

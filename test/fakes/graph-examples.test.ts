@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphClient } from '../../bot/microsoft/graph-client.js';
-import { toRelationship, type RelationshipJson } from '../../bot/microsoft/graph-wire.js';
+import { toAccessAssignment, toRelationship, type AccessAssignmentJson, type RelationshipJson } from '../../bot/microsoft/graph-wire.js';
 import { GraphError } from '../../bot/microsoft/graph.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from './microsoft.js';
 import { expectSameShape, first, fixture, type Json } from './vendor-examples.js';
@@ -26,9 +26,30 @@ const RELATIONSHIP_READS = [
   'activatedDateTime',
   'endDateTime',
 ];
+/** The access-assignment fields the bot reads (graph-wire.ts `toAccessAssignment`). */
+const ASSIGNMENT_READS = ['id', 'status', 'accessContainer.accessContainerId', 'accessDetails.unifiedRoles.0.roleDefinitionId'];
 const ERROR_READS = ['error.code', 'error.message', 'error.innerError.request-id', 'error.innerError.date'];
 
 describe('Graph: the documented examples', () => {
+  it('access assignments (create and list) read as the bot expects', () => {
+    expect(toAccessAssignment(fixture('graph-access-assignment-create') as unknown as AccessAssignmentJson)).toEqual({
+      id: 'a9d6cf90-083a-47dc-ace2-1da98be3f344',
+      groupId: '869713c9-0b28-4d08-8949-ae07ae1bf528',
+      roleDefinitionIds: [
+        '29232cdf-9323-42fd-ade2-1d097af3e4de',
+        'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
+        '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+        '3a2c62db-5318-420d-8d74-23affee5d9d5',
+      ],
+      status: 'pending',
+    });
+    const listed = (fixture('graph-access-assignments-list').value as unknown as AccessAssignmentJson[]).map(toAccessAssignment);
+    expect(listed.map((a) => [a.groupId, a.status])).toEqual([
+      ['227a2f44-2682-4831-a021-f8d69a34bcba', 'active'],
+      ['869713c9-0b28-4d08-8949-ae07ae1bf528', 'active'],
+    ]);
+  });
+
   it('a relationship (GET and create) reads as the bot expects', () => {
     const got = toRelationship(fixture('graph-delegated-admin-relationship-get') as unknown as RelationshipJson);
     expect(got).toEqual({
@@ -177,6 +198,18 @@ describe('Graph: the stand-in answers as documented', () => {
 
     const listed = (await get('/v1.0/tenantRelationships/delegatedAdminRelationships')).body;
     expectSameShape(first(listed, 'value'), activeDoc, RELATIONSHIP_READS);
+
+    // Access assignments on the active relationship: created pending, listed, with the documented keys.
+    await graph.createAccessAssignment(rel.id, {
+      groupId: fake.groupId('AdminAgents'),
+      roleDefinitionIds: ['729827e3-9c14-49f7-bb1b-9608f156bbb8'],
+    });
+    const assignments = (await get(`/v1.0/tenantRelationships/delegatedAdminRelationships/${rel.id}/accessAssignments`)).body;
+    const assignmentDoc = fixture('graph-access-assignment-create');
+    expectSameShape(first(assignments, 'value'), assignmentDoc, ASSIGNMENT_READS);
+    expect(Object.keys(first(assignments, 'value')!).sort()).toEqual(
+      Object.keys(first(fixture('graph-access-assignments-list'), 'value')!).sort(),
+    );
   });
 
   it('customers, users, memberships and errors', async () => {

@@ -5,6 +5,7 @@
  * stand-in answer that drifts from it, fails `tsc`.
  */
 import type {
+  DelegatedAdminAccessAssignment,
   DelegatedAdminCustomer,
   DelegatedAdminRelationship,
   DelegatedAdminRelationshipRequest,
@@ -39,6 +40,12 @@ export type GraphRelationship = OData<
 
 export type GraphRelationshipRequest = OData<
   Required<Pick<DelegatedAdminRelationshipRequest, 'id' | 'action' | 'status' | 'createdDateTime' | 'lastModifiedDateTime'>>
+>;
+
+export type GraphAccessAssignment = OData<
+  Required<
+    Pick<DelegatedAdminAccessAssignment, 'id' | 'status' | 'accessContainer' | 'accessDetails' | 'createdDateTime' | 'lastModifiedDateTime'>
+  >
 >;
 
 export type GraphCustomer = OData<Required<Pick<DelegatedAdminCustomer, 'id' | 'tenantId' | 'displayName'>>>;

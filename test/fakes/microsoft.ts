@@ -26,6 +26,7 @@ import type { AddressInfo } from 'node:net';
 import type { GdapStatus } from '../../bot/microsoft/graph.js';
 import { createAssertionChecker } from './client-assertions.js';
 import type {
+  GraphAccessAssignment,
   GraphCustomer,
   GraphDirectoryRole,
   GraphErrorJson,
@@ -72,6 +73,20 @@ export interface FakeRelationship {
   lastModifiedDateTime: string;
   activatedDateTime: string | null;
   endDateTime: string | null;
+  etag: string;
+}
+
+/** An access assignment as the stand-in keeps it: pending until it has been read `activeAfterReads` times. */
+export interface FakeAccessAssignment {
+  id: string;
+  groupId: string;
+  roleDefinitionIds: string[];
+  status: 'pending' | 'active' | 'error';
+  reads: number;
+  /** Left out of the next list (a list that lags behind a write made elsewhere). */
+  hidden?: boolean;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
   etag: string;
 }
 
@@ -125,6 +140,8 @@ export interface FakeMicrosoftOptions {
    * shifted date in this process and the real one in a child process. Default: `now`.
    */
   assertionNow?: () => number;
+  /** Reads of an access assignment after which it is active (default 2: the second read sees it active). */
+  activeAfterReads?: number;
 }
 
 const DEFAULT_ERROR_CODES: Record<number, string> = {
@@ -218,6 +235,10 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
   const relationships = new Map<string, FakeRelationship>();
   const customers = new Map<string, { tenantId: string; displayName: string; etag: string }>();
   const users = new Map<string, Required<FakeUser>>();
+  /** Group names in the partner tenant; Partner Center makes these three in every partner tenant. */
+  const groupNames = new Set<string>(['AdminAgents', 'SalesAgents', 'HelpdeskAgents']);
+  const assignments = new Map<string, FakeAccessAssignment[]>();
+  const activeAfterReads = options.activeAfterReads ?? 2;
   const tokens = new Map<string, { roles: string[] }>();
   const failures: Array<{ matcher: RouteMatcher; failure: Failure; left: number }> = [];
   const log: LoggedRequest[] = [];
@@ -516,6 +537,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
             } satisfies GraphRelationshipRequest,
           };
         }
+        if (segments[3] === 'accessAssignments' && segments.length === 4) return accessAssignments(method, url, rel, id, body, need);
         if (segments.length === 3 && method === 'GET') {
           need(CAN.readRelationships);
           if (!rel) throw new HttpError(404, 'NotFound', `The delegated admin relationship '${id}' was not found.`);
@@ -534,6 +556,21 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
           return { status: 204, body: undefined };
         }
       }
+    }
+
+    if (segments[0] === 'groups' && segments.length === 1 && method === 'GET') {
+      need(CAN.readGroups);
+      const filter = url.searchParams.get('$filter');
+      let names = [...groupNames, ...[...users.values()].flatMap((u) => u.groups)];
+      names = [...new Set(names)];
+      if (filter !== null) {
+        const clauses = parseEqualities(filter, ['displayName']);
+        names = names.filter((name) => clauses.some(({ value }) => value === name));
+      }
+      const json = names.map(
+        (name): GraphGroup => ({ '@odata.type': '#microsoft.graph.group', id: stableId(`group:${name}`), displayName: name, securityEnabled: true, mailEnabled: false, groupTypes: [] }),
+      );
+      return { status: 200, body: page(url, json, 'groups') };
     }
 
     if (segments[0] === 'tenantRelationships' && segments[1] === 'delegatedAdminCustomers' && segments.length === 2 && method === 'GET') {
@@ -610,6 +647,82 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
     }
 
     throw new HttpError(400, 'BadRequest', `Resource not found for the segment '${segments.at(-1) ?? ''}'.`);
+  }
+
+  /**
+   * learn.microsoft.com/graph/api/delegatedadminrelationship-post-accessassignments and -list:
+   * only on an active relationship, roles within the relationship's, one per security group (409,
+   * Partner Center's `conflict` "The resource already exists."), pending then active.
+   */
+  function accessAssignments(
+    method: string,
+    url: URL,
+    rel: FakeRelationship | undefined,
+    id: string,
+    body: unknown,
+    need: (any: readonly string[]) => void,
+  ): Result {
+    need(method === 'POST' ? CAN.writeRelationships : CAN.readRelationships);
+    if (!rel) throw new HttpError(404, 'NotFound', `The delegated admin relationship '${id}' was not found.`);
+    const list = assignments.get(rel.id) ?? [];
+    if (method === 'GET') {
+      const listed = list.filter((a) => !a.hidden);
+      for (const a of list) a.hidden = false;
+      for (const a of listed) {
+        a.reads++;
+        if (a.status === 'pending' && a.reads >= activeAfterReads) {
+          a.status = 'active';
+          a.lastModifiedDateTime = iso(now());
+          a.etag = nextEtag();
+        }
+      }
+      return { status: 200, body: page(url, listed.map(assignmentJson), `tenantRelationships/delegatedAdminRelationships('${rel.id}')/accessAssignments`) };
+    }
+    if (method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported here.`);
+    const input = body as { accessContainer?: { accessContainerId?: unknown; accessContainerType?: unknown }; accessDetails?: { unifiedRoles?: Array<{ roleDefinitionId?: unknown }> } } | undefined;
+    if (rel.status !== 'active')
+      throw new HttpError(400, 'BadRequest', `Access assignments can only be created on an active relationship; this one is '${rel.status}'.`);
+    const container = input?.accessContainer;
+    if (typeof container?.accessContainerId !== 'string' || container.accessContainerType !== 'securityGroup')
+      throw new HttpError(400, 'BadRequest', 'accessContainer needs an accessContainerId and accessContainerType securityGroup.');
+    const roles = input?.accessDetails?.unifiedRoles;
+    if (!Array.isArray(roles) || roles.length === 0 || roles.some((r) => typeof r?.roleDefinitionId !== 'string'))
+      throw new HttpError(400, 'BadRequest', 'accessDetails.unifiedRoles needs at least one roleDefinitionId.');
+    const ids = roles.map((r) => r.roleDefinitionId as string);
+    const outside = ids.filter((r) => !rel.roleDefinitionIds.includes(r));
+    if (outside.length)
+      throw new HttpError(400, 'BadRequest', `The roles ${outside.join(', ')} are not part of the delegated admin relationship's access details.`);
+    if (list.some((a) => a.groupId === container.accessContainerId)) throw new HttpError(409, 'conflict', 'The resource already exists.');
+    const stamp = iso(now());
+    const created: FakeAccessAssignment = {
+      id: randomUUID(),
+      groupId: container.accessContainerId,
+      roleDefinitionIds: ids,
+      status: 'pending',
+      reads: 0,
+      createdDateTime: stamp,
+      lastModifiedDateTime: stamp,
+      etag: nextEtag(),
+    };
+    assignments.set(rel.id, [...list, created]);
+    return {
+      status: 201,
+      headers: { location: `${base}/v1.0/tenantRelationships/delegatedAdminRelationships/${rel.id}/accessAssignments/${created.id}`, etag: created.etag },
+      body: { '@odata.context': `${base}/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships('${rel.id}')/accessAssignments/$entity`, ...assignmentJson(created) },
+    };
+  }
+
+  function assignmentJson(a: FakeAccessAssignment): GraphAccessAssignment {
+    return {
+      '@odata.type': '#microsoft.graph.delegatedAdminAccessAssignment',
+      '@odata.etag': a.etag,
+      id: a.id,
+      status: a.status,
+      createdDateTime: a.createdDateTime,
+      lastModifiedDateTime: a.lastModifiedDateTime,
+      accessContainer: { accessContainerId: a.groupId, accessContainerType: 'securityGroup' },
+      accessDetails: { unifiedRoles: a.roleDefinitionIds.map((roleDefinitionId) => ({ roleDefinitionId })) },
+    };
   }
 
   const stableIds = new Map<string, string>();
@@ -755,6 +868,38 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
       rel.status = 'terminated';
       rel.endDateTime = iso(now());
       touch(rel);
+    },
+    /** A security group in the partner tenant (AdminAgents, SalesAgents and HelpdeskAgents are there already); its object id. */
+    addGroup(name: string) {
+      groupNames.add(name);
+      return stableId(`group:${name}`);
+    },
+    /** The object id of the partner-tenant group with this name. */
+    groupId: (name: string) => stableId(`group:${name}`),
+    /** The relationship's access assignments, as the stand-in holds them. */
+    accessAssignments: (relationshipId: string): FakeAccessAssignment[] => (assignments.get(relationshipId) ?? []).map((a) => ({ ...a })),
+    /** An assignment Microsoft could not make active (status `error`). */
+    failAssignment(relationshipId: string, groupId: string) {
+      const found = (assignments.get(relationshipId) ?? []).find((a) => a.groupId === groupId);
+      if (!found) throw new Error(`no assignment of ${groupId} on ${relationshipId}`);
+      found.status = 'error';
+    },
+    /** An assignment made elsewhere (Partner Center, another replica), pending like any other; `hidden`: not in the next list yet. */
+    assignOutsideTheBot(relationshipId: string, groupId: string, roleDefinitionIds: string[], opts: { hidden?: boolean } = {}) {
+      const stamp = iso(now());
+      const list = assignments.get(relationshipId) ?? [];
+      list.push({
+        id: randomUUID(),
+        groupId,
+        roleDefinitionIds,
+        status: 'pending',
+        reads: 0,
+        hidden: opts.hidden === true,
+        createdDateTime: stamp,
+        lastModifiedDateTime: stamp,
+        etag: nextEtag(),
+      });
+      assignments.set(relationshipId, list);
     },
     addCustomer(customer: { tenantId: string; displayName: string }) {
       customers.set(customer.tenantId, { ...customer, etag: nextEtag() });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../bot/config.js';
 import { DEFAULT_GDAP_ROLES, GLOBAL_ADMINISTRATOR } from '../../../bot/microsoft/roles.js';
+import { SERVICE_SUPPORT_ADMINISTRATOR, assignmentsFor } from '../../../bot/microsoft/access-config.js';
 
 const TENANT = '6f1c2a9e-4b7d-4c1e-9a53-2d8e7f0b1c44';
 const CLIENT = '0b5e3c1d-2a4f-4e6b-8c7d-9e0f1a2b3c4d';
@@ -101,5 +102,41 @@ describe('DIRECTORY=microsoft', () => {
 
   it('stays embedded by default', () => {
     expect(loadConfig({ PORT: '3978' })).toMatchObject({ directory: 'embedded', microsoft: null });
+  });
+
+  it('assigns AdminAgents every requested role and HelpdeskAgents Service Support Administrator by default', () => {
+    const { access } = loadConfig(base).microsoft!;
+    expect(access).toEqual([
+      { group: 'AdminAgents', roles: '*' },
+      { group: 'HelpdeskAgents', roles: [SERVICE_SUPPORT_ADMINISTRATOR] },
+    ]);
+    expect(assignmentsFor(access, DEFAULT_GDAP_ROLES)).toEqual([
+      { group: 'AdminAgents', roleDefinitionIds: DEFAULT_GDAP_ROLES },
+      { group: 'HelpdeskAgents', roleDefinitionIds: [SERVICE_SUPPORT_ADMINISTRATOR] },
+    ]);
+    // Service Support Administrator not requested: HelpdeskAgents gets nothing, so it is not assigned.
+    expect(assignmentsFor(access, [DEFAULT_GDAP_ROLES[0]!])).toEqual([{ group: 'AdminAgents', roleDefinitionIds: [DEFAULT_GDAP_ROLES[0]] }]);
+  });
+
+  it('reads GDAP_ACCESS as groups named as in Entra, each with role ids joined by +', () => {
+    const [readers, licences] = DEFAULT_GDAP_ROLES;
+    const config = loadConfig({ ...base, GDAP_ACCESS: `AdminAgents=${readers}+${licences!.toUpperCase()}; Tier 1 Support=${readers}` });
+    expect(config.microsoft!.access).toEqual([
+      { group: 'AdminAgents', roles: [readers, licences] },
+      { group: 'Tier 1 Support', roles: [readers] },
+    ]);
+  });
+
+  it.each([
+    ['AdminAgents'],
+    ['AdminAgents=not-a-role'],
+    [`AdminAgents=${DEFAULT_GDAP_ROLES[0]}+`],
+    [`=${DEFAULT_GDAP_ROLES[0]}`],
+    [`AdminAgents=*;adminagents=${DEFAULT_GDAP_ROLES[0]}`],
+    [';;'],
+  ])('stops start-up with one sentence for GDAP_ACCESS=%s', (value) => {
+    const found = problems({ ...base, GDAP_ACCESS: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^GDAP_ACCESS must look like AdminAgents=<roleId>\+<roleId>;HelpdeskAgents=<roleId> .*\.$/);
   });
 });

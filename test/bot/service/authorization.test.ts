@@ -37,6 +37,10 @@ const notMicrosoft = (error: { key?: string }) => {
   if (error.key !== 'partnerCenter.needsMicrosoft') throw error;
 };
 
+const notRequested = (error: { key?: string }) => {
+  if (error.key !== 'access.notFound') throw error;
+};
+
 const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof actor>) => unknown]> = [
   ['listCustomers', 'anyRole', (f, who) => f.service.listCustomers(who)],
   ['getCustomer', 'anyRole', (f, who) => f.service.getCustomer(who, 'contoso.com')],
@@ -71,6 +75,8 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['directoryStatus', 'admin', (f, who) => f.service.directoryStatus(who)],
   ['adminAccessOf', 'admin', (f, who) => f.service.adminAccessOf(who, 'contoso.com')],
   ['endAdminAccess', 'admin', (f, who) => f.service.endAdminAccess(who, 'contoso.com')],
+  // Embedded: no GDAP relationship, so past the role check it is not one the bot requested.
+  ['retryAccess', 'admin', (f, who) => f.service.retryAccess(who, 'no-such-relationship').catch(notRequested)],
   // Embedded: past the role check, these say Partner Center needs the Microsoft directory.
   ['connectPartnerCenter', 'admin', (f, who) => f.service.connectPartnerCenter(who, null).catch(notMicrosoft)],
   ['disconnectPartnerCenter', 'admin', (f, who) => f.service.disconnectPartnerCenter(who).catch(notMicrosoft)],
@@ -113,6 +119,8 @@ describe('authorization of every service operation', () => {
     const system = ['acceptFromDirectory', 'expireFromDirectory', 'invitationsAwaitingMicrosoft', 'recordDirectorySnapshot', 'announceEndingAdminAccess', 'identify', 'directoryKind', 'partnerCenterState', 'checkPartnerCenterConnection', 'acceptCustomerFromPartnerCenter'];
     // The dispatcher reports what became of a delivery; the rules for it need no person.
     system.push('recordDelivered', 'recordDeliveryFailure');
+    // The sync's access assignments, and what the onboarding board reads of them.
+    system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
     const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', 'capabilities', ...system];
