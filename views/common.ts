@@ -161,6 +161,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'invitation.rewritten': 'audit.invitation.rewritten',
   'invitation.accepted': 'audit.invitation.accepted',
   'invitation.endedAtMicrosoft': 'audit.invitation.endedAtMicrosoft',
+  'customer.arrived': 'audit.customer.arrived',
   'removal.requested': 'audit.removal.requested',
   'removal.confirmed': 'audit.removal.confirmed',
   'removal.cancelled': 'audit.removal.cancelled',

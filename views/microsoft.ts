@@ -2,7 +2,7 @@
 import type { GdapRecord } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { DirectoryStatus } from '../bot/service/directory.js';
-import type { AdminAccessEndingEvent, PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from '../bot/service/events.js';
+import type { AdminAccessEndingEvent, CustomerArrivedEvent, PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from '../bot/service/events.js';
 import type { PartnerCenterState } from '../bot/service/partner-center.js';
 import type { DeviceCodePrompt } from '../bot/partner-center/port.js';
 import type { Locale } from '../store/schema.js';
@@ -139,6 +139,22 @@ export function toAdminAccessEndingView(viewer: Viewer, e: AdminAccessEndingEven
   });
 }
 
+/** A customer that no invitation here brought: the news, and the way to its record. */
+export function toCustomerArrivedView(viewer: Viewer, e: CustomerArrivedEvent): OutcomeView {
+  const l = viewer.locale;
+  const title = t(l, 'ui.arrived.title', { company: e.companyName });
+  const text = t(l, ARRIVAL_TEXT[e.source], { company: e.companyName });
+  return outcomeView(l, title, text, {
+    actions: [{ verb: 'customer.show', title: t(l, 'ui.accepted.show'), data: { customerId: e.customerId } }],
+  });
+}
+
+const ARRIVAL_TEXT = {
+  partnerCenter: 'ui.arrived.text.partnerCenter',
+  gdap: 'ui.arrived.text.gdap',
+  directory: 'ui.arrived.text.directory',
+} as const;
+
 /** The device-code card: the code, the link and the deadline; the outcome is posted when it is done. */
 export function toDeviceCodeView(viewer: Viewer, p: DeviceCodePrompt): OutcomeView {
   const l = viewer.locale;
@@ -211,6 +227,8 @@ export function toNotificationView(viewer: Viewer, event: ServiceEvent): Accepte
   switch (event.type) {
     case 'adminAccess.ending':
       return toAdminAccessEndingView(viewer, event);
+    case 'customer.arrived':
+      return toCustomerArrivedView(viewer, event);
     case 'partnerCenter.signIn':
       return toSignInOutcomeView(viewer, event);
     case 'partnerCenter.reconnect':

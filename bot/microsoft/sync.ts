@@ -95,6 +95,7 @@ export function createMicrosoftSync(options: SyncOptions) {
       await service.checkPartnerCenterConnection(await features.connectionLost());
     }
     const recorded = await service.recordDirectorySnapshot({ customers, relationships, providers });
+    if (recorded.announced) logger.info({ announced: recorded.announced }, 'customers new at Microsoft without an invitation here were announced');
     let announced = 0;
     const now = clock.now().getTime();
     if (now - lastExpiryCheck >= DAY_MS) {

@@ -35,6 +35,21 @@ export interface AdminAccessEndingEvent {
   deliveryIds: string[];
 }
 
+/**
+ * A customer Microsoft names that no invitation here brought: it accepted a reseller link sent
+ * outside the bot (Partner Center's webhook), approved a GDAP relationship made elsewhere, or
+ * appeared in the directory after its first sync. Posted once to subscribed conversations.
+ */
+export interface CustomerArrivedEvent {
+  type: 'customer.arrived';
+  customerId: string;
+  companyName: string;
+  /** What said so: Partner Center's acceptance event, a GDAP relationship approved outside the bot, or the directory's listing. */
+  source: 'partnerCenter' | 'gdap' | 'directory';
+  at: string;
+  deliveryIds: string[];
+}
+
 /** The Partner Center sign-in started in a conversation finished: connected (with what Partner Center allows), or not. */
 export interface PartnerCenterSignInEvent {
   type: 'partnerCenter.signIn';
@@ -86,6 +101,7 @@ export interface NotificationsTroubleEvent {
 export type ServiceEvent =
   | InvitationAcceptedEvent
   | AdminAccessEndingEvent
+  | CustomerArrivedEvent
   | PartnerCenterSignInEvent
   | PartnerCenterReconnectEvent
   | NotificationsTroubleEvent;
