@@ -2,7 +2,13 @@
 import type { GdapRecord } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { DirectoryStatus } from '../bot/service/directory.js';
-import type { AdminAccessEndingEvent, CustomerArrivedEvent, PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from '../bot/service/events.js';
+import type {
+  AdminAccessEndingEvent,
+  CustomerArrivedEvent,
+  PartnerCenterReconnectEvent,
+  PartnerCenterSignInEvent,
+  ServiceEvent,
+} from '../bot/service/events.js';
 import type { PartnerCenterState } from '../bot/service/partner-center.js';
 import type { DeviceCodePrompt } from '../bot/partner-center/port.js';
 import type { Locale } from '../store/schema.js';
@@ -80,7 +86,15 @@ export function toStatusView(viewer: Viewer, s: DirectoryStatus & { partnerName?
   const factText = facts.map((f) => `${f.title}: ${f.value}`).join('\n');
   // The doctor's checks as lines of text: a FactSet (Slack: 10 fields) would cut them off.
   const checks = s.checks?.length ? [t(l, 'doctor.title'), ...checkLines(l, s.checks)].join('\n') : '';
-  return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${factText}${checks ? `\n${checks}` : ''}`, text: checks, facts, actions: [] };
+  return {
+    kind: 'outcome',
+    locale: l,
+    title,
+    fallbackText: `${title}. ${factText}${checks ? `\n${checks}` : ''}`,
+    text: checks,
+    facts,
+    actions: [],
+  };
 }
 
 /** The confirmation card of `end admin access`: the relationships it ends, and two buttons. */

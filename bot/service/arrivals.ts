@@ -30,8 +30,17 @@ export function arrivalsAnnounced(ctx: ServiceContext, tx: Tx, read: StoreReader
   return false;
 }
 
-/** Queues the announcement of `customer` to every subscribed conversation; the customer, marked announced. */
-export function announceArrival(ctx: ServiceContext, tx: Tx, read: StoreReader, customer: Customer, source: ArrivalSource): Customer {
+/**
+ * Queues the announcement of `customer` to every subscribed conversation; the customer, marked
+ * announced. The event joins `news`, for the caller to publish once the transaction is durable.
+ */
+export function announceArrival(
+  ctx: ServiceContext,
+  tx: Tx,
+  read: StoreReader,
+  arrival: { customer: Customer; source: ArrivalSource; news: CustomerArrivedEvent[] },
+): Customer {
+  const { customer, source } = arrival;
   const at = ctx.now().toISOString();
   const event: CustomerArrivedEvent = {
     type: 'customer.arrived',
@@ -41,8 +50,10 @@ export function announceArrival(ctx: ServiceContext, tx: Tx, read: StoreReader, 
     at,
     deliveryIds: [],
   };
-  for (const subscription of read.all('notificationSubscriptions')) queueDelivery(ctx, tx, { kind: 'subscription', subscriptionId: subscription.id }, event);
+  for (const subscription of read.all('notificationSubscriptions'))
+    queueDelivery(ctx, tx, { kind: 'subscription', subscriptionId: subscription.id }, event);
   ctx.audit(tx, ARRIVAL_ACTOR, 'customer.arrived', customer.id, { source });
+  arrival.news.push(event);
   return { ...customer, announcedAt: at };
 }
 

@@ -6,7 +6,7 @@
 import type { Customer, GdapRecord, Relationship } from '../../store/schema.js';
 import type { ServiceContext } from './context.js';
 import { LIVE_GDAP } from './admin-access.js';
-import type { AdminAccessEndingEvent } from './events.js';
+import type { AdminAccessEndingEvent, CustomerArrivedEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
 import { queueDelivery } from './deliveries.js';
@@ -63,7 +63,8 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
      * is merged, never a reason to forget a customer the bot accepted.
      */
     async recordDirectorySnapshot(snapshot: {
-      customers: Array<{ tenantId: string; displayName: string; domain?: string }>;
+      /** `resellerRelationship`: Partner Center lists it as a reseller customer (it accepted the reseller link). */
+      customers: Array<{ tenantId: string; displayName: string; domain?: string; resellerRelationship?: boolean }>;
       relationships: DirectoryRelationship[];
       /** Indirect providers from Partner Center, matched by tenant id (null: not read this time). */
       providers?: Array<{ tenantId: string; name: string }> | null;
@@ -80,7 +81,8 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
       const invitationOf = new Map<string, string>();
       for (const invitation of ctx.store.all('invitations'))
         if (invitation.microsoft) invitationOf.set(invitation.microsoft.gdapRelationshipId, invitation.id);
-      return ctx.store.transact((tx, read) => {
+      const news: CustomerArrivedEvent[] = [];
+      const recorded = await ctx.store.transact((tx, read) => {
         const customers = byTenant(read);
         const arrivals = arrivalsOf(read, snapshot.relationships, invitationOf);
         const announce = arrivalsAnnounced(ctx, tx, read, Boolean(snapshot.partial)) && !snapshot.quiet;
@@ -110,10 +112,14 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
               updatedAt: at,
             };
             // Announced with the record that makes it known, unless an invitation of the bot's brings it.
-            const news = announce && !arrivals.invited.has(listed.tenantId);
-            const source = arrivals.outsideGdap.has(listed.tenantId) ? 'gdap' : (snapshot.partial ?? 'directory');
-            put(news ? announceArrival(ctx, tx, read, known, source) : known);
-            if (news) announced++;
+            const source = arrivals.outsideGdap.has(listed.tenantId)
+              ? 'gdap'
+              : snapshot.partial || listed.resellerRelationship
+                ? 'partnerCenter'
+                : 'directory';
+            const isNews = announce && !arrivals.invited.has(listed.tenantId);
+            put(isNews ? announceArrival(ctx, tx, read, { customer: known, source, news }) : known);
+            if (isNews) announced++;
             const relationship: Relationship = {
               id: ctx.newId(),
               customerId: known.id,
@@ -167,6 +173,9 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
         }
         return { added, changed, announced, customers: snapshot.customers.length, relationships: snapshot.relationships.length };
       });
+      // On disk now: delivered right away (the dispatcher's poll is the fallback).
+      for (const event of news) ctx.notifier.publish(event);
+      return recorded;
     },
 
     /**
