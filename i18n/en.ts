@@ -2,7 +2,7 @@
 export const en = {
   // Errors and refusals
   'error.noRole':
-    "You don't have a role in this bot yet. Ask a Global admin or an Admin agent to type `grant sales-agent {principal}` (or another role).",
+    "You don't have a role in this bot yet. Ask a Global admin or an Admin agent to make you a Sales agent (`grant sales-agent {principal}`), or to give you another role.",
   'error.adminOnly':
     'Only a Global admin or an Admin agent can do that; your role is {role}. Ask an admin to do it, or to grant you the Admin agent role.',
   'error.globalAdminOnly': 'Only a Global admin can do that. Ask a Global admin.',

@@ -4,7 +4,7 @@ import type { Message } from './catalogue.js';
 
 export const it: Record<keyof typeof en, Message> = {
   'error.noRole':
-    'Non hai ancora un ruolo in questo bot. Chiedi a un amministratore globale o a un agente amministratore di scrivere `grant sales-agent {principal}` (o un altro ruolo).',
+    'Non hai ancora un ruolo in questo bot. Chiedi a un amministratore globale o a un agente amministratore di renderti Agente vendite (`grant sales-agent {principal}`) o di darti un altro ruolo.',
   'error.adminOnly':
     "Solo un amministratore globale o un agente amministratore può farlo; il tuo ruolo è {role}. Chiedi a un amministratore di farlo o di assegnarti il ruolo di agente amministratore.",
   'error.globalAdminOnly': 'Solo un amministratore globale può farlo. Chiedi a un amministratore globale.',

@@ -91,7 +91,10 @@ export function createMicrosoftSync(options: SyncOptions) {
       const byTenant = new Map(customers.map((c) => [c.tenantId, c]));
       for (const c of fromPartnerCenter ?? []) byTenant.set(c.tenantId, { ...byTenant.get(c.tenantId), ...c, resellerRelationship: true });
       customers.splice(0, customers.length, ...byTenant.values());
-      providers = await features.indirectProviders().catch(() => null);
+      providers = await features.indirectProviders().catch((err: unknown) => {
+        logger.warn({ err }, 'Partner Center indirect providers could not be read; the providers stay as they were');
+        return null;
+      });
       // A lapsed or revoked sign-in is announced once, in the admins' conversation.
       await service.checkPartnerCenterConnection(await features.connectionLost());
     }
