@@ -2,7 +2,7 @@
 export const en = {
   // Errors and refusals
   'error.noRole':
-    "You don't have a role in this bot yet. Ask a Global admin or an Admin agent to type `grant sales-agent {principal}` (or another role).",
+    "You don't have a role in this bot yet. Ask a Global admin or an Admin agent to make you a Sales agent (`grant sales-agent {principal}`), or to give you another role.",
   'error.adminOnly':
     'Only a Global admin or an Admin agent can do that; your role is {role}. Ask an admin to do it, or to grant you the Admin agent role.',
   'error.globalAdminOnly': 'Only a Global admin can do that. Ask a Global admin.',
@@ -290,6 +290,7 @@ export const en = {
   'audit.invitation.revoked': '{who} revoked the invitation to {subject}',
   'audit.invitation.accepted': '{subject} accepted the invitation',
   'audit.invitation.endedAtMicrosoft': 'Microsoft ended the invitation to {subject}',
+  'audit.customer.arrived': '{subject} became a customer without an invitation here',
   'audit.removal.requested': '{who} started removing {subject}',
   'audit.removal.confirmed': '{who} removed the relationship with {subject}, with the attestation',
   'audit.removal.cancelled': '{who} cancelled the removal of {subject}',
@@ -422,6 +423,10 @@ export const en = {
   'ui.ending.title': 'Admin access for {company} ends soon',
   'ui.ending.text': 'The GDAP relationship {name} ends on {ends} and will not extend itself. Request a new one before then, or you lose admin access to this customer.',
   'ui.ending.renew': 'Request new access',
+  'ui.arrived.title': '{company} is now your customer (not from an invitation here)',
+  'ui.arrived.text.partnerCenter': 'Partner Center says {company} accepted your reseller relationship, through a link sent outside this bot. They appear in `list customers`.',
+  'ui.arrived.text.gdap': '{company} approved a GDAP relationship made outside this bot (in Partner Center, for example). They appear in `list customers`.',
+  'ui.arrived.text.directory': 'Microsoft now lists {company} among your customers, without an invitation from this bot. They appear in `list customers`.',
   'ui.status.title': 'Connection status',
   'ui.status.partnerName': 'Company name customers see',
   'ui.status.partnerNameMissing': 'not set yet: type `company name <name>`',

@@ -4,7 +4,7 @@ import type { Message } from './catalogue.js';
 
 export const it: Record<keyof typeof en, Message> = {
   'error.noRole':
-    'Non hai ancora un ruolo in questo bot. Chiedi a un amministratore globale o a un agente amministratore di scrivere `grant sales-agent {principal}` (o un altro ruolo).',
+    'Non hai ancora un ruolo in questo bot. Chiedi a un amministratore globale o a un agente amministratore di renderti Agente vendite (`grant sales-agent {principal}`) o di darti un altro ruolo.',
   'error.adminOnly':
     "Solo un amministratore globale o un agente amministratore può farlo; il tuo ruolo è {role}. Chiedi a un amministratore di farlo o di assegnarti il ruolo di agente amministratore.",
   'error.globalAdminOnly': 'Solo un amministratore globale può farlo. Chiedi a un amministratore globale.',
@@ -290,6 +290,7 @@ export const it: Record<keyof typeof en, Message> = {
   'audit.invitation.revoked': "{who} ha revocato l'invito a {subject}",
   'audit.invitation.accepted': "{subject} ha accettato l'invito",
   'audit.invitation.endedAtMicrosoft': "Microsoft ha chiuso l'invito a {subject}",
+  'audit.customer.arrived': '{subject} è diventato cliente senza un invito fatto qui',
   'audit.removal.requested': '{who} ha avviato la rimozione di {subject}',
   'audit.removal.confirmed': "{who} ha rimosso la relazione con {subject}, con l'attestazione",
   'audit.removal.cancelled': '{who} ha annullato la rimozione di {subject}',
@@ -421,6 +422,10 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.ending.title': 'L\'accesso amministrativo per {company} sta per scadere',
   'ui.ending.text': 'La relazione GDAP {name} termina il {ends} e non si rinnova da sola. Richiedine una nuova prima di allora, o perdi l\'accesso amministrativo a questo cliente.',
   'ui.ending.renew': 'Richiedi un nuovo accesso',
+  'ui.arrived.title': '{company} ora è tuo cliente (non da un invito fatto qui)',
+  'ui.arrived.text.partnerCenter': 'Partner Center dice che {company} ha accettato la relazione come rivenditore con te, con un link inviato fuori da questo bot. Compare in `elenca clienti`.',
+  'ui.arrived.text.gdap': '{company} ha approvato una relazione GDAP creata fuori da questo bot (in Partner Center, per esempio). Compare in `elenca clienti`.',
+  'ui.arrived.text.directory': 'Microsoft ora elenca {company} tra i tuoi clienti, senza un invito da questo bot. Compare in `elenca clienti`.',
   'ui.status.title': 'Stato della connessione',
   'ui.status.partnerName': "Nome dell'azienda per i clienti",
   'ui.status.partnerNameMissing': 'non ancora impostato: scrivi `nome azienda <nome>`',

@@ -21,6 +21,11 @@ export const Partner = z.object({
   /** The company's name as customers know it; null until someone gives it (nothing customer-facing is written before). */
   name: z.string().min(1).nullable(),
   tenantId: z.string().min(1),
+  /**
+   * When the Microsoft directory's first full sync was recorded. The customers it found then are
+   * the baseline and never announced; a customer that appears after it is (absent: no sync yet).
+   */
+  directoryBaselineAt: isoDate.optional(),
 });
 export type Partner = z.infer<typeof Partner>;
 
@@ -72,6 +77,11 @@ export const Customer = z.object({
   licenses: z.array(License),
   createdAt: isoDate,
   updatedAt: isoDate,
+  /**
+   * When the subscribed conversations were told this customer arrived without an invitation here
+   * (an acceptance in Partner Center, a GDAP relationship approved outside the bot): once each.
+   */
+  announcedAt: isoDate.optional(),
 });
 export type Customer = z.infer<typeof Customer>;
 

@@ -128,9 +128,12 @@ export function formatDate(viewer: Viewer, iso: string, withTime = true): string
 }
 
 export function toMessageView(viewer: Viewer, tone: MessageView['tone'], key: MessageKey, params: MessageParams = {}): MessageView {
-  // A role travels as its id (the service's word); people read it in Partner Center's words.
+  // A role travels as its id (the service's word); people read it in Partner Center's words, and a
+  // list of roles to type (`roles`) as each word beside its id.
   const role = Role.safeParse(params.role);
-  const text = t(viewer.locale, key, role.success ? { ...params, role: roleName(viewer.locale, role.data) } : params);
+  const words: MessageParams = role.success ? { ...params, role: roleName(viewer.locale, role.data) } : { ...params };
+  if (typeof params.roles === 'string') words.roles = rolesToType(viewer.locale, params.roles);
+  const text = t(viewer.locale, key, words);
   const title = tone === 'error' ? t(viewer.locale, 'ui.error.title') : '';
   return { kind: 'message', locale: viewer.locale, tone, title, text, fallbackText: text };
 }
@@ -161,6 +164,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'invitation.rewritten': 'audit.invitation.rewritten',
   'invitation.accepted': 'audit.invitation.accepted',
   'invitation.endedAtMicrosoft': 'audit.invitation.endedAtMicrosoft',
+  'customer.arrived': 'audit.customer.arrived',
   'removal.requested': 'audit.removal.requested',
   'removal.confirmed': 'audit.removal.confirmed',
   'removal.cancelled': 'audit.removal.cancelled',
@@ -205,6 +209,13 @@ export function toAuditView(viewer: Viewer, events: AuditEntry[]): ListView {
     return { text: `${formatDate(viewer, e.at)}: ${sentence}`, actions: [] };
   });
   return toListView(viewer, 'ui.audit.title', 'ui.audit.empty', rows);
+}
+
+/** "global-admin, sales-agent" as "Global admin (`global-admin`), Sales agent (`sales-agent`)"; anything else as it is. */
+function rolesToType(locale: Locale, list: string): string {
+  const ids = list.split(',').map((id) => id.trim());
+  if (!ids.every((id) => Role.safeParse(id).success)) return list;
+  return ids.map((id) => `${roleName(locale, id as Role)} (\`${id}\`)`).join(', ');
 }
 
 export function roleName(locale: Locale, role: Role | null): string {

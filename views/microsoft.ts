@@ -2,7 +2,13 @@
 import type { GdapRecord } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { DirectoryStatus } from '../bot/service/directory.js';
-import type { AdminAccessEndingEvent, PartnerCenterReconnectEvent, PartnerCenterSignInEvent, ServiceEvent } from '../bot/service/events.js';
+import type {
+  AdminAccessEndingEvent,
+  CustomerArrivedEvent,
+  PartnerCenterReconnectEvent,
+  PartnerCenterSignInEvent,
+  ServiceEvent,
+} from '../bot/service/events.js';
 import type { PartnerCenterState } from '../bot/service/partner-center.js';
 import type { DeviceCodePrompt } from '../bot/partner-center/port.js';
 import type { Locale } from '../store/schema.js';
@@ -81,7 +87,15 @@ export function toStatusView(viewer: Viewer, s: DirectoryStatus & { partnerName?
   const factText = facts.map((f) => `${f.title}: ${f.value}`).join('\n');
   // The doctor's checks as lines of text: a FactSet (Slack: 10 fields) would cut them off.
   const checks = s.checks?.length ? [t(l, 'doctor.title'), ...checkLines(l, s.checks)].join('\n') : '';
-  return { kind: 'outcome', locale: l, title, fallbackText: `${title}. ${factText}${checks ? `\n${checks}` : ''}`, text: checks, facts, actions: [] };
+  return {
+    kind: 'outcome',
+    locale: l,
+    title,
+    fallbackText: `${title}. ${factText}${checks ? `\n${checks}` : ''}`,
+    text: checks,
+    facts,
+    actions: [],
+  };
 }
 
 /** The confirmation card of `end admin access`: the relationships it ends, and two buttons. */
@@ -139,6 +153,22 @@ export function toAdminAccessEndingView(viewer: Viewer, e: AdminAccessEndingEven
     ],
   });
 }
+
+/** A customer that no invitation here brought: the news, and the way to its record. */
+export function toCustomerArrivedView(viewer: Viewer, e: CustomerArrivedEvent): OutcomeView {
+  const l = viewer.locale;
+  const title = t(l, 'ui.arrived.title', { company: e.companyName });
+  const text = t(l, ARRIVAL_TEXT[e.source], { company: e.companyName });
+  return outcomeView(l, title, text, {
+    actions: [{ verb: 'customer.show', title: t(l, 'ui.accepted.show'), data: { customerId: e.customerId } }],
+  });
+}
+
+const ARRIVAL_TEXT = {
+  partnerCenter: 'ui.arrived.text.partnerCenter',
+  gdap: 'ui.arrived.text.gdap',
+  directory: 'ui.arrived.text.directory',
+} as const;
 
 /** The device-code card: the code, the link and the deadline; the outcome is posted when it is done. */
 export function toDeviceCodeView(viewer: Viewer, p: DeviceCodePrompt): OutcomeView {
@@ -218,6 +248,8 @@ export function toNotificationView(viewer: Viewer, event: ServiceEvent): Accepte
       return toAdminAccessReadyView(viewer, event);
     case 'adminAccess.failed':
       return toAdminAccessFailedView(viewer, event);
+    case 'customer.arrived':
+      return toCustomerArrivedView(viewer, event);
     case 'partnerCenter.signIn':
       return toSignInOutcomeView(viewer, event);
     case 'partnerCenter.reconnect':

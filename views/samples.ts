@@ -31,6 +31,7 @@ import {
   toAdminAccessEndingView,
   toAdminAccessReadyView,
   toAdminAccessFailedView,
+  toCustomerArrivedView,
   toDeviceCodeView,
   toSignInOutcomeView,
   toReconnectView,
@@ -364,6 +365,14 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
     }),
     'end-admin-access': toEndAccessConfirmView(viewer, { customerId: customer.id, companyName: customer.companyName, relationships: gdap }),
     'admin-access-ended': toEndAccessOutcomeView(viewer, { companyName: customer.companyName, ended: gdap, alreadyDone: false }),
+    'customer-arrived': toCustomerArrivedView(viewer, {
+      type: 'customer.arrived',
+      customerId: customer.id,
+      companyName: o('Tailspin Toys'),
+      source: 'partnerCenter',
+      at: '2026-11-23T14:02:00.000Z',
+      deliveryIds: [],
+    }),
     'admin-access-ending': toAdminAccessEndingView(viewer, {
       type: 'adminAccess.ending',
       relationshipId: 'g2',

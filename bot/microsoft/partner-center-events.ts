@@ -4,6 +4,7 @@
  * acceptance path; a GDAP approval runs a sync pass now, which accepts the invitation whose
  * request was approved. The Graph sync stays the fallback; an acceptance seen by both is
  * notified once, because the acceptance is conditional on the invitation still being pending.
+ * A customer no invitation names is announced once as a new customer (service/arrivals.ts).
  */
 import type { Logger } from '../logger.js';
 import type { Service } from '../service/index.js';
@@ -21,6 +22,10 @@ export function createPartnerCenterEventHandler(options: {
 }) {
   const { service, link, sync, logger } = options;
   return async (event: PartnerCenterEvent): Promise<void> => {
+    // Microsoft first: a customer whose GDAP request (an invitation's) was approved is accepted
+    // through that invitation, so the acceptance below finds it known, and it is never announced
+    // as a customer from outside. A GDAP approval needs nothing more.
+    if (sync) await sync.runOnce();
     if (RESELLER_ACCEPTANCES.has(event.EventName)) {
       const client = link?.clientFor('customers') ?? null;
       if (client) {
@@ -51,7 +56,5 @@ export function createPartnerCenterEventHandler(options: {
         );
       }
     }
-    // A GDAP approval (or any acceptance): look at Microsoft now rather than at the next interval.
-    if (sync) await sync.runOnce();
   };
 }

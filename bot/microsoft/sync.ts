@@ -84,7 +84,8 @@ export function createMicrosoftSync(options: SyncOptions) {
         if (await service.expireFromDirectory(invitationId, relationship.status)) expired++;
       }
     }
-    const customers: Array<{ tenantId: string; displayName: string; domain?: string }> = await graph.listCustomers();
+    const customers: Array<{ tenantId: string; displayName: string; domain?: string; resellerRelationship?: boolean }> =
+      await graph.listCustomers();
     // Partner Center's API, where the partner has it, adds reseller customers (with their domain) and providers.
     const features = options.partnerCenter ?? null;
     let providers: Array<{ tenantId: string; name: string }> | null = null;
@@ -94,13 +95,18 @@ export function createMicrosoftSync(options: SyncOptions) {
         return null;
       });
       const byTenant = new Map(customers.map((c) => [c.tenantId, c]));
-      for (const c of fromPartnerCenter ?? []) byTenant.set(c.tenantId, { ...byTenant.get(c.tenantId), ...c });
+      for (const c of fromPartnerCenter ?? []) byTenant.set(c.tenantId, { ...byTenant.get(c.tenantId), ...c, resellerRelationship: true });
       customers.splice(0, customers.length, ...byTenant.values());
-      providers = await features.indirectProviders().catch(() => null);
+      providers = await features.indirectProviders().catch((err: unknown) => {
+        logger.warn({ err }, 'Partner Center indirect providers could not be read; the providers stay as they were');
+        return null;
+      });
       // A lapsed or revoked sign-in is announced once, in the admins' conversation.
       await service.checkPartnerCenterConnection(await features.connectionLost());
     }
     const recorded = await service.recordDirectorySnapshot({ customers, relationships, providers });
+    if (recorded.announced)
+      logger.info({ announced: recorded.announced }, 'customers new at Microsoft without an invitation here were announced');
     const accessReady = options.access?.length ? await assignAccess({ graph, service, rules: options.access, logger }) : 0;
     let announced = 0;
     const now = clock.now().getTime();

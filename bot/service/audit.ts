@@ -34,6 +34,7 @@ export function createAuditOperations(ctx: ServiceContext) {
       case 'removal':
         return companyOf(store.get('removals', e.target)?.customerId ?? e.details.customerId);
       case 'adminAccess':
+      case 'customer':
         return companyOf(e.target);
       case 'role':
         return people().get(e.target) ?? e.target;

@@ -6,11 +6,13 @@
 import type { Customer, GdapRecord, Relationship } from '../../store/schema.js';
 import type { ServiceContext } from './context.js';
 import { LIVE_GDAP } from './admin-access.js';
-import type { AdminAccessEndingEvent } from './events.js';
+import type { AdminAccessEndingEvent, CustomerArrivedEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
 import { queueDelivery } from './deliveries.js';
 import { singleLine } from './text.js';
+import { announceArrival, arrivalsAnnounced } from './arrivals.js';
+import type { StoreReader } from '../../store/store.js';
 
 type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
 
@@ -34,9 +36,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const EXPIRY_NOTICE_DAYS = 30;
 
 export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDirectory: AcceptFromDirectory) {
-  const byTenant = () => {
+  const byTenant = (read: StoreReader = ctx.store) => {
     const map = new Map<string, Readonly<Customer>>();
-    for (const customer of ctx.store.all('customers')) if (customer.tenantId) map.set(customer.tenantId, customer);
+    for (const customer of read.all('customers')) if (customer.tenantId) map.set(customer.tenantId, customer);
     return map;
   };
 
@@ -61,10 +63,17 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
      * is merged, never a reason to forget a customer the bot accepted.
      */
     async recordDirectorySnapshot(snapshot: {
-      customers: Array<{ tenantId: string; displayName: string; domain?: string }>;
+      /** `resellerRelationship`: Partner Center lists it as a reseller customer (it accepted the reseller link). */
+      customers: Array<{ tenantId: string; displayName: string; domain?: string; resellerRelationship?: boolean }>;
       relationships: DirectoryRelationship[];
       /** Indirect providers from Partner Center, matched by tenant id (null: not read this time). */
       providers?: Array<{ tenantId: string; name: string }> | null;
+      /**
+       * One event's customer rather than Microsoft's whole list (`partnerCenter`: its acceptance
+       * webhook): never the baseline, and announced when new unless `quiet` (an invitation may yet claim it).
+       */
+      partial?: 'partnerCenter';
+      quiet?: boolean;
     }) {
       const at = ctx.now().toISOString();
       // Every name Graph and Partner Center give is text from outside: one line each (text.ts).
@@ -72,10 +81,14 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
       const invitationOf = new Map<string, string>();
       for (const invitation of ctx.store.all('invitations'))
         if (invitation.microsoft) invitationOf.set(invitation.microsoft.gdapRelationshipId, invitation.id);
-      return ctx.store.transact((tx, read) => {
-        const customers = byTenant();
+      const news: CustomerArrivedEvent[] = [];
+      const recorded = await ctx.store.transact((tx, read) => {
+        const customers = byTenant(read);
+        const arrivals = arrivalsOf(read, snapshot.relationships, invitationOf);
+        const announce = arrivalsAnnounced(ctx, tx, read, Boolean(snapshot.partial)) && !snapshot.quiet;
         let added = 0;
         let changed = 0;
+        let announced = 0;
         const put = (customer: Customer) => {
           customers.set(customer.tenantId!, customer);
           tx.put('customers', customer);
@@ -86,7 +99,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
           const existing = customers.get(listed.tenantId);
           if (!existing) {
             added++;
-            const customer: Customer = {
+            const known: Customer = {
               id: ctx.newId(),
               companyName: name,
               domain,
@@ -98,10 +111,18 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
               createdAt: at,
               updatedAt: at,
             };
-            put(customer);
+            // Announced with the record that makes it known, unless an invitation of the bot's brings it.
+            const source = arrivals.outsideGdap.has(listed.tenantId)
+              ? 'gdap'
+              : snapshot.partial || listed.resellerRelationship
+                ? 'partnerCenter'
+                : 'directory';
+            const isNews = announce && !arrivals.invited.has(listed.tenantId);
+            put(isNews ? announceArrival(ctx, tx, read, { customer: known, source, news }) : known);
+            if (isNews) announced++;
             const relationship: Relationship = {
               id: ctx.newId(),
-              customerId: customer.id,
+              customerId: known.id,
               kind: 'reseller',
               providerId: null,
               status: 'active',
@@ -151,8 +172,11 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
             before.roleDefinitionIds.join() === record.roleDefinitionIds.join();
           if (!same) tx.put('gdap', { ...record, syncedAt: at });
         }
-        return { added, changed, customers: snapshot.customers.length, relationships: snapshot.relationships.length };
+        return { added, changed, announced, customers: snapshot.customers.length, relationships: snapshot.relationships.length };
       });
+      // On disk now: delivered right away (the dispatcher's poll is the fallback).
+      for (const event of news) ctx.notifier.publish(event);
+      return recorded;
     },
 
     /**
@@ -164,7 +188,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
       const now = ctx.now();
       const horizon = now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS;
       return ctx.store.transact((tx, read) => {
-        const customers = byTenant();
+        const customers = byTenant(read);
         let announced = 0;
         for (const record of read.all('gdap')) {
           if (record.expiryNoticeAt || !LIVE_GDAP.has(record.status) || !record.endDateTime) continue;
@@ -195,7 +219,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
      * its GDAP request approved by this tenant, else its recipient's email domain, else its company
      * name, and only when exactly one matches. That one is accepted through the one acceptance path
      * (notified once, whoever sees it first: the webhook or the Graph sync). The customer is listed
-     * either way.
+     * either way; one that no invitation names, new here, is announced as a new customer.
      */
     async acceptCustomerFromPartnerCenter(customer: { tenantId: string; companyName: string; domain: string }): Promise<{ invitationId: string | null }> {
       const now = ctx.now();
@@ -211,19 +235,46 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
         (i: (typeof pending)[number]) => Boolean(name) && (i.companyName ?? '').trim().toLowerCase() === name,
       ];
       let match: string | null = null;
+      let ambiguous = false;
       for (const rule of rules) {
         const found = pending.filter(rule);
         if (found.length === 1) {
           match = found[0]!.id;
           break;
         }
-        if (found.length > 1) break; // ambiguous: the Graph sync (GDAP approval) will say which
+        // Ambiguous: the Graph sync (GDAP approval) will say which, and that invitation announces it.
+        ambiguous = found.length > 1;
+        if (ambiguous) break;
       }
       if (match) await acceptFromDirectory(match, { tenantId: customer.tenantId, companyName: customer.companyName });
-      await ops.recordDirectorySnapshot({ customers: [{ tenantId: customer.tenantId, displayName: customer.companyName, domain: customer.domain }], relationships: [] });
+      // No invitation names it: a link sent outside the bot, announced as a new customer (once: see arrivals.ts).
+      await ops.recordDirectorySnapshot({
+        customers: [{ tenantId: customer.tenantId, displayName: customer.companyName, domain: customer.domain }],
+        relationships: [],
+        partial: 'partnerCenter',
+        quiet: ambiguous,
+      });
       return { invitationId: match };
     },
 
   };
   return ops;
+}
+
+/**
+ * What a listing's new customers are, beside listed: the tenants of the bot's own GDAP requests
+ * (`invited`: their invitation announces them), and those with a live GDAP relationship no
+ * invitation here requested (`outsideGdap`: approved outside the bot, in Partner Center for example).
+ */
+function arrivalsOf(read: StoreReader, relationships: DirectoryRelationship[], invitationOf: Map<string, string>) {
+  const invited = new Set<string>();
+  const outsideGdap = new Set<string>();
+  for (const record of read.all('gdap')) if (record.invitationId && record.customerTenantId) invited.add(record.customerTenantId);
+  for (const r of relationships) {
+    const tenantId = r.customer?.tenantId;
+    if (!tenantId) continue;
+    if (read.get('gdap', r.id)?.invitationId || invitationOf.has(r.id)) invited.add(tenantId);
+    else if (LIVE_GDAP.has(r.status)) outsideGdap.add(tenantId);
+  }
+  return { invited, outsideGdap };
 }

@@ -59,6 +59,21 @@ export interface AdminAccessFailedEvent {
   deliveryIds: string[];
 }
 
+/**
+ * A customer Microsoft names that no invitation here brought: it accepted a reseller link sent
+ * outside the bot (Partner Center's webhook), approved a GDAP relationship made elsewhere, or
+ * appeared in the directory after its first sync. Posted once to subscribed conversations.
+ */
+export interface CustomerArrivedEvent {
+  type: 'customer.arrived';
+  customerId: string;
+  companyName: string;
+  /** What said so: Partner Center's acceptance event, a GDAP relationship approved outside the bot, or the directory's listing. */
+  source: 'partnerCenter' | 'gdap' | 'directory';
+  at: string;
+  deliveryIds: string[];
+}
+
 /** The Partner Center sign-in started in a conversation finished: connected (with what Partner Center allows), or not. */
 export interface PartnerCenterSignInEvent {
   type: 'partnerCenter.signIn';
@@ -112,6 +127,7 @@ export type ServiceEvent =
   | AdminAccessEndingEvent
   | AdminAccessReadyEvent
   | AdminAccessFailedEvent
+  | CustomerArrivedEvent
   | PartnerCenterSignInEvent
   | PartnerCenterReconnectEvent
   | NotificationsTroubleEvent;

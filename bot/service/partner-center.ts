@@ -135,7 +135,12 @@ export function createPartnerCenterOperations(ctx: ServiceContext) {
               ctx.audit(tx, actor, 'partnerCenter.signInFailed', CONNECTION_ID, { code, ...(account ? { account } : {}) });
             })
             .then(() => ctx.notifier.publish(event))
-            .catch(() => {});
+            .catch((err: unknown) =>
+              ctx.logger.warn(
+                { err, code, account },
+                'a failed Partner Center sign-in could not be recorded, so nobody is told it failed: ask whoever started it to type connect partner center again',
+              ),
+            );
         });
       return prompt;
     },

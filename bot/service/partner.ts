@@ -20,7 +20,11 @@ export async function ensurePartner(store: Store, config: { name: string | null;
   const name = (config.name && singleLine(config.name)) || current?.name || null;
   const tenantId = config.id ?? current?.tenantId ?? randomUUID();
   if (current && current.name === name && current.tenantId === tenantId) return;
-  await store.transact((tx) => tx.setPartner({ id: current?.id ?? randomUUID(), name, tenantId }));
+  // The rest of the record (the directory's baseline) is kept, as it is when the transaction runs.
+  await store.transact((tx, read) => {
+    const latest = read.partner();
+    tx.setPartner({ ...latest, id: latest?.id ?? randomUUID(), name, tenantId });
+  });
 }
 
 /** The partner's name, or a refusal that says who can set it (the conversation offers the setup to them). */
@@ -45,8 +49,9 @@ export function createPartnerOperations(ctx: ServiceContext) {
       const current = ctx.store.partner();
       const previous = current?.name ?? null;
       if (previous === name) return { name, previous };
-      await ctx.store.transact((tx) => {
-        tx.setPartner({ id: current?.id ?? ctx.newId(), name, tenantId: current?.tenantId ?? ctx.newId() });
+      await ctx.store.transact((tx, read) => {
+        const latest = read.partner();
+        tx.setPartner({ ...latest, id: latest?.id ?? ctx.newId(), name, tenantId: latest?.tenantId ?? ctx.newId() });
         ctx.audit(tx, actor, 'partner.named', current?.id ?? 'partner', { name, previous });
       });
       return { name, previous };

@@ -43,7 +43,8 @@ describe('recording what Microsoft lists', () => {
       ],
       relationships: [],
     });
-    expect(first).toEqual({ added: 2, changed: 0, customers: 2, relationships: 0 });
+    // The first full listing is the baseline: nothing in it is announced.
+    expect(first).toEqual({ added: 2, changed: 0, announced: 0, customers: 2, relationships: 0 });
     const byTenant = (tenantId: string) => [...store.all('customers')].find((c) => c.tenantId === tenantId)!;
     const contoso = byTenant('tenant-1');
     expect(contoso).toMatchObject({
@@ -109,6 +110,7 @@ describe('recording what Microsoft lists', () => {
     expect(await service.recordDirectorySnapshot({ customers: [], relationships: [] })).toEqual({
       added: 0,
       changed: 0,
+      announced: 0,
       customers: 0,
       relationships: 0,
     });
