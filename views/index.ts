@@ -17,6 +17,7 @@ export * from './removals.js';
 export * from './home.js';
 export * from './microsoft.js';
 export * from './notifications.js';
+export * from './reminders.js';
 
 export type View =
   | HelpView

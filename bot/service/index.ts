@@ -11,6 +11,7 @@ import { createPartnerCenterOperations } from './partner-center.js';
 import { createPartnerOperations } from './partner.js';
 import { createPeopleOperations } from './people.js';
 import { createInvitationOperations } from './invitations.js';
+import { createReminderOperations } from './reminders.js';
 import { createProviderOperations } from './providers.js';
 import { createRemovalOperations } from './removals.js';
 import { createRoleOperations } from './roles.js';
@@ -29,6 +30,7 @@ export function createService(deps: ServiceDeps) {
     ...createProviderOperations(ctx),
     ...createNotificationSubscriptionOperations(ctx),
     ...createDeliveryOutcomeOperations(ctx),
+    ...createReminderOperations(ctx),
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
     ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),
