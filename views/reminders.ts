@@ -41,7 +41,11 @@ export function toReminderView(viewer: Viewer, e: InvitationReminderEvent): Outc
 }
 
 /** Snooze done: when the reminder comes back. */
-export function toSnoozedView(viewer: Viewer, e: Pick<InvitationReminderEvent, 'companyName' | 'customerEmail'>, until: string): OutcomeView {
+export function toSnoozedView(
+  viewer: Viewer,
+  e: Pick<InvitationReminderEvent, 'companyName' | 'customerEmail'>,
+  until: string,
+): OutcomeView {
   const l = viewer.locale;
   const text = t(l, 'ui.reminder.snoozed', { who: whoOf(viewer, e), when: formatDate(viewer, until) });
   return { kind: 'outcome', locale: l, title: text, fallbackText: text, text, facts: [], actions: [] };

@@ -355,7 +355,7 @@ export function createConversation(service: Service, logger: Logger) {
           return { mode: 'reply', views: [toSentView(viewer, service.resendInvitation(actor, str('invitationId')))] };
         case 'invitation.snooze': {
           const { until } = await service.snoozeReminder(actor, str('invitationId'));
-          return { mode: 'replace', views: [toSnoozedView(viewer, service.getInvitation(actor, str('invitationId')), until)] };
+          return { mode: 'reply', views: [toSnoozedView(viewer, service.getInvitation(actor, str('invitationId')), until)] };
         }
         case 'invitation.revoke':
           return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };

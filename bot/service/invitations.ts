@@ -315,7 +315,11 @@ export function createInvitationOperations(ctx: ServiceContext) {
       requirePermission(ctx, actor, 'invite');
       load(invitationId);
       await ctx.store.transact((tx, read) => {
-        tx.put('invitations', { ...read.get('invitations', invitationId)!, draftMessage: platformData(message) });
+        const invitation = read.get('invitations', invitationId)!;
+        const located: Invitation = { ...invitation, draftMessage: platformData(message) };
+        tx.put('invitations', located);
+        // Sent from a form (a Slack modal) before any message of it was posted: its reminders go where the sent one is.
+        if (!invitation.draftMessage && effectiveStatus(invitation, ctx.now()) === 'sent') queueReminders(ctx, tx, located);
       });
     },
 

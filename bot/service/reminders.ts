@@ -48,7 +48,8 @@ export function queueReminders(ctx: ServiceContext, tx: Tx, sent: Invitation): v
 /** An invitation answered or withdrawn: its reminders and its expiry notice are dropped with it. */
 export function dropReminders(ctx: ServiceContext, tx: Tx, read: StoreReader, invitationId: string): void {
   const ids = [...ctx.reminders.keys()].map(String).concat('expired', 'snoozed');
-  for (const what of ids) if (read.get('deliveries', reminderId(invitationId, what))) tx.delete('deliveries', reminderId(invitationId, what));
+  for (const what of ids)
+    if (read.get('deliveries', reminderId(invitationId, what))) tx.delete('deliveries', reminderId(invitationId, what));
 }
 
 /** An invitation that ended at Microsoft before its time: its expiry notice is due now, its reminders dropped. */
