@@ -72,6 +72,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Metrics (METRICS_PORT) and traces (OTEL_EXPORTER_OTLP_*); both off by default. */
   telemetry: TelemetryOptions;
+  /** INVITATION_REMINDERS: when the inviter is reminded of an unanswered invitation, in ms after it was sent. */
+  invitationReminders: number[];
 }
 
 export class ConfigError extends Error {
@@ -166,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
   const host = get('HOST') ?? (teams ? '0.0.0.0' : '127.0.0.1');
   const telemetry = readTelemetry(get, port, host, problems);
+  const invitationReminders = readDurations('INVITATION_REMINDERS', get('INVITATION_REMINDERS') ?? '7d,30d,80d', problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -184,7 +187,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     partnerCenterWebhook,
     logLevel: logLevel as Config['logLevel'],
     telemetry,
+    invitationReminders,
   };
+}
+
+const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A comma-separated list of durations such as `7d,30d,80d` (units s, m, h, d), in ms, in order. */
+function readDurations(name: string, text: string, problems: string[]): number[] {
+  const out: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const match = /^(\d{1,6})([smhd])$/.exec(part);
+    if (!match || Number(match[1]) === 0) {
+      problems.push(`${name} must be durations such as 7d,30d,80d (units s, m, h or d), got "${part.slice(0, 40)}".`);
+      return [];
+    }
+    out.push(Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS]);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /**

@@ -19,6 +19,7 @@ export * from './microsoft.js';
 export * from './access.js';
 export * from './notifications.js';
 export * from './onboarding.js';
+export * from './reminders.js';
 
 export type View =
   | HelpView

@@ -1,4 +1,5 @@
 /** Views of the Microsoft directory: connection status, ending admin access, and its notices. */
+import { toReminderView } from './reminders.js';
 import type { GdapRecord } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { DirectoryStatus } from '../bot/service/directory.js';
@@ -256,6 +257,8 @@ export function toNotificationView(viewer: Viewer, event: ServiceEvent): Accepte
       return toReconnectView(viewer, event);
     case 'notifications.trouble':
       return toNotificationsTroubleView(viewer, event);
+    case 'invitation.reminder':
+      return toReminderView(viewer, event);
     default:
       return toAcceptedView(viewer, event);
   }

@@ -8,6 +8,8 @@ export const VERBS = [
   'invitation.done',
   'invitation.open',
   'invitation.revoke',
+  'invitation.resend',
+  'invitation.snooze',
   'invitation.draftWithProvider',
   'invitation.language',
   'customers.page',

@@ -30,6 +30,7 @@ import {
   toRemovalOutcomeView,
   toRevokedView,
   toSentView,
+  toSnoozedView,
   toNotificationsView,
   toPartnerSetupView,
   toOnboardingView,
@@ -358,6 +359,12 @@ export function createConversation(service: Service, logger: Logger) {
         }
         case 'invitation.open':
           return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId'), str('token')))] };
+        case 'invitation.resend':
+          return { mode: 'reply', views: [toSentView(viewer, service.resendInvitation(actor, str('invitationId')))] };
+        case 'invitation.snooze': {
+          const { until } = await service.snoozeReminder(actor, str('invitationId'));
+          return { mode: 'reply', views: [toSnoozedView(viewer, service.getInvitation(actor, str('invitationId')), until)] };
+        }
         case 'invitation.revoke':
           return { mode: 'replace', views: [toRevokedView(viewer, await service.revokeInvitation(actor, str('invitationId')))] };
         case 'invitation.draftWithProvider': {

@@ -41,6 +41,8 @@ export class ConversationGone extends Error {
 export interface DeliveryOutcomes {
   recordDelivered(deliveryId: string): Promise<void>;
   recordDeliveryFailure(deliveryId: string, failure: DeliveryFailure): Promise<FailureOutcome>;
+  /** What to send for a delivery now due, asked just before the post (a reminder re-checks its invitation); null: nothing, it was dropped. */
+  prepareDelivery?(delivery: Readonly<Delivery>): Promise<ServiceEvent | null>;
 }
 
 /** What a surface registers: how to send on its platform. Each throws when the platform refuses (`ConversationGone` when for good). */
@@ -86,6 +88,9 @@ export function createDispatcher(options: DispatcherOptions) {
   /** Attempts under way, so `idle()` can wait for them (tests, and anything stepping a clock). */
   const running = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | null = null;
+  let soon: NodeJS.Timeout | null = null;
+  let soonAt = 0;
+  let unwatch: (() => void) | null = null;
 
   function deliver(delivery: Delivery): Promise<void> {
     const attempt = inDelivery(delivery, () => attemptDelivery(delivery.id), () => store.get('deliveries', delivery.id));
@@ -148,7 +153,8 @@ export function createDispatcher(options: DispatcherOptions) {
     // The hold went with a dropped connection: another replica may be sending it now.
     if (held && !held.held) return;
     try {
-      const event = delivery.event as unknown as ServiceEvent;
+      const event = outcomes.prepareDelivery ? await outcomes.prepareDelivery(delivery) : (delivery.event as unknown as ServiceEvent);
+      if (!event) return; // no longer applies: the service dropped it
       if (destination) await sender.post(destination, event);
       else if (target.kind === 'card') await sender.update(target.card, event);
     } catch (error) {
@@ -190,8 +196,30 @@ export function createDispatcher(options: DispatcherOptions) {
 
   /** Delivers every delivery that is due now, in parallel. */
   async function runDue(): Promise<void> {
-    const due = [...store.all('deliveries')].filter((d) => !d.givenUpAt && Date.parse(d.nextAttemptAt) <= now().getTime());
+    const at = now().getTime();
+    const live = [...store.all('deliveries')].filter((d) => !d.givenUpAt);
+    const due = live.filter((d) => Date.parse(d.nextAttemptAt) <= at);
+    armNext(live, at);
     await Promise.allSettled(due.map((d) => deliver(d)));
+  }
+
+  /**
+   * A delivery due before the next poll (a reminder) is looked at when it is due, not up to a
+   * poll later: one look is kept armed, for the earliest such delivery. Only while polling, and
+   * only for first attempts: retries keep the polls' pace.
+   */
+  function armNext(live: Iterable<Pick<Delivery, 'nextAttemptAt' | 'attempts'>>, at: number): void {
+    for (const d of live) {
+      const due = Date.parse(d.nextAttemptAt);
+      if (!timer || d.attempts > 0 || due <= at || due - at >= (options.pollMs ?? 5_000) || (soon && soonAt <= due)) continue;
+      if (soon) clearTimeout(soon);
+      soonAt = due;
+      soon = setTimeout(() => {
+        soon = null;
+        void runDue();
+      }, due - at + 5);
+      soon.unref();
+    }
   }
 
   return {
@@ -213,12 +241,21 @@ export function createDispatcher(options: DispatcherOptions) {
       const poll = options.pollMs ?? 5_000;
       timer = setInterval(() => void runDue(), poll);
       timer.unref();
+      // A delivery written for later (a reminder queued when an invitation is sent) arms its look.
+      unwatch = store.watch((change) => {
+        if (change.collection === 'deliveries' && change.after && !(change.after as Delivery).givenUpAt)
+          armNext([change.after as Delivery], now().getTime());
+      });
       void runDue();
     },
     /** Starts no more polls; `idle()` then waits for the attempts under way. */
     stop(): void {
       if (timer) clearInterval(timer);
+      if (soon) clearTimeout(soon);
+      unwatch?.();
+      unwatch = null;
       timer = null;
+      soon = null;
     },
   };
 }

@@ -1,5 +1,5 @@
 /** The customer accepts: customer, relationships and notifications recorded in one durable step. */
-import type { CardLocation, Customer, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
+import type { Customer, DeliveryTarget, Invitation, Relationship } from '../../store/schema.js';
 import type { MessageKey } from '../../i18n/catalogue.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -7,7 +7,8 @@ import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import type { InvitationAcceptedEvent } from './events.js';
 import { effectiveStatus, findByToken } from './invitations.js';
 import { isPending } from './invitation-status.js';
-import { queueDelivery } from './deliveries.js';
+import { conversationOf, queueDelivery } from './deliveries.js';
+import { dropReminders, expireReminders } from './reminders.js';
 import { subscriptionKey } from './notification-subscriptions.js';
 import { lineOf, singleLine } from './text.js';
 
@@ -105,6 +106,7 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
         const at = ctx.now().toISOString();
         // Expired from now on: the invitation's effective status says so, as for one that ran out of time.
         tx.put('invitations', { ...invitation, expiresAt: at });
+        expireReminders(ctx, tx, read, invitation.id, at);
         ctx.audit(tx, { ...DIRECTORY_ACTOR, locale: invitation.locale }, 'invitation.endedAtMicrosoft', invitation.id, { reason });
         return true;
       });
@@ -159,6 +161,7 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
 
       const accepted: Invitation = { ...invitation, status: 'accepted', acceptedAt: now, customerId: customer.id };
       tx.put('invitations', accepted);
+      dropReminders(ctx, tx, read, invitation.id);
 
       const deliveryIds: string[] = [];
       const event: InvitationAcceptedEvent = {
@@ -196,15 +199,6 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
     for (const customer of ctx.store.all('customers')) if (customer.tenantId === tenantId) return customer;
     return undefined;
   }
-}
-
-/** The conversation a posted card lives in, to post there anew; null when the card's record does not say. */
-export function conversationOf(card: CardLocation): Extract<DeliveryTarget, { kind: 'conversation' }> | null {
-  if (card.platform === 'slack')
-    return { kind: 'conversation', platform: 'slack', conversationId: card.channel, reference: null, locale: card.locale };
-  const id = (card.reference.conversation as { id?: unknown } | undefined)?.id;
-  if (typeof id !== 'string' || !id) return null;
-  return { kind: 'conversation', platform: 'teams', conversationId: id, reference: card.reference, locale: card.locale };
 }
 
 /** Who the audit trail names for what the directory's sync does on its own. */

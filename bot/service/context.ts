@@ -33,6 +33,8 @@ export interface ServiceDeps {
   partnerNameFromConfig?: boolean;
   /** Where what went wrong without failing the request is said (a clean-up at Microsoft that failed). */
   logger?: ServiceLogger;
+  /** When the inviter is reminded of an invitation nobody answered, in ms after it was sent (INVITATION_REMINDERS). */
+  reminders?: readonly number[];
 }
 
 /** The part of the bot's logger the service uses. */
@@ -53,6 +55,8 @@ export interface ServiceContext {
   logger: ServiceLogger;
   /** Lookups kept current from the store's change feed. */
   indexes: ServiceIndexes;
+  /** When the inviter is reminded of an invitation nobody answered, in ms after it was sent. */
+  reminders: readonly number[];
   /** Records an audit event inside the same transaction as the change it describes. */
   audit(tx: Tx, actor: Actor, action: string, target: string, details?: Record<string, unknown>): void;
 }
@@ -72,10 +76,15 @@ export function createContext(deps: ServiceDeps): ServiceContext {
     partnerNameFromConfig: deps.partnerNameFromConfig ?? false,
     logger: deps.logger ?? { warn: () => {} },
     indexes: new ServiceIndexes(deps.store),
+    reminders: deps.reminders ?? DEFAULT_REMINDERS,
     audit(tx, actor, action, target, details = {}) {
       tx.put('audit', { id: newId(), at: now().toISOString(), actor: toActorRef(actor), action, target, details });
     },
   };
 }
+
+const DAY = 86_400_000;
+/** 7, 30 and 80 days after sending: within the 90 days Microsoft keeps a GDAP request. */
+export const DEFAULT_REMINDERS: readonly number[] = [7 * DAY, 30 * DAY, 80 * DAY];
 
 export const ADMIN_ROLES: readonly Role[] = ['global-admin', 'admin-agent'];

@@ -2,15 +2,19 @@
  * The one way a rule queues a message for later: a durable delivery, written in the transaction of
  * the change that causes it, its id added to the event so the dispatcher can send it at once.
  */
-import type { Delivery, DeliveryTarget } from '../../store/schema.js';
+import type { CardLocation, Delivery, DeliveryTarget } from '../../store/schema.js';
 import type { Tx } from '../../store/store.js';
 import type { ServiceContext } from './context.js';
 import type { ServiceEvent } from './events.js';
 
-export function queueDelivery(ctx: ServiceContext, tx: Tx, target: DeliveryTarget, event: ServiceEvent): void {
-  const at = ctx.now().toISOString();
+/**
+ * `dueAt`: sent then rather than now (a reminder). It counts as queued then too, so the give-up
+ * rule's age (delivery-outcomes.ts) starts when it is due, not when it was written.
+ */
+export function queueDelivery(ctx: ServiceContext, tx: Tx, target: DeliveryTarget, event: ServiceEvent, dueAt?: Date, id?: string): void {
+  const at = (dueAt ?? ctx.now()).toISOString();
   const delivery: Delivery = {
-    id: ctx.newId(),
+    id: id ?? ctx.newId(),
     target,
     event: { ...event, deliveryIds: [] },
     attempts: 0,
@@ -20,4 +24,13 @@ export function queueDelivery(ctx: ServiceContext, tx: Tx, target: DeliveryTarge
   };
   tx.put('deliveries', delivery);
   event.deliveryIds.push(delivery.id);
+}
+
+/** The conversation a posted card lives in, to post there anew; null when the card's record does not say. */
+export function conversationOf(card: CardLocation): Extract<DeliveryTarget, { kind: 'conversation' }> | null {
+  if (card.platform === 'slack')
+    return { kind: 'conversation', platform: 'slack', conversationId: card.channel, reference: null, locale: card.locale };
+  const id = (card.reference.conversation as { id?: unknown } | undefined)?.id;
+  if (typeof id !== 'string' || !id) return null;
+  return { kind: 'conversation', platform: 'teams', conversationId: id, reference: card.reference, locale: card.locale };
 }

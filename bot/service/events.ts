@@ -122,7 +122,25 @@ export interface NotificationsTroubleEvent {
   deliveryIds: string[];
 }
 
+/**
+ * Told to the inviter's conversation: an invitation sent `sentAt` is still unanswered (`reminder`,
+ * queued when it was sent, one per INVITATION_REMINDERS offset, re-checked when due), or it has
+ * expired (`expired`, once). The names are filled in when it is sent, from the invitation then.
+ */
+export interface InvitationReminderEvent {
+  type: 'invitation.reminder';
+  kind: 'reminder' | 'expired';
+  invitationId: string;
+  companyName: string | null;
+  customerEmail: string | null;
+  sentAt: string;
+  /** When it is said: the reminder's due time (its age is worked out from it). */
+  at: string;
+  deliveryIds: string[];
+}
+
 export type ServiceEvent =
+  | InvitationReminderEvent
   | InvitationAcceptedEvent
   | AdminAccessEndingEvent
   | AdminAccessReadyEvent

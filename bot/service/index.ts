@@ -13,6 +13,7 @@ import { createPartnerOperations } from './partner.js';
 import { createPeopleOperations } from './people.js';
 import { createOnboardingOperations } from './onboarding.js';
 import { createInvitationOperations } from './invitations.js';
+import { createReminderOperations } from './reminders.js';
 import { createProviderOperations } from './providers.js';
 import { createRemovalOperations } from './removals.js';
 import { createRoleOperations } from './roles.js';
@@ -31,6 +32,7 @@ export function createService(deps: ServiceDeps) {
     ...createProviderOperations(ctx),
     ...createNotificationSubscriptionOperations(ctx),
     ...createDeliveryOutcomeOperations(ctx),
+    ...createReminderOperations(ctx),
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
     ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),

@@ -10,3 +10,11 @@ export type InvitationStatus = Invitation['status'] | 'expired';
 export function isPending(status: InvitationStatus): status is 'draft' | 'sent' {
   return status === 'draft' || status === 'sent';
 }
+
+/** The stored status, with `expired` worked out from the clock. */
+export function effectiveStatus(invitation: Invitation, now: Date): InvitationStatus {
+  if (isPending(invitation.status) && now.getTime() >= Date.parse(invitation.expiresAt)) {
+    return 'expired';
+  }
+  return invitation.status;
+}

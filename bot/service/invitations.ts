@@ -1,7 +1,7 @@
 /** Reseller relationship invitations: draft, Done (sent), revoke, list; acceptance is in acceptance.ts. */
 import { randomBytes } from 'node:crypto';
 import { Acquisition, Locale, type CardLocation, type Invitation, type Provider } from '../../store/schema.js';
-import { isPending, type InvitationStatus } from './invitation-status.js';
+import { effectiveStatus, isPending, type InvitationStatus } from './invitation-status.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { Conflict, InvalidInput, InvitationUnusable, NotFound } from './errors.js';
@@ -10,6 +10,7 @@ import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
 import { multiLine, optionalLine, platformData, singleLine } from './text.js';
 import { partnerNameOrRefuse } from './partner.js';
 import { composeEmail, INVITATION_TTL_DAYS } from './invitation-email.js';
+import { dropReminders, queueReminders } from './reminders.js';
 
 export { INVITATION_TTL_DAYS };
 
@@ -64,12 +65,7 @@ export function newInvitationToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function effectiveStatus(invitation: Invitation, now: Date): InvitationStatus {
-  if (isPending(invitation.status) && now.getTime() >= Date.parse(invitation.expiresAt)) {
-    return 'expired';
-  }
-  return invitation.status;
-}
+export { effectiveStatus };
 
 export function createInvitationOperations(ctx: ServiceContext) {
   /** Recorded invitations were written with a name; only a store emptied of its partner has none. */
@@ -220,6 +216,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
           if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
           const sent: Invitation = { ...invitation, ...who, subject, body, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
           tx.put('invitations', sent);
+          queueReminders(ctx, tx, sent);
           ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: body !== invitation.body });
           return { ...toRecord(sent, verified(invitation, edited.token)), alreadyDone: false };
         }
@@ -233,6 +230,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         const stored = body.split(linkFor(token)).join(LINK_PLACEHOLDER);
         const sent: Invitation = { ...invitation, ...who, subject, body: stored, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
         tx.put('invitations', sent);
+        queueReminders(ctx, tx, sent);
         ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: stored !== invitation.body });
         return { ...toRecord(sent, token), alreadyDone: false };
       });
@@ -280,6 +278,15 @@ export function createInvitationOperations(ctx: ServiceContext) {
       return toRecord(invitation, verified(invitation, token));
     },
 
+    /** Resend on a reminder: the email as sent (the same links, never a new GDAP request), to open again; only while it waits. */
+    resendInvitation(actor: Actor, invitationId: string): InvitationRecord {
+      requirePermission(ctx, actor, 'invite');
+      const invitation = load(invitationId);
+      const status = effectiveStatus(invitation, ctx.now());
+      if (status !== 'sent') throw new InvitationUnusable(status);
+      return toRecord(invitation);
+    },
+
     /**
      * Withdraws a pending invitation: its link stops working, and a GDAP request made for it is
      * deleted or terminated at Microsoft first, so nothing stays pending in the customer's admin center.
@@ -294,6 +301,7 @@ export function createInvitationOperations(ctx: ServiceContext) {
         if (invitation.status === 'accepted') throw new InvitationUnusable('accepted');
         const revoked: Invitation = { ...invitation, status: 'revoked', revokedAt: ctx.now().toISOString(), revokedBy: toActorRef(actor) };
         tx.put('invitations', revoked);
+        dropReminders(ctx, tx, read, invitation.id);
         ctx.audit(tx, actor, 'invitation.revoked', invitation.id);
         return { ...toRecord(revoked), alreadyDone: false };
       });
@@ -307,7 +315,11 @@ export function createInvitationOperations(ctx: ServiceContext) {
       requirePermission(ctx, actor, 'invite');
       load(invitationId);
       await ctx.store.transact((tx, read) => {
-        tx.put('invitations', { ...read.get('invitations', invitationId)!, draftMessage: platformData(message) });
+        const invitation = read.get('invitations', invitationId)!;
+        const located: Invitation = { ...invitation, draftMessage: platformData(message) };
+        tx.put('invitations', located);
+        // Sent from a form (a Slack modal) before any message of it was posted: its reminders go where the sent one is.
+        if (!invitation.draftMessage && effectiveStatus(invitation, ctx.now()) === 'sent') queueReminders(ctx, tx, located);
       });
     },
 

@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     expect(config.dataFile).toMatch(/data\/db\.json$/);
   });
 
+  it('reads INVITATION_REMINDERS as durations after sending (7d,30d,80d unless set); a bad one stops start-up with a sentence naming it', () => {
+    expect(loadConfig({}).invitationReminders).toEqual([7, 30, 80].map((d) => d * 86_400_000));
+    expect(loadConfig({ INVITATION_REMINDERS: '4s, 2s,1m,1h' }).invitationReminders).toEqual([2000, 4000, 60_000, 3_600_000]);
+    expect(problems({ INVITATION_REMINDERS: '7d,7x' })).toEqual(['INVITATION_REMINDERS must be durations such as 7d,30d,80d (units s, m, h or d), got "7x".']);
+    expect(problems({ INVITATION_REMINDERS: '0d' })).toHaveLength(1);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', MicrosoftAppId: '', SLACK_BOT_TOKEN: '' })).toMatchObject({ port: 3978, localMode: true });
   });

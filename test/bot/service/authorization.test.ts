@@ -25,10 +25,12 @@ async function fixture() {
   const draft = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   const accepted = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
   await t.service.acceptInvitation(accepted.token, contact());
+  const sent = await t.service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en' });
+  await t.service.markInvitationSent(admin, sent.id, { body: `Please accept: ${sent.link}` });
   const removal = await t.service.requestRemoval(admin, 'Contoso Ltd');
   const provider = await t.service.addProvider(admin, { name: 'Contoso Distribution' });
   await t.service.subscribeToNotifications(admin, { platform: 'slack', conversationId: 'C0NEWS', name: '#news' });
-  return { ...t, draft, removal, provider };
+  return { ...t, draft, sent, removal, provider };
 }
 type Fixture = Awaited<ReturnType<typeof fixture>>;
 
@@ -60,6 +62,8 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['onboardingOf', 'anyRole', (f, who) => f.service.onboardingOf(who, 'Contoso Ltd')],
   ['openDraft', 'admin', (f, who) => f.service.openDraft(who, f.draft.id)],
   ['rewriteDraft', 'admin', (f, who) => f.service.rewriteDraft(who, f.draft.id, { language: 'it' })],
+  ['resendInvitation', 'admin', (f, who) => f.service.resendInvitation(who, f.sent.id)],
+  ['snoozeReminder', 'admin', (f, who) => f.service.snoozeReminder(who, f.sent.id)],
   ['revokeInvitation', 'admin', (f, who) => f.service.revokeInvitation(who, f.draft.id)],
   ['recordDraftMessage', 'admin', (f, who) => f.service.recordDraftMessage(who, f.draft.id, { platform: 'teams', activityId: 'x', reference: { conversation: { id: 'a:1' } }, locale: 'en' })],
   ['providersToInviteWith', 'admin', (f, who) => f.service.providersToInviteWith(who)],
@@ -118,7 +122,7 @@ describe('authorization of every service operation', () => {
     // The directory's sync acts for Microsoft, not for a person; `identify` only looks a person up.
     const system = ['acceptFromDirectory', 'expireFromDirectory', 'invitationsAwaitingMicrosoft', 'recordDirectorySnapshot', 'announceEndingAdminAccess', 'identify', 'directoryKind', 'partnerCenterState', 'checkPartnerCenterConnection', 'acceptCustomerFromPartnerCenter'];
     // The dispatcher reports what became of a delivery; the rules for it need no person.
-    system.push('recordDelivered', 'recordDeliveryFailure');
+    system.push('recordDelivered', 'recordDeliveryFailure', 'prepareDelivery');
     // The sync's access assignments, and what the onboarding board reads of them.
     system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).

@@ -1,0 +1,99 @@
+/**
+ * The chaser: an invitation nobody answers is brought back to its inviter. When it is marked sent,
+ * one delivery per INVITATION_REMINDERS offset and one for its expiry are queued to the
+ * conversation where the draft was made, each due then; the dispatcher sends each once (across
+ * restarts and replicas), and asks here first whether it still applies: a reminder only while the
+ * invitation is still sent, the expiry notice only when it has expired unanswered.
+ */
+import type { Delivery, Invitation } from '../../store/schema.js';
+import type { StoreReader, Tx } from '../../store/store.js';
+import type { Actor } from './actor.js';
+import type { ServiceContext } from './context.js';
+import { conversationOf, queueDelivery } from './deliveries.js';
+import { InvitationUnusable, NotFound } from './errors.js';
+import type { InvitationReminderEvent, ServiceEvent } from './events.js';
+import { effectiveStatus } from './invitation-status.js';
+import { requirePermission } from './roles.js';
+
+/** How long Snooze puts a reminder off: 3 days, or the first reminder's delay when that is shorter. */
+const SNOOZE_MS = 3 * 86_400_000;
+
+const eventOf = (invitation: Invitation, kind: InvitationReminderEvent['kind'], at: Date): InvitationReminderEvent => ({
+  type: 'invitation.reminder',
+  kind,
+  invitationId: invitation.id,
+  companyName: invitation.companyName,
+  customerEmail: invitation.customerEmail,
+  sentAt: invitation.sentAt ?? invitation.createdAt,
+  at: at.toISOString(),
+  deliveryIds: [],
+});
+
+/** The ids are the invitation's and the reminder's: queued twice (Done twice), it is still one. */
+const reminderId = (invitationId: string, what: string) => `reminder:${invitationId}:${what}`;
+
+/** Queues, in the transaction that marks `sent` sent, its reminders and its expiry notice (none without a known conversation). */
+export function queueReminders(ctx: ServiceContext, tx: Tx, sent: Invitation): void {
+  const target = sent.draftMessage ? conversationOf(sent.draftMessage) : null;
+  if (!target || !sent.sentAt) return;
+  const sentAt = Date.parse(sent.sentAt);
+  const expiresAt = Date.parse(sent.expiresAt);
+  ctx.reminders.forEach((offset, index) => {
+    const due = new Date(sentAt + offset);
+    if (due.getTime() < expiresAt) queueDelivery(ctx, tx, target, eventOf(sent, 'reminder', due), due, reminderId(sent.id, String(index)));
+  });
+  queueDelivery(ctx, tx, target, eventOf(sent, 'expired', new Date(expiresAt)), new Date(expiresAt), reminderId(sent.id, 'expired'));
+}
+
+/** An invitation answered or withdrawn: its reminders and its expiry notice are dropped with it. */
+export function dropReminders(ctx: ServiceContext, tx: Tx, read: StoreReader, invitationId: string): void {
+  const ids = [...ctx.reminders.keys()].map(String).concat('expired', 'snoozed');
+  for (const what of ids)
+    if (read.get('deliveries', reminderId(invitationId, what))) tx.delete('deliveries', reminderId(invitationId, what));
+}
+
+/** An invitation that ended at Microsoft before its time: its expiry notice is due now, its reminders dropped. */
+export function expireReminders(ctx: ServiceContext, tx: Tx, read: StoreReader, invitationId: string, at: string): void {
+  const notice = read.get('deliveries', reminderId(invitationId, 'expired'));
+  dropReminders(ctx, tx, read, invitationId);
+  if (notice) tx.put('deliveries', { ...notice, nextAttemptAt: at, createdAt: at });
+}
+
+export function createReminderOperations(ctx: ServiceContext) {
+  return {
+    /**
+     * What the dispatcher sends for a delivery that came due, asked just before it posts: the
+     * event as queued, or for a reminder the one that applies now (named as the invitation is
+     * named now), or null when it no longer applies (answered, revoked): then it is dropped.
+     */
+    async prepareDelivery(delivery: Readonly<Delivery>): Promise<ServiceEvent | null> {
+      const event = delivery.event as unknown as ServiceEvent;
+      if (event.type !== 'invitation.reminder') return event;
+      const invitation = ctx.store.get('invitations', event.invitationId);
+      const status = invitation ? effectiveStatus(invitation, ctx.now()) : null;
+      const applies = event.kind === 'reminder' ? status === 'sent' : status === 'expired' && invitation?.status === 'sent';
+      if (invitation && applies) return eventOf(invitation, event.kind, new Date(Date.parse(delivery.nextAttemptAt)));
+      await ctx.store.transact((tx, read) => {
+        if (read.get('deliveries', delivery.id)) tx.delete('deliveries', delivery.id);
+      });
+      return null;
+    },
+
+    /** Snooze on a reminder: the inviter is reminded again later (one snoozed reminder per invitation), re-checked then. */
+    async snoozeReminder(actor: Actor, invitationId: string): Promise<{ invitationId: string; until: string }> {
+      requirePermission(ctx, actor, 'invite');
+      const snooze = Math.min(SNOOZE_MS, ...ctx.reminders);
+      return ctx.store.transact((tx, read) => {
+        const invitation = typeof invitationId === 'string' ? read.get('invitations', invitationId) : undefined;
+        if (!invitation) throw new NotFound('invitation.notFound');
+        const status = effectiveStatus(invitation, ctx.now());
+        if (status !== 'sent') throw new InvitationUnusable(status);
+        const target = invitation.draftMessage ? conversationOf(invitation.draftMessage) : null;
+        const until = new Date(ctx.now().getTime() + snooze);
+        if (target) queueDelivery(ctx, tx, target, eventOf(invitation, 'reminder', until), until, reminderId(invitation.id, 'snoozed'));
+        ctx.audit(tx, actor, 'invitation.snoozed', invitation.id, { until: until.toISOString() });
+        return { invitationId: invitation.id, until: until.toISOString() };
+      });
+    },
+  };
+}
