@@ -589,4 +589,7 @@ export const en = {
   "audit.adminAccess.retried": "{who} had the security groups assigned again for {subject}",
   'ui.onboarding.assignAgain': 'Assign groups again',
   'ui.onboarding.problem': 'The security groups could not be assigned: {reason}',
+  'ui.resend.newLink': "Here is the email again, with a new link: the bot keeps no copy of the first one, so the link in the first email no longer works. Send this one.",
+  'audit.invitation.relinked': '{who} sent the invitation to {subject} again, with a new link',
+  'ui.onboarding.resend': 'Resend',
 } as const;

@@ -588,4 +588,7 @@ export const it: Record<keyof typeof en, Message> = {
   "audit.adminAccess.retried": "{who} ha fatto assegnare di nuovo i gruppi di sicurezza per {subject}",
   'ui.onboarding.assignAgain': 'Assegna di nuovo i gruppi',
   'ui.onboarding.problem': 'Non è stato possibile assegnare i gruppi di sicurezza: {reason}',
+  'ui.resend.newLink': "Ecco di nuovo l'email, con un nuovo link: il bot non conserva una copia del primo, quindi il link della prima email non funziona più. Invia questa.",
+  'audit.invitation.relinked': "{who} ha inviato di nuovo l'invito a {subject}, con un nuovo link",
+  'ui.onboarding.resend': 'Invia di nuovo',
 };

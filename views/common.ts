@@ -162,6 +162,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'invitation.sent': 'audit.invitation.sent',
   'invitation.revoked': 'audit.invitation.revoked',
   'invitation.rewritten': 'audit.invitation.rewritten',
+  'invitation.relinked': 'audit.invitation.relinked',
   'invitation.accepted': 'audit.invitation.accepted',
   'invitation.endedAtMicrosoft': 'audit.invitation.endedAtMicrosoft',
   'customer.arrived': 'audit.customer.arrived',

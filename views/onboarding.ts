@@ -54,6 +54,9 @@ export function toOnboardingRecordView(viewer: Viewer, r: OnboardingRecord, now:
       : t(l, s.unknown ? 'ui.onboarding.unknown' : 'ui.onboarding.notYet'),
   }));
   const actions: ActionModel[] = [];
+  if (r.pending && r.steps[0]?.at && may(viewer, 'invite')) {
+    actions.push({ verb: 'invitation.resend', title: t(l, 'ui.onboarding.resend'), data: { invitationId: r.invitationId } });
+  }
   if (r.pending && may(viewer, 'invite')) {
     actions.push({
       verb: 'invitation.revoke',

@@ -359,8 +359,11 @@ export function createConversation(service: Service, logger: Logger) {
         }
         case 'invitation.open':
           return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId'), str('token')))] };
-        case 'invitation.resend':
-          return { mode: 'reply', views: [toSentView(viewer, service.resendInvitation(actor, str('invitationId')))] };
+        case 'invitation.resend': {
+          const resent = await service.resendInvitation(actor, str('invitationId'));
+          const sent = toSentView(viewer, resent);
+          return { mode: 'reply', views: resent.relinked ? [toMessageView(viewer, 'info', 'ui.resend.newLink'), sent] : [sent] };
+        }
         case 'invitation.snooze': {
           const { until } = await service.snoozeReminder(actor, str('invitationId'));
           return { mode: 'reply', views: [toSnoozedView(viewer, service.getInvitation(actor, str('invitationId')), until)] };

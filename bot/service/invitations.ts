@@ -278,13 +278,27 @@ export function createInvitationOperations(ctx: ServiceContext) {
       return toRecord(invitation, verified(invitation, token));
     },
 
-    /** Resend on a reminder: the email as sent (the same links, never a new GDAP request), to open again; only while it waits. */
-    resendInvitation(actor: Actor, invitationId: string): InvitationRecord {
+    /**
+     * Resend on a reminder: the email as sent, to open again; only while it waits. With Microsoft
+     * the same links (never a new GDAP request). On the bot's own page only the link's hash is kept,
+     * so the link cannot be shown again: a new one replaces it (`relinked`), and the first email's stops working.
+     */
+    async resendInvitation(actor: Actor, invitationId: string): Promise<InvitationRecord & { relinked: boolean }> {
       requirePermission(ctx, actor, 'invite');
-      const invitation = load(invitationId);
-      const status = effectiveStatus(invitation, ctx.now());
+      const current = load(invitationId);
+      const status = effectiveStatus(current, ctx.now());
       if (status !== 'sent') throw new InvitationUnusable(status);
-      return toRecord(invitation);
+      if (current.microsoft) return { ...toRecord(current), relinked: false };
+      const token = newInvitationToken();
+      return ctx.store.transact((tx, read) => {
+        const invitation = read.get('invitations', invitationId)!;
+        const now = effectiveStatus(invitation, ctx.now());
+        if (now !== 'sent') throw new InvitationUnusable(now);
+        const relinked: Invitation = { ...invitation, tokenHash: hashToken(token) };
+        tx.put('invitations', relinked);
+        ctx.audit(tx, actor, 'invitation.relinked', invitation.id);
+        return { ...toRecord(relinked, token), relinked: true };
+      });
     },
 
     /**

@@ -84,9 +84,17 @@ describe('the chaser', () => {
     expect(posts(REMINDER)).toHaveLength(2);
 
     const teams = teamsClient(bot.url, connector.url);
-    // Resend: the email as it was sent, to send again; no new invitation, no new request.
-    await teams.invoke(alice, personal, 'invitation.resend', { invitationId });
-    expect(cardText(connector.calls.at(-1))).toContain('Please accept:');
+    // Resend: the email as it was sent, to send again; no new invitation. On the bot's own page the
+    // link cannot be shown again (only its hash is kept): a new link, said so, the old one dead.
+    const oldHash = bot.store.get('invitations', invitationId)!.tokenHash;
+    const resent = await teams.invoke(alice, personal, 'invitation.resend', { invitationId });
+    const shown = JSON.stringify(resent.body) + connector.calls.slice(-2).map(cardText).join('\n');
+    expect(shown).toContain('Please accept:');
+    expect(shown).toContain('with a new link');
+    expect(shown).not.toContain('{invitation-link}');
+    const newLink = /http:\/\/localhost:3978\/invitations\/[A-Za-z0-9_-]{22,}/.exec(shown)![0];
+    expect(bot.store.get('invitations', invitationId)!.tokenHash).not.toBe(oldHash);
+    expect((await fetch(`${bot.url}/invitations/${newLink.split('/').pop()}`)).status).toBe(200);
     expect(bot.store.count('invitations')).toBe(1);
 
     // Snooze: reminded again later (2 s here, the first offset being shorter than 3 days).

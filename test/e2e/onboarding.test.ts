@@ -75,6 +75,7 @@ describe('the onboarding board', () => {
     expect(cardText(record)).toMatch(/Email sent\n.*Alice Admin/);
     expect(cardText(record)).toMatch(/Reseller relationship accepted\nnot yet/);
     expect(action(record, 'Revoke Fabrikam Srl')).toMatchObject({ invitationId });
+    expect(action(record, 'Resend')).toMatchObject({ invitationId });
 
     await s.bot.service.acceptInvitation(token, { ...contact('fabrikam.example'), companyName: 'Fabrikam Srl' });
     await teams.say(alice, personal, 'onboarding');
