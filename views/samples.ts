@@ -37,9 +37,13 @@ import {
   toReconnectView,
   toNotificationsView,
   toNotificationsTroubleView,
+  toReminderView,
+  toOnboardingView,
+  toOnboardingRecordView,
   type View,
   type Viewer,
 } from './index.js';
+import { ONBOARDING_PAGE, type OnboardingRecord } from '../bot/service/onboarding.js';
 
 const at = '2026-11-23T14:02:00.000Z';
 const link = 'https://bot.example.com/invitations/q3VbX0m2b8Jc1a7kN5pL4sT9wY6zR2uE1oI8hG3fD0c';
@@ -269,7 +273,17 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
       viewer,
       [
         { ...inv, status: 'sent', effectiveStatus: 'sent', sentAt: at, sentBy: who, companyName: o('Adatum Studio') },
-        { ...inv, id: 'inv-2', status: 'accepted', effectiveStatus: 'accepted', sentAt: at, sentBy: who, acceptedAt: at, customerId: 'c1', customerName: o('Tailspin Toys') },
+        {
+          ...inv,
+          id: 'inv-2',
+          status: 'accepted',
+          effectiveStatus: 'accepted',
+          sentAt: at,
+          sentBy: who,
+          acceptedAt: at,
+          customerId: 'c1',
+          customerName: o('Tailspin Toys'),
+        },
       ],
       new Date('2026-12-02T10:00:00Z'),
       [{ ...inv, id: 'inv-3' }],
@@ -277,7 +291,9 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     providers: toProvidersView(viewer, [
       { id: 'p1', name: o('Contoso Distribution'), tenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70', createdAt: at },
     ]),
-    audit: toAuditView(viewer, [{ id: 'a1', at, actor: who, action: 'invitation.sent', target: 'inv-1', details: {}, subject: o('Adatum Studio'), role: null }]),
+    audit: toAuditView(viewer, [
+      { id: 'a1', at, actor: who, action: 'invitation.sent', target: 'inv-1', details: {}, subject: o('Adatum Studio'), role: null },
+    ]),
     ...microsoftSamples(viewer, o, customer),
     ...notificationSamples(viewer, o),
   };
@@ -309,12 +325,29 @@ function notificationSamples(viewer: Viewer, o: Outside): Record<string, View> {
       givenUp: 1,
     },
   ];
-  const trouble = { subscriptionId: 'teams:19:ops@thread.tacv2', name: o('Ops'), platform: 'slack' as const, attempts: 48, since: at, deliveryIds: [] };
+  const trouble = {
+    subscriptionId: 'teams:19:ops@thread.tacv2',
+    name: o('Ops'),
+    platform: 'slack' as const,
+    attempts: 48,
+    since: at,
+    deliveryIds: [],
+  };
   return {
     notifications: toNotificationsView(viewer, health),
     'notifications-removed': toNotificationsView(viewer, health.slice(0, 1), { name: o('Ops') }),
-    'notifications-gone': toNotificationsTroubleView(viewer, { type: 'notifications.trouble', outcome: 'gone', reason: 'archived', ...trouble }),
-    'notifications-given-up': toNotificationsTroubleView(viewer, { type: 'notifications.trouble', outcome: 'givenUp', reason: null, ...trouble }),
+    'notifications-gone': toNotificationsTroubleView(viewer, {
+      type: 'notifications.trouble',
+      outcome: 'gone',
+      reason: 'archived',
+      ...trouble,
+    }),
+    'notifications-given-up': toNotificationsTroubleView(viewer, {
+      type: 'notifications.trouble',
+      outcome: 'givenUp',
+      reason: null,
+      ...trouble,
+    }),
   };
 }
 
@@ -324,6 +357,8 @@ function notificationSamples(viewer: Viewer, o: Outside): Record<string, View> {
  */
 function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Record<string, View> {
   const gdap = gdapOf(o, customer);
+  // The onboarding samples (the board, a record, the reminders) follow one invitation.
+  const inv = invitation(viewer.locale, o);
   const tenant = {
     kind: 'microsoft' as const,
     tenantId: '0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70',
@@ -425,5 +460,57 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       error: { code: o('groupNotFound'), message: o('No group named Tier 1 in the partner tenant.'), group: o('Tier 1') },
       deliveryIds: [],
     }),
+    'invitation-reminder': toReminderView(viewer, reminder('reminder')),
+    'invitation-expired': toReminderView(viewer, reminder('expired')),
+    // A full page of the board (real-sized names and addresses) with both pager buttons.
+    'onboarding-board': toOnboardingView(
+      viewer,
+      { records: Array.from({ length: ONBOARDING_PAGE }, (_, i) => onboardingRecord(i)), total: 2_000, page: 2, pages: 200 },
+      new Date(at),
+    ),
+    'onboarding-record': toOnboardingRecordView(
+      viewer,
+      { ...onboardingRecord(0), problem: { message: o('Insufficient privileges to complete the operation.'), relationshipId: 'g2' } },
+      new Date(at),
+    ),
   };
+
+  function reminder(kind: 'reminder' | 'expired') {
+    return {
+      type: 'invitation.reminder' as const,
+      kind,
+      invitationId: inv.id,
+      companyName: o('Fabrikam Srl'),
+      customerEmail: o('giulia.rossi@fabrikam.example'),
+      sentAt: inv.createdAt,
+      at,
+      deliveryIds: [],
+    };
+  }
+
+  function onboardingRecord(i: number): OnboardingRecord {
+    const name = o(`Customer ${i} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`);
+    return {
+      invitationId: `inv-${i}`,
+      name,
+      email: o(`it-admin-${i}@customer-${i}.example`),
+      providerName: o('Contoso Distribution'),
+      steps: [
+        { name: 'emailSent', at: inv.createdAt, by: o('Alice Bianchi') },
+        { name: 'resellerAccepted', at: at, by: name },
+        { name: 'providerAccepted', at: null, by: null },
+        { name: 'gdapApproved', at: null, by: null },
+        { name: 'accessAssigned', at: null, by: null },
+        { name: 'accessReady', at: null, by: null },
+      ],
+      current: 'providerAccepted',
+      since: at,
+      state: 'waiting',
+      customerId: customer.id,
+      approvalLink:
+        'https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b70-12345678',
+      pending: false,
+      problem: null,
+    };
+  }
 }
