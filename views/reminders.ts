@@ -10,11 +10,15 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 1000],
 ];
 
+/** Intl objects are costly to build: one per locale, as the other views keep theirs. */
+const formats: Partial<Record<Viewer['locale'], Intl.RelativeTimeFormat>> = {};
+
 /** "7 days ago", "3 hours ago": how long before `at` it was sent, in the largest whole unit. */
 function sentAgo(viewer: Viewer, sentAt: string, at: string): string {
   const ms = Math.max(0, Date.parse(at) - Date.parse(sentAt));
   const [unit, size] = UNITS.find(([, size]) => ms >= size) ?? UNITS[UNITS.length - 1]!;
-  return new Intl.RelativeTimeFormat(viewer.locale, { numeric: 'always' }).format(-Math.round(ms / size), unit);
+  const format = (formats[viewer.locale] ??= new Intl.RelativeTimeFormat(viewer.locale, { numeric: 'always' }));
+  return format.format(-Math.round(ms / size), unit);
 }
 
 /** Who it is for, as the invitations list names them. */
