@@ -95,6 +95,15 @@ const migrations: Record<number, (raw: Raw) => Raw> = {
   // Version 6 adds `people`: what each person chose for themselves (the language they are answered in).
   // The partner's name may be null from version 5 on (nothing is invented until someone gives it).
   5: (raw) => ({ ...raw, people: Array.isArray(raw.people) ? raw.people : [], schemaVersion: 6 }),
+  // Version 7 adds `batches` (bulk invitations), `digestSubscriptions` (the weekly digest) and
+  // `downloads` (one-time export links).
+  6: (raw) => ({
+    ...raw,
+    batches: Array.isArray(raw.batches) ? raw.batches : [],
+    digestSubscriptions: Array.isArray(raw.digestSubscriptions) ? raw.digestSubscriptions : [],
+    downloads: Array.isArray(raw.downloads) ? raw.downloads : [],
+    schemaVersion: 7,
+  }),
 };
 
 /** One record of a journal entry written by an older version, in the current shape (idempotent). */

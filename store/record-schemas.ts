@@ -355,3 +355,39 @@ export const WebhookEvent = z.object({
   receivedAt: isoDate,
 });
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
+
+/**
+ * A bulk invitation (`invite customers`): its lines and how far it got, so a restart resumes it
+ * without duplicates. The fields beyond these are defined by the bulk invitation work.
+ */
+export const Batch = z.object({
+  id,
+  createdBy: ActorRef,
+  createdAt: isoDate,
+});
+export type Batch = z.infer<typeof Batch>;
+
+/** A conversation that gets the weekly digest (`digest here`). Id: "<platform>:<conversationId>". */
+export const DigestSubscription = z.object({
+  id,
+  platform: z.enum(['teams', 'slack']),
+  conversationId: z.string().min(1),
+  reference: z.record(z.string(), z.unknown()).nullable(),
+  locale: Locale,
+  createdBy: ActorRef,
+  createdAt: isoDate,
+});
+export type DigestSubscription = z.infer<typeof DigestSubscription>;
+
+/**
+ * A one-time download link (an export for Teams): only the SHA-256 of its token is kept, so a copy of
+ * the store downloads nothing. It works once, until `expiresAt`.
+ */
+export const Download = z.object({
+  id, // SHA-256 of the token
+  createdBy: ActorRef,
+  createdAt: isoDate,
+  expiresAt: isoDate,
+  usedAt: isoDate.nullable(),
+});
+export type Download = z.infer<typeof Download>;

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import {
   AuditEvent,
+  Batch,
+  DigestSubscription,
+  Download,
   NotificationSubscription,
   Connection,
   Customer,
@@ -22,7 +25,7 @@ import {
 
 export * from './record-schemas.js';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** Every collection of the store, keyed by name, with its record schema. */
 export const collections = {
@@ -39,6 +42,9 @@ export const collections = {
   connections: Connection,
   webhookEvents: WebhookEvent,
   people: Person,
+  batches: Batch,
+  digestSubscriptions: DigestSubscription,
+  downloads: Download,
 } as const;
 
 export type Collections = { [K in keyof typeof collections]: z.infer<(typeof collections)[K]> };
