@@ -1,4 +1,18 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+/** The product's source folders: everything the bot runs. types/, scripts/, bench/ and test/ are not product code. */
+const SOURCES = ['bot', 'store', 'views', 'render', 'i18n'];
+
+/** Every top-level source folder, every `bot/<area>`, and `bot/*.ts` on its own: none may fall under this. */
+const FOLDER_BRANCHES = 85;
+
+/** `{ 'bot/**': {...}, 'bot/cli/**': {...}, 'bot/*.ts': {...}, 'store/**': {...}, ... }`, read from the tree so a new area is measured too. */
+function folderThresholds(): Record<string, { branches: number }> {
+  const folders = [...SOURCES.map((source) => `${source}/**`), 'bot/*.ts'];
+  for (const entry of readdirSync('bot', { withFileTypes: true })) if (entry.isDirectory()) folders.push(`bot/${entry.name}/**`);
+  return Object.fromEntries(folders.map((glob) => [glob, { branches: FOLDER_BRANCHES }]));
+}
 
 export default defineConfig({
   test: {
@@ -8,5 +22,17 @@ export default defineConfig({
     pool: 'forks',
     setupFiles: ['test/setup/shifted-clock.ts'],
     globalSetup: ['test/setup/chromium.ts', 'test/setup/microsoft-tls.ts', 'test/setup/postgres.ts'],
+    // On with `--coverage` (npm test, npm run coverage); a single file run while working stays plain.
+    coverage: {
+      provider: 'v8',
+      include: SOURCES.map((source) => `${source}/**/*.ts`),
+      // Nothing under SOURCES is excluded: the entry points that tests run as child processes
+      // (bot/main.ts, bot/cli/chat.ts, bot/doctor-main.ts) are also driven in process.
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+      // A failing run still says where it stands.
+      reportOnFailure: true,
+      thresholds: { lines: 95, branches: 90, ...folderThresholds() },
+    },
   },
 });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { inspectDatabase, inspectDataFile } from '../store/inspect.js';
 import type { Connection } from '../store/schema.js';
 import { systemClock } from './clock.js';
-import type { Config } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { guarded, type Check } from './doctor/check.js';
 import { botFrameworkCheck, publicUrlCheck, slackCheck } from './doctor/endpoints.js';
 import { partnerCenterCheck, webhookCheck } from './doctor/partner-center.js';
@@ -17,6 +17,7 @@ import { storeCheck } from './doctor/store.js';
 import { describeCredential } from './microsoft/credential-config.js';
 import type { GraphClient } from './microsoft/graph.js';
 import { createWebhookRegistrationClient } from './partner-center/webhook-registration.js';
+import { checksTable } from '../views/checks.js';
 
 export type CheckedConfig = Pick<Config, 'publicUrl'> &
   Partial<Pick<Config, 'microsoft' | 'teams' | 'slack' | 'partnerCenterWebhook'>>;
@@ -98,4 +99,20 @@ export async function runDoctor(config: Config): Promise<Check[]> {
     partnerCenterKeyChanged = !auth.canReadCache();
   }
   return deploymentChecks(config, { graph, store: storeCheck(found), partnerCenter: connection, partnerCenterToken, partnerCenterKeyChanged, now: systemClock.now() });
+}
+
+/**
+ * `npm run doctor`'s whole answer from `env`: the table, and 1 when something configured does not
+ * work (or the configuration itself is refused), 0 otherwise.
+ */
+export async function doctorReport(env: NodeJS.ProcessEnv): Promise<{ code: number; text: string }> {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { code: 1, text: `FAIL  Configuration\n${error.problems.map((p) => `      ${p}`).join('\n')}\n\nFix the configuration first: the bot would not start.` };
+  }
+  const checks = await runDoctor(config);
+  return { code: checks.some((c) => c.state === 'fail') ? 1 : 0, text: checksTable('en', checks) };
 }

@@ -1,53 +1,15 @@
-/** Composition root: config -> store -> service -> surfaces -> server. */
+/** The bot as a process: boot.ts's composition root, stopped cleanly on SIGTERM and SIGINT. */
 import { inspect } from 'node:util';
-import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { startServer } from './server/server.js';
-import { createSurfaces } from './surfaces.js';
-import { observe, startTelemetry } from './telemetry.js';
-import { StoreOpenError } from '../store/store.js';
-import { redactSecrets, redactUrl, urlSecrets } from '../store/pg/redact.js';
+import { boot, CannotStart } from './boot.js';
 
-/** The DATABASE_URL's secrets, hidden from every log line and from the start-up failure. */
-let secrets: string[] = [];
-
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  secrets = config.databaseUrl ? urlSecrets(config.databaseUrl) : [];
-  const logger = createLogger(config.logLevel, undefined, { secrets });
-  // Before the app, so the store's commits are timed from the first one.
-  const telemetry = await startTelemetry(config.telemetry, logger);
-  const app = await createApp(config, logger, { demo: process.argv.includes('--demo') });
-  const { sync } = app;
-  observe({ store: app.store, lastSyncSuccess: sync ? () => sync.health().lastSuccessAt : undefined, now: () => app.clock.now() });
-  const { surfaces } = await createSurfaces(config, app, logger);
-  // Loading the data file leaves its parse garbage (hundreds of MB for 100,000 customers) in a
-  // heap V8 would otherwise keep at its peak size. With --expose-gc (npm start), one full
-  // collection hands that memory back: before the server listens, so that it does not hold up
-  // the first request, and /healthz says ok after it.
-  (globalThis as { gc?: () => void }).gc?.();
-  const running = await startServer({ port: config.port, host: config.host, store: app.store, logger, surfaces });
-  logger.info(
-    { url: running.url, ...(config.databaseUrl ? { database: redactUrl(config.databaseUrl) } : { dataFile: config.dataFile }), surfaces: surfaces.map((s) => s.name), localMode: config.localMode },
-    config.localMode
-      ? `listening on ${running.url} in local mode: no Bot Framework credentials, so no Teams auth and loopback only unless HOST is set`
-      : `listening on ${running.url}`,
-  );
-
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await running.close();
-    await app.store.close();
-    await telemetry?.shutdown();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-}
-
-main().catch((error: unknown) => {
-  const told = error instanceof ConfigError || error instanceof StoreOpenError ? error.message : inspect(error);
-  console.error(`Cannot start: ${redactSecrets(told, secrets)}`);
-  process.exit(1);
-});
+boot(process.env, { demo: process.argv.includes('--demo') }).then(
+  (bot) => {
+    const shutdown = (signal: string) => void bot.stop(signal).then(() => process.exit(0));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  },
+  (error: unknown) => {
+    console.error(error instanceof CannotStart ? error.message : inspect(error));
+    process.exit(1);
+  },
+);

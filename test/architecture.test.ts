@@ -22,7 +22,7 @@ const layers: Layer[] = [
   { name: 'renderers and conversation', parts: ['render/teams/', 'render/slack/', 'render/text/', 'bot/conversation/'], siblings: true },
   { name: 'app', parts: ['bot/app.ts', 'bot/config.ts', 'bot/demo.ts', 'bot/notifications/', 'bot/deployment-checks.ts'] },
   { name: 'surfaces', parts: ['bot/teams/', 'bot/slack/', 'bot/cli/', 'bot/web/'], siblings: true },
-  { name: 'entry', parts: ['bot/surfaces.ts', 'bot/main.ts', 'bot/start.ts', 'bot/doctor-main.ts'] },
+  { name: 'entry', parts: ['bot/surfaces.ts', 'bot/main.ts', 'bot/start.ts', 'bot/doctor-main.ts', 'bot/boot.ts'] },
 ];
 
 const roots = ['store', 'i18n', 'bot', 'views', 'render'];
