@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createConversation } from '../../../bot/conversation/handler.js';
-import { createChatSession } from '../../../bot/cli/session.js';
-import { contact, putLargeCustomers, testService } from '../../helpers.js';
-
-async function chat(user: string, locale: 'en' | 'it' = 'en') {
-  const t = await testService();
-  const conversation = createConversation(t.service, { error: () => {}, warn: () => {} });
-  const session = (as: string, lang = locale) => {
-    const lines: string[] = [];
-    const s = createChatSession({
-      conversation,
-      turn: { actor: { platform: 'cli', userId: as, displayName: as, locale: lang }, conversation: { platform: 'cli', conversationId: 'terminal', name: 'terminal' } },
-      out: (l) => lines.push(l),
-    });
-    return {
-      lines,
-      async say(...inputs: string[]) {
-        lines.length = 0;
-        for (const input of inputs) await s.input(input);
-        return lines.join('\n');
-      },
-    };
-  };
-  return { ...t, me: session(user), session };
-}
+import { contact, putLargeCustomers } from '../../helpers.js';
+import { chat } from './session-harness.js';
 
 describe('terminal chat', () => {
   it('lets an admin draft, edit, mark Done and then see the invitation pending', async () => {
@@ -59,7 +36,10 @@ describe('terminal chat', () => {
 
   it('lists a customer after an acceptance and walks the removal through the attestation', async () => {
     const { me, service } = await chat('admin');
-    const draft = await service.draftInvitation({ platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' }, { acquisition: 'own-marketing', locale: 'en' });
+    const draft = await service.draftInvitation(
+      { platform: 'cli', userId: 'admin', displayName: 'admin', locale: 'en' },
+      { acquisition: 'own-marketing', locale: 'en' },
+    );
     await service.acceptInvitation(draft.token, contact());
     expect(await me.say('list customers')).toMatch(/1 customer\n\s+Contoso Ltd\s+contoso\.com\s+active/);
     let out = await me.say('remove relationship contoso');
@@ -76,7 +56,7 @@ describe('terminal chat', () => {
     expect(await me.say('list customers')).toContain('No customers yet');
   });
 
-  it('tells the audit as sentences with names, in the reader\'s language, without codes or ids', async () => {
+  it("tells the audit as sentences with names, in the reader's language, without codes or ids", async () => {
     const { me, session, service } = await chat('admin');
     const admin = { platform: 'cli' as const, userId: 'admin', displayName: 'admin', locale: 'en' as const };
     const named = await service.draftInvitation(admin, { acquisition: 'own-marketing', locale: 'en', companyName: 'Adatum Studio' });

@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../bot/config.js';
 import { chatFailure, runChat } from '../../../bot/cli/terminal.js';
+import { openJournalStore } from '../../../store/journal-store.js';
 import { StoreOpenError } from '../../../store/store.js';
 import { tempDir } from '../../helpers.js';
 
@@ -45,6 +46,33 @@ describe('runChat', () => {
       // Without LOG_LEVEL the logs go to chat.log beside the data file, never to the screen.
       expect(alice).not.toContain('"level"');
       expect(existsSync(join(dataFile, '..', 'chat.log'))).toBe(true);
+    },
+  );
+
+  it(
+    'while it asks a question shows no prompt, and on exit leaves an input still open and releases the data file',
+    { timeout: 60_000 },
+    async () => {
+      const dataFile = join(tempDir(), 'db.json');
+      const input = new PassThrough();
+      const output = new PassThrough();
+      let text = '';
+      output.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      const running = runChat({ args: ['--data', dataFile], env: { PARTNER_NAME: 'Northwind Cloud' }, input, output, terminal: false });
+      const shown = async (pattern: RegExp) => expect.poll(() => text, { timeout: 20_000 }).toMatch(pattern);
+      await shown(/admin > $/);
+      input.write('invite customer\n');
+      await shown(/\[(\d+)\] Edit subject[\s\S]*admin > $/);
+      const edit = /\[(\d+)\] Edit subject/.exec(text)![1]!;
+      input.write(`${edit}\n`);
+      await shown(/New subject:\n\n?$/);
+      input.write('Welcome\n');
+      await shown(/Text to copy:\n {2}Welcome\n[\s\S]*admin > $/);
+      input.write('exit\n');
+      await running;
+      // The store is closed: the file is free for the next process.
+      const again = await openJournalStore({ file: dataFile });
+      await again.close();
     },
   );
 
