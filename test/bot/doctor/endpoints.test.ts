@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PUBLIC_CLOUD, tokenAuthority } from '../../../bot/doctor/bot-framework-cloud.js';
+import { guarded, reasonOf } from '../../../bot/doctor/check.js';
 import { botFrameworkCheck, publicUrlCheck, slackCheck, type BotFrameworkSettings } from '../../../bot/doctor/endpoints.js';
 
 const TENANT = '7a1c0000-0000-4000-8000-00000000beef';
@@ -148,5 +149,20 @@ describe('slackCheck', () => {
       text: 'doctor.slack.unreachable',
       params: { reason: 'ENOTFOUND' },
     });
+  });
+});
+
+describe('guarded', () => {
+  it('turns a check that threw into a failed line with the reason, so the doctor never stops half-way', async () => {
+    const ok = { area: 'doctor.area.slack', state: 'ok', text: 'doctor.slack.ok' } as const;
+    expect(await guarded('doctor.area.slack', async () => ok)).toEqual([ok]);
+    expect(await guarded('doctor.area.slack', async () => [ok, ok])).toEqual([ok, ok]);
+    expect(await guarded('doctor.area.slack', async () => Promise.reject(new Error('socket hang up')))).toEqual([
+      { area: 'doctor.area.slack', state: 'fail', text: 'doctor.failed', params: { reason: 'socket hang up' } },
+    ]);
+    expect(await guarded('doctor.area.slack', async () => Promise.reject('plain text'))).toMatchObject([
+      { params: { reason: 'plain text' } },
+    ]);
+    expect(reasonOf('plain text')).toBe('plain text');
   });
 });
