@@ -39,7 +39,10 @@ export interface GraphCheckApp {
   resellerLink: string;
 }
 
-export async function graphChecks(graph: GraphClient, app: GraphCheckApp): Promise<Check[]> {
+/** The two calls the checks make: a token's claims and GETs that change nothing. */
+export type GraphProber = Pick<GraphClient, 'accessTokenClaims' | 'probe'>;
+
+export async function graphChecks(graph: GraphProber, app: GraphCheckApp): Promise<Check[]> {
   let claims: Record<string, unknown>;
   try {
     claims = await graph.accessTokenClaims();
@@ -94,7 +97,7 @@ function refusal(probe: { area: MessageKey; call: string; permission: string }, 
 }
 
 /** The first user's memberships: refused (403), or answered with the names of groups hidden. */
-async function membershipCheck(graph: GraphClient, users: unknown, clientId: string): Promise<Check> {
+async function membershipCheck(graph: GraphProber, users: unknown, clientId: string): Promise<Check> {
   const first = (users as { value?: Array<{ id?: unknown }> } | null)?.value?.[0]?.id;
   if (typeof first !== 'string') return check(MEMBERSHIPS.area, users === null ? 'fail' : 'warn', users === null ? 'doctor.graph.skipped' : 'doctor.graph.noUser');
   try {
