@@ -18,6 +18,7 @@ import { slackClient } from '../fakes/slack-client.js';
 import { cleanEnv, freePort, killAll, run } from '../fakes/processes.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
 import { tempDir } from '../helpers.js';
+import { sample } from './prometheus-sample.js';
 import { realNow } from '../setup/shifted-clock.js';
 
 afterEach(() => killAll());
@@ -30,17 +31,6 @@ const personal: TeamsConversation = { id: 'a:personal-alice', conversationType: 
 const salesChannel: TeamsConversation = { id: '19:sales@thread.tacv2', conversationType: 'channel', channelName: 'Sales' };
 const WEBHOOK_TOKEN = 'metrics-test-webhook-token-0123456789abcdef';
 const SLACK_SECRET = 'metrics-test-signing-secret';
-
-/** One sample of Prometheus text: the value of `name` whose labels include `labels`; undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
-  }
-  return undefined;
-}
 
 describe('metrics and traces (bot/main.ts with METRICS_PORT and an OTLP endpoint)', () => {
   it(
