@@ -80,6 +80,23 @@ describe('inspectDataFile', () => {
     expect((await inspectDataFile(file)).partnerCenter).toBeNull();
   });
 
+  it('refuses a data file it cannot read, and one whose version is no number, without inventing a version', async () => {
+    const folder = tempDir();
+    const unreadable = await inspectDataFile(folder);
+    expect(unreadable).toMatchObject({ state: 'refused', problem: 'it cannot be read (EISDIR)' });
+    const odd = await inspectDataFile(dataFile(JSON.stringify({ schemaVersion: '7' })));
+    expect(odd).toMatchObject({ state: 'refused', problem: 'schemaVersion must be a whole number, found "7"', schemaVersion: null });
+  });
+
+  it('calls a file from before the version field one the bot upgrades, at version 0', async () => {
+    const file = dataFile();
+    await (await openJournalStore({ file })).close();
+    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    delete snapshot.schemaVersion;
+    writeFileSync(file, JSON.stringify(snapshot));
+    expect(await inspectDataFile(file)).toMatchObject({ state: 'older', schemaVersion: 0 });
+  });
+
   it('calls a file of an older schema one the bot upgrades at start', async () => {
     const file = dataFile();
     await (await openJournalStore({ file })).close();
@@ -119,6 +136,11 @@ describe('inspectDatabase', () => {
       params: { applied: ready.migrations!.applied, version: SCHEMA_VERSION },
     });
 
+    // An older bot's database: its last migration not applied yet, then its records' version unknown.
+    const latestApplied = ready.migrations!.applied;
+    await query(url, 'DELETE FROM schema_migrations WHERE version = $1', [latestApplied]);
+    expect(await inspectDatabase(url)).toMatchObject({ state: 'older', migrations: { applied: latestApplied - 1, latest: latestApplied } });
+    await query(url, "INSERT INTO schema_migrations (version, name) VALUES ($1, 'put back')", [latestApplied]);
     // A newer bot's records, then a newer bot's migrations: refused, each with its reason.
     await query(url, 'UPDATE store_state SET data_schema_version = $1 WHERE id = 1', [SCHEMA_VERSION + 1]);
     expect((await inspectDatabase(url)).problem).toBe(
