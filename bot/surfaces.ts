@@ -8,6 +8,7 @@ import { createPartnerCenterEventHandler } from './microsoft/partner-center-even
 import { createDispatcher } from './notifications/dispatcher.js';
 import { createTeamsSurface } from './teams/surface.js';
 import { createWebSurface } from './web/surface.js';
+import { createDownloadSurface } from './web/downloads.js';
 import { createPartnerCenterWebhookSurface, createWebhookVerifier, type PartnerCenterEvent } from './partner-center/webhooks.js';
 
 export async function createSurfaces(
@@ -33,6 +34,8 @@ export async function createSurfaces(
     const { createSlackSurface } = await import('./slack/surface.js');
     surfaces.push(createSlackSurface(config.slack, app, dispatcher, logger, { maxInFlight: options.slackMaxInFlight, identityRetryMs: options.slackRetryMs }));
   }
+  // Export downloads (Teams' one-time links) on the same public address as the customer's page.
+  surfaces.push(createDownloadSurface(app, logger));
   if (config.partnerCenterWebhook) {
     const { certificateHosts, trustRootsFile, token } = config.partnerCenterWebhook;
     const verifier = createWebhookVerifier({

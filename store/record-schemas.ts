@@ -389,5 +389,9 @@ export const Download = z.object({
   createdAt: isoDate,
   expiresAt: isoDate,
   usedAt: isoDate.nullable(),
+  /** What it exports (absent on a record that names nothing: it downloads nothing). */
+  kind: z.enum(['customers', 'audit']).optional(),
+  /** The language of the file's column headers: the person's when they asked. */
+  locale: Locale.optional(),
 });
 export type Download = z.infer<typeof Download>;

@@ -20,6 +20,7 @@ export * from './access.js';
 export * from './notifications.js';
 export * from './onboarding.js';
 export * from './reminders.js';
+export * from './exports.js';
 
 export type View =
   | HelpView

@@ -2,6 +2,8 @@
 import type { Conversation, Turn } from '../conversation/handler.js';
 import type { DraftView, View } from '../../views/index.js';
 import { renderText, plain, type Choice, type Style } from '../../render/text/render-text.js';
+import { t } from '../../i18n/catalogue.js';
+import { saveInFolder } from './save-file.js';
 
 type Prompt = { ask: string; multiline: boolean; collected: string[]; then: (answer: string) => Promise<void> };
 
@@ -42,8 +44,19 @@ const words = {
   },
 };
 
-export function createChatSession(options: { conversation: Conversation; turn: Turn; out: (line: string) => void; style?: Style }) {
+/**
+ * `saveFile` keeps a file the bot sends (an export) and returns where; by default in the folder the
+ * chat was started in.
+ */
+export function createChatSession(options: {
+  conversation: Conversation;
+  turn: Turn;
+  out: (line: string) => void;
+  style?: Style;
+  saveFile?: (file: { filename: string; bytes: Uint8Array }) => string;
+}) {
   const { conversation, turn, out } = options;
+  const saveFile = options.saveFile ?? ((file) => saveInFolder(process.cwd(), file));
   const style = options.style ?? plain;
   // The session's own words follow the language the bot last answered in (see conversation/language.ts).
   let w = words[turn.actor.locale];
@@ -60,6 +73,7 @@ export function createChatSession(options: { conversation: Conversation; turn: T
       const rendered = renderText(view, style);
       const offset = choices.length;
       for (const line of rendered.lines) out(line.replace(/\[(\d+)\]/, (_, n: string) => `[${Number(n) + offset}]`));
+      if (view.kind === 'outcome' && view.file) out(t(view.locale, 'ui.export.saved', { path: saveFile(view.file) }));
       choices.push(...rendered.choices);
       draft = view.kind === 'draft' ? view : draft && view.kind === 'message' ? draft : null;
     }

@@ -30,6 +30,8 @@ export const COMMAND_NAMES = [
   'partnerName',
   'language',
   'onboarding',
+  'exportCustomers',
+  'exportAudit',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -163,6 +165,18 @@ export const commands: CommandSpec[] = [
     phrases: { en: ['disconnect partner center'], it: ['scollega partner center'] },
     usage: { en: 'disconnect partner center', it: 'scollega partner center' },
     permission: 'adminAccess',
+  },
+  {
+    name: 'exportCustomers',
+    phrases: { en: ['export customers'], it: ['esporta clienti'] },
+    usage: { en: 'export customers', it: 'esporta clienti' },
+    permission: 'look',
+  },
+  {
+    name: 'exportAudit',
+    phrases: { en: ['export audit'], it: ['esporta registro'] },
+    usage: { en: 'export audit', it: 'esporta registro' },
+    permission: 'audit',
   },
 ];
 

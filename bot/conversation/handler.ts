@@ -30,6 +30,8 @@ import {
   toOnboardingView,
   toOnboardingRecordView,
   languageName,
+  toExportFileView,
+  toExportLinkView,
   type HomeView,
   type OutcomeView,
   type View,
@@ -242,6 +244,14 @@ export function createConversation(service: Service, logger: Logger) {
             previous: previous ?? '',
           }),
         ];
+      }
+      case 'exportCustomers':
+      case 'exportAudit': {
+        const kind = name === 'exportCustomers' ? 'customers' : 'audit';
+        // Teams takes no file from a bot in a chat: a one-time link instead. Slack and the terminal get the file.
+        return turn.conversation.platform === 'teams'
+          ? [toExportLinkView(viewer, await service.exportLink(actor, { kind }))]
+          : [toExportFileView(viewer, await service.exportFile(actor, { kind }))];
       }
     }
   }

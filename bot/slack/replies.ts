@@ -9,6 +9,7 @@ import type { Turn } from '../conversation/handler.js';
 import { t } from '../../i18n/catalogue.js';
 import type { View } from '../../views/index.js';
 import type { Locale } from '../../store/schema.js';
+import { carriesFile, uploadFile, type FileOutcome } from './files.js';
 import { toAttestationModal, toDraftModal, toSlackMessage, type ModalMeta, type SlackMessage } from '../../render/slack/blocks.js';
 
 /** Where replies go: the channel, the message being acted on, and what Slack gave us to answer with. */
@@ -106,9 +107,23 @@ export function createReplies(
     }
   }
 
+  /** A file where the person asked; where the bot may not post, only they are told how to let it. */
+  async function sendFile(turn: Turn, place: Place, view: FileOutcome): Promise<void> {
+    try {
+      await uploadFile(client, place, view);
+    } catch (error) {
+      if (!place.respond || !cannotPostHere(error)) throw error;
+      await place.respond({ response_type: 'ephemeral', text: t(turn.actor.locale, 'ui.slack.notMember') });
+    }
+  }
+
   async function deliver(turn: Turn, place: Place, views: View[]): Promise<void> {
     for (const view of views) {
       if (await openModal(place, view)) continue;
+      if (carriesFile(view)) {
+        await sendFile(turn, place, view);
+        continue;
+      }
       await post(turn, place, view);
     }
   }

@@ -26,6 +26,8 @@ const scopeOf: Record<string, string | null> = {
   'views.open': null,
   'views.publish': null,
   'auth.test': null,
+  // An export (export customers, export audit) is shared in the channel as a file.
+  'files.uploadV2': 'files:write',
 };
 const eventOf: Record<string, string> = { app_mention: 'app_mention', message: 'message.im', app_home_opened: 'app_home_opened' };
 
