@@ -9,12 +9,21 @@ const COMMAND_OF: Record<ExportKind, CommandName> = { customers: 'exportCustomer
 /** The card that comes with the file: what it holds and its name. */
 export function toExportFileView(viewer: Viewer, file: ExportFile): OutcomeView {
   const l = viewer.locale;
-  return { ...outcomeView(l, t(l, `ui.export.title.${file.kind}`), t(l, `ui.export.rows.${file.kind}`, { count: file.rows, file: file.filename })), file };
+  return {
+    ...outcomeView(l, t(l, `ui.export.title.${file.kind}`), t(l, `ui.export.rows.${file.kind}`, { count: file.rows, file: file.filename })),
+    file,
+  };
 }
 
 /** The card with the download button: works once, until when, and how to get another. */
 export function toExportLinkView(viewer: Viewer, link: ExportLink): OutcomeView {
   const l = viewer.locale;
-  const text = t(l, 'ui.export.link', { file: link.filename, time: formatDate(viewer, link.expiresAt), command: commandUsage(l, COMMAND_OF[link.kind]) });
-  return outcomeView(l, t(l, `ui.export.title.${link.kind}`), text, { link: { title: t(l, 'ui.export.download', { file: link.filename }), url: link.url } });
+  const text = t(l, 'ui.export.link', {
+    file: link.filename,
+    time: formatDate(viewer, link.expiresAt),
+    command: commandUsage(l, COMMAND_OF[link.kind]),
+  });
+  return outcomeView(l, t(l, `ui.export.title.${link.kind}`), text, {
+    link: { title: t(l, 'ui.export.download', { file: link.filename }), url: link.url },
+  });
 }

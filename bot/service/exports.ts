@@ -123,7 +123,13 @@ export function createExportOperations(ctx: ServiceContext) {
   function build(kind: ExportKind, locale: Locale): ExportFile {
     const rows = kind === 'customers' ? customerRows(locale) : auditRows();
     const header = COLUMNS[kind].map((key) => t(locale, key));
-    return { kind, filename: filenameOf(kind, locale), contentType: 'text/csv; charset=utf-8', bytes: toCsv(header, rows, separatorOf(locale)), rows: rows.length };
+    return {
+      kind,
+      filename: filenameOf(kind, locale),
+      contentType: 'text/csv; charset=utf-8',
+      bytes: toCsv(header, rows, separatorOf(locale)),
+      rows: rows.length,
+    };
   }
 
   /** Records that can no longer be downloaded (used or expired) are dropped; the audit trail keeps their story. */
@@ -134,7 +140,9 @@ export function createExportOperations(ctx: ServiceContext) {
     async exportFile(actor: Actor, input: { kind: ExportKind }): Promise<ExportFile> {
       requirePermission(ctx, actor, EXPORT_PERMISSION[input.kind]);
       const file = build(input.kind, actor.locale);
-      await store.transact((tx) => ctx.audit(tx, actor, 'export.sent', input.kind, { kind: input.kind, rows: file.rows, platform: actor.platform }));
+      await store.transact((tx) =>
+        ctx.audit(tx, actor, 'export.sent', input.kind, { kind: input.kind, rows: file.rows, platform: actor.platform }),
+      );
       return file;
     },
 

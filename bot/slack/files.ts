@@ -13,7 +13,11 @@ export const carriesFile = (view: { kind: string }): view is FileOutcome => view
  * steps Slack asks for: files.getUploadURLExternal, the bytes to the upload URL it gives, then
  * files.completeUploadExternal, which shares the file in `channel_id`.
  */
-export async function uploadFile(client: webApi.WebClient, place: { channel: string; threadTs?: string }, view: FileOutcome): Promise<void> {
+export async function uploadFile(
+  client: webApi.WebClient,
+  place: { channel: string; threadTs?: string },
+  view: FileOutcome,
+): Promise<void> {
   const file = { file: view.file.bytes, filename: view.file.filename, title: view.file.filename, initial_comment: escapeMrkdwn(view.text) };
   await client.files.uploadV2(
     place.threadTs ? { ...file, channel_id: place.channel, thread_ts: place.threadTs } : { ...file, channel_id: place.channel },

@@ -128,7 +128,8 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       case 'files.getUploadURLExternal': {
         // docs.slack.dev/reference/methods/files.getuploadurlexternal: filename and length (bytes) are required.
         const length = Number(args.length);
-        if (!args.filename || !Number.isInteger(length) || length < 1) return { ok: false, error: 'invalid_arguments' } satisfies SlackRefusal;
+        if (!args.filename || !Number.isInteger(length) || length < 1)
+          return { ok: false, error: 'invalid_arguments' } satisfies SlackRefusal;
         const fileId = `F${String(++seq).padStart(8, '0')}`;
         uploads.set(fileId, { filename: String(args.filename), length, bytes: null });
         return { ok: true, upload_url: `${base}/upload/v1/${fileId}`, file_id: fileId } satisfies FilesGetUploadURLExternalResponse;
@@ -183,11 +184,13 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       bytes = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
     }
     if (!upload || req.method !== 'POST' || bytes.length === 0) {
-      res.writeHead(404).end();
+      res.writeHead(404);
+      res.end();
       return;
     }
     upload.bytes = bytes;
-    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${bytes.length}`);
   };
 
   const server = createServer(async (req, res) => {

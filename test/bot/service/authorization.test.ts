@@ -87,6 +87,9 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
   ['chooseLanguage', 'anyRole', (f, who) => f.service.chooseLanguage(who, { language: 'italiano' })],
   ['namePartner', 'globalAdmin', (f, who) => f.service.namePartner(who, { name: 'Northwind Cloud Services' })],
+  // The audit log names people: admins only, as `audit`; the customer list for anyone who may list it.
+  ['exportFile', 'admin', (f, who) => f.service.exportFile(who, { kind: 'audit' })],
+  ['exportLink', 'anyRole', (f, who) => f.service.exportLink(who, { kind: 'customers' })],
 ];
 
 /** Everything in the store, to prove a refusal wrote nothing. */
@@ -127,7 +130,8 @@ describe('authorization of every service operation', () => {
     system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
-    const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', 'capabilities', ...system];
+    // `download` takes a link's token, and checks the role of the person who asked for the link.
+    const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', 'capabilities', 'download', ...system];
     const all = Object.keys(f.service).filter((k) => !noActor.includes(k));
     expect(operations.map(([name]) => name).sort()).toEqual(all.sort());
   });
