@@ -178,6 +178,12 @@ export function createExportOperations(ctx: ServiceContext) {
     async download(token: string): Promise<ExportFile> {
       if (!TOKEN.test(token)) throw new NotFound('download.gone');
       const id = hashOf(token);
+      // The creator's role as the directory says now (the partner tenant's groups, on this replica too).
+      const known = store.get('downloads', id);
+      if (known)
+        await ctx.directory
+          .identify({ ...known.createdBy, locale: known.locale ?? 'en' })
+          .catch((err: unknown) => ctx.logger.warn({ err }, 'could not identify who asked for an export; their last known role decides'));
       const { kind, locale } = await store.transact((tx, read) => {
         const now = ctx.now();
         const d = read.get('downloads', id);
