@@ -227,6 +227,17 @@ describe('export', () => {
     expect(JSON.parse(sent[6]!)).toEqual({ kind: 'customers', rows: 3 + HOSTILE.length, platform: 'slack' });
   }, 30_000);
 
+  it('Slack: in a channel the bot is not in, the person is told privately how to let it share the file', async () => {
+    const slack = slackClient(s.bot.url, SLACK_SECRET, s.api.responseUrl);
+    s.api.fail('files.completeUploadExternal', 'not_in_channel', 1);
+    const after = s.api.calls.length;
+    await slack.command('UADMIN', 'esporta clienti', { channel: 'C0PRIVATE' });
+    const reply = await s.api.waitFor('respond', () => true, { after });
+    expect(reply.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(reply.args.text).toContain('/invite @CSP Connect');
+    expect(s.api.files).toEqual([]);
+  });
+
   it('the terminal: the file is written in the folder with its path said, never over an earlier one', async () => {
     await putHostileCustomers();
     await teams().say(alice, personal, 'grant sales-agent cli:admin');
