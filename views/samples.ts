@@ -40,6 +40,8 @@ import {
   toReminderView,
   toOnboardingView,
   toOnboardingRecordView,
+  toExportLinkView,
+  toExportFileView,
   type View,
   type Viewer,
 } from './index.js';
@@ -473,6 +475,20 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       { ...onboardingRecord(0), problem: { message: o('Insufficient privileges to complete the operation.'), relationshipId: 'g2' } },
       new Date(at),
     ),
+    // An export: Teams' one-time link, and the card that comes with the file elsewhere.
+    'export-link': toExportLinkView(viewer, {
+      kind: 'customers',
+      url: 'https://bot.example.com/downloads/Zm9yLWEtcGljdHVyZS1vbmx5LW5vdC1hLXRva2VuLQ',
+      filename: `${viewer.locale === 'it' ? 'clienti' : 'customers'}-2026-11-23.csv`,
+      expiresAt: at,
+    }),
+    'export-file': toExportFileView(viewer, {
+      kind: 'audit',
+      filename: `${viewer.locale === 'it' ? 'registro' : 'audit'}-2026-11-23.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      bytes: Buffer.from('\uFEFFWhen (UTC),Who\r\n'),
+      rows: 1_250,
+    }),
   };
 
   function reminder(kind: 'reminder' | 'expired') {
