@@ -20,6 +20,7 @@ export * from './access.js';
 export * from './notifications.js';
 export * from './onboarding.js';
 export * from './reminders.js';
+export * from './auto-extend.js';
 
 export type View =
   | HelpView

@@ -13,6 +13,7 @@ import { queueDelivery } from './deliveries.js';
 import { singleLine } from './text.js';
 import { announceArrival, arrivalsAnnounced } from './arrivals.js';
 import type { StoreReader } from '../../store/store.js';
+import { mayAutoExtend } from './auto-extend.js';
 
 type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
 
@@ -204,6 +205,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
             companyName: customer?.companyName ?? record.customerName ?? record.customerTenantId ?? record.displayName,
             endsAt: record.endDateTime,
             deliveryIds: [],
+            autoExtendable: Boolean(customer) && record.status === 'active' && mayAutoExtend(record),
           };
           for (const subscription of read.all('notificationSubscriptions')) queueDelivery(ctx, tx, { kind: 'subscription', subscriptionId: subscription.id }, event);
           tx.put('gdap', { ...record, expiryNoticeAt: now.toISOString() });

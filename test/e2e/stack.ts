@@ -17,9 +17,12 @@ export interface Stack {
 
 /**
  * Registers the set-up and tear-down; read the parts from the returned object inside a test.
- * `slackUsers` are the Slack stand-in's profiles; `env` is added to the bot's configuration.
+ * `slackUsers` are the Slack stand-in's profiles; `env` is added to the bot's configuration (a
+ * function is read as each bot starts, after the hooks registered before this call have run).
  */
-export function useStack(options: { slackUsers?: Parameters<typeof startSlackApi>[0]; env?: Record<string, string> } = {}): Stack {
+export function useStack(
+  options: { slackUsers?: Parameters<typeof startSlackApi>[0]; env?: Record<string, string> | (() => Record<string, string>) } = {},
+): Stack {
   const stack = {} as Stack;
   beforeEach(async () => {
     stack.connector = await startConnector();
@@ -28,7 +31,7 @@ export function useStack(options: { slackUsers?: Parameters<typeof startSlackApi
       SLACK_SIGNING_SECRET: SLACK_SECRET,
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_API_URL: stack.api.apiUrl,
-      ...options.env,
+      ...(typeof options.env === 'function' ? options.env() : options.env),
     });
   });
   afterEach(async () => {

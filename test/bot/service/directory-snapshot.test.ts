@@ -268,8 +268,10 @@ describe('admin access ending soon', () => {
       companyName: 'Contoso Ltd',
       endsAt: inDays(10),
       deliveryIds: [],
+      autoExtendable: true,
     });
-    expect(events.get('atHorizon')).toMatchObject({ customerId: null, companyName: 'Nine Ltd' });
+    // Only a known customer's relationship offers auto-extend on its notice.
+    expect(events.get('atHorizon')).toMatchObject({ customerId: null, companyName: 'Nine Ltd', autoExtendable: false });
     expect(events.get('noCustomer')).toMatchObject({ customerId: null, companyName: 'Relationship noCustomer' });
     expect(events.get('unnamed')).toMatchObject({ customerId: null, companyName: 'tenant-8' });
     for (const d of deliveries) expect(d).toMatchObject({ attempts: 0, nextAttemptAt: now.toISOString(), lastError: null });
