@@ -13,7 +13,7 @@ import { queueDelivery } from './deliveries.js';
 import { singleLine } from './text.js';
 import { announceArrival, arrivalsAnnounced } from './arrivals.js';
 import type { StoreReader } from '../../store/store.js';
-import { mayAutoExtend } from './auto-extend.js';
+import { autoExtends, mayAutoExtend } from './auto-extend.js';
 
 type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
 
@@ -193,7 +193,8 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
         let announced = 0;
         for (const record of read.all('gdap')) {
           if (record.expiryNoticeAt || !LIVE_GDAP.has(record.status) || !record.endDateTime) continue;
-          if (record.autoExtendDuration !== 'PT0S' && record.autoExtendDuration !== '') continue;
+          // PT0S, P0D or nothing: Microsoft's ways of saying it will not extend itself.
+          if (autoExtends(record.autoExtendDuration)) continue;
           const ends = Date.parse(record.endDateTime);
           if (!(ends > now.getTime() && ends <= horizon)) continue;
           const customer = record.customerTenantId ? customers.get(record.customerTenantId) : undefined;
