@@ -632,4 +632,24 @@ export const en = {
   'download.gone':
     'A download link works once, for 15 minutes. Go back to the chat and type `export customers` or `export audit` again for a new one.',
   'download.notAllowed': 'Whoever asked for this link may no longer export this: their role changed. Ask an admin to export it.',
+  'ui.ending.textAutoExtend':
+    'The GDAP relationship {name} ends on {ends} and will not extend itself. Turn on auto-extend to have it extend by 180 days at its end date, or request a new one before then.',
+  'ui.autoExtend.button': 'Turn on auto-extend',
+  'ui.autoExtend.title': 'Auto-extend is on for {company}',
+  'ui.autoExtend.done': 'The GDAP relationship {name} now extends by 180 days at its end date ({ends}).',
+  'ui.autoExtend.doneUndated': 'The GDAP relationship {name} now extends by 180 days at its end date.',
+  'ui.autoExtend.alreadyTitle': 'Auto-extend was already on for {company}',
+  'ui.autoExtend.already': 'Nothing to change: the GDAP relationship {name} already extends by 180 days at its end date ({ends}).',
+  'ui.autoExtend.alreadyUndated': 'Nothing to change: the GDAP relationship {name} already extends by 180 days at its end date.',
+  'autoExtend.embedded':
+    'Auto-extend is for GDAP relationships at Microsoft, and this bot uses its own directory (DIRECTORY=embedded): there is nothing to extend.',
+  'autoExtend.notFound':
+    "That GDAP relationship is not one of a customer the bot knows, or it is gone. Type `refresh customers`, then open the customer's details.",
+  'autoExtend.globalAdministrator':
+    'Microsoft does not let a GDAP relationship that includes Global Administrator extend itself, so {name} for {company} cannot auto-extend. To keep admin access, request a new relationship without Global Administrator before this one ends.',
+  'autoExtend.notActive':
+    'The GDAP relationship {name} for {company} is not active at Microsoft (still waiting for approval, or already ending), and Microsoft turns auto-extend on only for an active one.',
+  'autoExtend.changedMeanwhile':
+    'The GDAP relationship {name} for {company} changed at Microsoft twice while I was turning auto-extend on, so I left it as it is. Try again in a minute.',
+  'audit.adminAccess.autoExtended': '{who} turned on auto-extend for admin access to {subject}',
 } as const;

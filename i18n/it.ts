@@ -631,4 +631,24 @@ export const it: Record<keyof typeof en, Message> = {
   'download.gone':
     'Un link di download funziona una volta sola, per 15 minuti. Torna nella chat e scrivi di nuovo `esporta clienti` o `esporta registro` per averne uno nuovo.',
   'download.notAllowed': 'Chi ha chiesto questo link non può più esportare questi dati: il suo ruolo è cambiato. Chiedi a un amministratore di esportarli.',
+  'ui.ending.textAutoExtend':
+    "La relazione GDAP {name} termina il {ends} e non si rinnova da sola. Attiva l'estensione automatica perché si estenda di 180 giorni alla scadenza, oppure richiedine una nuova prima di allora.",
+  'ui.autoExtend.button': "Attiva l'estensione automatica",
+  'ui.autoExtend.title': 'Estensione automatica attiva per {company}',
+  'ui.autoExtend.done': 'La relazione GDAP {name} ora si estende di 180 giorni alla scadenza ({ends}).',
+  'ui.autoExtend.doneUndated': 'La relazione GDAP {name} ora si estende di 180 giorni alla scadenza.',
+  'ui.autoExtend.alreadyTitle': "L'estensione automatica era già attiva per {company}",
+  'ui.autoExtend.already': "Non c'è nulla da cambiare: la relazione GDAP {name} si estende già di 180 giorni alla scadenza ({ends}).",
+  'ui.autoExtend.alreadyUndated': "Non c'è nulla da cambiare: la relazione GDAP {name} si estende già di 180 giorni alla scadenza.",
+  'autoExtend.embedded':
+    "L'estensione automatica riguarda le relazioni GDAP in Microsoft, e questo bot usa la propria directory (DIRECTORY=embedded): non c'è nulla da estendere.",
+  'autoExtend.notFound':
+    'Questa relazione GDAP non appartiene a un cliente che il bot conosce, oppure non esiste più. Scrivi `aggiorna clienti`, poi apri i dettagli del cliente.',
+  'autoExtend.globalAdministrator':
+    "Microsoft non consente l'estensione automatica di una relazione GDAP che include il ruolo Amministratore globale, quindi {name} per {company} non può estendersi da sola. Per mantenere l'accesso amministrativo, richiedi una nuova relazione senza Amministratore globale prima che questa termini.",
+  'autoExtend.notActive':
+    "La relazione GDAP {name} per {company} non è attiva in Microsoft (è ancora in attesa di approvazione o sta già terminando), e Microsoft attiva l'estensione automatica solo per una relazione attiva.",
+  'autoExtend.changedMeanwhile':
+    "La relazione GDAP {name} per {company} è cambiata in Microsoft due volte mentre attivavo l'estensione automatica, quindi l'ho lasciata com'è. Riprova tra un minuto.",
+  'audit.adminAccess.autoExtended': "{who} ha attivato l'estensione automatica dell'accesso amministrativo a {subject}",
 };

@@ -189,6 +189,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'export.sent': 'audit.export.sent',
   'export.linked': 'audit.export.linked',
   'export.downloaded': 'audit.export.downloaded',
+  'adminAccess.autoExtended': 'audit.adminAccess.autoExtended',
 };
 
 /** The sentence an audit event reads as, and what it names (a language chosen is named in the reader's language). */

@@ -21,6 +21,7 @@ export * from './notifications.js';
 export * from './onboarding.js';
 export * from './reminders.js';
 export * from './exports.js';
+export * from './auto-extend.js';
 
 export type View =
   | HelpView

@@ -18,6 +18,7 @@ import { toAcceptedView, type AcceptedView } from './invitations.js';
 import { toNotificationsTroubleView } from './notifications.js';
 import { checkLines } from './checks.js';
 import { toAdminAccessFailedView, toAdminAccessReadyView } from './access.js';
+import { autoExtendAction } from './auto-extend.js';
 
 /** One sentence per capability Partner Center refused, naming the cause. */
 export function refusalLines(l: Locale, capabilities: Record<string, string | null>): string[] {
@@ -142,14 +143,22 @@ export function toEndAccessOutcomeView(
   return { kind: 'outcome', locale: l, title: '', fallbackText: summary, text, facts: [], actions: [] };
 }
 
-/** Posted to subscribed conversations: a GDAP relationship ends soon, with an offer to request a new one. */
+/**
+ * Posted to subscribed conversations: a GDAP relationship ends soon, with an offer to turn on
+ * auto-extend (when Microsoft would allow it) or to request a new one.
+ */
 export function toAdminAccessEndingView(viewer: Viewer, e: AdminAccessEndingEvent): OutcomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.ending.title', { company: e.companyName });
-  const text = t(l, 'ui.ending.text', { name: e.relationshipName, ends: formatDate(viewer, e.endsAt, false) });
+  const extendable = e.autoExtendable === true;
+  const text = t(l, extendable ? 'ui.ending.textAutoExtend' : 'ui.ending.text', {
+    name: e.relationshipName,
+    ends: formatDate(viewer, e.endsAt, false),
+  });
   return outcomeView(l, title, text, {
     actions: [
-      { verb: 'command', title: t(l, 'ui.ending.renew'), style: 'positive', data: { command: 'invite' } },
+      ...(extendable ? [autoExtendAction(viewer, e.relationshipId)] : []),
+      { verb: 'command', title: t(l, 'ui.ending.renew'), style: extendable ? 'default' : 'positive', data: { command: 'invite' } },
       ...(e.customerId ? [{ verb: 'customer.show' as const, title: t(l, 'ui.accepted.show'), data: { customerId: e.customerId } }] : []),
     ],
   });

@@ -29,6 +29,7 @@ import {
   toEndAccessConfirmView,
   toEndAccessOutcomeView,
   toAdminAccessEndingView,
+  toAutoExtendedView,
   toAdminAccessReadyView,
   toAdminAccessFailedView,
   toCustomerArrivedView,
@@ -418,6 +419,15 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       companyName: customer.companyName,
       endsAt: '2026-12-07T14:02:00.000Z',
       deliveryIds: [],
+      autoExtendable: true,
+    }),
+    'admin-access-auto-extended': toAutoExtendedView(viewer, {
+      relationshipId: 'g2',
+      relationshipName: gdap[1]!.displayName,
+      customerId: customer.id,
+      companyName: customer.companyName,
+      endsAt: gdap[1]!.endDateTime,
+      alreadyOn: false,
     }),
     'partner-center-sign-in': toDeviceCodeView(viewer, {
       userCode: o('FJ8QXK2LM'),

@@ -19,6 +19,7 @@ import {
   toRevokedView,
   toSentView,
   toSnoozedView,
+  toAutoExtendedView,
   type View,
   type Viewer,
 } from '../../views/index.js';
@@ -186,6 +187,9 @@ export function createActionRouter({ service, logger, viewerOf, errorView, ident
           const { name } = await service.removeNotificationSubscription(actor, str('subscriptionId'));
           return { mode: 'replace', views: [toNotificationsView(viewer, service.notificationHealth(actor), { name })] };
         }
+        case 'gdap.autoExtend':
+          // The notice (or the `gaps` row) becomes what happened; the service re-checks the id.
+          return { mode: 'replace', views: [toAutoExtendedView(viewer, await service.autoExtendAdminAccess(actor, data.relationshipId))] };
         default: {
           const unrouted: never = verb; // every verb of the union is routed above
           return unrouted;

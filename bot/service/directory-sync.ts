@@ -13,6 +13,7 @@ import { queueDelivery } from './deliveries.js';
 import { singleLine } from './text.js';
 import { announceArrival, arrivalsAnnounced } from './arrivals.js';
 import type { StoreReader } from '../../store/store.js';
+import { autoExtends, mayAutoExtend } from './auto-extend.js';
 
 type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
 
@@ -192,7 +193,8 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
         let announced = 0;
         for (const record of read.all('gdap')) {
           if (record.expiryNoticeAt || !LIVE_GDAP.has(record.status) || !record.endDateTime) continue;
-          if (record.autoExtendDuration !== 'PT0S' && record.autoExtendDuration !== '') continue;
+          // PT0S, P0D or nothing: Microsoft's ways of saying it will not extend itself.
+          if (autoExtends(record.autoExtendDuration)) continue;
           const ends = Date.parse(record.endDateTime);
           if (!(ends > now.getTime() && ends <= horizon)) continue;
           const customer = record.customerTenantId ? customers.get(record.customerTenantId) : undefined;
@@ -204,6 +206,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
             companyName: customer?.companyName ?? record.customerName ?? record.customerTenantId ?? record.displayName,
             endsAt: record.endDateTime,
             deliveryIds: [],
+            autoExtendable: Boolean(customer) && record.status === 'active' && mayAutoExtend(record),
           };
           for (const subscription of read.all('notificationSubscriptions')) queueDelivery(ctx, tx, { kind: 'subscription', subscriptionId: subscription.id }, event);
           tx.put('gdap', { ...record, expiryNoticeAt: now.toISOString() });

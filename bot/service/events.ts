@@ -33,6 +33,8 @@ export interface AdminAccessEndingEvent {
   companyName: string;
   endsAt: string;
   deliveryIds: string[];
+  /** Active and without Global Administrator: the notice offers "Turn on auto-extend" (absent on notices queued before it existed). */
+  autoExtendable?: boolean;
 }
 
 /**

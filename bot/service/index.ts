@@ -20,6 +20,7 @@ import { createRoleOperations } from './roles.js';
 import { createSummaryOperations } from './summary.js';
 import { capabilitiesOf } from './capabilities.js';
 import { createExportOperations } from './exports.js';
+import { createAutoExtendOperations } from './auto-extend.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
@@ -50,6 +51,7 @@ export function createService(deps: ServiceDeps) {
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
     ...createExportOperations(ctx),
+    ...createAutoExtendOperations(ctx),
   };
 }
 

@@ -18,11 +18,16 @@ export interface Stack {
 
 /**
  * Registers the set-up and tear-down; read the parts from the returned object inside a test.
- * `slackUsers` are the Slack stand-in's profiles; `env` is added to the bot's configuration; `clock`
- * is the bot's time (a test moves it on to expire something).
+ * `slackUsers` are the Slack stand-in's profiles; `env` is added to the bot's configuration (a
+ * function is read as each bot starts, after the hooks registered before this call have run);
+ * `clock` is the bot's time (a test moves it on to expire something).
  */
 export function useStack(
-  options: { slackUsers?: Parameters<typeof startSlackApi>[0]; env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    slackUsers?: Parameters<typeof startSlackApi>[0];
+    env?: Record<string, string> | (() => Record<string, string>);
+    clock?: Clock;
+  } = {},
 ): Stack {
   const stack = {} as Stack;
   beforeEach(async () => {
@@ -33,7 +38,7 @@ export function useStack(
         SLACK_SIGNING_SECRET: SLACK_SECRET,
         SLACK_BOT_TOKEN: 'xoxb-test-token',
         SLACK_API_URL: stack.api.apiUrl,
-        ...options.env,
+        ...(typeof options.env === 'function' ? options.env() : options.env),
       },
       options.clock ? { clock: options.clock } : {},
     );
