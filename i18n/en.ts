@@ -628,6 +628,9 @@ export const en = {
   'audit.export.sent': '{who} exported {subject}',
   'audit.export.linked': '{who} asked for a download link to {subject}',
   'audit.export.downloaded': '{subject} was downloaded with the link {who} asked for',
+  'download.ready.title': 'Your export is ready',
+  'download.ready.text': 'The button downloads it once. After that, or after 15 minutes, ask the bot again.',
+  'download.ready.button': 'Download {file}',
   'download.title': 'This download link no longer works',
   'download.gone':
     'A download link works once, for 15 minutes. Go back to the chat and type `export customers` or `export audit` again for a new one.',

@@ -627,6 +627,9 @@ export const it: Record<keyof typeof en, Message> = {
   'audit.export.sent': '{who} ha esportato {subject}',
   'audit.export.linked': '{who} ha chiesto un link per scaricare {subject}',
   'audit.export.downloaded': '{subject}: scaricato con il link chiesto da {who}',
+  'download.ready.title': 'La tua esportazione è pronta',
+  'download.ready.text': 'Il pulsante la scarica una volta sola. Dopo, o dopo 15 minuti, chiedila di nuovo al bot.',
+  'download.ready.button': 'Scarica {file}',
   'download.title': 'Questo link di download non funziona più',
   'download.gone':
     'Un link di download funziona una volta sola, per 15 minuti. Torna nella chat e scrivi di nuovo `esporta clienti` o `esporta registro` per averne uno nuovo.',

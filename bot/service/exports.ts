@@ -171,7 +171,18 @@ export function createExportOperations(ctx: ServiceContext) {
     },
 
     /**
-     * What `GET /downloads/<token>` sends. The link is marked used in the same transaction that
+     * What `GET /downloads/<token>` shows: the file a link would download, without using it up (a
+     * link scanner that follows the link, as mail and chat security gateways do, spends nothing).
+     * Unknown, used or expired: NotFound.
+     */
+    downloadOffer(token: string): { kind: ExportKind; filename: string } {
+      const d = TOKEN.test(token) ? store.get('downloads', hashOf(token)) : undefined;
+      if (!d?.kind || isSpent(d, ctx.now())) throw new NotFound('download.gone');
+      return { kind: d.kind, filename: filenameOf(d.kind, d.locale ?? 'en') };
+    },
+
+    /**
+     * What `POST /downloads/<token>` sends. The link is marked used in the same transaction that
      * checks it, before the file is built: two requests, on one replica or two, never both get it.
      * Unknown, used or expired: NotFound. Its creator no longer allowed to export it: NotAllowed.
      */

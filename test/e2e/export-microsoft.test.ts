@@ -9,6 +9,7 @@ import { startBot } from '../fakes/bot-server.js';
 import { cardText, startConnector } from '../fakes/connector.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
+import { clickDownload } from '../helpers.js';
 
 const ALICE_ID = '0a1b2c3d-0000-4000-8000-00000000a11c';
 const alice: TeamsUser = { aadObjectId: ALICE_ID, name: 'Alice Agent' };
@@ -48,14 +49,14 @@ describe('export links with DIRECTORY=microsoft', () => {
 
     // Past the role cache, still in AdminAgents: looked up again, and the file comes.
     skew = 6 * MINUTE;
-    const ok = await fetch(first);
+    const ok = await clickDownload(first);
     expect(ok.status).toBe(200);
     expect(Buffer.from(await ok.arrayBuffer()).toString('utf8')).toMatch(/^\uFEFFWhen \(UTC\),Who,/);
 
     // Out of AdminAgents, and past the cache again (the link still within its 15 minutes): refused.
     microsoft.addUser({ id: ALICE_ID, mail: 'alice@northwind.example', groups: [] });
     skew = 12 * MINUTE;
-    const refused = await fetch(second);
+    const refused = await clickDownload(second);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('may no longer export this');
   }, 30_000);

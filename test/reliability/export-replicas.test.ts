@@ -7,6 +7,7 @@ import { startConnector } from '../fakes/connector.js';
 import { killAll } from '../fakes/processes.js';
 import { testDatabase } from '../pg.js';
 import { alice, lastReplyTo, personal, startReplica } from './replicas.js';
+import { clickDownload } from '../helpers.js';
 
 let connector: Awaited<ReturnType<typeof startConnector>>;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ describe('an export link on two replicas', () => {
     const path = new URL(/"url":"(https?:\/\/[^"]+\/downloads\/[A-Za-z0-9_-]+)"/.exec(card)![1]!).pathname;
 
     const clicks = [a, b, a, b, a, b, a, b].map((replica) =>
-      fetch(`${replica.url}${path}`).then(async (res) => ({
+      clickDownload(`${replica.url}${path}`).then(async (res) => ({
         status: res.status,
         body: Buffer.from(await res.arrayBuffer()).toString('utf8'),
       })),
