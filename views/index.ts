@@ -33,3 +33,4 @@ export type View =
   | OutcomeView
   | ListView
   | AcceptedView;
+export * from './gaps.js';

@@ -26,6 +26,8 @@ export const VERBS = [
   'subscription.remove',
   'onboarding.page',
   'onboarding.show',
+  'gaps.page',
+  'gdap.autoExtend',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];

@@ -30,6 +30,7 @@ export const COMMAND_NAMES = [
   'partnerName',
   'language',
   'onboarding',
+  'gaps',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -164,6 +165,7 @@ export const commands: CommandSpec[] = [
     usage: { en: 'disconnect partner center', it: 'scollega partner center' },
     permission: 'adminAccess',
   },
+  { name: 'gaps', phrases: { en: ['gaps'], it: ['lacune'] }, usage: { en: 'gaps', it: 'lacune' }, permission: 'look' },
 ];
 
 /**

@@ -15,6 +15,7 @@ import {
   toNotificationsView,
   toOnboardingRecordView,
   toOnboardingView,
+  toGapPageView,
   toRemovalOutcomeView,
   toRevokedView,
   toSentView,
@@ -186,6 +187,11 @@ export function createActionRouter({ service, logger, viewerOf, errorView, ident
           const { name } = await service.removeNotificationSubscription(actor, str('subscriptionId'));
           return { mode: 'replace', views: [toNotificationsView(viewer, service.notificationHealth(actor), { name })] };
         }
+        case 'gaps.page':
+          return { mode: 'replace', views: [toGapPageView(viewer, service.gapPage(actor, { kind: data.kind, page: Number(str('page')) || 1 }))] };
+        case 'gdap.autoExtend':
+          // Turning auto-extend on is its own change, merged separately; until then the button says where to do it.
+          return { mode: 'reply', views: [toMessageView(viewer, 'info', 'gaps.autoExtendUnavailable')] };
         default: {
           const unrouted: never = verb; // every verb of the union is routed above
           return unrouted;

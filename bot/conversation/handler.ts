@@ -29,6 +29,7 @@ import {
   toPartnerSetupView,
   toOnboardingView,
   toOnboardingRecordView,
+  toGapsView,
   languageName,
   type HomeView,
   type OutcomeView,
@@ -243,6 +244,8 @@ export function createConversation(service: Service, logger: Logger) {
           }),
         ];
       }
+      case 'gaps':
+        return [toGapsView(viewer, service.gaps(actor))];
     }
   }
 

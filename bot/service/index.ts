@@ -19,6 +19,8 @@ import { createRemovalOperations } from './removals.js';
 import { createRoleOperations } from './roles.js';
 import { createSummaryOperations } from './summary.js';
 import { capabilitiesOf } from './capabilities.js';
+import { createGapOperations } from './gaps.js';
+import { createPartnerFactOperations } from './partner-facts.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
@@ -46,6 +48,8 @@ export function createService(deps: ServiceDeps) {
     ...createPartnerOperations(ctx),
     ...createPeopleOperations(ctx),
     ...createOnboardingOperations(ctx),
+    ...createGapOperations(ctx),
+    ...createPartnerFactOperations(ctx),
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
   };
