@@ -173,6 +173,11 @@ export function createGapOperations(ctx: ServiceContext) {
           add('endingWithoutAutoExtend', about);
       }
     }
+    return found;
+  }
+
+  /** Rows by name; relationships ending soon by their end, the nearest first. */
+  function sorted(found: Map<GapKind, Found>): Map<GapKind, Found> {
     for (const [kind, entry] of found) {
       if (kind === 'endingWithoutAutoExtend') entry.rows.sort((a, b) => (a.relationship!.endsAt ?? '').localeCompare(b.relationship!.endsAt ?? ''));
       else entry.rows.sort((a, b) => byName.compare(a.name, b.name));
@@ -186,14 +191,14 @@ export function createGapOperations(ctx: ServiceContext) {
     /** `gaps`: each kind of gap this deployment can have, with its count and how many are unknown. */
     gaps(actor: Actor): { gaps: GapSummary[] } {
       requireRole(ctx, actor);
-      return { gaps: [...findGaps()].map(([kind, entry]) => summaryOf(kind, entry)) };
+      return { gaps: [...sorted(findGaps())].map(([kind, entry]) => summaryOf(kind, entry)) };
     },
 
     /** One kind's rows, `GAPS_PAGE` a page (a page past the end is the last one). */
     gapPage(actor: Actor, input: { kind: unknown; page?: number }): GapPage {
       requireRole(ctx, actor);
       const kind = isGapKind(input.kind) ? input.kind : GAP_KINDS[0];
-      const entry = findGaps().get(kind) ?? { rows: [], unknown: 0 };
+      const entry = sorted(findGaps()).get(kind) ?? { rows: [], unknown: 0 };
       const pages = Math.max(1, Math.ceil(entry.rows.length / GAPS_PAGE));
       const page = Math.min(Math.max(1, Math.trunc(input.page ?? 1) || 1), pages);
       return { ...summaryOf(kind, entry), rows: entry.rows.slice((page - 1) * GAPS_PAGE, page * GAPS_PAGE), page, pages };
