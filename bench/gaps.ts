@@ -44,7 +44,17 @@ async function bookOf(customers: number) {
         createdAt: AT,
         updatedAt: AT,
       });
-      tx.put('relationships', { id: `rel-${i}`, customerId: id, kind: 'reseller', providerId: null, status: 'active', dapGranted: false, invitationId: null, createdAt: AT, endedAt: null });
+      tx.put('relationships', {
+        id: `rel-${i}`,
+        customerId: id,
+        kind: 'reseller',
+        providerId: null,
+        status: 'active',
+        dapGranted: false,
+        invitationId: null,
+        createdAt: AT,
+        endedAt: null,
+      });
       if (i % 13 === 0) continue; // no GDAP at all
       tx.put('gdap', {
         id: `gdap-${i}`,
@@ -64,7 +74,8 @@ async function bookOf(customers: number) {
   return store;
 }
 
-const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))]!;
+const quantile = (values: number[], q: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))]!;
 const render = (views: View[]) => views.forEach((view) => (renderAdaptiveCard(view), toSlackMessage(view)));
 
 /** Median and 95th percentile of `runs` answers each, in ms, for the typed `gaps` and a page of one gap. */
@@ -92,5 +103,10 @@ export async function gapsLatency(customers = 2_000, runs = 50): Promise<Record<
     }
   }
   await store.close();
-  return { gapsMs: quantile(typed, 0.5), gapsP95Ms: quantile(typed, 0.95), gapPageMs: quantile(paged, 0.5), gapPageP95Ms: quantile(paged, 0.95) };
+  return {
+    gapsMs: quantile(typed, 0.5),
+    gapsP95Ms: quantile(typed, 0.95),
+    gapPageMs: quantile(paged, 0.5),
+    gapPageP95Ms: quantile(paged, 0.95),
+  };
 }

@@ -496,7 +496,11 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       unknown: 1_500,
       page: 1,
       pages: 200,
-      rows: Array.from({ length: GAPS_PAGE }, (_, i) => ({ ...gapRow(i), relationship: null, providerName: o('Contoso Distribution Europe S.p.A.') })),
+      rows: Array.from({ length: GAPS_PAGE }, (_, i) => ({
+        ...gapRow(i),
+        relationship: null,
+        providerName: o('Contoso Distribution Europe S.p.A.'),
+      })),
     }),
   };
 
@@ -506,7 +510,11 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       name: o(`Customer ${i} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`),
       email: o(`it-admin-${i}@customer-${i}.example`),
       providerName: null,
-      relationship: { id: `0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b7${i}-12345678`, displayName: o(`Northwind_GDAP_Customer_${i}_Holding_2026`), endsAt: at },
+      relationship: {
+        id: `0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b7${i}-12345678`,
+        displayName: o(`Northwind_GDAP_Customer_${i}_Holding_2026`),
+        endsAt: at,
+      },
     };
   }
 

@@ -188,7 +188,10 @@ export function createActionRouter({ service, logger, viewerOf, errorView, ident
           return { mode: 'replace', views: [toNotificationsView(viewer, service.notificationHealth(actor), { name })] };
         }
         case 'gaps.page':
-          return { mode: 'replace', views: [toGapPageView(viewer, service.gapPage(actor, { kind: data.kind, page: Number(str('page')) || 1 }))] };
+          return {
+            mode: 'replace',
+            views: [toGapPageView(viewer, service.gapPage(actor, { kind: data.kind, page: Number(str('page')) || 1 }))],
+          };
         case 'gdap.autoExtend':
           // Turning auto-extend on is its own change, merged separately; until then the button says where to do it.
           return { mode: 'reply', views: [toMessageView(viewer, 'info', 'gaps.autoExtendUnavailable')] };

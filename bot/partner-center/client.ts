@@ -247,7 +247,12 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       const items = await all<RelationshipJson>(`${customerUrl(customerId)}/relationships`, randomUUID());
       return items.map(
         (r) =>
-          ({ tenantId: r.id, name: r.name ?? '', relationshipType: r.relationshipType ?? '', state: r.state ?? '' }) satisfies PcPartnerRelationship,
+          ({
+            tenantId: r.id,
+            name: r.name ?? '',
+            relationshipType: r.relationshipType ?? '',
+            state: r.state ?? '',
+          }) satisfies PcPartnerRelationship,
       );
     },
   };

@@ -23,7 +23,8 @@ export const GAP_KINDS = [
 ] as const;
 export type GapKind = (typeof GAP_KINDS)[number];
 
-export const isGapKind = (value: unknown): value is GapKind => typeof value === 'string' && (GAP_KINDS as readonly string[]).includes(value);
+export const isGapKind = (value: unknown): value is GapKind =>
+  typeof value === 'string' && (GAP_KINDS as readonly string[]).includes(value);
 
 /** Entra's Global Administrator role: GDAP with it cannot auto-extend, and should be replaced. */
 export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
@@ -118,7 +119,9 @@ export function createGapOperations(ctx: ServiceContext) {
       if (!customer || !provider || !ctx.indexes.isListedId(customerId)) continue;
       const fix = row(customer, { email: email ?? emailOf(customer, invitedAt), providerName: provider.name });
       if (!microsoft) {
-        const has = ctx.indexes.relationshipsOf(customerId).some((r) => r.kind === 'provider' && r.providerId === providerId && r.status === 'active');
+        const has = ctx.indexes
+          .relationshipsOf(customerId)
+          .some((r) => r.kind === 'provider' && r.providerId === providerId && r.status === 'active');
         if (!has) add('providerWithoutRelationship', fix);
         continue;
       }
@@ -142,7 +145,8 @@ export function createGapOperations(ctx: ServiceContext) {
       const live = customer.tenantId ? (liveByTenant.get(customer.tenantId) ?? []) : [];
       const listed = ctx.indexes.isListedId(customer.id);
       // Partner Center's listing where it is connected; otherwise only a relationship removed here is known to be gone.
-      const reseller = partnerCenter && customer.partnerCenter?.reseller !== undefined ? customer.partnerCenter.reseller : listed ? null : false;
+      const reseller =
+        partnerCenter && customer.partnerCenter?.reseller !== undefined ? customer.partnerCenter.reseller : listed ? null : false;
       if (live.length > 0) {
         if (reseller === false) add('gdapWithoutReseller', row(customer));
         else if (reseller === null) add('gdapWithoutReseller', null);
@@ -179,7 +183,8 @@ export function createGapOperations(ctx: ServiceContext) {
   /** Rows by name; relationships ending soon by their end, the nearest first. */
   function sorted(found: Map<GapKind, Found>): Map<GapKind, Found> {
     for (const [kind, entry] of found) {
-      if (kind === 'endingWithoutAutoExtend') entry.rows.sort((a, b) => (a.relationship!.endsAt ?? '').localeCompare(b.relationship!.endsAt ?? ''));
+      if (kind === 'endingWithoutAutoExtend')
+        entry.rows.sort((a, b) => (a.relationship!.endsAt ?? '').localeCompare(b.relationship!.endsAt ?? ''));
       else entry.rows.sort((a, b) => byName.compare(a.name, b.name));
     }
     return found;

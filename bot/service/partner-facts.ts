@@ -60,7 +60,10 @@ export function createPartnerFactOperations(ctx: ServiceContext) {
         for (const customer of read.all('customers')) {
           const partners = customer.tenantId ? byTenant.get(customer.tenantId) : undefined;
           if (!partners) continue;
-          tx.put('customers', { ...customer, partnerCenter: { ...customer.partnerCenter, partnerTenantIds: partners, partnersCheckedAt: at } });
+          tx.put('customers', {
+            ...customer,
+            partnerCenter: { ...customer.partnerCenter, partnerTenantIds: partners, partnersCheckedAt: at },
+          });
           changed++;
         }
         return changed;

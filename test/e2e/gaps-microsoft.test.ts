@@ -200,7 +200,9 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     expect(text).toContain('Invited with a provider, but without the provider relationship: 1 customer');
 
     const noReseller = await teams.invoke(alice, personal, 'gaps.page', { kind: 'gdapWithoutReseller', page: 1 });
-    expect(actions(noReseller.body.value).get('Send reseller link: Litware Inc')).toMatchObject({ data: { command: 'invite', args: 'Litware Inc' } });
+    expect(actions(noReseller.body.value).get('Send reseller link: Litware Inc')).toMatchObject({
+      data: { command: 'invite', args: 'Litware Inc' },
+    });
     const providers = await teams.invoke(alice, personal, 'gaps.page', { kind: 'providerWithoutRelationship', page: 1 });
     expect(shown(providers.body.value)).toContain('Wingtip Toys: invited with Contoso Distribution');
     const resend = actions(providers.body.value).get('Resend provider link: Wingtip Toys')!;
@@ -217,7 +219,8 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     const long = 'Holding Internazionale S.p.A.';
     for (let i = 0; i < 2_000; i++) {
       microsoft.addRelationship({
-        displayName: i % 9 === 0 ? `MLT_${tenant(i).slice(0, 8)}-${i}` : `Northwind_GDAP_Customer_${i}_${long.replace(/\W/g, '')}`.slice(0, 50),
+        displayName:
+          i % 9 === 0 ? `MLT_${tenant(i).slice(0, 8)}-${i}` : `Northwind_GDAP_Customer_${i}_${long.replace(/\W/g, '')}`.slice(0, 50),
         customer: { tenantId: tenant(i), displayName: `Customer ${String(i).padStart(4, '0')} ${long} ${long}` },
         roleDefinitionIds: i % 7 === 0 ? [GLOBAL_ADMIN, DIRECTORY_READERS] : [DIRECTORY_READERS],
         endDateTime: endsIn(i % 4 === 0 ? 1 + (i % 29) : 300),
@@ -247,7 +250,10 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     expect(blockKitProblems(posted.args, false)).toEqual([]);
     expect(api.text(posted)).toContain('GDAP con Amministratore globale');
     const blocks = (posted.args.blocks ?? []) as Array<{ accessory?: { action_id?: string; value?: string } }>;
-    const show = blocks.map((b) => b.accessory).filter((a) => a?.action_id?.startsWith('csp:gaps.page')).at(-1)!;
+    const show = blocks
+      .map((b) => b.accessory)
+      .filter((a) => a?.action_id?.startsWith('csp:gaps.page'))
+      .at(-1)!;
     const clicked = api.calls.length;
     await slack.action('UALICE', { type: 'button', action_id: show.action_id, value: show.value });
     const page = await api.waitFor('chat.update', (c) => JSON.stringify(c.args).includes('Pagina 1 di'), { after: clicked });

@@ -60,7 +60,12 @@ async function seedBook(count: number) {
     for (let i = 0; i < count; i++) {
       const n = String(i).padStart(4, '0');
       const name = i === 1 ? HOSTILE : `Customer ${n} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`;
-      tx.put('customers', customerRecord(`cust-${n}`, name, `customer-${n}.example`, { contact: { name: 'IT', email: `it-admin-${i}@customer-${n}.example` } }));
+      tx.put(
+        'customers',
+        customerRecord(`cust-${n}`, name, `customer-${n}.example`, {
+          contact: { name: 'IT', email: `it-admin-${i}@customer-${n}.example` },
+        }),
+      );
       tx.put('relationships', relationshipRecord(`rel-${n}`, `cust-${n}`, { invitationId: `inv-${n}` }));
       if (i === 0) tx.put('relationships', relationshipRecord(`prel-${n}`, `cust-${n}`, { kind: 'provider', providerId: 'prov-contoso' }));
       tx.put(
