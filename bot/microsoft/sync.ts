@@ -128,13 +128,19 @@ export function createMicrosoftSync(options: SyncOptions) {
   /** Reads the partners of the customers the gaps ask about (a bounded number a pass) and records them. */
   async function checkProviderRelationships(features: PartnerCenterFeatures): Promise<void> {
     const facts: Array<{ tenantId: string; partnerTenantIds: string[] }> = [];
+    let refused = 0;
+    let lastError: unknown = null;
     for (const tenantId of service.customersToCheckForProviders()) {
       const partners = await features.customerPartners(tenantId).catch((err: unknown) => {
-        logger.warn({ err }, "Partner Center did not list a customer's partners; the gap stays unknown for it");
+        refused++;
+        lastError = err;
         return null;
       });
       if (partners) facts.push({ tenantId, partnerTenantIds: partners });
     }
+    // Once a pass, not once a customer: those customers' provider gap stays unknown until Partner Center answers.
+    if (refused)
+      logger.warn({ err: lastError, refused }, "Partner Center did not list some customers' partners; their provider gap stays unknown");
     if (facts.length) await service.recordCustomerPartners(facts);
   }
 
