@@ -19,7 +19,7 @@ function unknownText(viewer: Viewer, gap: GapSummary): string | null {
 
 const openGap = (viewer: Viewer, kind: GapKind, page = 1): ActionModel => ({
   verb: 'gaps.page',
-  title: t(viewer.locale, 'ui.gaps.openKind', { kind: t(viewer.locale, `ui.gaps.kind.${kind}`) }),
+  title: t(viewer.locale, 'ui.gaps.open'),
   data: { kind, page },
 });
 
@@ -42,7 +42,8 @@ export function toGapsView(viewer: Viewer, overview: { gaps: GapSummary[] }): Li
 
 /** The fix a row offers, for a viewer who may use it (the service's permission table says who). */
 function fixOf(viewer: Viewer, kind: GapKind, row: GapRow): ActionModel | null {
-  const title = t(viewer.locale, `ui.gaps.fix.${kind}`, { name: row.name });
+  // A short title: the button sits beside its row, and a long one would squeeze the row's text on a phone.
+  const title = t(viewer.locale, `ui.gaps.fix.${kind}`);
   if (kind === 'endingWithoutAutoExtend') {
     return row.relationship && may(viewer, 'adminAccess')
       ? { verb: 'gdap.autoExtend', title, style: 'positive', data: { relationshipId: row.relationship.id } }

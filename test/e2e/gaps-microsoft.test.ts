@@ -63,20 +63,25 @@ afterEach(async () => {
   await microsoft?.close();
 });
 
-/** Each `Action.Execute` on a card by title. */
-function actions(card: unknown): Map<string, { verb: string; data: Record<string, unknown> }> {
-  const found = new Map<string, { verb: string; data: Record<string, unknown> }>();
+/** Each `Action.Execute` on a card (the Action.Submit fallbacks repeat them), in order. */
+function actions(card: unknown): Array<{ title: string; verb: string; data: Record<string, unknown> }> {
+  const found: Array<{ title: string; verb: string; data: Record<string, unknown> }> = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (o.type === 'Action.Execute') found.set(o.title as string, { verb: o.verb as string, data: o.data as Record<string, unknown> });
+      if (o.type === 'Action.Execute')
+        found.push({ title: o.title as string, verb: o.verb as string, data: o.data as Record<string, unknown> });
       Object.values(o).forEach(walk);
     }
   };
   walk(card);
   return found;
 }
+
+/** The first button whose title is `title` and whose data includes `data`'s strings. */
+const button = (card: unknown, title: string, data: Record<string, string> = {}) =>
+  actions(card).find((a) => a.title === title && Object.entries(data).every(([k, v]) => String(a.data[k] ?? '').includes(v)));
 
 /** A card's text as people read it: Teams' markdown escapes (`MLT\_`) taken out. */
 const shown = (card: unknown) => cardText(card as Record<string, unknown>).replace(/\\(?=[_*])/g, '');
@@ -125,33 +130,35 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     expect(jsonBytes(overview)).toBeLessThan(TEAMS_LIMIT_BYTES);
     const text = shown(overview);
     expect(text).toContain(
-      "GDAP without a reseller relationship: 0 customers. 3 customers with GDAP cannot be checked: only Partner Center's API says who has a reseller relationship, and it is not connected.",
+      "GDAP without a reseller relationship: 0 customers. 3 more with GDAP cannot be checked without Partner Center's API.",
     );
-    expect(text).toContain('Reseller relationship without GDAP, or GDAP ended: 1 customer. For 1 of them the bot cannot tell');
-    expect(text).toContain('Only MLT_ GDAP relationships (from the DAP transition): 1 customer');
+    expect(text).toContain(
+      "Reseller relationship without GDAP, or GDAP ended: 1 customer. For 1 of them the reseller relationship cannot be confirmed without Partner Center's API.",
+    );
+    expect(text).toContain('Only MLT GDAP relationships (from the DAP transition): 1 customer');
     expect(text).toContain('GDAP ending within 30 days without auto-extend: 1 relationship');
     expect(text).toContain('GDAP with Global Administrator: 1 relationship');
-    expect(actions(overview).get('Connect Partner Center')).toMatchObject({ verb: 'command', data: { command: 'connectPartnerCenter' } });
+    expect(button(overview, 'Connect Partner Center')).toMatchObject({ verb: 'command', data: { command: 'connectPartnerCenter' } });
 
     // Ending without auto-extend: the button names the relationship; its action is answered with where to do it for now.
     const ending = await teams.invoke(alice, personal, 'gaps.page', { kind: 'endingWithoutAutoExtend', page: 1 });
     expect(jsonBytes(ending.body)).toBeLessThan(TEAMS_LIMIT_BYTES);
     expect(shown(ending.body.value)).toContain('Fabrikam Srl: Northwind_Fabrikam_2025, ends ');
-    const extend = actions(ending.body.value).get('Turn on auto-extend: Fabrikam Srl')!;
+    const extend = button(ending.body.value, 'Turn on auto-extend')!;
     expect(extend).toMatchObject({ verb: 'gdap.autoExtend', data: { relationshipId: fabrikam.id } });
     const answered = await teams.invoke(alice, personal, extend.verb, extend.data);
     expect(JSON.stringify(answered.body)).toContain('Auto-extend cannot be turned on from the chat yet');
 
     // Ended GDAP: request it again, the draft filled in with the customer.
     const ended = await teams.invoke(alice, personal, 'gaps.page', { kind: 'resellerWithoutGdap', page: 1 });
-    expect(shown(ended.body.value)).toContain('For 1 of them the bot cannot tell');
-    const request = actions(ended.body.value).get('Request GDAP: Tailspin Toys')!;
+    expect(shown(ended.body.value)).toContain('For 1 of them the reseller relationship cannot be confirmed');
+    const request = button(ended.body.value, 'Request GDAP', { args: 'Tailspin Toys' })!;
     expect(request).toMatchObject({ verb: 'command', data: { command: 'invite', args: 'Tailspin Toys' } });
 
     // Global Administrator: the replacement is a new GDAP request with the configured roles, never Global Administrator.
     const ga = await teams.invoke(alice, personal, 'gaps.page', { kind: 'globalAdmin', page: 1 });
     expect(shown(ga.body.value)).toContain(`Contoso Ltd: ${contoso.displayName}`);
-    const replace = actions(ga.body.value).get('Request replacement: Contoso Ltd')!;
+    const replace = button(ga.body.value, 'Request replacement', { args: 'Contoso Ltd' })!;
     const before = microsoft.relationships().length;
     await teams.invoke(alice, personal, replace.verb, replace.data);
     const requested = microsoft.relationships();
@@ -162,10 +169,10 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     // A sales agent sees the same gaps and no fix: inviting and ending access are the admins'.
     await teams.say(sal, salPersonal, 'gaps');
     expect(shown(connector.calls.at(-1))).toContain('GDAP with Global Administrator: 1 relationship');
-    expect(actions(connector.calls.at(-1)!.body).get('Connect Partner Center')).toBeUndefined();
+    expect(button(connector.calls.at(-1)!.body, 'Connect Partner Center')).toBeUndefined();
     const salEnding = await teams.invoke(sal, salPersonal, 'gaps.page', { kind: 'endingWithoutAutoExtend', page: 1 });
     expect(shown(salEnding.body.value)).toContain('Fabrikam Srl');
-    expect([...actions(salEnding.body.value).keys()]).toEqual(['All gaps']);
+    expect([...new Set(actions(salEnding.body.value).map((a) => a.title))]).toEqual(['All gaps']);
   });
 
   it("with Partner Center's API: reseller relationships and a customer's provider read from Partner Center, not guessed", async () => {
@@ -200,12 +207,12 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     expect(text).toContain('Invited with a provider, but without the provider relationship: 1 customer');
 
     const noReseller = await teams.invoke(alice, personal, 'gaps.page', { kind: 'gdapWithoutReseller', page: 1 });
-    expect(actions(noReseller.body.value).get('Send reseller link: Litware Inc')).toMatchObject({
+    expect(button(noReseller.body.value, 'Send reseller link', { args: 'Litware Inc' })).toMatchObject({
       data: { command: 'invite', args: 'Litware Inc' },
     });
     const providers = await teams.invoke(alice, personal, 'gaps.page', { kind: 'providerWithoutRelationship', page: 1 });
     expect(shown(providers.body.value)).toContain('Wingtip Toys: invited with Contoso Distribution');
-    const resend = actions(providers.body.value).get('Resend provider link: Wingtip Toys')!;
+    const resend = button(providers.body.value, 'Resend provider link', { args: 'Wingtip Toys' })!;
     expect(resend.data).toMatchObject({ command: 'invite', args: 'Wingtip Toys ada@wingtip.example with provider Contoso Distribution' });
 
     // The customer accepts the provider's relationship: the next pass reads it, and the gap is gone.
@@ -232,7 +239,13 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     await teams.say(alice, personal, 'gaps');
     const overview = connector.calls.at(-1)!.body;
     expect(jsonBytes(overview)).toBeLessThan(TEAMS_LIMIT_BYTES);
-    const kinds = [...actions(overview).values()].filter((a) => a.verb === 'gaps.page').map((a) => a.data.kind as string);
+    const kinds = [
+      ...new Set(
+        actions(overview)
+          .filter((a) => a.verb === 'gaps.page')
+          .map((a) => a.data.kind as string),
+      ),
+    ];
     expect(kinds).toEqual(['resellerWithoutGdap', 'onlyMlt', 'endingWithoutAutoExtend', 'globalAdmin']);
     for (const kind of kinds) {
       const first = await teams.invoke(alice, personal, 'gaps.page', { kind, page: 1 });

@@ -19,20 +19,25 @@ const HOSTILE = '*Evil* _Co_ <!channel> [Verify](https://evil.example)';
 
 const s = useStack({ slackUsers: { UADMIN: { name: 'Sam Slack', locale: 'it-IT' } } });
 
-/** The data of each `Action.Execute` on a card, by title. */
-function actions(card: unknown): Map<string, { verb: string; data: Record<string, unknown> }> {
-  const found = new Map<string, { verb: string; data: Record<string, unknown> }>();
+/** Each `Action.Execute` on a card (the Action.Submit fallbacks repeat them), in order. */
+function actions(card: unknown): Array<{ title: string; verb: string; data: Record<string, unknown> }> {
+  const found: Array<{ title: string; verb: string; data: Record<string, unknown> }> = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (o.type === 'Action.Execute') found.set(o.title as string, { verb: o.verb as string, data: o.data as Record<string, unknown> });
+      if (o.type === 'Action.Execute')
+        found.push({ title: o.title as string, verb: o.verb as string, data: o.data as Record<string, unknown> });
       Object.values(o).forEach(walk);
     }
   };
   walk(card);
   return found;
 }
+
+/** The first button whose title is `title` and whose data includes `data`'s strings. */
+const button = (card: unknown, title: string, data: Record<string, string> = {}) =>
+  actions(card).find((a) => a.title === title && Object.entries(data).every(([k, v]) => String(a.data[k] ?? '').includes(v)));
 
 /** The text of every TextBlock on a card (what Teams renders as markdown). */
 function textBlocks(card: unknown): string[] {
@@ -98,7 +103,7 @@ describe('gaps with the embedded directory', () => {
     // No GDAP with the embedded directory: its gaps are not shown.
     expect(cardText(overview)).not.toContain('Global Administrator');
 
-    const open = actions(overview).get('Show: Invited with a provider, but without the provider relationship')!;
+    const open = button(overview, 'Show', { kind: 'providerWithoutRelationship' })!;
     expect(open).toMatchObject({ verb: 'gaps.page', data: { kind: 'providerWithoutRelationship', page: 1 } });
     const first = await teams.invoke(alice, personal, open.verb, open.data);
     expect(jsonBytes(first.body)).toBeLessThan(TEAMS_LIMIT_BYTES);
@@ -110,12 +115,12 @@ describe('gaps with the embedded directory', () => {
     expect(page).toContain('Customer 0002 Holding');
     expect(page).toContain(': invited with Contoso Distribution');
 
-    const fix = actions(first.body.value).get(`Resend provider link: Customer 0002 ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`)!;
+    const fix = button(first.body.value, 'Resend provider link', { args: 'Customer 0002 ' })!;
     expect(fix.verb).toBe('command');
     expect(fix.data).toMatchObject({ command: 'invite' });
     expect(fix.data.args).toContain('it-admin-2@customer-0002.example with provider Contoso Distribution');
 
-    const next = actions(first.body.value).get('Next')!;
+    const next = button(first.body.value, 'Next')!;
     const second = await teams.invoke(alice, personal, next.verb, next.data);
     expect(jsonBytes(second.body)).toBeLessThan(TEAMS_LIMIT_BYTES);
     expect(cardText(second.body.value)).toContain('Page 2 of 200');
@@ -195,7 +200,7 @@ describe('gaps with the embedded directory', () => {
     await chat.input('gaps');
     const shown = lines.join('\n');
     expect(shown).toContain('Invited with a provider, but without the provider relationship: 11 customers');
-    const pick = /\[(\d+)\] Show: Invited with a provider/.exec(shown)![1]!;
+    const pick = /Invited with a provider, but without the provider relationship: 11 customers\s+\[(\d+)\] Show/.exec(shown)![1]!;
     await chat.input(pick);
     const page = lines.join('\n');
     expect(page).toContain('Customer 0002 Holding');
