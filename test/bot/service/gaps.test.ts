@@ -9,7 +9,8 @@ import { embeddedDirectory } from '../../../bot/service/directory.js';
 import { GLOBAL_ADMINISTRATOR } from '../../../bot/service/gaps.js';
 import type { GdapRecord } from '../../../store/schema.js';
 import { admin, tempStore } from '../../helpers.js';
-import { customerRecord, relationshipRecord } from '../../records.js';
+import { customerRecord, invitationRecord, relationshipRecord } from '../../records.js';
+import { PARTNER_CHECKS_PER_PASS } from '../../../bot/service/partner-facts.js';
 
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 const READERS = '88d8e3e3-8f55-4a1e-953a-9b9898b8876b';
@@ -99,5 +100,31 @@ describe('gaps with the Microsoft directory', () => {
     const { service } = await microsoftBook();
     expect(() => service.gaps({ ...admin, userId: 'nobody' })).toThrow();
     expect(service.gapPage(admin, { kind: 'nonsense', page: -3 })).toMatchObject({ kind: 'gdapWithoutReseller', page: 1 });
+  });
+
+  it('asks Partner Center about every customer invited with a provider in turn, 50 a pass, and writes an unchanged answer only now and then', async () => {
+    const { service, store } = await microsoftBook();
+    await store.transact((tx) => {
+      tx.put('providers', { id: 'p1', name: 'Contoso Distribution', tenantId: 'PROVIDER-T', createdAt: NOW.toISOString() });
+      for (let i = 100; i < 160; i++) {
+        tx.put('customers', customerRecord(`c${i}`, `Invited ${i}`, `c${i}.example`, { tenantId: `t${i}` }));
+        tx.put('relationships', relationshipRecord(`r${i}`, `c${i}`));
+        tx.put('invitations', invitationRecord(`i${i}`, { status: 'accepted', providerId: 'p1', customerId: `c${i}` }));
+      }
+    });
+    const first = service.customersToCheckForProviders();
+    expect(first).toHaveLength(PARTNER_CHECKS_PER_PASS);
+    await service.recordCustomerPartners(first.map((tenantId) => ({ tenantId, partnerTenantIds: [] })));
+    // The ten not asked yet come first; then those still missing their provider, the longest unasked first.
+    const second = service.customersToCheckForProviders();
+    expect(second.slice(0, 10).every((t) => !first.includes(t))).toBe(true);
+    expect(second).toHaveLength(PARTNER_CHECKS_PER_PASS);
+    const before = store.get('customers', 'c100')!.partnerCenter;
+    expect(await service.recordCustomerPartners([{ tenantId: 't100', partnerTenantIds: [] }])).toBe(0);
+    expect(store.get('customers', 'c100')!.partnerCenter).toEqual(before);
+    // The provider's relationship arrives: written at once, and no longer asked about every pass.
+    expect(await service.recordCustomerPartners([{ tenantId: 't100', partnerTenantIds: ['provider-t'] }])).toBe(1);
+    expect(service.customersToCheckForProviders()).not.toContain('t100');
+    expect(service.gapPage(admin, { kind: 'providerWithoutRelationship' }).unknown).toBe(60);
   });
 });
