@@ -607,12 +607,12 @@ export const en = {
   'ui.gaps.relationships': { one: '1 relationship', other: '{count} relationships' },
   'ui.gaps.summary': '{kind}: {count}',
   'ui.gaps.unknown.gdapWithoutReseller': {
-    one: "1 more with GDAP cannot be checked without Partner Center's API.",
-    other: "{count} more with GDAP cannot be checked without Partner Center's API.",
+    one: "1 more with GDAP cannot be checked yet: only Partner Center's API says it.",
+    other: "{count} more with GDAP cannot be checked yet: only Partner Center's API says it.",
   },
   'ui.gaps.unknown.resellerWithoutGdap': {
-    one: "For 1 of them the reseller relationship cannot be confirmed without Partner Center's API.",
-    other: "For {count} of them the reseller relationship cannot be confirmed without Partner Center's API.",
+    one: "For 1 of them the reseller relationship cannot be confirmed yet: only Partner Center's API says it.",
+    other: "For {count} of them the reseller relationship cannot be confirmed yet: only Partner Center's API says it.",
   },
   'ui.gaps.unknown.providerWithoutRelationship': {
     one: "1 more cannot be checked yet: only Partner Center's API says it (connected, and the provider's tenant id known).",

@@ -606,12 +606,12 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.gaps.relationships': { one: '1 relazione', other: '{count} relazioni' },
   'ui.gaps.summary': '{kind}: {count}',
   'ui.gaps.unknown.gdapWithoutReseller': {
-    one: 'Altro 1 con GDAP non si può verificare senza l’API di Partner Center.',
-    other: 'Altri {count} con GDAP non si possono verificare senza l’API di Partner Center.',
+    one: 'Altro 1 con GDAP non si può ancora verificare: lo dice solo l’API di Partner Center.',
+    other: 'Altri {count} con GDAP non si possono ancora verificare: lo dice solo l’API di Partner Center.',
   },
   'ui.gaps.unknown.resellerWithoutGdap': {
-    one: 'Per 1 di questi la relazione come rivenditore non si può confermare senza l’API di Partner Center.',
-    other: 'Per {count} di questi la relazione come rivenditore non si può confermare senza l’API di Partner Center.',
+    one: 'Per 1 di questi la relazione come rivenditore non si può ancora confermare: lo dice solo l’API di Partner Center.',
+    other: 'Per {count} di questi la relazione come rivenditore non si può ancora confermare: lo dice solo l’API di Partner Center.',
   },
   'ui.gaps.unknown.providerWithoutRelationship': {
     one: 'Altro 1 non si può ancora verificare: lo dice solo l’API di Partner Center (collegata, e con l’ID tenant del provider).',

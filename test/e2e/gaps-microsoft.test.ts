@@ -130,10 +130,10 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     expect(jsonBytes(overview)).toBeLessThan(TEAMS_LIMIT_BYTES);
     const text = shown(overview);
     expect(text).toContain(
-      "GDAP without a reseller relationship: 0 customers. 3 more with GDAP cannot be checked without Partner Center's API.",
+      "GDAP without a reseller relationship: 0 customers. 3 more with GDAP cannot be checked yet: only Partner Center's API says it.",
     );
     expect(text).toContain(
-      "Reseller relationship without GDAP, or GDAP ended: 1 customer. For 1 of them the reseller relationship cannot be confirmed without Partner Center's API.",
+      "Reseller relationship without GDAP, or GDAP ended: 1 customer. For 1 of them the reseller relationship cannot be confirmed yet: only Partner Center's API says it.",
     );
     expect(text).toContain('Only MLT GDAP relationships (from the DAP transition): 1 customer');
     expect(text).toContain('GDAP ending within 30 days without auto-extend: 1 relationship');
