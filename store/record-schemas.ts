@@ -82,6 +82,20 @@ export const Customer = z.object({
    * (an acceptance in Partner Center, a GDAP relationship approved outside the bot): once each.
    */
   announcedAt: isoDate.optional(),
+  /**
+   * What Partner Center's API last said of this customer (the Microsoft directory, where the API
+   * is connected): absent where it never did, and then the bot does not know. `reseller`: listed
+   * with a reseller relationship; `partnerTenantIds`: the partners GET /v1/customers/{id}/relationships
+   * names (its indirect providers), absent until read.
+   */
+  partnerCenter: z
+    .object({
+      reseller: z.boolean().optional(),
+      checkedAt: isoDate.optional(),
+      partnerTenantIds: z.array(z.string()).optional(),
+      partnersCheckedAt: isoDate.optional(),
+    })
+    .optional(),
 });
 export type Customer = z.infer<typeof Customer>;
 

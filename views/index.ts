@@ -35,3 +35,4 @@ export type View =
   | OutcomeView
   | ListView
   | AcceptedView;
+export * from './gaps.js';

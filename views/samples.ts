@@ -43,10 +43,13 @@ import {
   toOnboardingRecordView,
   toExportLinkView,
   toExportFileView,
+  toGapsView,
+  toGapPageView,
   type View,
   type Viewer,
 } from './index.js';
 import { ONBOARDING_PAGE, type OnboardingRecord } from '../bot/service/onboarding.js';
+import { GAP_KINDS, GAPS_PAGE, type GapRow } from '../bot/service/gaps.js';
 
 const at = '2026-11-23T14:02:00.000Z';
 const link = 'https://bot.example.com/invitations/q3VbX0m2b8Jc1a7kN5pL4sT9wY6zR2uE1oI8hG3fD0c';
@@ -499,7 +502,47 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       bytes: Buffer.from('\uFEFFWhen (UTC),Who\r\n'),
       rows: 1_250,
     }),
+    // Every kind with a count and what is unknown, for a Microsoft deployment without Partner Center's API.
+    'gaps-overview': toGapsView(
+      { ...viewer, capabilities: ['microsoft'] },
+      { gaps: GAP_KINDS.map((kind, i) => ({ kind, count: 1_000 + i, unknown: i < 3 ? 1_999 : 0 })) },
+    ),
+    // A full page of the longest rows (a relationship each, real-sized names) with both pager buttons.
+    'gaps-page': toGapPageView(viewer, {
+      kind: 'endingWithoutAutoExtend',
+      count: 2_000,
+      unknown: 0,
+      page: 2,
+      pages: 200,
+      rows: Array.from({ length: GAPS_PAGE }, (_, i) => gapRow(i)),
+    }),
+    'gaps-provider-page': toGapPageView(viewer, {
+      kind: 'providerWithoutRelationship',
+      count: 2_000,
+      unknown: 1_500,
+      page: 1,
+      pages: 200,
+      rows: Array.from({ length: GAPS_PAGE }, (_, i) => ({
+        ...gapRow(i),
+        relationship: null,
+        providerName: o('Contoso Distribution Europe S.p.A.'),
+      })),
+    }),
   };
+
+  function gapRow(i: number): GapRow {
+    return {
+      customerId: `cust-${i}`,
+      name: o(`Customer ${i} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`),
+      email: o(`it-admin-${i}@customer-${i}.example`),
+      providerName: null,
+      relationship: {
+        id: `0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b7${i}-12345678`,
+        displayName: o(`Northwind_GDAP_Customer_${i}_Holding_2026`),
+        endsAt: at,
+      },
+    };
+  }
 
   function reminder(kind: 'reminder' | 'expired') {
     return {

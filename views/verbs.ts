@@ -26,6 +26,7 @@ export const VERBS = [
   'subscription.remove',
   'onboarding.page',
   'onboarding.show',
+  'gaps.page',
   'gdap.autoExtend',
 ] as const;
 

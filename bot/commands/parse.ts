@@ -32,6 +32,7 @@ export const COMMAND_NAMES = [
   'onboarding',
   'exportCustomers',
   'exportAudit',
+  'gaps',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -178,6 +179,7 @@ export const commands: CommandSpec[] = [
     usage: { en: 'export audit', it: 'esporta registro' },
     permission: 'audit',
   },
+  { name: 'gaps', phrases: { en: ['gaps'], it: ['lacune'] }, usage: { en: 'gaps', it: 'lacune' }, permission: 'look' },
 ];
 
 /**

@@ -15,6 +15,7 @@ import {
   toNotificationsView,
   toOnboardingRecordView,
   toOnboardingView,
+  toGapPageView,
   toRemovalOutcomeView,
   toRevokedView,
   toSentView,
@@ -187,6 +188,11 @@ export function createActionRouter({ service, logger, viewerOf, errorView, ident
           const { name } = await service.removeNotificationSubscription(actor, str('subscriptionId'));
           return { mode: 'replace', views: [toNotificationsView(viewer, service.notificationHealth(actor), { name })] };
         }
+        case 'gaps.page':
+          return {
+            mode: 'replace',
+            views: [toGapPageView(viewer, service.gapPage(actor, { kind: data.kind, page: Number(str('page')) || 1 }))],
+          };
         case 'gdap.autoExtend':
           // The notice (or the `gaps` row) becomes what happened; the service re-checks the id.
           return { mode: 'replace', views: [toAutoExtendedView(viewer, await service.autoExtendAdminAccess(actor, data.relationshipId))] };

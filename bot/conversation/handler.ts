@@ -29,6 +29,7 @@ import {
   toPartnerSetupView,
   toOnboardingView,
   toOnboardingRecordView,
+  toGapsView,
   languageName,
   toExportFileView,
   toExportLinkView,
@@ -253,6 +254,8 @@ export function createConversation(service: Service, logger: Logger) {
           ? [toExportLinkView(viewer, await service.exportLink(actor, { kind }))]
           : [toExportFileView(viewer, await service.exportFile(actor, { kind }))];
       }
+      case 'gaps':
+        return [toGapsView(viewer, service.gaps(actor))];
     }
   }
 

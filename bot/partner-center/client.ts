@@ -9,7 +9,7 @@
  * Tokens are never logged; logged paths leave out query strings (a filter carries a company name).
  */
 import { randomUUID } from 'node:crypto';
-import type { PartnerCenterClient, PcCustomer, PcIndirectProvider, PcSubscribedSku, PcUser } from './port.js';
+import type { PartnerCenterClient, PcCustomer, PcIndirectProvider, PcPartnerRelationship, PcSubscribedSku, PcUser } from './port.js';
 import { PartnerCenterError } from './port.js';
 import {
   MAX_PAGE_SIZE,
@@ -241,6 +241,19 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       const customer = await getCustomer(match[1]!);
       if (!customer) throw new PartnerCenterError(404, 'not_found', `Partner Center has no customer ${match[1]}`);
       return customer;
+    },
+
+    async customerRelationships(customerId) {
+      const items = await all<RelationshipJson>(`${customerUrl(customerId)}/relationships`, randomUUID());
+      return items.map(
+        (r) =>
+          ({
+            tenantId: r.id,
+            name: r.name ?? '',
+            relationshipType: r.relationshipType ?? '',
+            state: r.state ?? '',
+          }) satisfies PcPartnerRelationship,
+      );
     },
   };
 }

@@ -126,6 +126,17 @@ export function createPartnerCenterFeatures(options: { link: PartnerCenterLink; 
         throw partnerCenterRefusal(error);
       }
     },
+
+    /**
+     * The tenant ids of the partners a customer has an active relationship with (its indirect
+     * providers), from GET /v1/customers/{id}/relationships; null when the API is not available.
+     */
+    async customerPartners(tenantId: string): Promise<string[] | null> {
+      const client = link.clientFor('customers');
+      if (!client) return null;
+      const partners = await client.customerRelationships(tenantId);
+      return partners.filter((p) => !p.state || p.state.toLowerCase() === 'active').map((p) => p.tenantId.toLowerCase());
+    },
   };
 }
 

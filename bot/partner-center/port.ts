@@ -56,6 +56,17 @@ export interface PcIndirectProvider {
   name: string;
 }
 
+/** GET /v1/customers/{id}/relationships: a partner the customer has a relationship with (its indirect provider, say). */
+export interface PcPartnerRelationship {
+  /** The partner's tenant id. */
+  tenantId: string;
+  name: string;
+  /** e.g. `IsIndirectCloudSolutionProviderOf`, `IsIndirectResellerOf`. */
+  relationshipType: string;
+  /** e.g. `active`. */
+  state: string;
+}
+
 export interface PartnerCenterClient {
   /** GET /v1/customers/relationshiprequests [?indirectCloudSolutionProviderId=…] -> its `url`. */
   resellerLink(options?: { indirectProviderTenantId?: string | null }): Promise<string>;
@@ -72,6 +83,8 @@ export interface PartnerCenterClient {
   removeResellerRelationship(customerId: string): Promise<void>;
   /** Fetches a customer from a webhook's ResourceUri (Partner Center's API host only, else throws). */
   customerFromResourceUri(resourceUri: string): Promise<PcCustomer>;
+  /** GET /v1/customers/{id}/relationships, all pages: the customer's partners (documented for indirect resellers too). */
+  customerRelationships(customerId: string): Promise<PcPartnerRelationship[]>;
 }
 
 /** Partner Center's error body `{code, description, data[], source}`, after the client's retries. */

@@ -75,6 +75,11 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
        */
       partial?: 'partnerCenter';
       quiet?: boolean;
+      /**
+       * Partner Center's whole list of reseller customers was read this pass: those it lists are
+       * kept as having a reseller relationship, every other customer as not (the gaps read it).
+       */
+      partnerCenterListed?: boolean;
     }) {
       const at = ctx.now().toISOString();
       // Every name Graph and Partner Center give is text from outside: one line each (text.ts).
@@ -137,6 +142,11 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
             changed++;
             put({ ...existing, companyName: name, domain: existing.domain || domain, updatedAt: at });
           }
+        }
+        for (const [tenantId, reseller] of resellerFacts(snapshot, customers.keys())) {
+          const customer = customers.get(tenantId)!;
+          if (customer.partnerCenter?.reseller === reseller) continue;
+          put({ ...customer, partnerCenter: { ...customer.partnerCenter, reseller, checkedAt: at } });
         }
         const providersByTenant = new Map<string, string>();
         for (const p of read.all('providers')) if (p.tenantId) providersByTenant.set(p.tenantId.toLowerCase(), p.id);
@@ -262,6 +272,23 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
 
   };
   return ops;
+}
+
+/**
+ * What Partner Center said of each customer's reseller relationship in this snapshot: with its
+ * whole list read, listed or not for every customer; one acceptance webhook's customer has one;
+ * nothing otherwise (Graph alone does not say).
+ */
+function resellerFacts(
+  snapshot: { customers: Array<{ tenantId: string; resellerRelationship?: boolean }>; partial?: string; partnerCenterListed?: boolean },
+  known: Iterable<string>,
+): Map<string, boolean> {
+  const facts = new Map<string, boolean>();
+  if (snapshot.partial === 'partnerCenter') for (const c of snapshot.customers) facts.set(c.tenantId, true);
+  if (!snapshot.partnerCenterListed) return facts;
+  const listed = new Set(snapshot.customers.filter((c) => c.resellerRelationship).map((c) => c.tenantId));
+  for (const tenantId of known) facts.set(tenantId, listed.has(tenantId));
+  return facts;
 }
 
 /**

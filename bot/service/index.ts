@@ -21,6 +21,8 @@ import { createSummaryOperations } from './summary.js';
 import { capabilitiesOf } from './capabilities.js';
 import { createExportOperations } from './exports.js';
 import { createAutoExtendOperations } from './auto-extend.js';
+import { createGapOperations } from './gaps.js';
+import { createPartnerFactOperations } from './partner-facts.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
@@ -48,6 +50,8 @@ export function createService(deps: ServiceDeps) {
     ...createPartnerOperations(ctx),
     ...createPeopleOperations(ctx),
     ...createOnboardingOperations(ctx),
+    ...createGapOperations(ctx),
+    ...createPartnerFactOperations(ctx),
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
     ...createExportOperations(ctx),

@@ -978,6 +978,37 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
     addCustomer(customer: { tenantId: string; displayName: string }) {
       customers.set(customer.tenantId, { ...customer, etag: nextEtag() });
     },
+    /**
+     * A relationship made outside the bot (in Partner Center, or Microsoft's MLT_ ones from DAP),
+     * active since `activatedDaysAgo` and ending on `endDateTime`; the customer is listed too.
+     */
+    addRelationship(input: {
+      displayName: string;
+      customer: { tenantId: string; displayName: string };
+      roleDefinitionIds: string[];
+      endDateTime: string;
+      autoExtendDuration?: string;
+      status?: GdapStatus;
+    }) {
+      const stamp = iso(now());
+      const rel: FakeRelationship = {
+        id: `${randomUUID()}-${randomUUID()}`,
+        displayName: input.displayName,
+        status: input.status ?? 'active',
+        duration: 'P730D',
+        customer: { ...input.customer },
+        roleDefinitionIds: [...input.roleDefinitionIds],
+        autoExtendDuration: input.autoExtendDuration ?? 'PT0S',
+        createdDateTime: stamp,
+        lastModifiedDateTime: stamp,
+        activatedDateTime: stamp,
+        endDateTime: input.endDateTime,
+        etag: nextEtag(),
+      };
+      relationships.set(rel.id, rel);
+      customers.set(input.customer.tenantId, { ...input.customer, etag: nextEtag() });
+      return { ...rel };
+    },
     addUser(user: FakeUser) {
       users.set(user.id, {
         id: user.id,
