@@ -4,6 +4,7 @@
  * relationships, invitations, the GDAP records the sync keeps, and what Partner Center's API said);
  * a fact only Partner Center knows is counted as unknown where its API is not connected, never guessed.
  */
+import { autoExtends } from './auto-extend.js';
 import type { Customer, GdapRecord } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import { CAPABILITIES } from './capabilities.js';
@@ -59,7 +60,6 @@ export interface GapPage extends GapSummary {
 export const GAPS_PAGE = 10;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const NO_AUTO_EXTEND = new Set(['', 'PT0S', 'P0D']);
 const isMlt = (r: Readonly<GdapRecord>) => /^MLT_/i.test(r.displayName);
 const hasGlobalAdmin = (r: Readonly<GdapRecord>) => r.roleDefinitionIds.includes(GLOBAL_ADMINISTRATOR);
 const byName = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
@@ -173,7 +173,7 @@ export function createGapOperations(ctx: ServiceContext) {
         if (hasGlobalAdmin(r)) add('globalAdmin', about);
         const ends = r.endDateTime ? Date.parse(r.endDateTime) : NaN;
         // Global Administrator cannot auto-extend, and MLT_ relationships are read-only: both have their own fix.
-        if (ends > now && ends <= horizon && NO_AUTO_EXTEND.has(r.autoExtendDuration) && !hasGlobalAdmin(r) && !isMlt(r))
+        if (ends > now && ends <= horizon && !autoExtends(r.autoExtendDuration) && !hasGlobalAdmin(r) && !isMlt(r))
           add('endingWithoutAutoExtend', about);
       }
     }

@@ -140,14 +140,14 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     expect(text).toContain('GDAP with Global Administrator: 1 relationship');
     expect(button(overview, 'Connect Partner Center')).toMatchObject({ verb: 'command', data: { command: 'connectPartnerCenter' } });
 
-    // Ending without auto-extend: the button names the relationship; its action is answered with where to do it for now.
+    // Ending without auto-extend: the button names the relationship, and it turns auto-extend on.
     const ending = await teams.invoke(alice, personal, 'gaps.page', { kind: 'endingWithoutAutoExtend', page: 1 });
     expect(jsonBytes(ending.body)).toBeLessThan(TEAMS_LIMIT_BYTES);
     expect(shown(ending.body.value)).toContain('Fabrikam Srl: Northwind_Fabrikam_2025, ends ');
     const extend = button(ending.body.value, 'Turn on auto-extend')!;
     expect(extend).toMatchObject({ verb: 'gdap.autoExtend', data: { relationshipId: fabrikam.id } });
     const answered = await teams.invoke(alice, personal, extend.verb, extend.data);
-    expect(JSON.stringify(answered.body)).toContain('Auto-extend cannot be turned on from the chat yet');
+    expect(JSON.stringify(answered.body)).toContain('Auto-extend is on for Fabrikam Srl');
 
     // Ended GDAP: request it again, the draft filled in with the customer.
     const ended = await teams.invoke(alice, personal, 'gaps.page', { kind: 'resellerWithoutGdap', page: 1 });
@@ -170,9 +170,13 @@ describe('gaps with DIRECTORY=microsoft, against the stand-ins', () => {
     await teams.say(sal, salPersonal, 'gaps');
     expect(shown(connector.calls.at(-1))).toContain('GDAP with Global Administrator: 1 relationship');
     expect(button(connector.calls.at(-1)!.body, 'Connect Partner Center')).toBeUndefined();
+    // Auto-extend turned on above closed Fabrikam's gap.
     const salEnding = await teams.invoke(sal, salPersonal, 'gaps.page', { kind: 'endingWithoutAutoExtend', page: 1 });
-    expect(shown(salEnding.body.value)).toContain('Fabrikam Srl');
-    expect([...new Set(actions(salEnding.body.value).map((a) => a.title))]).toEqual(['All gaps']);
+    expect(shown(salEnding.body.value)).not.toContain('Fabrikam Srl');
+    expect(shown(salEnding.body.value)).toContain('Nothing here: no customer has this gap.');
+    const salGlobalAdmin = await teams.invoke(sal, salPersonal, 'gaps.page', { kind: 'globalAdmin', page: 1 });
+    expect(shown(salGlobalAdmin.body.value)).not.toContain('Nothing here');
+    expect([...new Set(actions(salGlobalAdmin.body.value).map((a) => a.title))]).toEqual(['All gaps']);
   });
 
   it("with Partner Center's API: reseller relationships and a customer's provider read from Partner Center, not guessed", async () => {

@@ -95,6 +95,9 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['exportFile', 'admin', (f, who) => f.service.exportFile(who, { kind: 'audit' })],
   ['exportLink', 'anyRole', (f, who) => f.service.exportLink(who, { kind: 'customers' })],
   // Embedded: past the role check, there is no relationship at Microsoft to extend.
+  // The book's gaps: for everyone who may list customers (the fixes' own operations check their permission).
+  ['gaps', 'anyRole', (f, who) => f.service.gaps(who)],
+  ['gapPage', 'anyRole', (f, who) => f.service.gapPage(who, { kind: 'providerWithoutRelationship', page: 1 })],
   ['autoExtendAdminAccess', 'admin', (f, who) => f.service.autoExtendAdminAccess(who, 'no-such-relationship').catch(nothingToExtend)],
 ];
 
@@ -134,6 +137,8 @@ describe('authorization of every service operation', () => {
     system.push('recordDelivered', 'recordDeliveryFailure', 'prepareDelivery');
     // The sync's access assignments, and what the onboarding board reads of them.
     system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
+    // Which customers' partners the sync reads from Partner Center next.
+    system.push('customersToCheckForProviders', 'recordCustomerPartners');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
     // `download` takes a link's token, and checks the role of the person who asked for the link.
