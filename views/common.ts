@@ -75,6 +75,8 @@ export interface OutcomeView extends Base {
   facts: Fact[];
   actions: ActionModel[];
   link?: LinkModel;
+  /** The bulk invitation this card follows: the surface records where it was posted, to update it in place. */
+  batchId?: string;
 }
 
 /** An outcome card: a title, a text (the fallback is both), and what comes with them. */

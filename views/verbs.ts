@@ -26,6 +26,7 @@ export const VERBS = [
   'subscription.remove',
   'onboarding.page',
   'onboarding.show',
+  'bulk.start',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];
