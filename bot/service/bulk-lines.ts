@@ -58,6 +58,7 @@ function rowsOf(text: string): { rows: Array<{ line: number; cells: string[] }> 
     const records = parse(text, {
       delimiter: delimiterOf(text),
       relax_column_count: true,
+      relax_quotes: true,
       skip_empty_lines: true,
       trim: true,
       info: true,

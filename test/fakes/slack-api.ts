@@ -117,9 +117,18 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     }
   };
 
+  /** Files shared with the bot, served at their url_private to the bot token only, as Slack does. */
+  const files = new Map<string, Buffer>();
   const server = createServer(async (req, res) => {
     const text = await read(req);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.startsWith('/files-pri/')) {
+      const file = files.get(path);
+      const authorised = req.headers.authorization === 'Bearer xoxb-test-token';
+      res.writeHead(!authorised ? 403 : file ? 200 : 404, { 'content-type': 'text/csv' });
+      res.end(authorised && file ? file : undefined);
+      return;
+    }
     const method = path.startsWith('/respond/') ? 'respond' : path.replace(/^\/api\//, '');
     const args = parse(text, req.headers['content-type'] ?? '');
     res.setHeader('content-type', 'application/json');
@@ -220,6 +229,12 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       };
       walk(call?.args.blocks ?? call?.args.view);
       return out.join('\n');
+    },
+    /** A file shared in a message: what the message event's `files` carries for it (its url_private is served here). */
+    shareFile(name: string, bytes: Buffer | string) {
+      const path = `/files-pri/T0001-F${files.size + 1}/${encodeURIComponent(name)}`;
+      files.set(path, Buffer.from(bytes));
+      return { id: `F${files.size}`, name, filetype: name.split('.').pop(), mimetype: 'text/csv', url_private: `${base}${path}`, size: Buffer.byteLength(bytes) };
     },
     close: () => {
       // Nothing held back keeps the server open.
