@@ -598,8 +598,10 @@ export const en = {
   'ui.bulk.intro':
     "One customer a line: company, email, and if you like the email's language (en or it) and an indirect provider, separated by commas. Up to 500 lines. I check every line first; nothing is invited until all of them are right.",
   'ui.bulk.fileHint': 'A longer list goes as a CSV file: send it to me in our chat with the words `invite customers`.',
-  'ui.bulk.slackLimit': 'This box takes 3,000 characters (about 50 lines). A longer list goes as a CSV file: share it with me in a direct message with the words `invite customers`.',
-  'ui.bulk.terminalHint': 'Write the lines after the command, one a line, or give the path of a CSV file: `invite customers ./customers.csv`.',
+  'ui.bulk.slackLimit':
+    'This box takes 3,000 characters (about 50 lines). A longer list goes as a CSV file: share it with me in a direct message with the words `invite customers`.',
+  'ui.bulk.terminalHint':
+    'Write the lines after the command, one a line, or give the path of a CSV file: `invite customers ./customers.csv`.',
   'ui.bulk.label': 'Customers, one a line',
   'ui.bulk.placeholder': 'Contoso Ltd, ada@contoso.example\nFabrikam Srl, it@fabrikam.example, it, Tailspin Distribution',
   'ui.bulk.start': 'Check and invite',
@@ -622,7 +624,8 @@ export const en = {
   'bulk.notCsv': "I can't read this as CSV from line {line} on: look for a quote that is opened and never closed.",
   'bulk.empty': 'There are no customers in it. Write one a line: company, email.',
   'bulk.tooMany': '{count} lines is more than one batch takes: at most {max}. Split the list into batches of {max} and send each.',
-  'bulk.formula': 'Line {line}: a cell starts with "{char}", which a spreadsheet would run as a formula. Remove the "{char}" and send the lines again.',
+  'bulk.formula':
+    'Line {line}: a cell starts with "{char}", which a spreadsheet would run as a formula. Remove the "{char}" and send the lines again.',
   'bulk.tooManyCells': 'Line {line} has {count} cells; a line has at most four: company, email, language, provider.',
   'bulk.noCompany': 'Line {line} has no company name: write it first, then the email.',
   'bulk.noEmail': 'Line {line} has no email address: write it after the company, with a comma between them.',
@@ -635,10 +638,11 @@ export const en = {
   'bulk.duplicate': 'Line {line}: {email} is already on line {first}.',
   'bulk.alreadyInvited': 'Line {line}: {email} already has an invitation waiting (type `invitations`).',
   'bulk.fileTooLarge': 'That file is over {max} MB, more than I read. 500 lines fit in far less: check that it is the right file.',
-  'bulk.fileNotCsv': '"{name}" is not a CSV file. Save the list from your spreadsheet as CSV (company, email, language, provider) and send that.',
+  'bulk.fileNotCsv':
+    '"{name}" is not a CSV file. Save the list from your spreadsheet as CSV (company, email, language, provider) and send that.',
   'bulk.fileUnreadable': "I couldn't download the file you sent. Send it again in a minute.",
   'bulk.notFound': "I can't find that bulk invitation.",
   'bulk.lineMade': 'That line was already invited.',
-  'bulk.fileNotFound': "I can't open \"{path}\": check the path.",
+  'bulk.fileNotFound': 'I can\'t open "{path}": check the path.',
   'audit.batch.started': '{who} started a bulk invitation',
 } as const;

@@ -599,7 +599,8 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.bulk.fileHint': 'Un elenco più lungo va in un file CSV: mandamelo nella nostra chat con le parole `invita clienti`.',
   'ui.bulk.slackLimit':
     'Questa casella contiene 3.000 caratteri (circa 50 righe). Un elenco più lungo va in un file CSV: condividilo con me in un messaggio diretto con le parole `invita clienti`.',
-  'ui.bulk.terminalHint': 'Scrivi le righe dopo il comando, una per riga, oppure indica il percorso di un file CSV: `invita clienti ./clienti.csv`.',
+  'ui.bulk.terminalHint':
+    'Scrivi le righe dopo il comando, una per riga, oppure indica il percorso di un file CSV: `invita clienti ./clienti.csv`.',
   'ui.bulk.label': 'Clienti, uno per riga',
   'ui.bulk.placeholder': 'Contoso Ltd, ada@contoso.example\nFabrikam Srl, it@fabrikam.example, it, Tailspin Distribution',
   'ui.bulk.start': 'Controlla e invita',
@@ -609,7 +610,8 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.bulk.done.text':
     "Ogni invito è nella bacheca dell'onboarding, con i suoi promemoria. Non invio email io: apri la scheda di ogni cliente (`onboarding <cliente>`) e seleziona Invia di nuovo per mandargli l'email dal tuo programma di posta.",
   'ui.bulk.stopped.title': 'Invito in blocco interrotto',
-  'ui.bulk.stopped.text': 'Mi sono fermato dopo {done} righe su {total}: non puoi più invitare clienti. Le altre righe non sono state invitate.',
+  'ui.bulk.stopped.text':
+    'Mi sono fermato dopo {done} righe su {total}: non puoi più invitare clienti. Le altre righe non sono state invitate.',
   'ui.bulk.failed': { one: '1 riga non è stata invitata:', other: '{count} righe non sono state invitate:' },
   'ui.bulk.failedLine': 'Riga {line}',
   'ui.bulk.failedValue': '{email}: {reason}',
@@ -618,10 +620,11 @@ export const it: Record<keyof typeof en, Message> = {
     one: 'Una riga non si può usare, quindi non ho invitato nessuno. Correggila e manda di nuovo le righe:',
     other: '{count} righe non si possono usare, quindi non ho invitato nessuno. Correggile e manda di nuovo le righe:',
   },
-  'bulk.moreProblems': { one: '…e un\'altra riga con un problema.', other: '…e altre {count} righe con un problema.' },
+  'bulk.moreProblems': { one: "…e un'altra riga con un problema.", other: '…e altre {count} righe con un problema.' },
   'bulk.notCsv': 'Non riesco a leggerlo come CSV dalla riga {line} in poi: cerca una virgoletta aperta e mai chiusa.',
   'bulk.empty': 'Non ci sono clienti. Scrivine uno per riga: azienda, email.',
-  'bulk.tooMany': "{count} righe sono più di quante ne prenda un blocco: al massimo {max}. Dividi l'elenco in blocchi da {max} e mandali uno alla volta.",
+  'bulk.tooMany':
+    "{count} righe sono più di quante ne prenda un blocco: al massimo {max}. Dividi l'elenco in blocchi da {max} e mandali uno alla volta.",
   'bulk.formula':
     'Riga {line}: una cella comincia con "{char}", che un foglio di calcolo eseguirebbe come formula. Togli il "{char}" e manda di nuovo le righe.',
   'bulk.tooManyCells': 'La riga {line} ha {count} celle; una riga ne ha al massimo quattro: azienda, email, lingua, provider.',
@@ -636,7 +639,8 @@ export const it: Record<keyof typeof en, Message> = {
   'bulk.duplicate': 'Riga {line}: {email} è già alla riga {first}.',
   'bulk.alreadyInvited': 'Riga {line}: {email} ha già un invito in attesa (scrivi `inviti`).',
   'bulk.fileTooLarge': 'Il file supera i {max} MB, più di quanto leggo. 500 righe stanno in molto meno: controlla che sia il file giusto.',
-  'bulk.fileNotCsv': "\"{name}\" non è un file CSV. Salva l'elenco dal foglio di calcolo come CSV (azienda, email, lingua, provider) e manda quello.",
+  'bulk.fileNotCsv':
+    "\"{name}\" non è un file CSV. Salva l'elenco dal foglio di calcolo come CSV (azienda, email, lingua, provider) e manda quello.",
   'bulk.fileUnreadable': 'Non sono riuscito a scaricare il file che hai mandato. Mandalo di nuovo fra un minuto.',
   'bulk.notFound': "Non trovo quell'invito in blocco.",
   'bulk.lineMade': 'Quella riga è già stata invitata.',

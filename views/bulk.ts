@@ -27,7 +27,11 @@ export function problemsText(viewer: Viewer, problems: readonly LineProblem[]): 
   const l = viewer.locale;
   const lines = problems.slice(0, PROBLEMS_SHOWN).map((p) => t(l, p.key, { line: p.line, ...p.params }));
   const more = problems.length - PROBLEMS_SHOWN;
-  return [t(l, 'bulk.refused', { count: problems.length }), ...lines, ...(more > 0 ? [t(l, 'bulk.moreProblems', { count: more })] : [])].join('\n');
+  return [
+    t(l, 'bulk.refused', { count: problems.length }),
+    ...lines,
+    ...(more > 0 ? [t(l, 'bulk.moreProblems', { count: more })] : []),
+  ].join('\n');
 }
 
 export function toBulkFormView(viewer: Viewer, input: { text?: string; problems?: readonly LineProblem[] } = {}): BulkFormView {
@@ -52,7 +56,12 @@ export function toBulkFormView(viewer: Viewer, input: { text?: string; problems?
 /** The progress card: "12 of 40 drafted" while it runs; at the end what was made, and each line refused with why. */
 export function toBatchProgressView(viewer: Viewer, p: BatchProgressEvent): OutcomeView {
   const l = viewer.locale;
-  const onboarding: ActionModel = { verb: 'command', title: commandUsage(l, 'onboarding'), style: 'positive', data: { command: 'onboarding' } };
+  const onboarding: ActionModel = {
+    verb: 'command',
+    title: commandUsage(l, 'onboarding'),
+    style: 'positive',
+    data: { command: 'onboarding' },
+  };
   const progress = t(l, 'ui.bulk.progress', { done: p.done, total: p.total });
   const failedCount = p.done - p.made;
   const facts = p.failures.map((f) => ({

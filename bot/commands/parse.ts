@@ -268,7 +268,14 @@ export function parseCommand(raw: string): ParsedCommand {
 
 /** Commands whose text after the phrase is optional (a search, a provider's name). */
 function acceptsArgs(name: CommandName): boolean {
-  return name === 'listCustomers' || name === 'inviteWithProvider' || name === 'language' || name === 'invite' || name === 'onboarding' || name === 'inviteCustomers';
+  return (
+    name === 'listCustomers' ||
+    name === 'inviteWithProvider' ||
+    name === 'language' ||
+    name === 'invite' ||
+    name === 'onboarding' ||
+    name === 'inviteCustomers'
+  );
 }
 
 /** The command phrase nearest to what was typed, if it is near enough to be a typo. */

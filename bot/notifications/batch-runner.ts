@@ -95,7 +95,8 @@ export function createBatchRunner(options: BatchRunnerOptions) {
       stopped = false;
       // A batch just recorded (by this replica's turn, or another's through the change feed) starts at once.
       unwatch = store.watch((change) => {
-        if (change.collection === 'batches' && change.after && (change.after as Batch).status === 'running') setImmediate(() => run(change.id));
+        if (change.collection === 'batches' && change.after && (change.after as Batch).status === 'running')
+          setImmediate(() => run(change.id));
       });
       timer = setInterval(resume, options.pollMs ?? 30_000);
       timer.unref();

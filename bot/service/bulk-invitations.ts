@@ -32,9 +32,7 @@ export class BatchRefused extends InvalidInput {
 }
 
 /** What a bulk invitation is given: pasted text, or a CSV file (`bytes` null: it was over the size cap). */
-export type BatchInput =
-  | { kind: 'pasted'; text: string }
-  | { kind: 'csv'; name: string; bytes: Uint8Array | null };
+export type BatchInput = { kind: 'pasted'; text: string } | { kind: 'csv'; name: string; bytes: Uint8Array | null };
 
 /** What the runner does after a step: the next line, wait and try the same line again, or stop. */
 export type BatchStep = 'next' | 'throttled' | 'finished';
@@ -45,7 +43,11 @@ const REPORT_EVERY_MS = 1_000;
 /** Refusals named on the card; the rest are counted. */
 const FAILURES_SHOWN = 10;
 
-type Draft = (actor: Actor, input: DraftInput, within: (tx: Tx, read: StoreReader, draft: Invitation) => Invitation) => Promise<DraftedInvitation>;
+type Draft = (
+  actor: Actor,
+  input: DraftInput,
+  within: (tx: Tx, read: StoreReader, draft: Invitation) => Invitation,
+) => Promise<DraftedInvitation>;
 
 /** How far a batch got, as its card says it. */
 export function progressOf(batch: Readonly<Batch>): BatchProgressEvent {
@@ -70,7 +72,8 @@ export function createBulkInvitationOperations(ctx: ServiceContext, draftInvitat
     const emails = new Set<string>();
     for (const id of ctx.indexes.invitationsNewestFirst(true)) {
       const invitation = ctx.store.get('invitations', id);
-      if (invitation?.customerEmail && isPending(effectiveStatus(invitation, ctx.now()))) emails.add(invitation.customerEmail.toLowerCase());
+      if (invitation?.customerEmail && isPending(effectiveStatus(invitation, ctx.now())))
+        emails.add(invitation.customerEmail.toLowerCase());
     }
     return emails;
   };
@@ -98,7 +101,14 @@ export function createBulkInvitationOperations(ctx: ServiceContext, draftInvitat
       !batch.reportedAt ||
       now.getTime() - Date.parse(batch.reportedAt) >= REPORT_EVERY_MS;
     if (!due || !batch.card) return batch;
-    queueDelivery(ctx, tx, { kind: 'card', card: batch.card }, progress, undefined, `batch:${batch.id}:${progress.status}:${progress.done}`);
+    queueDelivery(
+      ctx,
+      tx,
+      { kind: 'card', card: batch.card },
+      progress,
+      undefined,
+      `batch:${batch.id}:${progress.status}:${progress.done}`,
+    );
     news.push(progress);
     return { ...batch, reportedDone: progress.done, reportedAt: now.toISOString() };
   };
@@ -219,7 +229,8 @@ export function createBulkInvitationOperations(ctx: ServiceContext, draftInvitat
         return 'next';
       } catch (error) {
         if (!isServiceError(error)) throw error;
-        if (error.code === ErrorCode.Unavailable && (error.key === 'microsoft.throttled' || error.key === 'microsoft.unreachable')) return 'throttled';
+        if (error.code === ErrorCode.Unavailable && (error.key === 'microsoft.throttled' || error.key === 'microsoft.unreachable'))
+          return 'throttled';
         const stop = error.code === ErrorCode.NotAllowed;
         await ctx.store.transact((tx, read) => {
           const current = read.get('batches', batchId)!;
@@ -227,7 +238,10 @@ export function createBulkInvitationOperations(ctx: ServiceContext, draftInvitat
           if (stop) tx.put('batches', report(tx, { ...current, status: 'stopped', finishedAt: ctx.now().toISOString() }, news));
           else withLine(tx, current, index, { failure: { key: error.key, params: error.params as MessageParams } }, news);
         });
-        ctx.logger.warn({ err: error, batchId, line: line.line }, stop ? 'bulk invitation stopped: its maker may no longer invite' : 'a bulk invitation line was refused');
+        ctx.logger.warn(
+          { err: error, batchId, line: line.line },
+          stop ? 'bulk invitation stopped: its maker may no longer invite' : 'a bulk invitation line was refused',
+        );
         publish(news);
         return stop ? 'finished' : 'next';
       }

@@ -85,7 +85,8 @@ export function checkLines(
   const rows = read.rows.filter(({ cells }) => cells.some((c) => c !== ''));
   if (rows[0] && HEADER_EMAIL.test(rows[0].cells[1] ?? '')) rows.shift();
   if (rows.length === 0) return { lines: [], problems: [{ line: 0, key: 'bulk.empty', params: {} }] };
-  if (rows.length > BATCH_MAX_LINES) return { lines: [], problems: [{ line: 0, key: 'bulk.tooMany', params: { count: rows.length, max: BATCH_MAX_LINES } }] };
+  if (rows.length > BATCH_MAX_LINES)
+    return { lines: [], problems: [{ line: 0, key: 'bulk.tooMany', params: { count: rows.length, max: BATCH_MAX_LINES } }] };
   const providers = new Map([...known.providers].map((p) => [p.name.toLowerCase(), p]));
   const seen = new Map<string, number>();
   const lines: CheckedLine[] = [];
@@ -112,7 +113,10 @@ export function checkLines(
       checked = invitee({ companyName: company || null, customerEmail: email });
     } catch (error) {
       if (!isServiceError(error)) throw error;
-      problem(error.key === 'invitation.companyTooLong' ? 'bulk.companyTooLong' : 'bulk.badEmail', { ...error.params, email: email.slice(0, 80) });
+      problem(error.key === 'invitation.companyTooLong' ? 'bulk.companyTooLong' : 'bulk.badEmail', {
+        ...error.params,
+        email: email.slice(0, 80),
+      });
       continue;
     }
     const lang = language ? Locale.safeParse(language.toLowerCase()) : null;
@@ -137,7 +141,13 @@ export function checkLines(
       continue;
     }
     if (!company) continue;
-    lines.push({ line, companyName: checked.companyName!, customerEmail: checked.customerEmail!, language: lang?.data ?? null, providerId: named?.id ?? null });
+    lines.push({
+      line,
+      companyName: checked.companyName!,
+      customerEmail: checked.customerEmail!,
+      language: lang?.data ?? null,
+      providerId: named?.id ?? null,
+    });
   }
   return { lines, problems };
 }

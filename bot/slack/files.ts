@@ -15,7 +15,8 @@ export interface SharedFile {
 
 export function createFileDownloads(slack: { botToken: string; apiUrl?: string | null }) {
   const ownHost = slack.apiUrl ? new URL(slack.apiUrl).host : null;
-  const isSlacks = (url: URL) => (url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'))) || url.host === ownHost;
+  const isSlacks = (url: URL) =>
+    (url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'))) || url.host === ownHost;
   return {
     /** The file's bytes, or null when it is over the cap; throws when it cannot be fetched. */
     async download(file: SharedFile): Promise<Uint8Array | null> {

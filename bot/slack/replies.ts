@@ -102,7 +102,12 @@ export function createReplies(
     try {
       await client.views.open({
         trigger_id: place.triggerId,
-        view: view.kind === 'draft' ? toDraftModal(view, meta) : view.kind === 'bulkForm' ? toBulkModal(view, meta) : toAttestationModal(view, meta),
+        view:
+          view.kind === 'draft'
+            ? toDraftModal(view, meta)
+            : view.kind === 'bulkForm'
+              ? toBulkModal(view, meta)
+              : toAttestationModal(view, meta),
       });
       place.triggerId = undefined; // a trigger opens one modal
       return true;

@@ -24,7 +24,12 @@ beforeEach(async () => {
   microsoft = await startFakeMicrosoft();
   microsoft.addUser({ id: SAM_ID, mail: 'sam@northwind.example', directoryRoleTemplateIds: ['62e90394-69f5-4237-9190-012177145e10'] });
   api = await startSlackApi({ USAM: { name: 'Sam Slack', email: 'Sam@Northwind.example' } });
-  bot = await startBot({ ...microsoftEnv(microsoft), SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: api.apiUrl });
+  bot = await startBot({
+    ...microsoftEnv(microsoft),
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: api.apiUrl,
+  });
 });
 afterEach(async () => {
   await bot?.stop();
@@ -50,7 +55,9 @@ describe('bulk invitations in Slack with the Microsoft directory', () => {
     expect(JSON.stringify(modal.blocks)).toContain('"max_length":3000');
     expect(api.text(opened)).toContain('A longer list goes as a CSV file');
 
-    const refused = await slack.submit('USAM', modal, { lines: { value: 'Contoso Ltd, ada@contoso.example\nContoso Ltd, ada@contoso.example' } });
+    const refused = await slack.submit('USAM', modal, {
+      lines: { value: 'Contoso Ltd, ada@contoso.example\nContoso Ltd, ada@contoso.example' },
+    });
     expect(refused.json).toMatchObject({ response_action: 'errors' });
     expect(JSON.stringify(refused.json)).toContain('Line 2: ada@contoso.example is already on line 1.');
     expect(invitations()).toHaveLength(0);
@@ -70,7 +77,12 @@ describe('bulk invitations in Slack with the Microsoft directory', () => {
     expect(made).toHaveLength(3);
     const requested = made.map((i) => i.microsoft?.gdapRelationshipId);
     expect(new Set(requested).size).toBe(3);
-    expect(microsoft.relationships().map((r) => r.id).sort()).toEqual([...requested].sort());
+    expect(
+      microsoft
+        .relationships()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...requested].sort());
     expect(microsoft.relationships().every((r) => r.status === 'approvalPending')).toBe(true);
     expect(bot.logs.some((l) => String(l.msg).includes('throttling the bulk invitation'))).toBe(true);
   }, 60_000);
@@ -78,7 +90,19 @@ describe('bulk invitations in Slack with the Microsoft directory', () => {
   it('reads a CSV shared in the direct message, with the bot token, line by line when it is wrong', async () => {
     const slack = slackClient(bot.url, SECRET, api.responseUrl);
     const share = (name: string, body: string | Buffer, text = 'invite customers', id = name) =>
-      slack.event({ type: 'message', subtype: 'file_share', channel: 'D0SAM', channel_type: 'im', user: 'USAM', text, ts: '1.1', files: [api.shareFile(name, body)] }, `Ev-${id}`);
+      slack.event(
+        {
+          type: 'message',
+          subtype: 'file_share',
+          channel: 'D0SAM',
+          channel_type: 'im',
+          user: 'USAM',
+          text,
+          ts: '1.1',
+          files: [api.shareFile(name, body)],
+        },
+        `Ev-${id}`,
+      );
 
     let before = api.calls.length;
     await share('book.csv', 'Contoso Ltd, ada@contoso.example\nFabrikam Srl,\n@SUM(A1), x@y.example\n', 'invite customers', 'bad');

@@ -93,7 +93,9 @@ describe('bulk invitations in Teams', () => {
     expect(JSON.stringify(refused.body.value)).toContain('Tailspin Toys, ADA@contoso.example');
     expect(invitations()).toHaveLength(0);
 
-    const good = ['Contoso Ltd, ada@contoso.example', 'Fabrikam Srl, it@fabrikam.example, it', 'Tailspin Toys, ugo@tailspin.example'].join('\n');
+    const good = ['Contoso Ltd, ada@contoso.example', 'Fabrikam Srl, it@fabrikam.example, it', 'Tailspin Toys, ugo@tailspin.example'].join(
+      '\n',
+    );
     const started = await teams.invoke(alice, personal, 'bulk.start', { lines: good });
     expect(cardText(started.body.value)).toContain('Inviting 3 customers');
     await expect.poll(() => updates().some((u) => cardText(u).includes('3 customers invited')), WAIT).toBe(true);
@@ -106,7 +108,12 @@ describe('bulk invitations in Teams', () => {
     expect(made.every((i) => i.status === 'sent' && i.batchId)).toBe(true);
     expect(made.find((i) => i.customerEmail === 'it@fabrikam.example')!.locale).toBe('it');
     // Each is an onboarding record, with its own reminder queued to this chat.
-    expect(s.bot.service.onboarding(GA).records.map((r) => r.email).sort()).toEqual(made.map((i) => i.customerEmail).sort());
+    expect(
+      s.bot.service
+        .onboarding(GA)
+        .records.map((r) => r.email)
+        .sort(),
+    ).toEqual(made.map((i) => i.customerEmail).sort());
     for (const invitation of made) {
       const reminder = s.bot.store.get('deliveries', `reminder:${invitation.id}:0`);
       expect(reminder?.target).toMatchObject({ kind: 'conversation', platform: 'teams', conversationId: personal.id });
@@ -150,7 +157,8 @@ describe('bulk invitations in Teams', () => {
   });
 
   it('takes 500 lines, says more than 500 clearly, and keeps every card within Teams limits', async () => {
-    const lines = (n: number) => Array.from({ length: n }, (_, i) => `Customer ${i + 1} S.p.A., buyer${i + 1}@customer${i + 1}.example`).join('\n');
+    const lines = (n: number) =>
+      Array.from({ length: n }, (_, i) => `Customer ${i + 1} S.p.A., buyer${i + 1}@customer${i + 1}.example`).join('\n');
     await sendFile('too-many.csv', lines(501));
     expect(lastReply()).toContain('501 lines is more than one batch takes: at most 500.');
 
@@ -199,7 +207,10 @@ describe('bulk invitations in the terminal', () => {
     const out: string[] = [];
     const session = createChatSession({
       conversation: s.bot.conversation,
-      turn: { actor: { platform: 'cli', userId: 'admin', displayName: 'Admin', locale: 'en' }, conversation: { platform: 'cli', conversationId: 'cli', name: 'terminal' } },
+      turn: {
+        actor: { platform: 'cli', userId: 'admin', displayName: 'Admin', locale: 'en' },
+        conversation: { platform: 'cli', conversationId: 'cli', name: 'terminal' },
+      },
       out: (line) => out.push(line),
     });
     const path = join(tempDir(), 'customers.csv');

@@ -234,7 +234,14 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     shareFile(name: string, bytes: Buffer | string) {
       const path = `/files-pri/T0001-F${files.size + 1}/${encodeURIComponent(name)}`;
       files.set(path, Buffer.from(bytes));
-      return { id: `F${files.size}`, name, filetype: name.split('.').pop(), mimetype: 'text/csv', url_private: `${base}${path}`, size: Buffer.byteLength(bytes) };
+      return {
+        id: `F${files.size}`,
+        name,
+        filetype: name.split('.').pop(),
+        mimetype: 'text/csv',
+        url_private: `${base}${path}`,
+        size: Buffer.byteLength(bytes),
+      };
     },
     close: () => {
       // Nothing held back keeps the server open.

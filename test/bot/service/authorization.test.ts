@@ -43,6 +43,10 @@ const notRequested = (error: { key?: string }) => {
   if (error.key !== 'access.notFound') throw error;
 };
 
+const noSuchBatch = (error: { key?: string }) => {
+  if (error.key !== 'bulk.notFound') throw error;
+};
+
 const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof actor>) => unknown]> = [
   ['listCustomers', 'anyRole', (f, who) => f.service.listCustomers(who)],
   ['getCustomer', 'anyRole', (f, who) => f.service.getCustomer(who, 'contoso.com')],
@@ -87,6 +91,10 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
   ['chooseLanguage', 'anyRole', (f, who) => f.service.chooseLanguage(who, { language: 'italiano' })],
   ['namePartner', 'globalAdmin', (f, who) => f.service.namePartner(who, { name: 'Northwind Cloud Services' })],
+  ['mayInviteInBulk', 'admin', (f, who) => f.service.mayInviteInBulk(who)],
+  ['startBulkInvitations', 'admin', (f, who) => f.service.startBulkInvitations(who, { kind: 'pasted', text: 'Fabrikam Srl, it@fabrikam.example' }, null)],
+  // Past the role check, there is no such batch.
+  ['recordBatchCard', 'admin', (f, who) => f.service.recordBatchCard(who, 'no-such-batch', { platform: 'slack', channel: 'D1', ts: '1.1', locale: 'en' }).catch(noSuchBatch)],
 ];
 
 /** Everything in the store, to prove a refusal wrote nothing. */
@@ -125,6 +133,8 @@ describe('authorization of every service operation', () => {
     system.push('recordDelivered', 'recordDeliveryFailure', 'prepareDelivery');
     // The sync's access assignments, and what the onboarding board reads of them.
     system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
+    // The bulk invitations' runner makes each line as the person who started the batch (checked there, per line).
+    system.push('unfinishedBatches', 'inviteNextLine', 'prepareBatchDelivery');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
     const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', 'capabilities', ...system];
