@@ -133,6 +133,10 @@ export function createChatSession(options: { conversation: Conversation; turn: T
     async welcome(): Promise<void> {
       show([await conversation.welcome(turn)]);
     },
+    /** Something that happened meanwhile (a bulk invitation finished): shown as a card is. */
+    notice(views: View[]): void {
+      show(views);
+    },
     get prompt(): string {
       return prompt ? '' : '> ';
     },

@@ -32,7 +32,7 @@ export interface CheckedLine {
 }
 
 /** What a spreadsheet would run as a formula when the file is opened again (CSV injection). */
-const FORMULA = /^[=+\-@\t\r]/;
+const FORMULA = /^[=+\-@]/;
 /** The header row a spreadsheet export starts with, in either language. */
 const HEADER_EMAIL = /^e-?mail$|^indirizzo( e-?mail)?$|^posta elettronica$/i;
 
@@ -95,7 +95,7 @@ export function checkLines(
     const problem = (key: MessageKey, params: MessageParams = {}) => problems.push({ line, key, params: { line, ...params } });
     const formula = cells.find((c) => FORMULA.test(c));
     if (formula !== undefined) {
-      problem('bulk.formula', { char: formula[0] === '\t' || formula[0] === '\r' ? '⇥' : formula[0]! });
+      problem('bulk.formula', { char: formula[0]! });
       continue;
     }
     const [company = '', email = '', language = '', provider = '', ...extra] = cells.map(singleLine);

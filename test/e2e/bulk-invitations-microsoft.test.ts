@@ -119,5 +119,21 @@ describe('bulk invitations in Slack with the Microsoft directory', () => {
     await expect.poll(() => said(before), WAIT).toContain('1 cliente invitato');
     expect(invitations()).toEqual([expect.objectContaining({ customerEmail: 'it@fabrikam.example', status: 'sent', locale: 'it' })]);
     expect(microsoft.relationships()).toHaveLength(1);
+
+    // Lines typed in the direct message, with the markup Slack puts around an email and an ampersand.
+    before = api.calls.length;
+    await slack.event(
+      {
+        type: 'message',
+        channel: 'D0SAM',
+        channel_type: 'im',
+        user: 'USAM',
+        ts: '1.2',
+        text: 'invite customers\nSmith &amp; Sons, <mailto:bob@smith.example|bob@smith.example>',
+      },
+      'Ev-typed',
+    );
+    await expect.poll(() => said(before), WAIT).toContain('1 customer invited');
+    expect(invitations().find((i) => i.customerEmail === 'bob@smith.example')).toMatchObject({ companyName: 'Smith & Sons' });
   }, 60_000);
 });
