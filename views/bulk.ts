@@ -69,7 +69,7 @@ export function toBatchProgressView(viewer: Viewer, p: BatchProgressEvent): Outc
     value: t(l, 'ui.bulk.failedValue', { email: f.email, reason: t(l, f.key as MessageKey, f.params) }),
   }));
   const hidden = failedCount - p.failures.length;
-  if (hidden > 0) facts.push({ title: '', value: t(l, 'ui.bulk.moreFailed', { count: hidden }) });
+  if (hidden > 0) facts.push({ title: '…', value: t(l, 'ui.bulk.moreFailed', { count: hidden }) });
   const failed = failedCount > 0 ? `\n${t(l, 'ui.bulk.failed', { count: failedCount })}` : '';
   const view =
     p.status === 'running'
