@@ -93,9 +93,10 @@ export function createBatchRunner(options: BatchRunnerOptions) {
   return {
     start(): void {
       stopped = false;
-      // A batch just recorded (by this replica's turn, or another's through the change feed) starts at once.
+      // A batch just recorded (by this replica's turn, or another's through the change feed) starts at
+      // once; its later changes are its runner's own.
       unwatch = store.watch((change) => {
-        if (change.collection === 'batches' && change.after && (change.after as Batch).status === 'running')
+        if (change.collection === 'batches' && !change.before && (change.after as Batch | undefined)?.status === 'running')
           setImmediate(() => run(change.id));
       });
       timer = setInterval(resume, options.pollMs ?? 30_000);
