@@ -136,4 +136,28 @@ describe('bulk invitations in Slack with the Microsoft directory', () => {
     await expect.poll(() => said(before), WAIT).toContain('1 customer invited');
     expect(invitations().find((i) => i.customerEmail === 'bob@smith.example')).toMatchObject({ companyName: 'Smith & Sons' });
   }, 60_000);
+
+  it('from a direct message: the form is a button that opens the modal, and the message becomes the progress', async () => {
+    const slack = slackClient(bot.url, SECRET, api.responseUrl);
+    await slack.event(
+      { type: 'message', channel: 'D0SAM', channel_type: 'im', user: 'USAM', ts: '1.3', text: 'invite customers' },
+      'Ev-form',
+    );
+    const posted = await api.waitFor('chat.postMessage', (c) => api.text(c).includes('Invite customers'));
+    expect(api.text(posted)).toContain('This box takes 3,000 characters');
+    const blocks = (posted.args.blocks ?? []) as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>;
+    const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id?.startsWith('csp:bulk.start'))!;
+    const ts = String(posted.result.ts);
+    await slack.action('USAM', { type: 'button', action_id: button.action_id, value: button.value }, { channel: 'D0SAM', messageTs: ts });
+    const opened = await api.waitFor('views.open');
+    const before = api.calls.length;
+    await slack.submit('USAM', opened.args.view as Record<string, unknown>, { lines: { value: 'Contoso Ltd, ada@contoso.example' } });
+    await expect
+      .poll(
+        () =>
+          api.calls.slice(before).some((c) => c.method === 'chat.update' && c.args.ts === ts && api.text(c).includes('1 customer invited')),
+        WAIT,
+      )
+      .toBe(true);
+  }, 60_000);
 });
