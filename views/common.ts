@@ -185,6 +185,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'partnerCenter.disconnected': 'audit.partnerCenter.disconnected',
   'partner.named': 'audit.partner.named',
   'person.language': 'audit.person.language',
+  'batch.started': 'audit.batch.started',
 };
 
 /** The sentence an audit event reads as, and what it names (a language chosen is named in the reader's language). */
