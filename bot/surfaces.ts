@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import type { Surface } from './server/server.js';
 import { createPartnerCenterEventHandler } from './microsoft/partner-center-events.js';
 import { createDispatcher } from './notifications/dispatcher.js';
+import { createBatchRunner } from './notifications/batch-runner.js';
 import { createTeamsSurface } from './teams/surface.js';
 import { createWebSurface } from './web/surface.js';
 import { createDownloadSurface } from './web/downloads.js';
@@ -49,6 +50,10 @@ export async function createSurfaces(
     surfaces.push(createPartnerCenterWebhookSurface({ verifier, secretToken: token, store: app.store, onEvent, logger, clock: app.clock }));
   }
   dispatcher.start();
+  // Bulk invitations run in the background; stopped before the dispatcher, which sends their progress.
+  const batches = createBatchRunner({ store: app.store, work: app.service, logger, cluster: app.cluster });
+  batches.start();
+  surfaces.push({ name: 'bulk-invitations', register: () => {}, close: () => batches.stop(), idle: () => batches.idle() });
   // On shutdown, the posts under way are finished and recorded before the store closes: a post
   // cut off between the platform and the record could be made again by another replica.
   const closeNotifications = async () => {

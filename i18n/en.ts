@@ -705,4 +705,57 @@ export const en = {
   'ui.gaps.next': 'Next',
   'ui.gaps.all': 'All gaps',
   'ui.gaps.inAll': '{count} in all.',
+  // Bulk invitations (`invite customers`)
+  'ui.help.inviteCustomers': 'Invite many customers at once: one a line (company, email, language, provider), pasted or as a CSV file.',
+  'ui.bulk.title': 'Invite customers',
+  'ui.bulk.intro':
+    "One customer a line: company, email, and if you like the email's language (en or it) and an indirect provider, separated by commas. Up to 500 lines. I check every line first; nothing is invited until all of them are right.",
+  'ui.bulk.fileHint': 'A longer list goes as a CSV file: send it to me in our chat with the words `invite customers`.',
+  'ui.bulk.slackLimit':
+    'This box takes 3,000 characters (about 50 lines). A longer list goes as a CSV file: share it with me in a direct message with the words `invite customers`.',
+  'ui.bulk.terminalHint':
+    'Write the lines after the command, one a line, or give the path of a CSV file: `invite customers ./customers.csv`.',
+  'ui.bulk.label': 'Customers, one a line',
+  'ui.bulk.placeholder': 'Contoso Ltd, ada@contoso.example\nFabrikam Srl, it@fabrikam.example, it, Tailspin Distribution',
+  'ui.bulk.start': 'Check and invite',
+  'ui.bulk.running.title': { one: 'Inviting 1 customer', other: 'Inviting {count} customers' },
+  'ui.bulk.progress': '{done} of {total} drafted',
+  'ui.bulk.done.title': { one: '1 customer invited', other: '{count} customers invited' },
+  'ui.bulk.done.text':
+    "Each invitation is on the onboarding board, with its own reminders. I send no email myself: open each customer's record (`onboarding <customer>`) and select Resend to send their email from your mail app.",
+  'ui.bulk.stopped.title': 'Bulk invitation stopped',
+  'ui.bulk.stopped.text': 'I stopped after {done} of {total} lines: you may no longer invite customers. The other lines were not invited.',
+  'ui.bulk.failed': { one: '1 line was not invited:', other: '{count} lines were not invited:' },
+  'ui.bulk.failedLine': 'Line {line}',
+  'ui.bulk.failedValue': '{email}: {reason}',
+  'ui.bulk.moreFailed': { one: 'and 1 more line', other: 'and {count} more lines' },
+  'bulk.refused': {
+    one: "1 line can't be used, so nothing was invited. Put it right and send the lines again:",
+    other: "{count} lines can't be used, so nothing was invited. Put them right and send the lines again:",
+  },
+  'bulk.moreProblems': { one: '…and 1 more line with a problem.', other: '…and {count} more lines with a problem.' },
+  'bulk.notCsv': "I can't read this as CSV from line {line} on: look for a quote that is opened and never closed.",
+  'bulk.empty': 'There are no customers in it. Write one a line: company, email.',
+  'bulk.tooMany': '{count} lines is more than one batch takes: at most {max}. Split the list into batches of {max} and send each.',
+  'bulk.formula':
+    'Line {line}: a cell starts with "{char}", which a spreadsheet would run as a formula. Remove the "{char}" and send the lines again.',
+  'bulk.tooManyCells': 'Line {line} has {count} cells; a line has at most four: company, email, language, provider.',
+  'bulk.noCompany': 'Line {line} has no company name: write it first, then the email.',
+  'bulk.noEmail': 'Line {line} has no email address: write it after the company, with a comma between them.',
+  'bulk.badEmail': 'Line {line}: "{email}" is not an email address.',
+  'bulk.companyTooLong': 'Line {line}: the company name is longer than {max} characters.',
+  'bulk.badLanguage': 'Line {line}: "{value}" is not a language I write emails in. Write en or it, or leave it empty.',
+  'bulk.badLanguageOrProvider':
+    'Line {line}: "{value}" is not a language (en or it). To name an indirect provider, leave the language empty: company, email, , provider.',
+  'bulk.unknownProvider': 'Line {line}: "{name}" is not one of your indirect providers. Type `providers` to see them.',
+  'bulk.duplicate': 'Line {line}: {email} is already on line {first}.',
+  'bulk.alreadyInvited': 'Line {line}: {email} already has an invitation waiting (type `invitations`).',
+  'bulk.fileTooLarge': 'That file is over {max} MB, more than I read. 500 lines fit in far less: check that it is the right file.',
+  'bulk.fileNotCsv':
+    '"{name}" is not a CSV file. Save the list from your spreadsheet as CSV (company, email, language, provider) and send that.',
+  'bulk.fileUnreadable': "I couldn't download the file you sent. Send it again in a minute.",
+  'bulk.notFound': "I can't find that bulk invitation.",
+  'bulk.lineMade': 'That line was already invited.',
+  'bulk.fileNotFound': 'I can\'t open "{path}": check the path.',
+  'audit.batch.started': '{who} started a bulk invitation',
 } as const;

@@ -704,4 +704,59 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.gaps.next': 'Successiva',
   'ui.gaps.all': 'Tutte le lacune',
   'ui.gaps.inAll': '{count} in tutto.',
+  // Inviti in blocco (`invita clienti`)
+  'ui.help.inviteCustomers': 'Invita molti clienti in una volta: uno per riga (azienda, email, lingua, provider), incollati o in un file CSV.',
+  'ui.bulk.title': 'Invita clienti',
+  'ui.bulk.intro':
+    "Un cliente per riga: azienda, email e, se vuoi, la lingua dell'email (en o it) e un provider indiretto, separati da virgole. Fino a 500 righe. Controllo prima tutte le righe: non invito nessuno finché non sono tutte corrette.",
+  'ui.bulk.fileHint': 'Un elenco più lungo va in un file CSV: mandamelo nella nostra chat con le parole `invita clienti`.',
+  'ui.bulk.slackLimit':
+    'Questa casella contiene 3.000 caratteri (circa 50 righe). Un elenco più lungo va in un file CSV: condividilo con me in un messaggio diretto con le parole `invita clienti`.',
+  'ui.bulk.terminalHint':
+    'Scrivi le righe dopo il comando, una per riga, oppure indica il percorso di un file CSV: `invita clienti ./clienti.csv`.',
+  'ui.bulk.label': 'Clienti, uno per riga',
+  'ui.bulk.placeholder': 'Contoso Ltd, ada@contoso.example\nFabrikam Srl, it@fabrikam.example, it, Tailspin Distribution',
+  'ui.bulk.start': 'Controlla e invita',
+  'ui.bulk.running.title': { one: 'Sto invitando 1 cliente', other: 'Sto invitando {count} clienti' },
+  'ui.bulk.progress': '{done} di {total} preparati',
+  'ui.bulk.done.title': { one: '1 cliente invitato', other: '{count} clienti invitati' },
+  'ui.bulk.done.text':
+    "Ogni invito è nella bacheca dell'onboarding, con i suoi promemoria. Non invio email io: apri la scheda di ogni cliente (`onboarding <cliente>`) e seleziona Invia di nuovo per mandargli l'email dal tuo programma di posta.",
+  'ui.bulk.stopped.title': 'Invito in blocco interrotto',
+  'ui.bulk.stopped.text':
+    'Mi sono fermato dopo {done} righe su {total}: non puoi più invitare clienti. Le altre righe non sono state invitate.',
+  'ui.bulk.failed': { one: '1 riga non è stata invitata:', other: '{count} righe non sono state invitate:' },
+  'ui.bulk.failedLine': 'Riga {line}',
+  'ui.bulk.failedValue': '{email}: {reason}',
+  'ui.bulk.moreFailed': { one: "e un'altra riga", other: 'e altre {count} righe' },
+  'bulk.refused': {
+    one: 'Una riga non si può usare, quindi non ho invitato nessuno. Correggila e manda di nuovo le righe:',
+    other: '{count} righe non si possono usare, quindi non ho invitato nessuno. Correggile e manda di nuovo le righe:',
+  },
+  'bulk.moreProblems': { one: "…e un'altra riga con un problema.", other: '…e altre {count} righe con un problema.' },
+  'bulk.notCsv': 'Non riesco a leggerlo come CSV dalla riga {line} in poi: cerca una virgoletta aperta e mai chiusa.',
+  'bulk.empty': 'Non ci sono clienti. Scrivine uno per riga: azienda, email.',
+  'bulk.tooMany':
+    "{count} righe sono più di quante ne prenda un blocco: al massimo {max}. Dividi l'elenco in blocchi da {max} e mandali uno alla volta.",
+  'bulk.formula':
+    'Riga {line}: una cella comincia con "{char}", che un foglio di calcolo eseguirebbe come formula. Togli il "{char}" e manda di nuovo le righe.',
+  'bulk.tooManyCells': 'La riga {line} ha {count} celle; una riga ne ha al massimo quattro: azienda, email, lingua, provider.',
+  'bulk.noCompany': "La riga {line} non ha il nome dell'azienda: scrivilo per primo, poi l'email.",
+  'bulk.noEmail': "La riga {line} non ha un indirizzo email: scrivilo dopo l'azienda, separato da una virgola.",
+  'bulk.badEmail': 'Riga {line}: "{email}" non è un indirizzo email.',
+  'bulk.companyTooLong': "Riga {line}: il nome dell'azienda supera i {max} caratteri.",
+  'bulk.badLanguage': 'Riga {line}: "{value}" non è una lingua in cui scrivo le email. Scrivi en o it, oppure lascia vuoto.',
+  'bulk.badLanguageOrProvider':
+    'Riga {line}: "{value}" non è una lingua (en o it). Per indicare un provider indiretto lascia vuota la lingua: azienda, email, , provider.',
+  'bulk.unknownProvider': 'Riga {line}: "{name}" non è uno dei tuoi provider indiretti. Scrivi `provider` per vederli.',
+  'bulk.duplicate': 'Riga {line}: {email} è già alla riga {first}.',
+  'bulk.alreadyInvited': 'Riga {line}: {email} ha già un invito in attesa (scrivi `inviti`).',
+  'bulk.fileTooLarge': 'Il file supera i {max} MB, più di quanto leggo. 500 righe stanno in molto meno: controlla che sia il file giusto.',
+  'bulk.fileNotCsv':
+    "\"{name}\" non è un file CSV. Salva l'elenco dal foglio di calcolo come CSV (azienda, email, lingua, provider) e manda quello.",
+  'bulk.fileUnreadable': 'Non sono riuscito a scaricare il file che hai mandato. Mandalo di nuovo fra un minuto.',
+  'bulk.notFound': "Non trovo quell'invito in blocco.",
+  'bulk.lineMade': 'Quella riga è già stata invitata.',
+  'bulk.fileNotFound': 'Non riesco ad aprire "{path}": controlla il percorso.',
+  'audit.batch.started': '{who} ha avviato un invito in blocco',
 };

@@ -174,6 +174,8 @@ export const Invitation = z.object({
     })
     .nullable()
     .default(null),
+  /** The bulk invitation (`invite customers`) that made it: its reminders go to that batch's conversation. */
+  batchId: z.string().min(1).optional(),
 });
 export type Invitation = z.infer<typeof Invitation>;
 
@@ -378,6 +380,42 @@ export const Batch = z.object({
   id,
   createdBy: ActorRef,
   createdAt: isoDate,
+  /** `running` until every line has been tried; `stopped` when its maker may no longer invite. */
+  status: z.enum(['running', 'done', 'stopped']).default('done'),
+  /** The language of its card and of the emails whose line names none. */
+  locale: Locale.default('en'),
+  /** The lines as checked, in order; each line's invitation id is written in the transaction that made it. */
+  lines: z
+    .array(
+      z.object({
+        /** Its number in what was pasted or sent (the header row counts). */
+        line: z.number().int().positive(),
+        companyName: z.string().min(1),
+        customerEmail: z.string().min(1),
+        language: Locale.nullable(),
+        providerId: z.string().nullable(),
+        invitationId: z.string().nullable(),
+        /** Why it could not be made (Microsoft refused it): a message key and its values. */
+        failure: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).nullable(),
+      }),
+    )
+    .default([]),
+  /** Where it was started, for the reminders of its invitations (null in the terminal). */
+  conversation: z
+    .object({
+      platform: z.enum(['teams', 'slack']),
+      conversationId: z.string().min(1),
+      reference: z.record(z.string(), z.unknown()).nullable(),
+      locale: Locale,
+    })
+    .nullable()
+    .default(null),
+  /** The progress card, once the surface has posted it. */
+  card: CardLocation.nullable().default(null),
+  /** How many lines were done when the card was last told, and when: updates are spaced out. */
+  reportedDone: z.number().int().nonnegative().default(0),
+  reportedAt: isoDate.nullable().default(null),
+  finishedAt: isoDate.nullable().default(null),
 });
 export type Batch = z.infer<typeof Batch>;
 

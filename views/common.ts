@@ -78,6 +78,8 @@ export interface OutcomeView extends Base {
   link?: LinkModel;
   /** A file that comes with the card (an export): a surface that can send files sends it, the text says what it is. */
   file?: ExportFile;
+  /** The bulk invitation this card follows: the surface records where it was posted, to update it in place. */
+  batchId?: string;
 }
 
 /** An outcome card: a title, a text (the fallback is both), and what comes with them. */
@@ -190,6 +192,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'export.linked': 'audit.export.linked',
   'export.downloaded': 'audit.export.downloaded',
   'adminAccess.autoExtended': 'audit.adminAccess.autoExtended',
+  'batch.started': 'audit.batch.started',
 };
 
 /** The sentence an audit event reads as, and what it names (a language chosen is named in the reader's language). */

@@ -8,6 +8,7 @@ import type { CustomerDetailsView, CustomerListView } from './customers.js';
 import type { AcceptedView, DraftView, ProviderPickerView, SentView } from './invitations.js';
 import type { ListView, MessageView, OutcomeView } from './common.js';
 import type { HelpView } from './help.js';
+import type { BulkFormView } from './bulk.js';
 
 export * from './common.js';
 export * from './help.js';
@@ -22,6 +23,7 @@ export * from './onboarding.js';
 export * from './reminders.js';
 export * from './exports.js';
 export * from './auto-extend.js';
+export * from './bulk.js';
 
 export type View =
   | HelpView
@@ -34,5 +36,6 @@ export type View =
   | AttestationView
   | OutcomeView
   | ListView
-  | AcceptedView;
+  | AcceptedView
+  | BulkFormView;
 export * from './gaps.js';

@@ -1,5 +1,6 @@
 /** Views of the Microsoft directory: connection status, ending admin access, and its notices. */
 import { toReminderView } from './reminders.js';
+import { toBatchProgressView } from './bulk.js';
 import type { GdapRecord } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { DirectoryStatus } from '../bot/service/directory.js';
@@ -268,6 +269,8 @@ export function toNotificationView(viewer: Viewer, event: ServiceEvent): Accepte
       return toNotificationsTroubleView(viewer, event);
     case 'invitation.reminder':
       return toReminderView(viewer, event);
+    case 'batch.progress':
+      return toBatchProgressView(viewer, event);
     default:
       return toAcceptedView(viewer, event);
   }

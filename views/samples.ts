@@ -50,6 +50,7 @@ import {
 } from './index.js';
 import { ONBOARDING_PAGE, type OnboardingRecord } from '../bot/service/onboarding.js';
 import { GAP_KINDS, GAPS_PAGE, type GapRow } from '../bot/service/gaps.js';
+import { bulkSamples } from './bulk-samples.js';
 
 const at = '2026-11-23T14:02:00.000Z';
 const link = 'https://bot.example.com/invitations/q3VbX0m2b8Jc1a7kN5pL4sT9wY6zR2uE1oI8hG3fD0c';
@@ -302,6 +303,7 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     ]),
     ...microsoftSamples(viewer, o, customer),
     ...notificationSamples(viewer, o),
+    ...bulkSamples(viewer, o),
   };
 }
 

@@ -28,6 +28,7 @@ export const VERBS = [
   'onboarding.show',
   'gaps.page',
   'gdap.autoExtend',
+  'bulk.start',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];

@@ -28,9 +28,12 @@ import { isCommandName } from '../commands/parse.js';
 import { isVerb } from '../../views/verbs.js';
 import { noteRefusal } from '../telemetry.js';
 import type { ActionResult, Logger, Turn } from './turn.js';
+import type { createBulkAnswers } from './bulk.js';
 
 /** What the router shares with the typed half: the same viewer, refusal card, lookup and commands. */
 export interface ActionRouterDeps {
+  /** Bulk invitations: the form's button. */
+  bulk: ReturnType<typeof createBulkAnswers>;
   service: Service;
   logger: Logger;
   viewerOf: (turn: Turn) => Viewer;
@@ -40,7 +43,7 @@ export interface ActionRouterDeps {
   runCommand: (turn: Turn, name: CommandName, args: string) => Promise<View[]>;
 }
 
-export function createActionRouter({ service, logger, viewerOf, errorView, identify, listPage, runCommand }: ActionRouterDeps) {
+export function createActionRouter({ bulk, service, logger, viewerOf, errorView, identify, listPage, runCommand }: ActionRouterDeps) {
   return async function answerAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<ActionResult> {
     await identify(turn);
     const { actor } = turn;
@@ -196,6 +199,8 @@ export function createActionRouter({ service, logger, viewerOf, errorView, ident
         case 'gdap.autoExtend':
           // The notice (or the `gaps` row) becomes what happened; the service re-checks the id.
           return { mode: 'replace', views: [toAutoExtendedView(viewer, await service.autoExtendAdminAccess(actor, data.relationshipId))] };
+        case 'bulk.start':
+          return await bulk.fromForm(turn, typeof data.lines === 'string' ? data.lines : '');
         default: {
           const unrouted: never = verb; // every verb of the union is routed above
           return unrouted;

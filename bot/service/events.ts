@@ -141,7 +141,25 @@ export interface InvitationReminderEvent {
   deliveryIds: string[];
 }
 
+/**
+ * How far a bulk invitation (`invite customers`) got, for its card, updated in place. Filled in
+ * from the batch as it is when the update is sent, so a late update never shows an older count.
+ */
+export interface BatchProgressEvent {
+  type: 'batch.progress';
+  batchId: string;
+  total: number;
+  /** Lines tried: made, or refused by Microsoft. */
+  done: number;
+  made: number;
+  status: 'running' | 'done' | 'stopped';
+  /** The lines Microsoft refused, with why (the first few). */
+  failures: Array<{ line: number; email: string; key: string; params: Record<string, string | number> }>;
+  deliveryIds: string[];
+}
+
 export type ServiceEvent =
+  | BatchProgressEvent
   | InvitationReminderEvent
   | InvitationAcceptedEvent
   | AdminAccessEndingEvent

@@ -23,20 +23,24 @@ import { createExportOperations } from './exports.js';
 import { createAutoExtendOperations } from './auto-extend.js';
 import { createGapOperations } from './gaps.js';
 import { createPartnerFactOperations } from './partner-facts.js';
+import { createBulkInvitationOperations } from './bulk-invitations.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
   const acceptance = createAcceptanceOperations(ctx);
+  const invitations = createInvitationOperations(ctx);
+  const reminders = createReminderOperations(ctx);
+  const bulk = createBulkInvitationOperations(ctx, invitations.draftInvitation);
   return {
     ...createRoleOperations(ctx),
-    ...createInvitationOperations(ctx),
+    ...invitations,
     ...acceptance,
     ...createCustomerOperations(ctx),
     ...createRemovalOperations(ctx),
     ...createProviderOperations(ctx),
     ...createNotificationSubscriptionOperations(ctx),
     ...createDeliveryOutcomeOperations(ctx),
-    ...createReminderOperations(ctx),
+    ...reminders,
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
     ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),
@@ -52,6 +56,12 @@ export function createService(deps: ServiceDeps) {
     ...createOnboardingOperations(ctx),
     ...createGapOperations(ctx),
     ...createPartnerFactOperations(ctx),
+    ...bulk,
+    /** What to send for a delivery now due: a batch's progress as it is now, a reminder only while it applies. */
+    prepareDelivery: async (delivery: Parameters<typeof reminders.prepareDelivery>[0]) => {
+      const progress = await bulk.prepareBatchDelivery(delivery);
+      return progress === undefined ? reminders.prepareDelivery(delivery) : progress;
+    },
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
     ...createExportOperations(ctx),

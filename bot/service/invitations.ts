@@ -1,6 +1,7 @@
 /** Reseller relationship invitations: draft, Done (sent), revoke, list; acceptance is in acceptance.ts. */
 import { randomBytes } from 'node:crypto';
 import { Acquisition, Locale, type CardLocation, type Invitation, type Provider } from '../../store/schema.js';
+import type { StoreReader, Tx } from '../../store/store.js';
 import { effectiveStatus, isPending, type InvitationStatus } from './invitation-status.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -104,8 +105,16 @@ export function createInvitationOperations(ctx: ServiceContext) {
   };
 
   return {
-    /** Creates a draft with its personalised link and an email the admin may edit. */
-    async draftInvitation(actor: Actor, input: DraftInput): Promise<DraftedInvitation> {
+    /**
+     * Creates a draft with its personalised link and an email the admin may edit. `within` runs in
+     * the transaction that stores it and may store it otherwise (a bulk invitation records its line
+     * there, so a restart never makes it twice).
+     */
+    async draftInvitation(
+      actor: Actor,
+      input: DraftInput,
+      within?: (tx: Tx, read: StoreReader, draft: Invitation) => Invitation,
+    ): Promise<DraftedInvitation> {
       requirePermission(ctx, actor, 'invite');
       const partner = partnerNameOrRefuse(ctx, actor);
       const acquisition = Acquisition.safeParse(input.acquisition);
@@ -158,14 +167,15 @@ export function createInvitationOperations(ctx: ServiceContext) {
       };
       let stored: Invitation;
       try {
-        stored = await ctx.store.transact((tx) => {
-          tx.put('invitations', invitation);
+        stored = await ctx.store.transact((tx, read) => {
           ctx.audit(tx, actor, 'invitation.drafted', invitation.id, {
             acquisition: invitation.acquisition,
             providerId: invitation.providerId,
             gdapRelationshipId: microsoft?.gdapRelationshipId ?? null,
           });
-          return invitation;
+          const kept = within ? within(tx, read, invitation) : invitation;
+          tx.put('invitations', kept);
+          return kept;
         });
       } catch (error) {
         // No half-made invitation: a request at Microsoft without its draft is withdrawn.

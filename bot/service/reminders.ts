@@ -9,7 +9,7 @@ import type { Delivery, Invitation } from '../../store/schema.js';
 import type { StoreReader, Tx } from '../../store/store.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
-import { conversationOf, queueDelivery } from './deliveries.js';
+import { inviterConversation, queueDelivery } from './deliveries.js';
 import { InvitationUnusable, NotFound } from './errors.js';
 import type { InvitationReminderEvent, ServiceEvent } from './events.js';
 import { effectiveStatus } from './invitation-status.js';
@@ -34,7 +34,7 @@ const reminderId = (invitationId: string, what: string) => `reminder:${invitatio
 
 /** Queues, in the transaction that marks `sent` sent, its reminders and its expiry notice (none without a known conversation). */
 export function queueReminders(ctx: ServiceContext, tx: Tx, sent: Invitation): void {
-  const target = sent.draftMessage ? conversationOf(sent.draftMessage) : null;
+  const target = inviterConversation(ctx.store, sent);
   if (!target || !sent.sentAt) return;
   const sentAt = Date.parse(sent.sentAt);
   const expiresAt = Date.parse(sent.expiresAt);
@@ -88,7 +88,7 @@ export function createReminderOperations(ctx: ServiceContext) {
         if (!invitation) throw new NotFound('invitation.notFound');
         const status = effectiveStatus(invitation, ctx.now());
         if (status !== 'sent') throw new InvitationUnusable(status);
-        const target = invitation.draftMessage ? conversationOf(invitation.draftMessage) : null;
+        const target = inviterConversation(read, invitation);
         const until = new Date(ctx.now().getTime() + snooze);
         if (target) queueDelivery(ctx, tx, target, eventOf(invitation, 'reminder', until), until, reminderId(invitation.id, 'snoozed'));
         ctx.audit(tx, actor, 'invitation.snoozed', invitation.id, { until: until.toISOString() });

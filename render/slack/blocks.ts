@@ -11,7 +11,7 @@ import { multiLine, singleLine } from '../../bot/service/text.js';
 import { escapeControl, escapeMrkdwn, mrkdwnLink, namingMrkdwn } from './mrkdwn.js';
 import type { Verb } from '../../views/verbs.js';
 import type { Locale } from '../../store/schema.js';
-import type { ActionModel, AttestationView, CustomerDetailsView, CustomerRow, DraftView, Fact, HelpView, HomeView, LinkModel, View } from '../../views/index.js';
+import type { ActionModel, AttestationView, BulkFormView, CustomerDetailsView, CustomerRow, DraftView, Fact, HelpView, HomeView, LinkModel, View } from '../../views/index.js';
 import type { types } from '@slack/bolt';
 import { clip, MAX, withinLimits, type Block } from './limits.js';
 
@@ -273,6 +273,12 @@ export function toSlackMessage(view: View): SlackMessage {
         ),
       );
       break;
+    case 'bulkForm':
+      // The lines are typed in a modal: the button opens it.
+      blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), context(escapeMrkdwn(t(view.locale, 'ui.bulk.slackLimit'))));
+      if (view.error) blocks.push(section(`:warning: ${escapeMrkdwn(view.error)}`));
+      blocks.push(...actionsBlock([{ verb: 'bulk.start', title: view.title, style: 'positive' }]));
+      break;
     case 'outcome':
       blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
       blocks.push(...actionsBlock(view.actions), ...linkBlock(view.link));
@@ -308,9 +314,10 @@ export const INPUT = {
   companyName: 'companyName',
   customerEmail: 'customerEmail',
   attest: 'attest',
+  lines: 'lines',
   action: 'value',
 } as const;
-export const CALLBACK = { draft: 'invitation.draft', attestation: 'removal.attest', notice: 'notice' } as const;
+export const CALLBACK = { draft: 'invitation.draft', attestation: 'removal.attest', notice: 'notice', bulk: 'bulk.lines' } as const;
 
 /** A modal input, read back as `state.values[blockId].value`. */
 const input = (blockId: string, label: string, element: Block): Block => ({
@@ -380,6 +387,31 @@ export function toAttestationModal(view: AttestationView, meta: ModalMeta): type
       MAX.viewBlocks,
       l,
     ),
+  };
+}
+
+/** Slack's limit on a multi-line plain_text_input; a longer list goes as a CSV file (the modal says so). */
+export const BULK_INPUT_MAX = 3000;
+
+/** Bulk invitations: the lines, one a line, in one box; a longer list goes as a CSV file in a direct message. */
+export function toBulkModal(view: BulkFormView, meta: ModalMeta): types.ModalView {
+  const l = view.locale;
+  return {
+    ...modalBase(view.title, meta),
+    callback_id: CALLBACK.bulk,
+    submit: plain(view.actions[0]?.title ?? view.title, MAX.modalTitle),
+    close: plain(t(l, 'ui.modal.close'), MAX.modalTitle),
+    blocks: [
+      section(escapeMrkdwn(view.intro)),
+      input(INPUT.lines, view.label, {
+        type: 'plain_text_input',
+        multiline: true,
+        max_length: BULK_INPUT_MAX,
+        placeholder: plain(view.placeholder.split('\n')[0]!, 150),
+        ...(view.text ? { initial_value: view.text.slice(0, BULK_INPUT_MAX) } : {}),
+      }),
+      context(escapeMrkdwn(t(l, 'ui.bulk.slackLimit'))),
+    ],
   };
 }
 

@@ -8,6 +8,7 @@ import { placeNaming } from './mention.js';
 import { t } from '../../i18n/catalogue.js';
 import accepted from './templates/accepted.json' with { type: 'json' };
 import attestation from './templates/attestation.json' with { type: 'json' };
+import bulkForm from './templates/bulk-form.json' with { type: 'json' };
 import customerDetails from './templates/customer-details.json' with { type: 'json' };
 import customerList from './templates/customer-list.json' with { type: 'json' };
 import draft from './templates/draft.json' with { type: 'json' };
@@ -22,6 +23,7 @@ export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; ver
 
 const sources: Record<View['kind'], object> = {
   attestation,
+  bulkForm,
   customerDetails,
   customerList,
   draft,
@@ -158,6 +160,7 @@ function modelOf(view: View): Record<string, unknown> {
     case 'outcome':
       return { ...view, actions: withLink(actions, view.link) };
     case 'providerPicker':
+    case 'bulkForm':
       return { ...view, actions, requiredMessage };
     case 'accepted':
       // In words here; renderAdaptiveCard writes the mention once the card's text is escaped.

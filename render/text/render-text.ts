@@ -1,5 +1,6 @@
 /** Renders views as aligned terminal text, with their actions as numbered choices. */
 import { namingText, type ActionModel, type Fact, type View } from '../../views/index.js';
+import { t } from '../../i18n/catalogue.js';
 
 /** Choices the terminal chat answers itself (editing the draft before Done), never sent as verbs. */
 export interface LocalAction {
@@ -146,6 +147,12 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       );
       if (view.error) lines.push(style.red(view.error));
       add(view.actions);
+      break;
+    case 'bulkForm':
+      // No form in a terminal: the lines follow the command, or a file's path does.
+      title(view.title);
+      lines.push(view.intro, t(view.locale, 'ui.bulk.terminalHint'));
+      if (view.error) lines.push(style.red(view.error));
       break;
     case 'outcome':
     case 'accepted':

@@ -65,7 +65,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   const files: SlackFile[] = [];
   let base = '';
   /** The scopes the token carries, sent as Slack does in every answer's x-oauth-scopes header: the manifest's by default. */
-  let scopes: string[] = ['app_mentions:read', 'chat:write', 'commands', 'files:write', 'im:history', 'users:read', 'users:read.email'];
+  let scopes: string[] = ['app_mentions:read', 'chat:write', 'commands', 'files:read', 'files:write', 'im:history', 'users:read', 'users:read.email'];
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
       let data = '';
@@ -193,10 +193,19 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     res.end(`OK - ${bytes.length}`);
   };
 
+  /** Files shared with the bot, served at their url_private to the bot token only, as Slack does. */
+  const sharedFiles = new Map<string, Buffer>();
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.startsWith('/upload/v1/')) return receiveUpload(req, res, path.slice('/upload/v1/'.length));
     const text = await read(req);
+    if (path.startsWith('/files-pri/')) {
+      const file = sharedFiles.get(path);
+      const authorised = req.headers.authorization === 'Bearer xoxb-test-token';
+      res.writeHead(!authorised ? 403 : file ? 200 : 404, { 'content-type': 'text/csv' });
+      res.end(authorised && file ? file : undefined);
+      return;
+    }
     const method = path.startsWith('/respond/') ? 'respond' : path.replace(/^\/api\//, '');
     const args = parse(text, req.headers['content-type'] ?? '');
     res.setHeader('content-type', 'application/json');
@@ -299,6 +308,19 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       };
       walk(call?.args.blocks ?? call?.args.view);
       return out.join('\n');
+    },
+    /** A file shared in a message: what the message event's `files` carries for it (its url_private is served here). */
+    shareFile(name: string, bytes: Buffer | string) {
+      const path = `/files-pri/T0001-F${sharedFiles.size + 1}/${encodeURIComponent(name)}`;
+      sharedFiles.set(path, Buffer.from(bytes));
+      return {
+        id: `F${sharedFiles.size}`,
+        name,
+        filetype: name.split('.').pop(),
+        mimetype: 'text/csv',
+        url_private: `${base}${path}`,
+        size: Buffer.byteLength(bytes),
+      };
     },
     close: () => {
       // Nothing held back keeps the server open.

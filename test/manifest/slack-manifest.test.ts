@@ -49,6 +49,9 @@ describe('Slack app manifest', () => {
     // users.info gives the profile's email only with users:read.email: the Microsoft directory matches people by it.
     expect(source).toContain('user?.profile?.email');
     needed.add('users:read.email');
+    // A CSV shared in a direct message (bulk invitations) is read from its url_private with the bot token: files:read.
+    expect(source).toContain('url_private');
+    needed.add('files:read');
     for (const method of methods) {
       expect(scopeOf, `scope for ${method}`).toHaveProperty([method]);
       if (scopeOf[method]) needed.add(scopeOf[method]!);

@@ -6,6 +6,8 @@ import { CALLBACK, INPUT, toNoticeModal, type ModalMeta } from '../../../render/
 
 /** Slack wants an answer within 3 s; a submission whose work takes longer is acknowledged first. */
 export const ACK_BUDGET_MS = 2_000;
+/** What a modal's field error shows at most; the rest of a long list of problems is cut. */
+const FIELD_ERROR_MAX = 1_900;
 import type { SlackContext } from './context.js';
 
 export function registerModals({ bolt, app, people, replies }: SlackContext): void {
@@ -104,9 +106,22 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
     );
   });
 
+  // Bulk invitations: the lines; their problems go under the box (Slack caps a field error's length).
+  bolt.view<ViewSubmitAction>(CALLBACK.bulk, async ({ ack, body, view }) => {
+    const values = view.state.values as Values;
+    await submit(
+      body,
+      view.private_metadata,
+      ack,
+      'bulk.start',
+      (meta) => ({ lines: values[INPUT.lines]?.[INPUT.action]?.value ?? '', lang: meta.lang }),
+      (v) => (v.kind === 'bulkForm' && v.error ? { [INPUT.lines]: v.error.slice(0, FIELD_ERROR_MAX) } : null),
+    );
+  });
+
   // Anything else interactive (an old message's button, a stray view) is acknowledged and ignored,
   // rather than left to time out (Slack would show the user an error).
-  const handledViews = new Set<string>([CALLBACK.draft, CALLBACK.attestation]);
+  const handledViews = new Set<string>([CALLBACK.draft, CALLBACK.attestation, CALLBACK.bulk]);
   bolt.action(/^(?!csp:)/, async ({ ack }) => ack());
   bolt.view(/.*/, async ({ ack, body }) => {
     if (!handledViews.has(body.view.callback_id)) await ack();

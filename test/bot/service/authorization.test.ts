@@ -46,6 +46,9 @@ const notRequested = (error: { key?: string }) => {
 const nothingToExtend = (error: { key?: string }) => {
   if (error.key !== 'autoExtend.embedded') throw error;
 };
+const noSuchBatch = (error: { key?: string }) => {
+  if (error.key !== 'bulk.notFound') throw error;
+};
 
 const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof actor>) => unknown]> = [
   ['listCustomers', 'anyRole', (f, who) => f.service.listCustomers(who)],
@@ -99,6 +102,10 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['gaps', 'anyRole', (f, who) => f.service.gaps(who)],
   ['gapPage', 'anyRole', (f, who) => f.service.gapPage(who, { kind: 'providerWithoutRelationship', page: 1 })],
   ['autoExtendAdminAccess', 'admin', (f, who) => f.service.autoExtendAdminAccess(who, 'no-such-relationship').catch(nothingToExtend)],
+  ['mayInviteInBulk', 'admin', (f, who) => f.service.mayInviteInBulk(who)],
+  ['startBulkInvitations', 'admin', (f, who) => f.service.startBulkInvitations(who, { kind: 'pasted', text: 'Fabrikam Srl, it@fabrikam.example' }, null)],
+  // Past the role check, there is no such batch.
+  ['recordBatchCard', 'admin', (f, who) => f.service.recordBatchCard(who, 'no-such-batch', { platform: 'slack', channel: 'D1', ts: '1.1', locale: 'en' }).catch(noSuchBatch)],
 ];
 
 /** Everything in the store, to prove a refusal wrote nothing. */
@@ -139,6 +146,8 @@ describe('authorization of every service operation', () => {
     system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
     // Which customers' partners the sync reads from Partner Center next.
     system.push('customersToCheckForProviders', 'recordCustomerPartners');
+    // The bulk invitations' runner makes each line as the person who started the batch (checked there, per line).
+    system.push('unfinishedBatches', 'inviteNextLine', 'prepareBatchDelivery');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
     // `download` takes a link's token, and checks the role of the person who asked for the link.
