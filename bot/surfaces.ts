@@ -8,6 +8,8 @@ import { createPartnerCenterEventHandler } from './microsoft/partner-center-even
 import { createDispatcher } from './notifications/dispatcher.js';
 import { createTeamsSurface } from './teams/surface.js';
 import { createWebSurface } from './web/surface.js';
+import { createDigestChartSurface } from './web/digest-chart.js';
+import { createDigestScheduler } from './notifications/digest-scheduler.js';
 import { createPartnerCenterWebhookSurface, createWebhookVerifier, type PartnerCenterEvent } from './partner-center/webhooks.js';
 
 export async function createSurfaces(
@@ -19,6 +21,8 @@ export async function createSurfaces(
     baseDelayMs?: number;
     slackMaxInFlight?: number;
     slackRetryMs?: number;
+    /** How often due digests are looked for besides the timer armed for the next one (60 s). */
+    digestPollMs?: number;
     /** Where verified Partner Center acceptance events go (PARTNER_CENTER_WEBHOOK_TOKEN); until connected, they are only logged. */
     onPartnerCenterEvent?: (event: PartnerCenterEvent) => Promise<void>;
   } = {},
@@ -46,6 +50,10 @@ export async function createSurfaces(
     surfaces.push(createPartnerCenterWebhookSurface({ verifier, secretToken: token, store: app.store, onEvent, logger, clock: app.clock }));
   }
   dispatcher.start();
+  // After the dispatcher listens: a digest queued at start is posted at once.
+  const digests = createDigestScheduler({ digests: app.service, logger, now: () => app.clock.now(), pollMs: options.digestPollMs });
+  digests.start();
+  surfaces.push(createDigestChartSurface(app, logger), { name: 'digest', register: () => {}, close: () => digests.stop() });
   // On shutdown, the posts under way are finished and recorded before the store closes: a post
   // cut off between the platform and the record could be made again by another replica.
   const closeNotifications = async () => {

@@ -183,6 +183,8 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'partnerCenter.disconnected': 'audit.partnerCenter.disconnected',
   'partner.named': 'audit.partner.named',
   'person.language': 'audit.person.language',
+  'digest.subscribed': 'audit.digest.subscribed',
+  'digest.unsubscribed': 'audit.digest.unsubscribed',
 };
 
 /** The sentence an audit event reads as, and what it names (a language chosen is named in the reader's language). */

@@ -8,6 +8,7 @@ import type { CustomerDetailsView, CustomerListView } from './customers.js';
 import type { AcceptedView, DraftView, ProviderPickerView, SentView } from './invitations.js';
 import type { ListView, MessageView, OutcomeView } from './common.js';
 import type { HelpView } from './help.js';
+import type { DigestView } from './digest.js';
 
 export * from './common.js';
 export * from './help.js';
@@ -20,6 +21,7 @@ export * from './access.js';
 export * from './notifications.js';
 export * from './onboarding.js';
 export * from './reminders.js';
+export * from './digest.js';
 
 export type View =
   | HelpView
@@ -32,4 +34,5 @@ export type View =
   | AttestationView
   | OutcomeView
   | ListView
-  | AcceptedView;
+  | AcceptedView
+  | DigestView;

@@ -30,6 +30,9 @@ export const COMMAND_NAMES = [
   'partnerName',
   'language',
   'onboarding',
+  'digestHere',
+  'digestOff',
+  'digest',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -164,6 +167,9 @@ export const commands: CommandSpec[] = [
     usage: { en: 'disconnect partner center', it: 'scollega partner center' },
     permission: 'adminAccess',
   },
+  { name: 'digestHere', phrases: { en: ['digest here'], it: ['riepilogo qui'] }, usage: { en: 'digest here', it: 'riepilogo qui' } },
+  { name: 'digestOff', phrases: { en: ['stop digest'], it: ['disattiva riepilogo'] }, usage: { en: 'stop digest', it: 'disattiva riepilogo' } },
+  { name: 'digest', phrases: { en: ['digest'], it: ['riepilogo'] }, usage: { en: 'digest', it: 'riepilogo' }, permission: 'look' },
 ];
 
 /**

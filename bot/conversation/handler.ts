@@ -29,6 +29,8 @@ import {
   toPartnerSetupView,
   toOnboardingView,
   toOnboardingRecordView,
+  toDigestView,
+  formatDate,
   languageName,
   type HomeView,
   type OutcomeView,
@@ -234,6 +236,10 @@ export function createConversation(service: Service, logger: Logger) {
             ? toOnboardingRecordView(viewer, service.onboardingOf(actor, args), service.now())
             : toOnboardingView(viewer, service.onboarding(actor), service.now()),
         ];
+      case 'digestHere':
+      case 'digestOff':
+      case 'digest':
+        return digestCommand(turn, viewer, name);
       case 'partnerName': {
         const { name, previous } = await service.namePartner(actor, { name: args });
         return [
@@ -244,6 +250,24 @@ export function createConversation(service: Service, logger: Logger) {
         ];
       }
     }
+  }
+
+  /** `digest here`, `stop digest` and `digest`: the terminal has no conversation to post in later, but may look. */
+  async function digestCommand(turn: Turn, viewer: Viewer, name: 'digestHere' | 'digestOff' | 'digest'): Promise<View[]> {
+    const { actor } = turn;
+    const { platform, conversationId, name: convName, reference } = turn.conversation;
+    const place = platform === 'cli' ? null : { platform, conversationId, name: convName, reference: reference ?? null };
+    if (name === 'digest') {
+      const shown = service.digestNow(actor, place);
+      return [toDigestView(viewer, shown.report, shown)];
+    }
+    if (!place) return [toMessageView(viewer, 'info', 'digest.noConversation')];
+    if (name === 'digestOff') {
+      const { removed } = await service.unsubscribeFromDigest(actor, place);
+      return [toMessageView(viewer, 'success', removed ? 'ui.digest.off' : 'ui.digest.wasOff')];
+    }
+    const { nextAt, timeZone } = await service.subscribeToDigest(actor, place);
+    return [toMessageView(viewer, 'success', 'ui.digest.on', { date: formatDate({ ...viewer, timeZone }, nextAt) })];
   }
 
   return {

@@ -19,10 +19,14 @@ import { createRemovalOperations } from './removals.js';
 import { createRoleOperations } from './roles.js';
 import { createSummaryOperations } from './summary.js';
 import { capabilitiesOf } from './capabilities.js';
+import { createDigestOperations, isDigestDelivery } from './digest.js';
+import { DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE, parseDigestSchedule } from './digest-schedule.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
   const acceptance = createAcceptanceOperations(ctx);
+  const reminders = createReminderOperations(ctx);
+  const digests = createDigestOperations(ctx, deps.digest ?? parseDigestSchedule(DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE)!);
   return {
     ...createRoleOperations(ctx),
     ...createInvitationOperations(ctx),
@@ -32,7 +36,7 @@ export function createService(deps: ServiceDeps) {
     ...createProviderOperations(ctx),
     ...createNotificationSubscriptionOperations(ctx),
     ...createDeliveryOutcomeOperations(ctx),
-    ...createReminderOperations(ctx),
+    ...reminders,
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
     ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),
@@ -48,6 +52,10 @@ export function createService(deps: ServiceDeps) {
     ...createOnboardingOperations(ctx),
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
+    ...digests,
+    /** What the dispatcher sends for a delivery now due: a digest with its figures read now, a reminder re-checked. */
+    prepareDelivery: (delivery: Parameters<typeof reminders.prepareDelivery>[0]) =>
+      isDigestDelivery(delivery) ? digests.prepareDigest(delivery) : reminders.prepareDelivery(delivery),
   };
 }
 

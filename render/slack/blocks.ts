@@ -281,6 +281,16 @@ export function toSlackMessage(view: View): SlackMessage {
       blocks.push(header(view.title), section(`${escapeMrkdwn(view.text)}\n${namingMrkdwn(view.invitedBy)}`), ...factsBlock(view.facts));
       blocks.push(...actionsBlock(view.actions));
       break;
+    case 'digest':
+      blocks.push(header(view.title), context(escapeMrkdwn(view.intro)));
+      // Slack fetches the image from PUBLIC_URL; its alt text carries every figure.
+      if (view.image) blocks.push({ type: 'image', image_url: view.image.url, alt_text: clip(view.image.altText, MAX.altText) });
+      else blocks.push(context(escapeMrkdwn(view.chartText)));
+      view.sections.forEach((s, i) => {
+        blocks.push({ type: 'section', text: mrkdwn(`*${escapeMrkdwn(s.title)}*\n${bullets(s.lines)}`), accessory: button(s.action, i) });
+      });
+      blocks.push(context(catalogue(view.note)));
+      break;
     case 'list':
       blocks.push(header(view.title));
       if (view.note) blocks.push(context(escapeMrkdwn(view.note)));
