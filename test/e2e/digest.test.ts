@@ -12,9 +12,11 @@ import { cardText, startConnector } from '../fakes/connector.js';
 import { startSlackApi, type SlackApi } from '../fakes/slack-api.js';
 import { slackClient } from '../fakes/slack-client.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
-import { tempDir } from '../helpers.js';
+import { putLargeCustomers, tempDir } from '../helpers.js';
+import { blockKitProblems, jsonBytes, TEAMS_LIMIT_BYTES } from '../fakes/platform-limits.js';
 import { customerRecord, invitationRecord, relationshipRecord } from '../records.js';
 import type { Store } from '../../store/store.js';
+import type { GdapRecord } from '../../store/schema.js';
 
 const SECRET = 'digest-signing-secret';
 const WAIT = { timeout: 20_000, interval: 100 };
@@ -209,4 +211,53 @@ describe('the digest', () => {
     expect(bot.store.get('digestSubscriptions', 'slack:C0ITALIA')).toBeUndefined();
     expect(bot.store.get('digestSubscriptions', 'slack:C0SALES')).toBeDefined();
   }, 90_000);
+
+  it('a book of 2,000 customers: every section full, within Teams’ 28 KB and Slack’s block limits, in English and Italian', async () => {
+    bot = await start(join(tempDir(), 'db.json'));
+    await putLargeCustomers(bot.store, 2_000, { users: 1, subscriptions: 1, licenses: 1 });
+    const long = (i: number) => `Customer ${String(i).padStart(4, '0')} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`;
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    await bot.store.transact((tx) => {
+      for (let i = 0; i < 2_000; i++) {
+        tx.put('invitations', invitationRecord(`acc-${i}`, { status: 'accepted', companyName: long(i), sentAt: ago(9 * DAY), acceptedAt: ago(i * 60_000) }));
+        tx.put('invitations', invitationRecord(`pen-${i}`, { companyName: long(i), sentAt: ago(i * 600_000), expiresAt: new Date(Date.now() + 80 * DAY).toISOString() }));
+        const gdap: GdapRecord = {
+          id: `g-${i}`,
+          displayName: long(i),
+          status: 'active',
+          customerTenantId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          customerName: long(i),
+          roleDefinitionIds: [],
+          autoExtendDuration: 'PT0S',
+          endDateTime: new Date(Date.now() + 2 * DAY + i * 60_000).toISOString(),
+          invitationId: null,
+          syncedAt: ago(0),
+          expiryNoticeAt: null,
+          access: { state: 'ready', assignments: [], attempts: 0, nextAttemptAt: null, lastError: null, readyAt: ago(i * 60_000) },
+        };
+        tx.put('gdap', gdap);
+      }
+    });
+    const teams = teamsClient(bot.url, connector.url);
+    await teams.say(alice, channel, 'digest here');
+    const slack = slackClient(bot.url, SECRET, api.responseUrl);
+    await slack.command('UADMIN', 'digest here', { channel: 'C0SALES' });
+    await slack.command('UITA', 'riepilogo qui', { channel: 'C0ITALIA' });
+    await bot.idle();
+
+    const after = api.calls.length;
+    await pastNextDue();
+    await expect.poll(() => digestPosts().length, WAIT).toBe(1);
+    const card = digestPosts()[0]!;
+    expect(jsonBytes(card.body)).toBeLessThan(TEAMS_LIMIT_BYTES);
+    expect(cardText(card)).toContain('Accepted this week: 2000 customers');
+    expect(cardText(card)).toContain('and 1995 more');
+    for (const ch of ['C0SALES', 'C0ITALIA']) {
+      const posted = await api.waitFor('chat.postMessage', (c) => c.args.channel === ch && api.text(c).includes('2000'), { after, timeoutMs: WAIT.timeout });
+      expect(blockKitProblems(posted.args, false)).toEqual([]);
+      // Nothing was left out to fit: every section and its button is there.
+      expect(api.text(posted)).not.toMatch(/left out|omessa/i);
+      expect((posted.args.blocks as Array<{ accessory?: unknown }>).filter((b) => b.accessory)).toHaveLength(5);
+    }
+  }, 120_000);
 });

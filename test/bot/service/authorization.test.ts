@@ -87,11 +87,14 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
   ['chooseLanguage', 'anyRole', (f, who) => f.service.chooseLanguage(who, { language: 'italiano' })],
   ['namePartner', 'globalAdmin', (f, who) => f.service.namePartner(who, { name: 'Northwind Cloud Services' })],
+  ['subscribeToDigest', 'anyRole', (f, who) => f.service.subscribeToDigest(who, { platform: 'teams', conversationId: '19:ops', name: 'Ops' })],
+  ['unsubscribeFromDigest', 'anyRole', (f, who) => f.service.unsubscribeFromDigest(who, { platform: 'teams', conversationId: '19:ops' })],
+  ['digestNow', 'anyRole', (f, who) => f.service.digestNow(who, { platform: 'teams', conversationId: '19:ops' })],
 ];
 
 /** Everything in the store, to prove a refusal wrote nothing. */
 const fingerprint = (f: Fixture) =>
-  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'notificationSubscriptions', 'roles', 'deliveries', 'audit', 'gdap'].map((c) => [...f.store.all(c as 'audit')]));
+  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'notificationSubscriptions', 'roles', 'deliveries', 'audit', 'gdap', 'digestSubscriptions'].map((c) => [...f.store.all(c as 'audit')]));
 
 describe('authorization of every service operation', () => {
   let f: Fixture;
@@ -125,6 +128,8 @@ describe('authorization of every service operation', () => {
     system.push('recordDelivered', 'recordDeliveryFailure', 'prepareDelivery');
     // The sync's access assignments, and what the onboarding board reads of them.
     system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
+    // The digest's scheduler queues and prepares digests, and the chart link is checked by its signature.
+    system.push('queueDueDigests', 'nextDigestAt', 'prepareDigest', 'digestChart');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
     const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', 'capabilities', ...system];
