@@ -44,7 +44,11 @@ function weekLabel(viewer: Viewer, iso: string): string {
   const key = `${viewer.locale}|${viewer.timeZone ?? 'UTC'}`;
   let format = weekLabels.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(viewer.locale === 'it' ? 'it-IT' : 'en-GB', { day: 'numeric', month: 'short', timeZone: viewer.timeZone ?? 'UTC' });
+    format = new Intl.DateTimeFormat(viewer.locale === 'it' ? 'it-IT' : 'en-GB', {
+      day: 'numeric',
+      month: 'short',
+      timeZone: viewer.timeZone ?? 'UTC',
+    });
     weekLabels.set(key, format);
   }
   return format.format(new Date(iso));
@@ -100,7 +104,9 @@ function sectionView(viewer: Viewer, key: SectionKey, s: DigestSection, now: Dat
     return `${nameOf(item)}: ${when}`;
   };
   const more = s.count - s.top.length;
-  const lines = s.count ? [...s.top.map(line), ...(more > 0 ? [t(l, 'ui.digest.more', { count: more })] : [])] : [t(l, `ui.digest.none.${key}`)];
+  const lines = s.count
+    ? [...s.top.map(line), ...(more > 0 ? [t(l, 'ui.digest.more', { count: more })] : [])]
+    : [t(l, `ui.digest.none.${key}`)];
   return { title: t(l, `ui.digest.${key}` as MessageKey, { count: s.count }), lines, action: open(viewer, key) };
 }
 
@@ -127,9 +133,7 @@ export function toDigestView(viewer: Viewer, report: DigestReport, where: { subs
   const title = t(l, 'ui.digest.title');
   const intro = t(l, 'ui.digest.intro', { date: formatDate(zoned, report.at) });
   const note =
-    where.subscribed && where.nextAt
-      ? t(l, 'ui.digest.next', { date: formatDate(zoned, where.nextAt) })
-      : t(l, 'ui.digest.subscribeHint');
+    where.subscribed && where.nextAt ? t(l, 'ui.digest.next', { date: formatDate(zoned, where.nextAt) }) : t(l, 'ui.digest.subscribeHint');
   const fallbackText = [title, intro, ...sections.map((s) => s.title), chart.altText].join('\n');
   return {
     kind: 'digest',

@@ -7,7 +7,18 @@ import { can, may, outcomeView, roleName, type ActionModel, type Base, type Outc
 /** Help's parts, in order, each with its commands in reading order; every command is in one. */
 export const HELP_SECTIONS = {
   customers: ['listCustomers', 'customer', 'providers', 'removeRelationship', 'refreshCustomers', 'endAdminAccess'],
-  invitations: ['invite', 'inviteWithProvider', 'invitations', 'onboarding', 'revokeInvitation', 'notifyHere', 'notifyOff', 'digestHere', 'digestOff', 'digest'],
+  invitations: [
+    'invite',
+    'inviteWithProvider',
+    'invitations',
+    'onboarding',
+    'revokeInvitation',
+    'notifyHere',
+    'notifyOff',
+    'digestHere',
+    'digestOff',
+    'digest',
+  ],
   admin: [
     'grant',
     'revokeRole',

@@ -476,14 +476,28 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       new Date(at),
     ),
     // A full digest: every section past its five, long names, the chart at its signed address.
-    digest: toDigestView(viewer, digestReport('https://bot.example.com/digest/chart/teams%3A19%3Asales%40thread.tacv2/1795442520000.png?exp=1798034520000&sig=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cQ'), { subscribed: true, nextAt: at }),
+    digest: toDigestView(
+      viewer,
+      digestReport(
+        'https://bot.example.com/digest/chart/teams%3A19%3Asales%40thread.tacv2/1795442520000.png?exp=1798034520000&sig=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cQ',
+      ),
+      { subscribed: true, nextAt: at },
+    ),
     'digest-unsubscribed': toDigestView(viewer, digestReport(null), { subscribed: false, nextAt: at }),
   };
 
   function digestReport(chartUrl: string | null): DigestReport {
     const items = (label: string) =>
-      Array.from({ length: 5 }, (_, i) => ({ name: o(`${label} ${i + 1} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`), at: inv.createdAt }));
-    const weeks = Array.from({ length: 8 }, (_, i) => ({ start: new Date(Date.parse(at) - (8 - i) * 7 * 86_400_000).toISOString(), sent: 120 + i, accepted: 40 + i, ready: 30 + i }));
+      Array.from({ length: 5 }, (_, i) => ({
+        name: o(`${label} ${i + 1} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`),
+        at: inv.createdAt,
+      }));
+    const weeks = Array.from({ length: 8 }, (_, i) => ({
+      start: new Date(Date.parse(at) - (8 - i) * 7 * 86_400_000).toISOString(),
+      sent: 120 + i,
+      accepted: 40 + i,
+      ready: 30 + i,
+    }));
     return {
       at,
       timeZone: 'Europe/Rome',

@@ -110,7 +110,8 @@ export function openGapCounts(read: StoreReader, directory: Pick<Directory, 'kin
     if (tenant) resellerTenants.add(tenant);
   }
   const gdapTenants = new Set<string>();
-  for (const record of read.all('gdap')) if (LIVE_GDAP.has(record.status) && record.customerTenantId) gdapTenants.add(record.customerTenantId);
+  for (const record of read.all('gdap'))
+    if (LIVE_GDAP.has(record.status) && record.customerTenantId) gdapTenants.add(record.customerTenantId);
   let resellerWithoutGdap = 0;
   for (const tenant of resellerTenants) if (!gdapTenants.has(tenant)) resellerWithoutGdap++;
   let gdapWithoutReseller = 0;
@@ -145,7 +146,8 @@ export function digestReport(
   for (const invitation of read.all('invitations')) {
     if (invitation.status === 'accepted' && within(invitation.acceptedAt, now - WEEK_MS, now + 1))
       accepted.push({ name: name.invitation(invitation), at: invitation.acceptedAt! });
-    else if (invitation.sentAt && effectiveStatus(invitation, at) === 'sent') pending.push({ name: name.invitation(invitation), at: invitation.sentAt });
+    else if (invitation.sentAt && effectiveStatus(invitation, at) === 'sent')
+      pending.push({ name: name.invitation(invitation), at: invitation.sentAt });
   }
   const ready: DigestItem[] = [];
   const ending: DigestItem[] = [];

@@ -86,7 +86,9 @@ function dueMomentsAround(schedule: DigestSchedule, at: Date): number[] {
     // Date.UTC normalises the day past a month's end; its weekday is the wall-clock date's.
     const date = new Date(Date.UTC(today.year, today.month - 1, today.day + offset));
     if (!schedule.days.includes(date.getUTCDay())) continue;
-    out.push(instantOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), schedule.hour, schedule.minute, schedule.timeZone));
+    out.push(
+      instantOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), schedule.hour, schedule.minute, schedule.timeZone),
+    );
   }
   return out;
 }

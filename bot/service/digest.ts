@@ -70,7 +70,10 @@ export function createDigestOperations(ctx: ServiceContext, schedule: DigestSche
 
   return {
     /** `digest here`: this conversation gets the digest from the next DIGEST_SCHEDULE moment on. Harmless twice. */
-    async subscribeToDigest(actor: Actor, place: DigestPlace): Promise<{ subscription: DigestSubscription; nextAt: string; timeZone: string }> {
+    async subscribeToDigest(
+      actor: Actor,
+      place: DigestPlace,
+    ): Promise<{ subscription: DigestSubscription; nextAt: string; timeZone: string }> {
       requireRole(ctx, actor);
       if (!place.conversationId) throw new InvalidInput('notifications.noConversation');
       const id = subscriptionKey(place.platform, place.conversationId);
@@ -162,7 +165,12 @@ export function createDigestOperations(ctx: ServiceContext, schedule: DigestSche
      * The chart a signed link names, or null: a wrong or expired signature, an unknown or
      * unsubscribed conversation, a moment in the future. Compared in constant time.
      */
-    digestChart(subscriptionId: string, atText: string, expiresText: string, sig: string): { weeks: ChartWeek[]; locale: DigestSubscription['locale']; timeZone: string } | null {
+    digestChart(
+      subscriptionId: string,
+      atText: string,
+      expiresText: string,
+      sig: string,
+    ): { weeks: ChartWeek[]; locale: DigestSubscription['locale']; timeZone: string } | null {
       const subscription = ctx.store.get('digestSubscriptions', subscriptionId);
       if (!subscription?.chartKey || !/^\d{1,15}$/.test(atText) || !/^\d{1,15}$/.test(expiresText)) return null;
       const at = Number(atText);

@@ -36,14 +36,25 @@ function specOf(chart: DigestChartModel): object {
     height: HEIGHT,
     background: 'white',
     title: { text: chart.title, font: 'Inter', fontSize: 14, anchor: 'start' },
-    config: { font: 'Inter', axis: { labelFont: 'Inter', titleFont: 'Inter', labelFontSize: 11 }, legend: { labelFont: 'Inter', labelFontSize: 12 }, view: { stroke: null } },
+    config: {
+      font: 'Inter',
+      axis: { labelFont: 'Inter', titleFont: 'Inter', labelFontSize: 11 },
+      legend: { labelFont: 'Inter', labelFontSize: 12 },
+      view: { stroke: null },
+    },
     data: { values },
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
       x: { field: 'week', type: 'ordinal', sort: { field: 'order' }, title: null, axis: { labelAngle: 0 } },
       xOffset: { field: 'series', sort: series },
       y: { field: 'n', type: 'quantitative', title: null, axis: { tickMinStep: 1, format: 'd' } },
-      color: { field: 'series', type: 'nominal', sort: series, scale: { domain: series, range: COLOURS }, legend: { orient: 'bottom', title: null } },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        sort: series,
+        scale: { domain: series, range: COLOURS },
+        legend: { orient: 'bottom', title: null },
+      },
     },
   };
 }
@@ -54,7 +65,10 @@ export async function renderChartPng(chart: DigestChartModel): Promise<Buffer> {
   const view = new vega.View(vega.parse(vegaLite.compile(specOf(chart) as never).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  const png = new Resvg(svg, { font: { fontFiles: [FONT], loadSystemFonts: false, defaultFontFamily: 'Inter' }, fitTo: { mode: 'zoom', value: 2 } });
+  const png = new Resvg(svg, {
+    font: { fontFiles: [FONT], loadSystemFonts: false, defaultFontFamily: 'Inter' },
+    fitTo: { mode: 'zoom', value: 2 },
+  });
   return png.render().asPng();
 }
 
@@ -86,7 +100,12 @@ export function createDigestChartSurface(app: App, logger: Logger): Surface {
         }
         if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
         cache.set(key, { png, until: now + CACHE_MS });
-        res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length, 'Cache-Control': 'private, max-age=600', 'X-Content-Type-Options': 'nosniff' });
+        res.writeHead(200, {
+          'Content-Type': 'image/png',
+          'Content-Length': png.length,
+          'Cache-Control': 'private, max-age=600',
+          'X-Content-Type-Options': 'nosniff',
+        });
         res.end(png);
       });
     },

@@ -61,13 +61,33 @@ const start = (dataFile: string) =>
 async function seed(store: Store) {
   const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
   await store.transact((tx) => {
-    for (const [id, name, days] of [['fab', 'Fabrikam Srl', 1], ['ada', 'Adatum Spa', 2], ['old', 'Old Accept Ltd', 20]] as const) {
+    for (const [id, name, days] of [
+      ['fab', 'Fabrikam Srl', 1],
+      ['ada', 'Adatum Spa', 2],
+      ['old', 'Old Accept Ltd', 20],
+    ] as const) {
       tx.put('customers', customerRecord(`c-${id}`, name, `${id}.example`));
       tx.put('relationships', relationshipRecord(`r-${id}`, `c-${id}`));
-      tx.put('invitations', invitationRecord(`i-${id}`, { status: 'accepted', companyName: name, customerId: `c-${id}`, sentAt: ago(days + 3), acceptedAt: ago(days) }));
+      tx.put(
+        'invitations',
+        invitationRecord(`i-${id}`, {
+          status: 'accepted',
+          companyName: name,
+          customerId: `c-${id}`,
+          sentAt: ago(days + 3),
+          acceptedAt: ago(days),
+        }),
+      );
     }
     for (let n = 1; n <= 7; n++)
-      tx.put('invitations', invitationRecord(`p-${n}`, { companyName: `Waiting Co ${n}`, sentAt: ago(n * 2), expiresAt: new Date(Date.now() + 60 * DAY).toISOString() }));
+      tx.put(
+        'invitations',
+        invitationRecord(`p-${n}`, {
+          companyName: `Waiting Co ${n}`,
+          sentAt: ago(n * 2),
+          expiresAt: new Date(Date.now() + 60 * DAY).toISOString(),
+        }),
+      );
   });
 }
 
@@ -119,9 +139,13 @@ describe('the digest', () => {
     const image = await fetch(onBot(url));
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await image.arrayBuffer()).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(
+      Buffer.from(await image.arrayBuffer())
+        .subarray(0, 8)
+        .toString('hex'),
+    ).toBe('89504e470d0a1a0a');
     // A changed signature, moment or conversation: nothing to see.
-    expect((await fetch(onBot(url.replace(/sig=.(.)/, 'sig=AA')))).status).toBe(404);
+    expect((await fetch(onBot(url.replace(/sig=(..)/, (_, two: string) => `sig=${two === 'AA' ? 'BB' : 'AA'}`)))).status).toBe(404);
     expect((await fetch(onBot(url.replace(/\/(\d+)\.png/, (_, at: string) => `/${Number(at) - 1}.png`)))).status).toBe(404);
     expect((await fetch(onBot(url.replace('sales', 'other')))).status).toBe(404);
 
@@ -165,7 +189,8 @@ describe('the digest', () => {
     const slack = slackClient(bot.url, SECRET, api.responseUrl);
 
     /** The bot's answer in the channel, containing `text`. */
-    const answer = (text: string, after: number) => api.waitFor('chat.postMessage', (c) => api.text(c).includes(text), { after, timeoutMs: WAIT.timeout });
+    const answer = (text: string, after: number) =>
+      api.waitFor('chat.postMessage', (c) => api.text(c).includes(text), { after, timeoutMs: WAIT.timeout });
     let after = api.calls.length;
     await slack.command('UADMIN', 'digest here', { channel: 'C0SALES' });
     await answer("I'll post the digest here", after);
@@ -175,7 +200,12 @@ describe('the digest', () => {
 
     after = api.calls.length;
     await pastNextDue();
-    const posted = (ch: string) => api.waitFor('chat.postMessage', (c) => c.args.channel === ch && (c.args.blocks as unknown[]).some((b) => (b as { type: string }).type === 'image'), { after, timeoutMs: WAIT.timeout });
+    const posted = (ch: string) =>
+      api.waitFor(
+        'chat.postMessage',
+        (c) => c.args.channel === ch && (c.args.blocks as unknown[]).some((b) => (b as { type: string }).type === 'image'),
+        { after, timeoutMs: WAIT.timeout },
+      );
     const english = await posted('C0SALES');
     const italian = await posted('C0ITALIA');
 
@@ -189,14 +219,24 @@ describe('the digest', () => {
     expect(text).toContain('Accepted this week: 2 customers');
     expect(text).toContain('No GDAP relationship ends within 30 days without extending itself.');
     // Each section's button opens its list.
-    const buttons = blocks.flatMap((b) => ((b.accessory as { action_id?: string; value?: string }) ? [b.accessory as { action_id: string; value: string }] : []));
-    expect(buttons.map((b) => JSON.parse(b.value).command)).toEqual(['listCustomers', 'invitations', 'onboarding', 'listCustomers', 'gaps']);
+    const buttons = blocks.flatMap((b) =>
+      (b.accessory as { action_id?: string; value?: string }) ? [b.accessory as { action_id: string; value: string }] : [],
+    );
+    expect(buttons.map((b) => JSON.parse(b.value).command)).toEqual([
+      'listCustomers',
+      'invitations',
+      'onboarding',
+      'listCustomers',
+      'gaps',
+    ]);
 
     const italianImage = (italian.args.blocks as Array<Record<string, unknown>>).find((b) => b.type === 'image') as { alt_text: string };
     expect(api.text(italian)).toContain('Riepilogo settimanale');
     expect(api.text(italian)).toContain('Hanno accettato questa settimana 2 clienti');
     expect(api.text(italian)).toContain('7 inviti in attesa del cliente, dal più vecchio');
-    expect(italianImage.alt_text).toMatch(/^Inviti per settimana, ultime 8 settimane: settimana del .+: \d+ inviat[oi], 2 accettati, 0 con accesso pronto\.$/);
+    expect(italianImage.alt_text).toMatch(
+      /^Inviti per settimana, ultime 8 settimane: settimana del .+: \d+ inviat[oi], 2 accettati, 0 con accesso pronto\.$/,
+    );
 
     // Pressing a section's button lists what it counts.
     after = api.calls.length;
@@ -219,8 +259,18 @@ describe('the digest', () => {
     const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
     await bot.store.transact((tx) => {
       for (let i = 0; i < 2_000; i++) {
-        tx.put('invitations', invitationRecord(`acc-${i}`, { status: 'accepted', companyName: long(i), sentAt: ago(9 * DAY), acceptedAt: ago(i * 60_000) }));
-        tx.put('invitations', invitationRecord(`pen-${i}`, { companyName: long(i), sentAt: ago(i * 600_000), expiresAt: new Date(Date.now() + 80 * DAY).toISOString() }));
+        tx.put(
+          'invitations',
+          invitationRecord(`acc-${i}`, { status: 'accepted', companyName: long(i), sentAt: ago(9 * DAY), acceptedAt: ago(i * 60_000) }),
+        );
+        tx.put(
+          'invitations',
+          invitationRecord(`pen-${i}`, {
+            companyName: long(i),
+            sentAt: ago(i * 600_000),
+            expiresAt: new Date(Date.now() + 80 * DAY).toISOString(),
+          }),
+        );
         const gdap: GdapRecord = {
           id: `g-${i}`,
           displayName: long(i),
@@ -253,7 +303,10 @@ describe('the digest', () => {
     expect(cardText(card)).toContain('Accepted this week: 2000 customers');
     expect(cardText(card)).toContain('and 1995 more');
     for (const ch of ['C0SALES', 'C0ITALIA']) {
-      const posted = await api.waitFor('chat.postMessage', (c) => c.args.channel === ch && api.text(c).includes('2000'), { after, timeoutMs: WAIT.timeout });
+      const posted = await api.waitFor('chat.postMessage', (c) => c.args.channel === ch && api.text(c).includes('2000'), {
+        after,
+        timeoutMs: WAIT.timeout,
+      });
       expect(blockKitProblems(posted.args, false)).toEqual([]);
       // Nothing was left out to fit: every section and its button is there.
       expect(api.text(posted)).not.toMatch(/left out|omessa/i);
