@@ -131,8 +131,14 @@ export function createDigestOperations(ctx: ServiceContext, schedule: DigestSche
       const period = periodStart(schedule, ctx.now());
       const events = await ctx.store.transact((tx, read) => {
         const queued: DigestEvent[] = [];
-        for (const s of read.all('digestSubscriptions')) {
-          if (s.lastPeriodStart && Date.parse(s.lastPeriodStart) >= period.getTime()) continue;
+        const due = [...read.all('digestSubscriptions')].filter(
+          (s) => !s.lastPeriodStart || Date.parse(s.lastPeriodStart) < period.getTime(),
+        );
+        // A digest of an earlier period still not delivered (its conversation failing) is superseded by this one.
+        const ids = new Set(due.map((s) => s.id));
+        for (const d of read.all('deliveries'))
+          if (d.event.type === 'digest' && ids.has(String(d.event.subscriptionId))) tx.delete('deliveries', d.id);
+        for (const s of due) {
           const event: DigestEvent = { type: 'digest', subscriptionId: s.id, period: period.toISOString(), deliveryIds: [] };
           queueDelivery(ctx, tx, targetOf(s), event, undefined, digestId(s.id, event.period));
           tx.put('digestSubscriptions', { ...s, lastPeriodStart: event.period });

@@ -99,10 +99,14 @@ describe('digests queued and sent', () => {
     ]);
     expect(events.filter((e) => e.type === 'digest')).toHaveLength(2);
 
-    // Three weeks later (the bot was down): one more each, for the current period only.
+    // Three weeks later (the bot was down): one more each, for the current period only; the
+    // first period's, never delivered, is superseded rather than sent late beside it.
     clock.now = new Date('2026-12-29T09:00:00Z');
     expect(await service.queueDueDigests()).toBe(2);
-    expect([...store.all('deliveries')].filter((d) => d.id.endsWith('2026-12-28T07:00:00.000Z'))).toHaveLength(2);
+    expect([...store.all('deliveries')].map((d) => d.id).sort()).toEqual([
+      'digest:slack:C0ITA:2026-12-28T07:00:00.000Z',
+      'digest:slack:C0SALES:2026-12-28T07:00:00.000Z',
+    ]);
     expect(await service.queueDueDigests()).toBe(0);
   });
 
