@@ -49,6 +49,8 @@ const start = (dataFile: string) =>
     {
       DIGEST_SCHEDULE: 'daily 08:00',
       DIGEST_TIMEZONE: 'Europe/Rome',
+      // Slack fetches images from PUBLIC_URL: one it could reach (the test asks the bot itself).
+      PUBLIC_URL: 'https://digest.example',
       BOOTSTRAP_ADMINS: 'teams:aad-admin,slack:UADMIN,slack:UITA',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_BOT_TOKEN: 'xoxb-test-token',
@@ -100,8 +102,8 @@ async function pastNextDue(): Promise<void> {
 const digestPosts = () => connector.calls.filter((c) => c.method === 'POST' && cardText(c).includes(TITLE));
 const imageOf = (call: (typeof connector.calls)[number]) =>
   (JSON.stringify(call.body).match(/"type":"Image","url":"([^"]+)","altText":"([^"]+)"/) ?? []).slice(1) as [string, string];
-/** The chart link on the bot under test (the card names PUBLIC_URL, localhost:3978). */
-const onBot = (url: string) => url.replace('http://localhost:3978', bot!.url);
+/** The chart link on the bot under test (the card names PUBLIC_URL). */
+const onBot = (url: string) => url.replace('https://digest.example', bot!.url);
 
 describe('the digest', () => {
   it('Teams: digest shows it now, digest here posts it once per period with a signed chart, across restarts; stop digest ends it', async () => {
@@ -132,7 +134,7 @@ describe('the digest', () => {
     const posted = digestPosts()[1]!;
     expect(posted.path).toContain(`/v3/conversations/${encodeURIComponent(channel.id)}/activities`);
     const [url, alt] = imageOf(posted);
-    expect(url).toMatch(/^http:\/\/localhost:3978\/digest\/chart\/teams%3A19%3Asales%40thread.tacv2\/\d+\.png\?exp=\d+&sig=[\w-]{43}$/);
+    expect(url).toMatch(/^https:\/\/digest\.example\/digest\/chart\/teams%3A19%3Asales%40thread.tacv2\/\d+\.png\?exp=\d+&sig=[\w-]{43}$/);
     // The alt text carries the figures: the current week's 2 accepted, in words.
     expect(alt).toMatch(/^Invitations per week, last 8 weeks: week of .+: \d+ sent, \d+ accepted, 0 with access ready; /);
     expect(alt).toMatch(/: \d+ sent, 2 accepted, 0 with access ready\.$/);
