@@ -633,4 +633,5 @@ export const en = {
   'ui.digest.chart.readyCount': { one: '1 with access ready', other: '{count} with access ready' },
   'audit.digest.subscribed': '{who} turned on the digest in {subject}',
   'audit.digest.unsubscribed': '{who} turned off the digest in {subject}',
+  'audit.digest.dropped': 'The digest to {subject} stopped: the conversation is gone',
 } as const;

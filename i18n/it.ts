@@ -632,4 +632,5 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.digest.chart.readyCount': { one: '1 con accesso pronto', other: '{count} con accesso pronto' },
   'audit.digest.subscribed': '{who} ha attivato il riepilogo in {subject}',
   'audit.digest.unsubscribed': '{who} ha disattivato il riepilogo in {subject}',
+  'audit.digest.dropped': 'Il riepilogo a {subject} si è interrotto: la conversazione non esiste più',
 };

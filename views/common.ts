@@ -185,6 +185,7 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'person.language': 'audit.person.language',
   'digest.subscribed': 'audit.digest.subscribed',
   'digest.unsubscribed': 'audit.digest.unsubscribed',
+  'digest.dropped': 'audit.digest.dropped',
 };
 
 /** The sentence an audit event reads as, and what it names (a language chosen is named in the reader's language). */

@@ -12,6 +12,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Delivery, DeliveryTarget, DigestSubscription } from '../../store/schema.js';
+import type { StoreReader, Tx } from '../../store/store.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { queueDelivery } from './deliveries.js';
@@ -47,6 +48,12 @@ export interface DigestNow {
   report: DigestReport;
   subscribed: boolean;
   nextAt: string;
+}
+
+/** A digest subscription and its digests still waiting; its chart links stop working with its key. */
+export function deleteDigestSubscription(tx: Tx, read: StoreReader, id: string): void {
+  tx.delete('digestSubscriptions', id);
+  for (const d of read.all('deliveries')) if (d.id.startsWith(`digest:${id}:`)) tx.delete('deliveries', d.id);
 }
 
 export function createDigestOperations(ctx: ServiceContext, schedule: DigestSchedule) {
@@ -108,8 +115,7 @@ export function createDigestOperations(ctx: ServiceContext, schedule: DigestSche
       return ctx.store.transact((tx, read) => {
         const existing = read.get('digestSubscriptions', id);
         if (!existing) return { removed: false };
-        tx.delete('digestSubscriptions', id);
-        for (const d of read.all('deliveries')) if (d.id.startsWith(`digest:${id}:`)) tx.delete('deliveries', d.id);
+        deleteDigestSubscription(tx, read, id);
         ctx.audit(tx, actor, 'digest.unsubscribed', id, { name: existing.name ?? '' });
         return { removed: true };
       });

@@ -315,4 +315,17 @@ describe('the digest', () => {
       expect((posted.args.blocks as Array<{ accessory?: unknown }>).filter((b) => b.accessory)).toHaveLength(5);
     }
   }, 120_000);
+
+  it('Teams: a channel the bot was removed from stops getting the digest, and its chart links end', async () => {
+    bot = await start(join(tempDir(), 'db.json'));
+    const gone: TeamsConversation = { id: '19:gone@thread.tacv2', conversationType: 'channel', channelName: 'Gone' };
+    await teamsClient(bot.url, connector.url).say(alice, gone, 'digest here');
+    // Teams answers 403 once the bot is removed from a conversation.
+    connector.fail('19:gone@thread', 1_000, 403);
+    await pastNextDue();
+    await expect.poll(() => bot!.store.get('digestSubscriptions', `teams:${gone.id}`), WAIT).toBeUndefined();
+    expect([...bot.store.all('audit')].map((e) => e.action)).toContain('digest.dropped');
+    expect([...bot.store.all('deliveries')].filter((d) => d.id.startsWith('digest:'))).toEqual([]);
+    expect(await bot.service.queueDueDigests()).toBe(0);
+  }, 60_000);
 });
