@@ -73,10 +73,22 @@ export async function renderChartPng(chart: DigestChartModel): Promise<Buffer> {
 }
 
 export function createDigestChartSurface(app: App, logger: Logger): Surface {
-  const cache = new Map<string, { png: Buffer; until: number }>();
+  // The drawing itself is kept, so Teams and Slack asking at once draw it once.
+  const cache = new Map<string, { png: Promise<Buffer>; until: number }>();
   const notFound = (res: Response) => {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end('Not found');
+  };
+  const drawn = (key: string, chart: NonNullable<ReturnType<App['service']['digestChart']>>) => {
+    const now = app.clock.now().getTime();
+    const kept = cache.get(key);
+    if (kept && kept.until > now) return kept.png;
+    const png = renderChartPng(toDigestChart({ locale: chart.locale, timeZone: chart.timeZone }, chart.weeks));
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(key, { png, until: now + CACHE_MS });
+    // A failed drawing is not kept: the next request tries again.
+    png.catch(() => cache.delete(key));
+    return png;
   };
   return {
     name: 'digest-chart',
@@ -87,19 +99,14 @@ export function createDigestChartSurface(app: App, logger: Logger): Surface {
         const subscription = String(req.params.subscription);
         const chart = app.service.digestChart(subscription, at, query.get('exp') ?? '', query.get('sig') ?? '');
         if (!chart) return notFound(res);
-        const key = `${subscription}|${at}`;
-        const now = app.clock.now().getTime();
-        const kept = cache.get(key);
-        let png = kept && kept.until > now ? kept.png : null;
+        let png: Buffer;
         try {
-          png ??= await renderChartPng(toDigestChart({ locale: chart.locale, timeZone: chart.timeZone }, chart.weeks));
+          png = await drawn(`${subscription}|${at}`, chart);
         } catch (err) {
           logger.error({ err }, 'could not render a digest chart');
           res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
           return res.end('The chart could not be drawn');
         }
-        if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-        cache.set(key, { png, until: now + CACHE_MS });
         res.writeHead(200, {
           'Content-Type': 'image/png',
           'Content-Length': png.length,
