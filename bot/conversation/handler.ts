@@ -29,8 +29,6 @@ import {
   toPartnerSetupView,
   toOnboardingView,
   toOnboardingRecordView,
-  toDigestView,
-  formatDate,
   languageName,
   type HomeView,
   type OutcomeView,
@@ -40,6 +38,7 @@ import {
 import { noteFailure, noteRefusal } from '../telemetry.js';
 import { answeringIn, languageOfAction, withLanguage } from './language.js';
 import { createActionRouter } from './actions.js';
+import { digestCommand } from './digest.js';
 import type { ActionResult, Logger, Turn } from './turn.js';
 
 export type { ConversationRef, Turn, ActionResult, Logger } from './turn.js';
@@ -239,7 +238,7 @@ export function createConversation(service: Service, logger: Logger) {
       case 'digestHere':
       case 'digestOff':
       case 'digest':
-        return digestCommand(turn, viewer, name);
+        return digestCommand(service, turn, viewer, name);
       case 'partnerName': {
         const { name, previous } = await service.namePartner(actor, { name: args });
         return [
@@ -250,24 +249,6 @@ export function createConversation(service: Service, logger: Logger) {
         ];
       }
     }
-  }
-
-  /** `digest here`, `stop digest` and `digest`: the terminal has no conversation to post in later, but may look. */
-  async function digestCommand(turn: Turn, viewer: Viewer, name: 'digestHere' | 'digestOff' | 'digest'): Promise<View[]> {
-    const { actor } = turn;
-    const { platform, conversationId, name: convName, reference } = turn.conversation;
-    const place = platform === 'cli' ? null : { platform, conversationId, name: convName, reference: reference ?? null };
-    if (name === 'digest') {
-      const shown = service.digestNow(actor, place);
-      return [toDigestView(viewer, shown.report, shown)];
-    }
-    if (!place) return [toMessageView(viewer, 'info', 'digest.noConversation')];
-    if (name === 'digestOff') {
-      const { removed } = await service.unsubscribeFromDigest(actor, place);
-      return [toMessageView(viewer, 'success', removed ? 'ui.digest.off' : 'ui.digest.wasOff')];
-    }
-    const { nextAt, timeZone } = await service.subscribeToDigest(actor, place);
-    return [toMessageView(viewer, 'success', 'ui.digest.on', { date: formatDate({ ...viewer, timeZone }, nextAt) })];
   }
 
   return {

@@ -82,7 +82,7 @@ export function createDigestOperations(ctx: ServiceContext, schedule: DigestSche
       place: DigestPlace,
     ): Promise<{ subscription: DigestSubscription; nextAt: string; timeZone: string }> {
       requireRole(ctx, actor);
-      if (!place.conversationId) throw new InvalidInput('notifications.noConversation');
+      if (!place.conversationId) throw new InvalidInput('digest.noConversation');
       const id = subscriptionKey(place.platform, place.conversationId);
       const now = ctx.now();
       const subscription = await ctx.store.transact((tx, read) => {
