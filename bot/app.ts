@@ -77,7 +77,7 @@ async function openStore(
 
 export async function createApp(
   config: Pick<Config, 'dataFile' | 'databaseUrl' | 'publicUrl' | 'bootstrapAdmins' | 'partner'> &
-    Partial<Pick<Config, 'microsoft' | 'teams' | 'slack' | 'partnerCenterWebhook' | 'invitationReminders'>>,
+    Partial<Pick<Config, 'microsoft' | 'teams' | 'slack' | 'partnerCenterWebhook' | 'invitationReminders' | 'digest'>>,
   logger: Logger,
   options: { demo?: boolean; store?: Store; clock?: Clock; graph?: GraphClient; storeFs?: StoreFs } = {},
 ) {
@@ -97,6 +97,7 @@ export async function createApp(
     notifier: events,
     now: () => clock.now(),
     reminders: config.invitationReminders,
+    digest: config.digest,
     directory: microsoft?.directory,
     // `status` shows admins what `npm run doctor` checks, from inside: this store, this Graph client.
     checks: () =>

@@ -10,6 +10,8 @@ import { createBatchRunner } from './notifications/batch-runner.js';
 import { createTeamsSurface } from './teams/surface.js';
 import { createWebSurface } from './web/surface.js';
 import { createDownloadSurface } from './web/downloads.js';
+import { createDigestChartSurface } from './web/digest-chart.js';
+import { createDigestScheduler } from './notifications/digest-scheduler.js';
 import { createPartnerCenterWebhookSurface, createWebhookVerifier, type PartnerCenterEvent } from './partner-center/webhooks.js';
 
 export async function createSurfaces(
@@ -21,6 +23,8 @@ export async function createSurfaces(
     baseDelayMs?: number;
     slackMaxInFlight?: number;
     slackRetryMs?: number;
+    /** How often due digests are looked for besides the timer armed for the next one (60 s). */
+    digestPollMs?: number;
     /** Where verified Partner Center acceptance events go (PARTNER_CENTER_WEBHOOK_TOKEN); until connected, they are only logged. */
     onPartnerCenterEvent?: (event: PartnerCenterEvent) => Promise<void>;
   } = {},
@@ -54,6 +58,10 @@ export async function createSurfaces(
   const batches = createBatchRunner({ store: app.store, work: app.service, logger, cluster: app.cluster });
   batches.start();
   surfaces.push({ name: 'bulk-invitations', register: () => {}, close: () => batches.stop(), idle: () => batches.idle() });
+  // After the dispatcher listens: a digest queued at start is posted at once.
+  const digests = createDigestScheduler({ digests: app.service, logger, now: () => app.clock.now(), pollMs: options.digestPollMs });
+  digests.start();
+  surfaces.push(createDigestChartSurface(app, logger), { name: 'digest', register: () => {}, close: () => digests.stop() });
   // On shutdown, the posts under way are finished and recorded before the store closes: a post
   // cut off between the platform and the record could be made again by another replica.
   const closeNotifications = async () => {

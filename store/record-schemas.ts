@@ -428,6 +428,16 @@ export const DigestSubscription = z.object({
   locale: Locale,
   createdBy: ActorRef,
   createdAt: isoDate,
+  /** The conversation's name as the platform gave it, for the audit trail. */
+  name: z.string().optional(),
+  /**
+   * The key (32 random bytes, base64url) the chart links of this conversation's digests are signed
+   * with (HMAC-SHA256): any replica checks a link without a record per link, and `stop digest`,
+   * which deletes it, ends every link at once.
+   */
+  chartKey: z.string().min(43).optional(),
+  /** The start of the last period whose digest was queued here: each period is sent once. */
+  lastPeriodStart: isoDate.optional(),
 });
 export type DigestSubscription = z.infer<typeof DigestSubscription>;
 

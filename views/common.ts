@@ -193,6 +193,9 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'export.downloaded': 'audit.export.downloaded',
   'adminAccess.autoExtended': 'audit.adminAccess.autoExtended',
   'batch.started': 'audit.batch.started',
+  'digest.subscribed': 'audit.digest.subscribed',
+  'digest.unsubscribed': 'audit.digest.unsubscribed',
+  'digest.dropped': 'audit.digest.dropped',
 };
 
 /** The sentence an audit event reads as, and what it names (a language chosen is named in the reader's language). */

@@ -16,6 +16,9 @@ export const HELP_SECTIONS = {
     'notifyHere',
     'notifyOff',
     'inviteCustomers',
+    'digestHere',
+    'digestOff',
+    'digest',
   ],
   admin: [
     'grant',

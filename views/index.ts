@@ -9,6 +9,7 @@ import type { AcceptedView, DraftView, ProviderPickerView, SentView } from './in
 import type { ListView, MessageView, OutcomeView } from './common.js';
 import type { HelpView } from './help.js';
 import type { BulkFormView } from './bulk.js';
+import type { DigestView } from './digest.js';
 
 export * from './common.js';
 export * from './help.js';
@@ -24,6 +25,7 @@ export * from './reminders.js';
 export * from './exports.js';
 export * from './auto-extend.js';
 export * from './bulk.js';
+export * from './digest.js';
 
 export type View =
   | HelpView
@@ -37,5 +39,6 @@ export type View =
   | OutcomeView
   | ListView
   | AcceptedView
-  | BulkFormView;
+  | BulkFormView
+  | DigestView;
 export * from './gaps.js';

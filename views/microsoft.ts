@@ -1,6 +1,7 @@
 /** Views of the Microsoft directory: connection status, ending admin access, and its notices. */
 import { toReminderView } from './reminders.js';
 import { toBatchProgressView } from './bulk.js';
+import { toDigestView, type DigestView } from './digest.js';
 import type { GdapRecord } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { DirectoryStatus } from '../bot/service/directory.js';
@@ -251,7 +252,7 @@ export function toReconnectView(viewer: Viewer, e: PartnerCenterReconnectEvent):
 }
 
 /** The view of anything the bot posts outside a turn. */
-export function toNotificationView(viewer: Viewer, event: ServiceEvent): AcceptedView | OutcomeView {
+export function toNotificationView(viewer: Viewer, event: ServiceEvent): AcceptedView | OutcomeView | DigestView {
   switch (event.type) {
     case 'adminAccess.ending':
       return toAdminAccessEndingView(viewer, event);
@@ -271,6 +272,10 @@ export function toNotificationView(viewer: Viewer, event: ServiceEvent): Accepte
       return toReminderView(viewer, event);
     case 'batch.progress':
       return toBatchProgressView(viewer, event);
+    case 'digest':
+      // The dispatcher has the service read the figures just before posting (prepareDelivery).
+      if (!event.report) return outcomeView(viewer.locale, t(viewer.locale, 'ui.digest.title'), t(viewer.locale, 'error.unexpected'));
+      return toDigestView(viewer, event.report, { subscribed: true, nextAt: event.nextAt ?? null });
     default:
       return toAcceptedView(viewer, event);
   }

@@ -45,12 +45,14 @@ import {
   toExportFileView,
   toGapsView,
   toGapPageView,
+  toDigestView,
   type View,
   type Viewer,
 } from './index.js';
 import { ONBOARDING_PAGE, type OnboardingRecord } from '../bot/service/onboarding.js';
 import { GAP_KINDS, GAPS_PAGE, type GapRow } from '../bot/service/gaps.js';
 import { bulkSamples } from './bulk-samples.js';
+import type { DigestReport } from '../bot/service/digest-report.js';
 
 const at = '2026-11-23T14:02:00.000Z';
 const link = 'https://bot.example.com/invitations/q3VbX0m2b8Jc1a7kN5pL4sT9wY6zR2uE1oI8hG3fD0c';
@@ -530,6 +532,15 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
         providerName: o('Contoso Distribution Europe S.p.A.'),
       })),
     }),
+    // A full digest: every section past its five, long names, the chart at its signed address.
+    digest: toDigestView(
+      viewer,
+      digestReport(
+        'https://bot.example.com/digest/chart/teams%3A19%3Asales%40thread.tacv2/1795442520000.png?exp=1798034520000&sig=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cQ',
+      ),
+      { subscribed: true, nextAt: at },
+    ),
+    'digest-unsubscribed': toDigestView(viewer, digestReport(null), { subscribed: false, nextAt: at }),
   };
 
   function gapRow(i: number): GapRow {
@@ -543,6 +554,31 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
         displayName: o(`Northwind_GDAP_Customer_${i}_Holding_2026`),
         endsAt: at,
       },
+    };
+  }
+
+  function digestReport(chartUrl: string | null): DigestReport {
+    const items = (label: string) =>
+      Array.from({ length: 5 }, (_, i) => ({
+        name: o(`${label} ${i + 1} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`),
+        at: inv.createdAt,
+      }));
+    const weeks = Array.from({ length: 8 }, (_, i) => ({
+      start: new Date(Date.parse(at) - (8 - i) * 7 * 86_400_000).toISOString(),
+      sent: 120 + i,
+      accepted: 40 + i,
+      ready: 30 + i,
+    }));
+    return {
+      at,
+      timeZone: 'Europe/Rome',
+      accepted: { count: 48, top: items('Accepted') },
+      pending: { count: 1_850, top: items('Waiting') },
+      ready: { count: 37, top: items('Ready') },
+      ending: { count: 212, top: items('Ending') },
+      gaps: { resellerWithoutGdap: 140, gdapWithoutReseller: 9 },
+      weeks,
+      chartUrl,
     };
   }
 

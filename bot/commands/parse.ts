@@ -34,6 +34,9 @@ export const COMMAND_NAMES = [
   'exportAudit',
   'gaps',
   'inviteCustomers',
+  'digestHere',
+  'digestOff',
+  'digest',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -187,6 +190,9 @@ export const commands: CommandSpec[] = [
     usage: { en: 'invite customers [lines]', it: 'invita clienti [righe]' },
     permission: 'invite',
   },
+  { name: 'digestHere', phrases: { en: ['digest here'], it: ['riepilogo qui'] }, usage: { en: 'digest here', it: 'riepilogo qui' } },
+  { name: 'digestOff', phrases: { en: ['stop digest'], it: ['disattiva riepilogo'] }, usage: { en: 'stop digest', it: 'disattiva riepilogo' } },
+  { name: 'digest', phrases: { en: ['digest'], it: ['riepilogo'] }, usage: { en: 'digest', it: 'riepilogo' }, permission: 'look' },
 ];
 
 /**

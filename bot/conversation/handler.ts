@@ -42,6 +42,7 @@ import { noteFailure, noteRefusal } from '../telemetry.js';
 import { answeringIn, languageOfAction, withLanguage } from './language.js';
 import { createActionRouter } from './actions.js';
 import { createBulkAnswers } from './bulk.js';
+import { digestCommand } from './digest.js';
 import type { ActionResult, Logger, Turn } from './turn.js';
 
 export type { ConversationRef, Turn, ActionResult, Logger } from './turn.js';
@@ -244,6 +245,10 @@ export function createConversation(service: Service, logger: Logger) {
       case 'inviteCustomers':
         // Typed with lines, the text is read before the command's length check (handleText); from a button, the form.
         return bulk.fromText(turn, '');
+      case 'digestHere':
+      case 'digestOff':
+      case 'digest':
+        return digestCommand(service, turn, viewer, name);
       case 'partnerName': {
         const { name, previous } = await service.namePartner(actor, { name: args });
         return [

@@ -46,6 +46,7 @@ export function createAuditReader(store: StoreReader) {
       case 'partnerCenter':
         return text(e.details.account);
       case 'partner':
+      case 'digest':
         return text(e.details.name);
       case 'person':
         // The language chosen (its code: the reader's view names it); null when left to the bot.

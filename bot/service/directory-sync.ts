@@ -36,6 +36,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A relationship ending within this many days without auto-extend is announced. */
 export const EXPIRY_NOTICE_DAYS = 30;
 
+/** A live GDAP relationship that ends within EXPIRY_NOTICE_DAYS of `now` and will not extend itself. */
+export function endsWithoutExtension(record: Pick<GdapRecord, 'status' | 'endDateTime' | 'autoExtendDuration'>, now: Date): boolean {
+  if (!LIVE_GDAP.has(record.status) || !record.endDateTime) return false;
+  // PT0S, P0D or nothing: Microsoft's ways of saying it will not extend itself.
+  if (autoExtends(record.autoExtendDuration)) return false;
+  const ends = Date.parse(record.endDateTime);
+  return ends > now.getTime() && ends <= now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS;
+}
+
 export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDirectory: AcceptFromDirectory) {
   const byTenant = (read: StoreReader = ctx.store) => {
     const map = new Map<string, Readonly<Customer>>();
@@ -197,16 +206,11 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
      */
     async announceEndingAdminAccess(): Promise<number> {
       const now = ctx.now();
-      const horizon = now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS;
       return ctx.store.transact((tx, read) => {
         const customers = byTenant(read);
         let announced = 0;
         for (const record of read.all('gdap')) {
-          if (record.expiryNoticeAt || !LIVE_GDAP.has(record.status) || !record.endDateTime) continue;
-          // PT0S, P0D or nothing: Microsoft's ways of saying it will not extend itself.
-          if (autoExtends(record.autoExtendDuration)) continue;
-          const ends = Date.parse(record.endDateTime);
-          if (!(ends > now.getTime() && ends <= horizon)) continue;
+          if (record.expiryNoticeAt || !endsWithoutExtension(record, now) || !record.endDateTime) continue;
           const customer = record.customerTenantId ? customers.get(record.customerTenantId) : undefined;
           const event: AdminAccessEndingEvent = {
             type: 'adminAccess.ending',

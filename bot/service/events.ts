@@ -1,5 +1,6 @@
 /** Events the service publishes after the change behind them is durable. */
 import type { ActorRef } from '../../store/schema.js';
+import type { DigestReport } from './digest-report.js';
 
 export interface InvitationAcceptedEvent {
   type: 'invitation.accepted';
@@ -158,6 +159,22 @@ export interface BatchProgressEvent {
   deliveryIds: string[];
 }
 
+/**
+ * The digest of a subscribed conversation (`digest here`), queued once per period of
+ * DIGEST_SCHEDULE. It is queued without figures: they are read from the store just before it is
+ * posted (`report`), so a digest sent late says how things are then.
+ */
+export interface DigestEvent {
+  type: 'digest';
+  subscriptionId: string;
+  /** The start of the period it is for (its once-only key). */
+  period: string;
+  report?: DigestReport;
+  /** When the next one is due, said under the figures. */
+  nextAt?: string;
+  deliveryIds: string[];
+}
+
 export type ServiceEvent =
   | BatchProgressEvent
   | InvitationReminderEvent
@@ -168,4 +185,5 @@ export type ServiceEvent =
   | CustomerArrivedEvent
   | PartnerCenterSignInEvent
   | PartnerCenterReconnectEvent
-  | NotificationsTroubleEvent;
+  | NotificationsTroubleEvent
+  | DigestEvent;

@@ -4,7 +4,7 @@
  * relationships, invitations, the GDAP records the sync keeps, and what Partner Center's API said);
  * a fact only Partner Center knows is counted as unknown where its API is not connected, never guessed.
  */
-import { autoExtends } from './auto-extend.js';
+import { endsWithoutExtension } from './directory-sync.js';
 import type { Customer, GdapRecord } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import { CAPABILITIES } from './capabilities.js';
@@ -158,8 +158,7 @@ export function createGapOperations(ctx: ServiceContext) {
       }
     }
 
-    const now = ctx.now().getTime();
-    const horizon = now + EXPIRY_NOTICE_DAYS * DAY_MS;
+    const at = ctx.now();
     for (const [tenantId, records] of liveByTenant) {
       const customer = customerOfTenant.get(tenantId);
       for (const r of records) {
@@ -171,9 +170,8 @@ export function createGapOperations(ctx: ServiceContext) {
           relationship: { id: r.id, displayName: r.displayName, endsAt: r.endDateTime },
         };
         if (hasGlobalAdmin(r)) add('globalAdmin', about);
-        const ends = r.endDateTime ? Date.parse(r.endDateTime) : NaN;
         // Global Administrator cannot auto-extend, and MLT_ relationships are read-only: both have their own fix.
-        if (ends > now && ends <= horizon && !autoExtends(r.autoExtendDuration) && !hasGlobalAdmin(r) && !isMlt(r))
+        if (endsWithoutExtension(r, at) && !hasGlobalAdmin(r) && !isMlt(r))
           add('endingWithoutAutoExtend', about);
       }
     }

@@ -24,6 +24,8 @@ import { createAutoExtendOperations } from './auto-extend.js';
 import { createGapOperations } from './gaps.js';
 import { createPartnerFactOperations } from './partner-facts.js';
 import { createBulkInvitationOperations } from './bulk-invitations.js';
+import { createDigestOperations, isDigestDelivery } from './digest.js';
+import { DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE, parseDigestSchedule } from './digest-schedule.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
@@ -31,6 +33,7 @@ export function createService(deps: ServiceDeps) {
   const invitations = createInvitationOperations(ctx);
   const reminders = createReminderOperations(ctx);
   const bulk = createBulkInvitationOperations(ctx, invitations.draftInvitation);
+  const digests = createDigestOperations(ctx, deps.digest ?? parseDigestSchedule(DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE)!);
   return {
     ...createRoleOperations(ctx),
     ...invitations,
@@ -57,8 +60,12 @@ export function createService(deps: ServiceDeps) {
     ...createGapOperations(ctx),
     ...createPartnerFactOperations(ctx),
     ...bulk,
-    /** What to send for a delivery now due: a batch's progress as it is now, a reminder only while it applies. */
+    /**
+     * What the dispatcher sends for a delivery now due: a digest with its figures read now, a batch's
+     * progress as it is now, a reminder only while it applies.
+     */
     prepareDelivery: async (delivery: Parameters<typeof reminders.prepareDelivery>[0]) => {
+      if (isDigestDelivery(delivery)) return digests.prepareDigest(delivery);
       const progress = await bulk.prepareBatchDelivery(delivery);
       return progress === undefined ? reminders.prepareDelivery(delivery) : progress;
     },
@@ -66,6 +73,7 @@ export function createService(deps: ServiceDeps) {
     now: () => ctx.now(),
     ...createExportOperations(ctx),
     ...createAutoExtendOperations(ctx),
+    ...digests,
   };
 }
 

@@ -14,6 +14,7 @@ import type { Locale } from '../../store/schema.js';
 import type { ActionModel, AttestationView, BulkFormView, CustomerDetailsView, CustomerRow, DraftView, Fact, HelpView, HomeView, LinkModel, View } from '../../views/index.js';
 import type { types } from '@slack/bolt';
 import { clip, MAX, withinLimits, type Block } from './limits.js';
+import { isLoopbackUrl } from '../../bot/server/url.js';
 
 export type { Block };
 export interface SlackMessage {
@@ -286,6 +287,18 @@ export function toSlackMessage(view: View): SlackMessage {
     case 'accepted':
       blocks.push(header(view.title), section(`${escapeMrkdwn(view.text)}\n${namingMrkdwn(view.invitedBy)}`), ...factsBlock(view.facts));
       blocks.push(...actionsBlock(view.actions));
+      break;
+    case 'digest':
+      blocks.push(header(view.title), context(escapeMrkdwn(view.intro)));
+      // Slack fetches the image from PUBLIC_URL when the message is posted, and refuses the whole
+      // message when it cannot: an address only this machine reaches gets the figures in words.
+      if (view.image && !isLoopbackUrl(view.image.url))
+        blocks.push({ type: 'image', image_url: view.image.url, alt_text: clip(view.image.altText, MAX.altText) });
+      else blocks.push(context(escapeMrkdwn(view.chartText)));
+      view.sections.forEach((s, i) => {
+        blocks.push({ type: 'section', text: mrkdwn(`*${escapeMrkdwn(s.title)}*\n${bullets(s.lines)}`), accessory: button(s.action, i) });
+      });
+      blocks.push(context(catalogue(view.note)));
       break;
     case 'list':
       blocks.push(header(view.title));

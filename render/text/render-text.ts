@@ -161,6 +161,16 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       if (view.kind === 'outcome' && view.link) lines.push(`${view.link.title}: ${view.link.url}`);
       add(view.actions);
       break;
+    case 'digest':
+      // The terminal shows no image: the chart's alt text carries the same figures.
+      title(view.title);
+      lines.push(style.dim(view.intro));
+      for (const section of view.sections) {
+        lines.push('', `  ${style.bold(section.title)}`, ...section.lines.map((l) => `    ${l}`));
+        add([section.action]);
+      }
+      lines.push('', view.chartText, style.dim(view.note));
+      break;
     case 'list':
       title(view.title);
       if (view.note) lines.push(view.note);

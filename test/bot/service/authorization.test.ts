@@ -106,11 +106,14 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['startBulkInvitations', 'admin', (f, who) => f.service.startBulkInvitations(who, { kind: 'pasted', text: 'Fabrikam Srl, it@fabrikam.example' }, null)],
   // Past the role check, there is no such batch.
   ['recordBatchCard', 'admin', (f, who) => f.service.recordBatchCard(who, 'no-such-batch', { platform: 'slack', channel: 'D1', ts: '1.1', locale: 'en' }).catch(noSuchBatch)],
+  ['subscribeToDigest', 'anyRole', (f, who) => f.service.subscribeToDigest(who, { platform: 'teams', conversationId: '19:ops', name: 'Ops' })],
+  ['unsubscribeFromDigest', 'anyRole', (f, who) => f.service.unsubscribeFromDigest(who, { platform: 'teams', conversationId: '19:ops' })],
+  ['digestNow', 'anyRole', (f, who) => f.service.digestNow(who, { platform: 'teams', conversationId: '19:ops' })],
 ];
 
 /** Everything in the store, to prove a refusal wrote nothing. */
 const fingerprint = (f: Fixture) =>
-  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'notificationSubscriptions', 'roles', 'deliveries', 'audit', 'gdap'].map((c) => [...f.store.all(c as 'audit')]));
+  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'notificationSubscriptions', 'roles', 'deliveries', 'audit', 'gdap', 'digestSubscriptions'].map((c) => [...f.store.all(c as 'audit')]));
 
 describe('authorization of every service operation', () => {
   let f: Fixture;
@@ -148,6 +151,8 @@ describe('authorization of every service operation', () => {
     system.push('customersToCheckForProviders', 'recordCustomerPartners');
     // The bulk invitations' runner makes each line as the person who started the batch (checked there, per line).
     system.push('unfinishedBatches', 'inviteNextLine', 'prepareBatchDelivery');
+    // The digest's scheduler queues and prepares digests, and the chart link is checked by its signature.
+    system.push('queueDueDigests', 'nextDigestAt', 'prepareDigest', 'digestChart');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
     // `download` takes a link's token, and checks the role of the person who asked for the link.

@@ -1,0 +1,169 @@
+/**
+ * What the digest says, read from the store at one moment: the week's acceptances, the invitations
+ * still waiting (oldest first), access made ready, GDAP relationships ending within 30 days without
+ * extending themselves, open gaps, and invitations sent, accepted and ready per week for the chart.
+ * Nothing is kept for it: two readings at the same moment agree.
+ */
+import type { Customer, GdapRecord, Invitation } from '../../store/schema.js';
+import type { StoreReader } from '../../store/store.js';
+import type { Directory } from './directory.js';
+import { LIVE_GDAP } from './admin-access.js';
+import { endsWithoutExtension } from './directory-sync.js';
+import { effectiveStatus } from './invitation-status.js';
+
+/** Rows shown per section; the count says how many there are, the button opens the whole list. */
+export const DIGEST_TOP = 5;
+/** Weeks in the chart, the last one ending at the digest's moment. */
+export const CHART_WEEKS = 8;
+const WEEK_MS = 7 * 86_400_000;
+
+/** One row of a section: who, and the moment that matters for it (accepted, sent, ready, ends). */
+export interface DigestItem {
+  name: string;
+  at: string;
+}
+
+export interface DigestSection {
+  count: number;
+  /** The first DIGEST_TOP, in the section's order. */
+  top: DigestItem[];
+}
+
+/** One week of the chart: from `start`, seven days. */
+export interface ChartWeek {
+  start: string;
+  sent: number;
+  accepted: number;
+  ready: number;
+}
+
+/** What can be counted without the gaps rules (see `openGapCounts`). */
+export interface GapCounts {
+  /** Customers with a reseller relationship and no live GDAP relationship. */
+  resellerWithoutGdap: number;
+  /** Live GDAP relationships whose customer has no reseller relationship with you. */
+  gdapWithoutReseller: number;
+}
+
+export interface DigestReport {
+  /** The moment it describes; "this week" is the seven days before it. */
+  at: string;
+  timeZone: string;
+  accepted: DigestSection;
+  pending: DigestSection;
+  ready: DigestSection;
+  ending: DigestSection;
+  gaps: GapCounts;
+  weeks: ChartWeek[];
+  /** The chart's signed address; null where the conversation has no digest subscription to sign it. */
+  chartUrl: string | null;
+}
+
+const section = (items: DigestItem[], order: (a: DigestItem, b: DigestItem) => number): DigestSection => ({
+  count: items.length,
+  top: items.sort(order).slice(0, DIGEST_TOP),
+});
+const newestFirst = (a: DigestItem, b: DigestItem) => b.at.localeCompare(a.at) || a.name.localeCompare(b.name);
+const oldestFirst = (a: DigestItem, b: DigestItem) => a.at.localeCompare(b.at) || a.name.localeCompare(b.name);
+
+const within = (iso: string | null | undefined, from: number, to: number) => {
+  if (!iso) return false;
+  const t = Date.parse(iso);
+  return t >= from && t < to;
+};
+
+/** Invitations sent, accepted and made ready per week, for the CHART_WEEKS weeks before `at`. */
+export function chartWeeks(read: StoreReader, at: Date): ChartWeek[] {
+  const end = at.getTime();
+  const first = end - CHART_WEEKS * WEEK_MS;
+  const weeks: ChartWeek[] = Array.from({ length: CHART_WEEKS }, (_, i) => ({
+    start: new Date(first + i * WEEK_MS).toISOString(),
+    sent: 0,
+    accepted: 0,
+    ready: 0,
+  }));
+  const add = (iso: string | null | undefined, field: 'sent' | 'accepted' | 'ready') => {
+    if (!within(iso, first, end)) return;
+    weeks[Math.floor((Date.parse(iso!) - first) / WEEK_MS)]![field]++;
+  };
+  for (const invitation of read.all('invitations')) {
+    add(invitation.sentAt, 'sent');
+    add(invitation.acceptedAt, 'accepted');
+  }
+  for (const record of read.all('gdap')) add(record.access?.readyAt, 'ready');
+  return weeks;
+}
+
+/**
+ * The open gaps the digest can count from the store alone: customers with a reseller relationship
+ * and no live GDAP relationship, and live GDAP relationships without a reseller relationship. Only
+ * the Microsoft directory has GDAP; with the embedded one there is nothing to compare.
+ * TODO: once the gaps service (bot/service/gaps.ts) is merged, call it here instead, so the digest
+ * and `gaps` count the same things by the same rules.
+ */
+export function openGapCounts(read: StoreReader, directory: Pick<Directory, 'kind'>): GapCounts {
+  if (directory.kind !== 'microsoft') return { resellerWithoutGdap: 0, gdapWithoutReseller: 0 };
+  const resellerTenants = new Set<string>();
+  for (const relationship of read.all('relationships')) {
+    if (relationship.kind !== 'reseller' || relationship.status !== 'active') continue;
+    const tenant = read.get('customers', relationship.customerId)?.tenantId;
+    if (tenant) resellerTenants.add(tenant);
+  }
+  const gdapTenants = new Set<string>();
+  for (const record of read.all('gdap'))
+    if (LIVE_GDAP.has(record.status) && record.customerTenantId) gdapTenants.add(record.customerTenantId);
+  let resellerWithoutGdap = 0;
+  for (const tenant of resellerTenants) if (!gdapTenants.has(tenant)) resellerWithoutGdap++;
+  let gdapWithoutReseller = 0;
+  for (const tenant of gdapTenants) if (!resellerTenants.has(tenant)) gdapWithoutReseller++;
+  return { resellerWithoutGdap, gdapWithoutReseller };
+}
+
+/** The customer's name where the store knows it, then what the invitation or Microsoft called it. */
+function namer(read: StoreReader) {
+  const byTenant = new Map<string, Readonly<Customer>>();
+  for (const customer of read.all('customers')) if (customer.tenantId) byTenant.set(customer.tenantId, customer);
+  return {
+    invitation: (i: Readonly<Invitation>) =>
+      (i.customerId ? read.get('customers', i.customerId)?.companyName : undefined) ?? i.companyName ?? i.customerEmail ?? '?',
+    gdap: (r: Readonly<GdapRecord>) =>
+      (r.customerTenantId ? byTenant.get(r.customerTenantId)?.companyName : undefined) ?? r.customerName ?? r.displayName,
+  };
+}
+
+/** The digest at `at`, in `timeZone`'s days; `chartUrl` is the caller's (it signs it). */
+export function digestReport(
+  read: StoreReader,
+  directory: Pick<Directory, 'kind'>,
+  at: Date,
+  timeZone: string,
+  chartUrl: string | null,
+): DigestReport {
+  const now = at.getTime();
+  const name = namer(read);
+  const accepted: DigestItem[] = [];
+  const pending: DigestItem[] = [];
+  for (const invitation of read.all('invitations')) {
+    if (invitation.status === 'accepted' && within(invitation.acceptedAt, now - WEEK_MS, now + 1))
+      accepted.push({ name: name.invitation(invitation), at: invitation.acceptedAt! });
+    else if (invitation.sentAt && effectiveStatus(invitation, at) === 'sent')
+      pending.push({ name: name.invitation(invitation), at: invitation.sentAt });
+  }
+  const ready: DigestItem[] = [];
+  const ending: DigestItem[] = [];
+  for (const record of read.all('gdap')) {
+    if (within(record.access?.readyAt, now - WEEK_MS, now + 1)) ready.push({ name: name.gdap(record), at: record.access!.readyAt! });
+    if (endsWithoutExtension(record, at)) ending.push({ name: name.gdap(record), at: record.endDateTime! });
+  }
+  return {
+    at: at.toISOString(),
+    timeZone,
+    accepted: section(accepted, newestFirst),
+    pending: section(pending, oldestFirst),
+    ready: section(ready, newestFirst),
+    ending: section(ending, oldestFirst),
+    gaps: openGapCounts(read, directory),
+    weeks: chartWeeks(read, at),
+    chartUrl,
+  };
+}
