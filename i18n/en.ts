@@ -772,8 +772,6 @@ export const en = {
   'ui.digest.ready': { one: 'Access ready this week: 1 customer', other: 'Access ready this week: {count} customers' },
   'ui.digest.ending': { one: 'GDAP ending within 30 days: 1 relationship', other: 'GDAP ending within 30 days: {count} relationships' },
   'ui.digest.gaps': { one: 'Open gaps: 1', other: 'Open gaps: {count}' },
-  'ui.digest.gaps.withoutGdap': { one: '1 customer with a reseller relationship and no GDAP', other: '{count} customers with a reseller relationship and no GDAP' },
-  'ui.digest.gaps.withoutReseller': { one: '1 GDAP relationship without a reseller relationship', other: '{count} GDAP relationships without a reseller relationship' },
   'ui.digest.none.accepted': 'No customer accepted this week.',
   'ui.digest.none.pending': 'No invitation is waiting.',
   'ui.digest.none.ready': 'No access became ready this week.',

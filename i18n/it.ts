@@ -773,8 +773,6 @@ export const it: Record<keyof typeof en, Message> = {
   'ui.digest.ready': { one: 'Accesso pronto questa settimana per 1 cliente', other: 'Accesso pronto questa settimana per {count} clienti' },
   'ui.digest.ending': { one: 'GDAP in scadenza entro 30 giorni: 1 relazione', other: 'GDAP in scadenza entro 30 giorni: {count} relazioni' },
   'ui.digest.gaps': { one: 'Lacune aperte: 1', other: 'Lacune aperte: {count}' },
-  'ui.digest.gaps.withoutGdap': { one: '1 cliente con relazione come rivenditore e senza GDAP', other: '{count} clienti con relazione come rivenditore e senza GDAP' },
-  'ui.digest.gaps.withoutReseller': { one: '1 relazione GDAP senza relazione come rivenditore', other: '{count} relazioni GDAP senza relazione come rivenditore' },
   'ui.digest.none.accepted': 'Nessun cliente ha accettato questa settimana.',
   'ui.digest.none.pending': 'Nessun invito in attesa.',
   'ui.digest.none.ready': 'Nessun accesso è diventato pronto questa settimana.',

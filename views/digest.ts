@@ -3,6 +3,7 @@
  * words: five sections, each with its count, its first five and a button to the whole list, and an
  * image of invitations sent, accepted and ready per week whose alt text carries the same figures.
  */
+import { gapSummaryText } from './gaps.js';
 import { t, type MessageKey } from '../i18n/catalogue.js';
 import type { CommandName } from '../bot/commands/parse.js';
 import type { ChartWeek, DigestItem, DigestReport, DigestSection } from '../bot/service/digest-report.js';
@@ -82,7 +83,6 @@ const LISTS: Record<SectionKey | 'gaps', CommandName | 'gaps'> = {
   pending: 'invitations',
   ready: 'onboarding',
   ending: 'listCustomers',
-  // The gaps command is another piece of work; until it is merged, the button answers with help.
   gaps: 'gaps',
 };
 
@@ -115,12 +115,9 @@ export function toDigestView(viewer: Viewer, report: DigestReport, where: { subs
   const zoned: Viewer = { ...viewer, timeZone: report.timeZone };
   const l = viewer.locale;
   const now = new Date(report.at);
-  const gapCount = report.gaps.resellerWithoutGdap + report.gaps.gdapWithoutReseller;
+  const gapCount = report.gaps.reduce((sum, gap) => sum + gap.count, 0);
   const gapLines = gapCount
-    ? [
-        ...(report.gaps.resellerWithoutGdap ? [t(l, 'ui.digest.gaps.withoutGdap', { count: report.gaps.resellerWithoutGdap })] : []),
-        ...(report.gaps.gdapWithoutReseller ? [t(l, 'ui.digest.gaps.withoutReseller', { count: report.gaps.gdapWithoutReseller })] : []),
-      ]
+    ? report.gaps.filter((gap) => gap.count > 0).map((gap) => gapSummaryText(viewer, gap))
     : [t(l, 'ui.digest.none.gaps')];
   const sections = [
     sectionView(zoned, 'accepted', report.accepted, now),

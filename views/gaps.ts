@@ -23,11 +23,15 @@ const openGap = (viewer: Viewer, kind: GapKind, page = 1): ActionModel => ({
   data: { kind, page },
 });
 
+/** "GDAP with Global Administrator: 3 relationships": a kind with its count (the digest says it too). */
+export const gapSummaryText = (viewer: Viewer, gap: GapSummary) =>
+  t(viewer.locale, 'ui.gaps.summary', { kind: t(viewer.locale, `ui.gaps.kind.${gap.kind}`), count: countOf(viewer, gap.kind, gap.count) });
+
 /** `gaps`: one row per kind with its count and what is unknown; a button opens it. */
 export function toGapsView(viewer: Viewer, overview: { gaps: GapSummary[] }): ListView {
   const l = viewer.locale;
   const rows: ListView['rows'] = overview.gaps.map((gap) => {
-    const summary = t(l, 'ui.gaps.summary', { kind: t(l, `ui.gaps.kind.${gap.kind}`), count: countOf(viewer, gap.kind, gap.count) });
+    const summary = gapSummaryText(viewer, gap);
     const unknown = unknownText(viewer, gap);
     return { text: unknown ? `${summary}. ${unknown}` : summary, actions: gap.count ? [openGap(viewer, gap.kind)] : [] };
   });

@@ -576,7 +576,7 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       pending: { count: 1_850, top: items('Waiting') },
       ready: { count: 37, top: items('Ready') },
       ending: { count: 212, top: items('Ending') },
-      gaps: { resellerWithoutGdap: 140, gdapWithoutReseller: 9 },
+      gaps: GAP_KINDS.map((kind, i) => ({ kind, count: 140 + i, unknown: 0 })),
       weeks,
       chartUrl,
     };

@@ -6,8 +6,7 @@
  */
 import type { Customer, GdapRecord, Invitation } from '../../store/schema.js';
 import type { StoreReader } from '../../store/store.js';
-import type { Directory } from './directory.js';
-import { LIVE_GDAP } from './admin-access.js';
+import type { GapSummary } from './gaps.js';
 import { endsWithoutExtension } from './directory-sync.js';
 import { effectiveStatus } from './invitation-status.js';
 
@@ -37,14 +36,6 @@ export interface ChartWeek {
   ready: number;
 }
 
-/** What can be counted without the gaps rules (see `openGapCounts`). */
-export interface GapCounts {
-  /** Customers with a reseller relationship and no live GDAP relationship. */
-  resellerWithoutGdap: number;
-  /** Live GDAP relationships whose customer has no reseller relationship with you. */
-  gdapWithoutReseller: number;
-}
-
 export interface DigestReport {
   /** The moment it describes; "this week" is the seven days before it. */
   at: string;
@@ -53,7 +44,8 @@ export interface DigestReport {
   pending: DigestSection;
   ready: DigestSection;
   ending: DigestSection;
-  gaps: GapCounts;
+  /** Each kind of gap with its count, by the rules of `gaps`. */
+  gaps: GapSummary[];
   weeks: ChartWeek[];
   /** The chart's signed address; null where the conversation has no digest subscription to sign it. */
   chartUrl: string | null;
@@ -94,31 +86,6 @@ export function chartWeeks(read: StoreReader, at: Date): ChartWeek[] {
   return weeks;
 }
 
-/**
- * The open gaps the digest can count from the store alone: customers with a reseller relationship
- * and no live GDAP relationship, and live GDAP relationships without a reseller relationship. Only
- * the Microsoft directory has GDAP; with the embedded one there is nothing to compare.
- * TODO: once the gaps service (bot/service/gaps.ts) is merged, call it here instead, so the digest
- * and `gaps` count the same things by the same rules.
- */
-export function openGapCounts(read: StoreReader, directory: Pick<Directory, 'kind'>): GapCounts {
-  if (directory.kind !== 'microsoft') return { resellerWithoutGdap: 0, gdapWithoutReseller: 0 };
-  const resellerTenants = new Set<string>();
-  for (const relationship of read.all('relationships')) {
-    if (relationship.kind !== 'reseller' || relationship.status !== 'active') continue;
-    const tenant = read.get('customers', relationship.customerId)?.tenantId;
-    if (tenant) resellerTenants.add(tenant);
-  }
-  const gdapTenants = new Set<string>();
-  for (const record of read.all('gdap'))
-    if (LIVE_GDAP.has(record.status) && record.customerTenantId) gdapTenants.add(record.customerTenantId);
-  let resellerWithoutGdap = 0;
-  for (const tenant of resellerTenants) if (!gdapTenants.has(tenant)) resellerWithoutGdap++;
-  let gdapWithoutReseller = 0;
-  for (const tenant of gdapTenants) if (!resellerTenants.has(tenant)) gdapWithoutReseller++;
-  return { resellerWithoutGdap, gdapWithoutReseller };
-}
-
 /** The customer's name where the store knows it, then what the invitation or Microsoft called it. */
 function namer(read: StoreReader) {
   const byTenant = new Map<string, Readonly<Customer>>();
@@ -131,14 +98,8 @@ function namer(read: StoreReader) {
   };
 }
 
-/** The digest at `at`, in `timeZone`'s days; `chartUrl` is the caller's (it signs it). */
-export function digestReport(
-  read: StoreReader,
-  directory: Pick<Directory, 'kind'>,
-  at: Date,
-  timeZone: string,
-  chartUrl: string | null,
-): DigestReport {
+/** The digest at `at`, in `timeZone`'s days; `chartUrl` is the caller's (it signs it), `gaps` the gaps service's counts. */
+export function digestReport(read: StoreReader, at: Date, timeZone: string, chartUrl: string | null, gaps: GapSummary[]): DigestReport {
   const now = at.getTime();
   const name = namer(read);
   const accepted: DigestItem[] = [];
@@ -162,7 +123,7 @@ export function digestReport(
     pending: section(pending, oldestFirst),
     ready: section(ready, newestFirst),
     ending: section(ending, oldestFirst),
-    gaps: openGapCounts(read, directory),
+    gaps,
     weeks: chartWeeks(read, at),
     chartUrl,
   };

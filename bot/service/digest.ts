@@ -16,6 +16,7 @@ import type { StoreReader, Tx } from '../../store/store.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { queueDelivery } from './deliveries.js';
+import type { GapSummary } from './gaps.js';
 import { chartWeeks, digestReport, type ChartWeek, type DigestReport } from './digest-report.js';
 import { nextDue, periodStart, type DigestSchedule } from './digest-schedule.js';
 import { InvalidInput } from './errors.js';
@@ -56,7 +57,7 @@ export function deleteDigestSubscription(tx: Tx, read: StoreReader, id: string):
   for (const d of read.all('deliveries')) if (d.id.startsWith(`digest:${id}:`)) tx.delete('deliveries', d.id);
 }
 
-export function createDigestOperations(ctx: ServiceContext, schedule: DigestSchedule) {
+export function createDigestOperations(ctx: ServiceContext, schedule: DigestSchedule, gapCounts: () => GapSummary[]) {
   const targetOf = (s: Readonly<DigestSubscription>): DeliveryTarget => ({
     kind: 'conversation',
     platform: s.platform,
@@ -73,7 +74,7 @@ export function createDigestOperations(ctx: ServiceContext, schedule: DigestSche
   };
 
   const reportFor = (s: Readonly<DigestSubscription> | undefined, at: Date) =>
-    digestReport(ctx.store, ctx.directory, at, schedule.timeZone, chartUrlOf(s, at));
+    digestReport(ctx.store, at, schedule.timeZone, chartUrlOf(s, at), gapCounts());
 
   return {
     /** `digest here`: this conversation gets the digest from the next DIGEST_SCHEDULE moment on. Harmless twice. */

@@ -9,7 +9,6 @@ import type { Customer, GdapRecord } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import { CAPABILITIES } from './capabilities.js';
 import type { ServiceContext } from './context.js';
-import { EXPIRY_NOTICE_DAYS } from './directory-sync.js';
 import { LIVE_GDAP } from './admin-access.js';
 import { requireRole } from './roles.js';
 
@@ -59,7 +58,6 @@ export interface GapPage extends GapSummary {
 /** Rows per page: within Teams' 28 KB and Slack's 50 blocks at any size of book. */
 export const GAPS_PAGE = 10;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const isMlt = (r: Readonly<GdapRecord>) => /^MLT_/i.test(r.displayName);
 const hasGlobalAdmin = (r: Readonly<GdapRecord>) => r.roleDefinitionIds.includes(GLOBAL_ADMINISTRATOR);
 const byName = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
@@ -195,6 +193,11 @@ export function createGapOperations(ctx: ServiceContext) {
     gaps(actor: Actor): { gaps: GapSummary[] } {
       requireRole(ctx, actor);
       return { gaps: [...sorted(findGaps())].map(([kind, entry]) => summaryOf(kind, entry)) };
+    },
+
+    /** Each kind's count, for the digest (no person: it is posted to a subscribed conversation). */
+    gapCounts(): GapSummary[] {
+      return [...findGaps()].map(([kind, entry]) => summaryOf(kind, entry));
     },
 
     /** One kind's rows, `GAPS_PAGE` a page (a page past the end is the last one). */

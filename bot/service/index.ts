@@ -33,7 +33,12 @@ export function createService(deps: ServiceDeps) {
   const invitations = createInvitationOperations(ctx);
   const reminders = createReminderOperations(ctx);
   const bulk = createBulkInvitationOperations(ctx, invitations.draftInvitation);
-  const digests = createDigestOperations(ctx, deps.digest ?? parseDigestSchedule(DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE)!);
+  const gaps = createGapOperations(ctx);
+  const digests = createDigestOperations(
+    ctx,
+    deps.digest ?? parseDigestSchedule(DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE)!,
+    gaps.gapCounts,
+  );
   return {
     ...createRoleOperations(ctx),
     ...invitations,
@@ -57,7 +62,7 @@ export function createService(deps: ServiceDeps) {
     ...createPartnerOperations(ctx),
     ...createPeopleOperations(ctx),
     ...createOnboardingOperations(ctx),
-    ...createGapOperations(ctx),
+    ...gaps,
     ...createPartnerFactOperations(ctx),
     ...bulk,
     /**

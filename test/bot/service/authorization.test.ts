@@ -148,7 +148,7 @@ describe('authorization of every service operation', () => {
     // The sync's access assignments, and what the onboarding board reads of them.
     system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
     // Which customers' partners the sync reads from Partner Center next.
-    system.push('customersToCheckForProviders', 'recordCustomerPartners');
+    system.push('customersToCheckForProviders', 'recordCustomerPartners', 'gapCounts');
     // The bulk invitations' runner makes each line as the person who started the batch (checked there, per line).
     system.push('unfinishedBatches', 'inviteNextLine', 'prepareBatchDelivery');
     // The digest's scheduler queues and prepares digests, and the chart link is checked by its signature.

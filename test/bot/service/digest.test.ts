@@ -8,11 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../bot/config.js';
 import { createService } from '../../../bot/service/index.js';
 import { nextDue, parseDigestSchedule, periodStart } from '../../../bot/service/digest-schedule.js';
-import { openGapCounts } from '../../../bot/service/digest-report.js';
 import { ensurePartner } from '../../../bot/service/partner.js';
 import type { ServiceEvent } from '../../../bot/service/events.js';
 import { admin, tempStore } from '../../helpers.js';
-import { customerRecord, relationshipRecord } from '../../records.js';
+import { customerRecord, invitationRecord, relationshipRecord } from '../../records.js';
 
 const rome = (text: string) => parseDigestSchedule(text, 'Europe/Rome')!;
 const iso = (d: Date) => d.toISOString();
@@ -143,33 +142,20 @@ describe('digests queued and sent', () => {
     expect(service.digestChart('slack:C0SALES', at, exp, sig)).toBeNull();
   });
 
-  it('counts open gaps with the Microsoft directory only: reseller customers without GDAP, GDAP without a reseller relationship', async () => {
-    const { store } = await digestService(new Date('2026-12-02T10:00:00Z'));
-    const tenant = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+  it('counts the open gaps by the rules of `gaps`: a customer invited with a provider that has no provider relationship', async () => {
+    const { service, store } = await digestService(new Date('2026-12-02T10:00:00Z'));
+    const empty = service.digestNow(admin, null).report.gaps;
+    expect(empty).toEqual([{ kind: 'providerWithoutRelationship', count: 0, unknown: 0 }]);
     await store.transact((tx) => {
-      for (const n of [1, 2, 3]) {
-        tx.put('customers', customerRecord(`c${n}`, `Customer ${n}`, `c${n}.example`, { tenantId: tenant(n) }));
-        if (n !== 3) tx.put('relationships', relationshipRecord(`r${n}`, `c${n}`));
-      }
-      const gdap = (n: number, status: string) => ({
-        id: `g${n}`,
-        displayName: `G${n}`,
-        status,
-        customerTenantId: tenant(n),
-        customerName: null,
-        roleDefinitionIds: [],
-        autoExtendDuration: 'P180D',
-        endDateTime: null,
-        invitationId: null,
-        syncedAt: '2026-12-01T00:00:00.000Z',
-        expiryNoticeAt: null,
-      });
-      // Customer 1 has GDAP; customer 2 has only an ended one; customer 3 has GDAP and no reseller relationship.
-      tx.put('gdap', gdap(1, 'active'));
-      tx.put('gdap', gdap(2, 'terminated'));
-      tx.put('gdap', gdap(3, 'active'));
+      tx.put('customers', customerRecord('c1', 'Customer 1', 'c1.example'));
+      tx.put('relationships', relationshipRecord('r1', 'c1'));
     });
-    expect(openGapCounts(store, { kind: 'microsoft' })).toEqual({ resellerWithoutGdap: 1, gdapWithoutReseller: 1 });
-    expect(openGapCounts(store, { kind: 'embedded' })).toEqual({ resellerWithoutGdap: 0, gdapWithoutReseller: 0 });
+    const provider = await service.addProvider(admin, { name: 'Contoso Distribution' });
+    await store.transact((tx) => {
+      tx.put('invitations', invitationRecord('i1', { status: 'accepted', customerId: 'c1', providerId: provider.id, acceptedAt: '2026-12-01T10:00:00.000Z' }));
+    });
+    const report = service.digestNow(admin, null).report;
+    expect(report.gaps).toEqual(service.gapCounts());
+    expect(report.gaps).toEqual([{ kind: 'providerWithoutRelationship', count: 1, unknown: 0 }]);
   });
 });
