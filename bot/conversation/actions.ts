@@ -67,6 +67,8 @@ export function createActionRouter({ service, logger, viewerOf, errorView, ident
               acquisition,
               token: str('token'),
               ...invitee,
+              // Where Done was selected: where the reminders go when no card of the draft was posted (a Slack modal).
+              conversation: turn.conversation,
             });
             return { mode: 'replace', views: [toSentView(viewer, sent)] };
           } catch (error) {

@@ -5,7 +5,7 @@
  * restarts and replicas), and asks here first whether it still applies: a reminder only while the
  * invitation is still sent, the expiry notice only when it has expired unanswered.
  */
-import type { Delivery, Invitation } from '../../store/schema.js';
+import type { Delivery, DeliveryTarget, Invitation } from '../../store/schema.js';
 import type { StoreReader, Tx } from '../../store/store.js';
 import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -14,6 +14,7 @@ import { InvitationUnusable, NotFound } from './errors.js';
 import type { InvitationReminderEvent, ServiceEvent } from './events.js';
 import { effectiveStatus } from './invitation-status.js';
 import { requirePermission } from './roles.js';
+import { platformData } from './text.js';
 
 /** How long Snooze puts a reminder off: 3 days, or the first reminder's delay when that is shorter. */
 const SNOOZE_MS = 3 * 86_400_000;
@@ -32,9 +33,46 @@ const eventOf = (invitation: Invitation, kind: InvitationReminderEvent['kind'], 
 /** The ids are the invitation's and the reminder's: queued twice (Done twice), it is still one. */
 const reminderId = (invitationId: string, what: string) => `reminder:${invitationId}:${what}`;
 
-/** Queues, in the transaction that marks `sent` sent, its reminders and its expiry notice (none without a known conversation). */
-export function queueReminders(ctx: ServiceContext, tx: Tx, sent: Invitation): void {
-  const target = sent.draftMessage ? conversationOf(sent.draftMessage) : null;
+type ConversationTarget = Extract<DeliveryTarget, { kind: 'conversation' }>;
+
+/** The conversation a surface says Done was selected in (a Slack modal's channel, a Teams chat's reference). */
+export interface DoneConversation {
+  platform: string;
+  conversationId: string;
+  reference?: Record<string, unknown> | null;
+}
+
+/** A Slack conversation id (a channel, a DM, or a user's own id for the App Home): capitals and digits. */
+const SLACK_CONVERSATION = /^[A-Z0-9]{2,40}$/;
+
+/**
+ * Where a sent invitation's reminders go: the conversation of its card when one was posted (the
+ * bot's own record), else the one Done was selected in. That one comes from the surface and, for a
+ * Slack modal, from the modal's metadata: it counts only on the acting person's own platform and
+ * with an id of that platform's shape (a Teams one only with the reference that names it).
+ */
+export function reminderTarget(invitation: Invitation, actor: Actor, given?: DoneConversation | null): ConversationTarget | null {
+  if (invitation.draftMessage) return conversationOf(invitation.draftMessage);
+  if (!given || typeof given.conversationId !== 'string' || given.platform !== actor.platform) return null;
+  const { conversationId, reference } = given;
+  if (given.platform === 'slack' && SLACK_CONVERSATION.test(conversationId))
+    return { kind: 'conversation', platform: 'slack', conversationId, reference: null, locale: actor.locale };
+  const named = (reference?.conversation as { id?: unknown } | undefined)?.id;
+  if (given.platform === 'teams' && reference && conversationId && named === conversationId)
+    return { kind: 'conversation', platform: 'teams', conversationId, reference: platformData(reference), locale: actor.locale };
+  return null;
+}
+
+/**
+ * Queues, in the transaction that marks `sent` sent, its reminders and its expiry notice to
+ * `target` (by default its card's conversation; none without a known conversation).
+ */
+export function queueReminders(
+  ctx: ServiceContext,
+  tx: Tx,
+  sent: Invitation,
+  target: ConversationTarget | null = sent.draftMessage ? conversationOf(sent.draftMessage) : null,
+): void {
   if (!target || !sent.sentAt) return;
   const sentAt = Date.parse(sent.sentAt);
   const expiresAt = Date.parse(sent.expiresAt);
