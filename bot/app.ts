@@ -67,7 +67,11 @@ async function openStore(
       ),
     fs,
     onLockWait: (message) => logger.warn({ file: config.dataFile }, message),
-    onLockLost: (err) => logger.error({ err, file: config.dataFile }, 'the data file lock was taken over: this process stopped writing and /healthz answers 503; restart it'),
+    onLockLost: (err) =>
+      logger.error(
+        { err, file: config.dataFile },
+        'the data file lock was taken over: this process stopped writing and /healthz answers 503; restart it',
+      ),
     onCommit: commitTimer('journal'),
     // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.
     archive: { audit: AUDIT_KEPT },
@@ -109,6 +113,9 @@ export async function createApp(
         now: clock.now(),
       }),
   });
+  // Before any surface starts its dispatcher: invitations sent by a version without reminders get theirs.
+  const backfilled = await service.queueMissingReminders();
+  if (backfilled > 0) logger.info({ invitations: backfilled }, 'reminders queued for invitations sent before reminders existed');
   const sync = microsoft
     ? createMicrosoftSync({
         graph: microsoft.graph,

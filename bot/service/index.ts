@@ -19,6 +19,7 @@ import { createRemovalOperations } from './removals.js';
 import { createRoleOperations } from './roles.js';
 import { createSummaryOperations } from './summary.js';
 import { capabilitiesOf } from './capabilities.js';
+import { createReminderBackfillOperations } from './reminder-backfill.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
@@ -48,6 +49,7 @@ export function createService(deps: ServiceDeps) {
     ...createOnboardingOperations(ctx),
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
+    ...createReminderBackfillOperations(ctx),
   };
 }
 

@@ -66,21 +66,34 @@ export function reminderTarget(invitation: Invitation, actor: Actor, given?: Don
 /**
  * Queues, in the transaction that marks `sent` sent, its reminders and its expiry notice to
  * `target` (by default its card's conversation; none without a known conversation).
+ * `catchUpAt`: queued late (an invitation sent before reminders existed); of the reminders
+ * already past then, only the latest is queued, due at once: never a burst of old ones.
  */
 export function queueReminders(
   ctx: ServiceContext,
   tx: Tx,
   sent: Invitation,
   target: ConversationTarget | null = sent.draftMessage ? conversationOf(sent.draftMessage) : null,
+  catchUpAt?: Date,
 ): void {
   if (!target || !sent.sentAt) return;
   const sentAt = Date.parse(sent.sentAt);
   const expiresAt = Date.parse(sent.expiresAt);
-  ctx.reminders.forEach((offset, index) => {
-    const due = new Date(sentAt + offset);
-    if (due.getTime() < expiresAt) queueDelivery(ctx, tx, target, eventOf(sent, 'reminder', due), due, reminderId(sent.id, String(index)));
-  });
+  const due = ctx.reminders.map((offset, index) => ({ what: String(index), at: sentAt + offset })).filter((r) => r.at < expiresAt);
+  const past = catchUpAt ? due.filter((r) => r.at <= catchUpAt.getTime()) : [];
+  const latestPast = past.reduce<(typeof past)[number] | undefined>((latest, r) => (!latest || r.at >= latest.at ? r : latest), undefined);
+  for (const reminder of due) {
+    if (past.includes(reminder) && reminder !== latestPast) continue;
+    const at = reminder === latestPast ? catchUpAt! : new Date(reminder.at);
+    queueDelivery(ctx, tx, target, eventOf(sent, 'reminder', at), at, reminderId(sent.id, reminder.what));
+  }
   queueDelivery(ctx, tx, target, eventOf(sent, 'expired', new Date(expiresAt)), new Date(expiresAt), reminderId(sent.id, 'expired'));
+}
+
+/** Whether any reminder or expiry notice of the invitation is queued (sent ones are gone; the expiry notice stays until it expires). */
+export function hasReminders(ctx: ServiceContext, read: StoreReader, invitationId: string): boolean {
+  const ids = [...ctx.reminders.keys()].map(String).concat('expired', 'snoozed');
+  return ids.some((what) => read.get('deliveries', reminderId(invitationId, what)) !== undefined);
 }
 
 /** An invitation answered or withdrawn: its reminders and its expiry notice are dropped with it. */

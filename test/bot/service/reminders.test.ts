@@ -68,3 +68,25 @@ describe('reminders queued with the sent status', () => {
     expect(reminderIds(store)).toEqual([]);
   });
 });
+
+describe('reminders for invitations sent before reminders existed', () => {
+  it('queues the latest overdue one due now, the later ones at their time, and nothing for one that has any', async () => {
+    const { service, store, clock, draft } = await slackDraft();
+    await service.recordDraftMessage(slackAdmin, draft.id, { platform: 'slack', channel: 'C0CARD', ts: '1.2', locale: 'en' });
+    await service.markInvitationSent(slackAdmin, draft.id, { body: draft.body });
+    // As an older version left it: sent, and no reminder queued.
+    await store.transact((tx) => reminderIds(store).forEach((d) => tx.delete('deliveries', d.id)));
+    clock.now = new Date(clock.now.getTime() + 35 * 86_400_000);
+    expect(await service.queueMissingReminders()).toBe(1);
+    const due = Object.fromEntries(reminderIds(store).map((d) => [d.id.split(':').pop(), d.nextAttemptAt]));
+    const sentAt = Date.parse(store.get('invitations', draft.id)!.sentAt!);
+    // 7 and 30 days are past: only the 30-day one, now; 80 days at its time; the expiry at 90.
+    expect(due).toEqual({
+      '1': clock.now.toISOString(),
+      '2': new Date(sentAt + 80 * 86_400_000).toISOString(),
+      expired: store.get('invitations', draft.id)!.expiresAt,
+    });
+    expect(await service.queueMissingReminders()).toBe(0);
+    expect(reminderIds(store)).toHaveLength(3);
+  });
+});
