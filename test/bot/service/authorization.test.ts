@@ -125,6 +125,8 @@ describe('authorization of every service operation', () => {
     system.push('recordDelivered', 'recordDeliveryFailure', 'prepareDelivery');
     // The sync's access assignments, and what the onboarding board reads of them.
     system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
+    // At start-up, the reminders of invitations sent before reminders existed: no one asks for it.
+    system.push('queueMissingReminders');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
     const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', 'capabilities', ...system];
