@@ -27,7 +27,7 @@ import {
   type Load,
 } from './lib.js';
 import { openJournalStore } from '../store/journal-store.js';
-import { openPgStore } from '../store/pg-store.js';
+import { openPgStore } from '../store/pg/pg-store.js';
 import type { Store } from '../store/store.js';
 import { createService } from '../bot/service/index.js';
 import { loadSnapshot, startPostgres, type BenchPostgres } from './pg.js';

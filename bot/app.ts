@@ -13,7 +13,7 @@ import { runningStoreCheck } from './doctor/store.js';
 import { createPartnerCenterFeatures } from './partner-center/features.js';
 import type { ActorRef } from '../store/schema.js';
 import type { Cluster } from '../store/cluster.js';
-import { openPgStore } from '../store/pg-store.js';
+import { openPgStore } from '../store/pg/pg-store.js';
 import { createConversation } from './conversation/handler.js';
 import type { Logger } from './logger.js';
 import { createService, type Notifier } from './service/index.js';
