@@ -69,7 +69,7 @@ function oldInvitation(
   };
 }
 
-function writeOldDataFile(file: string): void {
+function writeOldDataFile(file: string, extraTeams = 0): void {
   const data: Record<string, unknown> = Object.fromEntries(collectionNames.map((name) => [name, []]));
   const teamsCard = {
     platform: 'teams' as const,
@@ -93,6 +93,7 @@ function writeOldDataFile(file: string): void {
     oldInvitation('inv-nowhere', 'Adatum', null),
     // Withdrawn: nothing to chase.
     oldInvitation('inv-revoked', 'Litware', slackCard, 'revoked'),
+    ...Array.from({ length: extraTeams }, (_, i) => oldInvitation(`inv-more-${i}`, `Wingtip ${i}`, teamsCard)),
   ];
   const partner = { id: '6f1c2a9e-4b7d-4c1e-9a53-2d8e7f0b1c44', name: 'Northwind Cloud', tenantId: '6f1c2a9e-4b7d-4c1e-9a53-2d8e7f0b1c45' };
   writeFileSync(file, JSON.stringify({ schemaVersion: SCHEMA_VERSION, journalSeq: 0, ...data, partner }));
@@ -144,5 +145,16 @@ describe('invitations sent before reminders existed', () => {
     expect(slackReminders()).toHaveLength(1);
     expect(teamsReminders()).toHaveLength(1);
     expect(bot.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  }, 60_000);
+
+  it('sends a backlog of due reminders a few at a time, not every post at once', async () => {
+    const dataFile = join(tempDir(), 'db.json');
+    writeOldDataFile(dataFile, 80);
+    // Every Teams post held a moment: what is under way at once piles up at the stand-in.
+    connector.slow('a:personal-alice', 300);
+    bot = await start(dataFile);
+    await expect.poll(() => teamsReminders().length, WAIT).toBe(81);
+    expect(connector.peakHeld()).toBeGreaterThan(1);
+    expect(connector.peakHeld()).toBeLessThanOrEqual(32);
   }, 60_000);
 });
