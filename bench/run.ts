@@ -4,7 +4,9 @@
  *
  * BENCH_RUNS (3), BENCH_SECONDS (5) and BENCH_CUSTOMERS (100000) change the size of the run;
  * BENCH_ONLY=tracing runs only the tracing cost (list turns and card actions with and without
- * OpenTelemetry) and prints it, leaving RESULTS.md alone; BENCH_ONLY=gaps likewise the `gaps` figure.
+ * OpenTelemetry) and prints it, leaving RESULTS.md alone; BENCH_ONLY=gaps likewise the `gaps` figure;
+ * BENCH_ONLY=reminders runs only the reminders due at once and the onboarding board (bench/reminders.ts;
+ * BENCH_IN_FLIGHT, 2000) and prints them.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,19 +14,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JSONFilePreset } from 'lowdb/node';
 import { writeSnapshot } from './fixtures.js';
-import { activity, firstAndTenthMs, freePort, load, machine, median, ROOT, signedCommands, startProcess, startStandIns, type Load } from './lib.js';
+import {
+  activity,
+  firstAndTenthMs,
+  freePort,
+  load,
+  machine,
+  median,
+  ROOT,
+  signedCommands,
+  startProcess,
+  startStandIns,
+  type Load,
+} from './lib.js';
 import { openJournalStore } from '../store/journal-store.js';
-import { openPgStore } from '../store/pg-store.js';
+import { openPgStore } from '../store/pg/pg-store.js';
 import type { Store } from '../store/store.js';
 import { createService } from '../bot/service/index.js';
 import { loadSnapshot, startPostgres, type BenchPostgres } from './pg.js';
 import { gapsLatency } from './gaps.js';
+import { IN_FLIGHT, reminderRows, remindersAtOnce } from './reminders.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const ONLY_TRACING = process.env.BENCH_ONLY === 'tracing';
 const ONLY_GAPS = process.env.BENCH_ONLY === 'gaps';
+const ONLY_REMINDERS = process.env.BENCH_ONLY === 'reminders';
 const SECRET = 'bench-signing-secret';
 const TSX = ['--import', 'tsx'];
 
@@ -191,6 +207,7 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   await replicaB.stop();
   progress(`run ${run}: durable mutations through the service on PostgreSQL`);
   f.pgDurableMutations = await durableMutations(() => openPgStore({ url: database }));
+  Object.assign(f, await remindersAtOnce(run, work, SECONDS, progress));
   return f;
 }
 
@@ -432,6 +449,7 @@ function table(all: Figures[]): string {
     ],
     ['HTTP ceiling: bare restify echo', `${n(m('ceiling'))}/s`, '-', '-', 'reference', '-'],
     ...tracingRows(all),
+    ...reminderRows(all),
   ];
   const lines = [
     '| figure | measured | anchor in the same run | ratio | target | |',
@@ -495,8 +513,32 @@ async function tracingOnly(): Promise<void> {
     await standIns.close();
     rmSync(work, { recursive: true, force: true });
   }
-  process.stdout.write(`\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}, ${CUSTOMERS.toLocaleString('en')} customers, median of ${RUNS}, ${SECONDS} s per load:\n\n`);
-  process.stdout.write(`${tracingRows(all).map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n${all.map((f, i) => `run ${i + 1}: ${JSON.stringify(f)}`).join('\n')}\n`);
+  process.stdout.write(
+    `\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}, ${CUSTOMERS.toLocaleString('en')} customers, median of ${RUNS}, ${SECONDS} s per load:\n\n`,
+  );
+  process.stdout.write(
+    `${tracingRows(all)
+      .map((r) => `| ${r.join(' | ')} |`)
+      .join('\n')}\n\n${all.map((f, i) => `run ${i + 1}: ${JSON.stringify(f)}`).join('\n')}\n`,
+  );
+}
+
+/** BENCH_ONLY=reminders: reminders due at once and the onboarding board alone, printed as table rows. */
+async function remindersOnly(): Promise<void> {
+  const all: Figures[] = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) all.push(await remindersAtOnce(run, work, SECONDS, progress));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    `\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}, ${IN_FLIGHT.toLocaleString('en')} invitations in flight, median of ${RUNS}:\n\n`,
+  );
+  process.stdout.write(
+    `${reminderRows(all)
+      .map((r) => `| ${r.join(' | ')} |`)
+      .join('\n')}\n\n${all.map((f, i) => `run ${i + 1}: ${JSON.stringify(f)}`).join('\n')}\n`,
+  );
 }
 
 /** The `gaps` row: the typed command (and a page of one gap) answered on a 2,000-customer Microsoft book. */
@@ -526,6 +568,7 @@ async function gapsOnly(): Promise<void> {
 async function main(): Promise<void> {
   if (ONLY_TRACING) return tracingOnly();
   if (ONLY_GAPS) return gapsOnly();
+  if (ONLY_REMINDERS) return remindersOnly();
   progress(`writing a data file with ${CUSTOMERS.toLocaleString('en')} customers`);
   const bytes = writeSnapshot(fixture, CUSTOMERS, { admins: ['teams:aad-admin', 'slack:UADMIN', 'cli:bench'] });
   const standIns = await startStandIns();

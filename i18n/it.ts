@@ -1,6 +1,6 @@
 /** Italian messages, written for people (Partner Center's Italian vocabulary where it exists). */
 import type { en } from './en.js';
-import type { Message } from './catalogue.js';
+import type { Message } from './message.js';
 
 export const it: Record<keyof typeof en, Message> = {
   'error.noRole':

@@ -11,7 +11,7 @@
 import { createTokenCredential, type GraphCredential } from './credential.js';
 import type { GdapCustomer, GdapRelationship, GraphClient, NewRelationship, PartnerMembership } from './graph.js';
 import { GraphError } from './graph.js';
-import { MAX_PAGES, attemptJson, tokenClaims } from './http.js';
+import { MAX_PAGES, attemptJson, tokenClaims } from '../http/microsoft.js';
 import { trimSlash } from '../server/url.js';
 import { entraPolicy } from '../telemetry.js';
 import {
@@ -25,7 +25,7 @@ import {
   type RelationshipJson,
 } from './graph-wire.js';
 export { odataString, toRelationship } from './graph-wire.js';
-export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from './http.js';
+export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from '../http/microsoft.js';
 
 export interface GraphClientOptions {
   tenantId: string;

@@ -26,9 +26,9 @@ import {
   type UserJson,
 } from './wire.js';
 export { MAX_PAGE_SIZE, createLimiter, errorFromBody, toCustomer } from './wire.js';
-import { MAX_PAGES, attemptJson } from '../microsoft/http.js';
+import { MAX_PAGES, attemptJson } from '../http/microsoft.js';
 import { trimSlash } from '../server/url.js';
-export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from '../microsoft/http.js';
+export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from '../http/microsoft.js';
 
 export const PARTNER_CENTER_API = 'https://api.partnercenter.microsoft.com';
 

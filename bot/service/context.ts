@@ -1,5 +1,5 @@
 /** What every part of the service layer shares: the store, the clock, and the ports. */
-import type { Check } from '../doctor/check.js';
+import type { Check } from './check.js';
 import { randomUUID } from 'node:crypto';
 import type { Store, Tx } from '../../store/store.js';
 import type { Role } from '../../store/schema.js';

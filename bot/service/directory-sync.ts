@@ -5,7 +5,7 @@
  */
 import type { Customer, GdapRecord, Relationship } from '../../store/schema.js';
 import type { ServiceContext } from './context.js';
-import { LIVE_GDAP } from './admin-access.js';
+import { LIVE_GDAP } from './gdap-records.js';
 import type { AdminAccessEndingEvent, CustomerArrivedEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
@@ -28,7 +28,7 @@ export interface DirectoryRelationship {
   endDateTime: string | null;
 }
 
-export { LIVE_GDAP, gdapOf } from './admin-access.js';
+export { LIVE_GDAP, gdapOf } from './gdap-records.js';
 /** Statuses after which a pending request can never be approved. */
 export const ENDED_GDAP = new Set(['expired', 'terminated', 'terminationRequested', 'terminating']);
 

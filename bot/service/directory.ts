@@ -10,11 +10,10 @@
  *
  * The chat flows, cards and rules are the same for both; only the facts' source changes.
  */
-import type { Check } from '../doctor/check.js';
+import type { Check } from './check.js';
 import type { CustomerUser, Invitation, License, Provider, Role, Subscription } from '../../store/schema.js';
 import type { Actor } from './actor.js';
-import type { PartnerCenterLink } from '../partner-center/connection.js';
-import type { Signer } from '../partner-center/port.js';
+import type { PartnerCenterLink, Signer } from './partner-center-port.js';
 
 /** What a Microsoft invitation carries besides the email: the links the customer follows. */
 export interface PreparedInvitation {

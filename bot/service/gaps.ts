@@ -9,7 +9,7 @@ import type { Customer, GdapRecord } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import { CAPABILITIES } from './capabilities.js';
 import type { ServiceContext } from './context.js';
-import { LIVE_GDAP } from './admin-access.js';
+import { LIVE_GDAP } from './gdap-records.js';
 import { requireRole } from './roles.js';
 
 /** The kinds, in the order they are shown; the GDAP ones only with the Microsoft directory. */

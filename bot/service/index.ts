@@ -26,6 +26,7 @@ import { createPartnerFactOperations } from './partner-facts.js';
 import { createBulkInvitationOperations } from './bulk-invitations.js';
 import { createDigestOperations, isDigestDelivery } from './digest.js';
 import { DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE, parseDigestSchedule } from './digest-schedule.js';
+import { createReminderBackfillOperations } from './reminder-backfill.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
@@ -79,6 +80,7 @@ export function createService(deps: ServiceDeps) {
     ...createExportOperations(ctx),
     ...createAutoExtendOperations(ctx),
     ...digests,
+    ...createReminderBackfillOperations(ctx),
   };
 }
 

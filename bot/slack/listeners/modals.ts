@@ -2,7 +2,7 @@
 import type { AckFn, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import type { View } from '../../../views/index.js';
 import type { Place } from '../replies.js';
-import { CALLBACK, INPUT, toNoticeModal, type ModalMeta } from '../../../render/slack/blocks.js';
+import { CALLBACK, INPUT, submittedBlockId, toNoticeModal, type ModalMeta } from '../../../render/slack/blocks.js';
 
 /** Slack wants an answer within 3 s; a submission whose work takes longer is acknowledged first. */
 export const ACK_BUDGET_MS = 2_000;
@@ -71,6 +71,9 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
 
   bolt.view<ViewSubmitAction>(CALLBACK.draft, async ({ ack, body, view }) => {
     const values = view.state.values as Values;
+    // The subject and body carry a revision in their ids once the bot wrote the email again in the modal.
+    const subject = submittedBlockId(values, INPUT.subject);
+    const bodyBlock = submittedBlockId(values, INPUT.body);
     await submit(
       body,
       view.private_metadata,
@@ -79,8 +82,8 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
       (meta) => ({
         invitationId: meta.invitationId,
         token: meta.token,
-        subject: values[INPUT.subject]?.[INPUT.action]?.value ?? '',
-        body: values[INPUT.body]?.[INPUT.action]?.value ?? '',
+        subject: values[subject]?.[INPUT.action]?.value ?? '',
+        body: values[bodyBlock]?.[INPUT.action]?.value ?? '',
         acquisition: values[INPUT.acquisition]?.[INPUT.action]?.selected_option?.value ?? '',
         companyName: values[INPUT.companyName]?.[INPUT.action]?.value ?? '',
         customerEmail: values[INPUT.customerEmail]?.[INPUT.action]?.value ?? '',
@@ -88,7 +91,10 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
       }),
       (v) =>
         v.kind === 'draft' && (v.bodyError || v.inviteeError)
-          ? { ...(v.bodyError ? { [INPUT.body]: v.bodyError } : {}), ...(v.inviteeError ? { [INPUT[v.inviteeErrorOn ?? 'customerEmail']]: v.inviteeError } : {}) }
+          ? {
+              ...(v.bodyError ? { [bodyBlock]: v.bodyError } : {}),
+              ...(v.inviteeError ? { [INPUT[v.inviteeErrorOn ?? 'customerEmail']]: v.inviteeError } : {}),
+            }
           : null,
     );
   });

@@ -153,6 +153,8 @@ describe('authorization of every service operation', () => {
     system.push('unfinishedBatches', 'inviteNextLine', 'prepareBatchDelivery');
     // The digest's scheduler queues and prepares digests, and the chart link is checked by its signature.
     system.push('queueDueDigests', 'nextDigestAt', 'prepareDigest', 'digestChart');
+    // At start-up, the reminders of invitations sent before reminders existed: no one asks for it.
+    system.push('queueMissingReminders');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
     // `download` takes a link's token, and checks the role of the person who asked for the link.
