@@ -12,6 +12,7 @@ import type { GdapFacts } from './directory.js';
 import { includesGlobalAdministrator } from './entra-roles.js';
 import { Conflict, NotFound } from './errors.js';
 import { requirePermission } from './roles.js';
+import { autoExtends } from './gdap-records.js';
 
 /** What the outcome card says: whose relationship, when it ends, and whether it was on already. */
 export interface AutoExtended {
@@ -23,8 +24,8 @@ export interface AutoExtended {
   alreadyOn: boolean;
 }
 
-/** Microsoft's values: P180D extends by 180 days at the end date; PT0S (or P0D, or nothing) does not. */
-export const autoExtends = (duration: string | null | undefined): boolean => Boolean(duration) && duration !== 'PT0S' && duration !== 'P0D';
+/** Microsoft's values, PT0S or P0D meaning no auto-extend: the rule lives with the GDAP records. */
+export { autoExtends } from './gdap-records.js';
 
 /** Whether the relationship is one the button may be offered for (the notice and `gaps` ask). */
 export const mayAutoExtend = (record: Pick<GdapRecord, 'autoExtendDuration' | 'roleDefinitionIds'>): boolean =>

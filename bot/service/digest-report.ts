@@ -6,8 +6,8 @@
  */
 import type { Customer, GdapRecord, Invitation } from '../../store/schema.js';
 import type { StoreReader } from '../../store/store.js';
-import type { GapSummary } from './gaps.js';
-import { endsWithoutExtension } from './directory-sync.js';
+import type { GapSummary } from './gap-kinds.js';
+import { endsWithoutExtension } from './gdap-records.js';
 import { effectiveStatus } from './invitation-status.js';
 
 /** Rows shown per section; the count says how many there are, the button opens the whole list. */
@@ -17,39 +17,8 @@ export const CHART_WEEKS = 8;
 const WEEK_MS = 7 * 86_400_000;
 
 /** One row of a section: who, and the moment that matters for it (accepted, sent, ready, ends). */
-export interface DigestItem {
-  name: string;
-  at: string;
-}
-
-export interface DigestSection {
-  count: number;
-  /** The first DIGEST_TOP, in the section's order. */
-  top: DigestItem[];
-}
-
-/** One week of the chart: from `start`, seven days. */
-export interface ChartWeek {
-  start: string;
-  sent: number;
-  accepted: number;
-  ready: number;
-}
-
-export interface DigestReport {
-  /** The moment it describes; "this week" is the seven days before it. */
-  at: string;
-  timeZone: string;
-  accepted: DigestSection;
-  pending: DigestSection;
-  ready: DigestSection;
-  ending: DigestSection;
-  /** Each kind of gap with its count, by the rules of `gaps`. */
-  gaps: GapSummary[];
-  weeks: ChartWeek[];
-  /** The chart's signed address; null where the conversation has no digest subscription to sign it. */
-  chartUrl: string | null;
-}
+export type { ChartWeek, DigestItem, DigestReport, DigestSection } from './digest-types.js';
+import type { ChartWeek, DigestItem, DigestReport, DigestSection } from './digest-types.js';
 
 const section = (items: DigestItem[], order: (a: DigestItem, b: DigestItem) => number): DigestSection => ({
   count: items.length,

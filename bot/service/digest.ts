@@ -16,7 +16,7 @@ import type { StoreReader, Tx } from '../../store/store.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { queueDelivery } from './deliveries.js';
-import type { GapSummary } from './gaps.js';
+import type { GapSummary } from './gap-kinds.js';
 import { chartWeeks, digestReport, type ChartWeek, type DigestReport } from './digest-report.js';
 import { nextDue, periodStart, type DigestSchedule } from './digest-schedule.js';
 import { InvalidInput } from './errors.js';

@@ -5,7 +5,7 @@
  */
 import type { Customer, GdapRecord, Relationship } from '../../store/schema.js';
 import type { ServiceContext } from './context.js';
-import { LIVE_GDAP } from './gdap-records.js';
+import { endsWithoutExtension, LIVE_GDAP } from './gdap-records.js';
 import type { AdminAccessEndingEvent, CustomerArrivedEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
@@ -13,7 +13,7 @@ import { queueDelivery } from './deliveries.js';
 import { singleLine } from './text.js';
 import { announceArrival, arrivalsAnnounced } from './arrivals.js';
 import type { StoreReader } from '../../store/store.js';
-import { autoExtends, mayAutoExtend } from './auto-extend.js';
+import { mayAutoExtend } from './auto-extend.js';
 
 type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
 
@@ -32,18 +32,7 @@ export { LIVE_GDAP, gdapOf } from './gdap-records.js';
 /** Statuses after which a pending request can never be approved. */
 export const ENDED_GDAP = new Set(['expired', 'terminated', 'terminationRequested', 'terminating']);
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** A relationship ending within this many days without auto-extend is announced. */
-export const EXPIRY_NOTICE_DAYS = 30;
-
-/** A live GDAP relationship that ends within EXPIRY_NOTICE_DAYS of `now` and will not extend itself. */
-export function endsWithoutExtension(record: Pick<GdapRecord, 'status' | 'endDateTime' | 'autoExtendDuration'>, now: Date): boolean {
-  if (!LIVE_GDAP.has(record.status) || !record.endDateTime) return false;
-  // PT0S, P0D or nothing: Microsoft's ways of saying it will not extend itself.
-  if (autoExtends(record.autoExtendDuration)) return false;
-  const ends = Date.parse(record.endDateTime);
-  return ends > now.getTime() && ends <= now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS;
-}
+export { EXPIRY_NOTICE_DAYS, endsWithoutExtension } from './gdap-records.js';
 
 export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDirectory: AcceptFromDirectory) {
   const byTenant = (read: StoreReader = ctx.store) => {

@@ -1,6 +1,6 @@
 /** Events the service publishes after the change behind them is durable. */
 import type { ActorRef } from '../../store/schema.js';
-import type { DigestReport } from './digest-report.js';
+import type { DigestReport } from './digest-types.js';
 
 export interface InvitationAcceptedEvent {
   type: 'invitation.accepted';

@@ -4,62 +4,21 @@
  * relationships, invitations, the GDAP records the sync keeps, and what Partner Center's API said);
  * a fact only Partner Center knows is counted as unknown where its API is not connected, never guessed.
  */
-import { endsWithoutExtension } from './directory-sync.js';
 import type { Customer, GdapRecord } from '../../store/schema.js';
 import type { Actor } from './actor.js';
 import { CAPABILITIES } from './capabilities.js';
 import type { ServiceContext } from './context.js';
-import { LIVE_GDAP } from './gdap-records.js';
+import { endsWithoutExtension, LIVE_GDAP } from './gdap-records.js';
+import { includesGlobalAdministrator } from './entra-roles.js';
+import { GAP_KINDS, GAPS_PAGE, isGapKind, type GapKind, type GapPage, type GapRow, type GapSummary } from './gap-kinds.js';
 import { requireRole } from './roles.js';
 
-/** The kinds, in the order they are shown; the GDAP ones only with the Microsoft directory. */
-export const GAP_KINDS = [
-  'gdapWithoutReseller',
-  'resellerWithoutGdap',
-  'providerWithoutRelationship',
-  'onlyMlt',
-  'endingWithoutAutoExtend',
-  'globalAdmin',
-] as const;
-export type GapKind = (typeof GAP_KINDS)[number];
-
-export const isGapKind = (value: unknown): value is GapKind =>
-  typeof value === 'string' && (GAP_KINDS as readonly string[]).includes(value);
-
-/** Entra's Global Administrator role: GDAP with it cannot auto-extend, and should be replaced. */
-export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
-
-/** One gap: a customer, or one of its GDAP relationships, and what its fix needs. */
-export interface GapRow {
-  customerId: string | null;
-  /** The customer's name as the book has it (text from outside: the renderers escape it). */
-  name: string;
-  /** The customer's email where the bot knows one (an invitation's, the contact's), for the draft. */
-  email: string | null;
-  /** The provider it was invited with (`providerWithoutRelationship`). */
-  providerName: string | null;
-  /** The GDAP relationship the row is about (`endingWithoutAutoExtend`, `globalAdmin`). */
-  relationship: { id: string; displayName: string; endsAt: string | null } | null;
-}
-
-export interface GapSummary {
-  kind: GapKind;
-  count: number;
-  /** How many the bot cannot judge without Partner Center's API (said, not guessed). */
-  unknown: number;
-}
-
-export interface GapPage extends GapSummary {
-  rows: GapRow[];
-  page: number;
-  pages: number;
-}
-
-/** Rows per page: within Teams' 28 KB and Slack's 50 blocks at any size of book. */
-export const GAPS_PAGE = 10;
+export { GAP_KINDS, GAPS_PAGE, isGapKind } from './gap-kinds.js';
+export type { GapKind, GapPage, GapRow, GapSummary } from './gap-kinds.js';
 
 const isMlt = (r: Readonly<GdapRecord>) => /^MLT_/i.test(r.displayName);
-const hasGlobalAdmin = (r: Readonly<GdapRecord>) => r.roleDefinitionIds.includes(GLOBAL_ADMINISTRATOR);
+// Global Administrator: GDAP with it cannot auto-extend, and should be replaced.
+const hasGlobalAdmin = (r: Readonly<GdapRecord>) => includesGlobalAdministrator(r.roleDefinitionIds);
 const byName = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
 interface Found {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createService } from '../../../bot/service/index.js';
 import { embeddedDirectory } from '../../../bot/service/directory.js';
-import { GLOBAL_ADMINISTRATOR } from '../../../bot/service/gaps.js';
+import { GLOBAL_ADMINISTRATOR } from '../../../bot/service/entra-roles.js';
 import type { GdapRecord } from '../../../store/schema.js';
 import { admin, tempStore } from '../../helpers.js';
 import { customerRecord, invitationRecord, relationshipRecord } from '../../records.js';
