@@ -25,6 +25,7 @@ const scopeOf: Record<string, string | null> = {
   'conversations.history': 'im:history',
   'views.open': null,
   'views.publish': null,
+  'views.update': null,
   'auth.test': null,
   // An export (export customers, export audit) is shared in the channel as a file.
   'files.uploadV2': 'files:write',
