@@ -4,7 +4,7 @@
  *
  * BENCH_RUNS (3), BENCH_SECONDS (5) and BENCH_CUSTOMERS (100000) change the size of the run;
  * BENCH_ONLY=tracing runs only the tracing cost (list turns and card actions with and without
- * OpenTelemetry) and prints it, leaving RESULTS.md alone.
+ * OpenTelemetry) and prints it, leaving RESULTS.md alone; BENCH_ONLY=memory the RSS alone (bench/memory.ts).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -495,6 +495,11 @@ async function tracingOnly(): Promise<void> {
 
 async function main(): Promise<void> {
   if (ONLY_TRACING) return tracingOnly();
+  if (process.env.BENCH_ONLY === 'memory') {
+    rmSync(work, { recursive: true, force: true });
+    await import('./memory.js');
+    return;
+  }
   progress(`writing a data file with ${CUSTOMERS.toLocaleString('en')} customers`);
   const bytes = writeSnapshot(fixture, CUSTOMERS, { admins: ['teams:aad-admin', 'slack:UADMIN', 'cli:bench'] });
   const standIns = await startStandIns();
