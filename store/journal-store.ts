@@ -24,6 +24,7 @@ import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from '.
 import { MemoryState, ReadsFromMemory, checkOp, collectInto, parseRecord } from './memory-state.js';
 import { SCHEMA_VERSION, collectionNames, Partner, type CollectionName, type Snapshot } from './schema.js';
 import { emptySnapshot, loadSnapshot, loadedFrom, memoryFrom } from './snapshot-load.js';
+import { DetailsFile } from './customer-details.js';
 import { StoreOpenError, StoreUnavailableError, untimed, type CommitHook, type Store, type StoreReader, type Tx } from './store.js';
 
 export interface JournalStoreOptions {
@@ -76,12 +77,14 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
   } catch (error) {
     throw new StoreOpenError(file, error instanceof LockHeldError ? error.message : `its lock cannot be taken (${(error as Error).message})`);
   }
+  let details: DetailsFile | null = null;
   try {
     // lowdb creates the snapshot when missing; snapshot-load.ts reads it, writeJsonInSlices rewrites it.
     const low = new Low<Snapshot>(new DurableJSONFile<Snapshot>(file), emptySnapshot());
     const { snapshot, migrated } = await loadSnapshot(file, low);
     // Every record is read and checked here, before the journal is opened.
     const memory = memoryFrom(snapshot);
+    details = snapshot.details();
     const journalFile = `${file}.journal`;
     const read = (name: string) =>
       readJournal(name).catch((error: Error) => {
@@ -91,12 +94,13 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
     const oldJournal = existsSync(`${journalFile}.old`) ? await read(`${journalFile}.old`) : null;
     const journal = await read(journalFile);
     const writer = await JournalWriter.open(journalFile, journal.validBytes, options.fs);
-    const store = new JournalStore(file, writer, lock, options, memory);
+    const store = new JournalStore(file, writer, lock, options, memory, details);
     if (oldJournal) store.replay(oldJournal.entries);
     store.replay(journal.entries);
     if (oldJournal || migrated) await store.writeFullSnapshot();
     return store;
   } catch (error) {
+    details?.close();
     await lock.release();
     throw error;
   }
@@ -126,6 +130,8 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
     private readonly lock: DataFileLock | null,
     private readonly options: JournalStoreOptions,
     memory: MemoryState,
+    /** Where customers' lists loaded from the snapshot are read (customer-details.ts). */
+    private readonly details: DetailsFile | null = null,
   ) {
     super(memory);
     this.journalFile = file === null ? null : `${file}.journal`;
@@ -224,7 +230,16 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
       entry[1] = entry[1].slice(cut);
     }
     for (const [name, records] of moved) await appendJsonLines(`${this.file}.${name}.jsonl`, records, undefined, this.options.fs);
-    await writeJsonInSlices(this.file, state.head, state.arrays, undefined, this.options.fs);
+    const spans = new Map<string, number>();
+    const places = this.details && {
+      collection: 'customers',
+      found: (record: { id: string }, start: number, end: number) => {
+        if (DetailsFile.fits(start, end)) spans.set(record.id, DetailsFile.span(start, end));
+      },
+    };
+    await writeJsonInSlices(this.file, state.head, state.arrays, undefined, this.options.fs, places ?? undefined);
+    // The customers read from the old snapshot are read from the new one (the same records, elsewhere).
+    this.details?.switchTo(this.file, spans);
     // A record changed since the capture stays.
     for (const [name, records] of moved) for (const record of records) this.memory.removeIfUnchanged(name, record);
   }
@@ -250,6 +265,7 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
     if (!this.failure && this.journal && (this.journal.bytes > 0 || this.compactionFailed)) await this.writeFullSnapshot();
     this.closed = true;
     await this.journal?.close();
+    this.details?.close();
     await this.lock?.release();
   }
 

@@ -6,9 +6,20 @@ import { copyFile, readFile } from 'node:fs/promises';
 import type { Low } from 'lowdb';
 import { migrate } from './migrations.js';
 import { MemoryState } from './memory-state.js';
-import { SCHEMA_VERSION, Snapshot, collectionNames, collections, type CollectionName, type Collections, type Partner } from './schema.js';
+import {
+  SCHEMA_VERSION,
+  Snapshot,
+  collectionNames,
+  collections,
+  type CollectionName,
+  type Collections,
+  type Customer,
+  type Partner,
+} from './schema.js';
 import { arrayElements, isArraySpan, parseSpan, topLevelMembers, type Span } from './snapshot-reader.js';
 import { StoreOpenError } from './store.js';
+import { ValuePool } from './compact-records.js';
+import { DetailsFile, customerReadingDetails } from './customer-details.js';
 
 type AnyRecord = Collections[CollectionName];
 
@@ -23,6 +34,8 @@ export interface LoadedSnapshot {
   partner: Partner | null;
   journalSeq: number;
   records: Iterable<{ collection: CollectionName; id: string; record: AnyRecord }>;
+  /** Where customers' lists are read from once the records are read; null when they are all in memory. */
+  details(): DetailsFile | null;
 }
 
 export async function loadSnapshot(file: string, low: Low<Snapshot>): Promise<{ snapshot: LoadedSnapshot; migrated: boolean }> {
@@ -103,26 +116,42 @@ function readCurrent(
   }
   const checked = Snapshot.safeParse(head);
   if (!checked.success) throw schemaError(file, checked.error.issues);
+  // Customers' lists stay in the file, read back when asked for (customer-details.ts).
+  let details: DetailsFile | null = null;
+  const spans = new Map<string, number>();
+  const pool = new ValuePool();
   function* records() {
     for (const [collection, span] of arrays) {
       const elements = arrayElements(bytes, span);
       for (let index = 0; ; index++) {
         let data: unknown;
+        let at: Span;
         try {
           const next = elements.next();
           if (next.done) break;
-          data = parseSpan(bytes, next.value);
+          at = next.value;
+          data = parseSpan(bytes, at);
         } catch (error) {
           throw notJson(error);
         }
         const result = collections[collection].safeParse(data);
         if (!result.success) throw schemaError(file, result.error.issues, [collection, index]);
-        const record = result.data as AnyRecord;
+        let record = result.data as AnyRecord;
+        if (collection === 'customers' && DetailsFile.fits(at.start, at.end)) {
+          details ??= new DetailsFile(file, spans);
+          spans.set(record.id, DetailsFile.span(at.start, at.end));
+          record = customerReadingDetails(record as Customer, details, pool);
+        }
         yield { collection, id: record.id, record };
       }
     }
   }
-  return { partner: checked.data.partner, journalSeq: checked.data.journalSeq, records: { [Symbol.iterator]: records } };
+  return {
+    partner: checked.data.partner,
+    journalSeq: checked.data.journalSeq,
+    records: { [Symbol.iterator]: records },
+    details: () => details,
+  };
 }
 
 function schemaError(
@@ -141,13 +170,18 @@ function schemaError(
 export function memoryFrom(snapshot: LoadedSnapshot): MemoryState {
   // Unlike the PostgreSQL store, a delete of a record that is not there is told to the watchers.
   const memory = new MemoryState({ tellDeletesOfAbsent: true });
-  memory.replaceAll(snapshot.partner, snapshot.records);
+  try {
+    memory.replaceAll(snapshot.partner, snapshot.records);
+  } catch (error) {
+    snapshot.details()?.close();
+    throw error;
+  }
   memory.seq = snapshot.journalSeq;
   return memory;
 }
 
 export function loadedFrom(snapshot: Snapshot): LoadedSnapshot {
-  return { partner: snapshot.partner, journalSeq: snapshot.journalSeq, records: snapshotRecords(snapshot) };
+  return { partner: snapshot.partner, journalSeq: snapshot.journalSeq, records: snapshotRecords(snapshot), details: () => null };
 }
 
 function* snapshotRecords(snapshot: Snapshot): Generator<{ collection: CollectionName; id: string; record: AnyRecord }> {
