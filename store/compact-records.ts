@@ -8,9 +8,6 @@
  * names, emails) cost a map entry while they pass through, never for the life of the process.
  */
 
-/** Marks a record that is already compact (customer-details.ts): the pool keeps it as it is. */
-export const KEPT_AS_IS = Symbol('kept as is');
-
 /** Strings and small objects seen recently, each kept once. */
 export class ValuePool {
   private strings = new Map<string, string>();
@@ -28,7 +25,8 @@ export class ValuePool {
     if (key === 'reference') return value;
     if (typeof value === 'string') return key !== null && UNIQUE_KEYS.has(key) ? value : this.string(value);
     if (value === null || typeof value !== 'object') return value;
-    if (KEPT_AS_IS in value) return value;
+    // Frozen: compacted already (a record read at start, a customer reading its lists from the file).
+    if (Object.isFrozen(value)) return value;
     if (Array.isArray(value)) {
       if (value.length === 0) return EMPTY;
       return Object.freeze(value.map((item) => this.copy(item, '[]')));

@@ -12,7 +12,7 @@
  * now lies (`switchTo`), and reads go to the new file.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { KEPT_AS_IS, ValuePool } from './compact-records.js';
+import { ValuePool } from './compact-records.js';
 import type { Customer } from './schema.js';
 
 type Details = Pick<Customer, 'users' | 'subscriptions' | 'licenses'>;
@@ -110,6 +110,5 @@ export function customerReadingDetails(record: Customer, source: DetailsFile, po
     else out[key] = key === 'id' ? value : pool.compact({ [key]: value })[key];
   }
   Object.defineProperty(out, SOURCE, { value: source });
-  Object.defineProperty(out, KEPT_AS_IS, { value: true });
   return Object.freeze(out) as unknown as Customer;
 }
