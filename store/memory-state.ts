@@ -26,7 +26,8 @@ export class MemoryState implements StoreReader {
   private tables = emptyTables();
   private partnerRecord: Partner | null = null;
   private readonly watchers = new Set<(change: Change) => void>();
-  private readonly pool = new ValuePool();
+  /** For writes: small, as what repeats between them (people, statuses, offers) is few values. */
+  private readonly pool = new ValuePool(2_000);
   /** The last journal entry or feed row applied. */
   seq = 0;
 
@@ -94,8 +95,10 @@ export class MemoryState implements StoreReader {
    */
   replaceAll(partner: Partner | null, records: Iterable<{ collection: CollectionName; id: string; record: AnyRecord }>): void {
     const fresh = emptyTables();
-    for (const { collection, id, record } of records) fresh[collection].set(id, this.pool.compact(record));
-    this.partnerRecord = partner ? this.pool.compact(partner) : null;
+    // A pool of its own, let go of once loaded: kept, 100,000 entries would cost ~15 MB for nothing.
+    const pool = new ValuePool();
+    for (const { collection, id, record } of records) fresh[collection].set(id, pool.compact(record));
+    this.partnerRecord = partner ? pool.compact(partner) : null;
     for (const name of collectionNames) {
       const old = this.tables[name];
       const next = fresh[name];
