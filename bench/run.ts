@@ -7,6 +7,7 @@
  * OpenTelemetry) and prints it, leaving RESULTS.md alone; BENCH_ONLY=gaps likewise the `gaps` figure;
  * BENCH_ONLY=reminders runs only the reminders due at once and the onboarding board (bench/reminders.ts;
  * BENCH_IN_FLIGHT, 2000) and prints them.
+ * BENCH_ONLY=memory runs only the RSS measurements (bench/memory.ts).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -569,6 +570,11 @@ async function main(): Promise<void> {
   if (ONLY_TRACING) return tracingOnly();
   if (ONLY_GAPS) return gapsOnly();
   if (ONLY_REMINDERS) return remindersOnly();
+  if (process.env.BENCH_ONLY === 'memory') {
+    rmSync(work, { recursive: true, force: true });
+    await import('./memory.js');
+    return;
+  }
   progress(`writing a data file with ${CUSTOMERS.toLocaleString('en')} customers`);
   const bytes = writeSnapshot(fixture, CUSTOMERS, { admins: ['teams:aad-admin', 'slack:UADMIN', 'cli:bench'] });
   const standIns = await startStandIns();
