@@ -12,7 +12,7 @@ import { SCHEMA_VERSION, collectionNames } from '../store/schema.js';
 const WORDS = ['Adatum', 'Alpine', 'Blue', 'Contoso', 'Fabrikam', 'Humongous', 'Litware', 'Lucerne', 'Margie', 'Northwind', 'Proseware', 'Tailspin', 'Trey', 'Wide', 'Wingtip', 'Woodgrove'];
 const KINDS = ['Bakery', 'Clinic', 'Consulting', 'Design', 'Foods', 'Legal', 'Logistics', 'Media', 'Motors', 'Studio', 'Systems', 'Travel'];
 
-export function snapshotWith(customers: number, options: { partnerName?: string; admins?: string[] } = {}) {
+export function snapshotWith(customers: number, options: { partnerName?: string; admins?: string[]; users?: number; subscriptions?: number } = {}) {
   const at = '2026-06-01T09:00:00.000Z';
   const who = { platform: 'cli' as const, userId: 'seed', displayName: 'Seed' };
   const snap = {
@@ -39,8 +39,8 @@ export function snapshotWith(customers: number, options: { partnerName?: string;
       domain,
       tenantId: null,
       contact: { name: 'Anna Verdi', email: `anna@${domain}` },
-      subscriptions: [{ id: `sub-${i}`, offer: 'Microsoft 365 Business Premium', quantity: 5 + (i % 50), status: 'active', renewsOn: '2027-06-01' }],
-      users: [{ id: `user-${i}`, displayName: 'Anna Verdi', email: `anna@${domain}`, licenses: ['M365 BP'] }],
+      subscriptions: sized(options.subscriptions, (n) => ({ id: `sub-${i}${n ? `-${n}` : ''}`, offer: OFFERS[n % OFFERS.length]!, quantity: 5 + ((i + n) % 50), status: 'active', renewsOn: '2027-06-01' })),
+      users: sized(options.users, (n) => ({ id: `user-${i}${n ? `-${n}` : ''}`, displayName: n ? `User ${n} of ${name}` : 'Anna Verdi', email: n ? `user${n}@${domain}` : `anna@${domain}`, licenses: ['M365 BP'] })),
       licenses: [{ sku: 'M365 BP', assigned: 1, total: 5 + (i % 50) }],
       createdAt: at,
       updatedAt: at,
@@ -57,6 +57,10 @@ export function snapshotWith(customers: number, options: { partnerName?: string;
   for (const name of collectionNames) (snap as Record<string, unknown>)[name] ??= [];
   return snap;
 }
+
+/** Real-sized tenants have hundreds of users and a dozen subscriptions; the default fixture one of each. */
+const OFFERS = ['Microsoft 365 Business Premium', 'Microsoft 365 E3', 'Exchange Online (Plan 1)', 'Microsoft Teams Essentials', 'Power BI Pro'];
+const sized = <T>(count: number | undefined, make: (n: number) => T): T[] => Array.from({ length: count ?? 1 }, (_, n) => make(n));
 
 export function writeSnapshot(file: string, customers: number, options?: Parameters<typeof snapshotWith>[1]): number {
   mkdirSync(dirname(file), { recursive: true });

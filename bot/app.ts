@@ -13,7 +13,7 @@ import { runningStoreCheck } from './doctor/store.js';
 import { createPartnerCenterFeatures } from './partner-center/features.js';
 import type { ActorRef } from '../store/schema.js';
 import type { Cluster } from '../store/cluster.js';
-import { openPgStore } from '../store/pg-store.js';
+import { openPgStore } from '../store/pg/pg-store.js';
 import { createConversation } from './conversation/handler.js';
 import type { Logger } from './logger.js';
 import { createService, type Notifier } from './service/index.js';
@@ -67,7 +67,11 @@ async function openStore(
       ),
     fs,
     onLockWait: (message) => logger.warn({ file: config.dataFile }, message),
-    onLockLost: (err) => logger.error({ err, file: config.dataFile }, 'the data file lock was taken over: this process stopped writing and /healthz answers 503; restart it'),
+    onLockLost: (err) =>
+      logger.error(
+        { err, file: config.dataFile },
+        'the data file lock was taken over: this process stopped writing and /healthz answers 503; restart it',
+      ),
     onCommit: commitTimer('journal'),
     // The audit trail only grows: the newest 10,000 events stay in memory, older ones in db.json.audit.jsonl.
     archive: { audit: AUDIT_KEPT },
@@ -77,7 +81,7 @@ async function openStore(
 
 export async function createApp(
   config: Pick<Config, 'dataFile' | 'databaseUrl' | 'publicUrl' | 'bootstrapAdmins' | 'partner'> &
-    Partial<Pick<Config, 'microsoft' | 'teams' | 'slack' | 'partnerCenterWebhook' | 'invitationReminders'>>,
+    Partial<Pick<Config, 'microsoft' | 'teams' | 'slack' | 'partnerCenterWebhook' | 'invitationReminders' | 'digest'>>,
   logger: Logger,
   options: { demo?: boolean; store?: Store; clock?: Clock; graph?: GraphClient; storeFs?: StoreFs } = {},
 ) {
@@ -97,6 +101,7 @@ export async function createApp(
     notifier: events,
     now: () => clock.now(),
     reminders: config.invitationReminders,
+    digest: config.digest,
     directory: microsoft?.directory,
     // `status` shows admins what `npm run doctor` checks, from inside: this store, this Graph client.
     checks: () =>
@@ -109,6 +114,9 @@ export async function createApp(
         now: clock.now(),
       }),
   });
+  // Before any surface starts its dispatcher: invitations sent by a version without reminders get theirs.
+  const backfilled = await service.queueMissingReminders();
+  if (backfilled > 0) logger.info({ invitations: backfilled }, 'reminders queued for invitations sent before reminders existed');
   const sync = microsoft
     ? createMicrosoftSync({
         graph: microsoft.graph,

@@ -8,6 +8,7 @@ import { resellerLinkProblem } from './microsoft/reseller-link.js';
 import { DEFAULT_GDAP_ROLES, GLOBAL_ADMINISTRATOR } from './microsoft/roles.js';
 import { OTLP_PROTOCOLS, type OtlpProtocol, type TelemetryOptions } from './telemetry.js';
 import { trimSlash } from './server/url.js';
+import { DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE, isTimeZone, parseDigestSchedule, type DigestSchedule } from './service/digest-schedule.js';
 
 export interface TeamsConfig {
   appId: string;
@@ -74,6 +75,8 @@ export interface Config {
   telemetry: TelemetryOptions;
   /** INVITATION_REMINDERS: when the inviter is reminded of an unanswered invitation, in ms after it was sent. */
   invitationReminders: number[];
+  /** DIGEST_SCHEDULE in DIGEST_TIMEZONE: when subscribed conversations get the digest. */
+  digest: DigestSchedule;
 }
 
 export class ConfigError extends Error {
@@ -169,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const host = get('HOST') ?? (teams ? '0.0.0.0' : '127.0.0.1');
   const telemetry = readTelemetry(get, port, host, problems);
   const invitationReminders = readDurations('INVITATION_REMINDERS', get('INVITATION_REMINDERS') ?? '7d,30d,80d', problems);
+  const digest = readDigest(get, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -188,7 +192,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: logLevel as Config['logLevel'],
     telemetry,
     invitationReminders,
+    digest,
   };
+}
+
+/** DIGEST_SCHEDULE (`monday 08:00`, `daily 08:00`) and DIGEST_TIMEZONE (an IANA zone), each checked in one sentence. */
+function readDigest(get: (name: string) => string | undefined, problems: string[]): DigestSchedule {
+  const timeZone = get('DIGEST_TIMEZONE') ?? DEFAULT_DIGEST_TIMEZONE;
+  const zoneKnown = isTimeZone(timeZone);
+  if (!zoneKnown) problems.push(`DIGEST_TIMEZONE must be an IANA time zone such as Europe/Rome, got "${timeZone.slice(0, 60)}".`);
+  const text = get('DIGEST_SCHEDULE') ?? DEFAULT_DIGEST_SCHEDULE;
+  const schedule = parseDigestSchedule(text, zoneKnown ? timeZone : 'UTC');
+  if (!schedule) problems.push(`DIGEST_SCHEDULE must be a day and a 24-hour time such as "monday 08:00", or "daily 08:00", got "${text.slice(0, 60)}".`);
+  return schedule ?? parseDigestSchedule(DEFAULT_DIGEST_SCHEDULE, 'UTC')!;
 }
 
 const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

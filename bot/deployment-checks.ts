@@ -6,11 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inspectDatabase, inspectDataFile } from '../store/inspect.js';
+import { inspectDataFile } from '../store/inspect.js';
+import { inspectDatabase } from '../store/pg/inspect.js';
 import type { Connection } from '../store/schema.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { guarded, type Check } from './doctor/check.js';
+import { guarded, type Check } from './service/check.js';
 import { botFrameworkCheck, publicUrlCheck, slackCheck } from './doctor/endpoints.js';
 import { partnerCenterCheck, webhookCheck } from './doctor/partner-center.js';
 import { storeCheck } from './doctor/store.js';

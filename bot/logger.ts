@@ -10,10 +10,11 @@ import { redactSecrets } from '../store/pg/redact.js';
 export type { Logger };
 
 /**
- * A token follows `/invitations/` in a link, whether the slashes are plain, URL-encoded (a
- * `mailto:` body, `%2F`) or encoded again (that mailto inside a form-encoded Slack call, `%252F`).
+ * A token follows `/invitations/` (or `/downloads/`, an export's one-time link) in a link, whether
+ * the slashes are plain, URL-encoded (a `mailto:` body, `%2F`) or encoded again (that mailto inside
+ * a form-encoded Slack call, `%252F`).
  */
-const TOKEN_IN_PATH = /((?:\/|%(?:25)*2F)invitations(?:\/|%(?:25)*2F))[A-Za-z0-9_-]{16,}/gi;
+const TOKEN_IN_PATH = /((?:\/|%(?:25)*2F)(?:invitations|downloads)(?:\/|%(?:25)*2F))[A-Za-z0-9_-]{16,}/gi;
 
 /** A `"token":"…"` field inside logged JSON text (a draft modal's metadata carries the token). */
 const TOKEN_FIELD = /((?:\\*"|%(?:25)*22)token(?:\\*"|%(?:25)*22)(?:\s*:\s*|%(?:25)*3A)(?:\\*"|%(?:25)*22))[A-Za-z0-9_-]{16,}/gi;

@@ -6,8 +6,12 @@ import type { Logger } from './logger.js';
 import type { Surface } from './server/server.js';
 import { createPartnerCenterEventHandler } from './microsoft/partner-center-events.js';
 import { createDispatcher } from './notifications/dispatcher.js';
+import { createBatchRunner } from './notifications/batch-runner.js';
 import { createTeamsSurface } from './teams/surface.js';
 import { createWebSurface } from './web/surface.js';
+import { createDownloadSurface } from './web/downloads.js';
+import { createDigestChartSurface } from './web/digest-chart.js';
+import { createDigestScheduler } from './notifications/digest-scheduler.js';
 import { createPartnerCenterWebhookSurface, createWebhookVerifier, type PartnerCenterEvent } from './partner-center/webhooks.js';
 
 export async function createSurfaces(
@@ -19,6 +23,8 @@ export async function createSurfaces(
     baseDelayMs?: number;
     slackMaxInFlight?: number;
     slackRetryMs?: number;
+    /** How often due digests are looked for besides the timer armed for the next one (60 s). */
+    digestPollMs?: number;
     /** Where verified Partner Center acceptance events go (PARTNER_CENTER_WEBHOOK_TOKEN); until connected, they are only logged. */
     onPartnerCenterEvent?: (event: PartnerCenterEvent) => Promise<void>;
   } = {},
@@ -33,6 +39,8 @@ export async function createSurfaces(
     const { createSlackSurface } = await import('./slack/surface.js');
     surfaces.push(createSlackSurface(config.slack, app, dispatcher, logger, { maxInFlight: options.slackMaxInFlight, identityRetryMs: options.slackRetryMs }));
   }
+  // Export downloads (Teams' one-time links) on the same public address as the customer's page.
+  surfaces.push(createDownloadSurface(app, logger));
   if (config.partnerCenterWebhook) {
     const { certificateHosts, trustRootsFile, token } = config.partnerCenterWebhook;
     const verifier = createWebhookVerifier({
@@ -46,6 +54,14 @@ export async function createSurfaces(
     surfaces.push(createPartnerCenterWebhookSurface({ verifier, secretToken: token, store: app.store, onEvent, logger, clock: app.clock }));
   }
   dispatcher.start();
+  // Bulk invitations run in the background; stopped before the dispatcher, which sends their progress.
+  const batches = createBatchRunner({ store: app.store, work: app.service, logger, cluster: app.cluster });
+  batches.start();
+  surfaces.push({ name: 'bulk-invitations', register: () => {}, close: () => batches.stop(), idle: () => batches.idle() });
+  // After the dispatcher listens: a digest queued at start is posted at once.
+  const digests = createDigestScheduler({ digests: app.service, logger, now: () => app.clock.now(), pollMs: options.digestPollMs });
+  digests.start();
+  surfaces.push(createDigestChartSurface(app, logger), { name: 'digest', register: () => {}, close: () => digests.stop() });
   // On shutdown, the posts under way are finished and recorded before the store closes: a post
   // cut off between the platform and the record could be made again by another replica.
   const closeNotifications = async () => {

@@ -12,13 +12,13 @@
  *   propagation of trace headers to Microsoft or Slack, no OpenTelemetry logs.
  */
 import { createServer, type Server } from 'node:http';
-import { context, diag, DiagLogLevel, metrics, propagation, trace, type DiagLogger } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, metrics, propagation, trace, type DiagLogger, type Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Logger } from './logger.js';
-import { activate, TELEMETRY_NAME, type TelemetryHandle, type TelemetryOptions } from './telemetry.js';
+import { TELEMETRY_NAME, type TelemetryHandle, type TelemetryOptions } from './telemetry-options.js';
 
 const SHUTDOWN_FLUSH_MS = 3_000;
 
@@ -31,7 +31,12 @@ function diagLogger(logger: Logger): DiagLogger {
   return { error: warn, warn, info: quiet, debug: quiet, verbose: quiet };
 }
 
-export async function startSdk(options: TelemetryOptions, logger: Logger): Promise<TelemetryHandle> {
+/** `activate`: telemetry.ts's, told of the meter once the providers are registered (null at shutdown). */
+export async function startSdk(
+  options: TelemetryOptions,
+  logger: Logger,
+  activate: (meter: Meter | null, tracing?: boolean) => void,
+): Promise<TelemetryHandle> {
   diag.setLogger(diagLogger(logger), DiagLogLevel.WARN);
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: TELEMETRY_NAME });
 

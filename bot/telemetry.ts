@@ -10,32 +10,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type Meter, type Span } from '@opentelemetry/api';
 import type { CommitHook, StoreReader } from '../store/store.js';
 import type { Logger } from './logger.js';
+import { TELEMETRY_NAME, type TelemetryHandle, type TelemetryOptions } from './telemetry-options.js';
 
-export const TELEMETRY_NAME = 'csp-connect-bot';
-
-/** What loadConfig reads (METRICS_PORT, OTEL_*); both parts null: telemetry off. */
-export interface TelemetryOptions {
-  /** Prometheus text at `/metrics` on this port (never the public one); null: no metrics port. */
-  metricsPort: number | null;
-  /** The metrics port's bind address (HOST's). */
-  metricsHost: string;
-  /** OTLP export of traces (and of metrics when there is no metrics port); null: none. */
-  otlp: { endpoint: string; protocol: OtlpProtocol } | null;
-}
-
-export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
-export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+export { OTLP_PROTOCOLS, TELEMETRY_NAME, type OtlpProtocol, type TelemetryHandle, type TelemetryOptions } from './telemetry-options.js';
 
 export type TurnSurface = 'teams' | 'slack';
 /** A typed message, a slash command, a card button, a modal submitted, or anything else (installs, App Home). */
 export type TurnKind = 'message' | 'command' | 'action' | 'view_submission' | 'event';
 export type TurnOutcome = 'ok' | 'refused' | 'error';
-
-/** A running telemetry: where the metrics are served, and its end (spans flushed). */
-export interface TelemetryHandle {
-  metricsUrl: string | null;
-  shutdown(): Promise<void>;
-}
 
 interface Instruments {
   meter: Meter;
@@ -61,7 +43,8 @@ const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export async function startTelemetry(options: TelemetryOptions, logger: Logger): Promise<TelemetryHandle | null> {
   if (options.metricsPort === null && options.otlp === null) return null;
   const { startSdk } = await import('./telemetry-sdk.js');
-  return startSdk(options, logger);
+  // `activate` is handed over rather than imported there: the SDK's file does not import this one back.
+  return startSdk(options, logger, activate);
 }
 
 /** Called by telemetry-sdk.ts once its providers are registered (null at shutdown). */

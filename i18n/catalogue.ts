@@ -2,9 +2,9 @@
 import type { Locale } from '../store/schema.js';
 import { en } from './en.js';
 import { it } from './it.js';
+import type { Message } from './message.js';
 
-export type Plural = { one: string; other: string };
-export type Message = string | Plural;
+export type { Message, Plural } from './message.js';
 export type MessageKey = keyof typeof en;
 export type MessageParams = Record<string, string | number>;
 

@@ -36,29 +36,54 @@ export function writeFileAtomic(file: string, text: string): Promise<void> {
   return replaceFile(file, (handle) => handle.writeFile(text, 'utf8'));
 }
 
+/** Told where each record of one collection was written (customer-details.ts reads them back from there). */
+export interface RecordPlaces {
+  collection: string;
+  found(record: { id: string }, start: number, end: number): void;
+}
+
 /**
  * Writes a JSON object whose big members are arrays of records, in slices, so the event loop is
  * never blocked for long: `head` holds the small members, `arrays` the big ones (records are
  * immutable, so the slices see one consistent state). Atomic and durable like `writeFileAtomic`.
  */
-export function writeJsonInSlices(file: string, head: Record<string, unknown>, arrays: Array<[string, readonly unknown[]]>, sliceSize = 500, io: StoreFs = nodeFs): Promise<void> {
+export function writeJsonInSlices(
+  file: string,
+  head: Record<string, unknown>,
+  arrays: Array<[string, readonly unknown[]]>,
+  sliceSize = 500,
+  io: StoreFs = nodeFs,
+  places?: RecordPlaces,
+): Promise<void> {
   return replaceFile(file, async (handle) => {
+    let offset = 0;
+    const write = async (text: string) => {
+      await handle.write(text);
+      if (places) offset += Buffer.byteLength(text);
+    };
     const opening = JSON.stringify(head);
-    await handle.write(opening.slice(0, -1));
+    await write(opening.slice(0, -1));
     let first = opening === '{}';
     for (const [name, records] of arrays) {
-      await handle.write(`${first ? '' : ','}${JSON.stringify(name)}:[`);
+      await write(`${first ? '' : ','}${JSON.stringify(name)}:[`);
       first = false;
+      const tracked = places?.collection === name;
       for (let i = 0; i < records.length; i += sliceSize) {
-        const part = records
-          .slice(i, i + sliceSize)
-          .map((r) => JSON.stringify(r))
-          .join(',');
-        await handle.write(i === 0 ? part : `,${part}`);
+        const texts = records.slice(i, i + sliceSize).map((r) => JSON.stringify(r));
+        if (tracked) {
+          let at = offset + (i === 0 ? 0 : 1);
+          texts.forEach((text, j) => {
+            const length = Buffer.byteLength(text);
+            places.found(records[i + j] as { id: string }, at, at + length);
+            at += length + 1;
+          });
+        }
+        const part = texts.join(',');
+        await write(i === 0 ? part : `,${part}`);
       }
-      await handle.write(']');
+      await write(']');
     }
-    await handle.write('}');
+    await write('}');
   }, io);
 }
 

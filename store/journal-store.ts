@@ -12,17 +12,19 @@
  *   No commit waits for it, and nothing on the event loop is proportional to the data for long.
  * - On open, the snapshot is read and both journals are replayed; on close, a last snapshot.
  */
-import { copyFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
-import { migrate, upgradeOp } from './migrations.js';
+import { upgradeOp } from './migrations.js';
 import { DurableJSONFile, appendJsonLines, writeJsonInSlices, type StoreFs } from './durable-file.js';
 import { LockHeldError, LockLostError, acquireLock, type DataFileLock } from './data-file-lock.js';
 import { JournalWriter, readJournal, type JournalEntry, type JournalOp } from './journal.js';
 import { MemoryState, ReadsFromMemory, checkOp, collectInto, parseRecord } from './memory-state.js';
-import { SCHEMA_VERSION, Snapshot, collectionNames, Partner, type CollectionName } from './schema.js';
+import { SCHEMA_VERSION, collectionNames, Partner, type CollectionName, type Snapshot } from './schema.js';
+import { emptySnapshot, loadSnapshot, loadedFrom, memoryFrom } from './snapshot-load.js';
+import { DetailsFile } from './customer-details.js';
 import { StoreOpenError, StoreUnavailableError, untimed, type CommitHook, type Store, type StoreReader, type Tx } from './store.js';
 
 export interface JournalStoreOptions {
@@ -49,16 +51,12 @@ export interface JournalStoreOptions {
   onCommit?: CommitHook;
 }
 
+export { emptySnapshot };
+
 interface Pending {
   entry: JournalEntry;
   resolve: () => void;
   reject: (error: unknown) => void;
-}
-
-export function emptySnapshot(): Snapshot {
-  const snap: Record<string, unknown> = { schemaVersion: SCHEMA_VERSION, journalSeq: 0, partner: null };
-  for (const name of collectionNames) snap[name] = [];
-  return snap as Snapshot;
 }
 
 /** The journal store, with its maintenance operation. */
@@ -70,7 +68,7 @@ export interface JournalStoreHandle extends Store {
 /** Opens (or creates) the store; refuses, without touching it, a file that is not valid. */
 export async function openJournalStore(options: JournalStoreOptions): Promise<JournalStoreHandle> {
   const { file } = options;
-  if (file === null) return new JournalStore(null, null, null, options, emptySnapshot());
+  if (file === null) return new JournalStore(null, null, null, options, memoryFrom(loadedFrom(emptySnapshot())));
   // The folder holds customers' contacts and the audit trail: only this user may read it.
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   let lock: DataFileLock;
@@ -79,10 +77,14 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
   } catch (error) {
     throw new StoreOpenError(file, error instanceof LockHeldError ? error.message : `its lock cannot be taken (${(error as Error).message})`);
   }
+  let details: DetailsFile | null = null;
   try {
-    // lowdb reads the snapshot (and creates it when missing); rewrites go through writeJsonInSlices.
+    // lowdb creates the snapshot when missing; snapshot-load.ts reads it, writeJsonInSlices rewrites it.
     const low = new Low<Snapshot>(new DurableJSONFile<Snapshot>(file), emptySnapshot());
     const { snapshot, migrated } = await loadSnapshot(file, low);
+    // Every record is read and checked here, before the journal is opened.
+    const memory = memoryFrom(snapshot);
+    details = snapshot.details();
     const journalFile = `${file}.journal`;
     const read = (name: string) =>
       readJournal(name).catch((error: Error) => {
@@ -92,50 +94,16 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
     const oldJournal = existsSync(`${journalFile}.old`) ? await read(`${journalFile}.old`) : null;
     const journal = await read(journalFile);
     const writer = await JournalWriter.open(journalFile, journal.validBytes, options.fs);
-    const store = new JournalStore(file, writer, lock, options, snapshot);
+    const store = new JournalStore(file, writer, lock, options, memory, details);
     if (oldJournal) store.replay(oldJournal.entries);
     store.replay(journal.entries);
     if (oldJournal || migrated) await store.writeFullSnapshot();
     return store;
   } catch (error) {
+    details?.close();
     await lock.release();
     throw error;
   }
-}
-
-async function loadSnapshot(file: string, low: Low<Snapshot>): Promise<{ snapshot: Snapshot; migrated: boolean }> {
-  let raw: unknown;
-  try {
-    raw = await low.adapter.read();
-  } catch (error) {
-    throw new StoreOpenError(file, `it is not valid JSON (${(error as Error).message}). Restore it from a backup or move it away.`);
-  }
-  if (raw === null) {
-    low.data = emptySnapshot();
-    await low.write();
-    return { snapshot: low.data, migrated: false };
-  }
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new StoreOpenError(file, 'it does not hold a JSON object');
-  let migrated;
-  try {
-    migrated = migrate(raw as Record<string, unknown>);
-  } catch (error) {
-    throw new StoreOpenError(file, (error as Error).message);
-  }
-  const parsed = Snapshot.safeParse(migrated.data);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new StoreOpenError(file, `it does not match the schema (${issues}). The file was left untouched.`);
-  }
-  if (migrated.migratedFrom !== null) {
-    // Keep the original beside the upgraded file; the snapshot is rewritten after opening.
-    await copyFile(file, `${file}.v${migrated.migratedFrom}.bak`);
-  }
-  low.data = parsed.data;
-  return { snapshot: parsed.data, migrated: migrated.migratedFrom !== null };
 }
 
 class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
@@ -161,14 +129,13 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
     private readonly journal: JournalWriter | null,
     private readonly lock: DataFileLock | null,
     private readonly options: JournalStoreOptions,
-    snapshot: Snapshot,
+    memory: MemoryState,
+    /** Where customers' lists loaded from the snapshot are read (customer-details.ts). */
+    private readonly details: DetailsFile | null = null,
   ) {
-    // Unlike the PostgreSQL store, a delete of a record that is not there is told to the watchers.
-    super(new MemoryState({ tellDeletesOfAbsent: true }));
+    super(memory);
     this.journalFile = file === null ? null : `${file}.journal`;
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
-    this.memory.replaceAll(snapshot.partner, snapshotRecords(snapshot));
-    this.memory.seq = snapshot.journalSeq;
     // Writing beside the process that took the lock over would lose its writes or ours.
     lock?.onLost((error) => {
       this.failure ??= error;
@@ -263,7 +230,16 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
       entry[1] = entry[1].slice(cut);
     }
     for (const [name, records] of moved) await appendJsonLines(`${this.file}.${name}.jsonl`, records, undefined, this.options.fs);
-    await writeJsonInSlices(this.file, state.head, state.arrays, undefined, this.options.fs);
+    const spans = new Map<string, number>();
+    const places = this.details && {
+      collection: 'customers',
+      found: (record: { id: string }, start: number, end: number) => {
+        if (DetailsFile.fits(start, end)) spans.set(record.id, DetailsFile.span(start, end));
+      },
+    };
+    await writeJsonInSlices(this.file, state.head, state.arrays, undefined, this.options.fs, places ?? undefined);
+    // The customers read from the old snapshot are read from the new one (the same records, elsewhere).
+    this.details?.switchTo(this.file, spans);
     // A record changed since the capture stays.
     for (const [name, records] of moved) for (const record of records) this.memory.removeIfUnchanged(name, record);
   }
@@ -289,6 +265,7 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
     if (!this.failure && this.journal && (this.journal.bytes > 0 || this.compactionFailed)) await this.writeFullSnapshot();
     this.closed = true;
     await this.journal?.close();
+    this.details?.close();
     await this.lock?.release();
   }
 
@@ -335,8 +312,4 @@ class JournalStore extends ReadsFromMemory implements JournalStoreHandle {
       this.committing = false;
     }
   }
-}
-
-function* snapshotRecords(snapshot: Snapshot) {
-  for (const collection of collectionNames) for (const record of snapshot[collection]) yield { collection, id: record.id, record };
 }

@@ -2,12 +2,14 @@
  * The in-memory state both stores serve reads from: a Map per collection, the partner record,
  * the position in the journal or change feed (`seq`), and the watchers. Writes arrive as lists of
  * validated `JournalOp`s; each one is applied, then the watchers are told of it, before the next.
- * Records are frozen: readers, snapshots and watchers share them.
+ * Records are deep-frozen and their repeated values shared (compact-records.ts): readers,
+ * snapshots and watchers share them.
  */
 import type { JournalOp } from './journal.js';
 import { collectionNames, collections, Partner, type CollectionName, type Collections } from './schema.js';
 import type { Change, StoreReader, Tx } from './store.js';
 import { assertStorable } from './storable.js';
+import { ValuePool } from './compact-records.js';
 
 type AnyRecord = Collections[CollectionName];
 type Tables = Record<CollectionName, Map<string, AnyRecord>>;
@@ -24,6 +26,8 @@ export class MemoryState implements StoreReader {
   private tables = emptyTables();
   private partnerRecord: Partner | null = null;
   private readonly watchers = new Set<(change: Change) => void>();
+  /** For writes: small, as what repeats between them (people, statuses, offers) is few values. */
+  private readonly pool = new ValuePool(2_000);
   /** The last journal entry or feed row applied. */
   seq = 0;
 
@@ -56,13 +60,13 @@ export class MemoryState implements StoreReader {
     for (const op of ops) {
       if (op.op === 'partner') {
         undo.push({ collection: null, before: this.partnerRecord });
-        this.partnerRecord = Object.freeze(op.r as Partner);
+        this.partnerRecord = this.pool.compact(op.r as Partner);
         continue;
       }
       const id = op.op === 'put' ? op.r.id : op.id;
       const before = this.tables[op.c].get(id);
       undo.push({ collection: op.c, id, before });
-      const after = op.op === 'put' ? Object.freeze(op.r as AnyRecord) : undefined;
+      const after = op.op === 'put' ? this.pool.compact(op.r as AnyRecord) : undefined;
       this.set(op.c, id, after, this.options.tellDeletesOfAbsent);
     }
     return undo;
@@ -91,8 +95,10 @@ export class MemoryState implements StoreReader {
    */
   replaceAll(partner: Partner | null, records: Iterable<{ collection: CollectionName; id: string; record: AnyRecord }>): void {
     const fresh = emptyTables();
-    for (const { collection, id, record } of records) fresh[collection].set(id, Object.freeze(record));
-    this.partnerRecord = partner ? Object.freeze(partner) : null;
+    // A pool of its own, let go of once loaded: kept, 100,000 entries would cost ~15 MB for nothing.
+    const pool = new ValuePool();
+    for (const { collection, id, record } of records) fresh[collection].set(id, pool.compact(record));
+    this.partnerRecord = partner ? pool.compact(partner) : null;
     for (const name of collectionNames) {
       const old = this.tables[name];
       const next = fresh[name];

@@ -82,6 +82,20 @@ export const Customer = z.object({
    * (an acceptance in Partner Center, a GDAP relationship approved outside the bot): once each.
    */
   announcedAt: isoDate.optional(),
+  /**
+   * What Partner Center's API last said of this customer (the Microsoft directory, where the API
+   * is connected): absent where it never did, and then the bot does not know. `reseller`: listed
+   * with a reseller relationship; `partnerTenantIds`: the partners GET /v1/customers/{id}/relationships
+   * names (its indirect providers), absent until read.
+   */
+  partnerCenter: z
+    .object({
+      reseller: z.boolean().optional(),
+      checkedAt: isoDate.optional(),
+      partnerTenantIds: z.array(z.string()).optional(),
+      partnersCheckedAt: isoDate.optional(),
+    })
+    .optional(),
 });
 export type Customer = z.infer<typeof Customer>;
 
@@ -160,6 +174,8 @@ export const Invitation = z.object({
     })
     .nullable()
     .default(null),
+  /** The bulk invitation (`invite customers`) that made it: its reminders go to that batch's conversation. */
+  batchId: z.string().min(1).optional(),
 });
 export type Invitation = z.infer<typeof Invitation>;
 
@@ -364,6 +380,42 @@ export const Batch = z.object({
   id,
   createdBy: ActorRef,
   createdAt: isoDate,
+  /** `running` until every line has been tried; `stopped` when its maker may no longer invite. */
+  status: z.enum(['running', 'done', 'stopped']).default('done'),
+  /** The language of its card and of the emails whose line names none. */
+  locale: Locale.default('en'),
+  /** The lines as checked, in order; each line's invitation id is written in the transaction that made it. */
+  lines: z
+    .array(
+      z.object({
+        /** Its number in what was pasted or sent (the header row counts). */
+        line: z.number().int().positive(),
+        companyName: z.string().min(1),
+        customerEmail: z.string().min(1),
+        language: Locale.nullable(),
+        providerId: z.string().nullable(),
+        invitationId: z.string().nullable(),
+        /** Why it could not be made (Microsoft refused it): a message key and its values. */
+        failure: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).nullable(),
+      }),
+    )
+    .default([]),
+  /** Where it was started, for the reminders of its invitations (null in the terminal). */
+  conversation: z
+    .object({
+      platform: z.enum(['teams', 'slack']),
+      conversationId: z.string().min(1),
+      reference: z.record(z.string(), z.unknown()).nullable(),
+      locale: Locale,
+    })
+    .nullable()
+    .default(null),
+  /** The progress card, once the surface has posted it. */
+  card: CardLocation.nullable().default(null),
+  /** How many lines were done when the card was last told, and when: updates are spaced out. */
+  reportedDone: z.number().int().nonnegative().default(0),
+  reportedAt: isoDate.nullable().default(null),
+  finishedAt: isoDate.nullable().default(null),
 });
 export type Batch = z.infer<typeof Batch>;
 
@@ -376,6 +428,16 @@ export const DigestSubscription = z.object({
   locale: Locale,
   createdBy: ActorRef,
   createdAt: isoDate,
+  /** The conversation's name as the platform gave it, for the audit trail. */
+  name: z.string().optional(),
+  /**
+   * The key (32 random bytes, base64url) the chart links of this conversation's digests are signed
+   * with (HMAC-SHA256): any replica checks a link without a record per link, and `stop digest`,
+   * which deletes it, ends every link at once.
+   */
+  chartKey: z.string().min(43).optional(),
+  /** The start of the last period whose digest was queued here: each period is sent once. */
+  lastPeriodStart: isoDate.optional(),
 });
 export type DigestSubscription = z.infer<typeof DigestSubscription>;
 
@@ -389,5 +451,9 @@ export const Download = z.object({
   createdAt: isoDate,
   expiresAt: isoDate,
   usedAt: isoDate.nullable(),
+  /** What it exports (absent on a record that names nothing: it downloads nothing). */
+  kind: z.enum(['customers', 'audit']).optional(),
+  /** The language of the file's column headers: the person's when they asked. */
+  locale: Locale.optional(),
 });
 export type Download = z.infer<typeof Download>;

@@ -107,3 +107,8 @@ export function everyFileText(dir: string): string {
     .map((entry) => (entry.isDirectory() ? everyFileText(join(dir, entry.name)) : readFileSync(join(dir, entry.name), 'utf8')))
     .join('\n');
 }
+
+/** The Download button of an export's link page: the POST that downloads (the link's GET only shows the page). */
+export function clickDownload(url: string): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+}

@@ -1,7 +1,7 @@
 /** The deployment's checks in words: the doctor's table for operators, and lines of the status card. */
 import { t } from '../i18n/catalogue.js';
 import type { Locale } from '../store/schema.js';
-import type { Check, CheckState } from '../bot/doctor/check.js';
+import type { Check, CheckState } from '../bot/service/check.js';
 
 const MARKS: Record<CheckState, string> = { ok: '✓', warn: '⚠', fail: '✗', off: '–' };
 const WORDS: Record<CheckState, string> = { ok: 'ok', warn: 'warn', fail: 'FAIL', off: 'off' };

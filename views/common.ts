@@ -6,6 +6,7 @@ import { commands, type CommandName } from '../bot/commands/parse.js';
 import type { Permission } from '../bot/service/permissions.js';
 import type { Capability } from '../bot/service/capabilities.js';
 import type { AuditEntry } from '../bot/service/audit.js';
+import type { ExportFile } from '../bot/service/exports.js';
 
 /** How the viewer reads dates. */
 export interface Viewer {
@@ -75,6 +76,10 @@ export interface OutcomeView extends Base {
   facts: Fact[];
   actions: ActionModel[];
   link?: LinkModel;
+  /** A file that comes with the card (an export): a surface that can send files sends it, the text says what it is. */
+  file?: ExportFile;
+  /** The bulk invitation this card follows: the surface records where it was posted, to update it in place. */
+  batchId?: string;
 }
 
 /** An outcome card: a title, a text (the fallback is both), and what comes with them. */
@@ -183,10 +188,21 @@ const AUDIT_SENTENCES: Record<string, MessageKey> = {
   'partnerCenter.disconnected': 'audit.partnerCenter.disconnected',
   'partner.named': 'audit.partner.named',
   'person.language': 'audit.person.language',
+  'export.sent': 'audit.export.sent',
+  'export.linked': 'audit.export.linked',
+  'export.downloaded': 'audit.export.downloaded',
+  'adminAccess.autoExtended': 'audit.adminAccess.autoExtended',
+  'batch.started': 'audit.batch.started',
+  'digest.subscribed': 'audit.digest.subscribed',
+  'digest.unsubscribed': 'audit.digest.unsubscribed',
+  'digest.dropped': 'audit.digest.dropped',
 };
 
 /** The sentence an audit event reads as, and what it names (a language chosen is named in the reader's language). */
 function auditSentence(l: Locale, e: AuditEntry): { key: MessageKey; subject: string | null } {
+  // What was exported travels as its kind: the reader reads it in words.
+  if (e.action.startsWith('export.') && (e.subject === 'customers' || e.subject === 'audit'))
+    return { key: AUDIT_SENTENCES[e.action] ?? 'audit.other', subject: t(l, `export.what.${e.subject}`) };
   if (e.action !== 'person.language') return { key: AUDIT_SENTENCES[e.action] ?? 'audit.other', subject: e.subject };
   const chosen = Locale.safeParse(e.subject);
   return chosen.success

@@ -4,6 +4,7 @@ import { t } from '../i18n/catalogue.js';
 import type { CustomerDetails, CustomerPage, Slice } from '../bot/service/customers.js';
 import { accessLines } from './access.js';
 import { accessViewOf } from '../bot/service/gdap-access.js';
+import { autoExtends } from '../bot/service/auto-extend.js';
 import { formatDate, may, type ActionModel, type Base, type Fact, type LinkModel, type Viewer } from './common.js';
 
 /** One row of the list: what tells customers apart, and the action that opens the details. */
@@ -210,7 +211,7 @@ function adminAccessLines(viewer: Viewer, records: readonly GdapRecord[]): strin
       name: `${r.displayName} (${t(l, 'ui.gdap.roles', { count: r.roleDefinitionIds.length })})`,
       status: r.status,
       ends: r.endDateTime ? formatDate(viewer, r.endDateTime, false) : t(l, 'ui.gdap.noEnd'),
-      extend: t(l, r.autoExtendDuration && r.autoExtendDuration !== 'PT0S' ? 'ui.gdap.extendYes' : 'ui.gdap.extendNo'),
+      extend: t(l, autoExtends(r.autoExtendDuration) ? 'ui.gdap.extendYes' : 'ui.gdap.extendNo'),
     }),
   );
   return lines.length ? lines : [t(l, 'ui.gdap.none')];

@@ -6,8 +6,20 @@ import { can, may, outcomeView, roleName, type ActionModel, type Base, type Outc
 
 /** Help's parts, in order, each with its commands in reading order; every command is in one. */
 export const HELP_SECTIONS = {
-  customers: ['listCustomers', 'customer', 'providers', 'removeRelationship', 'refreshCustomers', 'endAdminAccess'],
-  invitations: ['invite', 'inviteWithProvider', 'invitations', 'onboarding', 'revokeInvitation', 'notifyHere', 'notifyOff'],
+  customers: ['listCustomers', 'customer', 'providers', 'removeRelationship', 'refreshCustomers', 'endAdminAccess', 'exportCustomers', 'gaps'],
+  invitations: [
+    'invite',
+    'inviteWithProvider',
+    'invitations',
+    'onboarding',
+    'revokeInvitation',
+    'notifyHere',
+    'notifyOff',
+    'inviteCustomers',
+    'digestHere',
+    'digestOff',
+    'digest',
+  ],
   admin: [
     'grant',
     'revokeRole',
@@ -18,6 +30,7 @@ export const HELP_SECTIONS = {
     'status',
     'connectPartnerCenter',
     'disconnectPartnerCenter',
+    'exportAudit',
   ],
   general: ['whoami', 'language', 'help'],
 } as const satisfies Record<string, readonly CommandName[]>;

@@ -8,6 +8,8 @@ import type { CustomerDetailsView, CustomerListView } from './customers.js';
 import type { AcceptedView, DraftView, ProviderPickerView, SentView } from './invitations.js';
 import type { ListView, MessageView, OutcomeView } from './common.js';
 import type { HelpView } from './help.js';
+import type { BulkFormView } from './bulk.js';
+import type { DigestView } from './digest.js';
 
 export * from './common.js';
 export * from './help.js';
@@ -20,6 +22,10 @@ export * from './access.js';
 export * from './notifications.js';
 export * from './onboarding.js';
 export * from './reminders.js';
+export * from './exports.js';
+export * from './auto-extend.js';
+export * from './bulk.js';
+export * from './digest.js';
 
 export type View =
   | HelpView
@@ -32,4 +38,7 @@ export type View =
   | AttestationView
   | OutcomeView
   | ListView
-  | AcceptedView;
+  | AcceptedView
+  | BulkFormView
+  | DigestView;
+export * from './gaps.js';

@@ -1,5 +1,7 @@
 /** Views of the Microsoft directory: connection status, ending admin access, and its notices. */
 import { toReminderView } from './reminders.js';
+import { toBatchProgressView } from './bulk.js';
+import { toDigestView, type DigestView } from './digest.js';
 import type { GdapRecord } from '../store/schema.js';
 import { t } from '../i18n/catalogue.js';
 import type { DirectoryStatus } from '../bot/service/directory.js';
@@ -18,6 +20,7 @@ import { toAcceptedView, type AcceptedView } from './invitations.js';
 import { toNotificationsTroubleView } from './notifications.js';
 import { checkLines } from './checks.js';
 import { toAdminAccessFailedView, toAdminAccessReadyView } from './access.js';
+import { autoExtendAction } from './auto-extend.js';
 
 /** One sentence per capability Partner Center refused, naming the cause. */
 export function refusalLines(l: Locale, capabilities: Record<string, string | null>): string[] {
@@ -142,14 +145,22 @@ export function toEndAccessOutcomeView(
   return { kind: 'outcome', locale: l, title: '', fallbackText: summary, text, facts: [], actions: [] };
 }
 
-/** Posted to subscribed conversations: a GDAP relationship ends soon, with an offer to request a new one. */
+/**
+ * Posted to subscribed conversations: a GDAP relationship ends soon, with an offer to turn on
+ * auto-extend (when Microsoft would allow it) or to request a new one.
+ */
 export function toAdminAccessEndingView(viewer: Viewer, e: AdminAccessEndingEvent): OutcomeView {
   const l = viewer.locale;
   const title = t(l, 'ui.ending.title', { company: e.companyName });
-  const text = t(l, 'ui.ending.text', { name: e.relationshipName, ends: formatDate(viewer, e.endsAt, false) });
+  const extendable = e.autoExtendable === true;
+  const text = t(l, extendable ? 'ui.ending.textAutoExtend' : 'ui.ending.text', {
+    name: e.relationshipName,
+    ends: formatDate(viewer, e.endsAt, false),
+  });
   return outcomeView(l, title, text, {
     actions: [
-      { verb: 'command', title: t(l, 'ui.ending.renew'), style: 'positive', data: { command: 'invite' } },
+      ...(extendable ? [autoExtendAction(viewer, e.relationshipId)] : []),
+      { verb: 'command', title: t(l, 'ui.ending.renew'), style: extendable ? 'default' : 'positive', data: { command: 'invite' } },
       ...(e.customerId ? [{ verb: 'customer.show' as const, title: t(l, 'ui.accepted.show'), data: { customerId: e.customerId } }] : []),
     ],
   });
@@ -241,7 +252,7 @@ export function toReconnectView(viewer: Viewer, e: PartnerCenterReconnectEvent):
 }
 
 /** The view of anything the bot posts outside a turn. */
-export function toNotificationView(viewer: Viewer, event: ServiceEvent): AcceptedView | OutcomeView {
+export function toNotificationView(viewer: Viewer, event: ServiceEvent): AcceptedView | OutcomeView | DigestView {
   switch (event.type) {
     case 'adminAccess.ending':
       return toAdminAccessEndingView(viewer, event);
@@ -259,6 +270,12 @@ export function toNotificationView(viewer: Viewer, event: ServiceEvent): Accepte
       return toNotificationsTroubleView(viewer, event);
     case 'invitation.reminder':
       return toReminderView(viewer, event);
+    case 'batch.progress':
+      return toBatchProgressView(viewer, event);
+    case 'digest':
+      // The dispatcher has the service read the figures just before posting (prepareDelivery).
+      if (!event.report) return outcomeView(viewer.locale, t(viewer.locale, 'ui.digest.title'), t(viewer.locale, 'error.unexpected'));
+      return toDigestView(viewer, event.report, { subscribed: true, nextAt: event.nextAt ?? null });
     default:
       return toAcceptedView(viewer, event);
   }

@@ -29,6 +29,7 @@ import {
   toEndAccessConfirmView,
   toEndAccessOutcomeView,
   toAdminAccessEndingView,
+  toAutoExtendedView,
   toAdminAccessReadyView,
   toAdminAccessFailedView,
   toCustomerArrivedView,
@@ -40,10 +41,18 @@ import {
   toReminderView,
   toOnboardingView,
   toOnboardingRecordView,
+  toExportLinkView,
+  toExportFileView,
+  toGapsView,
+  toGapPageView,
+  toDigestView,
   type View,
   type Viewer,
 } from './index.js';
 import { ONBOARDING_PAGE, type OnboardingRecord } from '../bot/service/onboarding.js';
+import { GAP_KINDS, GAPS_PAGE, type GapRow } from '../bot/service/gaps.js';
+import { bulkSamples } from './bulk-samples.js';
+import type { DigestReport } from '../bot/service/digest-report.js';
 
 const at = '2026-11-23T14:02:00.000Z';
 const link = 'https://bot.example.com/invitations/q3VbX0m2b8Jc1a7kN5pL4sT9wY6zR2uE1oI8hG3fD0c';
@@ -296,6 +305,7 @@ export function sampleViews(locale: Locale, o: Outside = (text) => text): Record
     ]),
     ...microsoftSamples(viewer, o, customer),
     ...notificationSamples(viewer, o),
+    ...bulkSamples(viewer, o),
   };
 }
 
@@ -416,6 +426,15 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       companyName: customer.companyName,
       endsAt: '2026-12-07T14:02:00.000Z',
       deliveryIds: [],
+      autoExtendable: true,
+    }),
+    'admin-access-auto-extended': toAutoExtendedView(viewer, {
+      relationshipId: 'g2',
+      relationshipName: gdap[1]!.displayName,
+      customerId: customer.id,
+      companyName: customer.companyName,
+      endsAt: gdap[1]!.endDateTime,
+      alreadyOn: false,
     }),
     'partner-center-sign-in': toDeviceCodeView(viewer, {
       userCode: o('FJ8QXK2LM'),
@@ -473,7 +492,95 @@ function microsoftSamples(viewer: Viewer, o: Outside, customer: Customer): Recor
       { ...onboardingRecord(0), problem: { message: o('Insufficient privileges to complete the operation.'), relationshipId: 'g2' } },
       new Date(at),
     ),
+    // An export: Teams' one-time link, and the card that comes with the file elsewhere.
+    'export-link': toExportLinkView(viewer, {
+      kind: 'customers',
+      url: 'https://bot.example.com/downloads/Zm9yLWEtcGljdHVyZS1vbmx5LW5vdC1hLXRva2VuLQ',
+      filename: `${viewer.locale === 'it' ? 'clienti' : 'customers'}-2026-11-23.csv`,
+      expiresAt: at,
+    }),
+    'export-file': toExportFileView(viewer, {
+      kind: 'audit',
+      filename: `${viewer.locale === 'it' ? 'registro' : 'audit'}-2026-11-23.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      bytes: Buffer.from('\uFEFFWhen (UTC),Who\r\n'),
+      rows: 1_250,
+    }),
+    // Every kind with a count and what is unknown, for a Microsoft deployment without Partner Center's API.
+    'gaps-overview': toGapsView(
+      { ...viewer, capabilities: ['microsoft'] },
+      { gaps: GAP_KINDS.map((kind, i) => ({ kind, count: 1_000 + i, unknown: i < 3 ? 1_999 : 0 })) },
+    ),
+    // A full page of the longest rows (a relationship each, real-sized names) with both pager buttons.
+    'gaps-page': toGapPageView(viewer, {
+      kind: 'endingWithoutAutoExtend',
+      count: 2_000,
+      unknown: 0,
+      page: 2,
+      pages: 200,
+      rows: Array.from({ length: GAPS_PAGE }, (_, i) => gapRow(i)),
+    }),
+    'gaps-provider-page': toGapPageView(viewer, {
+      kind: 'providerWithoutRelationship',
+      count: 2_000,
+      unknown: 1_500,
+      page: 1,
+      pages: 200,
+      rows: Array.from({ length: GAPS_PAGE }, (_, i) => ({
+        ...gapRow(i),
+        relationship: null,
+        providerName: o('Contoso Distribution Europe S.p.A.'),
+      })),
+    }),
+    // A full digest: every section past its five, long names, the chart at its signed address.
+    digest: toDigestView(
+      viewer,
+      digestReport(
+        'https://bot.example.com/digest/chart/teams%3A19%3Asales%40thread.tacv2/1795442520000.png?exp=1798034520000&sig=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cQ',
+      ),
+      { subscribed: true, nextAt: at },
+    ),
+    'digest-unsubscribed': toDigestView(viewer, digestReport(null), { subscribed: false, nextAt: at }),
   };
+
+  function gapRow(i: number): GapRow {
+    return {
+      customerId: `cust-${i}`,
+      name: o(`Customer ${i} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`),
+      email: o(`it-admin-${i}@customer-${i}.example`),
+      providerName: null,
+      relationship: {
+        id: `0b2d6c1a-8e3f-4a7b-b5c9-1f4e2d3a6b7${i}-12345678`,
+        displayName: o(`Northwind_GDAP_Customer_${i}_Holding_2026`),
+        endsAt: at,
+      },
+    };
+  }
+
+  function digestReport(chartUrl: string | null): DigestReport {
+    const items = (label: string) =>
+      Array.from({ length: 5 }, (_, i) => ({
+        name: o(`${label} ${i + 1} ${'Holding Internazionale S.p.A. '.repeat(3).trim()}`),
+        at: inv.createdAt,
+      }));
+    const weeks = Array.from({ length: 8 }, (_, i) => ({
+      start: new Date(Date.parse(at) - (8 - i) * 7 * 86_400_000).toISOString(),
+      sent: 120 + i,
+      accepted: 40 + i,
+      ready: 30 + i,
+    }));
+    return {
+      at,
+      timeZone: 'Europe/Rome',
+      accepted: { count: 48, top: items('Accepted') },
+      pending: { count: 1_850, top: items('Waiting') },
+      ready: { count: 37, top: items('Ready') },
+      ending: { count: 212, top: items('Ending') },
+      gaps: GAP_KINDS.map((kind, i) => ({ kind, count: 140 + i, unknown: 0 })),
+      weeks,
+      chartUrl,
+    };
+  }
 
   function reminder(kind: 'reminder' | 'expired') {
     return {

@@ -26,6 +26,9 @@ export const VERBS = [
   'subscription.remove',
   'onboarding.page',
   'onboarding.show',
+  'gaps.page',
+  'gdap.autoExtend',
+  'bulk.start',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];

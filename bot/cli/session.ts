@@ -1,7 +1,11 @@
 /** A terminal conversation: typed commands and numbered choices, on the shared conversation logic. */
 import type { Conversation, Turn } from '../conversation/handler.js';
-import type { DraftView, View } from '../../views/index.js';
+import { toMessageView, type DraftView, type View } from '../../views/index.js';
 import { renderText, plain, type Choice, type Style } from '../../render/text/render-text.js';
+import { t } from '../../i18n/catalogue.js';
+import { saveInFolder } from './save-file.js';
+import { bulkCommand } from '../commands/parse.js';
+import { readCappedFile } from './bulk-file.js';
 
 type Prompt = { ask: string; multiline: boolean; collected: string[]; then: (answer: string) => Promise<void> };
 
@@ -21,6 +25,7 @@ const words = {
     askAttest: 'Type "yes" to confirm the statement above:',
     attestRequired: 'Type "yes" to confirm the statement above, or pick Cancel.',
     yes: ['yes', 'y'],
+    askLines: 'Type or paste the lines, one customer a line; finish with a line holding only a dot (.)',
     pickRange: (max: number) => (max === 1 ? 'Pick 1, or type a command.' : `Pick a number from 1 to ${max}, or type a command.`),
   },
   it: {
@@ -38,12 +43,24 @@ const words = {
     askAttest: 'Scrivi "sì" per confermare la dichiarazione qui sopra:',
     attestRequired: 'Scrivi "sì" per confermare la dichiarazione qui sopra, oppure scegli Annulla.',
     yes: ['sì', 'si', 's', 'yes', 'y'],
+    askLines: 'Scrivi o incolla le righe, un cliente per riga; termina con una riga che contiene solo un punto (.)',
     pickRange: (max: number) => (max === 1 ? 'Scegli 1, o scrivi un comando.' : `Scegli un numero da 1 a ${max}, o scrivi un comando.`),
   },
 };
 
-export function createChatSession(options: { conversation: Conversation; turn: Turn; out: (line: string) => void; style?: Style }) {
+/**
+ * `saveFile` keeps a file the bot sends (an export) and returns where; by default in the folder the
+ * chat was started in.
+ */
+export function createChatSession(options: {
+  conversation: Conversation;
+  turn: Turn;
+  out: (line: string) => void;
+  style?: Style;
+  saveFile?: (file: { filename: string; bytes: Uint8Array }) => string;
+}) {
   const { conversation, turn, out } = options;
+  const saveFile = options.saveFile ?? ((file) => saveInFolder(process.cwd(), file));
   const style = options.style ?? plain;
   // The session's own words follow the language the bot last answered in (see conversation/language.ts).
   let w = words[turn.actor.locale];
@@ -60,6 +77,7 @@ export function createChatSession(options: { conversation: Conversation; turn: T
       const rendered = renderText(view, style);
       const offset = choices.length;
       for (const line of rendered.lines) out(line.replace(/\[(\d+)\]/, (_, n: string) => `[${Number(n) + offset}]`));
+      if (view.kind === 'outcome' && view.file) out(t(view.locale, 'ui.export.saved', { path: saveFile(view.file) }));
       choices.push(...rendered.choices);
       draft = view.kind === 'draft' ? view : draft && view.kind === 'message' ? draft : null;
     }
@@ -129,6 +147,10 @@ export function createChatSession(options: { conversation: Conversation; turn: T
     async welcome(): Promise<void> {
       show([await conversation.welcome(turn)]);
     },
+    /** Something that happened meanwhile (a bulk invitation finished): shown as a card is. */
+    notice(views: View[]): void {
+      show(views);
+    },
     get prompt(): string {
       return prompt ? '' : '> ';
     },
@@ -146,6 +168,23 @@ export function createChatSession(options: { conversation: Conversation; turn: T
       }
       const trimmed = line.trim();
       if (!trimmed) return;
+      const bulk = bulkCommand(trimmed);
+      if (bulk && /^\S+\.(csv|txt)$/i.test(bulk.lines.trim())) {
+        // A file's path after `invite customers`: read within the size cap, as a file sent in a chat is.
+        const file = await readCappedFile(bulk.lines.trim());
+        show(
+          file
+            ? await conversation.handleBulkFile(turn, file, bulk.language)
+            : [toMessageView({ locale: bulk.language }, 'error', 'bulk.fileNotFound', { path: bulk.lines.trim() })],
+        );
+        return;
+      }
+      if (bulk && !bulk.lines.trim()) {
+        const views = await conversation.handleText(turn, trimmed);
+        show(views);
+        if (views.some((v) => v.kind === 'bulkForm')) ask(w.askLines, true, (lines) => run('bulk.start', { lines }));
+        return;
+      }
       if (/^\d+$/.test(trimmed) && choices.length > 0) {
         const picked = choices[Number(trimmed) - 1];
         if (picked) return act(picked);

@@ -11,7 +11,10 @@ import { toLocale } from '../../i18n/catalogue.js';
 import { createChatSession } from './session.js';
 import { chatLogDestination } from './chat-log.js';
 import { ansi, plain } from '../../render/text/render-text.js';
-import { roleName } from '../../views/index.js';
+import { roleName, toBatchProgressView } from '../../views/index.js';
+import { createBatchRunner } from '../notifications/batch-runner.js';
+import { progressOf } from '../service/bulk-invitations.js';
+import type { Batch } from '../../store/schema.js';
 
 export interface ChatStreams {
   /** The command line after the script (`--as`, `--locale`, `--demo`, `--data`). */
@@ -66,6 +69,14 @@ export async function runChat({ args, env, input, output, terminal }: ChatStream
     `${locale === 'it' ? 'Usi il bot come' : 'Acting as'} ${user} (${roleName(locale, me.role)}). ${locale === 'it' ? 'Scrivi `aiuto`, o `esci` per uscire.' : 'Type `help`, or `exit` to leave.'}\n`,
   );
   await session.welcome();
+  // Bulk invitations run here too (the server cannot have the data file open meanwhile); the end of one is said when it comes.
+  const batches = createBatchRunner({ store: app.store, work: app.service, logger, cluster: app.cluster });
+  app.store.watch(({ collection, before, after }) => {
+    const [was, is] = [before as Batch | undefined, after as Batch | undefined];
+    if (collection === 'batches' && is && was?.status === 'running' && is.status !== 'running')
+      session.notice([toBatchProgressView({ locale: is.locale }, progressOf(is))]);
+  });
+  batches.start();
 
   const rl = createInterface({ input, output, terminal });
   let open = true;
@@ -80,6 +91,7 @@ export async function runChat({ args, env, input, output, terminal }: ChatStream
     rl.prompt();
   }
   if (open) rl.close();
+  await batches.stop();
   await app.store.close();
 }
 

@@ -30,6 +30,13 @@ export const COMMAND_NAMES = [
   'partnerName',
   'language',
   'onboarding',
+  'exportCustomers',
+  'exportAudit',
+  'gaps',
+  'inviteCustomers',
+  'digestHere',
+  'digestOff',
+  'digest',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -164,6 +171,28 @@ export const commands: CommandSpec[] = [
     usage: { en: 'disconnect partner center', it: 'scollega partner center' },
     permission: 'adminAccess',
   },
+  {
+    name: 'exportCustomers',
+    phrases: { en: ['export customers'], it: ['esporta clienti'] },
+    usage: { en: 'export customers', it: 'esporta clienti' },
+    permission: 'look',
+  },
+  {
+    name: 'exportAudit',
+    phrases: { en: ['export audit'], it: ['esporta registro'] },
+    usage: { en: 'export audit', it: 'esporta registro' },
+    permission: 'audit',
+  },
+  { name: 'gaps', phrases: { en: ['gaps'], it: ['lacune'] }, usage: { en: 'gaps', it: 'lacune' }, permission: 'look' },
+  {
+    name: 'inviteCustomers',
+    phrases: { en: ['invite customers'], it: ['invita clienti'] },
+    usage: { en: 'invite customers [lines]', it: 'invita clienti [righe]' },
+    permission: 'invite',
+  },
+  { name: 'digestHere', phrases: { en: ['digest here'], it: ['riepilogo qui'] }, usage: { en: 'digest here', it: 'riepilogo qui' } },
+  { name: 'digestOff', phrases: { en: ['stop digest'], it: ['disattiva riepilogo'] }, usage: { en: 'stop digest', it: 'disattiva riepilogo' } },
+  { name: 'digest', phrases: { en: ['digest'], it: ['riepilogo'] }, usage: { en: 'digest', it: 'riepilogo' }, permission: 'look' },
 ];
 
 /**
@@ -194,6 +223,29 @@ export function invitationArgs(text: string): { companyName: string | null; cust
   const email = words.find((w) => w.includes('@')) ?? null;
   const company = words.filter((w) => w !== email).join(' ');
   return { companyName: company || null, customerEmail: email, provider: withProvider ? (withProvider[1] ?? '').trim() : null };
+}
+
+/** The most text a bulk invitation's lines are read from when typed after the command (500 long lines and more). */
+export const MAX_BULK_TEXT = 1_000_000;
+/** `invite customers` / `invita clienti` at the start, after a mention or `/csp`: the lines follow, their breaks kept. */
+const BULK_COMMAND = /^\s*(?:<at>[^<]{0,200}<\/at>|<@[A-Z0-9]+(?:\|[^>]{0,200})?>|@\S{1,100})?\s*(?:\/csp\s+)?(invite customers|invita clienti)(?=\s|$)/i;
+
+/**
+ * `invite customers <lines>`: the lines as typed (one customer a line), with Slack's markup for an
+ * email (`<mailto:…|…>`) and its escaped `&`, `<`, `>` undone; null for any other text. The length
+ * check of other commands does not apply: 500 lines are longer than any command.
+ */
+export function bulkCommand(raw: string): { language: Locale; lines: string } | null {
+  if (typeof raw !== 'string' || raw.length > MAX_BULK_TEXT) return null;
+  const match = BULK_COMMAND.exec(raw.slice(0, 400));
+  if (!match) return null;
+  const lines = raw
+    .slice(match[0].length)
+    .replace(/<mailto:([^|>\s]+)(\|[^>]*)?>/gi, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+  return { language: match[1]!.toLowerCase().startsWith('invita') ? 'it' : 'en', lines };
 }
 
 /** Removes Teams `<at>` mentions, Slack `<@U123>` mentions, a leading "@bot", and extra spaces. */
@@ -238,7 +290,14 @@ export function parseCommand(raw: string): ParsedCommand {
 
 /** Commands whose text after the phrase is optional (a search, a provider's name). */
 function acceptsArgs(name: CommandName): boolean {
-  return name === 'listCustomers' || name === 'inviteWithProvider' || name === 'language' || name === 'invite' || name === 'onboarding';
+  return (
+    name === 'listCustomers' ||
+    name === 'inviteWithProvider' ||
+    name === 'language' ||
+    name === 'invite' ||
+    name === 'onboarding' ||
+    name === 'inviteCustomers'
+  );
 }
 
 /** The command phrase nearest to what was typed, if it is near enough to be a typo. */

@@ -15,10 +15,12 @@ import {
   toNotificationsView,
   toOnboardingRecordView,
   toOnboardingView,
+  toGapPageView,
   toRemovalOutcomeView,
   toRevokedView,
   toSentView,
   toSnoozedView,
+  toAutoExtendedView,
   type View,
   type Viewer,
 } from '../../views/index.js';
@@ -26,9 +28,15 @@ import { isCommandName } from '../commands/parse.js';
 import { isVerb } from '../../views/verbs.js';
 import { noteRefusal } from '../telemetry.js';
 import type { ActionResult, Logger, Turn } from './turn.js';
+import type { createBulkAnswers } from './bulk.js';
+
+/** What a draft re-rendered after a refusal keeps of the form. */
+type DraftEdits = Omit<NonNullable<Parameters<typeof toDraftView>[2]>, 'error' | 'inviteeError'>;
 
 /** What the router shares with the typed half: the same viewer, refusal card, lookup and commands. */
 export interface ActionRouterDeps {
+  /** Bulk invitations: the form's button. */
+  bulk: ReturnType<typeof createBulkAnswers>;
   service: Service;
   logger: Logger;
   viewerOf: (turn: Turn) => Viewer;
@@ -38,13 +46,28 @@ export interface ActionRouterDeps {
   runCommand: (turn: Turn, name: CommandName, args: string) => Promise<View[]>;
 }
 
-export function createActionRouter({ service, logger, viewerOf, errorView, identify, listPage, runCommand }: ActionRouterDeps) {
+export function createActionRouter({ bulk, service, logger, viewerOf, errorView, identify, listPage, runCommand }: ActionRouterDeps) {
   return async function answerAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<ActionResult> {
     await identify(turn);
     const { actor } = turn;
     const viewer = viewerOf(turn);
     const str = (key: string) =>
       typeof data[key] === 'string' ? (data[key] as string) : typeof data[key] === 'number' ? String(data[key]) : '';
+    /** A form's text input as sent; absent (undefined) when the form has no such input. */
+    const given = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+    /**
+     * A refusal about a field the person can fix: the same draft again, what they typed kept, the
+     * sentence beside the field. Any other refusal is thrown on, to the refusal card.
+     */
+    const draftRefusedOnField = (error: unknown, id: string, kept: DraftEdits): View => {
+      const field = isServiceError(error) ? (['body', 'companyName', 'customerEmail'] as const).find((f) => error.fields[f]) : undefined;
+      if (!isServiceError(error) || !field) throw error;
+      const key = error.fields[field]!;
+      noteRefusal(key, error.code);
+      const invitation = service.getInvitation(actor, id, str('token'));
+      const problem = field === 'body' ? { error: key } : { inviteeError: { on: field, key } };
+      return toDraftView(viewer, invitation, { ...kept, ...problem });
+    };
     try {
       // A verb is whatever the client sent: only the known ones are routed.
       if (!isVerb(verb)) return { mode: 'reply', views: [toMessageView(viewer, 'error', 'error.badAction')] };
@@ -58,7 +81,6 @@ export function createActionRouter({ service, logger, viewerOf, errorView, ident
           // Draft cards posted before the input was renamed (still in Teams chats) send it as `channel`.
           const acquisition = str('acquisition') || str('channel');
           // Cards posted before the company and email inputs existed send neither: the draft keeps its own.
-          const given = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
           const invitee = { companyName: given('companyName'), customerEmail: given('customerEmail') };
           try {
             const sent = await service.markInvitationSent(actor, id, {
@@ -67,32 +89,27 @@ export function createActionRouter({ service, logger, viewerOf, errorView, ident
               acquisition,
               token: str('token'),
               ...invitee,
+              // Where Done was selected: where the reminders go when no card of the draft was posted (a Slack modal).
+              conversation: turn.conversation,
             });
             return { mode: 'replace', views: [toSentView(viewer, sent)] };
           } catch (error) {
-            // A field the person can fix: the same draft again, what they typed kept, the sentence beside the field.
-            const field = isServiceError(error)
-              ? (['body', 'companyName', 'customerEmail'] as const).find((f) => error.fields[f])
-              : undefined;
-            if (!isServiceError(error) || !field) throw error;
-            const key = error.fields[field]!;
-            noteRefusal(key, error.code);
-            const invitation = service.getInvitation(actor, id, str('token'));
             const kept = { subject: str('subject'), body: str('body'), acquisition: acquisition || undefined, ...invitee };
-            const problem = field === 'body' ? { error: key } : { inviteeError: { on: field, key } };
-            return { mode: 'replace', views: [toDraftView(viewer, invitation, { ...kept, ...problem })] };
+            return { mode: 'replace', views: [draftRefusedOnField(error, id, kept)] };
           }
         }
         case 'invitation.language': {
-          // The form's company and email ride along (Teams sends the inputs); the rest of the text is the bot's again.
-          const given = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
-          const input = {
-            language: data.language,
-            token: str('token'),
-            companyName: given('companyName'),
-            customerEmail: given('customerEmail'),
-          };
-          return { mode: 'replace', views: [toDraftView(viewer, await service.rewriteDraft(actor, str('invitationId'), input))] };
+          // The form's company and email ride along (Teams sends the inputs, the Slack modal its typed values);
+          // the rest of the text is the bot's again. How the customer came stays as chosen on the form.
+          const id = str('invitationId');
+          const invitee = { companyName: given('companyName'), customerEmail: given('customerEmail') };
+          const kept = { acquisition: str('acquisition') || undefined };
+          try {
+            const rewritten = await service.rewriteDraft(actor, id, { language: data.language, token: str('token'), ...invitee });
+            return { mode: 'replace', views: [toDraftView(viewer, rewritten, kept)] };
+          } catch (error) {
+            return { mode: 'replace', views: [draftRefusedOnField(error, id, { ...kept, ...invitee })] };
+          }
         }
         case 'invitation.open':
           return { mode: 'reply', views: [toDraftView(viewer, service.openDraft(actor, str('invitationId'), str('token')))] };
@@ -186,6 +203,16 @@ export function createActionRouter({ service, logger, viewerOf, errorView, ident
           const { name } = await service.removeNotificationSubscription(actor, str('subscriptionId'));
           return { mode: 'replace', views: [toNotificationsView(viewer, service.notificationHealth(actor), { name })] };
         }
+        case 'gaps.page':
+          return {
+            mode: 'replace',
+            views: [toGapPageView(viewer, service.gapPage(actor, { kind: data.kind, page: Number(str('page')) || 1 }))],
+          };
+        case 'gdap.autoExtend':
+          // The notice (or the `gaps` row) becomes what happened; the service re-checks the id.
+          return { mode: 'replace', views: [toAutoExtendedView(viewer, await service.autoExtendAdminAccess(actor, data.relationshipId))] };
+        case 'bulk.start':
+          return await bulk.fromForm(turn, typeof data.lines === 'string' ? data.lines : '');
         default: {
           const unrouted: never = verb; // every verb of the union is routed above
           return unrouted;

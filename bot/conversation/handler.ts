@@ -3,7 +3,7 @@
  * Surfaces turn their payloads into a `Turn` and render the views; rules stay in the service.
  */
 import type { Locale } from '../../store/schema.js';
-import { invitationArgs, parseCommand, usageOf, type CommandName } from '../commands/parse.js';
+import { bulkCommand, invitationArgs, parseCommand, usageOf, type CommandName } from '../commands/parse.js';
 import { invitee } from '../service/invitations.js';
 import { isServiceError, type Service } from '../service/index.js';
 import { StoreUnavailableError } from '../../store/store.js';
@@ -29,7 +29,10 @@ import {
   toPartnerSetupView,
   toOnboardingView,
   toOnboardingRecordView,
+  toGapsView,
   languageName,
+  toExportFileView,
+  toExportLinkView,
   type HomeView,
   type OutcomeView,
   type View,
@@ -38,6 +41,8 @@ import {
 import { noteFailure, noteRefusal } from '../telemetry.js';
 import { answeringIn, languageOfAction, withLanguage } from './language.js';
 import { createActionRouter } from './actions.js';
+import { createBulkAnswers } from './bulk.js';
+import { digestCommand } from './digest.js';
 import type { ActionResult, Logger, Turn } from './turn.js';
 
 export type { ConversationRef, Turn, ActionResult, Logger } from './turn.js';
@@ -72,7 +77,10 @@ export function createConversation(service: Service, logger: Logger) {
   const listPage = (turn: Turn, viewer: Viewer, query: string, page: number) =>
     toCustomerListView(viewer, service.listCustomers(turn.actor, { query, page }));
 
+  const bulk = createBulkAnswers({ service, viewerOf, errorView });
+
   const answerAction = createActionRouter({
+    bulk,
     service,
     logger,
     viewerOf,
@@ -234,6 +242,13 @@ export function createConversation(service: Service, logger: Logger) {
             ? toOnboardingRecordView(viewer, service.onboardingOf(actor, args), service.now())
             : toOnboardingView(viewer, service.onboarding(actor), service.now()),
         ];
+      case 'inviteCustomers':
+        // Typed with lines, the text is read before the command's length check (handleText); from a button, the form.
+        return bulk.fromText(turn, '');
+      case 'digestHere':
+      case 'digestOff':
+      case 'digest':
+        return digestCommand(service, turn, viewer, name);
       case 'partnerName': {
         const { name, previous } = await service.namePartner(actor, { name: args });
         return [
@@ -243,6 +258,16 @@ export function createConversation(service: Service, logger: Logger) {
           }),
         ];
       }
+      case 'exportCustomers':
+      case 'exportAudit': {
+        const kind = name === 'exportCustomers' ? 'customers' : 'audit';
+        // Teams takes no file from a bot in a chat: a one-time link instead. Slack and the terminal get the file.
+        return turn.conversation.platform === 'teams'
+          ? [toExportLinkView(viewer, await service.exportLink(actor, { kind }))]
+          : [toExportFileView(viewer, await service.exportFile(actor, { kind }))];
+      }
+      case 'gaps':
+        return [toGapsView(viewer, service.gaps(actor))];
     }
   }
 
@@ -264,10 +289,23 @@ export function createConversation(service: Service, logger: Logger) {
 
     /** Answers a typed message. */
     async handleText(asTyped: Turn, text: string): Promise<View[]> {
+      const lines = bulkCommand(text);
+      if (lines) {
+        const turn = answeringIn(asTyped, service.languageOf(asTyped.actor), lines.language);
+        await identify(turn);
+        return withLanguage(await bulk.fromText(turn, lines.lines), turn.actor.locale);
+      }
       const parsed = parseCommand(text);
       const spoken = parsed.kind === 'tooLong' ? null : parsed.language;
       const turn = answeringIn(asTyped, service.languageOf(asTyped.actor), spoken);
       return withLanguage(await answerText(turn, parsed, spoken), turn.actor.locale);
+    },
+
+    /** A CSV file sent in the chat for a bulk invitation (`bytes` null: it was over the size cap). */
+    async handleBulkFile(asSent: Turn, file: { name: string; bytes: Uint8Array | null }, spoken: Locale | null = null): Promise<View[]> {
+      const turn = answeringIn(asSent, service.languageOf(asSent.actor), spoken);
+      await identify(turn);
+      return withLanguage(await bulk.fromFile(turn, file), turn.actor.locale);
     },
 
     /**

@@ -4,7 +4,7 @@
  * (`auth.test`, whose `x-oauth-scopes` header lists the scopes the token carries).
  */
 import { tokenAuthority, type BotFrameworkCloud } from './bot-framework-cloud.js';
-import { check, notConfigured, reasonOf, TIMEOUT_MS, type Check } from './check.js';
+import { check, notConfigured, reasonOf, TIMEOUT_MS, type Check } from '../service/check.js';
 
 function onLoopback(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '');

@@ -5,7 +5,7 @@
  */
 import type { Connection } from '../../store/schema.js';
 import { WEBHOOK_EVENTS, type WebhookRegistrationClient } from '../partner-center/webhook-registration.js';
-import { check, notConfigured, type Check } from './check.js';
+import { check, notConfigured, type Check } from '../service/check.js';
 
 const DAY_MS = 86_400_000;
 /** The bot nudges the admins 14 days before the sign-in lapses; the doctor warns from then on too. */

@@ -1,6 +1,6 @@
 /** The store as the doctor sees it from outside (store/inspect.ts), and as a running bot sees its own. */
 import type { StoreInspection } from '../../store/inspect.js';
-import { check, type Check } from './check.js';
+import { check, type Check } from '../service/check.js';
 
 const AREA = 'doctor.area.store';
 

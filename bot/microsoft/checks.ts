@@ -6,7 +6,7 @@
  * token's `roles` claim. The reseller link's partnerId is compared with the tenant the token is for.
  */
 import type { MessageKey } from '../../i18n/catalogue.js';
-import { check, type Check } from '../doctor/check.js';
+import { check, type Check } from '../service/check.js';
 import { GraphError, type GraphClient } from './graph.js';
 
 interface Probe {

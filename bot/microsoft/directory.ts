@@ -17,6 +17,7 @@ import type { PartnerCenterLink } from '../partner-center/connection.js';
 import type { PartnerCenterFeatures } from '../partner-center/features.js';
 
 import { GLOBAL_ADMINISTRATOR } from './roles.js';
+import { turnOnAutoExtend } from './auto-extend.js';
 
 /** Partner Center's security groups in every CSP partner tenant, strongest first. */
 const GROUP_ROLES: Array<[string, Role]> = [
@@ -257,6 +258,15 @@ export function createMicrosoftDirectory(options: MicrosoftDirectoryOptions) {
     customerExtras: (tenantId, extrasOptions) => (pc ? pc.features.customerExtras(tenantId, extrasOptions) : Promise.resolve(null)),
 
     removeResellerRelationship: (tenantId) => (pc ? pc.features.removeResellerRelationship(tenantId) : Promise.resolve(null)),
+
+    async autoExtend(relationshipId) {
+      try {
+        return await turnOnAutoExtend(graph, relationshipId);
+      } catch (error) {
+        logger.warn({ err: error, relationshipId }, 'auto-extend refused by Microsoft');
+        throw graphRefusal(error);
+      }
+    },
 
     attachSync(health, run) {
       syncHealth = health;

@@ -2,7 +2,7 @@
  * The Microsoft Graph client behind the `GraphClient` port (graph.ts): app-only tokens from
  * @azure/identity (client credentials with a secret, a certificate, workload or managed identity:
  * credential.ts), Graph v1.0 over fetch, `@odata.nextLink` paging,
- * If-Match on GDAP requests and deletes, and bounded retries (429/503 after Retry-After, other
+ * If-Match on GDAP requests, updates and deletes, and bounded retries (429/503 after Retry-After, other
  * 5xx and network failures with exponential backoff).
  *
  * Tokens and the client secret are never logged; logged paths leave out query strings (a user
@@ -11,7 +11,7 @@
 import { createTokenCredential, type GraphCredential } from './credential.js';
 import type { GdapCustomer, GdapRelationship, GraphClient, NewRelationship, PartnerMembership } from './graph.js';
 import { GraphError } from './graph.js';
-import { MAX_PAGES, attemptJson, tokenClaims } from './http.js';
+import { MAX_PAGES, attemptJson, tokenClaims } from '../http/microsoft.js';
 import { trimSlash } from '../server/url.js';
 import { entraPolicy } from '../telemetry.js';
 import {
@@ -25,7 +25,7 @@ import {
   type RelationshipJson,
 } from './graph-wire.js';
 export { odataString, toRelationship } from './graph-wire.js';
-export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from './http.js';
+export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from '../http/microsoft.js';
 
 export interface GraphClientOptions {
   tenantId: string;
@@ -84,11 +84,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   /**
    * One Graph call with retries. 429 and 503 say the call was not processed, so every method
    * retries them after Retry-After. Other 5xx and network failures leave a POST's outcome
-   * unknown (the relationship may have been created): only GET and DELETE retry those, and a
-   * POST's failure goes to the caller, who can look the relationship up by its unique name.
+   * unknown (the relationship may have been created): only GET, PATCH and DELETE retry those (a
+   * PATCH or DELETE carries If-Match, so a repeat of one that did apply is a 412, never a second
+   * change), and a POST's failure goes to the caller, who can look the relationship up by its unique name.
    */
   async function call(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     url: string,
     callOptions: CallOptions = {},
   ): Promise<{ status: number; json: unknown }> {
@@ -159,6 +160,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
     lockForApproval: (relationship) => request(relationship, 'lockForApproval'),
     terminateRelationship: (relationship) => request(relationship, 'terminate'),
+
+    async setAutoExtend(relationship, autoExtendDuration) {
+      const { json } = await call('PATCH', relationshipUrl(relationship.id), { body: { autoExtendDuration }, ifMatch: relationship.etag });
+      return toRelationship(json as RelationshipJson);
+    },
 
     async getRelationship(id) {
       try {

@@ -80,6 +80,12 @@ export interface GraphClient {
   deleteRelationship(relationship: Pick<GdapRelationship, 'id' | 'etag'>): Promise<void>;
   /** POST …/{id}/requests {"action":"terminate"} with If-Match. */
   terminateRelationship(relationship: Pick<GdapRelationship, 'id' | 'etag'>): Promise<void>;
+  /**
+   * PATCH …/{id} {"autoExtendDuration"} with If-Match (Graph allows it on a created or active
+   * relationship, never with Global Administrator); the relationship as Graph answers it. A 412
+   * (it changed since that etag was read) is a GraphError like any other refusal.
+   */
+  setAutoExtend(relationship: Pick<GdapRelationship, 'id' | 'etag'>, autoExtendDuration: 'PT0S' | 'P180D'): Promise<GdapRelationship>;
   /** Every relationship (all pages), or those of one customer tenant. */
   listRelationships(filter?: { customerTenantId?: string }): Promise<GdapRelationship[]>;
   /** Every customer (all pages). */

@@ -1,7 +1,7 @@
 /** Entra role ids the Microsoft directory names. */
 
-/** Entra's Global Administrator role (template id, the same in every tenant). */
-export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+/** Entra's Global Administrator role (template id, the same in every tenant); the rules name it too. */
+export { GLOBAL_ADMINISTRATOR } from '../service/entra-roles.js';
 
 /**
  * The GDAP roles requested by default: least privilege for a reseller's daily work, never Global

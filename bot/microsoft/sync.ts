@@ -89,8 +89,9 @@ export function createMicrosoftSync(options: SyncOptions) {
     // Partner Center's API, where the partner has it, adds reseller customers (with their domain) and providers.
     const features = options.partnerCenter ?? null;
     let providers: Array<{ tenantId: string; name: string }> | null = null;
+    let fromPartnerCenter: Awaited<ReturnType<PartnerCenterFeatures['resellerCustomers']>> = null;
     if (features) {
-      const fromPartnerCenter = await features.resellerCustomers().catch((err: unknown) => {
+      fromPartnerCenter = await features.resellerCustomers().catch((err: unknown) => {
         logger.warn({ err }, 'Partner Center customers could not be read; the list stays as Graph has it');
         return null;
       });
@@ -104,7 +105,14 @@ export function createMicrosoftSync(options: SyncOptions) {
       // A lapsed or revoked sign-in is announced once, in the admins' conversation.
       await service.checkPartnerCenterConnection(await features.connectionLost());
     }
-    const recorded = await service.recordDirectorySnapshot({ customers, relationships, providers });
+    const recorded = await service.recordDirectorySnapshot({
+      customers,
+      relationships,
+      providers,
+      partnerCenterListed: Array.isArray(fromPartnerCenter),
+    });
+    // Whether the customers invited with a provider have that provider too (only Partner Center can say).
+    if (features) await checkProviderRelationships(features);
     if (recorded.announced)
       logger.info({ announced: recorded.announced }, 'customers new at Microsoft without an invitation here were announced');
     const accessReady = options.access?.length ? await assignAccess({ graph, service, rules: options.access, logger }) : 0;
@@ -115,6 +123,25 @@ export function createMicrosoftSync(options: SyncOptions) {
       lastExpiryCheck = now;
     }
     return { accepted, expired, customers: recorded.customers, added: recorded.added, announced, accessReady };
+  }
+
+  /** Reads the partners of the customers the gaps ask about (a bounded number a pass) and records them. */
+  async function checkProviderRelationships(features: PartnerCenterFeatures): Promise<void> {
+    const facts: Array<{ tenantId: string; partnerTenantIds: string[] }> = [];
+    let refused = 0;
+    let lastError: unknown = null;
+    for (const tenantId of service.customersToCheckForProviders()) {
+      const partners = await features.customerPartners(tenantId).catch((err: unknown) => {
+        refused++;
+        lastError = err;
+        return null;
+      });
+      if (partners) facts.push({ tenantId, partnerTenantIds: partners });
+    }
+    // Once a pass, not once a customer: those customers' provider gap stays unknown until Partner Center answers.
+    if (refused)
+      logger.warn({ err: lastError, refused }, "Partner Center did not list some customers' partners; their provider gap stays unknown");
+    if (facts.length) await service.recordCustomerPartners(facts);
   }
 
   /** One pass now; a pass already under way is shared, never run twice at once. */

@@ -74,6 +74,9 @@ export interface DispatcherOptions {
   cluster?: Cluster | null;
 }
 
+/** How many due deliveries one look sends at the same time. */
+const DUE_AT_ONCE = 32;
+
 /** Tries to record a sent delivery before giving it up (each failure risks a second post). */
 const RECORD_SENT_TRIES = 3;
 
@@ -194,13 +197,21 @@ export function createDispatcher(options: DispatcherOptions) {
     }
   }
 
-  /** Delivers every delivery that is due now, in parallel. */
+  /**
+   * Delivers every delivery that is due now, DUE_AT_ONCE at a time: a backlog (2,000 reminders due
+   * when the bot starts after a while) would otherwise start every post at once and hold the
+   * event loop, /healthz included, until they all were under way.
+   */
   async function runDue(): Promise<void> {
     const at = now().getTime();
     const live = [...store.all('deliveries')].filter((d) => !d.givenUpAt);
     const due = live.filter((d) => Date.parse(d.nextAttemptAt) <= at);
     armNext(live, at);
-    await Promise.allSettled(due.map((d) => deliver(d)));
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) await deliver(due[next++]!).catch(() => {});
+    };
+    await Promise.all(Array.from({ length: Math.min(DUE_AT_ONCE, due.length) }, worker));
   }
 
   /**

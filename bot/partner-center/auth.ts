@@ -20,7 +20,7 @@ import {
 } from '@azure/msal-node';
 import type { DeviceCodePrompt, EncryptedCacheStore, PartnerCenterAuth, SignedIn, Signer } from './port.js';
 import { PartnerCenterError } from './port.js';
-import { tokenClaims } from '../microsoft/http.js';
+import { tokenClaims } from '../http/microsoft.js';
 import { trimSlash } from '../server/url.js';
 
 export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';

@@ -9,7 +9,7 @@
  * Tokens are never logged; logged paths leave out query strings (a filter carries a company name).
  */
 import { randomUUID } from 'node:crypto';
-import type { PartnerCenterClient, PcCustomer, PcIndirectProvider, PcSubscribedSku, PcUser } from './port.js';
+import type { PartnerCenterClient, PcCustomer, PcIndirectProvider, PcPartnerRelationship, PcSubscribedSku, PcUser } from './port.js';
 import { PartnerCenterError } from './port.js';
 import {
   MAX_PAGE_SIZE,
@@ -26,9 +26,9 @@ import {
   type UserJson,
 } from './wire.js';
 export { MAX_PAGE_SIZE, createLimiter, errorFromBody, toCustomer } from './wire.js';
-import { MAX_PAGES, attemptJson } from '../microsoft/http.js';
+import { MAX_PAGES, attemptJson } from '../http/microsoft.js';
 import { trimSlash } from '../server/url.js';
-export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from '../microsoft/http.js';
+export { MAX_RETRY_AFTER_SECONDS, BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_PAGES } from '../http/microsoft.js';
 
 export const PARTNER_CENTER_API = 'https://api.partnercenter.microsoft.com';
 
@@ -241,6 +241,19 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       const customer = await getCustomer(match[1]!);
       if (!customer) throw new PartnerCenterError(404, 'not_found', `Partner Center has no customer ${match[1]}`);
       return customer;
+    },
+
+    async customerRelationships(customerId) {
+      const items = await all<RelationshipJson>(`${customerUrl(customerId)}/relationships`, randomUUID());
+      return items.map(
+        (r) =>
+          ({
+            tenantId: r.id,
+            name: r.name ?? '',
+            relationshipType: r.relationshipType ?? '',
+            state: r.state ?? '',
+          }) satisfies PcPartnerRelationship,
+      );
     },
   };
 }

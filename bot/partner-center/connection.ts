@@ -7,53 +7,10 @@ import type { Store } from '../../store/store.js';
 import type { ActorRef, Connection } from '../../store/schema.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import {
-  PartnerCenterError,
-  type DeviceCodePrompt,
-  type EncryptedCacheStore,
-  type PartnerCenterAuth,
-  type PartnerCenterClient,
-  type SignedIn,
-  type Signer,
-} from './port.js';
+import { PartnerCenterError, type EncryptedCacheStore, type PartnerCenterAuth, type PartnerCenterClient } from './port.js';
+import { CONNECTION_ID, KEY_CHANGED, type Capabilities, type PartnerCenterLink } from '../service/partner-center-port.js';
 
-/**
- * Why the sign-in can no longer give tokens, and which saved sign-in that was found on (its
- * encrypted cache): an admin who connects again meanwhile makes the finding stale.
- */
-export interface ConnectionLost {
-  code: string;
-  cache?: string;
-}
-
-/** `checkConnection`'s code for a stored cache the key cannot open. */
-export const KEY_CHANGED = 'key-changed';
-
-export const CONNECTION_ID = 'partner-center';
-
-/** The calls the bot needs, each probed after sign-in with a request that changes nothing. */
-export const CAPABILITIES = ['customers', 'relationshipRequests', 'providers'] as const;
-export type Capability = (typeof CAPABILITIES)[number];
-export type Capabilities = Record<Capability, { allowed: boolean; code: string | null }>;
-
-/** What the service sees of Partner Center. */
-export interface PartnerCenterLink {
-  /** False when TOKEN_ENCRYPTION_KEY is not set: no token may be kept, so no sign-in. */
-  readonly ready: boolean;
-  /** A device-code sign-in for `by`; `approve` vets the signer before any token is kept (port.ts). */
-  startSignIn(by: ActorRef, approve?: (signer: Signer) => Promise<void>): Promise<{ prompt: DeviceCodePrompt; done: Promise<SignedIn> }>;
-  /**
-   * True when a connection is stored whose token cache TOKEN_ENCRYPTION_KEY cannot decrypt (the
-   * key was rotated, or the data altered): no call can be made until an admin connects again.
-   */
-  keyChanged(): boolean;
-  signOut(): Promise<void>;
-  checkCapabilities(): Promise<Capabilities>;
-  /** The client, when someone is signed in and Partner Center allows `capability`; null otherwise. */
-  clientFor(capability: Capability): PartnerCenterClient | null;
-  /** With someone signed in: null while a token can still be had silently, else why not (the sign-in lapsed or was revoked). */
-  checkConnection(): Promise<ConnectionLost | null>;
-}
+export { CAPABILITIES, CONNECTION_ID, KEY_CHANGED, type Capabilities, type Capability, type ConnectionLost, type PartnerCenterLink } from '../service/partner-center-port.js';
 
 /** The `connections` record as the token cache's home: the cache is written encrypted, in a transaction. */
 export function storedCache(store: Store, clock: Clock, signingIn: () => ActorRef | null): EncryptedCacheStore {

@@ -13,7 +13,8 @@ import type { PartnerCenterLink } from './connection.js';
 import { PartnerCenterError, type PcSubscription } from './port.js';
 
 const EXTRAS_TTL_MS = 5 * 60_000;
-const EXTRAS_KEPT = 200;
+/** Customers whose extras are kept (the most recently opened): a tenant's users can run to thousands. */
+const EXTRAS_KEPT = 32;
 
 /** Partner Center's subscription status in the bot's three. */
 export function toSubscription(s: PcSubscription): Subscription {
@@ -80,7 +81,13 @@ export function createPartnerCenterFeatures(options: { link: PartnerCenterLink; 
       if (!client) return null;
       const now = clock.now().getTime();
       const cached = extras.get(tenantId);
-      if (cached && cached.expires > now && !options.fresh) return cached.value;
+      if (cached && cached.expires > now && !options.fresh) {
+        // Least recently opened goes first.
+        extras.delete(tenantId);
+        extras.set(tenantId, cached);
+        return cached.value;
+      }
+      if (cached && cached.expires <= now) extras.delete(tenantId);
       try {
         const [subscriptions, users, skus] = await Promise.all([
           client.subscriptions(tenantId),
@@ -125,6 +132,17 @@ export function createPartnerCenterFeatures(options: { link: PartnerCenterLink; 
         }
         throw partnerCenterRefusal(error);
       }
+    },
+
+    /**
+     * The tenant ids of the partners a customer has an active relationship with (its indirect
+     * providers), from GET /v1/customers/{id}/relationships; null when the API is not available.
+     */
+    async customerPartners(tenantId: string): Promise<string[] | null> {
+      const client = link.clientFor('customers');
+      if (!client) return null;
+      const partners = await client.customerRelationships(tenantId);
+      return partners.filter((p) => !p.state || p.state.toLowerCase() === 'active').map((p) => p.tenantId.toLowerCase());
     },
   };
 }

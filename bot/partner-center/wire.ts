@@ -66,6 +66,8 @@ export interface SubscribedSkuJson {
 export interface RelationshipJson {
   id: string;
   name?: string;
+  relationshipType?: string;
+  state?: string;
 }
 
 export function toCustomer(json: CustomerJson): PcCustomer {

@@ -6,3 +6,23 @@
 export function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
+
+/** An http(s) URL on this machine (localhost, 127.0.0.0/8, ::1): nothing outside can reach it. */
+export function isLoopbackUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || isLoopbackAddress(host);
+  } catch {
+    return false;
+  }
+}
+
+/** A peer address on this machine (IPv4, IPv6, or IPv4 mapped into IPv6). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const plain = address.replace(/^::ffff:/i, '');
+  return plain === '::1' || /^127(\.\d{1,3}){3}$/.test(plain);
+}

@@ -7,7 +7,7 @@ import { InvalidInput, InvitationUnusable, NotFound } from './errors.js';
 import type { InvitationAcceptedEvent } from './events.js';
 import { effectiveStatus, findByToken } from './invitations.js';
 import { isPending } from './invitation-status.js';
-import { conversationOf, queueDelivery } from './deliveries.js';
+import { inviterConversation, queueDelivery } from './deliveries.js';
 import { dropReminders, expireReminders } from './reminders.js';
 import { subscriptionKey } from './notification-subscriptions.js';
 import { lineOf, singleLine } from './text.js';
@@ -182,12 +182,11 @@ export function createAcceptanceOperations(ctx: ServiceContext) {
       // The inviter's draft card becomes the acceptance, so nobody acts on a stale draft; and the
       // news is a new message in that conversation, which an edited card is not. A subscribed
       // conversation has its post already: one message, not two.
-      if (invitation.draftMessage) {
-        deliver({ kind: 'card', card: invitation.draftMessage });
-        const conversation = conversationOf(invitation.draftMessage);
-        if (conversation && !read.get('notificationSubscriptions', subscriptionKey(conversation.platform, conversation.conversationId)))
-          deliver(conversation);
-      }
+      if (invitation.draftMessage) deliver({ kind: 'card', card: invitation.draftMessage });
+      // A bulk invitation has no draft card: the news goes to the conversation its batch was started in.
+      const conversation = inviterConversation(read, invitation);
+      if (conversation && !read.get('notificationSubscriptions', subscriptionKey(conversation.platform, conversation.conversationId)))
+        deliver(conversation);
       ctx.audit(tx, actor, 'invitation.accepted', invitation.id, { customerId: customer.id, providerId: invitation.providerId });
       return { event, customer };
     });

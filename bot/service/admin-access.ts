@@ -8,10 +8,8 @@ import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import type { DirectoryStatus } from './directory.js';
 import { resolveCustomer } from './customers.js';
+import { gdapOf, LIVE_GDAP } from './gdap-records.js';
 import { requirePermission, requireRole } from './roles.js';
-
-/** GDAP statuses in which the partner's access is, or is about to be, in place. */
-export const LIVE_GDAP = new Set(['approved', 'activating', 'active', 'expiring']);
 
 export function createAdminAccessOperations(ctx: ServiceContext) {
   return {
@@ -95,12 +93,4 @@ export function createAdminAccessOperations(ctx: ServiceContext) {
 export interface NotEnded {
   displayName: string;
   reason: string;
-}
-
-/** A customer tenant's GDAP relationships, newest end date first. */
-export function gdapOf(ctx: ServiceContext, tenantId: string | null): GdapRecord[] {
-  if (!tenantId) return [];
-  const out: GdapRecord[] = [];
-  for (const record of ctx.store.all('gdap')) if (record.customerTenantId === tenantId) out.push(record);
-  return out.sort((a, b) => (b.endDateTime ?? '').localeCompare(a.endDateTime ?? ''));
 }

@@ -6,7 +6,7 @@
  */
 import type { NotificationSubscription } from '../../store/schema.js';
 import type { StoreReader } from '../../store/store.js';
-import { CONNECTION_ID } from '../partner-center/connection.js';
+import { CONNECTION_ID } from './partner-center-port.js';
 import type { ServiceContext } from './context.js';
 import type { ConversationTarget } from './partner-center.js';
 import { roleOf } from './roles.js';

@@ -10,11 +10,17 @@ export const CAPABILITIES = {
   microsoft: (directory: Pick<Directory, 'kind'>) => directory.kind === 'microsoft',
   /** `grant` and `revoke role`: with the Microsoft directory roles come from the partner tenant's groups. */
   grantRoles: (directory: Pick<Directory, 'kind'>) => directory.kind === 'embedded',
+  /**
+   * Partner Center's API is connected and lists customers: the facts only it knows (who has a
+   * reseller relationship, a customer's indirect providers) can be read rather than guessed.
+   */
+  partnerCenterApi: (directory: Pick<Directory, 'kind' | 'partnerCenter'>) =>
+    directory.kind === 'microsoft' && Boolean(directory.partnerCenter?.clientFor('customers')),
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;
 
 /** Every capability the deployment has, in the table's order. */
-export function capabilitiesOf(directory: Pick<Directory, 'kind'>): Capability[] {
+export function capabilitiesOf(directory: Pick<Directory, 'kind' | 'partnerCenter'>): Capability[] {
   return (Object.keys(CAPABILITIES) as Capability[]).filter((c) => CAPABILITIES[c](directory));
 }

@@ -1,5 +1,5 @@
 /** What every part of the service layer shares: the store, the clock, and the ports. */
-import type { Check } from '../doctor/check.js';
+import type { Check } from './check.js';
 import { randomUUID } from 'node:crypto';
 import type { Store, Tx } from '../../store/store.js';
 import type { Role } from '../../store/schema.js';
@@ -10,6 +10,7 @@ import type { ServiceEvent } from './events.js';
 import { systemClock } from '../clock.js';
 import { trimSlash } from '../server/url.js';
 import { embeddedDirectory, type Directory } from './directory.js';
+import type { DigestSchedule } from './digest-schedule.js';
 
 /** Receives events once the writes that caused them are on disk. */
 export interface Notifier {
@@ -35,6 +36,8 @@ export interface ServiceDeps {
   logger?: ServiceLogger;
   /** When the inviter is reminded of an invitation nobody answered, in ms after it was sent (INVITATION_REMINDERS). */
   reminders?: readonly number[];
+  /** When subscribed conversations get the digest (DIGEST_SCHEDULE in DIGEST_TIMEZONE); Monday 08:00, Europe/Rome by default. */
+  digest?: DigestSchedule;
 }
 
 /** The part of the bot's logger the service uses. */

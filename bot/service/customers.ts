@@ -1,6 +1,6 @@
 /** The reseller's customer list: only customers with an active reseller relationship with us. */
 import type { Customer, CustomerUser, GdapRecord, License, Relationship, Subscription } from '../../store/schema.js';
-import { gdapOf } from './directory-sync.js';
+import { gdapOf } from './gdap-records.js';
 import type { CustomerExtras } from './directory.js';
 import type { Actor } from './actor.js';
 import { removalBlocker, type RemovalBlocker } from './removal-rules.js';

@@ -2,8 +2,8 @@
  * The one way a rule queues a message for later: a durable delivery, written in the transaction of
  * the change that causes it, its id added to the event so the dispatcher can send it at once.
  */
-import type { CardLocation, Delivery, DeliveryTarget } from '../../store/schema.js';
-import type { Tx } from '../../store/store.js';
+import type { CardLocation, Delivery, DeliveryTarget, Invitation } from '../../store/schema.js';
+import type { StoreReader, Tx } from '../../store/store.js';
 import type { ServiceContext } from './context.js';
 import type { ServiceEvent } from './events.js';
 
@@ -33,4 +33,17 @@ export function conversationOf(card: CardLocation): Extract<DeliveryTarget, { ki
   const id = (card.reference.conversation as { id?: unknown } | undefined)?.id;
   if (typeof id !== 'string' || !id) return null;
   return { kind: 'conversation', platform: 'teams', conversationId: id, reference: card.reference, locale: card.locale };
+}
+
+/**
+ * Where the person who made an invitation hears of it later (reminders, access ready): the
+ * conversation of its draft card, or for one a bulk invitation made, the batch's conversation.
+ */
+export function inviterConversation(
+  read: StoreReader,
+  invitation: Pick<Invitation, 'draftMessage' | 'batchId'>,
+): Extract<DeliveryTarget, { kind: 'conversation' }> | null {
+  if (invitation.draftMessage) return conversationOf(invitation.draftMessage);
+  const batch = invitation.batchId ? read.get('batches', invitation.batchId) : undefined;
+  return batch?.conversation ? { kind: 'conversation', ...batch.conversation } : null;
 }

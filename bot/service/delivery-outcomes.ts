@@ -12,6 +12,7 @@ import type { ServiceContext } from './context.js';
 import { queueDelivery } from './deliveries.js';
 import type { GoneReason, NotificationsTroubleEvent } from './events.js';
 import { deleteSubscription } from './notification-subscriptions.js';
+import { deleteDigestSubscription } from './digest.js';
 
 /**
  * A delivery is given up after this many attempts or this long after it was queued, whichever
@@ -120,6 +121,13 @@ export function createDeliveryOutcomeOperations(ctx: ServiceContext) {
           });
           const told = announce ? tellAdmins(tx, read, subscription, troubleOf(subscription, delivery, 'gone', attempts, failure.gone)) : null;
           return { result: { outcome: 'dropped', attempts }, notice: told };
+        }
+        // A digest's conversation that is gone stops getting digests (and its chart links end).
+        const digestOf = delivery.event.type === 'digest' ? read.get('digestSubscriptions', String(delivery.event.subscriptionId)) : undefined;
+        if (failure.gone && digestOf) {
+          deleteDigestSubscription(tx, read, digestOf.id);
+          ctx.audit(tx, platformActor(digestOf.platform, digestOf.locale), 'digest.dropped', digestOf.id, { name: digestOf.name ?? '', reason: failure.gone, error });
+          return { result: { outcome: 'dropped', attempts }, notice: null };
         }
         const tooOld = now.getTime() - Date.parse(delivery.createdAt) >= GIVE_UP_AFTER_DAYS * DAY_MS;
         const givenUp = Boolean(failure.gone) || attempts >= GIVE_UP_AFTER_ATTEMPTS || tooOld;

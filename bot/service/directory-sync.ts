@@ -5,7 +5,7 @@
  */
 import type { Customer, GdapRecord, Relationship } from '../../store/schema.js';
 import type { ServiceContext } from './context.js';
-import { LIVE_GDAP } from './admin-access.js';
+import { endsWithoutExtension, LIVE_GDAP } from './gdap-records.js';
 import type { AdminAccessEndingEvent, CustomerArrivedEvent } from './events.js';
 import { isPending } from './invitation-status.js';
 import { effectiveStatus } from './invitations.js';
@@ -13,6 +13,7 @@ import { queueDelivery } from './deliveries.js';
 import { singleLine } from './text.js';
 import { announceArrival, arrivalsAnnounced } from './arrivals.js';
 import type { StoreReader } from '../../store/store.js';
+import { mayAutoExtend } from './auto-extend.js';
 
 type AcceptFromDirectory = (invitationId: string, customer: { tenantId: string; companyName: string }) => Promise<unknown>;
 
@@ -27,13 +28,11 @@ export interface DirectoryRelationship {
   endDateTime: string | null;
 }
 
-export { LIVE_GDAP, gdapOf } from './admin-access.js';
+export { LIVE_GDAP, gdapOf } from './gdap-records.js';
 /** Statuses after which a pending request can never be approved. */
 export const ENDED_GDAP = new Set(['expired', 'terminated', 'terminationRequested', 'terminating']);
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** A relationship ending within this many days without auto-extend is announced. */
-export const EXPIRY_NOTICE_DAYS = 30;
+export { EXPIRY_NOTICE_DAYS, endsWithoutExtension } from './gdap-records.js';
 
 export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDirectory: AcceptFromDirectory) {
   const byTenant = (read: StoreReader = ctx.store) => {
@@ -74,6 +73,11 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
        */
       partial?: 'partnerCenter';
       quiet?: boolean;
+      /**
+       * Partner Center's whole list of reseller customers was read this pass: those it lists are
+       * kept as having a reseller relationship, every other customer as not (the gaps read it).
+       */
+      partnerCenterListed?: boolean;
     }) {
       const at = ctx.now().toISOString();
       // Every name Graph and Partner Center give is text from outside: one line each (text.ts).
@@ -137,6 +141,11 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
             put({ ...existing, companyName: name, domain: existing.domain || domain, updatedAt: at });
           }
         }
+        for (const [tenantId, reseller] of resellerFacts(snapshot, customers.keys())) {
+          const customer = customers.get(tenantId)!;
+          if (customer.partnerCenter?.reseller === reseller) continue;
+          put({ ...customer, partnerCenter: { ...customer.partnerCenter, reseller, checkedAt: at } });
+        }
         const providersByTenant = new Map<string, string>();
         for (const p of read.all('providers')) if (p.tenantId) providersByTenant.set(p.tenantId.toLowerCase(), p.id);
         for (const provider of snapshot.providers ?? []) {
@@ -186,15 +195,11 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
      */
     async announceEndingAdminAccess(): Promise<number> {
       const now = ctx.now();
-      const horizon = now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS;
       return ctx.store.transact((tx, read) => {
         const customers = byTenant(read);
         let announced = 0;
         for (const record of read.all('gdap')) {
-          if (record.expiryNoticeAt || !LIVE_GDAP.has(record.status) || !record.endDateTime) continue;
-          if (record.autoExtendDuration !== 'PT0S' && record.autoExtendDuration !== '') continue;
-          const ends = Date.parse(record.endDateTime);
-          if (!(ends > now.getTime() && ends <= horizon)) continue;
+          if (record.expiryNoticeAt || !endsWithoutExtension(record, now) || !record.endDateTime) continue;
           const customer = record.customerTenantId ? customers.get(record.customerTenantId) : undefined;
           const event: AdminAccessEndingEvent = {
             type: 'adminAccess.ending',
@@ -204,6 +209,7 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
             companyName: customer?.companyName ?? record.customerName ?? record.customerTenantId ?? record.displayName,
             endsAt: record.endDateTime,
             deliveryIds: [],
+            autoExtendable: Boolean(customer) && record.status === 'active' && mayAutoExtend(record),
           };
           for (const subscription of read.all('notificationSubscriptions')) queueDelivery(ctx, tx, { kind: 'subscription', subscriptionId: subscription.id }, event);
           tx.put('gdap', { ...record, expiryNoticeAt: now.toISOString() });
@@ -259,6 +265,23 @@ export function createDirectorySyncOperations(ctx: ServiceContext, acceptFromDir
 
   };
   return ops;
+}
+
+/**
+ * What Partner Center said of each customer's reseller relationship in this snapshot: with its
+ * whole list read, listed or not for every customer; one acceptance webhook's customer has one;
+ * nothing otherwise (Graph alone does not say).
+ */
+function resellerFacts(
+  snapshot: { customers: Array<{ tenantId: string; resellerRelationship?: boolean }>; partial?: string; partnerCenterListed?: boolean },
+  known: Iterable<string>,
+): Map<string, boolean> {
+  const facts = new Map<string, boolean>();
+  if (snapshot.partial === 'partnerCenter') for (const c of snapshot.customers) facts.set(c.tenantId, true);
+  if (!snapshot.partnerCenterListed) return facts;
+  const listed = new Set(snapshot.customers.filter((c) => c.resellerRelationship).map((c) => c.tenantId));
+  for (const tenantId of known) facts.set(tenantId, listed.has(tenantId));
+  return facts;
 }
 
 /**

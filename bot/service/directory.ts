@@ -10,11 +10,10 @@
  *
  * The chat flows, cards and rules are the same for both; only the facts' source changes.
  */
-import type { Check } from '../doctor/check.js';
+import type { Check } from './check.js';
 import type { CustomerUser, Invitation, License, Provider, Role, Subscription } from '../../store/schema.js';
 import type { Actor } from './actor.js';
-import type { PartnerCenterLink } from '../partner-center/connection.js';
-import type { Signer } from '../partner-center/port.js';
+import type { PartnerCenterLink, Signer } from './partner-center-port.js';
 
 /** What a Microsoft invitation carries besides the email: the links the customer follows. */
 export interface PreparedInvitation {
@@ -98,7 +97,26 @@ export interface Directory {
    * matched to an account). Throws when the partner tenant cannot be asked.
    */
   partnerCenterSigner?(actor: Actor, signer: Signer): Promise<SignerStanding>;
+  /**
+   * Turns auto-extend (180 days) on for a GDAP relationship at Microsoft, read fresh for its etag;
+   * changed meanwhile (412), read again and tried once more. Unsupported when embedded. Throws a
+   * ServiceError when Microsoft refuses or cannot be reached.
+   */
+  autoExtend?(relationshipId: string): Promise<AutoExtendOutcome>;
 }
+
+/** A GDAP relationship as Microsoft has it now, for the rules that follow auto-extend. */
+export interface GdapFacts {
+  status: string;
+  autoExtendDuration: string;
+  endDateTime: string | null;
+  roleDefinitionIds: string[];
+}
+
+/** What `autoExtend` came to: done, already done, refused for a reason read fresh, gone, or changed twice meanwhile. */
+export type AutoExtendOutcome =
+  | { outcome: 'extended' | 'alreadyOn' | 'globalAdministrator' | 'notActive'; relationship: GdapFacts }
+  | { outcome: 'gone' | 'changedMeanwhile' };
 
 /** What the partner tenant says about the account that signed in to Partner Center. */
 export interface SignerStanding {

@@ -1,5 +1,6 @@
 /** Events the service publishes after the change behind them is durable. */
 import type { ActorRef } from '../../store/schema.js';
+import type { DigestReport } from './digest-types.js';
 
 export interface InvitationAcceptedEvent {
   type: 'invitation.accepted';
@@ -33,6 +34,8 @@ export interface AdminAccessEndingEvent {
   companyName: string;
   endsAt: string;
   deliveryIds: string[];
+  /** Active and without Global Administrator: the notice offers "Turn on auto-extend" (absent on notices queued before it existed). */
+  autoExtendable?: boolean;
 }
 
 /**
@@ -139,7 +142,41 @@ export interface InvitationReminderEvent {
   deliveryIds: string[];
 }
 
+/**
+ * How far a bulk invitation (`invite customers`) got, for its card, updated in place. Filled in
+ * from the batch as it is when the update is sent, so a late update never shows an older count.
+ */
+export interface BatchProgressEvent {
+  type: 'batch.progress';
+  batchId: string;
+  total: number;
+  /** Lines tried: made, or refused by Microsoft. */
+  done: number;
+  made: number;
+  status: 'running' | 'done' | 'stopped';
+  /** The lines Microsoft refused, with why (the first few). */
+  failures: Array<{ line: number; email: string; key: string; params: Record<string, string | number> }>;
+  deliveryIds: string[];
+}
+
+/**
+ * The digest of a subscribed conversation (`digest here`), queued once per period of
+ * DIGEST_SCHEDULE. It is queued without figures: they are read from the store just before it is
+ * posted (`report`), so a digest sent late says how things are then.
+ */
+export interface DigestEvent {
+  type: 'digest';
+  subscriptionId: string;
+  /** The start of the period it is for (its once-only key). */
+  period: string;
+  report?: DigestReport;
+  /** When the next one is due, said under the figures. */
+  nextAt?: string;
+  deliveryIds: string[];
+}
+
 export type ServiceEvent =
+  | BatchProgressEvent
   | InvitationReminderEvent
   | InvitationAcceptedEvent
   | AdminAccessEndingEvent
@@ -148,4 +185,5 @@ export type ServiceEvent =
   | CustomerArrivedEvent
   | PartnerCenterSignInEvent
   | PartnerCenterReconnectEvent
-  | NotificationsTroubleEvent;
+  | NotificationsTroubleEvent
+  | DigestEvent;

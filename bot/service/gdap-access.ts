@@ -11,7 +11,7 @@ import type { Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { NotFound } from './errors.js';
 import type { AdminAccessFailedEvent, AdminAccessReadyEvent } from './events.js';
-import { conversationOf, queueDelivery } from './deliveries.js';
+import { inviterConversation as conversationOfInviter, queueDelivery } from './deliveries.js';
 import { subscriptionKey } from './notification-subscriptions.js';
 import { requirePermission } from './roles.js';
 import { singleLine } from './text.js';
@@ -63,8 +63,7 @@ export function createGdapAccessOperations(ctx: ServiceContext) {
 
   /** The inviter's conversation, unless it is subscribed (it hears it there anyway). */
   function inviterConversation(read: StoreReader, invitation: Invitation | undefined) {
-    if (!invitation?.draftMessage) return null;
-    const conversation = conversationOf(invitation.draftMessage);
+    const conversation = invitation ? conversationOfInviter(read, invitation) : null;
     if (!conversation || read.get('notificationSubscriptions', subscriptionKey(conversation.platform, conversation.conversationId)))
       return null;
     return conversation;

@@ -19,20 +19,37 @@ import { createRemovalOperations } from './removals.js';
 import { createRoleOperations } from './roles.js';
 import { createSummaryOperations } from './summary.js';
 import { capabilitiesOf } from './capabilities.js';
+import { createExportOperations } from './exports.js';
+import { createAutoExtendOperations } from './auto-extend.js';
+import { createGapOperations } from './gaps.js';
+import { createPartnerFactOperations } from './partner-facts.js';
+import { createBulkInvitationOperations } from './bulk-invitations.js';
+import { createDigestOperations, isDigestDelivery } from './digest.js';
+import { DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE, parseDigestSchedule } from './digest-schedule.js';
+import { createReminderBackfillOperations } from './reminder-backfill.js';
 
 export function createService(deps: ServiceDeps) {
   const ctx = createContext(deps);
   const acceptance = createAcceptanceOperations(ctx);
+  const invitations = createInvitationOperations(ctx);
+  const reminders = createReminderOperations(ctx);
+  const bulk = createBulkInvitationOperations(ctx, invitations.draftInvitation);
+  const gaps = createGapOperations(ctx);
+  const digests = createDigestOperations(
+    ctx,
+    deps.digest ?? parseDigestSchedule(DEFAULT_DIGEST_SCHEDULE, DEFAULT_DIGEST_TIMEZONE)!,
+    gaps.gapCounts,
+  );
   return {
     ...createRoleOperations(ctx),
-    ...createInvitationOperations(ctx),
+    ...invitations,
     ...acceptance,
     ...createCustomerOperations(ctx),
     ...createRemovalOperations(ctx),
     ...createProviderOperations(ctx),
     ...createNotificationSubscriptionOperations(ctx),
     ...createDeliveryOutcomeOperations(ctx),
-    ...createReminderOperations(ctx),
+    ...reminders,
     ...createAuditOperations(ctx),
     ...createSummaryOperations(ctx),
     ...createDirectorySyncOperations(ctx, acceptance.acceptFromDirectory),
@@ -46,8 +63,24 @@ export function createService(deps: ServiceDeps) {
     ...createPartnerOperations(ctx),
     ...createPeopleOperations(ctx),
     ...createOnboardingOperations(ctx),
+    ...gaps,
+    ...createPartnerFactOperations(ctx),
+    ...bulk,
+    /**
+     * What the dispatcher sends for a delivery now due: a digest with its figures read now, a batch's
+     * progress as it is now, a reminder only while it applies.
+     */
+    prepareDelivery: async (delivery: Parameters<typeof reminders.prepareDelivery>[0]) => {
+      if (isDigestDelivery(delivery)) return digests.prepareDigest(delivery);
+      const progress = await bulk.prepareBatchDelivery(delivery);
+      return progress === undefined ? reminders.prepareDelivery(delivery) : progress;
+    },
     /** The clock every rule runs on; views read it too, so relative dates agree with the rules. */
     now: () => ctx.now(),
+    ...createExportOperations(ctx),
+    ...createAutoExtendOperations(ctx),
+    ...digests,
+    ...createReminderBackfillOperations(ctx),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Customer, Invitation, Relationship } from '../../store/schema.js';
 import type { Change, Store } from '../../store/store.js';
 import { isPending } from './invitation-status.js';
 import { singleLine } from './text.js';
+import { SortedIds } from './sorted-ids.js';
 
 /** Text as searches and lookups compare it: one line (text.ts), lower case. */
 export const normalise = (s: string) => singleLine(s).toLowerCase();
@@ -18,15 +19,17 @@ export interface ListedEntry {
   id: string;
   name: string;
   domain: string;
-  /** Lower-cased name, for search. */
+  /** Lower-cased name, for search (the name itself when it is already lower case). */
   search: string;
-  /** What the list is sorted on; plain string comparison (a collator is ~50× slower on 100k names). */
-  key: string;
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
 const fold = (s: string) => (ASCII.test(s) ? s : s.normalize('NFD').replace(/\p{M}/gu, ''));
-const compare = (a: ListedEntry, b: ListedEntry) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+/**
+ * What the list is sorted on; plain string comparison (a collator is ~50× slower on 100k names).
+ * Made when compared rather than kept: 100,000 keys cost ~10 MB.
+ */
+const sortKey = (e: ListedEntry) => `${fold(e.search)}\u0001${e.domain}\u0001${e.id}`;
 
 export class ServiceIndexes {
   /** Listed customers (an active reseller relationship), sorted. */
@@ -36,30 +39,33 @@ export class ServiceIndexes {
   private readonly relationshipsByCustomer = new Map<string, string | string[]>();
   private readonly customersByDomain = new Map<string, string>();
   private readonly invitationsByToken = new Map<string, string>();
-  /** Invitation keys (createdAt, id) in order, oldest first. */
-  private readonly invitationsByCreated: string[] = [];
+  /** Invitation ids by (createdAt, id), oldest first. */
+  private readonly invitationsByCreated: SortedIds;
   /** Invitations still a draft or sent (expiry is worked out when read). */
   private readonly pendingInvitations = new Set<string>();
-  /** Accepted invitation keys (acceptedAt, id), oldest first. */
-  private readonly acceptances: string[] = [];
+  /** Accepted invitation ids by (acceptedAt, id), oldest first. */
+  private readonly acceptances: SortedIds;
 
   constructor(private readonly store: Store) {
     for (const r of store.all('relationships')) this.addRelationship(r);
     for (const c of store.all('customers')) if (c.domain) this.customersByDomain.set(c.domain, c.id);
+    const created: Array<{ id: string; key: string }> = [];
+    const accepted: Array<{ id: string; key: string }> = [];
     for (const i of store.all('invitations')) {
       this.invitationsByToken.set(i.tokenHash, i.id);
-      this.invitationsByCreated.push(createdKey(i));
+      created.push({ id: i.id, key: createdKey(i) });
       if (isPending(i.status)) this.pendingInvitations.add(i.id);
-      const accepted = acceptanceKeyOf(i);
-      if (accepted) this.acceptances.push(accepted);
+      const key = acceptanceKeyOf(i);
+      if (key) accepted.push({ id: i.id, key });
     }
-    this.invitationsByCreated.sort();
-    this.acceptances.sort();
+    const invitation = (id: string) => store.get('invitations', id)!;
+    this.invitationsByCreated = new SortedIds((id) => createdKey(invitation(id)), created);
+    this.acceptances = new SortedIds((id) => acceptedKey(invitation(id)), accepted);
     const byKey = new Map<string, ListedEntry>();
     for (const c of store.all('customers')) {
       if (!this.isListed(c.id)) continue;
       const entry = toEntry(c);
-      byKey.set(entry.key, entry);
+      byKey.set(sortKey(entry), entry);
       this.listedById.set(entry.id, entry);
     }
     // Keys are unique (they end with the id); the built-in sort compares strings without a callback.
@@ -102,7 +108,7 @@ export class ServiceIndexes {
       for (let i = keys.length - 1; i >= 0; i--) yield idOfKey(keys[i]!);
       return;
     }
-    for (let i = this.invitationsByCreated.length - 1; i >= 0; i--) yield idOfKey(this.invitationsByCreated[i]!);
+    for (let i = this.invitationsByCreated.length - 1; i >= 0; i--) yield this.invitationsByCreated.at(i);
   }
 
   pendingInvitationIds(): ReadonlySet<string> {
@@ -113,7 +119,7 @@ export class ServiceIndexes {
   latestAcceptances(count: number): Array<Readonly<Invitation>> {
     const out: Array<Readonly<Invitation>> = [];
     for (let i = this.acceptances.length - 1; i >= 0 && out.length < count; i--) {
-      const invitation = this.store.get('invitations', idOfKey(this.acceptances[i]!));
+      const invitation = this.store.get('invitations', this.acceptances.at(i));
       if (invitation) out.push(invitation);
     }
     return out;
@@ -174,10 +180,10 @@ export class ServiceIndexes {
         if (before && before.tokenHash !== after?.tokenHash) this.invitationsByToken.delete(before.tokenHash);
         if (after) this.invitationsByToken.set(after.tokenHash, after.id);
         // A key moves when the record comes, goes, or (never in practice) is re-dated.
-        moveKey(this.invitationsByCreated, before && createdKey(before), after && createdKey(after));
+        this.invitationsByCreated.move(change.id, before && createdKey(before), after && createdKey(after));
         if (after && isPending(after.status)) this.pendingInvitations.add(after.id);
         else this.pendingInvitations.delete(change.id);
-        moveKey(this.acceptances, acceptanceKeyOf(before), acceptanceKeyOf(after));
+        this.acceptances.move(change.id, acceptanceKeyOf(before), acceptanceKeyOf(after));
         break;
       }
       default:
@@ -202,7 +208,8 @@ export class ServiceIndexes {
 
   /** Binary search: where `entry` is or would go. */
   private position(entry: ListedEntry): number {
-    return lowerBound(this.listed, (candidate) => compare(candidate, entry) < 0);
+    const key = sortKey(entry);
+    return lowerBound(this.listed, (candidate) => sortKey(candidate) < key);
   }
 }
 
@@ -224,29 +231,7 @@ function lowerBound<T>(items: readonly T[], before: (candidate: T) => boolean): 
   return lo;
 }
 
-/** Keys arrive mostly in order (new records are newest), so this is usually an append. */
-function insertSorted(keys: string[], key: string): void {
-  if (keys.length === 0 || keys[keys.length - 1]! < key) {
-    keys.push(key);
-    return;
-  }
-  const at = lowerBound(keys, (k) => k < key);
-  if (keys[at] !== key) keys.splice(at, 0, key);
-}
-
-/** Moves a record's key in a sorted list from `was` to `is` (either absent when it comes or goes). */
-function moveKey(keys: string[], was: string | undefined, is: string | undefined): void {
-  if (was === is) return;
-  if (was) removeSorted(keys, was);
-  if (is) insertSorted(keys, is);
-}
-
-function removeSorted(keys: string[], key: string): void {
-  const at = lowerBound(keys, (k) => k < key);
-  if (keys[at] === key) keys.splice(at, 1);
-}
-
 function toEntry(c: Readonly<Customer>): ListedEntry {
   const search = normalise(c.companyName);
-  return { id: c.id, name: c.companyName, domain: c.domain, search, key: `${fold(search)}\u0001${c.domain}\u0001${c.id}` };
+  return { id: c.id, name: c.companyName, domain: c.domain, search: search === c.companyName ? c.companyName : search };
 }

@@ -1,6 +1,7 @@
 /** Reseller relationship invitations: draft, Done (sent), revoke, list; acceptance is in acceptance.ts. */
 import { randomBytes } from 'node:crypto';
 import { Acquisition, Locale, type CardLocation, type Invitation, type Provider } from '../../store/schema.js';
+import type { StoreReader, Tx } from '../../store/store.js';
 import { effectiveStatus, isPending, type InvitationStatus } from './invitation-status.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
@@ -10,7 +11,7 @@ import { hashToken, LINK_PLACEHOLDER } from '../../store/invitation-secret.js';
 import { multiLine, optionalLine, platformData, singleLine } from './text.js';
 import { partnerNameOrRefuse } from './partner.js';
 import { composeEmail, INVITATION_TTL_DAYS } from './invitation-email.js';
-import { dropReminders, queueReminders } from './reminders.js';
+import { dropReminders, queueReminders, reminderTarget, type DoneConversation } from './reminders.js';
 
 export { INVITATION_TTL_DAYS };
 
@@ -50,7 +51,10 @@ const EMAIL_MAX = 254;
 const EMAIL = /^[^\s@<>()[\]",;:]+@[^\s@<>()[\]",;:]+\.[^\s@<>()[\]",;:.][^\s@<>()[\]",;:]*$/;
 
 /** Who the invitation is for, as given (both optional), checked: a sentence for what cannot be used. */
-export function invitee(input: { companyName?: string | null; customerEmail?: string | null }): { companyName: string | null; customerEmail: string | null } {
+export function invitee(input: { companyName?: string | null; customerEmail?: string | null }): {
+  companyName: string | null;
+  customerEmail: string | null;
+} {
   const companyName = optionalLine(input.companyName);
   const customerEmail = optionalLine(input.customerEmail)?.replace(/^mailto:/i, '') ?? null;
   if (companyName && companyName.length > COMPANY_NAME_MAX)
@@ -104,15 +108,24 @@ export function createInvitationOperations(ctx: ServiceContext) {
   };
 
   return {
-    /** Creates a draft with its personalised link and an email the admin may edit. */
-    async draftInvitation(actor: Actor, input: DraftInput): Promise<DraftedInvitation> {
+    /**
+     * Creates a draft with its personalised link and an email the admin may edit. `within` runs in
+     * the transaction that stores it and may store it otherwise (a bulk invitation records its line
+     * there, so a restart never makes it twice).
+     */
+    async draftInvitation(
+      actor: Actor,
+      input: DraftInput,
+      within?: (tx: Tx, read: StoreReader, draft: Invitation) => Invitation,
+    ): Promise<DraftedInvitation> {
       requirePermission(ctx, actor, 'invite');
       const partner = partnerNameOrRefuse(ctx, actor);
       const acquisition = Acquisition.safeParse(input.acquisition);
       if (!acquisition.success) throw new InvalidInput('invitation.badAcquisition', {}, { acquisition: 'invitation.badAcquisition' });
       let provider: Provider | null = null;
       // "With provider" names the provider; a payload without one is not half an invitation.
-      if (acquisition.data === 'indirect-provider' && !input.providerId) throw new InvalidInput('provider.choose', {}, { providerId: 'provider.choose' });
+      if (acquisition.data === 'indirect-provider' && !input.providerId)
+        throw new InvalidInput('provider.choose', {}, { providerId: 'provider.choose' });
       if (input.providerId) {
         provider = ctx.store.get('providers', input.providerId) ?? null;
         if (!provider) throw new NotFound('provider.notFound');
@@ -158,23 +171,26 @@ export function createInvitationOperations(ctx: ServiceContext) {
       };
       let stored: Invitation;
       try {
-        stored = await ctx.store.transact((tx) => {
-          tx.put('invitations', invitation);
+        stored = await ctx.store.transact((tx, read) => {
           ctx.audit(tx, actor, 'invitation.drafted', invitation.id, {
             acquisition: invitation.acquisition,
             providerId: invitation.providerId,
             gdapRelationshipId: microsoft?.gdapRelationshipId ?? null,
           });
-          return invitation;
+          const kept = within ? within(tx, read, invitation) : invitation;
+          tx.put('invitations', kept);
+          return kept;
         });
       } catch (error) {
         // No half-made invitation: a request at Microsoft without its draft is withdrawn.
-        await ctx.directory.withdrawInvitation(invitation).catch((err: unknown) =>
-          ctx.logger.warn(
-            { err, invitationId: invitation.id, gdapRelationshipId: invitation.microsoft?.gdapRelationshipId ?? null },
-            'a GDAP request made for a draft that could not be saved could not be withdrawn: end it in Partner Center (Customers > Admin relationships)',
-          ),
-        );
+        await ctx.directory
+          .withdrawInvitation(invitation)
+          .catch((err: unknown) =>
+            ctx.logger.warn(
+              { err, invitationId: invitation.id, gdapRelationshipId: invitation.microsoft?.gdapRelationshipId ?? null },
+              'a GDAP request made for a draft that could not be saved could not be withdrawn: end it in Partner Center (Customers > Admin relationships)',
+            ),
+          );
         throw error;
       }
       return toRecord(stored, token) as DraftedInvitation;
@@ -183,12 +199,22 @@ export function createInvitationOperations(ctx: ServiceContext) {
     /**
      * **Done**: the admin has sent the (possibly edited) email. The body must still carry the
      * exact link, or the customer could not accept. Done twice is harmless. `edited.token` is
-     * what the draft card carries, to name the link when it was removed.
+     * what the draft card carries, to name the link when it was removed. `edited.conversation` is
+     * where Done was selected: the reminders go there when no card of the draft was posted (a
+     * Slack modal), queued in the same write as the sent status.
      */
     async markInvitationSent(
       actor: Actor,
       invitationId: string,
-      edited: { subject?: string; body: string; acquisition?: string; token?: string; companyName?: string; customerEmail?: string },
+      edited: {
+        subject?: string;
+        body: string;
+        acquisition?: string;
+        token?: string;
+        companyName?: string;
+        customerEmail?: string;
+        conversation?: DoneConversation | null;
+      },
     ): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requirePermission(ctx, actor, 'invite');
       const current = load(invitationId);
@@ -200,7 +226,9 @@ export function createInvitationOperations(ctx: ServiceContext) {
       const body = typeof edited.body === 'string' ? multiLine(edited.body) : '';
       const subject = (typeof edited.subject === 'string' && singleLine(edited.subject)) || current.subject;
       const acquisition =
-        edited.acquisition === undefined || edited.acquisition === '' ? current.acquisition : Acquisition.safeParse(edited.acquisition).data;
+        edited.acquisition === undefined || edited.acquisition === ''
+          ? current.acquisition
+          : Acquisition.safeParse(edited.acquisition).data;
       if (!acquisition) throw new InvalidInput('invitation.badAcquisition', {}, { acquisition: 'invitation.badAcquisition' });
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
@@ -212,11 +240,22 @@ export function createInvitationOperations(ctx: ServiceContext) {
           // The customer needs both links: the reseller relationship and this invitation's GDAP approval.
           const { resellerLink, approvalLink } = invitation.microsoft;
           const missing = [resellerLink, approvalLink].filter((link) => !body.includes(link));
-          if (missing.length > 0) throw new InvalidInput('invitation.linksMissing', { links: missing.join('\n') }, { body: 'invitation.linksMissing' });
-          if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
-          const sent: Invitation = { ...invitation, ...who, subject, body, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+          if (missing.length > 0)
+            throw new InvalidInput('invitation.linksMissing', { links: missing.join('\n') }, { body: 'invitation.linksMissing' });
+          if (body.length > 10_000 || subject.length > 300)
+            throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
+          const sent: Invitation = {
+            ...invitation,
+            ...who,
+            subject,
+            body,
+            acquisition,
+            status: 'sent',
+            sentAt: ctx.now().toISOString(),
+            sentBy: toActorRef(actor),
+          };
           tx.put('invitations', sent);
-          queueReminders(ctx, tx, sent);
+          queueReminders(ctx, tx, sent, reminderTarget(invitation, actor, edited.conversation));
           ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: body !== invitation.body });
           return { ...toRecord(sent, verified(invitation, edited.token)), alreadyDone: false };
         }
@@ -228,9 +267,18 @@ export function createInvitationOperations(ctx: ServiceContext) {
         if (body.length > 10_000 || subject.length > 300) throw new InvalidInput('invitation.tooLong', {}, { body: 'invitation.tooLong' });
         // Stored without the link: the token must not be recoverable from the data file.
         const stored = body.split(linkFor(token)).join(LINK_PLACEHOLDER);
-        const sent: Invitation = { ...invitation, ...who, subject, body: stored, acquisition, status: 'sent', sentAt: ctx.now().toISOString(), sentBy: toActorRef(actor) };
+        const sent: Invitation = {
+          ...invitation,
+          ...who,
+          subject,
+          body: stored,
+          acquisition,
+          status: 'sent',
+          sentAt: ctx.now().toISOString(),
+          sentBy: toActorRef(actor),
+        };
         tx.put('invitations', sent);
-        queueReminders(ctx, tx, sent);
+        queueReminders(ctx, tx, sent, reminderTarget(invitation, actor, edited.conversation));
         ctx.audit(tx, actor, 'invitation.sent', invitation.id, { edited: stored !== invitation.body });
         return { ...toRecord(sent, token), alreadyDone: false };
       });
@@ -308,7 +356,8 @@ export function createInvitationOperations(ctx: ServiceContext) {
     async revokeInvitation(actor: Actor, invitationId: string): Promise<InvitationRecord & { alreadyDone: boolean }> {
       requirePermission(ctx, actor, 'invite');
       const current = load(invitationId);
-      if (current.microsoft && current.status !== 'revoked' && current.status !== 'accepted') await ctx.directory.withdrawInvitation(current);
+      if (current.microsoft && current.status !== 'revoked' && current.status !== 'accepted')
+        await ctx.directory.withdrawInvitation(current);
       return ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
         if (invitation.status === 'revoked') return { ...toRecord(invitation), alreadyDone: true };
@@ -328,12 +377,10 @@ export function createInvitationOperations(ctx: ServiceContext) {
     async recordDraftMessage(actor: Actor, invitationId: string, message: CardLocation): Promise<void> {
       requirePermission(ctx, actor, 'invite');
       load(invitationId);
+      // Only where the card is: the reminders were queued with the sent status, to the conversation Done was selected in.
       await ctx.store.transact((tx, read) => {
         const invitation = read.get('invitations', invitationId)!;
-        const located: Invitation = { ...invitation, draftMessage: platformData(message) };
-        tx.put('invitations', located);
-        // Sent from a form (a Slack modal) before any message of it was posted: its reminders go where the sent one is.
-        if (!invitation.draftMessage && effectiveStatus(invitation, ctx.now()) === 'sent') queueReminders(ctx, tx, located);
+        tx.put('invitations', { ...invitation, draftMessage: platformData(message) });
       });
     },
 
@@ -361,7 +408,8 @@ export function createInvitationOperations(ctx: ServiceContext) {
       const matches = (v: InvitationRecord) =>
         ofKind(v) && (!wanted || v.effectiveStatus === wanted || (wanted === 'pending' && isPending(v.effectiveStatus)));
       // Only drafts and sent invitations can be pending or expired: no need to walk the accepted ones.
-      const pendingOnly = wanted === 'pending' || wanted === 'draft' || wanted === 'sent' || wanted === 'expired' || input.kind === 'drafts';
+      const pendingOnly =
+        wanted === 'pending' || wanted === 'draft' || wanted === 'sent' || wanted === 'expired' || input.kind === 'drafts';
       const out: InvitationRecord[] = [];
       for (const id of ctx.indexes.invitationsNewestFirst(pendingOnly)) {
         if (out.length >= limit) break;

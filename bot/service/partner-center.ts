@@ -6,8 +6,7 @@
  */
 import type { Connection, DeliveryTarget } from '../../store/schema.js';
 import type { Tx } from '../../store/store.js';
-import { CONNECTION_ID, KEY_CHANGED, type Capabilities } from '../partner-center/connection.js';
-import { PartnerCenterError, SignInRefused, type DeviceCodePrompt, type Signer } from '../partner-center/port.js';
+import { CONNECTION_ID, KEY_CHANGED, PartnerCenterError, SignInRefused, type Capabilities, type DeviceCodePrompt, type Signer } from './partner-center-port.js';
 import { toActorRef, type Actor } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInput, Unavailable } from './errors.js';

@@ -15,7 +15,7 @@ export const PERMISSIONS = {
   /** Grant roles (only a Global admin grants Global admin, checked where the grant is made). */
   grant: ADMIN_ROLES,
   audit: ADMIN_ROLES,
-  /** End a customer's GDAP relationships at Microsoft; see the directory's status and permissions. */
+  /** End a customer's GDAP relationships at Microsoft, or turn on their auto-extend; see the directory's status and permissions. */
   adminAccess: ADMIN_ROLES,
   addProvider: ['global-admin'],
   /** Set the company's name customers see in emails and on the invitation page. */

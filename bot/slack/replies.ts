@@ -9,7 +9,8 @@ import type { Turn } from '../conversation/handler.js';
 import { t } from '../../i18n/catalogue.js';
 import type { View } from '../../views/index.js';
 import type { Locale } from '../../store/schema.js';
-import { toAttestationModal, toDraftModal, toSlackMessage, type ModalMeta, type SlackMessage } from '../../render/slack/blocks.js';
+import { carriesFile, uploadFile, type FileOutcome } from './files.js';
+import { toAttestationModal, toBulkModal, toDraftModal, toSlackMessage, type ModalMeta, type SlackMessage } from '../../render/slack/blocks.js';
 
 /** Where replies go: the channel, the message being acted on, and what Slack gave us to answer with. */
 export interface Place {
@@ -56,6 +57,12 @@ export function createReplies(
 
   /** A posted draft or sent message is remembered, so the acceptance can update it in place. */
   async function remember(turn: Turn, view: View, channel: string, ts: string | undefined): Promise<void> {
+    if (ts && view.kind === 'outcome' && view.batchId) {
+      await service
+        .recordBatchCard(turn.actor, view.batchId, { platform: 'slack', channel, ts, locale: view.locale })
+        .catch((err: unknown) => logger.warn({ err }, 'could not record where the bulk invitation message was posted'));
+      return;
+    }
     if (!ts || (view.kind !== 'draft' && view.kind !== 'sent')) return;
     await service
       .recordDraftMessage(turn.actor, view.invitationId, { platform: 'slack', channel, ts, locale: turn.actor.locale })
@@ -91,12 +98,17 @@ export function createReplies(
 
   /** Opens the modal a draft or attestation view asks for; false when Slack refuses (an old trigger). */
   async function openModal(place: Place, view: View): Promise<boolean> {
-    if (!place.triggerId || (view.kind !== 'draft' && view.kind !== 'attestation')) return false;
+    if (!place.triggerId || (view.kind !== 'draft' && view.kind !== 'attestation' && view.kind !== 'bulkForm')) return false;
     const meta: ModalMeta = { channel: place.channel, ...(place.ts ? { ts: place.ts } : {}), lang: view.locale };
     try {
       await client.views.open({
         trigger_id: place.triggerId,
-        view: view.kind === 'draft' ? toDraftModal(view, meta) : toAttestationModal(view, meta),
+        view:
+          view.kind === 'draft'
+            ? toDraftModal(view, meta)
+            : view.kind === 'bulkForm'
+              ? toBulkModal(view, meta)
+              : toAttestationModal(view, meta),
       });
       place.triggerId = undefined; // a trigger opens one modal
       return true;
@@ -106,9 +118,23 @@ export function createReplies(
     }
   }
 
+  /** A file where the person asked; where the bot may not post, only they are told how to let it. */
+  async function sendFile(turn: Turn, place: Place, view: FileOutcome): Promise<void> {
+    try {
+      await uploadFile(client, place, view);
+    } catch (error) {
+      if (!place.respond || !cannotPostHere(error)) throw error;
+      await place.respond({ response_type: 'ephemeral', text: t(turn.actor.locale, 'ui.slack.notMember') });
+    }
+  }
+
   async function deliver(turn: Turn, place: Place, views: View[]): Promise<void> {
     for (const view of views) {
       if (await openModal(place, view)) continue;
+      if (carriesFile(view)) {
+        await sendFile(turn, place, view);
+        continue;
+      }
       await post(turn, place, view);
     }
   }

@@ -23,6 +23,7 @@ import { createPeople, trimOldest } from './profiles.js';
 import { createReplies } from './replies.js';
 import type { SlackContext } from './listeners/context.js';
 import { registerCommands } from './listeners/commands.js';
+import { createFileDownloads } from './shared-files.js';
 import { registerActions } from './listeners/actions.js';
 import { registerModals } from './listeners/modals.js';
 import { registerHome } from './listeners/home.js';
@@ -150,7 +151,8 @@ export function createSlackSurface(
   bolt.use(({ body, next }) => inTurn('slack', turnKind(body), next));
 
   // Registered in this order: a catch-all in modals.ts acknowledges what the others do not handle.
-  const context: SlackContext = { bolt, client, app, logger, people, replies };
+  const files = createFileDownloads(slack);
+  const context: SlackContext = { bolt, client, app, logger, people, replies, files };
   registerCommands(context);
   registerActions(context);
   registerModals(context);

@@ -3,26 +3,10 @@
  * so only what a local client (the Emulator, Agents Playground, a test) would send is accepted.
  */
 import type { Next, Request, Response } from 'restify';
+import { isLoopbackAddress } from '../server/url.js';
 
 /** In local mode replies go wherever `serviceUrl` points, with no auth: only http(s) on loopback. */
-export function isLoopbackUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || isLoopbackAddress(host);
-  } catch {
-    return false;
-  }
-}
-
-/** A peer address on this machine (IPv4, IPv6, or IPv4 mapped into IPv6). */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const plain = address.replace(/^::ffff:/i, '');
-  return plain === '::1' || /^127(\.\d{1,3}){3}$/.test(plain);
-}
+export { isLoopbackAddress, isLoopbackUrl } from '../server/url.js';
 
 /** The Host values a local client uses for the port the request came in on. */
 export function isLocalHost(host: string | undefined, port: number | undefined): boolean {

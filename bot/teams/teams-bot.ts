@@ -11,7 +11,9 @@ import type { Logger } from '../logger.js';
 import type { Turn } from '../conversation/handler.js';
 import { toLocale } from '../../i18n/catalogue.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, toAttachment, toInvokeMessageText } from '../../render/teams/adaptive.js';
-import type { View } from '../../views/index.js';
+import { toMessageView, type View } from '../../views/index.js';
+import { bulkCommand } from '../commands/parse.js';
+import { downloadFile, fileOf } from './file-attachment.js';
 
 /** How long the two events of one installation can be apart. */
 const WELCOME_WINDOW_MS = 5 * 60_000;
@@ -53,6 +55,8 @@ export class CspTeamsBot extends TeamsActivityHandler {
         } else {
           await this.send(context, turn, result.views);
         }
+      } else if (fileOf(context.activity)) {
+        await this.send(context, turn, await this.bulkFile(turn, context.activity));
       } else {
         await this.send(context, turn, await this.app.conversation.handleText(turn, context.activity.text ?? ''));
       }
@@ -110,9 +114,28 @@ export class CspTeamsBot extends TeamsActivityHandler {
     }
   }
 
-  /** Remembers where a draft card lives, so the acceptance can update it in place. */
+  /** A CSV file sent in the chat: downloaded within the size cap, and read as a bulk invitation. */
+  private async bulkFile(turn: Turn, activity: Activity): Promise<View[]> {
+    const file = fileOf(activity)!;
+    const spoken = bulkCommand(activity.text ?? '')?.language ?? null;
+    try {
+      const bytes = await downloadFile(file);
+      return await this.app.conversation.handleBulkFile(turn, { name: file.name, bytes }, spoken);
+    } catch (err) {
+      this.logger.warn({ err }, 'could not download a file sent in Teams');
+      return [toMessageView({ locale: spoken ?? turn.actor.locale }, 'error', 'bulk.fileUnreadable')];
+    }
+  }
+
+  /** Remembers where a draft card, or a bulk invitation's progress card, lives, so it can be updated in place. */
   private async afterSend(turn: Turn, view: View, activityId: string): Promise<void> {
     const reference = turn.conversation.reference;
+    if (view.kind === 'outcome' && view.batchId && reference) {
+      await this.app.service
+        .recordBatchCard(turn.actor, view.batchId, { platform: 'teams', activityId, locale: view.locale, reference })
+        .catch((err: unknown) => this.logger.warn({ err }, 'could not record where the bulk invitation card was posted'));
+      return;
+    }
     if (view.kind !== 'draft' || !reference) return;
     await this.app.service
       .recordDraftMessage(turn.actor, view.invitationId, { platform: 'teams', activityId, locale: turn.actor.locale, reference })

@@ -11,9 +11,23 @@ import { multiLine, singleLine } from '../../bot/service/text.js';
 import { escapeControl, escapeMrkdwn, mrkdwnLink, namingMrkdwn } from './mrkdwn.js';
 import type { Verb } from '../../views/verbs.js';
 import type { Locale } from '../../store/schema.js';
-import type { ActionModel, AttestationView, CustomerDetailsView, CustomerRow, DraftView, Fact, HelpView, HomeView, LinkModel, View } from '../../views/index.js';
+import type {
+  ActionModel,
+  AttestationView,
+  BulkFormView,
+  CustomerDetailsView,
+  CustomerRow,
+  DraftView,
+  Fact,
+  HelpView,
+  HomeView,
+  LinkModel,
+  View,
+} from '../../views/index.js';
 import type { types } from '@slack/bolt';
 import { clip, MAX, withinLimits, type Block } from './limits.js';
+import { inputBlockId } from './modal-inputs.js';
+import { isLoopbackUrl } from '../../bot/server/url.js';
 
 export type { Block };
 export interface SlackMessage {
@@ -29,9 +43,14 @@ export interface ModalMeta {
 }
 
 export { escapeMrkdwn };
+export { draftRevision, inputBlockId, submittedBlockId } from './modal-inputs.js';
 
 // Plain text is not parsed, but shown: controls and direction overrides go (bot/service/text.ts).
-const plain = (text: string, max: number = MAX.plain) => ({ type: 'plain_text' as const, text: clip(multiLine(text) || ' ', max), emoji: true });
+const plain = (text: string, max: number = MAX.plain) => ({
+  type: 'plain_text' as const,
+  text: clip(multiLine(text) || ' ', max),
+  emoji: true,
+});
 // `verbatim`: Slack would otherwise link bare URLs and channel names, and parse some mentions.
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: clip(text, MAX.section), verbatim: true });
 const header = (text: string): Block => ({ type: 'header', text: plain(text, MAX.header) });
@@ -68,7 +87,8 @@ export function decodeAction(action: {
   if (!match) return null;
   const verb = match[1]!;
   const selected = action.selected_option as { value?: unknown } | undefined;
-  if (selected && typeof selected.value === 'string') return { verb, data: { ...carriedData(action.block_id), providerId: selected.value } };
+  if (selected && typeof selected.value === 'string')
+    return { verb, data: { ...carriedData(action.block_id), providerId: selected.value } };
   if (typeof action.value !== 'string' || !action.value) return { verb, data: {} };
   if (verb === 'customers.search') return { verb, data: { query: action.value } };
   try {
@@ -150,7 +170,8 @@ const withModalOpener = (actions: ActionModel[], submitVerb: Verb, opener: Actio
 const codeBlock = (text: string) => '```' + escapeControl(text).replace(/```/g, "'''") + '```';
 
 /** An email to copy: its label, then subject and body in one code block. */
-const copyBlock = (label: string, subject: string, body: string) => section(`*${escapeMrkdwn(label)}*\n${codeBlock(`${subject}\n\n${body}`)}`);
+const copyBlock = (label: string, subject: string, body: string) =>
+  section(`*${escapeMrkdwn(label)}*\n${codeBlock(`${subject}\n\n${body}`)}`);
 
 /** "Open in your email app": left out when the link would not fit a section whole (a cut mailto link opens nothing useful). */
 function mailtoBlock(mailto: string, label: string): Block[] {
@@ -273,6 +294,12 @@ export function toSlackMessage(view: View): SlackMessage {
         ),
       );
       break;
+    case 'bulkForm':
+      // The lines are typed in a modal: the button opens it.
+      blocks.push(header(view.title), section(escapeMrkdwn(view.intro)), context(escapeMrkdwn(t(view.locale, 'ui.bulk.slackLimit'))));
+      if (view.error) blocks.push(section(`:warning: ${escapeMrkdwn(view.error)}`));
+      blocks.push(...actionsBlock([{ verb: 'bulk.start', title: view.title, style: 'positive' }]));
+      break;
     case 'outcome':
       blocks.push(header(view.title), section(escapeMrkdwn(view.text)), ...factsBlock(view.facts));
       blocks.push(...actionsBlock(view.actions), ...linkBlock(view.link));
@@ -280,6 +307,18 @@ export function toSlackMessage(view: View): SlackMessage {
     case 'accepted':
       blocks.push(header(view.title), section(`${escapeMrkdwn(view.text)}\n${namingMrkdwn(view.invitedBy)}`), ...factsBlock(view.facts));
       blocks.push(...actionsBlock(view.actions));
+      break;
+    case 'digest':
+      blocks.push(header(view.title), context(escapeMrkdwn(view.intro)));
+      // Slack fetches the image from PUBLIC_URL when the message is posted, and refuses the whole
+      // message when it cannot: an address only this machine reaches gets the figures in words.
+      if (view.image && !isLoopbackUrl(view.image.url))
+        blocks.push({ type: 'image', image_url: view.image.url, alt_text: clip(view.image.altText, MAX.altText) });
+      else blocks.push(context(escapeMrkdwn(view.chartText)));
+      view.sections.forEach((s, i) => {
+        blocks.push({ type: 'section', text: mrkdwn(`*${escapeMrkdwn(s.title)}*\n${bullets(s.lines)}`), accessory: button(s.action, i) });
+      });
+      blocks.push(context(catalogue(view.note)));
       break;
     case 'list':
       blocks.push(header(view.title));
@@ -308,9 +347,10 @@ export const INPUT = {
   companyName: 'companyName',
   customerEmail: 'customerEmail',
   attest: 'attest',
+  lines: 'lines',
   action: 'value',
 } as const;
-export const CALLBACK = { draft: 'invitation.draft', attestation: 'removal.attest', notice: 'notice' } as const;
+export const CALLBACK = { draft: 'invitation.draft', attestation: 'removal.attest', notice: 'notice', bulk: 'bulk.lines' } as const;
 
 /** A modal input, read back as `state.values[blockId].value`. */
 const input = (blockId: string, label: string, element: Block): Block => ({
@@ -321,9 +361,13 @@ const input = (blockId: string, label: string, element: Block): Block => ({
 });
 
 /** The email draft: the text to copy, then subject and body with the link to edit, how the customer came to us; Done marks it sent. */
-export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView {
+/** `revision`: how many times the bot has written the email again in this modal (see `inputBlockId`). */
+export function toDraftModal(view: DraftView, meta: ModalMeta, revision = 0): types.ModalView {
   const l = view.locale;
   const selected = view.acquisitionChoices.find((c) => c.value === view.acquisition);
+  const language = view.actions.filter((a) => a.verb === 'invitation.language');
+  const inviteeError = (on: 'companyName' | 'customerEmail') =>
+    view.inviteeError && view.inviteeErrorOn === on ? [context(`:warning: ${escapeMrkdwn(view.inviteeError)}`)] : [];
   return {
     ...modalBase(t(l, 'ui.draft.short'), { ...meta, invitationId: view.invitationId, ...(view.token ? { token: view.token } : {}) }),
     callback_id: CALLBACK.draft,
@@ -336,14 +380,37 @@ export function toDraftModal(view: DraftView, meta: ModalMeta): types.ModalView 
         // The whole email to copy before Done, and the same in the inputs below to edit.
         copyBlock(view.copyLabel, view.subject, view.body),
         ...mailtoBlock(view.mailto, view.openLabel),
+        // "Write it in Italian": the email again in the other language, in this modal (views.update).
+        ...actionsBlock(language),
         // Who it is for: both optional (Slack refuses an empty initial value, so none is given then).
-        { ...input(INPUT.companyName, view.companyLabel, { type: 'plain_text_input', max_length: 120, ...(view.companyName ? { initial_value: view.companyName } : {}) }), optional: true },
         {
-          ...input(INPUT.customerEmail, view.emailLabel, { type: 'email_text_input', ...(view.customerEmail ? { initial_value: view.customerEmail } : {}) }),
+          ...input(INPUT.companyName, view.companyLabel, {
+            type: 'plain_text_input',
+            max_length: 120,
+            ...(view.companyName ? { initial_value: view.companyName } : {}),
+          }),
           optional: true,
         },
-        input(INPUT.subject, view.subjectLabel, { type: 'plain_text_input', initial_value: view.subject, max_length: 300 }),
-        input(INPUT.body, view.bodyLabel, { type: 'plain_text_input', multiline: true, initial_value: view.body, max_length: 3000 }),
+        ...inviteeError('companyName'),
+        {
+          ...input(INPUT.customerEmail, view.emailLabel, {
+            type: 'email_text_input',
+            ...(view.customerEmail ? { initial_value: view.customerEmail } : {}),
+          }),
+          optional: true,
+        },
+        ...inviteeError('customerEmail'),
+        input(inputBlockId(INPUT.subject, revision), view.subjectLabel, {
+          type: 'plain_text_input',
+          initial_value: view.subject,
+          max_length: 300,
+        }),
+        input(inputBlockId(INPUT.body, revision), view.bodyLabel, {
+          type: 'plain_text_input',
+          multiline: true,
+          initial_value: view.body,
+          max_length: 3000,
+        }),
         input(INPUT.acquisition, view.acquisitionLabel, {
           type: 'static_select',
           options: view.acquisitionChoices.map((c) => ({ text: plain(c.title, MAX.option), value: c.value })),
@@ -380,6 +447,31 @@ export function toAttestationModal(view: AttestationView, meta: ModalMeta): type
       MAX.viewBlocks,
       l,
     ),
+  };
+}
+
+/** Slack's limit on a multi-line plain_text_input; a longer list goes as a CSV file (the modal says so). */
+export const BULK_INPUT_MAX = 3000;
+
+/** Bulk invitations: the lines, one a line, in one box; a longer list goes as a CSV file in a direct message. */
+export function toBulkModal(view: BulkFormView, meta: ModalMeta): types.ModalView {
+  const l = view.locale;
+  return {
+    ...modalBase(view.title, meta),
+    callback_id: CALLBACK.bulk,
+    submit: plain(view.actions[0]?.title ?? view.title, MAX.modalTitle),
+    close: plain(t(l, 'ui.modal.close'), MAX.modalTitle),
+    blocks: [
+      section(escapeMrkdwn(view.intro)),
+      input(INPUT.lines, view.label, {
+        type: 'plain_text_input',
+        multiline: true,
+        max_length: BULK_INPUT_MAX,
+        placeholder: plain(view.placeholder.split('\n')[0]!, 150),
+        ...(view.text ? { initial_value: view.text.slice(0, BULK_INPUT_MAX) } : {}),
+      }),
+      context(escapeMrkdwn(t(l, 'ui.bulk.slackLimit'))),
+    ],
   };
 }
 

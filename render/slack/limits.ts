@@ -24,6 +24,8 @@ export const MAX = {
   /** Modals and the App Home. */
   viewBlocks: 100,
   messageText: 3000,
+  /** An image block's alt text. */
+  altText: 2000,
 } as const;
 
 /** A Block Kit block: anything with a `type` (what @slack/types' own `Block` asks for). */

@@ -8,8 +8,10 @@ import { placeNaming } from './mention.js';
 import { t } from '../../i18n/catalogue.js';
 import accepted from './templates/accepted.json' with { type: 'json' };
 import attestation from './templates/attestation.json' with { type: 'json' };
+import bulkForm from './templates/bulk-form.json' with { type: 'json' };
 import customerDetails from './templates/customer-details.json' with { type: 'json' };
 import customerList from './templates/customer-list.json' with { type: 'json' };
+import digest from './templates/digest.json' with { type: 'json' };
 import draft from './templates/draft.json' with { type: 'json' };
 import help from './templates/help.json' with { type: 'json' };
 import list from './templates/list.json' with { type: 'json' };
@@ -22,6 +24,7 @@ export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; ver
 
 const sources: Record<View['kind'], object> = {
   attestation,
+  bulkForm,
   customerDetails,
   customerList,
   draft,
@@ -32,6 +35,7 @@ const sources: Record<View['kind'], object> = {
   accepted,
   providerPicker,
   sent,
+  digest,
 };
 
 type Expand = (model: object) => unknown;
@@ -158,10 +162,13 @@ function modelOf(view: View): Record<string, unknown> {
     case 'outcome':
       return { ...view, actions: withLink(actions, view.link) };
     case 'providerPicker':
+    case 'bulkForm':
       return { ...view, actions, requiredMessage };
     case 'accepted':
       // In words here; renderAdaptiveCard writes the mention once the card's text is escaped.
       return { ...view, invitedBy: namingText(view.invitedBy), actions };
+    case 'digest':
+      return { ...view, sections: view.sections.map((s) => ({ title: s.title, lines: s.lines, actions: [toAdaptiveAction(s.action)] })) };
     default:
       return { ...view, actions };
   }

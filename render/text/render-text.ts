@@ -1,5 +1,6 @@
 /** Renders views as aligned terminal text, with their actions as numbered choices. */
 import { namingText, type ActionModel, type Fact, type View } from '../../views/index.js';
+import { t } from '../../i18n/catalogue.js';
 
 /** Choices the terminal chat answers itself (editing the draft before Done), never sent as verbs. */
 export interface LocalAction {
@@ -147,12 +148,28 @@ export function renderText(shown: View, style: Style = plain): { lines: string[]
       if (view.error) lines.push(style.red(view.error));
       add(view.actions);
       break;
+    case 'bulkForm':
+      // No form in a terminal: the lines follow the command, or a file's path does.
+      title(view.title);
+      lines.push(view.intro, t(view.locale, 'ui.bulk.terminalHint'));
+      if (view.error) lines.push(style.red(view.error));
+      break;
     case 'outcome':
     case 'accepted':
       title(view.title);
       lines.push(view.text, ...(view.kind === 'accepted' ? [namingText(view.invitedBy)] : []), ...facts(view.facts));
       if (view.kind === 'outcome' && view.link) lines.push(`${view.link.title}: ${view.link.url}`);
       add(view.actions);
+      break;
+    case 'digest':
+      // The terminal shows no image: the chart's alt text carries the same figures.
+      title(view.title);
+      lines.push(style.dim(view.intro));
+      for (const section of view.sections) {
+        lines.push('', `  ${style.bold(section.title)}`, ...section.lines.map((l) => `    ${l}`));
+        add([section.action]);
+      }
+      lines.push('', view.chartText, style.dim(view.note));
       break;
     case 'list':
       title(view.title);

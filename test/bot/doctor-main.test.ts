@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openJournalStore } from '../../store/journal-store.js';
-import { openPgStore } from '../../store/pg-store.js';
+import { openPgStore } from '../../store/pg/pg-store.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
 import { cleanEnv, freePort, killAll, run } from '../fakes/processes.js';
 import { startSlackApi, type SlackApi } from '../fakes/slack-api.js';

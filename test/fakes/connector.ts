@@ -34,6 +34,8 @@ export async function startConnector(options: { acceptToken?: (token: string) =>
   let slow: { match: (path: string) => boolean; ms: number } | null = null;
   /** The answers `slow` is holding back, so that turning it off sends them at once. */
   const waiting = new Set<() => void>();
+  /** The most requests `slow` held back at the same time. */
+  let peakHeld = 0;
   let n = 0;
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
@@ -71,6 +73,7 @@ export async function startConnector(options: { acceptToken?: (token: string) =>
         };
         const timer = setTimeout(done, ms);
         waiting.add(done);
+        peakHeld = Math.max(peakHeld, waiting.size);
       });
     }
     res.setHeader('content-type', 'application/json');
@@ -103,6 +106,8 @@ export async function startConnector(options: { acceptToken?: (token: string) =>
       refused.length = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** The most requests held back by `slow` at the same time: how many posts the bot had under way at once. */
+    peakHeld: () => peakHeld,
   };
 }
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphClient } from '../../bot/microsoft/graph-client.js';
 import { toAccessAssignment, toRelationship, type AccessAssignmentJson, type RelationshipJson } from '../../bot/microsoft/graph-wire.js';
 import { GraphError } from '../../bot/microsoft/graph.js';
+import { turnOnAutoExtend } from '../../bot/microsoft/auto-extend.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from './microsoft.js';
 import { expectSameShape, first, fixture, type Json } from './vendor-examples.js';
 
@@ -79,8 +80,14 @@ describe('Graph: the documented examples', () => {
   describe('through the Graph client', () => {
     let fake: FakeMicrosoft;
     /** Graph paths answered from the documented examples; login still goes to the stand-in. */
-    const answers: Array<{ path: RegExp; status: number; fixture: string }> = [
+    const answers: Array<{ path: RegExp; status: number; fixture: string; method?: string }> = [
       { path: /^\/v1\.0\/tenantRelationships\/delegatedAdminRelationships\/missing$/, status: 404, fixture: 'graph-error' },
+      {
+        method: 'PATCH',
+        path: /^\/v1\.0\/tenantRelationships\/delegatedAdminRelationships\/[^/]+$/,
+        status: 200,
+        fixture: 'graph-delegated-admin-relationship-update',
+      },
       {
         path: /^\/v1\.0\/tenantRelationships\/delegatedAdminRelationships\/[^/]+$/,
         status: 200,
@@ -93,7 +100,7 @@ describe('Graph: the documented examples', () => {
     ];
     const fromDocs: typeof fetch = async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      const answer = answers.find((a) => a.path.test(url.pathname));
+      const answer = answers.find((a) => a.path.test(url.pathname) && (!a.method || a.method === init?.method));
       if (!answer) return fetch(input, init);
       return new Response(JSON.stringify(fixture(answer.fixture)), {
         status: answer.status,
@@ -131,6 +138,24 @@ describe('Graph: the documented examples', () => {
         directoryRoleTemplateIds: [],
       });
       expect(await graph.findUserByEmail('Adams@contoso.com')).toEqual({ id: '6ea91a8d-e32e-41a1-b7bd-d2d185eed0e0' });
+    });
+
+    it('turns auto-extend on against the documented update answer, which is shortened: nothing is read from it', async () => {
+      expect(fixture('graph-delegated-admin-relationship-update')).not.toHaveProperty('autoExtendDuration');
+      const outcome = await turnOnAutoExtend(client(), '5d027261-d21f-4aa9-b7db-7fa1f56fb163-8777b240-c6f0-4469-9e98-a3205431b836');
+      expect(outcome).toEqual({
+        outcome: 'extended',
+        relationship: {
+          status: 'active',
+          autoExtendDuration: 'P180D',
+          endDateTime: '2024-02-10T11:24:42.3148266Z',
+          roleDefinitionIds: [
+            '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+            'fe930be7-5e62-47db-91af-98c3a49a38b1',
+            'e6d1a23a-da11-4be4-9570-befc86d067a7',
+          ],
+        },
+      });
     });
 
     it("reads Graph's documented error body as the code and message", async () => {

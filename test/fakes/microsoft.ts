@@ -5,7 +5,7 @@
  * (FAKE_MICROSOFT_TLS_CERT / FAKE_MICROSOFT_TLS_KEY), which also makes every test process trust it.
  *
  * Shapes follow the Graph v1.0 documentation, typed by `@microsoft/microsoft-graph-types` (graph-shapes.ts): delegatedAdminRelationship (with `@odata.etag`,
- * If-Match on requests and deletes), delegatedAdminCustomer, user, group, directoryRole, the
+ * If-Match on requests, updates and deletes: 400 without it, 412 when stale), delegatedAdminCustomer, user, group, directoryRole, the
  * `{"error":{"code","message"}}` error body, `@odata.nextLink` paging, and Entra's OAuth error body
  * (`error`, `error_description` with an AADSTS code, `error_codes`…). Every Graph call needs a
  * bearer token this stand-in issued, and the application permissions its `roles` claim lists.
@@ -144,6 +144,9 @@ export interface FakeMicrosoftOptions {
   activeAfterReads?: number;
 }
 
+/** Entra's Global Administrator role: Microsoft refuses auto-extend on a relationship that has it. */
+const GLOBAL_ADMINISTRATOR_ROLE = '62e90394-69f5-4237-9190-012177145e10';
+
 const DEFAULT_ERROR_CODES: Record<number, string> = {
   400: 'BadRequest',
   401: 'InvalidAuthenticationToken',
@@ -244,6 +247,8 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
   const log: LoggedRequest[] = [];
   let etagCounter = 0;
   let tokensIssued = 0;
+  /** Relationships someone else changes just before the bot's next PATCHes land (`changeBeforeNextPatch`). */
+  const changesBeforePatch = new Map<string, number>();
 
   const nextEtag = () => `W/"${Buffer.from(`"${randomUUID()}-${++etagCounter}"`).toString('base64')}"`;
   const iso = (date: Date) => date.toISOString();
@@ -546,6 +551,11 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
             body: { '@odata.context': `${base}/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships/$entity`, ...toJson(rel) },
           };
         }
+        if (segments.length === 3 && method === 'PATCH') {
+          need(CAN.writeRelationships);
+          if (!rel) throw new HttpError(404, 'NotFound', `The delegated admin relationship '${id}' was not found.`);
+          return { status: 200, body: updated(rel, ifMatch, body) };
+        }
         if (segments.length === 3 && method === 'DELETE') {
           need(CAN.writeRelationships);
           if (!rel) throw new HttpError(404, 'NotFound', `The delegated admin relationship '${id}' was not found.`);
@@ -737,6 +747,38 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
       throw new HttpError(412, 'PreconditionFailed', 'The resource has been modified: the If-Match value does not match its current ETag.');
   }
 
+  /**
+   * learn.microsoft.com/graph/api/delegatedadminrelationship-update: If-Match required; only
+   * `autoExtendDuration` is served (PT0S, P0D or P180D, on a created or active relationship, never
+   * with Global Administrator); 200 with the relationship as it now is.
+   */
+  function updated(rel: FakeRelationship, ifMatch: string | null, body: unknown): GraphRelationship {
+    const meanwhile = changesBeforePatch.get(rel.id) ?? 0;
+    if (meanwhile > 0) {
+      changesBeforePatch.set(rel.id, meanwhile - 1);
+      touch(rel);
+    }
+    checkEtag(rel, ifMatch);
+    const input = (body ?? {}) as Record<string, unknown>;
+    const unsupported = Object.keys(input).filter((key) => key !== 'autoExtendDuration');
+    if (unsupported.length)
+      throw new HttpError(400, 'BadRequest', `The stand-in updates only autoExtendDuration, not ${unsupported.join(', ')}.`);
+    const duration = input.autoExtendDuration;
+    if (typeof duration !== 'string' || !['PT0S', 'P0D', 'P180D'].includes(duration))
+      throw new HttpError(400, 'BadRequest', 'autoExtendDuration must be PT0S, P0D or P180D.');
+    if (rel.status !== 'created' && rel.status !== 'active')
+      throw new HttpError(
+        400,
+        'BadRequest',
+        `autoExtendDuration can be updated only on a created or active relationship; this one is '${rel.status}'.`,
+      );
+    if (duration === 'P180D' && rel.roleDefinitionIds.includes(GLOBAL_ADMINISTRATOR_ROLE))
+      throw new HttpError(400, 'BadRequest', 'Relationships that include the Global Administrator role cannot be auto-extended.');
+    rel.autoExtendDuration = duration;
+    touch(rel);
+    return { '@odata.context': `${base}/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships/$entity`, ...toJson(rel) };
+  }
+
   function created(input: Record<string, unknown> | undefined): { body: unknown; headers: Record<string, string> } {
     const displayName = input?.displayName;
     const duration = input?.duration;
@@ -855,6 +897,38 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
       touch(rel);
       return { ...rel };
     },
+    /**
+     * A relationship made outside the bot (in Partner Center), approved and active since now(): it
+     * ends `duration` later; its customer is listed unless `listed: false`.
+     */
+    addActiveRelationship(input: {
+      displayName: string;
+      customer: { tenantId: string; displayName: string };
+      roleDefinitionIds: string[];
+      duration?: string;
+      autoExtendDuration?: string;
+      listed?: boolean;
+    }): FakeRelationship {
+      const at = now();
+      const duration = input.duration ?? 'P730D';
+      const rel: FakeRelationship = {
+        id: `${randomUUID()}-${randomUUID()}`,
+        displayName: input.displayName,
+        status: 'active',
+        duration,
+        customer: { ...input.customer },
+        roleDefinitionIds: [...input.roleDefinitionIds],
+        autoExtendDuration: input.autoExtendDuration ?? 'PT0S',
+        createdDateTime: iso(at),
+        lastModifiedDateTime: iso(at),
+        activatedDateTime: iso(at),
+        endDateTime: iso(addDuration(at, duration)),
+        etag: nextEtag(),
+      };
+      relationships.set(rel.id, rel);
+      if (input.listed !== false) customers.set(input.customer.tenantId, { ...input.customer, etag: nextEtag() });
+      return { ...rel };
+    },
     /** The relationship ran out. */
     expire(relationshipId: string) {
       const rel = mustGet(relationshipId);
@@ -904,6 +978,37 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
     addCustomer(customer: { tenantId: string; displayName: string }) {
       customers.set(customer.tenantId, { ...customer, etag: nextEtag() });
     },
+    /**
+     * A relationship made outside the bot (in Partner Center, or Microsoft's MLT_ ones from DAP),
+     * active since `activatedDaysAgo` and ending on `endDateTime`; the customer is listed too.
+     */
+    addRelationship(input: {
+      displayName: string;
+      customer: { tenantId: string; displayName: string };
+      roleDefinitionIds: string[];
+      endDateTime: string;
+      autoExtendDuration?: string;
+      status?: GdapStatus;
+    }) {
+      const stamp = iso(now());
+      const rel: FakeRelationship = {
+        id: `${randomUUID()}-${randomUUID()}`,
+        displayName: input.displayName,
+        status: input.status ?? 'active',
+        duration: 'P730D',
+        customer: { ...input.customer },
+        roleDefinitionIds: [...input.roleDefinitionIds],
+        autoExtendDuration: input.autoExtendDuration ?? 'PT0S',
+        createdDateTime: stamp,
+        lastModifiedDateTime: stamp,
+        activatedDateTime: stamp,
+        endDateTime: input.endDateTime,
+        etag: nextEtag(),
+      };
+      relationships.set(rel.id, rel);
+      customers.set(input.customer.tenantId, { ...input.customer, etag: nextEtag() });
+      return { ...rel };
+    },
     addUser(user: FakeUser) {
       users.set(user.id, {
         id: user.id,
@@ -933,6 +1038,11 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}) {
       failures.push({ matcher, failure, left: failure.times ?? 1 });
     },
     relationships: (): FakeRelationship[] => [...relationships.values()].map((rel) => ({ ...rel })),
+    /** Someone else changes the relationship (a new etag) just before each of the next `times` PATCHes is checked: a 412 each. */
+    changeBeforeNextPatch(relationshipId: string, times = 1) {
+      mustGet(relationshipId);
+      changesBeforePatch.set(relationshipId, times);
+    },
     /** Every request received, oldest first. */
     requests: (): LoggedRequest[] => [...log],
     get tokensIssued() {

@@ -64,6 +64,8 @@ export interface FakeCustomer {
   relationshipToPartner: string;
   users: Array<{ id: string; displayName: string; userPrincipalName: string }>;
   subscriptions: FakeSubscription[];
+  /** The indirect providers (ids of `addIndirectProvider`) the customer has a relationship with. */
+  providerIds?: string[];
 }
 
 export interface PcLoggedRequest {
@@ -641,6 +643,25 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
         });
         return { status: 200, body: collection(items) };
       }
+      if (sub === 'relationships' && segments.length === 3 && method === 'GET') {
+        // The customer's partners as the signed-in partner sees them (documented for indirect resellers too).
+        const linked = providers.filter((p) => customer.providerIds?.includes(p.id));
+        return {
+          status: 200,
+          body: collection(
+            linked.map((p) => ({
+              id: p.id,
+              name: p.name,
+              relationshipType: 'IsIndirectCloudSolutionProviderOf',
+              state: 'active',
+              mpnId: p.mpnId,
+              location: 'US',
+              attributes: { objectType: 'PartnerRelationship' },
+            })),
+            { self: link(`/customers/${customer.id}/relationships`) },
+          ),
+        };
+      }
     }
     if (segments[0] === 'relationships' && segments.length === 1 && method === 'GET') {
       if (query.get('relationship_type') !== 'IsIndirectResellerOf') throw pcError(400, 400, 'relationship_type is required.');
@@ -750,6 +771,12 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
       const entry = { id: provider.id ?? randomUUID(), name: provider.name, mpnId: provider.mpnId ?? String(1_000_000 + providers.length) };
       providers.push(entry);
       return entry;
+    },
+    /** The customer accepted the indirect provider's relationship (GET /v1/customers/{id}/relationships lists it). */
+    linkProvider(customerId: string, providerId: string) {
+      const customer = customers.get(customerId);
+      if (!customer) throw new Error(`No customer ${customerId}`);
+      customer.providerIds = [...(customer.providerIds ?? []), providerId];
     },
     /** Every Partner Center route answers 403 1002 (a tenant Partner Center gives no API access), until `allowApiAccess`. */
     refuseApiAccess() {

@@ -2,7 +2,7 @@
  * A stand-in for Slack's Web API (and for response_url): records every call the bot makes and
  * answers as Slack does. Point the bot at it with SLACK_API_URL.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
   AuthTestResponse,
@@ -11,6 +11,8 @@ import type {
   ChatUpdateResponse,
   UsersInfoResponse,
   ConversationsHistoryResponse,
+  FilesCompleteUploadExternalResponse,
+  FilesGetUploadURLExternalResponse,
   ViewsOpenResponse,
   WebAPICallResult,
 } from '@slack/web-api';
@@ -33,7 +35,18 @@ export interface SlackUser {
   email?: string;
 }
 
-const JSON_ARGS = ['blocks', 'view', 'attachments', 'metadata'];
+const JSON_ARGS = ['blocks', 'view', 'attachments', 'metadata', 'files'];
+
+/** A file shared with files.completeUploadExternal: what was uploaded, and where it went. */
+export interface SlackFile {
+  id: string;
+  filename: string;
+  title: string | undefined;
+  channel: string | undefined;
+  threadTs: string | undefined;
+  initialComment: string | undefined;
+  bytes: Buffer;
+}
 
 export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   const calls: SlackCall[] = [];
@@ -46,8 +59,13 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
   const held = new Map<string, Set<() => void>>();
   const failures: Array<{ method: string; match: (args: SlackCall['args']) => boolean; error: string; count: number }> = [];
   let seq = 0;
+  /** Upload URLs handed out by files.getUploadURLExternal, by file id, and the bytes posted to each. */
+  const uploads = new Map<string, { filename: string; length: number; bytes: Buffer | null }>();
+  /** Files completed (shared), in order. */
+  const files: SlackFile[] = [];
+  let base = '';
   /** The scopes the token carries, sent as Slack does in every answer's x-oauth-scopes header: the manifest's by default. */
-  let scopes: string[] = ['app_mentions:read', 'chat:write', 'commands', 'im:history', 'users:read', 'users:read.email'];
+  let scopes: string[] = ['app_mentions:read', 'chat:write', 'commands', 'files:read', 'files:write', 'im:history', 'users:read', 'users:read.email'];
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
       let data = '';
@@ -107,6 +125,38 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
         const limit = Number(args.limit ?? 100);
         return { ok: true, messages: messages.slice(0, limit), has_more: messages.length > limit } satisfies ConversationsHistoryResponse;
       }
+      case 'files.getUploadURLExternal': {
+        // docs.slack.dev/reference/methods/files.getuploadurlexternal: filename and length (bytes) are required.
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length < 1)
+          return { ok: false, error: 'invalid_arguments' } satisfies SlackRefusal;
+        const fileId = `F${String(++seq).padStart(8, '0')}`;
+        uploads.set(fileId, { filename: String(args.filename), length, bytes: null });
+        return { ok: true, upload_url: `${base}/upload/v1/${fileId}`, file_id: fileId } satisfies FilesGetUploadURLExternalResponse;
+      }
+      case 'files.completeUploadExternal': {
+        // docs.slack.dev/reference/methods/files.completeuploadexternal: `files` is a JSON array of {id, title}.
+        const wanted = Array.isArray(args.files) ? (args.files as Array<{ id: string; title?: string }>) : [];
+        if (wanted.length === 0) return { ok: false, error: 'invalid_arguments' } satisfies SlackRefusal;
+        const done = wanted.map((f) => ({ f, upload: uploads.get(f.id) }));
+        if (done.some((d) => !d.upload?.bytes)) return { ok: false, error: 'file_not_found' } satisfies SlackRefusal;
+        for (const { f, upload } of done) {
+          files.push({
+            id: f.id,
+            filename: upload!.filename,
+            title: f.title,
+            channel: args.channel_id as string | undefined,
+            threadTs: args.thread_ts as string | undefined,
+            initialComment: args.initial_comment as string | undefined,
+            bytes: upload!.bytes!,
+          });
+          uploads.delete(f.id);
+        }
+        return {
+          ok: true,
+          files: done.map(({ f, upload }) => ({ id: f.id, name: upload!.filename, title: f.title ?? upload!.filename })),
+        } satisfies FilesCompleteUploadExternalResponse;
+      }
       case 'views.open':
       case 'views.publish':
       case 'views.update':
@@ -117,9 +167,45 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     }
   };
 
+  /**
+   * The upload URL (files.slack.com in production): the bytes, raw or as a multipart form (Slack
+   * accepts both; Bolt's client sends a form), answered `OK - <length>` as Slack does.
+   */
+  const receiveUpload = async (req: IncomingMessage, res: ServerResponse, fileId: string) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const upload = uploads.get(fileId);
+    const type = req.headers['content-type'] ?? '';
+    let bytes = body;
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+      const part = [...form.values()].find((v): v is File => typeof v !== 'string');
+      bytes = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    }
+    if (!upload || req.method !== 'POST' || bytes.length === 0) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    upload.bytes = bytes;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${bytes.length}`);
+  };
+
+  /** Files shared with the bot, served at their url_private to the bot token only, as Slack does. */
+  const sharedFiles = new Map<string, Buffer>();
   const server = createServer(async (req, res) => {
-    const text = await read(req);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.startsWith('/upload/v1/')) return receiveUpload(req, res, path.slice('/upload/v1/'.length));
+    const text = await read(req);
+    if (path.startsWith('/files-pri/')) {
+      const file = sharedFiles.get(path);
+      const authorised = req.headers.authorization === 'Bearer xoxb-test-token';
+      res.writeHead(!authorised ? 403 : file ? 200 : 404, { 'content-type': 'text/csv' });
+      res.end(authorised && file ? file : undefined);
+      return;
+    }
     const method = path.startsWith('/respond/') ? 'respond' : path.replace(/^\/api\//, '');
     const args = parse(text, req.headers['content-type'] ?? '');
     res.setHeader('content-type', 'application/json');
@@ -157,7 +243,7 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     res.end(JSON.stringify(result));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const find = (method: string, match: (call: SlackCall) => boolean = () => true, after = 0) =>
     calls.slice(after).find((c) => c.method === method && match(c));
@@ -167,6 +253,8 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
     responseUrl: (id: string) => `${base}/respond/${id}`,
     calls,
     failed,
+    /** Files shared through files.uploadV2 (upload URL, then files.completeUploadExternal), in order. */
+    files,
     /** The scopes the token carries from now on (x-oauth-scopes). */
     setScopes(next: string[]) {
       scopes = [...next];
@@ -220,6 +308,19 @@ export async function startSlackApi(users: Record<string, SlackUser> = {}) {
       };
       walk(call?.args.blocks ?? call?.args.view);
       return out.join('\n');
+    },
+    /** A file shared in a message: what the message event's `files` carries for it (its url_private is served here). */
+    shareFile(name: string, bytes: Buffer | string) {
+      const path = `/files-pri/T0001-F${sharedFiles.size + 1}/${encodeURIComponent(name)}`;
+      sharedFiles.set(path, Buffer.from(bytes));
+      return {
+        id: `F${sharedFiles.size}`,
+        name,
+        filetype: name.split('.').pop(),
+        mimetype: 'text/csv',
+        url_private: `${base}${path}`,
+        size: Buffer.byteLength(bytes),
+      };
     },
     close: () => {
       // Nothing held back keeps the server open.

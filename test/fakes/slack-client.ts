@@ -165,6 +165,36 @@ export function slackClient(botUrl: string, secret: string, responseUrl: (id: st
         options,
       );
     },
+    /** A click on a button inside a modal the bot opened, with what the person has typed in it so far. */
+    modalAction(
+      user: string,
+      view: Record<string, unknown>,
+      values: Record<string, Record<string, unknown>>,
+      action: Record<string, unknown>,
+      options?: SignOptions,
+    ) {
+      const viewId = typeof view.id === 'string' ? view.id : 'VMODAL';
+      return interactive(
+        {
+          type: 'block_actions',
+          ...who(user),
+          trigger_id: `trigger-${++triggers}`,
+          container: { type: 'view', view_id: viewId },
+          view: {
+            id: viewId,
+            type: 'modal',
+            callback_id: view.callback_id,
+            private_metadata: view.private_metadata,
+            blocks: view.blocks,
+            state: { values: Object.fromEntries(Object.entries(values).map(([block, v]) => [block, { value: v }])) },
+            hash: typeof view.hash === 'string' ? view.hash : `1700000000.${viewId}`,
+          } satisfies Partial<Supplied<ViewOutput, 'callback_id' | 'private_metadata' | 'blocks' | 'state'>>,
+          actions: [{ block_id: 'b', action_ts: String(Date.now() / 1000), ...action }],
+          // A modal's clicks come without a response_url: there is no message to answer.
+        } satisfies Omit<BlockAction, 'actions' | 'view' | 'response_url'> & { actions: unknown[]; view?: unknown },
+        options,
+      );
+    },
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPgStore, type PgStoreHandle } from '../../store/pg-store.js';
+import { openPgStore, type PgStoreHandle } from '../../store/pg/pg-store.js';
 import { StoreOpenError, StoreUnavailableError, type Change } from '../../store/store.js';
 import { LATEST_MIGRATION, LOCK_SPACE, WRITE_LOCK } from '../../store/pg/migrations.js';
 import { SCHEMA_VERSION } from '../../store/schema.js';

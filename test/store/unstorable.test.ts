@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openJournalStore } from '../../store/journal-store.js';
-import { openPgStore } from '../../store/pg-store.js';
+import { openPgStore } from '../../store/pg/pg-store.js';
 import { UnstorableValueError } from '../../store/storable.js';
 import type { Store } from '../../store/store.js';
 import { query, testDatabase } from '../pg.js';

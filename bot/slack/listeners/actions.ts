@@ -4,11 +4,13 @@ import type { Place } from '../replies.js';
 import { t } from '../../../i18n/catalogue.js';
 import { decodeAction } from '../../../render/slack/blocks.js';
 import type { SlackContext } from './context.js';
+import { createModalActions, isModalAction } from './modal-actions.js';
 
-export function registerActions({ bolt, app, logger, people, replies }: SlackContext): void {
+export function registerActions({ bolt, app, client, logger, people, replies }: SlackContext): void {
   const { conversation } = app;
   const { turnFor, knownLocale } = people;
   const { afterAck, deliver, openModal, update, overloaded } = replies;
+  const answerInModal = createModalActions({ app, client, people });
 
   bolt.action<BlockAction>(/^csp:/, async ({ ack, body, action, respond }) => {
     await ack();
@@ -18,9 +20,14 @@ export function registerActions({ bolt, app, logger, people, replies }: SlackCon
       logger.warn({ inFlight: replies.inFlight() }, 'Slack action refused: too much work in flight');
       // At debug: under overload a warning per refused click would double the log at the worst
       // moment, and the refusal itself is logged just above.
-      await respond({ response_type: 'ephemeral', replace_original: false, text: t(knownLocale(body.user.id), 'error.busy') }).catch((err: unknown) =>
-        logger.debug({ err }, 'could not tell the person that the click was refused as busy'),
+      await respond({ response_type: 'ephemeral', replace_original: false, text: t(knownLocale(body.user.id), 'error.busy') }).catch(
+        (err: unknown) => logger.debug({ err }, 'could not tell the person that the click was refused as busy'),
       );
+      return;
+    }
+    if (isModalAction(body)) {
+      const inModal = body;
+      await afterAck({ channel: body.user.id, userId: body.user.id }, () => answerInModal(inModal, decoded.verb, decoded.data));
       return;
     }
     const container = body.container as { type?: string; is_ephemeral?: boolean; message_ts?: string } | undefined;

@@ -4,6 +4,7 @@ import type { App } from '../../app.js';
 import type { Logger } from '../../logger.js';
 import type { People } from '../profiles.js';
 import type { Replies } from '../replies.js';
+import type { FileDownloads } from '../shared-files.js';
 
 export interface SlackContext {
   bolt: BoltApp;
@@ -12,4 +13,6 @@ export interface SlackContext {
   logger: Logger;
   people: People;
   replies: Replies;
+  /** Files shared with the bot (a CSV for a bulk invitation). */
+  files: FileDownloads;
 }

@@ -2,10 +2,12 @@
 import type { AckFn, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import type { View } from '../../../views/index.js';
 import type { Place } from '../replies.js';
-import { CALLBACK, INPUT, toNoticeModal, type ModalMeta } from '../../../render/slack/blocks.js';
+import { CALLBACK, INPUT, submittedBlockId, toNoticeModal, type ModalMeta } from '../../../render/slack/blocks.js';
 
 /** Slack wants an answer within 3 s; a submission whose work takes longer is acknowledged first. */
 export const ACK_BUDGET_MS = 2_000;
+/** What a modal's field error shows at most; the rest of a long list of problems is cut. */
+const FIELD_ERROR_MAX = 1_900;
 import type { SlackContext } from './context.js';
 
 export function registerModals({ bolt, app, people, replies }: SlackContext): void {
@@ -69,6 +71,9 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
 
   bolt.view<ViewSubmitAction>(CALLBACK.draft, async ({ ack, body, view }) => {
     const values = view.state.values as Values;
+    // The subject and body carry a revision in their ids once the bot wrote the email again in the modal.
+    const subject = submittedBlockId(values, INPUT.subject);
+    const bodyBlock = submittedBlockId(values, INPUT.body);
     await submit(
       body,
       view.private_metadata,
@@ -77,8 +82,8 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
       (meta) => ({
         invitationId: meta.invitationId,
         token: meta.token,
-        subject: values[INPUT.subject]?.[INPUT.action]?.value ?? '',
-        body: values[INPUT.body]?.[INPUT.action]?.value ?? '',
+        subject: values[subject]?.[INPUT.action]?.value ?? '',
+        body: values[bodyBlock]?.[INPUT.action]?.value ?? '',
         acquisition: values[INPUT.acquisition]?.[INPUT.action]?.selected_option?.value ?? '',
         companyName: values[INPUT.companyName]?.[INPUT.action]?.value ?? '',
         customerEmail: values[INPUT.customerEmail]?.[INPUT.action]?.value ?? '',
@@ -86,7 +91,10 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
       }),
       (v) =>
         v.kind === 'draft' && (v.bodyError || v.inviteeError)
-          ? { ...(v.bodyError ? { [INPUT.body]: v.bodyError } : {}), ...(v.inviteeError ? { [INPUT[v.inviteeErrorOn ?? 'customerEmail']]: v.inviteeError } : {}) }
+          ? {
+              ...(v.bodyError ? { [bodyBlock]: v.bodyError } : {}),
+              ...(v.inviteeError ? { [INPUT[v.inviteeErrorOn ?? 'customerEmail']]: v.inviteeError } : {}),
+            }
           : null,
     );
   });
@@ -104,9 +112,22 @@ export function registerModals({ bolt, app, people, replies }: SlackContext): vo
     );
   });
 
+  // Bulk invitations: the lines; their problems go under the box (Slack caps a field error's length).
+  bolt.view<ViewSubmitAction>(CALLBACK.bulk, async ({ ack, body, view }) => {
+    const values = view.state.values as Values;
+    await submit(
+      body,
+      view.private_metadata,
+      ack,
+      'bulk.start',
+      (meta) => ({ lines: values[INPUT.lines]?.[INPUT.action]?.value ?? '', lang: meta.lang }),
+      (v) => (v.kind === 'bulkForm' && v.error ? { [INPUT.lines]: v.error.slice(0, FIELD_ERROR_MAX) } : null),
+    );
+  });
+
   // Anything else interactive (an old message's button, a stray view) is acknowledged and ignored,
   // rather than left to time out (Slack would show the user an error).
-  const handledViews = new Set<string>([CALLBACK.draft, CALLBACK.attestation]);
+  const handledViews = new Set<string>([CALLBACK.draft, CALLBACK.attestation, CALLBACK.bulk]);
   bolt.action(/^(?!csp:)/, async ({ ack }) => ack());
   bolt.view(/.*/, async ({ ack, body }) => {
     if (!handledViews.has(body.view.callback_id)) await ack();

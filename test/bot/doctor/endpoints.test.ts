@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PUBLIC_CLOUD, tokenAuthority } from '../../../bot/doctor/bot-framework-cloud.js';
-import { guarded, reasonOf } from '../../../bot/doctor/check.js';
+import { guarded, reasonOf } from '../../../bot/service/check.js';
 import { botFrameworkCheck, publicUrlCheck, slackCheck, type BotFrameworkSettings } from '../../../bot/doctor/endpoints.js';
 
 const TENANT = '7a1c0000-0000-4000-8000-00000000beef';

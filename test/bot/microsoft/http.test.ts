@@ -12,7 +12,7 @@ import {
   retryAfterMs,
   tokenClaims,
   type AttemptContext,
-} from '../../../bot/microsoft/http.js';
+} from '../../../bot/http/microsoft.js';
 
 const URL_ = new URL('https://graph.stand-in/v1.0/users');
 const context = (extra: Partial<AttemptContext> = {}): AttemptContext => ({

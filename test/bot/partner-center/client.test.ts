@@ -229,4 +229,17 @@ describe('Partner Center client against the stand-in', () => {
     expect(fake.requests({ pathStartsWith: '/v1/' }).length).toBe(20 + 180);
     expect(fake.maxInFlight()).toBe(3);
   });
+
+  it("reads a customer's partners (GET /v1/customers/{id}/relationships), and refuses an unknown customer with Partner Center's 404", async () => {
+    const provider = fake.addIndirectProvider({ name: 'Provider One' });
+    fake.addIndirectProvider({ name: 'Provider Two' });
+    const customer = fake.addCustomer({ companyName: 'Contoso' });
+    const pc = client();
+    expect(await pc.customerRelationships(customer.id)).toEqual([]);
+    fake.linkProvider(customer.id, provider.id);
+    expect(await pc.customerRelationships(customer.id)).toEqual([
+      { tenantId: provider.id, name: 'Provider One', relationshipType: 'IsIndirectCloudSolutionProviderOf', state: 'active' },
+    ]);
+    expect((await refusal(pc.customerRelationships('00000000-0000-0000-0000-000000000000'))).status).toBe(404);
+  });
 });

@@ -55,6 +55,7 @@ function stand(options: { allowed?: Capability[] } = {}) {
     indirectProviders: () => call('indirectProviders', [{ tenantId: 'p1', name: 'Contoso Distribution' }]),
     removeResellerRelationship: (id) => call(`remove:${id}`, undefined),
     customerFromResourceUri: () => Promise.reject(new Error('not used')),
+    customerRelationships: (id) => call(`customerRelationships:${id}`, []),
   };
   const allowed = new Set(options.allowed ?? ['relationshipRequests', 'customers', 'providers']);
   const unused = () => {

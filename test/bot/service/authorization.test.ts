@@ -43,6 +43,13 @@ const notRequested = (error: { key?: string }) => {
   if (error.key !== 'access.notFound') throw error;
 };
 
+const nothingToExtend = (error: { key?: string }) => {
+  if (error.key !== 'autoExtend.embedded') throw error;
+};
+const noSuchBatch = (error: { key?: string }) => {
+  if (error.key !== 'bulk.notFound') throw error;
+};
+
 const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof actor>) => unknown]> = [
   ['listCustomers', 'anyRole', (f, who) => f.service.listCustomers(who)],
   ['getCustomer', 'anyRole', (f, who) => f.service.getCustomer(who, 'contoso.com')],
@@ -87,11 +94,26 @@ const operations: Array<[string, Level, (f: Fixture, who: ReturnType<typeof acto
   ['addProvider', 'globalAdmin', (f, who) => f.service.addProvider(who, { name: 'Fabrikam Distribution' })],
   ['chooseLanguage', 'anyRole', (f, who) => f.service.chooseLanguage(who, { language: 'italiano' })],
   ['namePartner', 'globalAdmin', (f, who) => f.service.namePartner(who, { name: 'Northwind Cloud Services' })],
+  // The audit log names people: admins only, as `audit`; the customer list for anyone who may list it.
+  ['exportFile', 'admin', (f, who) => f.service.exportFile(who, { kind: 'audit' })],
+  ['exportLink', 'anyRole', (f, who) => f.service.exportLink(who, { kind: 'customers' })],
+  // Embedded: past the role check, there is no relationship at Microsoft to extend.
+  // The book's gaps: for everyone who may list customers (the fixes' own operations check their permission).
+  ['gaps', 'anyRole', (f, who) => f.service.gaps(who)],
+  ['gapPage', 'anyRole', (f, who) => f.service.gapPage(who, { kind: 'providerWithoutRelationship', page: 1 })],
+  ['autoExtendAdminAccess', 'admin', (f, who) => f.service.autoExtendAdminAccess(who, 'no-such-relationship').catch(nothingToExtend)],
+  ['mayInviteInBulk', 'admin', (f, who) => f.service.mayInviteInBulk(who)],
+  ['startBulkInvitations', 'admin', (f, who) => f.service.startBulkInvitations(who, { kind: 'pasted', text: 'Fabrikam Srl, it@fabrikam.example' }, null)],
+  // Past the role check, there is no such batch.
+  ['recordBatchCard', 'admin', (f, who) => f.service.recordBatchCard(who, 'no-such-batch', { platform: 'slack', channel: 'D1', ts: '1.1', locale: 'en' }).catch(noSuchBatch)],
+  ['subscribeToDigest', 'anyRole', (f, who) => f.service.subscribeToDigest(who, { platform: 'teams', conversationId: '19:ops', name: 'Ops' })],
+  ['unsubscribeFromDigest', 'anyRole', (f, who) => f.service.unsubscribeFromDigest(who, { platform: 'teams', conversationId: '19:ops' })],
+  ['digestNow', 'anyRole', (f, who) => f.service.digestNow(who, { platform: 'teams', conversationId: '19:ops' })],
 ];
 
 /** Everything in the store, to prove a refusal wrote nothing. */
 const fingerprint = (f: Fixture) =>
-  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'notificationSubscriptions', 'roles', 'deliveries', 'audit', 'gdap'].map((c) => [...f.store.all(c as 'audit')]));
+  JSON.stringify(['providers', 'customers', 'relationships', 'invitations', 'removals', 'notificationSubscriptions', 'roles', 'deliveries', 'audit', 'gdap', 'digestSubscriptions'].map((c) => [...f.store.all(c as 'audit')]));
 
 describe('authorization of every service operation', () => {
   let f: Fixture;
@@ -125,9 +147,18 @@ describe('authorization of every service operation', () => {
     system.push('recordDelivered', 'recordDeliveryFailure', 'prepareDelivery');
     // The sync's access assignments, and what the onboarding board reads of them.
     system.push('relationshipsNeedingAccess', 'recordAccessProgress', 'accessOf');
+    // Which customers' partners the sync reads from Partner Center next.
+    system.push('customersToCheckForProviders', 'recordCustomerPartners', 'gapCounts');
+    // The bulk invitations' runner makes each line as the person who started the batch (checked there, per line).
+    system.push('unfinishedBatches', 'inviteNextLine', 'prepareBatchDelivery');
+    // The digest's scheduler queues and prepares digests, and the chart link is checked by its signature.
+    system.push('queueDueDigests', 'nextDigestAt', 'prepareDigest', 'digestChart');
+    // At start-up, the reminders of invitations sent before reminders existed: no one asks for it.
+    system.push('queueMissingReminders');
     // `languageOf` reads the person's own choice, for every turn (people without a role are answered too).
     // `capabilities` says what the deployment can do (for help), the same for everyone.
-    const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', 'capabilities', ...system];
+    // `download` takes a link's token, and checks the role of the person who asked for the link.
+    const noActor = ['acceptInvitation', 'invitationForToken', 'partner', 'now', 'whoami', 'summary', 'languageOf', 'capabilities', 'download', 'downloadOffer', ...system];
     const all = Object.keys(f.service).filter((k) => !noActor.includes(k));
     expect(operations.map(([name]) => name).sort()).toEqual(all.sort());
   });

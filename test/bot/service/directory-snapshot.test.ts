@@ -243,6 +243,12 @@ describe('admin access ending soon', () => {
       }),
       noCustomer: gdap('noCustomer', { status: 'expiring', endDateTime: inDays(1), customer: null }),
       unnamed: gdap('unnamed', { endDateTime: inDays(2), customer: { tenantId: 'tenant-8', displayName: null } }),
+      // P0D is Graph's other way of writing "no auto-extend".
+      zeroDays: gdap('zeroDays', {
+        autoExtendDuration: 'P0D',
+        endDateTime: inDays(3),
+        customer: { tenantId: 'tenant-7', displayName: 'Seven Ltd' },
+      }),
     };
     const quiet = [
       gdap('extends', { autoExtendDuration: 'P180D', endDateTime: inDays(5) }),
@@ -254,9 +260,9 @@ describe('admin access ending soon', () => {
     ];
     await service.recordDirectorySnapshot({ customers: [], relationships: [...Object.values(announce), ...quiet] });
 
-    expect(await service.announceEndingAdminAccess()).toBe(4);
+    expect(await service.announceEndingAdminAccess()).toBe(5);
     const deliveries = [...store.all('deliveries')];
-    expect(deliveries).toHaveLength(8);
+    expect(deliveries).toHaveLength(10);
     const contoso = [...store.all('customers')].find((c) => c.tenantId === 'tenant-1')!;
     const events = new Map(deliveries.map((d) => [d.event.relationshipId as string, d.event]));
     expect([...events.keys()].sort()).toEqual(Object.keys(announce).sort());
@@ -268,8 +274,10 @@ describe('admin access ending soon', () => {
       companyName: 'Contoso Ltd',
       endsAt: inDays(10),
       deliveryIds: [],
+      autoExtendable: true,
     });
-    expect(events.get('atHorizon')).toMatchObject({ customerId: null, companyName: 'Nine Ltd' });
+    // Only a known customer's relationship offers auto-extend on its notice.
+    expect(events.get('atHorizon')).toMatchObject({ customerId: null, companyName: 'Nine Ltd', autoExtendable: false });
     expect(events.get('noCustomer')).toMatchObject({ customerId: null, companyName: 'Relationship noCustomer' });
     expect(events.get('unnamed')).toMatchObject({ customerId: null, companyName: 'tenant-8' });
     for (const d of deliveries) expect(d).toMatchObject({ attempts: 0, nextAttemptAt: now.toISOString(), lastError: null });
@@ -278,6 +286,8 @@ describe('admin access ending soon', () => {
       's1',
       's1',
       's1',
+      's1',
+      's2',
       's2',
       's2',
       's2',
@@ -287,7 +297,7 @@ describe('admin access ending soon', () => {
     expect(store.get('gdap', 'later')!.expiryNoticeAt).toBeNull();
 
     expect(await service.announceEndingAdminAccess()).toBe(0);
-    expect(store.count('deliveries')).toBe(8);
+    expect(store.count('deliveries')).toBe(10);
   });
 });
 

@@ -4,7 +4,7 @@
  * is released or when its replica's connection ends, and then at once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { applicationName, openPgStore, type PgStoreHandle } from '../../../store/pg-store.js';
+import { applicationName, openPgStore, type PgStoreHandle } from '../../../store/pg/pg-store.js';
 import type { Held } from '../../../store/cluster.js';
 import type { Delivery } from '../../../store/schema.js';
 import { query, testDatabase } from '../../pg.js';

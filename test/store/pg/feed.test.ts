@@ -4,7 +4,7 @@
  * seq 9 -> 10 and 99 -> 100, applies every one of them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPgStore, type PgStoreHandle } from '../../../store/pg-store.js';
+import { openPgStore, type PgStoreHandle } from '../../../store/pg/pg-store.js';
 import { query, testDatabase } from '../../pg.js';
 
 const opened: PgStoreHandle[] = [];

@@ -22,17 +22,17 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import { MemoryState, ReadsFromMemory } from './memory-state.js';
-import { StoreOpenError, StoreUnavailableError, untimed, type CommitHook, type Store, type StoreReader, type Tx } from './store.js';
-import type { Cluster } from './cluster.js';
-import { DatabaseTooNewError, applyMigrations } from './pg/migrations.js';
-import { DatabaseOpenError, createPool, describe, readOnly, redactUrl } from './pg/connection.js';
-import { urlSecrets } from './pg/redact.js';
-import { ChangeListener, FEED_PAGE, feedEntries, readFeedAfter, type FeedRow } from './pg/feed.js';
-import { BatchWriter, type Health, type Pending } from './pg/commit.js';
-import { checkFeedOp, loadRecords } from './pg/records.js';
-import { pgCluster } from './pg/cluster.js';
-import { RecordHolds } from './pg/claims.js';
+import { MemoryState, ReadsFromMemory } from '../memory-state.js';
+import { StoreOpenError, StoreUnavailableError, untimed, type CommitHook, type Store, type StoreReader, type Tx } from '../store.js';
+import type { Cluster } from '../cluster.js';
+import { DatabaseTooNewError, applyMigrations } from './migrations.js';
+import { DatabaseOpenError, createPool, describe, readOnly, redactUrl } from './connection.js';
+import { urlSecrets } from './redact.js';
+import { ChangeListener, FEED_PAGE, feedEntries, readFeedAfter, type FeedRow } from './feed.js';
+import { BatchWriter, type Health, type Pending } from './commit.js';
+import { checkFeedOp, loadRecords } from './records.js';
+import { pgCluster } from './cluster.js';
+import { RecordHolds } from './claims.js';
 
 export { DatabaseOpenError, redactUrl };
 
