@@ -18,6 +18,7 @@ import { startSlackApi } from '../fakes/slack-api.js';
 import { slackClient } from '../fakes/slack-client.js';
 import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/teams-client.js';
 import { connectPartnerCenter } from './partner-center-connect.js';
+import { actions, button } from './card-actions.js';
 
 const SECRET = 'gaps-signing-secret';
 const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
@@ -62,26 +63,6 @@ afterEach(async () => {
   await partnerCenter?.close();
   await microsoft?.close();
 });
-
-/** Each `Action.Execute` on a card (the Action.Submit fallbacks repeat them), in order. */
-function actions(card: unknown): Array<{ title: string; verb: string; data: Record<string, unknown> }> {
-  const found: Array<{ title: string; verb: string; data: Record<string, unknown> }> = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o.type === 'Action.Execute')
-        found.push({ title: o.title as string, verb: o.verb as string, data: o.data as Record<string, unknown> });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
-
-/** The first button whose title is `title` and whose data includes `data`'s strings. */
-const button = (card: unknown, title: string, data: Record<string, string> = {}) =>
-  actions(card).find((a) => a.title === title && Object.entries(data).every(([k, v]) => String(a.data[k] ?? '').includes(v)));
 
 /** A card's text as people read it: Teams' markdown escapes (`MLT\_`) taken out. */
 const shown = (card: unknown) => cardText(card as Record<string, unknown>).replace(/\\(?=[_*])/g, '');

@@ -12,32 +12,13 @@ import { teamsClient, type TeamsConversation, type TeamsUser } from '../fakes/te
 import { TEAMS_LIMIT_BYTES, blockKitProblems, jsonBytes } from '../fakes/platform-limits.js';
 import { createChatSession } from '../../bot/cli/session.js';
 import { customerRecord, invitationRecord, relationshipRecord } from '../records.js';
+import { button } from './card-actions.js';
 
 const alice: TeamsUser = { aadObjectId: 'aad-admin', name: 'Alice Admin' };
 const personal: TeamsConversation = { id: 'a:personal-alice', conversationType: 'personal' };
 const HOSTILE = '*Evil* _Co_ <!channel> [Verify](https://evil.example)';
 
 const s = useStack({ slackUsers: { UADMIN: { name: 'Sam Slack', locale: 'it-IT' } } });
-
-/** Each `Action.Execute` on a card (the Action.Submit fallbacks repeat them), in order. */
-function actions(card: unknown): Array<{ title: string; verb: string; data: Record<string, unknown> }> {
-  const found: Array<{ title: string; verb: string; data: Record<string, unknown> }> = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o.type === 'Action.Execute')
-        found.push({ title: o.title as string, verb: o.verb as string, data: o.data as Record<string, unknown> });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
-
-/** The first button whose title is `title` and whose data includes `data`'s strings. */
-const button = (card: unknown, title: string, data: Record<string, string> = {}) =>
-  actions(card).find((a) => a.title === title && Object.entries(data).every(([k, v]) => String(a.data[k] ?? '').includes(v)));
 
 /** The text of every TextBlock on a card (what Teams renders as markdown). */
 function textBlocks(card: unknown): string[] {
